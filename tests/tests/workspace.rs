@@ -1,0 +1,131 @@
+//! Invariants of the workspace itself, checked as tests (as rust-analyzer
+//! does): crates depend only downward, and the architecture document names
+//! every crate.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Which of our crates each crate may depend on (normal dependencies).
+fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
+    BTreeMap::from([
+        ("chunking", &[][..]),
+        ("llm", &[][..]),
+        ("quality", &["chunking"][..]),
+        ("prompts", &["chunking", "llm"][..]),
+        ("rephrase", &["chunking", "quality", "prompts", "llm"][..]),
+        (
+            "generation",
+            &["chunking", "quality", "prompts", "llm", "rephrase"][..],
+        ),
+        ("backend-openai", &["llm"][..]),
+        ("fake-llm", &["llm"][..]),
+        (
+            "runner",
+            &[
+                "chunking",
+                "quality",
+                "prompts",
+                "llm",
+                "rephrase",
+                "generation",
+                "backend-openai",
+            ][..],
+        ),
+        (
+            "cli",
+            &[
+                "chunking",
+                "quality",
+                "prompts",
+                "llm",
+                "rephrase",
+                "generation",
+                "backend-openai",
+                "runner",
+            ][..],
+        ),
+    ])
+}
+
+fn crate_dirs() -> Vec<String> {
+    let mut dirs: Vec<String> = std::fs::read_dir(root().join("crates"))
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.path().join("Cargo.toml").exists())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
+
+/// Names under `[dependencies]` (not dev- or build-dependencies).
+fn normal_dependencies(manifest: &str) -> Vec<String> {
+    let mut in_deps = false;
+    let mut deps = Vec::new();
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_deps = line == "[dependencies]";
+            continue;
+        }
+        if in_deps && let Some((key, _)) = line.split_once(['=', '.']) {
+            let key = key.trim();
+            if !key.is_empty() && !key.starts_with('#') {
+                deps.push(key.to_owned());
+            }
+        }
+    }
+    deps
+}
+
+#[test]
+fn crates_depend_only_downward() {
+    let allowed = allowed();
+    let dirs = crate_dirs();
+    assert!(
+        dirs.iter().any(|d| d == "chunking"),
+        "no crates found under {:?}",
+        root()
+    );
+    let mut violations = Vec::new();
+    for dir in &dirs {
+        let Some(ok) = allowed.get(dir.as_str()) else {
+            violations.push(format!("crates/{dir} is not in the layering table of this test"));
+            continue;
+        };
+        let manifest =
+            std::fs::read_to_string(root().join("crates").join(dir).join("Cargo.toml")).unwrap_or_default();
+        for dep in normal_dependencies(&manifest) {
+            let Some(ours) = dep.strip_prefix("chunksynth-") else {
+                continue;
+            };
+            if !ok.contains(&ours) {
+                violations.push(format!("crates/{dir} depends on crates/{ours}; allowed: {ok:?}"));
+            }
+        }
+    }
+    assert!(violations.is_empty(), "{violations:#?}");
+}
+
+#[test]
+fn architecture_document_names_every_crate() {
+    let doc = std::fs::read_to_string(root().join("docs/ARCHITECTURE.md")).unwrap_or_default();
+    for dir in crate_dirs() {
+        assert!(
+            doc.contains(&format!("crates/{dir}")),
+            "docs/ARCHITECTURE.md does not describe crates/{dir}"
+        );
+    }
+}
+
+#[test]
+fn dependency_parser_reads_only_normal_dependencies() {
+    let manifest = "[package]\nname = \"x\"\n[dependencies]\nchunksynth-llm.workspace = true\nserde = \"1\"\n[dev-dependencies]\nchunksynth-cli = { path = \"..\" }\n";
+    assert_eq!(normal_dependencies(manifest), ["chunksynth-llm", "serde"]);
+}
