@@ -8,7 +8,8 @@ const HELP: &str = "\
 cargo xtask <task>
 
 Tasks:
-  bench [chunking]   run the benchmarks (release build) and print their tables;
+  bench [chunking|quality]
+                     run the benchmarks (release build) and print their tables;
                      copy the figures into docs/BENCHMARKS.md with the date
   help               this text
 ";
@@ -26,9 +27,22 @@ fn main() -> Result<()> {
 }
 
 fn bench(which: Option<&str>) -> Result<()> {
+    let chunking = ["bench", "-p", "chunksynth-chunking", "--bench", "throughput"];
+    let quality = [
+        "bench",
+        "-p",
+        "chunksynth-quality",
+        "--bench",
+        "quality_throughput",
+    ];
     match which {
-        None | Some("chunking") => cargo(&["bench", "-p", "chunksynth-chunking", "--bench", "throughput"]),
-        Some(other) => bail!("unknown benchmark {other:?}; known: chunking"),
+        None => {
+            cargo(&chunking)?;
+            cargo(&quality)
+        }
+        Some("chunking") => cargo(&chunking),
+        Some("quality") => cargo(&quality),
+        Some(other) => bail!("unknown benchmark {other:?}; known: chunking, quality"),
     }
 }
 

@@ -1,0 +1,274 @@
+//! Names and identifiers a rewrite must keep: capitalised names, acronyms,
+//! code identifiers (`snake_case`, `CamelCase`, `path::to::item`), URLs,
+//! e-mail addresses, file paths and inline code.
+
+use crate::stopwords::is_stop_word;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameKind {
+    ProperName,
+    Acronym,
+    Identifier,
+    ItemPath,
+    Url,
+    Email,
+    FilePath,
+    InlineCode,
+}
+
+impl NameKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ProperName => "name",
+            Self::Acronym => "acronym",
+            Self::Identifier => "identifier",
+            Self::ItemPath => "path",
+            Self::Url => "URL",
+            Self::Email => "e-mail address",
+            Self::FilePath => "file path",
+            Self::InlineCode => "inline code",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameMention {
+    pub text: String,
+    pub kind: NameKind,
+}
+
+const FILE_EXTENSIONS: &[&str] = &[
+    "rs", "toml", "json", "jsonl", "md", "txt", "py", "c", "h", "cc", "cpp", "hpp", "js", "ts", "html",
+    "css", "yaml", "yml", "sh", "lock", "conf", "cfg", "ini", "log", "csv", "xml", "go", "java", "rb", "pdf",
+    "png", "gz", "zip", "tar",
+];
+
+/// The distinct names of `text`, in order of first appearance.
+///
+/// A capitalised word that starts a sentence ("Call", "Structs") is taken as
+/// a name only when the text also capitalises it mid-sentence.
+pub fn names(text: &str) -> Vec<NameMention> {
+    let mut found: Vec<NameMention> = Vec::new();
+    // Runs of capitalised words: (position in `found` order, words, whether
+    // the run starts a sentence).
+    let mut runs: Vec<(usize, Vec<&str>, bool)> = Vec::new();
+    let mut mid_sentence_capitals: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for code in inline_code(text) {
+        push_name(&mut found, code, NameKind::InlineCode);
+    }
+    let mut run: Vec<&str> = Vec::new();
+    let mut run_at_start = false;
+    let mut sentence_start = true;
+    for raw in text.split_whitespace() {
+        let token = raw.trim_matches(|c: char| !(c.is_alphanumeric() || c == '_' || c == '/' || c == ':'));
+        let token = token.trim_end_matches(':');
+        let capitalised = token.chars().next().is_some_and(char::is_uppercase)
+            && token.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+            && token.chars().skip(1).any(char::is_lowercase)
+            && !token.chars().skip(1).any(char::is_uppercase);
+        // Capitalised stop words ("The", "In") start sentences, not names.
+        if capitalised && !is_stop_word(&token.to_lowercase()) {
+            if run.is_empty() {
+                run_at_start = sentence_start;
+            }
+            if !(run.is_empty() && sentence_start) {
+                mid_sentence_capitals.insert(token);
+            }
+            run.push(token);
+        } else if !run.is_empty() {
+            runs.push((found.len(), std::mem::take(&mut run), run_at_start));
+        }
+        if let Some(kind) = classify_token(raw, token) {
+            let t = if kind == NameKind::Url || kind == NameKind::Email {
+                raw.trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | '"' | '\'' | ',' | ';'))
+                    .trim_end_matches(['.', ':'])
+            } else {
+                token
+            };
+            push_name(&mut found, t, kind);
+        }
+        sentence_start = raw
+            .trim_end_matches(['"', '\'', ')', '”', '’'])
+            .ends_with(['.', '!', '?', ':', '。', '！', '？']);
+        if sentence_start && !run.is_empty() {
+            runs.push((found.len(), std::mem::take(&mut run), run_at_start));
+        }
+    }
+    if !run.is_empty() {
+        runs.push((found.len(), run, run_at_start));
+    }
+    // Merge the runs into `found` at the places they were met.
+    let mut out: Vec<NameMention> = Vec::new();
+    let mut runs = runs.into_iter().peekable();
+    for (i, mention) in found.into_iter().enumerate() {
+        while let Some((_, words, at_start)) = runs.next_if(|r| r.0 <= i) {
+            push_run(&mut out, &words, at_start, &mid_sentence_capitals);
+        }
+        push_name(&mut out, &mention.text, mention.kind);
+    }
+    for (_, words, at_start) in runs {
+        push_run(&mut out, &words, at_start, &mid_sentence_capitals);
+    }
+    out
+}
+
+fn push_name(out: &mut Vec<NameMention>, text: &str, kind: NameKind) {
+    if !text.is_empty() && !out.iter().any(|m| m.text == text) {
+        out.push(NameMention {
+            text: text.to_owned(),
+            kind,
+        });
+    }
+}
+
+/// A run of capitalised words is one name ("New York City"); its first word
+/// is dropped when it only starts a sentence.
+fn push_run(
+    out: &mut Vec<NameMention>,
+    words: &[&str],
+    at_start: bool,
+    mid_sentence_capitals: &std::collections::HashSet<&str>,
+) {
+    let words = match words.split_first() {
+        Some((first, rest)) if at_start && !mid_sentence_capitals.contains(first) => rest,
+        _ => words,
+    };
+    if !words.is_empty() {
+        push_name(out, &words.join(" "), NameKind::ProperName);
+    }
+}
+
+fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
+    let raw_trim = raw.trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | '"' | '\'' | ',' | ';'));
+    if raw_trim.starts_with("http://") || raw_trim.starts_with("https://") || raw_trim.starts_with("www.") {
+        return Some(NameKind::Url);
+    }
+    if let Some((user, host)) = raw_trim.split_once('@')
+        && !user.is_empty()
+        && host.contains('.')
+        && user.chars().all(|c| c.is_alphanumeric() || "._%+-".contains(c))
+        && host
+            .trim_end_matches('.')
+            .chars()
+            .all(|c| c.is_alphanumeric() || ".-".contains(c))
+    {
+        return Some(NameKind::Email);
+    }
+    if token.contains("::") {
+        return Some(NameKind::ItemPath);
+    }
+    if is_file_path(token) {
+        return Some(NameKind::FilePath);
+    }
+    let letters = token.chars().filter(|c| c.is_alphabetic()).count();
+    if token.contains('_') && letters > 0 && token.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return Some(NameKind::Identifier);
+    }
+    let chars: Vec<char> = token.chars().collect();
+    let camel = chars
+        .windows(2)
+        .any(|w| w[0].is_lowercase() && w[1].is_uppercase())
+        && chars.iter().all(|c| c.is_alphanumeric());
+    if camel {
+        return Some(NameKind::Identifier);
+    }
+    let acronym_core = token.strip_suffix('s').unwrap_or(token);
+    if letters >= 2
+        && acronym_core
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit())
+        && acronym_core.chars().filter(|c| c.is_uppercase()).count() >= 2
+    {
+        return Some(NameKind::Acronym);
+    }
+    None
+}
+
+fn is_file_path(token: &str) -> bool {
+    let segments: Vec<&str> = token.split('/').collect();
+    if segments.len() >= 2
+        && segments.iter().filter(|s| !s.is_empty()).count() >= 2
+        && segments
+            .iter()
+            .all(|s| s.chars().all(|c| c.is_alphanumeric() || "._-~".contains(c)))
+    {
+        return true;
+    }
+    if let Some((stem, ext)) = token.rsplit_once('.') {
+        return stem.chars().count() >= 2
+            && stem.chars().all(|c| c.is_alphanumeric() || "_-".contains(c))
+            && FILE_EXTENSIONS.contains(&ext);
+    }
+    false
+}
+
+/// Contents of single-backtick spans outside fenced blocks.
+fn inline_code(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            continue;
+        }
+        let mut rest = line;
+        while let Some(open) = rest.find('`') {
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('`') else { break };
+            let code = &after[..close];
+            if !code.trim().is_empty() {
+                out.push(code);
+            }
+            rest = &after[close + 1..];
+        }
+    }
+    out
+}
+
+/// Whether `rewrite` still contains `name`, as written (case included: the
+/// common noun "box" does not keep the type `Box`).
+pub fn contains_name(rewrite: &str, name: &NameMention) -> bool {
+    rewrite.contains(&name.text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expect: &[(&str, NameKind)]) {
+        let got: Vec<(String, NameKind)> = names(text).into_iter().map(|m| (m.text, m.kind)).collect();
+        let expect: Vec<(String, NameKind)> = expect.iter().map(|(t, k)| ((*t).to_owned(), *k)).collect();
+        assert_eq!(got, expect, "names of {text:?}");
+    }
+
+    #[test]
+    fn finds_names_and_identifiers() {
+        use NameKind::*;
+        check(
+            "The Rust Programming Language uses HashMap and std::collections::HashMap.",
+            &[
+                ("Rust Programming Language", ProperName),
+                ("HashMap", Identifier),
+                ("std::collections::HashMap", ItemPath),
+            ],
+        );
+        check(
+            "Call `saturating_add` on u8. See https://doc.rust-lang.org/book/, mail a@b.org or edit src/main.rs and Cargo.toml.",
+            &[
+                ("saturating_add", InlineCode),
+                ("https://doc.rust-lang.org/book/", Url),
+                ("a@b.org", Email),
+                ("src/main.rs", FilePath),
+                ("Cargo.toml", FilePath),
+            ],
+        );
+        check(
+            "Every value has a type. In Rust, HTTP and URLs matter to Alice.",
+            &[
+                ("Rust", ProperName),
+                ("HTTP", Acronym),
+                ("URLs", Acronym),
+                ("Alice", ProperName),
+            ],
+        );
+    }
+}

@@ -1,0 +1,213 @@
+//! Repetition: Gopher's rules (Rae et al. 2021, as implemented in datatrove's
+//! `GopherRepetitionFilter`), rep-n and distinct-n (Welleck et al. 2019), and
+//! the similarity of adjacent sections.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::{lines, paragraphs, words};
+
+/// Gopher's thresholds: a document fails a rule when its value exceeds it.
+pub const DUP_LINE_FRAC: f64 = 0.30;
+pub const DUP_PARA_FRAC: f64 = 0.30;
+pub const DUP_LINE_CHAR_FRAC: f64 = 0.20;
+pub const DUP_PARA_CHAR_FRAC: f64 = 0.20;
+pub const TOP_NGRAM_CHAR_FRAC: [(usize, f64); 3] = [(2, 0.20), (3, 0.18), (4, 0.16)];
+pub const DUP_NGRAM_CHAR_FRAC: [(usize, f64); 6] =
+    [(5, 0.15), (6, 0.14), (7, 0.13), (8, 0.12), (9, 0.11), (10, 0.10)];
+
+/// Measured values of every Gopher repetition rule, and which failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GopherRepetition {
+    pub dup_line_frac: f64,
+    pub dup_para_frac: f64,
+    pub dup_line_char_frac: f64,
+    pub dup_para_char_frac: f64,
+    /// (n, character share of the most frequent n-gram × its count)
+    pub top_ngram_char_frac: Vec<(usize, f64)>,
+    /// (n, character share of duplicated n-grams, counted without overlap)
+    pub dup_ngram_char_frac: Vec<(usize, f64)>,
+    /// The rules that failed, e.g. `dup_line_frac 0.42 > 0.30`.
+    pub failures: Vec<String>,
+}
+
+impl GopherRepetition {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// (number of duplicate elements, characters in them): an element is a
+/// duplicate when an equal one came before.
+fn find_duplicates(items: &[&str]) -> (usize, usize) {
+    let mut seen = HashSet::new();
+    let (mut elements, mut chars) = (0, 0);
+    for item in items {
+        if !seen.insert(*item) {
+            elements += 1;
+            chars += item.chars().count();
+        }
+    }
+    (elements, chars)
+}
+
+fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Characters of the most frequent n-gram (words joined by a space) times its
+/// count.
+fn top_ngram_chars(ws: &[&str], n: usize) -> usize {
+    if ws.len() < n {
+        return 0;
+    }
+    let mut counts: HashMap<&[&str], usize> = HashMap::new();
+    for gram in ws.windows(n) {
+        *counts.entry(gram).or_default() += 1;
+    }
+    // Ties: the first n-gram to reach the top count, as Python's Counter does.
+    let mut best: Option<(&[&str], usize)> = None;
+    for gram in ws.windows(n) {
+        let c = counts[gram];
+        if best.is_none_or(|(_, b)| c > b) {
+            best = Some((gram, c));
+        }
+    }
+    best.map_or(0, |(gram, count)| {
+        let len: usize = gram.iter().map(|w| char_len(w)).sum::<usize>() + (n - 1);
+        len * count
+    })
+}
+
+/// Characters in duplicated n-grams (words joined without a space), counted
+/// without overlap: after a duplicate, skip past it.
+fn duplicated_ngram_chars(ws: &[&str], n: usize) -> usize {
+    let mut seen: HashSet<&[&str]> = HashSet::new();
+    let mut repeated = 0;
+    let mut i = 0;
+    while i + n <= ws.len() {
+        let gram = &ws[i..i + n];
+        if seen.contains(gram) {
+            repeated += gram.iter().map(|w| char_len(w)).sum::<usize>();
+            i += n;
+        } else {
+            seen.insert(gram);
+            i += 1;
+        }
+    }
+    repeated
+}
+
+/// Measures every Gopher repetition rule on `text`.
+pub fn gopher_repetition(text: &str) -> GopherRepetition {
+    let total = char_len(text).max(1) as f64;
+    let mut failures = Vec::new();
+    let mut rule = |name: &str, value: f64, limit: f64| {
+        if value > limit {
+            failures.push(format!("{name} {value:.2} > {limit:.2}"));
+        }
+        value
+    };
+    let paras = paragraphs(text);
+    let (dup_paras, dup_para_chars) = find_duplicates(&paras);
+    let dup_para_frac = rule(
+        "dup_para_frac",
+        dup_paras as f64 / paras.len().max(1) as f64,
+        DUP_PARA_FRAC,
+    );
+    let dup_para_char_frac = rule(
+        "dup_para_char_frac",
+        dup_para_chars as f64 / total,
+        DUP_PARA_CHAR_FRAC,
+    );
+    let ls = lines(text);
+    let (dup_lines, dup_line_chars) = find_duplicates(&ls);
+    let dup_line_frac = rule(
+        "dup_line_frac",
+        dup_lines as f64 / ls.len().max(1) as f64,
+        DUP_LINE_FRAC,
+    );
+    let dup_line_char_frac = rule(
+        "dup_line_char_frac",
+        dup_line_chars as f64 / total,
+        DUP_LINE_CHAR_FRAC,
+    );
+    let ws = words(text);
+    let top_ngram_char_frac = TOP_NGRAM_CHAR_FRAC
+        .iter()
+        .map(|&(n, limit)| {
+            (
+                n,
+                rule(
+                    &format!("top_{n}_gram_char_frac"),
+                    top_ngram_chars(&ws, n) as f64 / total,
+                    limit,
+                ),
+            )
+        })
+        .collect();
+    let dup_ngram_char_frac = DUP_NGRAM_CHAR_FRAC
+        .iter()
+        .map(|&(n, limit)| {
+            (
+                n,
+                rule(
+                    &format!("dup_{n}_gram_char_frac"),
+                    duplicated_ngram_chars(&ws, n) as f64 / total,
+                    limit,
+                ),
+            )
+        })
+        .collect();
+    GopherRepetition {
+        dup_line_frac,
+        dup_para_frac,
+        dup_line_char_frac,
+        dup_para_char_frac,
+        top_ngram_char_frac,
+        dup_ngram_char_frac,
+        failures,
+    }
+}
+
+/// distinct-n: unique n-grams / all n-grams of the words (1.0 when none).
+pub fn distinct_n(text: &str, n: usize) -> f64 {
+    let ws = lower_words(text);
+    if n == 0 || ws.len() < n {
+        return 1.0;
+    }
+    let grams: Vec<&[String]> = ws.windows(n).collect();
+    let unique: HashSet<&[String]> = grams.iter().copied().collect();
+    unique.len() as f64 / grams.len() as f64
+}
+
+/// rep-n: 1 − distinct-n.
+pub fn rep_n(text: &str, n: usize) -> f64 {
+    1.0 - distinct_n(text, n)
+}
+
+fn lower_words(text: &str) -> Vec<String> {
+    words(text).into_iter().map(str::to_lowercase).collect()
+}
+
+/// Jaccard similarity of the word `n`-gram sets of two texts (0 when both
+/// are too short to have any).
+pub fn shingle_similarity(a: &str, b: &str, n: usize) -> f64 {
+    let (wa, wb) = (lower_words(a), lower_words(b));
+    let sa: HashSet<&[String]> = wa.windows(n.max(1)).collect();
+    let sb: HashSet<&[String]> = wb.windows(n.max(1)).collect();
+    let union = sa.union(&sb).count();
+    if union == 0 {
+        return 0.0;
+    }
+    sa.intersection(&sb).count() as f64 / union as f64
+}
+
+/// Similarity of each section to the next (word trigram Jaccard).
+pub fn adjacent_similarity(sections: &[&str]) -> Vec<f64> {
+    sections
+        .windows(2)
+        .map(|w| shingle_similarity(w[0], w[1], 3))
+        .collect()
+}

@@ -1,0 +1,146 @@
+//! Text units: words (the project's one rule, from `chunking::units`),
+//! sentences, lines, paragraphs; and the normalised word form used for
+//! matching.
+
+pub use chunksynth_chunking::units::{is_cjk, word_count, word_ranges};
+use chunksynth_chunking::units::{is_cjk_sentence_end, is_closing_punctuation, is_latin_sentence_end};
+
+/// Closing quotes and brackets that may follow a sentence's final mark.
+pub fn is_closing(c: char) -> bool {
+    is_closing_punctuation(c)
+}
+
+/// The words of `text`, as slices.
+pub fn words(text: &str) -> Vec<&str> {
+    word_ranges(text).map(|r| &text[r]).collect()
+}
+
+/// Sentences: text up to a sentence mark followed by whitespace (or a CJK
+/// full-width mark), or up to a blank line. Trimmed; empty ones dropped.
+pub fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let mut end = None;
+        if is_cjk_sentence_end(c) {
+            end = Some(i + c.len_utf8());
+        } else if is_latin_sentence_end(c) || c == '\n' {
+            let mut j = i + c.len_utf8();
+            while let Some(&(k, n)) = chars.peek() {
+                if is_closing_punctuation(n) && c != '\n' {
+                    j = k + n.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let next = text[j..].chars().next();
+            let blank_line = c == '\n' && text[j..].trim_start_matches([' ', '\t', '\r']).starts_with('\n');
+            if (c != '\n' && next.is_none_or(char::is_whitespace)) || blank_line {
+                end = Some(j);
+            }
+        }
+        if let Some(e) = end {
+            push_trimmed(&mut out, &text[start..e]);
+            start = e;
+        }
+    }
+    push_trimmed(&mut out, &text[start..]);
+    out
+}
+
+fn push_trimmed<'a>(out: &mut Vec<&'a str>, s: &'a str) {
+    let t = s.trim();
+    if !t.is_empty() {
+        out.push(t);
+    }
+}
+
+/// Lines split on runs of line breaks (Gopher's `\n+`).
+pub fn lines(text: &str) -> Vec<&str> {
+    text.split('\n').filter(|l| !l.is_empty()).collect()
+}
+
+/// Paragraphs split on two or more line breaks (Gopher's `\n{2,}`), of the
+/// trimmed text.
+pub fn paragraphs(text: &str) -> Vec<&str> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = t.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\n' {
+            let mut j = i;
+            while j < bytes.len() && bytes[j] == b'\n' {
+                j += 1;
+            }
+            if j - i >= 2 {
+                out.push(&t[start..i]);
+                start = j;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out.push(&t[start..]);
+    out
+}
+
+/// A word folded for matching: lower case, with a plural or simple
+/// inflection removed (`entities` → `entity`, `boxes` → `box`, `cats` → `cat`).
+pub fn fold_word(word: &str) -> String {
+    let lower = word.to_lowercase();
+    stem_plural(&lower)
+}
+
+fn stem_plural(w: &str) -> String {
+    let n = w.chars().count();
+    if n <= 3 || !w.is_ascii() {
+        return w.to_owned();
+    }
+    if let Some(stem) = w.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    for suffix in ["ches", "shes", "sses", "xes", "zes"] {
+        if w.ends_with(suffix) {
+            return w[..w.len() - 2].to_owned();
+        }
+    }
+    if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        return w[..w.len() - 1].to_owned();
+    }
+    w.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units() {
+        assert_eq!(
+            sentences("One. Two? \"Three.\" Four\n\nFive 3.5 six. 七。八！"),
+            [
+                "One.",
+                "Two?",
+                "\"Three.\"",
+                "Four",
+                "Five 3.5 six.",
+                "七。",
+                "八！"
+            ]
+        );
+        assert_eq!(paragraphs("\n\na\nb\n\n\nc\n"), ["a\nb", "c"]);
+        assert_eq!(lines("a\n\nb\n"), ["a", "b"]);
+        assert_eq!(fold_word("Entities"), "entity");
+        assert_eq!(fold_word("boxes"), "box");
+        assert_eq!(fold_word("class"), "class");
+        assert_eq!(fold_word("status"), "status");
+    }
+}

@@ -1,0 +1,445 @@
+//! Quality metrics at their boundary: hand-worked exact values on small
+//! inputs, and the planted-corruption suite over real paragraphs.
+
+use chunksynth_quality::{
+    CheckKind, Entity, FidelityConfig, FoldedText, TermPreference, coverage, distinct_n, fidelity,
+    gopher_repetition, length_score, rep_n,
+};
+
+const EPS: f64 = 1e-9;
+
+#[track_caller]
+fn close(got: f64, want: f64) {
+    assert!((got - want).abs() < 1e-6, "got {got}, want {want}");
+}
+
+#[test]
+fn gopher_rules_on_a_small_text() {
+    // lines: "a b", "a b", "c d" (11 chars in all, with the two newlines)
+    let r = gopher_repetition("a b\na b\nc d");
+    close(r.dup_line_frac, 1.0 / 3.0);
+    close(r.dup_line_char_frac, 3.0 / 11.0);
+    close(r.dup_para_frac, 0.0);
+    // top 2-gram "a b" ×2 = 3 chars × 2; top 3-gram "a b a" ×1 = 5; top 4-gram "a b a b" = 7.
+    assert_eq!(
+        r.top_ngram_char_frac,
+        [(2, 6.0 / 11.0), (3, 5.0 / 11.0), (4, 7.0 / 11.0)]
+    );
+    assert!(r.dup_ngram_char_frac.iter().all(|&(_, v)| v == 0.0));
+    assert!(
+        r.failures.contains(&"dup_line_frac 0.33 > 0.30".to_owned()),
+        "{:?}",
+        r.failures
+    );
+    assert!(!r.passed());
+}
+
+#[test]
+fn gopher_duplicated_ngrams_are_counted_without_overlap() {
+    // 5-grams of "a b c d e a b c d e a b c d e": the second "a b c d e" is a
+    // duplicate (5 chars without spaces), skip 5, then the third (5 more).
+    let text = "a b c d e a b c d e a b c d e";
+    let r = gopher_repetition(text);
+    let chars = text.chars().count() as f64;
+    assert_eq!(r.dup_ngram_char_frac[0], (5, 10.0 / chars));
+    // Paragraph duplicates: two of three paragraphs repeat the first.
+    let r = gopher_repetition("Same para.\n\nSame para.\n\nSame para.");
+    close(r.dup_para_frac, 2.0 / 3.0);
+    close(r.dup_para_char_frac, 20.0 / 34.0);
+    // Gopher's n-gram rules are meant for documents: a real paragraph passes.
+    let clean = gopher_repetition(&paragraphs()[0]);
+    assert!(clean.passed(), "{:?}", clean.failures);
+}
+
+#[test]
+fn rep_n_and_distinct_n() {
+    close(distinct_n("the cat the cat", 2), 2.0 / 3.0);
+    close(rep_n("the cat the cat", 2), 1.0 / 3.0);
+    close(distinct_n("The the", 1), 0.5);
+    close(distinct_n("", 3), 1.0);
+}
+
+#[test]
+fn length_score_is_longwriters() {
+    close(length_score(100, 100), 100.0);
+    close(length_score(100, 250), 50.0);
+    close(length_score(100, 50), 50.0);
+    close(length_score(100, 400), 0.0);
+    close(length_score(100, 25), 0.0);
+    close(length_score(100, 0), 0.0);
+    close(length_score(3, 4), 100.0 * (1.0 - (4.0 / 3.0 - 1.0) / 3.0));
+}
+
+#[test]
+fn coverage_matches_aliases_case_plurals_and_separators() {
+    let text = "Borrow-checkers reject data races. The MUTEX_GUARD unlocks on drop; mutexes help.";
+    let folded = FoldedText::new(text);
+    assert!(folded.contains_term("borrow checker"));
+    assert!(folded.contains_term("mutex guard"));
+    assert!(folded.contains_term("Mutex"));
+    assert!(!folded.contains_term("race condition"));
+    let entities = [
+        Entity::new("borrow checker"),
+        Entity {
+            name: "RwLock".into(),
+            aliases: vec!["read-write lock".into()],
+        },
+    ];
+    let key_points = [
+        "the borrow checker rejects data races".to_owned(),
+        "channels send messages".to_owned(),
+    ];
+    let terms = [TermPreference {
+        preferred: "mutual exclusion".into(),
+        avoid: vec!["mutex".into()],
+    }];
+    let report = coverage(
+        text,
+        &entities,
+        &key_points,
+        &terms,
+        &["garbage collector".into(), "drop".into()],
+    );
+    assert_eq!(report.missing_entities, ["RwLock"]);
+    assert_eq!(report.missing_key_points, ["channels send messages"]);
+    assert_eq!(
+        report.terminology_violations,
+        [("mutex".to_owned(), "mutual exclusion".to_owned())]
+    );
+    assert_eq!(report.banned_hits, ["drop"]);
+    close(report.score, 2.0 / 4.0);
+    assert!(!report.passed());
+}
+
+fn check_of(
+    report: &chunksynth_quality::FidelityReport,
+    kind: CheckKind,
+) -> &chunksynth_quality::CheckReport {
+    report
+        .checks
+        .iter()
+        .find(|c| c.check == kind)
+        .unwrap_or_else(|| panic!("no {kind:?} check"))
+}
+
+#[test]
+fn fidelity_numbers_exact_values() {
+    let source = "In 2024, Alice paid $1,000 for 3.5% of Acme Corp.";
+    let config = FidelityConfig::default();
+    let same = fidelity(
+        source,
+        "Alice paid 1000 dollars in 2024 for 3.50 % of Acme Corp.",
+        &config,
+    );
+    assert!(check_of(&same, CheckKind::Numbers).passed);
+    let changed = fidelity(
+        source,
+        "In 2025, Alice paid $1,000 for 3.5% of Acme Corp.",
+        &config,
+    );
+    let numbers = check_of(&changed, CheckKind::Numbers);
+    close(numbers.score, 2.0 / 4.0);
+    assert_eq!(
+        numbers.findings,
+        [
+            "the number 2024 is missing",
+            "the number 2025 is not in the source"
+        ]
+    );
+    assert!(!changed.passed);
+    let tolerant = FidelityConfig {
+        number_tolerance: 0.01,
+        ..FidelityConfig::default()
+    };
+    let rounded = fidelity("It weighs 100.4 kg.", "It weighs 100 kg.", &tolerant);
+    assert!(check_of(&rounded, CheckKind::Numbers).passed);
+}
+
+#[test]
+fn fidelity_names_code_and_detectors_have_concrete_findings() {
+    let source = "Use `Vec::new` from std::vec in Rust. See https://doc.rust-lang.org/std/.\n\n```rust\nlet v: Vec<i32> = Vec::new();\n```\n";
+    let config = FidelityConfig::default();
+    let bad =
+        "Use a constructor from the standard library. See the docs.\n\n```rust\nlet v = Vec::new();\n```\n";
+    let report = fidelity(source, bad, &config);
+    let names = check_of(&report, CheckKind::Names);
+    assert!(
+        names
+            .findings
+            .contains(&"the inline code “Vec::new” is missing".to_owned())
+            || !names.passed
+    );
+    assert!(
+        names.findings.iter().any(|f| f.contains("std::vec")),
+        "{:?}",
+        names.findings
+    );
+    assert!(
+        names
+            .findings
+            .iter()
+            .any(|f| f.contains("https://doc.rust-lang.org/std/"))
+    );
+    let code = check_of(&report, CheckKind::CodeBlocks);
+    assert_eq!(
+        code.findings,
+        ["code block 1 (`let v: Vec<i32> = Vec::new();`) was changed or dropped; keep it exactly"]
+    );
+    let chatter = fidelity(
+        source,
+        &format!("Here is the rewritten text:\n\n{source}"),
+        &config,
+    );
+    assert!(!check_of(&chatter, CheckKind::Chatter).passed);
+    let refusal = fidelity(source, "I'm sorry, but I can't help with that.", &config);
+    assert!(!check_of(&refusal, CheckKind::Refusal).passed);
+    let identical = fidelity(source, source, &config);
+    assert!(identical.passed, "{:?}", identical.findings().collect::<Vec<_>>());
+    assert!((identical.score - 1.0).abs() < EPS);
+}
+
+// ---------------------------------------------------------------------------
+// Planted corruptions over real paragraphs.
+
+fn paragraphs() -> Vec<String> {
+    let json = include_str!("fixtures/paragraphs.json");
+    let value: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| p["text"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn word_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    chunksynth_chunking::units::word_ranges(text).collect()
+}
+
+fn change_number(text: &str) -> Option<String> {
+    let m = chunksynth_quality::numbers::numbers(text).into_iter().next()?;
+    let at = find_standalone(text, &m.written)?;
+    let last = m.written.chars().last()?;
+    let bumped = char::from_digit((last.to_digit(10)? + 1) % 10, 10)?;
+    let mut new = m.written.clone();
+    new.pop();
+    new.push(bumped);
+    Some(format!("{}{}{}", &text[..at], new, &text[at + m.written.len()..]))
+}
+
+fn find_standalone(text: &str, needle: &str) -> Option<usize> {
+    text.match_indices(needle).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
+fn drop_name(text: &str) -> Option<String> {
+    let name = chunksynth_quality::names::names(text).into_iter().next()?;
+    Some(text.replace(&name.text, "it"))
+}
+
+fn truncate_last_third(text: &str) -> Option<String> {
+    let spans = word_spans(text);
+    let keep = spans.get(spans.len() * 2 / 3)?;
+    Some(text[..keep.start].to_owned())
+}
+
+fn two_sentence_summary(text: &str) -> Option<String> {
+    let sentences = chunksynth_quality::text::sentences(text);
+    if sentences.len() < 3 {
+        let spans = word_spans(text);
+        let cut = spans.get(spans.len() / 4)?;
+        return Some(format!(
+            "{} This passage explains the rest.",
+            text[..cut.start].trim()
+        ));
+    }
+    Some(format!("{} {}", sentences[0], sentences[sentences.len() - 1]))
+}
+
+fn add_preamble(text: &str) -> Option<String> {
+    Some(format!("Here is the rewritten text:\n\n{text}"))
+}
+
+fn garble_script(text: &str) -> Option<String> {
+    const CYRILLIC: &str = "абцдефгхийклмнопярстуввхыз";
+    const LATIN: &str = "abvgdeezziiklmnoprstufhccss_y_eua";
+    Some(
+        text.chars()
+            .map(|c| {
+                if ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c)) {
+                    let i = c.to_lowercase().next().unwrap_or(c) as usize - 'а' as usize;
+                    LATIN.chars().nth(i).unwrap_or('x')
+                } else if c.is_ascii_alphabetic() {
+                    let i = (c.to_ascii_lowercase() as u8 - b'a') as usize;
+                    CYRILLIC.chars().nth(i).unwrap_or(c)
+                } else if chunksynth_quality::text::is_cjk(c) {
+                    char::from_u32(0xAC00 + (c as u32 % 11172)).unwrap_or(c)
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
+}
+
+const SYNONYMS: &[(&str, &str)] = &[
+    ("use", "employ"),
+    ("many", "numerous"),
+    ("shows", "demonstrates"),
+    ("example", "instance"),
+    ("often", "frequently"),
+    ("also", "additionally"),
+    ("however", "nevertheless"),
+    ("because", "since"),
+    ("need", "require"),
+    ("get", "obtain"),
+    ("make", "create"),
+    ("start", "begin"),
+    ("help", "assist"),
+    ("allow", "permit"),
+    ("allows", "permits"),
+    ("called", "named"),
+    ("very", "highly"),
+    ("useful", "helpful"),
+    ("different", "distinct"),
+    ("way", "manner"),
+    ("can", "is able to"),
+];
+
+fn synonyms(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut at = 0;
+    let mut changed = 0;
+    for span in word_spans(text) {
+        let word = &text[span.clone()];
+        if let Some((_, to)) = SYNONYMS.iter().find(|(from, _)| *from == word) {
+            out.push_str(&text[at..span.start]);
+            out.push_str(to);
+            at = span.end;
+            changed += 1;
+        }
+    }
+    out.push_str(&text[at..]);
+    (changed > 0).then_some(out)
+}
+
+fn reorder_sentences(text: &str) -> Option<String> {
+    let s = chunksynth_quality::text::sentences(text);
+    if s.len() < 2 {
+        return None;
+    }
+    let mut out: Vec<&str> = Vec::new();
+    for pair in s.chunks(2) {
+        out.extend(pair.iter().rev());
+    }
+    Some(out.join(" "))
+}
+
+fn change_punctuation(text: &str) -> Option<String> {
+    let mut quote_open = true;
+    let out: String = text
+        .replace(", and ", " and ")
+        .replace("; ", ". ")
+        .replace(" - ", " — ")
+        .chars()
+        .map(|c| {
+            if c == '"' {
+                quote_open = !quote_open;
+                if quote_open { '”' } else { '“' }
+            } else {
+                c
+            }
+        })
+        .collect();
+    Some(out.replace(", ", " , ").replace(" , ", ", "))
+}
+
+fn all_faithful_edits(text: &str) -> Option<String> {
+    let t = synonyms(text).unwrap_or_else(|| text.to_owned());
+    let t = change_punctuation(&t)?;
+    reorder_sentences(&t)
+}
+
+type Edit = fn(&str) -> Option<String>;
+
+const CORRUPTIONS: &[(&str, Edit)] = &[
+    ("change a number", change_number),
+    ("drop a name", drop_name),
+    ("truncate the last third", truncate_last_third),
+    ("two-sentence summary", two_sentence_summary),
+    ("add a preamble", add_preamble),
+    ("garble into another script", garble_script),
+];
+
+const FAITHFUL: &[(&str, Edit)] = &[
+    ("reordered sentences", reorder_sentences),
+    ("synonyms", synonyms),
+    ("changed punctuation", change_punctuation),
+    ("all three together", all_faithful_edits),
+];
+
+#[test]
+fn planted_corruptions_are_caught_and_faithful_rewrites_pass() {
+    let paras = paragraphs();
+    assert!(paras.len() >= 40, "fixture paragraphs missing");
+    let config = FidelityConfig::default();
+    let mut lines = Vec::new();
+    let (mut caught, mut planted, mut alarms, mut faithful) = (0, 0, 0, 0);
+    let mut misses = Vec::new();
+    for (name, edit) in CORRUPTIONS {
+        let (mut c, mut n) = (0, 0);
+        for p in &paras {
+            let Some(bad) = edit(p) else { continue };
+            n += 1;
+            let report = fidelity(p, &bad, &config);
+            if report.passed {
+                misses.push(format!(
+                    "{name}: not caught in {:?}",
+                    p.chars().take(60).collect::<String>()
+                ));
+            } else {
+                c += 1;
+            }
+        }
+        lines.push(format!("| {name} | {c} / {n} |"));
+        caught += c;
+        planted += n;
+    }
+    for (name, edit) in FAITHFUL {
+        let (mut a, mut n) = (0, 0);
+        for p in &paras {
+            let Some(good) = edit(p) else { continue };
+            n += 1;
+            let report = fidelity(p, &good, &config);
+            if !report.passed {
+                a += 1;
+                misses.push(format!(
+                    "{name}: false alarm {:?} on {:?}",
+                    report.findings().collect::<Vec<_>>(),
+                    p.chars().take(60).collect::<String>()
+                ));
+            }
+        }
+        lines.push(format!("| {name} (faithful) | {a} false alarms / {n} |"));
+        alarms += a;
+        faithful += n;
+    }
+    let detection = caught as f64 / planted as f64;
+    let false_alarms = alarms as f64 / faithful as f64;
+    println!("{}", lines.join("\n"));
+    println!(
+        "detection {caught}/{planted} = {detection:.3}; false alarms {alarms}/{faithful} = {false_alarms:.3}"
+    );
+    for m in &misses {
+        println!("{m}");
+    }
+    assert!(detection >= 0.95, "detection {detection:.3} < 0.95: {misses:#?}");
+    assert!(
+        false_alarms <= 0.05,
+        "false alarms {false_alarms:.3} > 0.05: {misses:#?}"
+    );
+}
