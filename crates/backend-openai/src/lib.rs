@@ -1,0 +1,31 @@
+//! An OpenAI-compatible chat backend (OpenAI, OpenRouter, vLLM, SGLang,
+//! llama.cpp) that survives real providers at corpus scale.
+//!
+//! - **One retry policy.** async-openai runs over a plain transport (its own
+//!   retry layer is not installed), so retries never multiply.
+//! - **Error policy.** 408/409/429/5xx, resets and timeouts are retried with
+//!   exponential backoff and full jitter, honouring `Retry-After`; 400/401/
+//!   403/404 fail fast with the server's message; context-length errors have
+//!   their own class; a stream without `[DONE]` or a 200 without bytes is an
+//!   error, never an empty answer.
+//! - **Deadlines.** Connect timeout, a total deadline per attempt, a stall
+//!   timeout for streams: no request hangs forever.
+//! - **Limits.** A global in-flight cap that halves on 429 and recovers
+//!   additively; optional requests/min and tokens/min.
+//! - **Endpoint pool.** Least-busy healthy endpoint; failing endpoints are
+//!   ejected for a cooldown; when all are down, requests wait (bounded).
+//! - **Lenient wire types.** Numeric error codes, missing ids, unknown finish
+//!   reasons and extra fields never break a run.
+//! - **The key stays secret.** [`ApiKey`] has no way to print itself.
+
+mod backend;
+mod classify;
+mod config;
+mod limits;
+mod pool;
+mod transport;
+mod wire;
+
+pub use backend::OpenAiBackend;
+pub use classify::parse_retry_after;
+pub use config::{ApiKey, BackendConfig, EndpointConfig, Limits, RetryPolicy, Timeouts};

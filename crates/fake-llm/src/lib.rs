@@ -1,0 +1,437 @@
+//! A real HTTP server speaking the OpenAI chat completions API on
+//! `127.0.0.1:0`, answering with a script (a closure per request) and able to
+//! misbehave as real providers do: 429 with Retry-After, 5xx, dropped
+//! connections, hangs, malformed JSON, empty content, truncation, streams cut
+//! before `[DONE]`. Tests use it instead of mocks, so every error class is
+//! exercised over real HTTP.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct FakeRequest {
+    /// 0 for the first request the server received, and so on.
+    pub index: usize,
+    pub body: Value,
+    pub authorization: Option<String>,
+}
+
+impl FakeRequest {
+    pub fn stream(&self) -> bool {
+        self.body["stream"].as_bool().unwrap_or(false)
+    }
+
+    pub fn model(&self) -> &str {
+        self.body["model"].as_str().unwrap_or("")
+    }
+
+    /// The content of the last user message.
+    pub fn last_user_text(&self) -> String {
+        self.body["messages"]
+            .as_array()
+            .and_then(|m| m.iter().rev().find(|m| m["role"] == "user"))
+            .and_then(|m| m["content"].as_str())
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    /// All message contents joined, for prompt-size checks.
+    pub fn prompt_len(&self) -> usize {
+        self.body["messages"]
+            .as_array()
+            .map(|m| m.iter().filter_map(|m| m["content"].as_str()).map(str::len).sum())
+            .unwrap_or(0)
+    }
+}
+
+/// What the server does with a request.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// Answer `text`, finishing with `stop`.
+    Text(String),
+    /// Answer `text` with this finish reason (`length` for a truncation).
+    Finish { text: String, finish_reason: String },
+    /// Any status with a JSON or text body, and optionally Retry-After.
+    Status {
+        status: u16,
+        body: String,
+        retry_after: Option<String>,
+    },
+    /// 200 with this raw body (malformed JSON, odd provider shapes).
+    Raw(String),
+    /// 200 with no bytes at all (llama-cpp-python on context overflow).
+    EmptyBody,
+    /// Close the connection in the middle of the response.
+    Drop,
+    /// Never answer.
+    Hang,
+    /// Stream part of `text`, then end the body cleanly but without a finish
+    /// reason or `[DONE]` (non-streaming requests get a body cut mid-JSON).
+    Cut(String),
+    /// Wait, then do the inner reply.
+    Delayed(Duration, Box<Reply>),
+}
+
+impl Reply {
+    pub fn text(text: impl Into<String>) -> Self {
+        Self::Text(text.into())
+    }
+
+    pub fn status(status: u16, body: impl Into<String>) -> Self {
+        Self::Status {
+            status,
+            body: body.into(),
+            retry_after: None,
+        }
+    }
+
+    /// An OpenAI-style error body.
+    pub fn error(status: u16, message: &str, code: &str) -> Self {
+        Self::status(
+            status,
+            json!({"error": {"message": message, "type": "invalid_request_error", "code": code}}).to_string(),
+        )
+    }
+
+    pub fn rate_limited(retry_after: &str) -> Self {
+        Self::Status {
+            status: 429,
+            body: json!({"error": {"message": "Rate limit exceeded", "code": 429}}).to_string(),
+            retry_after: Some(retry_after.to_owned()),
+        }
+    }
+}
+
+type Script = dyn Fn(&FakeRequest) -> Reply + Send + Sync;
+
+struct Shared {
+    script: Box<Script>,
+    requests: Mutex<Vec<FakeRequest>>,
+    counter: AtomicUsize,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    models: Vec<String>,
+    record: bool,
+}
+
+/// A running fake server. Dropping it stops the server.
+pub struct FakeLlm {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for FakeLlm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeLlm")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for FakeLlm {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Options for [`FakeLlm::start_with`].
+#[derive(Debug, Clone)]
+pub struct FakeOptions {
+    /// Model IDs `/v1/models` lists.
+    pub models: Vec<String>,
+    /// Keep every request (turn off for benchmarks with millions).
+    pub record_requests: bool,
+    /// Address to bind; port 0 picks a free one.
+    pub bind: SocketAddr,
+}
+
+impl Default for FakeOptions {
+    fn default() -> Self {
+        Self {
+            models: vec!["fake-model".to_owned()],
+            record_requests: true,
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        }
+    }
+}
+
+impl FakeLlm {
+    /// Starts a server on a free loopback port answering with `script`.
+    pub async fn start(
+        script: impl Fn(&FakeRequest) -> Reply + Send + Sync + 'static,
+    ) -> std::io::Result<Self> {
+        Self::start_with(FakeOptions::default(), script).await
+    }
+
+    pub async fn start_with(
+        options: FakeOptions,
+        script: impl Fn(&FakeRequest) -> Reply + Send + Sync + 'static,
+    ) -> std::io::Result<Self> {
+        let shared = Arc::new(Shared {
+            script: Box::new(script),
+            requests: Mutex::new(Vec::new()),
+            counter: AtomicUsize::new(0),
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+            models: options.models,
+            record: options.record_requests,
+        });
+        let app = Router::new()
+            .route("/v1/chat/completions", post(chat))
+            .route("/v1/models", get(models))
+            .with_state(shared.clone());
+        let listener = tokio::net::TcpListener::bind(options.bind).await?;
+        let addr = listener.local_addr()?;
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(Self { addr, shared, task })
+    }
+
+    /// `http://127.0.0.1:PORT/v1`
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Requests received so far (when recording).
+    pub fn requests(&self) -> Vec<FakeRequest> {
+        self.shared.requests.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// Chat requests received so far (counted even when not recording).
+    pub fn request_count(&self) -> usize {
+        self.shared.counter.load(Ordering::SeqCst)
+    }
+
+    /// The most requests that were in flight at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.max_in_flight.load(Ordering::SeqCst)
+    }
+}
+
+async fn models(State(shared): State<Arc<Shared>>) -> Response {
+    let data: Vec<Value> = shared
+        .models
+        .iter()
+        .map(|m| json!({"id": m, "object": "model", "owned_by": "fake"}))
+        .collect();
+    axum::Json(json!({"object": "list", "data": data})).into_response()
+}
+
+struct InFlight(Arc<Shared>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+async fn chat(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    let index = shared.counter.fetch_add(1, Ordering::SeqCst);
+    let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    shared.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    let guard = InFlight(shared.clone());
+    let body: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                json!({"error": {"message": e.to_string()}}).to_string(),
+            )
+                .into_response();
+        }
+    };
+    let request = FakeRequest {
+        index,
+        body,
+        authorization: headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    };
+    if shared.record
+        && let Ok(mut log) = shared.requests.lock()
+    {
+        log.push(request.clone());
+    }
+    let mut reply = (shared.script)(&request);
+    while let Reply::Delayed(wait, inner) = reply {
+        tokio::time::sleep(wait).await;
+        reply = *inner;
+    }
+    let response = respond(&request, reply).await;
+    drop(guard);
+    response
+}
+
+fn usage(request: &FakeRequest, text: &str) -> Value {
+    let prompt = request.prompt_len().div_ceil(4);
+    let completion = text.len().div_ceil(4);
+    json!({
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "prompt_tokens_details": {"cached_tokens": 0}
+    })
+}
+
+fn completion_json(request: &FakeRequest, text: &str, finish_reason: &str) -> Value {
+    json!({
+        "id": format!("chatcmpl-{}", request.index),
+        "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": request.model(),
+        "choices": [{
+            "index": 0,
+            "message": {"role": "assistant", "content": text},
+            "finish_reason": finish_reason
+        }],
+        "usage": usage(request, text)
+    })
+}
+
+fn sse(event: &Value) -> Bytes {
+    Bytes::from(format!("data: {event}\n\n"))
+}
+
+fn chunk(request: &FakeRequest, delta: Value, finish_reason: Option<&str>) -> Value {
+    json!({
+        "id": format!("chatcmpl-{}", request.index),
+        "object": "chat.completion.chunk",
+        "created": 1_700_000_000,
+        "model": request.model(),
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}]
+    })
+}
+
+/// The text in three pieces, on char boundaries.
+fn pieces(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=3 {
+        let mut end = text.len() * i / 3;
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        if end > start {
+            out.push(&text[start..end]);
+            start = end;
+        }
+    }
+    out
+}
+
+fn stream_events(request: &FakeRequest, text: &str, finish_reason: Option<&str>) -> Vec<Bytes> {
+    let mut events = vec![sse(&chunk(
+        request,
+        json!({"role": "assistant", "content": ""}),
+        None,
+    ))];
+    for piece in pieces(text) {
+        events.push(sse(&chunk(request, json!({"content": piece}), None)));
+    }
+    if let Some(reason) = finish_reason {
+        events.push(sse(&chunk(request, json!({}), Some(reason))));
+        if request.body["stream_options"]["include_usage"].as_bool() == Some(true) {
+            let mut u = chunk(request, json!({}), None);
+            u["choices"] = json!([]);
+            u["usage"] = usage(request, text);
+            events.push(sse(&u));
+        }
+        events.push(Bytes::from_static(b"data: [DONE]\n\n"));
+    }
+    events
+}
+
+fn sse_response(events: Vec<Bytes>) -> Response {
+    let stream = futures_util::stream::iter(events.into_iter().map(Ok::<Bytes, std::io::Error>));
+    let body = Body::from_stream(stream);
+    let mut response = Response::new(body);
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    response
+}
+
+async fn respond(request: &FakeRequest, reply: Reply) -> Response {
+    match reply {
+        Reply::Text(text) => finish(request, &text, "stop"),
+        Reply::Finish { text, finish_reason } => finish(request, &text, &finish_reason),
+        Reply::Status {
+            status,
+            body,
+            retry_after,
+        } => {
+            let mut response = (
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                body,
+            )
+                .into_response();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            if let Some(wait) = retry_after.and_then(|r| HeaderValue::from_str(&r).ok()) {
+                response.headers_mut().insert(header::RETRY_AFTER, wait);
+            }
+            response
+        }
+        Reply::Raw(body) => json_response(body),
+        Reply::EmptyBody => json_response(String::new()),
+        Reply::Drop => {
+            let fail = futures_util::stream::once(async {
+                Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped by the fake server"))
+            });
+            let partial = futures_util::stream::once(async { Ok(Bytes::from_static(b"{\"id\":")) });
+            Response::new(Body::from_stream(partial.chain(fail)))
+        }
+        Reply::Hang => std::future::pending::<Response>().await,
+        Reply::Cut(text) => {
+            if request.stream() {
+                sse_response(stream_events(request, &text, None))
+            } else {
+                let full = completion_json(request, &text, "stop").to_string();
+                let mut half = full.len() / 2;
+                while !full.is_char_boundary(half) {
+                    half += 1;
+                }
+                json_response(full[..half].to_owned())
+            }
+        }
+        Reply::Delayed(..) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+fn finish(request: &FakeRequest, text: &str, finish_reason: &str) -> Response {
+    if request.stream() {
+        sse_response(stream_events(request, text, Some(finish_reason)))
+    } else {
+        json_response(completion_json(request, text, finish_reason).to_string())
+    }
+}
+
+fn json_response(body: String) -> Response {
+    let mut response = Response::new(Body::from(body));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}

@@ -1,0 +1,13 @@
+//! Environment variable names, spelled once for the whole project.
+
+/// The API key sent as a bearer token. Required except for loopback endpoints.
+pub const API_KEY: &str = "LLM_API_KEY";
+/// The model ID.
+pub const MODEL: &str = "LLM_MODEL";
+/// The base URL of the OpenAI-compatible API (`…/v1`).
+pub const BASE_URL: &str = "LLM_BASE_URL";
+
+/// The base URL used when `LLM_BASE_URL` is not set.
+pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
+/// The model used when `LLM_MODEL` is not set.
+pub const DEFAULT_MODEL: &str = "stepfun/step-3.5-flash:free";

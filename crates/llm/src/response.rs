@@ -1,0 +1,96 @@
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ErrorKind, LlmError};
+
+/// Why the model stopped. Unknown values from a provider are kept, never fatal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FinishReason {
+    Stop,
+    Length,
+    ContentFilter,
+    ToolCalls,
+    Other(String),
+    /// The server did not say.
+    Unknown,
+}
+
+impl FinishReason {
+    pub fn parse(value: Option<&str>) -> Self {
+        match value {
+            Some("stop" | "eos" | "end_turn" | "stop_sequence") => Self::Stop,
+            Some("length" | "max_tokens") => Self::Length,
+            Some("content_filter") => Self::ContentFilter,
+            Some("tool_calls" | "function_call") => Self::ToolCalls,
+            Some(other) => Self::Other(other.to_owned()),
+            None => Self::Unknown,
+        }
+    }
+}
+
+/// Token counts of one call.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    /// Prompt tokens served from the provider's prefix cache.
+    pub cached_tokens: u64,
+}
+
+impl std::ops::AddAssign for Usage {
+    fn add_assign(&mut self, rhs: Self) {
+        self.prompt_tokens += rhs.prompt_tokens;
+        self.completion_tokens += rhs.completion_tokens;
+        self.cached_tokens += rhs.cached_tokens;
+    }
+}
+
+/// One chat completion answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatResponse {
+    pub text: String,
+    pub finish_reason: FinishReason,
+    pub usage: Usage,
+    #[serde(with = "duration_ms")]
+    pub latency: Duration,
+    /// Which endpoint answered (its base URL, never its key).
+    pub endpoint: String,
+    /// The model that answered, as the server named it.
+    pub model: String,
+}
+
+impl ChatResponse {
+    /// The answer when the model finished on its own; a
+    /// [`ErrorKind::Truncated`] error carrying the partial text when it hit
+    /// its length limit. Pipelines that continue truncated answers read
+    /// `finish_reason` instead.
+    pub fn complete(self) -> Result<Self, LlmError> {
+        if self.finish_reason == FinishReason::Length {
+            return Err(LlmError::new(
+                ErrorKind::Truncated,
+                format!(
+                    "the answer was cut at the length limit after {} tokens",
+                    self.usage.completion_tokens
+                ),
+            )
+            .with_partial(self.text));
+        }
+        Ok(self)
+    }
+}
+
+mod duration_ms {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(d.as_millis() as u64)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        Ok(Duration::from_millis(u64::deserialize(d)?))
+    }
+}
