@@ -1,0 +1,15 @@
+//! Prompts: versioned templates rendered from typed inputs, and the style
+//! catalogue. Pure: no I/O except [`TemplateSet::override_from_file`].
+//!
+//! Every rendered prompt says which template and version made it
+//! ([`PromptProvenance`]), so an output record can name the prompt exactly.
+//! Templates use `{{placeholder}}` slots; an override with an unknown or a
+//! missing slot is refused when it is loaded, never mid-run.
+
+mod render;
+mod styles;
+mod template;
+
+pub use render::{ContinuationInput, PromptProvenance, RenderedPrompt, RepairInput, RewriteInput};
+pub use styles::{STYLES, Style, style};
+pub use template::{Language, Template, TemplateError, TemplateId, TemplateSet};

@@ -1,0 +1,208 @@
+//! Typed inputs rendered into chat messages through the templates.
+
+use std::collections::BTreeMap;
+
+use chunksynth_llm::Message;
+use serde::{Deserialize, Serialize};
+
+use crate::{Language, Style, TemplateId, TemplateSet};
+
+/// The version of the built-in templates. Bump it with any change to their
+/// text: output records name it, and journals key finished calls on it.
+pub const DEFAULT_VERSION: &str = "1";
+
+/// Which prompt made a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromptProvenance {
+    pub template: String,
+    pub version: String,
+    pub style: String,
+    pub language: Language,
+}
+
+/// Messages ready to send, and where they came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedPrompt {
+    pub messages: Vec<Message>,
+    pub provenance: PromptProvenance,
+}
+
+/// Everything a rewrite prompt shows the model.
+#[derive(Debug, Clone, Copy)]
+pub struct RewriteInput<'a> {
+    pub style: &'a Style,
+    pub current_chunk: &'a str,
+    /// The tail of the text already rewritten (the rolling window).
+    pub rewritten_prefix: &'a str,
+    /// Source text just before the chunk, read-only.
+    pub overlap_context: &'a str,
+    /// The document's head, for global context; empty for none.
+    pub anchor: &'a str,
+}
+
+/// A retry after a failed fidelity check.
+#[derive(Debug, Clone, Copy)]
+pub struct RepairInput<'a> {
+    pub rewrite: RewriteInput<'a>,
+    pub previous_attempt: &'a str,
+    pub findings: &'a [String],
+}
+
+/// A request to go on with an answer cut at the length limit.
+#[derive(Debug, Clone, Copy)]
+pub struct ContinuationInput<'a> {
+    pub style: &'a Style,
+    pub current_chunk: &'a str,
+    pub partial: &'a str,
+}
+
+struct Labels {
+    anchor: &'static str,
+    prefix: &'static str,
+    context: &'static str,
+}
+
+fn labels(language: Language) -> Labels {
+    match language {
+        Language::En => Labels {
+            anchor: "Beginning of the document (for orientation only):",
+            prefix: "Your rewrite so far ends like this (continue from it; do not repeat it):",
+            context: "Original text just before the passage (context only; do not rewrite it):",
+        },
+        Language::Zh => Labels {
+            anchor: "文档开头（仅供了解全文）：",
+            prefix: "你此前的改写结尾如下（请接着写，不要重复）：",
+            context: "该段落之前的原文（仅作上下文，不要改写）：",
+        },
+    }
+}
+
+fn block(label: &str, text: &str) -> String {
+    if text.trim().is_empty() {
+        String::new()
+    } else {
+        format!("{label}\n<<<\n{text}\n>>>\n\n")
+    }
+}
+
+impl TemplateSet {
+    fn provenance(&self, id: TemplateId, style: &Style) -> PromptProvenance {
+        PromptProvenance {
+            template: id.name().to_owned(),
+            version: self.get(id).version.clone(),
+            style: style.name.to_owned(),
+            language: self.language,
+        }
+    }
+
+    fn system(&self, style: &Style) -> Message {
+        let values = BTreeMap::from([
+            ("style_instructions", style.instructions(self.language).to_owned()),
+            ("style_name", style.name.to_owned()),
+        ]);
+        Message::system(self.get(TemplateId::RewriteSystem).render(&values))
+    }
+
+    fn rewrite_values(&self, input: &RewriteInput<'_>) -> BTreeMap<&'static str, String> {
+        let l = labels(self.language);
+        BTreeMap::from([
+            ("anchor_block", block(l.anchor, input.anchor)),
+            ("prefix_block", block(l.prefix, input.rewritten_prefix)),
+            ("context_block", block(l.context, input.overlap_context)),
+            ("chunk", input.current_chunk.to_owned()),
+        ])
+    }
+
+    /// The first attempt at rewriting a chunk.
+    pub fn rewrite(&self, input: &RewriteInput<'_>) -> RenderedPrompt {
+        let user = self
+            .get(TemplateId::RewriteUser)
+            .render(&self.rewrite_values(input));
+        RenderedPrompt {
+            messages: vec![self.system(input.style), Message::user(user)],
+            provenance: self.provenance(TemplateId::RewriteUser, input.style),
+        }
+    }
+
+    /// A retry that names what was wrong with the previous attempt.
+    pub fn repair(&self, input: &RepairInput<'_>) -> RenderedPrompt {
+        let mut values = self.rewrite_values(&input.rewrite);
+        let findings: Vec<String> = input.findings.iter().map(|f| format!("- {f}")).collect();
+        values.insert("findings", findings.join("\n"));
+        values.insert("previous_attempt", input.previous_attempt.to_owned());
+        let user = self.get(TemplateId::RepairUser).render(&values);
+        RenderedPrompt {
+            messages: vec![self.system(input.rewrite.style), Message::user(user)],
+            provenance: self.provenance(TemplateId::RepairUser, input.rewrite.style),
+        }
+    }
+
+    /// Going on with an answer that stopped at the length limit.
+    pub fn continuation(&self, input: &ContinuationInput<'_>) -> RenderedPrompt {
+        let values = BTreeMap::from([
+            ("chunk", input.current_chunk.to_owned()),
+            ("partial", input.partial.to_owned()),
+        ]);
+        let user = self.get(TemplateId::ContinuationUser).render(&values);
+        RenderedPrompt {
+            messages: vec![self.system(input.style), Message::user(user)],
+            provenance: self.provenance(TemplateId::ContinuationUser, input.style),
+        }
+    }
+}
+
+/// The built-in template texts. Static instructions come first and the
+/// chunk last, so consecutive prompts of a document share a long prefix a
+/// server's prefix cache can reuse.
+pub(crate) fn default_text(language: Language, id: TemplateId) -> &'static str {
+    match (language, id) {
+        (Language::En, TemplateId::RewriteSystem) => {
+            "You rewrite long documents one passage at a time, for a training corpus.\n\
+             {{style_instructions}}\n\n\
+             Rules:\n\
+             - Keep every fact, number, name, identifier, URL and code block of the passage; add no facts.\n\
+             - Rewrite the whole passage, from its first sentence to its last; do not summarise.\n\
+             - Keep fenced code blocks and tables exactly as they are.\n\
+             - Write in the language of the passage unless the style says otherwise.\n\
+             - Answer with the rewritten passage only: no preamble, no notes, no code fence around it."
+        }
+        (Language::En, TemplateId::RewriteUser) => {
+            "{{anchor_block}}{{prefix_block}}{{context_block}}Rewrite this passage:\n<<<\n{{chunk}}\n>>>"
+        }
+        (Language::En, TemplateId::RepairUser) => {
+            "{{anchor_block}}{{prefix_block}}{{context_block}}Rewrite this passage:\n<<<\n{{chunk}}\n>>>\n\n\
+             Your previous rewrite had these problems:\n{{findings}}\n\n\
+             Previous rewrite:\n<<<\n{{previous_attempt}}\n>>>\n\n\
+             Write the rewrite again, fixing every problem listed."
+        }
+        (Language::En, TemplateId::ContinuationUser) => {
+            "Rewrite this passage:\n<<<\n{{chunk}}\n>>>\n\n\
+             Your rewrite was cut off here:\n<<<\n{{partial}}\n>>>\n\n\
+             Continue exactly where it stops. Answer with the continuation only; do not repeat what is already written."
+        }
+        (Language::Zh, TemplateId::RewriteSystem) => {
+            "你为训练语料逐段改写长文档。\n\
+             {{style_instructions}}\n\n\
+             规则：\n\
+             - 保留该段落中的每一个事实、数字、名称、标识符、网址和代码块；不要添加任何事实。\n\
+             - 从第一句到最后一句完整改写整个段落；不要概括。\n\
+             - 围栏代码块和表格保持原样。\n\
+             - 除非风格另有要求，使用段落原文的语言写作。\n\
+             - 只输出改写后的段落：不要开场白、不要说明、不要用代码块包裹。"
+        }
+        (Language::Zh, TemplateId::RewriteUser) => {
+            "{{anchor_block}}{{prefix_block}}{{context_block}}请改写以下段落：\n<<<\n{{chunk}}\n>>>"
+        }
+        (Language::Zh, TemplateId::RepairUser) => {
+            "{{anchor_block}}{{prefix_block}}{{context_block}}请改写以下段落：\n<<<\n{{chunk}}\n>>>\n\n\
+             你上一次的改写存在以下问题：\n{{findings}}\n\n\
+             上一次的改写：\n<<<\n{{previous_attempt}}\n>>>\n\n\
+             请重新改写，并修正上面列出的每一个问题。"
+        }
+        (Language::Zh, TemplateId::ContinuationUser) => {
+            "请改写以下段落：\n<<<\n{{chunk}}\n>>>\n\n\
+             你的改写在此处被截断：\n<<<\n{{partial}}\n>>>\n\n\
+             请从截断处继续写。只输出续写部分，不要重复已写的内容。"
+        }
+    }
+}
