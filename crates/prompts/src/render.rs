@@ -81,6 +81,7 @@ fn block(label: &str, text: &str) -> String {
     if text.trim().is_empty() {
         String::new()
     } else {
+        let text = text.trim_start_matches(['\n', '\r']).trim_end();
         format!("{label}\n<<<\n{text}\n>>>\n\n")
     }
 }

@@ -69,6 +69,10 @@ pub fn names(text: &str) -> Vec<NameMention> {
             && !token.chars().skip(1).any(char::is_uppercase);
         // Capitalised stop words ("The", "In") start sentences, not names.
         if capitalised && !is_stop_word(&token.to_lowercase()) {
+            // Punctuation between words ends a name: "Chinese, Japanese" is two.
+            if !run.is_empty() && raw.starts_with(|c: char| !c.is_alphanumeric()) {
+                runs.push((found.len(), std::mem::take(&mut run), run_at_start));
+            }
             if run.is_empty() {
                 run_at_start = sentence_start;
             }
@@ -76,6 +80,9 @@ pub fn names(text: &str) -> Vec<NameMention> {
                 mid_sentence_capitals.insert(token);
             }
             run.push(token);
+            if raw.ends_with(|c: char| !c.is_alphanumeric()) {
+                runs.push((found.len(), std::mem::take(&mut run), run_at_start));
+            }
         } else if !run.is_empty() {
             runs.push((found.len(), std::mem::take(&mut run), run_at_start));
         }

@@ -1,0 +1,164 @@
+use std::sync::Arc;
+
+use chunksynth_llm::{
+    BoxFuture, ChatRequest, FinishReason, LanguageModel, LlmError, RequestMetadata, Sampling, TaskKind, Usage,
+};
+use chunksynth_prompts::{
+    ContinuationInput, PromptProvenance, RepairInput, RewriteInput, Style, TemplateSet,
+};
+
+/// What a rewrite model is asked for one chunk.
+#[derive(Debug, Clone)]
+pub struct RewriteRequest<'a> {
+    /// The chunk's body: the text to rewrite.
+    pub current_chunk: &'a str,
+    /// The tail of the text already rewritten (the rolling window).
+    pub rewritten_prefix: &'a str,
+    /// Read-only source text just before the chunk.
+    pub overlap_context: &'a str,
+    /// The document's head, or empty.
+    pub anchor: &'a str,
+    pub style: &'a Style,
+    /// 1 for the first try.
+    pub attempt: u32,
+    /// What was wrong with the previous attempt (empty on the first).
+    pub previous_findings: &'a [String],
+    pub previous_attempt: Option<&'a str>,
+    /// Output budget for this call.
+    pub max_tokens: u32,
+    pub document_id: Option<&'a str>,
+    pub chunk_index: usize,
+}
+
+/// A rewrite, and what it cost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RewriteOutput {
+    pub text: String,
+    pub finish_reason: FinishReason,
+    pub usage: Usage,
+    /// Model calls made (continuations included).
+    pub calls: u32,
+    pub prompt: Option<PromptProvenance>,
+}
+
+/// Anything that rewrites a chunk: a language model through the prompts, or
+/// a stand-in for tests.
+pub trait RewriteModel: Send + Sync {
+    fn rewrite<'a>(
+        &'a self,
+        request: &'a RewriteRequest<'a>,
+    ) -> BoxFuture<'a, Result<RewriteOutput, LlmError>>;
+}
+
+/// Returns `request.current_chunk` unchanged: stitching it gives the input
+/// back byte for byte.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EchoRewriteModel;
+
+impl RewriteModel for EchoRewriteModel {
+    fn rewrite<'a>(
+        &'a self,
+        request: &'a RewriteRequest<'a>,
+    ) -> BoxFuture<'a, Result<RewriteOutput, LlmError>> {
+        Box::pin(async move {
+            Ok(RewriteOutput {
+                text: request.current_chunk.to_owned(),
+                finish_reason: FinishReason::Stop,
+                usage: Usage::default(),
+                calls: 0,
+                prompt: None,
+            })
+        })
+    }
+}
+
+/// Rewrites through any [`LanguageModel`] with the prompts crate's templates.
+/// An answer cut at the length limit is continued (up to
+/// `max_continuations` calls) and joined.
+#[derive(Debug, Clone)]
+pub struct LlmRewriteModel {
+    pub model: Arc<dyn LanguageModel>,
+    pub templates: TemplateSet,
+    pub sampling: Sampling,
+    pub max_continuations: u32,
+}
+
+impl LlmRewriteModel {
+    pub fn new(model: Arc<dyn LanguageModel>, templates: TemplateSet) -> Self {
+        Self {
+            model,
+            templates,
+            sampling: Sampling::default(),
+            max_continuations: 2,
+        }
+    }
+
+    fn request(
+        &self,
+        task: TaskKind,
+        r: &RewriteRequest<'_>,
+        messages: Vec<chunksynth_llm::Message>,
+    ) -> ChatRequest {
+        let mut req = ChatRequest::new(task, messages);
+        req.sampling = self.sampling.clone();
+        req.sampling.max_tokens = Some(r.max_tokens);
+        req.metadata = RequestMetadata {
+            document_id: r.document_id.map(str::to_owned),
+            chunk_index: Some(r.chunk_index),
+            attempt: r.attempt,
+        };
+        req
+    }
+}
+
+impl RewriteModel for LlmRewriteModel {
+    fn rewrite<'a>(&'a self, r: &'a RewriteRequest<'a>) -> BoxFuture<'a, Result<RewriteOutput, LlmError>> {
+        Box::pin(async move {
+            let input = RewriteInput {
+                style: r.style,
+                current_chunk: r.current_chunk,
+                rewritten_prefix: r.rewritten_prefix,
+                overlap_context: r.overlap_context,
+                anchor: r.anchor,
+            };
+            let (task, prompt) = match r.previous_attempt {
+                Some(previous) if !r.previous_findings.is_empty() => (
+                    TaskKind::Repair,
+                    self.templates.repair(&RepairInput {
+                        rewrite: input,
+                        previous_attempt: previous,
+                        findings: r.previous_findings,
+                    }),
+                ),
+                _ => (TaskKind::Rewrite, self.templates.rewrite(&input)),
+            };
+            let answer = self.model.chat(&self.request(task, r, prompt.messages)).await?;
+            let mut text = answer.text;
+            let mut usage = answer.usage;
+            let mut finish = answer.finish_reason;
+            let mut calls = 1;
+            while finish == FinishReason::Length && calls <= self.max_continuations {
+                let cont = self.templates.continuation(&ContinuationInput {
+                    style: r.style,
+                    current_chunk: r.current_chunk,
+                    partial: &text,
+                });
+                let more = self
+                    .model
+                    .chat(&self.request(TaskKind::Continuation, r, cont.messages))
+                    .await?;
+                text.push_str(&more.text);
+                usage += more.usage;
+                finish = more.finish_reason;
+                calls += 1;
+            }
+            Ok(RewriteOutput {
+                text,
+                finish_reason: finish,
+                usage,
+                calls,
+                prompt: Some(prompt.provenance),
+            })
+        })
+    }
+}

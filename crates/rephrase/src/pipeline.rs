@@ -1,0 +1,468 @@
+use std::ops::Range;
+use std::sync::Arc;
+
+use chunksynth_chunking::{ChunkConfig, ChunkConfigError, ChunkPlan, Tokenizer, prefix_window, stitch};
+use chunksynth_llm::{ErrorKind, FinishReason, LlmError, Usage};
+use chunksynth_prompts::{PromptProvenance, STYLES, Style};
+use chunksynth_quality::{FidelityConfig, FidelityReport, Script, fidelity};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{RewriteModel, RewriteRequest};
+
+/// What to do with a chunk whose every attempt failed the fidelity gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailurePolicy {
+    /// Keep the attempt with the best fidelity score.
+    #[default]
+    KeepBest,
+    /// Put the source text in place of a rewrite.
+    FallBackToSource,
+    /// Fail the whole document.
+    FailDocument,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PipelineConfig {
+    pub chunk_tokens: usize,
+    pub overlap_tokens: usize,
+    pub prefix_window_tokens: usize,
+    /// Tokens of the document's head shown with every chunk (0: none). Off by
+    /// default: it adds its size to every call's prompt, and the prefix
+    /// window already carries continuity.
+    pub anchor_tokens: usize,
+    pub max_attempts: u32,
+    pub fidelity: FidelityConfig,
+    pub on_failure: FailurePolicy,
+    /// Output budget per call: the chunk's tokens × this ratio (+ 64).
+    pub max_tokens_ratio: f64,
+}
+
+impl Default for PipelineConfig {
+    fn default() -> Self {
+        Self {
+            chunk_tokens: 512,
+            overlap_tokens: 64,
+            prefix_window_tokens: 256,
+            anchor_tokens: 0,
+            max_attempts: 3,
+            fidelity: FidelityConfig::default(),
+            on_failure: FailurePolicy::KeepBest,
+            max_tokens_ratio: 2.0,
+        }
+    }
+}
+
+/// One attempt at one chunk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptRecord {
+    pub attempt: u32,
+    pub score: f64,
+    pub passed: bool,
+    pub findings: Vec<String>,
+    pub finish_reason: FinishReason,
+    pub usage: Usage,
+    pub calls: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChunkOutcome {
+    /// An attempt passed the fidelity gate.
+    Passed,
+    /// No attempt passed; the best one was kept (policy `keep_best`).
+    KeptBest,
+    /// No attempt passed; the source was kept (policy `fall_back_to_source`).
+    FellBackToSource,
+    /// Whitespace only: nothing to rewrite, no call made.
+    Skipped,
+}
+
+/// What happened to one chunk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChunkRecord {
+    pub index: usize,
+    /// The chunk's share of the source (byte range).
+    pub span: Range<usize>,
+    /// The text sent for rewriting (byte range).
+    pub body: Range<usize>,
+    pub outcome: ChunkOutcome,
+    pub attempts: Vec<AttemptRecord>,
+    /// The report of the kept text (none when skipped or fallen back).
+    pub fidelity: Option<FidelityReport>,
+    pub usage: Usage,
+    pub prompt: Option<PromptProvenance>,
+    /// Times the prefix window was shrunk because the prompt was too long.
+    pub prefix_shrinks: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RephraseResult {
+    pub text: String,
+    pub style: String,
+    pub chunks: Vec<ChunkRecord>,
+    pub usage: Usage,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RephraseError {
+    #[error("invalid pipeline configuration: {0}")]
+    Config(#[from] ChunkConfigError),
+    #[error("chunk {chunk}: the model failed: {error}")]
+    Model { chunk: usize, error: LlmError },
+    #[error("chunk {chunk}: no attempt of {attempts} passed the fidelity gate (policy fail_document): {}", findings.join("; "))]
+    FidelityFailed {
+        chunk: usize,
+        attempts: u32,
+        findings: Vec<String>,
+    },
+}
+
+/// The chunk-wise autoregressive rephrasing pipeline.
+pub struct ChunkWiseRephrasePipeline {
+    model: Arc<dyn RewriteModel>,
+    tokenizer: Arc<dyn Tokenizer>,
+    config: PipelineConfig,
+    chunking: ChunkConfig,
+}
+
+impl std::fmt::Debug for ChunkWiseRephrasePipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChunkWiseRephrasePipeline")
+            .field("tokenizer", &self.tokenizer.name())
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ChunkWiseRephrasePipeline {
+    pub fn new(
+        model: Arc<dyn RewriteModel>,
+        tokenizer: Arc<dyn Tokenizer>,
+        config: PipelineConfig,
+    ) -> Result<Self, RephraseError> {
+        let chunking = ChunkConfig::new(config.chunk_tokens, config.overlap_tokens)?;
+        Ok(Self {
+            model,
+            tokenizer,
+            config,
+            chunking,
+        })
+    }
+
+    pub fn plan(&self, text: &str) -> ChunkPlan {
+        ChunkPlan::new(text, self.tokenizer.as_ref(), self.chunking)
+    }
+
+    /// Rewrites `text` in `style`.
+    pub async fn run(&self, text: &str, style: &Style) -> Result<RephraseResult, RephraseError> {
+        self.run_document(None, text, style).await
+    }
+
+    /// As [`run`](Self::run), with a document id for request metadata.
+    pub async fn run_document(
+        &self,
+        document_id: Option<&str>,
+        text: &str,
+        style: &Style,
+    ) -> Result<RephraseResult, RephraseError> {
+        let plan = self.plan(text);
+        let anchor = if self.config.anchor_tokens > 0 {
+            head(text, self.tokenizer.as_ref(), self.config.anchor_tokens)
+        } else {
+            ""
+        };
+        let fidelity_config = self.fidelity_for(style);
+        let mut rewrites: Vec<String> = Vec::with_capacity(plan.chunks.len());
+        let mut records = Vec::with_capacity(plan.chunks.len());
+        let mut produced = String::with_capacity(text.len());
+        let mut usage = Usage::default();
+        for chunk in &plan.chunks {
+            let (rewrite, record) = if chunk.has_body() {
+                self.rewrite_chunk(
+                    document_id,
+                    text,
+                    chunk,
+                    &produced,
+                    anchor,
+                    style,
+                    &fidelity_config,
+                )
+                .await?
+            } else {
+                (
+                    String::new(),
+                    ChunkRecord {
+                        index: chunk.index,
+                        span: chunk.span.clone(),
+                        body: chunk.body.clone(),
+                        outcome: ChunkOutcome::Skipped,
+                        attempts: Vec::new(),
+                        fidelity: None,
+                        usage: Usage::default(),
+                        prompt: None,
+                        prefix_shrinks: 0,
+                    },
+                )
+            };
+            produced.push_str(&text[chunk.span.start..chunk.body.start]);
+            produced.push_str(&rewrite);
+            produced.push_str(&text[chunk.body.end..chunk.span.end]);
+            usage += record.usage;
+            rewrites.push(rewrite);
+            records.push(record);
+        }
+        let text = stitch(text, &plan, &rewrites).unwrap_or(produced);
+        Ok(RephraseResult {
+            text,
+            style: style.name.to_owned(),
+            chunks: records,
+            usage,
+        })
+    }
+
+    /// Rewrites `text` in several styles at once.
+    pub async fn run_variants(
+        &self,
+        text: &str,
+        styles: &[&Style],
+    ) -> Vec<Result<RephraseResult, RephraseError>> {
+        futures_util::future::join_all(styles.iter().map(|s| self.run(text, s))).await
+    }
+
+    fn fidelity_for(&self, style: &Style) -> FidelityConfig {
+        let mut config = self.config.fidelity.clone();
+        if style.target_language == Some("English") {
+            // A translation keeps facts, not words or capitalised names.
+            config.expected_script = Some(Script::Latin);
+            for check in [
+                chunksynth_quality::CheckKind::Names,
+                chunksynth_quality::CheckKind::ContentRecall,
+                chunksynth_quality::CheckKind::Completeness,
+                chunksynth_quality::CheckKind::LengthRatio,
+            ] {
+                if !config.disabled.contains(&check) {
+                    config.disabled.push(check);
+                }
+            }
+        }
+        config
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn rewrite_chunk(
+        &self,
+        document_id: Option<&str>,
+        text: &str,
+        chunk: &chunksynth_chunking::Chunk,
+        produced: &str,
+        anchor: &str,
+        style: &Style,
+        fidelity_config: &FidelityConfig,
+    ) -> Result<(String, ChunkRecord), RephraseError> {
+        let body = &text[chunk.body.clone()];
+        let context = &text[chunk.context.clone()];
+        let max_tokens =
+            ((chunk.tokens as f64 * self.config.max_tokens_ratio).ceil() as u32).saturating_add(64);
+        let mut window_tokens = self.config.prefix_window_tokens;
+        let mut prefix_shrinks = 0;
+        let mut attempts: Vec<AttemptRecord> = Vec::new();
+        let mut best: Option<(String, FidelityReport)> = None;
+        let mut last: Option<(String, Vec<String>)> = None;
+        let mut usage = Usage::default();
+        let mut prompt = None;
+        let mut attempt = 1;
+        while attempt <= self.config.max_attempts.max(1) {
+            let prefix = prefix_window(produced, self.tokenizer.as_ref(), window_tokens);
+            let (previous_attempt, findings) = match &last {
+                Some((t, f)) => (Some(t.as_str()), f.as_slice()),
+                None => (None, &[][..]),
+            };
+            let request = RewriteRequest {
+                current_chunk: body,
+                rewritten_prefix: prefix,
+                overlap_context: if window_tokens == 0 { "" } else { context },
+                anchor: if window_tokens == 0 { "" } else { anchor },
+                style,
+                attempt,
+                previous_findings: findings,
+                previous_attempt,
+                max_tokens,
+                document_id,
+                chunk_index: chunk.index,
+            };
+            let output = match self.model.rewrite(&request).await {
+                Ok(o) => o,
+                Err(e) if e.kind == ErrorKind::ContextTooLong && window_tokens > 0 => {
+                    // Shrink what we add around the chunk, not the chunk.
+                    window_tokens /= 2;
+                    if window_tokens < 16 {
+                        window_tokens = 0;
+                    }
+                    prefix_shrinks += 1;
+                    continue;
+                }
+                Err(error) => {
+                    return Err(RephraseError::Model {
+                        chunk: chunk.index,
+                        error,
+                    });
+                }
+            };
+            usage += output.usage;
+            prompt = output.prompt.clone().or(prompt);
+            let rewrite = strip_chatter(body, &output.text);
+            let report = fidelity(body, &rewrite, fidelity_config);
+            let findings: Vec<String> = report.findings().map(str::to_owned).collect();
+            attempts.push(AttemptRecord {
+                attempt,
+                score: report.score,
+                passed: report.passed,
+                findings: findings.clone(),
+                finish_reason: output.finish_reason,
+                usage: output.usage,
+                calls: output.calls,
+            });
+            let passed = report.passed;
+            if best.as_ref().is_none_or(|(_, b)| report.score > b.score) {
+                best = Some((rewrite.clone(), report));
+            }
+            if passed {
+                break;
+            }
+            last = Some((rewrite, findings));
+            attempt += 1;
+        }
+        let record = |outcome, fidelity| ChunkRecord {
+            index: chunk.index,
+            span: chunk.span.clone(),
+            body: chunk.body.clone(),
+            outcome,
+            attempts: attempts.clone(),
+            fidelity,
+            usage,
+            prompt: prompt.clone(),
+            prefix_shrinks,
+        };
+        let Some((best_text, best_report)) = best else {
+            // Only reachable with max_attempts 0, which `max(1)` rules out.
+            return Ok((body.to_owned(), record(ChunkOutcome::FellBackToSource, None)));
+        };
+        if best_report.passed {
+            return Ok((best_text, record(ChunkOutcome::Passed, Some(best_report))));
+        }
+        match self.config.on_failure {
+            FailurePolicy::KeepBest => Ok((best_text, record(ChunkOutcome::KeptBest, Some(best_report)))),
+            FailurePolicy::FallBackToSource => {
+                Ok((body.to_owned(), record(ChunkOutcome::FellBackToSource, None)))
+            }
+            FailurePolicy::FailDocument => Err(RephraseError::FidelityFailed {
+                chunk: chunk.index,
+                attempts: attempts.len() as u32,
+                findings: best_report.findings().map(str::to_owned).collect(),
+            }),
+        }
+    }
+}
+
+/// The first `tokens` tokens of `text`, cut at a span boundary.
+fn head<'a>(text: &'a str, tokenizer: &dyn Tokenizer, tokens: usize) -> &'a str {
+    let probe_end = text.len().min(tokens.saturating_mul(16).max(256));
+    let mut end = probe_end;
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    let mut count = 0usize;
+    let mut cut = 0;
+    for span in tokenizer.spans(&text[..end]) {
+        count += span.tokens as usize;
+        if count > tokens {
+            break;
+        }
+        cut = span.end;
+    }
+    text[..cut].trim_end()
+}
+
+const CHATTER_LINES: &[&str] = &[
+    "here is",
+    "here's",
+    "sure",
+    "certainly",
+    "below is",
+    "rewritten",
+    "以下是",
+    "好的",
+    "改写如下",
+];
+
+/// Removes model chatter the source did not have: an opening line such as
+/// "Here is the rewritten text:", a code fence wrapped around prose, the
+/// `<<<`/`>>>` markers of the prompt. Then trims the edges (stitching puts the
+/// source's own separators back) — except the indentation of the first line
+/// when the source passage starts indented (code, man-page options).
+pub fn strip_chatter(source: &str, rewrite: &str) -> String {
+    let text = strip_wrappers(source, rewrite);
+    if source.starts_with([' ', '\t']) {
+        // Drop leading blank lines only.
+        let first_content = text
+            .char_indices()
+            .find(|&(_, c)| !c.is_whitespace())
+            .map_or(text.len(), |(i, _)| i);
+        let line_start = text[..first_content].rfind('\n').map_or(0, |i| i + 1);
+        text[line_start..].to_owned()
+    } else {
+        text.trim_start().to_owned()
+    }
+}
+
+/// The rewrite without the wrappers a model adds; untouched (indentation
+/// included) when there are none.
+fn strip_wrappers<'a>(source: &str, rewrite: &'a str) -> &'a str {
+    let untouched = rewrite.trim_end();
+    let mut text = untouched.trim_start();
+    let mut stripped = false;
+    let source_trim = source.trim_start();
+    if let Some((first, rest)) = text.split_once('\n') {
+        let lower = first.trim().to_lowercase();
+        let chatter = CHATTER_LINES.iter().any(|c| lower.starts_with(c))
+            && (lower.ends_with(':') || lower.ends_with('：'))
+            && !source_trim.to_lowercase().starts_with(&lower);
+        if chatter {
+            text = rest.trim();
+            stripped = true;
+        }
+    }
+    if text.starts_with("<<<") && text.ends_with(">>>") && !source_trim.starts_with("<<<") {
+        text = text.trim_start_matches("<<<").trim_end_matches(">>>").trim();
+        stripped = true;
+    }
+    if text.starts_with("```") && text.ends_with("```") && !source_trim.starts_with("```") {
+        let inner = text.trim_start_matches('`');
+        let inner = inner.split_once('\n').map_or("", |(_, rest)| rest);
+        text = inner.trim_end().trim_end_matches('`').trim();
+        stripped = true;
+    }
+    if stripped { text } else { untouched }
+}
+
+/// `n` distinct styles for a document, chosen deterministically from `seed`
+/// and the document id (the same inputs always give the same styles).
+pub fn choose_styles(seed: u64, document_id: &str, n: usize) -> Vec<&'static Style> {
+    // FNV-1a over the id, mixed with the seed: stable across runs and builds.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
+    for b in document_id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let mut order: Vec<&'static Style> = STYLES.iter().filter(|s| s.target_language.is_none()).collect();
+    // Fisher-Yates with an xorshift stream seeded by the hash.
+    for i in (1..order.len()).rev() {
+        h ^= h << 13;
+        h ^= h >> 7;
+        h ^= h << 17;
+        order.swap(i, (h % (i as u64 + 1)) as usize);
+    }
+    order.truncate(n);
+    order
+}

@@ -1,0 +1,442 @@
+//! The rephrase pipeline with scripted models: lossless stitching, the
+//! rolling prefix window, the fidelity gate with repair, every failure policy,
+//! truncation and context overflow.
+
+use std::sync::Arc;
+
+use chunksynth_chunking::{Tokenizer, TokenizerSpec};
+use chunksynth_llm::{ChatRequest, ErrorKind, FinishReason, LlmError, ScriptedModel, TaskKind};
+use chunksynth_prompts::{Language, Style, TemplateSet, style};
+use chunksynth_rephrase::{
+    ChunkOutcome, ChunkWiseRephrasePipeline, EchoRewriteModel, FailurePolicy, LlmRewriteModel,
+    PipelineConfig, RephraseError, RewriteModel, RewriteOutput, RewriteRequest, choose_styles, strip_chatter,
+};
+
+fn words() -> Arc<dyn Tokenizer> {
+    "words"
+        .parse::<TokenizerSpec>()
+        .and_then(|s| s.load())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn o200k() -> Arc<dyn Tokenizer> {
+    "o200k"
+        .parse::<TokenizerSpec>()
+        .and_then(|s| s.load())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn textbook() -> &'static Style {
+    style("textbook").unwrap_or_else(|| panic!("textbook style"))
+}
+
+fn fixtures() -> [(&'static str, &'static str); 4] {
+    [
+        (
+            "markdown",
+            include_str!("../../chunking/tests/fixtures/markdown.md"),
+        ),
+        (
+            "manpage",
+            include_str!("../../chunking/tests/fixtures/manpage.txt"),
+        ),
+        ("cjk", include_str!("../../chunking/tests/fixtures/cjk.txt")),
+        ("crlf", include_str!("../../chunking/tests/fixtures/crlf.txt")),
+    ]
+}
+
+fn pipeline(model: Arc<dyn RewriteModel>, config: PipelineConfig) -> ChunkWiseRephrasePipeline {
+    ChunkWiseRephrasePipeline::new(model, o200k(), config).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The rewrite model the seed's example uses: echo the chunk.
+#[tokio::test]
+async fn an_echo_model_reproduces_every_fixture_byte_for_byte() {
+    let p = pipeline(
+        Arc::new(EchoRewriteModel),
+        PipelineConfig {
+            chunk_tokens: 120,
+            ..PipelineConfig::default()
+        },
+    );
+    for (name, text) in fixtures() {
+        let result = p
+            .run(text, textbook())
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(result.text, text, "{name}");
+        assert!(result.chunks.len() > 1, "{name} should be several chunks");
+        for c in &result.chunks {
+            let findings: Vec<&String> = c.attempts.iter().flat_map(|a| &a.findings).collect();
+            let outcome_ok = matches!(c.outcome, ChunkOutcome::Passed | ChunkOutcome::Skipped);
+            assert!(
+                outcome_ok,
+                "{name} chunk {}: identity failed the gate: {findings:?}",
+                c.index
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_upper_casing_model_gives_to_uppercase_byte_for_byte() {
+    let model = ScriptedModel::text(|req| {
+        let user = req.last_user_text();
+        let start = user.rfind("<<<\n").map_or(0, |i| i + 4);
+        let end = user.rfind("\n>>>").unwrap_or(user.len());
+        user[start..end].to_uppercase()
+    });
+    let rewrite = LlmRewriteModel::new(Arc::new(model), TemplateSet::defaults(Language::En));
+    let p = pipeline(
+        Arc::new(rewrite),
+        PipelineConfig {
+            chunk_tokens: 150,
+            max_attempts: 1,
+            ..PipelineConfig::default()
+        },
+    );
+    for (name, text) in fixtures() {
+        let result = p
+            .run(text, textbook())
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(result.text, text.to_uppercase(), "{name}");
+    }
+}
+
+/// Records every request it gets and answers with a marked copy.
+struct Recording(std::sync::Mutex<Vec<(String, String)>>);
+
+impl RewriteModel for Recording {
+    fn rewrite<'a>(
+        &'a self,
+        r: &'a RewriteRequest<'a>,
+    ) -> chunksynth_llm::BoxFuture<'a, Result<RewriteOutput, LlmError>> {
+        let text = format!("R{}: {}", r.chunk_index, r.current_chunk);
+        if let Ok(mut log) = self.0.lock() {
+            log.push((r.rewritten_prefix.to_owned(), text.clone()));
+        }
+        Box::pin(async move {
+            Ok(RewriteOutput {
+                text,
+                finish_reason: FinishReason::Stop,
+                usage: Default::default(),
+                calls: 1,
+                prompt: None,
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn each_prompt_carries_the_tail_of_the_previous_rewrite_within_the_window() {
+    let model = Arc::new(Recording(std::sync::Mutex::new(Vec::new())));
+    let window = 20;
+    let p = ChunkWiseRephrasePipeline::new(
+        model.clone(),
+        words(),
+        PipelineConfig {
+            chunk_tokens: 40,
+            prefix_window_tokens: window,
+            fidelity: chunksynth_quality::FidelityConfig {
+                disabled: chunksynth_quality::CheckKind::ALL.to_vec(),
+                ..Default::default()
+            },
+            ..PipelineConfig::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let text = include_str!("../../chunking/tests/fixtures/markdown.md");
+    p.run(text, textbook()).await.unwrap_or_else(|e| panic!("{e}"));
+    let log = model.0.lock().map(|l| l.clone()).unwrap_or_default();
+    assert!(log.len() > 3);
+    assert_eq!(log[0].0, "", "the first chunk has nothing before it");
+    for k in 1..log.len() {
+        let (prefix, _) = &log[k];
+        let previous_rewrite = &log[k - 1].1;
+        assert!(!prefix.is_empty());
+        assert!(
+            words().count(prefix) <= window,
+            "request {k}: prefix over the window"
+        );
+        // The window ends with the end of rewrite k-1 (plus source separators).
+        let tail: String = previous_rewrite
+            .trim_end()
+            .chars()
+            .rev()
+            .take(10)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        assert!(
+            prefix.trim_end().ends_with(&tail),
+            "request {k}: {prefix:?} does not end with {tail:?}"
+        );
+    }
+}
+
+const SOURCE: &str = "In 2024 the team shipped 42 releases of Chunksynth. Each release was tested on 3 machines before it went out to users.";
+
+fn scripted_pipeline(model: ScriptedModel, policy: FailurePolicy) -> ChunkWiseRephrasePipeline {
+    let rewrite = LlmRewriteModel::new(Arc::new(model), TemplateSet::defaults(Language::En));
+    pipeline(
+        Arc::new(rewrite),
+        PipelineConfig {
+            on_failure: policy,
+            ..PipelineConfig::default()
+        },
+    )
+}
+
+#[tokio::test]
+async fn a_fidelity_failure_triggers_a_repair_prompt_naming_the_finding() {
+    let model = ScriptedModel::text(|req| {
+        match req.task {
+        TaskKind::Rewrite => "In 2024 the team shipped many releases of Chunksynth. Every release was tested on 3 machines before it reached users.".into(),
+        _ => "In 2024 the team shipped 42 releases of Chunksynth. Every release was tested on 3 machines before it reached users.".into(),
+    }
+    });
+    let p = scripted_pipeline(model.clone(), FailurePolicy::KeepBest);
+    let result = p.run(SOURCE, textbook()).await.unwrap_or_else(|e| panic!("{e}"));
+    let requests = model.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].task, TaskKind::Repair);
+    assert!(
+        requests[1].last_user_text().contains("the number 42 is missing"),
+        "{}",
+        requests[1].last_user_text()
+    );
+    let chunk = &result.chunks[0];
+    assert_eq!(chunk.outcome, ChunkOutcome::Passed);
+    assert_eq!(chunk.attempts.len(), 2);
+    assert!(!chunk.attempts[0].passed && chunk.attempts[1].passed);
+    assert!(result.text.contains("42 releases"));
+}
+
+fn always_bad() -> ScriptedModel {
+    ScriptedModel::text(|req| {
+        match req.metadata.attempt {
+        1 => "In 2024 the team shipped 41 releases of Chunksynth. Each release was tested on 3 machines before it went out.".into(),
+        _ => "The team shipped releases.".into(),
+    }
+    })
+}
+
+#[tokio::test]
+async fn keep_best_keeps_and_records_the_best_attempt() {
+    let p = scripted_pipeline(always_bad(), FailurePolicy::KeepBest);
+    let result = p.run(SOURCE, textbook()).await.unwrap_or_else(|e| panic!("{e}"));
+    let chunk = &result.chunks[0];
+    assert_eq!(chunk.outcome, ChunkOutcome::KeptBest);
+    assert_eq!(chunk.attempts.len(), 3);
+    assert!(
+        result.text.contains("41 releases"),
+        "the best attempt is the first: {}",
+        result.text
+    );
+    assert!(chunk.fidelity.as_ref().is_some_and(|f| !f.passed));
+}
+
+#[tokio::test]
+async fn fall_back_to_source_keeps_the_source_and_says_so() {
+    let p = scripted_pipeline(always_bad(), FailurePolicy::FallBackToSource);
+    let result = p.run(SOURCE, textbook()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(result.text, SOURCE);
+    assert_eq!(result.chunks[0].outcome, ChunkOutcome::FellBackToSource);
+}
+
+#[tokio::test]
+async fn fail_document_fails_with_the_findings() {
+    let p = scripted_pipeline(always_bad(), FailurePolicy::FailDocument);
+    let err = p.run(SOURCE, textbook()).await.err();
+    let Some(RephraseError::FidelityFailed {
+        chunk: 0,
+        attempts: 3,
+        findings,
+    }) = err
+    else {
+        panic!("expected FidelityFailed, got {err:?}")
+    };
+    assert!(findings.iter().any(|f| f.contains("42")), "{findings:?}");
+}
+
+#[tokio::test]
+async fn a_truncated_answer_is_continued() {
+    let model = ScriptedModel::new(|req: &ChatRequest| {
+        let (text, finish) = match req.task {
+            TaskKind::Continuation => (
+                " Each release was tested on 3 machines before it went out to users.",
+                FinishReason::Stop,
+            ),
+            _ => (
+                "In 2024 the team shipped 42 releases of Chunksynth.",
+                FinishReason::Length,
+            ),
+        };
+        Ok(ScriptedModel::reply(req, text.to_owned(), finish))
+    });
+    let p = scripted_pipeline(model.clone(), FailurePolicy::FailDocument);
+    let result = p.run(SOURCE, textbook()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(result.text, SOURCE);
+    let tasks: Vec<TaskKind> = model.requests().iter().map(|r| r.task).collect();
+    assert_eq!(tasks, [TaskKind::Rewrite, TaskKind::Continuation]);
+    assert!(
+        model.requests()[1]
+            .last_user_text()
+            .contains("In 2024 the team shipped 42 releases")
+    );
+    assert_eq!(result.chunks[0].attempts[0].calls, 2);
+    // The output budget follows the chunk's size.
+    let max = model.requests()[0].sampling.max_tokens.unwrap_or(0);
+    assert!((64..=64 + 2 * 40).contains(&max), "max_tokens {max}");
+}
+
+#[tokio::test]
+async fn a_prompt_too_long_for_the_context_shrinks_the_prefix_window() {
+    let text = "First paragraph with some words in it.\n\nSecond paragraph that follows the first one.\n\nThird paragraph closes the document here.";
+    let model = ScriptedModel::new(|req: &ChatRequest| {
+        let user = req.last_user_text();
+        if user.contains("Your rewrite so far") && user.len() > 200 {
+            return Err(LlmError::new(
+                ErrorKind::ContextTooLong,
+                "maximum context length exceeded",
+            ));
+        }
+        let start = user.rfind("<<<\n").map_or(0, |i| i + 4);
+        let end = user.rfind("\n>>>").unwrap_or(user.len());
+        Ok(ScriptedModel::reply(
+            req,
+            user[start..end].to_owned(),
+            FinishReason::Stop,
+        ))
+    });
+    let rewrite = LlmRewriteModel::new(Arc::new(model.clone()), TemplateSet::defaults(Language::En));
+    let p = ChunkWiseRephrasePipeline::new(
+        Arc::new(rewrite),
+        words(),
+        PipelineConfig {
+            chunk_tokens: 8,
+            prefix_window_tokens: 64,
+            ..PipelineConfig::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let result = p.run(text, textbook()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(result.text, text);
+    assert!(result.chunks.iter().any(|c| c.prefix_shrinks > 0));
+}
+
+#[tokio::test]
+async fn a_model_error_names_the_chunk() {
+    let model = ScriptedModel::new(|_| {
+        Err(LlmError::new(
+            ErrorKind::Auth,
+            "HTTP 401: bad key (check LLM_API_KEY)",
+        ))
+    });
+    let p = scripted_pipeline(model, FailurePolicy::KeepBest);
+    let err = p
+        .run(SOURCE, textbook())
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("chunk 0") && err.contains("LLM_API_KEY"), "{err}");
+}
+
+#[test]
+fn chatter_is_stripped_only_where_the_source_had_none() {
+    assert_eq!(
+        strip_chatter("Body.", "Here is the rewritten text:\n\nBody text."),
+        "Body text."
+    );
+    assert_eq!(strip_chatter("Body.", "```\nBody text.\n```"), "Body text.");
+    assert_eq!(
+        strip_chatter("```\ncode\n```", "```\ncode\n```"),
+        "```\ncode\n```"
+    );
+    assert_eq!(
+        strip_chatter("Here is the plan:\nstep", "Here is the plan:\nstep"),
+        "Here is the plan:\nstep"
+    );
+    assert_eq!(strip_chatter("Body.", "<<<\nBody.\n>>>"), "Body.");
+}
+
+#[test]
+fn variant_styles_are_deterministic_and_distinct() {
+    let a: Vec<&str> = choose_styles(7, "doc-1", 3).iter().map(|s| s.name).collect();
+    let b: Vec<&str> = choose_styles(7, "doc-1", 3).iter().map(|s| s.name).collect();
+    assert_eq!(a, b);
+    let mut unique = a.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), 3);
+    let others: Vec<Vec<&str>> = (0..8)
+        .map(|i| {
+            choose_styles(7, &format!("doc-{i}"), 3)
+                .iter()
+                .map(|s| s.name)
+                .collect()
+        })
+        .collect();
+    assert!(
+        others.iter().any(|o| *o != a),
+        "different documents get different styles"
+    );
+}
+
+#[tokio::test]
+async fn variants_run_concurrently_in_their_own_styles() {
+    let p = pipeline(Arc::new(EchoRewriteModel), PipelineConfig::default());
+    let styles = choose_styles(1, "doc", 2);
+    let results = p.run_variants(SOURCE, &styles).await;
+    let names: Vec<String> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|r| r.style.clone())
+        .collect();
+    assert_eq!(
+        names,
+        styles.iter().map(|s| s.name.to_owned()).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn prompts_of_a_three_chunk_document_snapshot() {
+    let text = "# Ownership\n\nOwnership is Rust's most unique feature, and it lets Rust make memory safety guarantees.\n\nEach value in Rust has an owner, and there can only be one owner at a time.\n\nWhen the owner goes out of scope, the value will be dropped.";
+    let model = ScriptedModel::text(|req| {
+        let user = req.last_user_text();
+        let start = user.rfind("<<<\n").map_or(0, |i| i + 4);
+        let end = user.rfind("\n>>>").unwrap_or(user.len());
+        user[start..end].to_owned()
+    });
+    let rewrite = LlmRewriteModel::new(Arc::new(model.clone()), TemplateSet::defaults(Language::En));
+    let p = ChunkWiseRephrasePipeline::new(
+        Arc::new(rewrite),
+        words(),
+        PipelineConfig {
+            chunk_tokens: 18,
+            overlap_tokens: 6,
+            prefix_window_tokens: 10,
+            ..PipelineConfig::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let result = p.run(text, textbook()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(result.text, text);
+    let shown: Vec<String> = model
+        .requests()
+        .iter()
+        .map(|r| {
+            format!(
+                "## {:?} (chunk {:?}, max_tokens {:?})\n{}",
+                r.task,
+                r.metadata.chunk_index,
+                r.sampling.max_tokens,
+                r.last_user_text()
+            )
+        })
+        .collect();
+    assert_eq!(shown.len(), 3, "three chunks, three calls");
+    insta::assert_snapshot!(shown.join("\n\n"));
+}
