@@ -10,7 +10,7 @@ const HELP: &str = "\
 cargo xtask <task>
 
 Tasks:
-  bench [chunking|quality|client]
+  bench [chunking|quality|client|tokens]
                      run the benchmarks (release build) and print their tables;
                      copy the figures into docs/BENCHMARKS.md with the date
   llama-smoke        the backend against llama.cpp's own server on 127.0.0.1
@@ -44,6 +44,7 @@ fn bench(which: Option<&str>) -> Result<()> {
         "--bench",
         "quality_throughput",
     ];
+    let tokens = ["bench", "-p", "chunksynth-rephrase", "--bench", "token_cost"];
     let client = [
         "bench",
         "-p",
@@ -55,12 +56,14 @@ fn bench(which: Option<&str>) -> Result<()> {
         None => {
             cargo(&chunking)?;
             cargo(&quality)?;
-            cargo(&client)
+            cargo(&client)?;
+            cargo(&tokens)
         }
         Some("chunking") => cargo(&chunking),
         Some("quality") => cargo(&quality),
         Some("client") => cargo(&client),
-        Some(other) => bail!("unknown benchmark {other:?}; known: chunking, quality, client"),
+        Some("tokens") => cargo(&tokens),
+        Some(other) => bail!("unknown benchmark {other:?}; known: chunking, quality, client, tokens"),
     }
 }
 

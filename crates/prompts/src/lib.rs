@@ -10,6 +10,8 @@ mod render;
 mod styles;
 mod template;
 
-pub use render::{ContinuationInput, PromptProvenance, RenderedPrompt, RepairInput, RewriteInput};
+pub use render::{
+    ContinuationInput, JudgeInput, PromptProvenance, RenderedPrompt, RepairInput, RewriteInput, judge_schema,
+};
 pub use styles::{STYLES, Style, style};
 pub use template::{Language, Template, TemplateError, TemplateId, TemplateSet};

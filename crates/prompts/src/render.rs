@@ -152,6 +152,46 @@ impl TemplateSet {
     }
 }
 
+/// What an LLM judge is shown.
+#[derive(Debug, Clone, Copy)]
+pub struct JudgeInput<'a> {
+    pub source: &'a str,
+    pub rewrite: &'a str,
+}
+
+impl TemplateSet {
+    /// Asks a model whether a rewrite is faithful; the answer must follow
+    /// [`judge_schema`].
+    pub fn judge(&self, input: &JudgeInput<'_>) -> RenderedPrompt {
+        let values = BTreeMap::from([
+            ("chunk", input.source.to_owned()),
+            ("rewrite", input.rewrite.to_owned()),
+        ]);
+        RenderedPrompt {
+            messages: vec![Message::user(self.get(TemplateId::JudgeUser).render(&values))],
+            provenance: PromptProvenance {
+                template: TemplateId::JudgeUser.name().to_owned(),
+                version: self.get(TemplateId::JudgeUser).version.clone(),
+                style: String::new(),
+                language: self.language,
+            },
+        }
+    }
+}
+
+/// The JSON schema of a judge's verdict: `{"faithful": bool, "problems": [..]}`.
+pub fn judge_schema() -> serde_json::Value {
+    serde_json::json!({
+        "type": "object",
+        "properties": {
+            "faithful": {"type": "boolean"},
+            "problems": {"type": "array", "items": {"type": "string"}}
+        },
+        "required": ["faithful", "problems"],
+        "additionalProperties": false
+    })
+}
+
 /// The built-in template texts. Static instructions come first and the
 /// chunk last, so consecutive prompts of a document share a long prefix a
 /// server's prefix cache can reuse.
@@ -180,6 +220,17 @@ pub(crate) fn default_text(language: Language, id: TemplateId) -> &'static str {
             "Rewrite this passage:\n<<<\n{{chunk}}\n>>>\n\n\
              Your rewrite was cut off here:\n<<<\n{{partial}}\n>>>\n\n\
              Continue exactly where it stops. Answer with the continuation only; do not repeat what is already written."
+        }
+        (Language::En, TemplateId::JudgeUser) => {
+            "Compare a rewrite with its source passage. It is faithful when it keeps every fact, number, name \
+             and code block of the source, adds no facts, and leaves nothing out (style may change freely).\n\n\
+             Source:\n<<<\n{{chunk}}\n>>>\n\nRewrite:\n<<<\n{{rewrite}}\n>>>\n\n\
+             Answer with JSON only: {\"faithful\": true or false, \"problems\": [each problem as one short sentence]}."
+        }
+        (Language::Zh, TemplateId::JudgeUser) => {
+            "比较改写与原文段落。若改写保留了原文的每一个事实、数字、名称和代码块，没有添加事实，也没有遗漏内容（风格可以自由改变），则为忠实。\n\n\
+             原文：\n<<<\n{{chunk}}\n>>>\n\n改写：\n<<<\n{{rewrite}}\n>>>\n\n\
+             只用 JSON 回答：{\"faithful\": true 或 false, \"problems\": [每个问题用一句简短的话]}。"
         }
         (Language::Zh, TemplateId::RewriteSystem) => {
             "你为训练语料逐段改写长文档。\n\

@@ -31,14 +31,17 @@ pub enum TemplateId {
     RewriteUser,
     RepairUser,
     ContinuationUser,
+    /// An LLM judge's fidelity verdict, answered as JSON.
+    JudgeUser,
 }
 
 impl TemplateId {
-    pub const ALL: [TemplateId; 4] = [
+    pub const ALL: [TemplateId; 5] = [
         Self::RewriteSystem,
         Self::RewriteUser,
         Self::RepairUser,
         Self::ContinuationUser,
+        Self::JudgeUser,
     ];
 
     pub fn name(self) -> &'static str {
@@ -47,6 +50,7 @@ impl TemplateId {
             Self::RewriteUser => "rewrite_user",
             Self::RepairUser => "repair_user",
             Self::ContinuationUser => "continuation_user",
+            Self::JudgeUser => "judge_user",
         }
     }
 
@@ -64,6 +68,7 @@ impl TemplateId {
                 "previous_attempt",
             ],
             Self::ContinuationUser => &["chunk", "partial"],
+            Self::JudgeUser => &["chunk", "rewrite"],
         }
     }
 
@@ -74,6 +79,7 @@ impl TemplateId {
             Self::RewriteUser => &["chunk"],
             Self::RepairUser => &["chunk", "findings"],
             Self::ContinuationUser => &["chunk", "partial"],
+            Self::JudgeUser => &["chunk", "rewrite"],
         }
     }
 }

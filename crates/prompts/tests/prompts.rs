@@ -3,8 +3,8 @@
 
 use chunksynth_llm::Message;
 use chunksynth_prompts::{
-    ContinuationInput, Language, RenderedPrompt, RepairInput, RewriteInput, STYLES, TemplateError,
-    TemplateId, TemplateSet, style,
+    ContinuationInput, JudgeInput, Language, RenderedPrompt, RepairInput, RewriteInput, STYLES,
+    TemplateError, TemplateId, TemplateSet, style,
 };
 
 fn show(prompt: &RenderedPrompt) -> String {
@@ -103,6 +103,10 @@ fn a_three_chunk_document_snapshot() {
             ],
         });
         shown.push(show(&repair));
+        shown.push(show(&set.judge(&JudgeInput {
+            source: CHUNKS[1],
+            rewrite: "Every Rust value has one owner.",
+        })));
         let continuation = set.continuation(&ContinuationInput {
             style: s,
             current_chunk: CHUNKS[1],

@@ -13,7 +13,10 @@
 mod model;
 mod pipeline;
 
-pub use model::{EchoRewriteModel, LlmRewriteModel, RewriteModel, RewriteOutput, RewriteRequest};
+pub use model::{
+    EchoRewriteModel, FidelityJudge, JudgeVerdict, LlmJudge, LlmRewriteModel, RewriteModel, RewriteOutput,
+    RewriteRequest,
+};
 pub use pipeline::{
     AttemptRecord, ChunkOutcome, ChunkRecord, ChunkWiseRephrasePipeline, FailurePolicy, PipelineConfig,
     RephraseError, RephraseResult, choose_styles, strip_chatter,

@@ -162,3 +162,74 @@ impl RewriteModel for LlmRewriteModel {
         })
     }
 }
+
+/// A second opinion on a rewrite the deterministic checks passed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct JudgeVerdict {
+    pub faithful: bool,
+    pub problems: Vec<String>,
+}
+
+/// Judges whether a rewrite is faithful (an LLM through structured output,
+/// or anything else).
+pub trait FidelityJudge: Send + Sync {
+    fn judge<'a>(
+        &'a self,
+        source: &'a str,
+        rewrite: &'a str,
+    ) -> BoxFuture<'a, Result<(JudgeVerdict, Usage), LlmError>>;
+}
+
+/// An LLM judge: the prompts crate's judge prompt, the verdict's JSON schema
+/// in `response_format`, and a tolerant reading of the answer (the first JSON
+/// object in it) for endpoints that ignore the schema.
+#[derive(Debug, Clone)]
+pub struct LlmJudge {
+    pub model: Arc<dyn LanguageModel>,
+    pub templates: TemplateSet,
+}
+
+impl FidelityJudge for LlmJudge {
+    fn judge<'a>(
+        &'a self,
+        source: &'a str,
+        rewrite: &'a str,
+    ) -> BoxFuture<'a, Result<(JudgeVerdict, Usage), LlmError>> {
+        Box::pin(async move {
+            let prompt = self
+                .templates
+                .judge(&chunksynth_prompts::JudgeInput { source, rewrite });
+            let mut request = ChatRequest::new(TaskKind::Judge, prompt.messages);
+            request.sampling.temperature = Some(0.0);
+            request.response_schema = Some(chunksynth_llm::ResponseSchema {
+                name: "fidelity_verdict".to_owned(),
+                schema: chunksynth_prompts::judge_schema(),
+            });
+            let answer = self.model.chat(&request).await?;
+            let verdict = parse_verdict(&answer.text).ok_or_else(|| {
+                LlmError::new(
+                    chunksynth_llm::ErrorKind::Malformed,
+                    format!(
+                        "the judge's answer is not a verdict: {}",
+                        answer.text.chars().take(200).collect::<String>()
+                    ),
+                )
+            })?;
+            Ok((verdict, answer.usage))
+        })
+    }
+}
+
+/// The first `{...}` in `text` read as a verdict.
+fn parse_verdict(text: &str) -> Option<JudgeVerdict> {
+    let start = text.find('{')?;
+    let end = text.rfind('}')?;
+    let value: serde_json::Value = serde_json::from_str(text.get(start..=end)?).ok()?;
+    let faithful = value.get("faithful")?.as_bool()?;
+    let problems = value
+        .get("problems")
+        .and_then(|p| p.as_array())
+        .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    Some(JudgeVerdict { faithful, problems })
+}

@@ -7,7 +7,7 @@ use chunksynth_prompts::{PromptProvenance, STYLES, Style};
 use chunksynth_quality::{FidelityConfig, FidelityReport, Script, fidelity};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{RewriteModel, RewriteRequest};
+use crate::model::{FidelityJudge, JudgeVerdict, RewriteModel, RewriteRequest};
 
 /// What to do with a chunk whose every attempt failed the fidelity gate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -63,6 +63,12 @@ pub struct AttemptRecord {
     pub finish_reason: FinishReason,
     pub usage: Usage,
     pub calls: u32,
+    /// The judge's verdict, when a judge is set and the checks passed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge: Option<JudgeVerdict>,
+    /// Why the judge could not answer (the checks' verdict then stands).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +127,7 @@ pub enum RephraseError {
 /// The chunk-wise autoregressive rephrasing pipeline.
 pub struct ChunkWiseRephrasePipeline {
     model: Arc<dyn RewriteModel>,
+    judge: Option<Arc<dyn FidelityJudge>>,
     tokenizer: Arc<dyn Tokenizer>,
     config: PipelineConfig,
     chunking: ChunkConfig,
@@ -144,10 +151,18 @@ impl ChunkWiseRephrasePipeline {
         let chunking = ChunkConfig::new(config.chunk_tokens, config.overlap_tokens)?;
         Ok(Self {
             model,
+            judge: None,
             tokenizer,
             config,
             chunking,
         })
+    }
+
+    /// Asks `judge` for a second opinion on every rewrite the checks pass; a
+    /// rewrite it finds unfaithful is repaired like any other failure.
+    pub fn with_judge(mut self, judge: Arc<dyn FidelityJudge>) -> Self {
+        self.judge = Some(judge);
+        self
     }
 
     pub fn plan(&self, text: &str) -> ChunkPlan {
@@ -267,7 +282,7 @@ impl ChunkWiseRephrasePipeline {
         let mut window_tokens = self.config.prefix_window_tokens;
         let mut prefix_shrinks = 0;
         let mut attempts: Vec<AttemptRecord> = Vec::new();
-        let mut best: Option<(String, FidelityReport)> = None;
+        let mut best: Option<(String, FidelityReport, bool)> = None;
         let mut last: Option<(String, Vec<String>)> = None;
         let mut usage = Usage::default();
         let mut prompt = None;
@@ -313,19 +328,40 @@ impl ChunkWiseRephrasePipeline {
             prompt = output.prompt.clone().or(prompt);
             let rewrite = strip_chatter(body, &output.text);
             let report = fidelity(body, &rewrite, fidelity_config);
-            let findings: Vec<String> = report.findings().map(str::to_owned).collect();
+            let mut findings: Vec<String> = report.findings().map(str::to_owned).collect();
+            let (mut judge, mut judge_error) = (None, None);
+            let mut passed = report.passed;
+            if passed && let Some(j) = &self.judge {
+                match j.judge(body, &rewrite).await {
+                    Ok((verdict, judge_usage)) => {
+                        usage += judge_usage;
+                        if !verdict.faithful {
+                            passed = false;
+                            findings
+                                .extend(verdict.problems.iter().map(|p| format!("a reviewer found: {p}")));
+                        }
+                        judge = Some(verdict);
+                    }
+                    Err(e) => judge_error = Some(e.to_string()),
+                }
+            }
             attempts.push(AttemptRecord {
                 attempt,
                 score: report.score,
-                passed: report.passed,
+                passed,
                 findings: findings.clone(),
                 finish_reason: output.finish_reason,
                 usage: output.usage,
                 calls: output.calls,
+                judge,
+                judge_error,
             });
-            let passed = report.passed;
-            if best.as_ref().is_none_or(|(_, b)| report.score > b.score) {
-                best = Some((rewrite.clone(), report));
+            // A passing attempt beats any failing one; then the higher score.
+            let better = best
+                .as_ref()
+                .is_none_or(|(_, b, b_passed)| (passed, report.score) > (*b_passed, b.score));
+            if better {
+                best = Some((rewrite.clone(), report, passed));
             }
             if passed {
                 break;
@@ -344,11 +380,11 @@ impl ChunkWiseRephrasePipeline {
             prompt: prompt.clone(),
             prefix_shrinks,
         };
-        let Some((best_text, best_report)) = best else {
+        let Some((best_text, best_report, best_passed)) = best else {
             // Only reachable with max_attempts 0, which `max(1)` rules out.
             return Ok((body.to_owned(), record(ChunkOutcome::FellBackToSource, None)));
         };
-        if best_report.passed {
+        if best_passed {
             return Ok((best_text, record(ChunkOutcome::Passed, Some(best_report))));
         }
         match self.config.on_failure {
@@ -359,7 +395,7 @@ impl ChunkWiseRephrasePipeline {
             FailurePolicy::FailDocument => Err(RephraseError::FidelityFailed {
                 chunk: chunk.index,
                 attempts: attempts.len() as u32,
-                findings: best_report.findings().map(str::to_owned).collect(),
+                findings: attempts.last().map(|a| a.findings.clone()).unwrap_or_default(),
             }),
         }
     }

@@ -440,3 +440,48 @@ async fn prompts_of_a_three_chunk_document_snapshot() {
     assert_eq!(shown.len(), 3, "three chunks, three calls");
     insta::assert_snapshot!(shown.join("\n\n"));
 }
+
+#[tokio::test]
+async fn an_llm_judge_can_veto_a_rewrite_the_checks_passed() {
+    let model = ScriptedModel::text(|req| match req.task {
+        TaskKind::Judge if req.last_user_text().contains("All good here.") => {
+            "```json\n{\"faithful\": true, \"problems\": []}\n```".into()
+        }
+        TaskKind::Judge => {
+            "{\"faithful\": false, \"problems\": [\"The claim about testing is reversed.\"]}".into()
+        }
+        TaskKind::Repair => format!("{SOURCE} All good here."),
+        _ => SOURCE.into(),
+    });
+    let rewrite = LlmRewriteModel::new(Arc::new(model.clone()), TemplateSet::defaults(Language::En));
+    let judge = chunksynth_rephrase::LlmJudge {
+        model: Arc::new(model.clone()),
+        templates: TemplateSet::defaults(Language::En),
+    };
+    let p = pipeline(Arc::new(rewrite), PipelineConfig::default()).with_judge(Arc::new(judge));
+    let result = p.run(SOURCE, textbook()).await.unwrap_or_else(|e| panic!("{e}"));
+    let tasks: Vec<TaskKind> = model.requests().iter().map(|r| r.task).collect();
+    assert_eq!(
+        tasks,
+        [
+            TaskKind::Rewrite,
+            TaskKind::Judge,
+            TaskKind::Repair,
+            TaskKind::Judge
+        ]
+    );
+    let judge_request = &model.requests()[1];
+    assert!(
+        judge_request.response_schema.is_some(),
+        "structured output asked for"
+    );
+    assert!(
+        model.requests()[2]
+            .last_user_text()
+            .contains("a reviewer found: The claim about testing is reversed.")
+    );
+    let chunk = &result.chunks[0];
+    assert_eq!(chunk.outcome, ChunkOutcome::Passed);
+    assert_eq!(chunk.attempts[0].judge.as_ref().map(|j| j.faithful), Some(false));
+    assert_eq!(chunk.attempts[1].judge.as_ref().map(|j| j.faithful), Some(true));
+}
