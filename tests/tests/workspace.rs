@@ -17,10 +17,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("quality", &["chunking"][..]),
         ("prompts", &["chunking", "llm"][..]),
         ("rephrase", &["chunking", "quality", "prompts", "llm"][..]),
-        (
-            "generation",
-            &["chunking", "quality", "prompts", "llm", "rephrase"][..],
-        ),
+        ("generation", &["chunking", "quality", "prompts", "llm"][..]),
         ("backend-openai", &["llm"][..]),
         ("fake-llm", &["llm"][..]),
         (

@@ -179,6 +179,22 @@ impl TemplateSet {
     }
 }
 
+impl TemplateSet {
+    /// Renders template `id` with `values` into one user message: for the
+    /// generation pipeline, which builds its own slot values.
+    pub fn render_user(&self, id: TemplateId, values: &BTreeMap<&str, String>) -> RenderedPrompt {
+        RenderedPrompt {
+            messages: vec![Message::user(self.get(id).render(values))],
+            provenance: PromptProvenance {
+                template: id.name().to_owned(),
+                version: self.get(id).version.clone(),
+                style: String::new(),
+                language: self.language,
+            },
+        }
+    }
+}
+
 /// The JSON schema of a judge's verdict: `{"faithful": bool, "problems": [..]}`.
 pub fn judge_schema() -> serde_json::Value {
     serde_json::json!({
@@ -226,6 +242,55 @@ pub(crate) fn default_text(language: Language, id: TemplateId) -> &'static str {
              and code block of the source, adds no facts, and leaves nothing out (style may change freely).\n\n\
              Source:\n<<<\n{{chunk}}\n>>>\n\nRewrite:\n<<<\n{{rewrite}}\n>>>\n\n\
              Answer with JSON only: {\"faithful\": true or false, \"problems\": [each problem as one short sentence]}."
+        }
+        (Language::En, TemplateId::PlanUser) => {
+            "Plan a long-form text.\n\
+             Topic: {{topic}}\nObjective: {{objective}}\nAudience: {{audience}}\nTone: {{tone}}\n\
+             Total length: about {{target_tokens}} tokens.\n\n\
+             Divide it into sections; give each a title, its key points, the entities it must name, any \
+             constraints, and a target length in tokens (the targets should add up to the total).\n\n\
+             {{problems_block}}Answer with one JSON object following this schema, and nothing else:\n{{schema}}"
+        }
+        (Language::En, TemplateId::SectionUser) => {
+            "You are writing a long text section by section.\n\n{{plan_summary}}\n\n{{state}}\n\n\
+             {{prefix_block}}Write the next section.\n{{section}}\n\
+             Length: about {{target_tokens}} tokens. Cover every key point, name every required entity, follow \
+             the constraints, keep the terminology and voice of the plan, and do not repeat earlier text.\n\n\
+             {{continuation_block}}{{problems_block}}Answer with the section's text only, starting with its title as a Markdown heading."
+        }
+        (Language::En, TemplateId::ConsistencyUser) => {
+            "Edit one section of a longer text for consistency only.\n\n{{terminology}}\n\n\
+             The previous section ends:\n<<<\n{{previous_tail}}\n>>>\n\n\
+             Section:\n<<<\n{{section_text}}\n>>>\n\n\
+             Fix terminology to match the preferences and smooth the transition from the previous section. \
+             Change nothing else: keep every sentence, fact and the length. Answer with the edited section only."
+        }
+        (Language::En, TemplateId::StateUser) => {
+            "List what this section introduces.\n\nSection:\n<<<\n{{section_text}}\n>>>\n\n\
+             Answer with one JSON object following this schema, and nothing else:\n{{schema}}"
+        }
+        (Language::Zh, TemplateId::PlanUser) => {
+            "为一篇长文制定写作计划。\n\
+             主题：{{topic}}\n目标：{{objective}}\n读者：{{audience}}\n语气：{{tone}}\n\
+             总长度：约 {{target_tokens}} 个 token。\n\n\
+             将其分为若干章节；为每一节给出标题、要点、必须提到的实体、约束条件，以及以 token 计的目标长度（各节目标之和应等于总长度）。\n\n\
+             {{problems_block}}只输出一个符合以下 JSON schema 的 JSON 对象：\n{{schema}}"
+        }
+        (Language::Zh, TemplateId::SectionUser) => {
+            "你正在逐节撰写一篇长文。\n\n{{plan_summary}}\n\n{{state}}\n\n\
+             {{prefix_block}}请撰写下一节。\n{{section}}\n\
+             长度：约 {{target_tokens}} 个 token。覆盖每个要点，提到每个必需实体，遵守约束，保持计划中的术语和叙述视角，不要重复前文。\n\n\
+             {{continuation_block}}{{problems_block}}只输出该节正文，以 Markdown 标题形式的节标题开头。"
+        }
+        (Language::Zh, TemplateId::ConsistencyUser) => {
+            "仅为保持一致性而编辑长文中的一节。\n\n{{terminology}}\n\n\
+             上一节的结尾：\n<<<\n{{previous_tail}}\n>>>\n\n\
+             本节：\n<<<\n{{section_text}}\n>>>\n\n\
+             按术语偏好统一用词，并使与上一节的衔接更自然。其他一律不改：保留每一句话、每个事实和篇幅。只输出编辑后的本节。"
+        }
+        (Language::Zh, TemplateId::StateUser) => {
+            "列出本节引入的内容。\n\n本节：\n<<<\n{{section_text}}\n>>>\n\n\
+             只输出一个符合以下 JSON schema 的 JSON 对象：\n{{schema}}"
         }
         (Language::Zh, TemplateId::JudgeUser) => {
             "比较改写与原文段落。若改写保留了原文的每一个事实、数字、名称和代码块，没有添加事实，也没有遗漏内容（风格可以自由改变），则为忠实。\n\n\

@@ -33,15 +33,27 @@ pub enum TemplateId {
     ContinuationUser,
     /// An LLM judge's fidelity verdict, answered as JSON.
     JudgeUser,
+    /// A plan (JSON) from a topic spec.
+    PlanUser,
+    /// One section (or the continuation of one) of a planned text.
+    SectionUser,
+    /// Terminology and transitions of one generated section.
+    ConsistencyUser,
+    /// Entities, terms, dates and open threads of a section, as JSON.
+    StateUser,
 }
 
 impl TemplateId {
-    pub const ALL: [TemplateId; 5] = [
+    pub const ALL: [TemplateId; 9] = [
         Self::RewriteSystem,
         Self::RewriteUser,
         Self::RepairUser,
         Self::ContinuationUser,
         Self::JudgeUser,
+        Self::PlanUser,
+        Self::SectionUser,
+        Self::ConsistencyUser,
+        Self::StateUser,
     ];
 
     pub fn name(self) -> &'static str {
@@ -51,6 +63,10 @@ impl TemplateId {
             Self::RepairUser => "repair_user",
             Self::ContinuationUser => "continuation_user",
             Self::JudgeUser => "judge_user",
+            Self::PlanUser => "plan_user",
+            Self::SectionUser => "section_user",
+            Self::ConsistencyUser => "consistency_user",
+            Self::StateUser => "state_user",
         }
     }
 
@@ -69,6 +85,26 @@ impl TemplateId {
             ],
             Self::ContinuationUser => &["chunk", "partial"],
             Self::JudgeUser => &["chunk", "rewrite"],
+            Self::PlanUser => &[
+                "topic",
+                "objective",
+                "audience",
+                "tone",
+                "target_tokens",
+                "schema",
+                "problems_block",
+            ],
+            Self::SectionUser => &[
+                "plan_summary",
+                "state",
+                "prefix_block",
+                "section",
+                "target_tokens",
+                "continuation_block",
+                "problems_block",
+            ],
+            Self::ConsistencyUser => &["terminology", "previous_tail", "section_text"],
+            Self::StateUser => &["section_text", "schema"],
         }
     }
 
@@ -80,6 +116,10 @@ impl TemplateId {
             Self::RepairUser => &["chunk", "findings"],
             Self::ContinuationUser => &["chunk", "partial"],
             Self::JudgeUser => &["chunk", "rewrite"],
+            Self::PlanUser => &["topic", "schema"],
+            Self::SectionUser => &["section", "target_tokens"],
+            Self::ConsistencyUser => &["section_text"],
+            Self::StateUser => &["section_text"],
         }
     }
 }

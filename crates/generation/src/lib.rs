@@ -1,0 +1,17 @@
+//! Plan-driven long-form generation, after LongWriter's AgentWrite and
+//! STORM: a plan (given, or generated through structured output), a state
+//! table updated after each section, section-by-section generation with a
+//! rolling prefix window, a guarded consistency pass, and a QC report.
+
+mod pipeline;
+mod plan;
+mod qc;
+pub mod state;
+
+pub use pipeline::{
+    ChunkWiseGenerationPipeline, ConsistencyOutcome, GenerationConfig, GenerationError, GenerationInput,
+    GenerationResult, SectionRecord, StateMode,
+};
+pub use plan::{GenerationPlan, PlanError, SectionSpec, TopicSpec, extract_json_object, plan_schema};
+pub use qc::{QcReport, SectionQc, section_qc};
+pub use state::StateTable;

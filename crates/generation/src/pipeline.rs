@@ -1,0 +1,529 @@
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chunksynth_chunking::{Tokenizer, prefix_window};
+use chunksynth_llm::{
+    ChatRequest, FinishReason, LanguageModel, LlmError, ResponseSchema, Sampling, TaskKind, Usage,
+};
+use chunksynth_prompts::{Language, TemplateId, TemplateSet};
+use chunksynth_quality::repetition::shingle_similarity;
+use serde::{Deserialize, Serialize};
+
+use crate::plan::{GenerationPlan, PlanError, TopicSpec, extract_json_object, plan_schema};
+use crate::qc::{QcReport, SectionQc, qc_report, section_qc};
+use crate::state::{StateTable, state_schema};
+
+/// How the state table is updated after each section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StateMode {
+    /// Deterministic extraction (entities, years, key points, questions).
+    #[default]
+    RuleBased,
+    /// Rule-based, plus what the model extracts through structured output.
+    Model,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GenerationConfig {
+    pub prefix_window_tokens: usize,
+    /// The most tokens one call may write; longer sections take several.
+    pub max_tokens_per_call: u32,
+    pub max_section_attempts: u32,
+    pub max_plan_attempts: u32,
+    pub consistency_pass: bool,
+    /// The consistency pass is reverted below this word similarity...
+    pub consistency_min_similarity: f64,
+    /// ...or outside these length ratios.
+    pub consistency_length_bounds: (f64, f64),
+    pub state_mode: StateMode,
+    pub language: Language,
+    pub sampling: Sampling,
+}
+
+impl Default for GenerationConfig {
+    fn default() -> Self {
+        Self {
+            prefix_window_tokens: 512,
+            max_tokens_per_call: 1024,
+            max_section_attempts: 2,
+            max_plan_attempts: 2,
+            consistency_pass: true,
+            consistency_min_similarity: 0.6,
+            consistency_length_bounds: (0.85, 1.15),
+            state_mode: StateMode::RuleBased,
+            language: Language::En,
+            sampling: Sampling::default(),
+        }
+    }
+}
+
+/// A manual plan, or a topic to plan from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GenerationInput {
+    Plan(GenerationPlan),
+    Topic(TopicSpec),
+}
+
+/// What the consistency pass did to a section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum ConsistencyOutcome {
+    Applied,
+    Reverted { reason: String },
+    Skipped,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectionRecord {
+    pub index: usize,
+    pub title: String,
+    pub text: String,
+    pub attempts: u32,
+    pub calls: u32,
+    pub consistency: ConsistencyOutcome,
+    pub usage: Usage,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GenerationResult {
+    pub final_text: String,
+    pub plan: GenerationPlan,
+    pub sections: Vec<SectionRecord>,
+    pub state: StateTable,
+    pub qc_report: QcReport,
+    pub usage: Usage,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GenerationError {
+    #[error("invalid plan: {0}")]
+    InvalidPlan(PlanError),
+    #[error("no valid plan after {attempts} attempts: {reason}")]
+    Plan { attempts: u32, reason: String },
+    #[error("{stage}: the model failed: {error}")]
+    Model { stage: String, error: LlmError },
+}
+
+/// The generation pipeline.
+pub struct ChunkWiseGenerationPipeline {
+    model: Arc<dyn LanguageModel>,
+    tokenizer: Arc<dyn Tokenizer>,
+    config: GenerationConfig,
+    templates: TemplateSet,
+}
+
+impl std::fmt::Debug for ChunkWiseGenerationPipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChunkWiseGenerationPipeline")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+fn block(label: &str, text: &str) -> String {
+    if text.trim().is_empty() {
+        String::new()
+    } else {
+        format!("{label}\n<<<\n{}\n>>>\n\n", text.trim())
+    }
+}
+
+impl ChunkWiseGenerationPipeline {
+    pub fn new(
+        model: Arc<dyn LanguageModel>,
+        tokenizer: Arc<dyn Tokenizer>,
+        config: GenerationConfig,
+    ) -> Self {
+        let templates = TemplateSet::defaults(config.language);
+        Self {
+            model,
+            tokenizer,
+            config,
+            templates,
+        }
+    }
+
+    /// Uses these templates (e.g. with overrides loaded from files).
+    pub fn with_templates(mut self, templates: TemplateSet) -> Self {
+        self.templates = templates;
+        self
+    }
+
+    fn request(
+        &self,
+        task: TaskKind,
+        id: TemplateId,
+        values: &BTreeMap<&str, String>,
+        max_tokens: Option<u32>,
+    ) -> ChatRequest {
+        let prompt = self.templates.render_user(id, values);
+        let mut req = ChatRequest::new(task, prompt.messages);
+        req.sampling = self.config.sampling.clone();
+        if max_tokens.is_some() {
+            req.sampling.max_tokens = max_tokens;
+        }
+        req
+    }
+
+    async fn call(
+        &self,
+        stage: impl Fn() -> String,
+        req: &ChatRequest,
+        usage: &mut Usage,
+    ) -> Result<chunksynth_llm::ChatResponse, GenerationError> {
+        let answer = self
+            .model
+            .chat(req)
+            .await
+            .map_err(|error| GenerationError::Model {
+                stage: stage(),
+                error,
+            })?;
+        *usage += answer.usage;
+        Ok(answer)
+    }
+
+    /// Runs the whole pipeline.
+    pub async fn run(&self, input: GenerationInput) -> Result<GenerationResult, GenerationError> {
+        let mut usage = Usage::default();
+        let plan = match input {
+            GenerationInput::Plan(plan) => {
+                plan.validate().map_err(GenerationError::InvalidPlan)?;
+                plan
+            }
+            GenerationInput::Topic(topic) => self.generate_plan(&topic, &mut usage).await?,
+        };
+        let mut state = StateTable::new(&plan);
+        let mut texts: Vec<String> = Vec::new();
+        let mut records: Vec<SectionRecord> = Vec::new();
+        for (i, spec) in plan.sections.iter().enumerate() {
+            let produced = texts.join("\n\n");
+            let mut section_usage = Usage::default();
+            let previous = texts.last().map(String::as_str);
+            let (first, mut calls) = self
+                .write_section(&plan, &state, i, &produced, &[], &mut section_usage)
+                .await?;
+            let first_qc = section_qc(&plan, spec, &first, previous, self.tokenizer.as_ref());
+            let mut problems = first_qc.findings.clone();
+            let (mut text, mut qc) = (first, first_qc);
+            let mut attempts = 1;
+            while !qc.passed && attempts < self.config.max_section_attempts {
+                attempts += 1;
+                let (retry, n) = self
+                    .write_section(&plan, &state, i, &produced, &problems, &mut section_usage)
+                    .await?;
+                calls += n;
+                let retry_qc = section_qc(&plan, spec, &retry, previous, self.tokenizer.as_ref());
+                problems = retry_qc.findings.clone();
+                // Keep the better draft: passing first, then fewer findings.
+                if (retry_qc.passed, std::cmp::Reverse(retry_qc.findings.len()))
+                    > (qc.passed, std::cmp::Reverse(qc.findings.len()))
+                {
+                    (text, qc) = (retry, retry_qc);
+                }
+            }
+            let consistency = if self.config.consistency_pass {
+                let (outcome, edited) = self
+                    .consistency(
+                        &plan,
+                        i,
+                        &text,
+                        texts.last().map(String::as_str),
+                        &qc,
+                        &mut section_usage,
+                    )
+                    .await?;
+                if let Some(edited) = edited {
+                    text = edited;
+                }
+                outcome
+            } else {
+                ConsistencyOutcome::Skipped
+            };
+            state.update(&plan, i, &text);
+            if self.config.state_mode == StateMode::Model {
+                self.extract_state(&mut state, i, &text, &mut section_usage)
+                    .await?;
+            }
+            usage += section_usage;
+            records.push(SectionRecord {
+                index: i,
+                title: spec.title.clone(),
+                text: text.clone(),
+                attempts,
+                calls,
+                consistency,
+                usage: section_usage,
+            });
+            texts.push(text);
+        }
+        let qc_report = qc_report(&plan, &texts, self.tokenizer.as_ref());
+        Ok(GenerationResult {
+            final_text: texts.join("\n\n"),
+            plan,
+            sections: records,
+            state,
+            qc_report,
+            usage,
+        })
+    }
+
+    async fn generate_plan(
+        &self,
+        topic: &TopicSpec,
+        usage: &mut Usage,
+    ) -> Result<GenerationPlan, GenerationError> {
+        let schema = serde_json::to_string_pretty(&plan_schema()).unwrap_or_default();
+        let mut problems = String::new();
+        let attempts = self.config.max_plan_attempts.max(1);
+        let mut reason = String::new();
+        for attempt in 1..=attempts {
+            let values = BTreeMap::from([
+                ("topic", topic.topic.clone()),
+                ("objective", topic.objective.clone()),
+                ("audience", topic.audience.clone()),
+                ("tone", topic.tone.clone()),
+                ("target_tokens", topic.target_tokens.to_string()),
+                ("schema", schema.clone()),
+                ("problems_block", problems.clone()),
+            ]);
+            let task = if attempt == 1 {
+                TaskKind::PlanGeneration
+            } else {
+                TaskKind::Repair
+            };
+            let mut req = self.request(task, TemplateId::PlanUser, &values, None);
+            req.response_schema = Some(ResponseSchema {
+                name: "generation_plan".to_owned(),
+                schema: plan_schema(),
+            });
+            req.metadata.attempt = attempt;
+            let answer = self.call(|| "plan generation".to_owned(), &req, usage).await?;
+            let parsed = extract_json_object(&answer.text)
+                .ok_or_else(|| PlanError::NoJson {
+                    excerpt: answer.text.chars().take(120).collect(),
+                })
+                .and_then(GenerationPlan::from_json);
+            match parsed {
+                Ok(plan) => return Ok(plan),
+                Err(e) => {
+                    reason = e.to_string();
+                    problems = format!("Your previous answer was not a valid plan: {reason}. Fix it.\n\n");
+                }
+            }
+        }
+        Err(GenerationError::Plan { attempts, reason })
+    }
+
+    /// Writes section `i`, in several calls when it is longer than one call
+    /// may write. Returns the text and the number of calls.
+    async fn write_section(
+        &self,
+        plan: &GenerationPlan,
+        state: &StateTable,
+        i: usize,
+        produced: &str,
+        problems: &[String],
+        usage: &mut Usage,
+    ) -> Result<(String, u32), GenerationError> {
+        let spec = &plan.sections[i];
+        let mut section_desc = format!("Section {} of {}: {}", i + 1, plan.sections.len(), spec.title);
+        for (label, items) in [
+            ("Key points", &spec.key_points),
+            ("Required entities", &spec.required_entities),
+            ("Constraints", &spec.constraints),
+        ] {
+            if !items.is_empty() {
+                section_desc.push_str(&format!("\n{label}: {}", items.join("; ")));
+            }
+        }
+        let problems_block = if problems.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "A previous draft of this section had these problems; avoid them:\n{}\n\n",
+                problems
+                    .iter()
+                    .map(|p| format!("- {p}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        };
+        let budget = self.config.max_tokens_per_call.max(16);
+        let max_calls = (spec.target_length as u32).div_ceil(budget) + 1;
+        let mut text = String::new();
+        let mut calls = 0;
+        loop {
+            let written = self.tokenizer.count(&text);
+            let remaining = spec.target_length.saturating_sub(written);
+            let max_tokens = ((remaining as f64 * 1.2) as u32 + 32).min(budget);
+            let before = if text.is_empty() {
+                produced.to_owned()
+            } else {
+                format!("{produced}\n\n{text}")
+            };
+            let prefix = prefix_window(&before, self.tokenizer.as_ref(), self.config.prefix_window_tokens);
+            let values = BTreeMap::from([
+                ("plan_summary", plan.summary()),
+                ("state", state.render(plan, i)),
+                (
+                    "prefix_block",
+                    block(
+                        "The text so far ends like this:",
+                        if text.is_empty() { prefix } else { "" },
+                    ),
+                ),
+                ("section", section_desc.clone()),
+                ("target_tokens", spec.target_length.to_string()),
+                (
+                    "continuation_block",
+                    block(
+                        "This section so far (continue it exactly where it stops; do not repeat it):",
+                        if text.is_empty() { "" } else { prefix },
+                    ),
+                ),
+                ("problems_block", problems_block.clone()),
+            ]);
+            let task = if problems.is_empty() {
+                TaskKind::SectionGeneration
+            } else {
+                TaskKind::Repair
+            };
+            let mut req = self.request(task, TemplateId::SectionUser, &values, Some(max_tokens));
+            req.metadata.chunk_index = Some(i);
+            let answer = self
+                .call(|| format!("section {} ({})", i + 1, spec.title), &req, usage)
+                .await?;
+            calls += 1;
+            if text.is_empty() {
+                text = answer.text.trim().to_owned();
+            } else {
+                let piece = answer.text.trim();
+                let sep = if answer.text.starts_with(char::is_whitespace) {
+                    " "
+                } else {
+                    ""
+                };
+                text = format!("{text}{sep}{piece}");
+            }
+            let written = self.tokenizer.count(&text);
+            let short =
+                spec.target_length > budget as usize && (written as f64) < 0.8 * spec.target_length as f64;
+            if calls >= max_calls || !(answer.finish_reason == FinishReason::Length || short) {
+                break;
+            }
+        }
+        Ok((text, calls))
+    }
+
+    /// Fixes terminology and transitions, guarded: reverted when the edit
+    /// changes too much, changes the length, or makes the QC worse.
+    async fn consistency(
+        &self,
+        plan: &GenerationPlan,
+        i: usize,
+        text: &str,
+        previous: Option<&str>,
+        qc: &SectionQc,
+        usage: &mut Usage,
+    ) -> Result<(ConsistencyOutcome, Option<String>), GenerationError> {
+        if plan.terminology_preferences.is_empty() && previous.is_none() {
+            return Ok((ConsistencyOutcome::Skipped, None));
+        }
+        let terminology = if plan.terminology_preferences.is_empty() {
+            "Terminology preferences: none.".to_owned()
+        } else {
+            let prefs: Vec<String> = plan
+                .terminology_preferences
+                .iter()
+                .map(|t| {
+                    format!(
+                        "write “{}”, not {}",
+                        t.preferred,
+                        t.avoid
+                            .iter()
+                            .map(|a| format!("“{a}”"))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    )
+                })
+                .collect();
+            format!("Terminology preferences: {}.", prefs.join("; "))
+        };
+        let previous_tail = previous.map_or("", |p| prefix_window(p, self.tokenizer.as_ref(), 80));
+        let values = BTreeMap::from([
+            ("terminology", terminology),
+            ("previous_tail", previous_tail.to_owned()),
+            ("section_text", text.to_owned()),
+        ]);
+        let max_tokens = ((self.tokenizer.count(text) as f64 * 1.3) as u32 + 64).max(64);
+        let mut req = self.request(
+            TaskKind::ConsistencyPass,
+            TemplateId::ConsistencyUser,
+            &values,
+            Some(max_tokens),
+        );
+        req.metadata.chunk_index = Some(i);
+        let answer = self
+            .call(|| format!("consistency pass of section {}", i + 1), &req, usage)
+            .await?;
+        let edited = answer.text.trim().to_owned();
+        let similarity = shingle_similarity(text, &edited, 1);
+        let ratio = self.tokenizer.count(&edited) as f64 / self.tokenizer.count(text).max(1) as f64;
+        let (lo, hi) = self.config.consistency_length_bounds;
+        let reason = if answer.finish_reason == FinishReason::Length {
+            Some("the edit was cut at the length limit".to_owned())
+        } else if similarity < self.config.consistency_min_similarity {
+            Some(format!(
+                "the edit changed too much (word similarity {similarity:.2})"
+            ))
+        } else if !(lo..=hi).contains(&ratio) {
+            Some(format!("the edit changed the length ({:.0}%)", ratio * 100.0))
+        } else {
+            let after = section_qc(
+                plan,
+                &plan.sections[i],
+                &edited,
+                previous,
+                self.tokenizer.as_ref(),
+            );
+            (after.findings.len() > qc.findings.len())
+                .then(|| format!("the edit made the QC worse: {}", after.findings.join("; ")))
+        };
+        Ok(match reason {
+            Some(reason) => (ConsistencyOutcome::Reverted { reason }, None),
+            None => (ConsistencyOutcome::Applied, Some(edited)),
+        })
+    }
+
+    async fn extract_state(
+        &self,
+        state: &mut StateTable,
+        i: usize,
+        text: &str,
+        usage: &mut Usage,
+    ) -> Result<(), GenerationError> {
+        let values = BTreeMap::from([
+            ("section_text", text.to_owned()),
+            (
+                "schema",
+                serde_json::to_string_pretty(&state_schema()).unwrap_or_default(),
+            ),
+        ]);
+        let mut req = self.request(TaskKind::StateExtraction, TemplateId::StateUser, &values, None);
+        req.response_schema = Some(ResponseSchema {
+            name: "state_update".to_owned(),
+            schema: state_schema(),
+        });
+        let answer = self
+            .call(|| format!("state extraction of section {}", i + 1), &req, usage)
+            .await?;
+        // A malformed extraction is not worth failing a document for: the
+        // rule-based update already ran.
+        if let Some(value) = extract_json_object(&answer.text).and_then(|j| serde_json::from_str(j).ok()) {
+            state.merge_extracted(i, &value);
+        }
+        Ok(())
+    }
+}

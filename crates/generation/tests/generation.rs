@@ -1,0 +1,437 @@
+//! The generation pipeline with a scripted model answering by task (the
+//! seed's StubLLM): planning, repair of malformed plans, sections in several
+//! calls, the guarded consistency pass, and a QC report that flags every
+//! planted defect.
+
+use std::sync::Arc;
+
+use chunksynth_chunking::{Tokenizer, TokenizerSpec};
+use chunksynth_generation::{
+    ChunkWiseGenerationPipeline, GenerationConfig, GenerationError, GenerationInput, GenerationPlan,
+    PlanError, SectionSpec, TopicSpec, plan_schema, section_qc,
+};
+use chunksynth_llm::{ChatRequest, FinishReason, ScriptedModel, TaskKind};
+use chunksynth_quality::TermPreference;
+
+fn words() -> Arc<dyn Tokenizer> {
+    "words"
+        .parse::<TokenizerSpec>()
+        .and_then(|s| s.load())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+const PLAN: &str = r#"{
+  "topic": "The history of the Rust language",
+  "objective": "Explain how Rust came to be",
+  "audience": "programmers",
+  "tone": "plain",
+  "target_total_length": 90,
+  "sections": [
+    {"title": "Origins", "key_points": ["Graydon Hoare started Rust as a personal project"],
+     "required_entities": ["Graydon Hoare", "Mozilla"], "constraints": [], "target_length": 45},
+    {"title": "Stability", "key_points": ["Rust 1.0 shipped in 2015 with a stability promise"],
+     "required_entities": ["Rust 1.0"], "constraints": [], "target_length": 45}
+  ],
+  "terminology_preferences": [{"preferred": "borrow checker", "avoid": ["borrowck"]}],
+  "narrative_voice": "third person",
+  "do_not_include": ["garbage collector"]
+}"#;
+
+const ORIGINS: &str = "# Origins\n\nGraydon Hoare started Rust as a personal project in 2006, building a compiler in his spare time. Mozilla began sponsoring the work in 2009 because it wanted a safer systems language for its browser engine, and a small team formed around it.";
+const STABILITY: &str = "# Stability\n\nRust 1.0 shipped in May 2015 with a stability promise: code that compiled on 1.0 would keep compiling. The borrow checker matured, and the six-week release train kept new versions arriving on a predictable schedule.";
+
+/// Answers each task as the seed's StubLLM did.
+fn stub() -> ScriptedModel {
+    ScriptedModel::text(|req| match req.task {
+        TaskKind::PlanGeneration => PLAN.to_owned(),
+        TaskKind::SectionGeneration | TaskKind::Repair => {
+            if req.last_user_text().contains("Section 1 of 2") {
+                ORIGINS.to_owned()
+            } else {
+                STABILITY.to_owned()
+            }
+        }
+        TaskKind::ConsistencyPass => between(req, "Section:\n<<<\n"),
+        TaskKind::StateExtraction => {
+            r#"{"entities": ["Servo"], "terms": [], "timeline": ["2009"], "open_threads": []}"#.to_owned()
+        }
+        _ => String::new(),
+    })
+}
+
+fn between(req: &ChatRequest, marker: &str) -> String {
+    let user = req.last_user_text();
+    let start = user.find(marker).map_or(0, |i| i + marker.len());
+    let end = user[start..].find("\n>>>").map_or(user.len(), |e| start + e);
+    user[start..end].to_owned()
+}
+
+fn pipeline(model: ScriptedModel, config: GenerationConfig) -> ChunkWiseGenerationPipeline {
+    ChunkWiseGenerationPipeline::new(Arc::new(model), words(), config)
+}
+
+fn topic() -> TopicSpec {
+    TopicSpec {
+        topic: "The history of the Rust language".into(),
+        objective: "Explain how Rust came to be".into(),
+        target_tokens: 90,
+        audience: "programmers".into(),
+        tone: "plain".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_topic_becomes_a_plan_then_sections_with_a_passing_report() {
+    let model = stub();
+    let p = pipeline(model.clone(), GenerationConfig::default());
+    let result = p
+        .run(GenerationInput::Topic(topic()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(result.plan.sections.len(), 2);
+    assert_eq!(result.final_text, format!("{ORIGINS}\n\n{STABILITY}"));
+    assert!(
+        result.qc_report.passed,
+        "{:#?}",
+        result
+            .qc_report
+            .sections
+            .iter()
+            .map(|s| &s.findings)
+            .collect::<Vec<_>>()
+    );
+    let tasks: Vec<TaskKind> = model.requests().iter().map(|r| r.task).collect();
+    assert_eq!(
+        tasks,
+        [
+            TaskKind::PlanGeneration,
+            TaskKind::SectionGeneration,
+            TaskKind::ConsistencyPass,
+            TaskKind::SectionGeneration,
+            TaskKind::ConsistencyPass
+        ]
+    );
+    assert!(
+        model.requests()[0].response_schema.is_some(),
+        "the plan is asked for through structured output"
+    );
+    // The state table saw both sections.
+    let names: Vec<&str> = result.state.entities.iter().map(|e| e.name.as_str()).collect();
+    assert!(
+        names.contains(&"Graydon Hoare") && names.contains(&"Rust 1.0"),
+        "{names:?}"
+    );
+    assert_eq!(result.state.timeline, ["2006", "2009", "2015"]);
+    assert!(
+        result.state.key_points_remaining.is_empty(),
+        "{:?}",
+        result.state.key_points_remaining
+    );
+    // The second section's prompt carries the first one's tail and the state.
+    let second = model.requests()[3].last_user_text().to_owned();
+    assert!(
+        second.contains("for its browser engine, and a small team formed around it."),
+        "{second}"
+    );
+    assert!(second.contains("Entities introduced: ") && second.contains("Graydon Hoare"));
+    assert!(result.usage.prompt_tokens > 0);
+}
+
+#[tokio::test]
+async fn model_extracted_state_is_merged() {
+    let config = GenerationConfig {
+        state_mode: chunksynth_generation::StateMode::Model,
+        ..GenerationConfig::default()
+    };
+    let p = pipeline(stub(), config);
+    let result = p
+        .run(GenerationInput::Topic(topic()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(result.state.entities.iter().any(|e| e.name == "Servo"));
+}
+
+#[test]
+fn plan_errors_name_the_field_and_where_it_is() {
+    let wrong_type =
+        GenerationPlan::from_json(r#"{"topic": "x", "target_total_length": "long", "sections": []}"#);
+    let msg = wrong_type.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        msg.contains("`target_total_length`") && msg.contains("invalid type"),
+        "{msg}"
+    );
+    let missing = GenerationPlan::from_json(r#"{"topic": "x", "target_total_length": 10}"#);
+    let msg = missing.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(msg.contains("missing field `sections`"), "{msg}");
+    let nested = GenerationPlan::from_json(
+        r#"{"topic": "x", "target_total_length": 10, "sections": [{"title": "a", "target_length": 5}, {"title": "b", "target_length": -3}]}"#,
+    );
+    let msg = nested.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(msg.contains("`sections[1].target_length`"), "{msg}");
+    let unknown = GenerationPlan::from_json(
+        r#"{"topic": "x", "target_total_length": 10, "sections": [], "sectons": []}"#,
+    );
+    assert!(
+        unknown
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+            .contains("unknown field `sectons`")
+    );
+    let empty = GenerationPlan::from_json(
+        r#"{"topic": "x", "target_total_length": 10, "sections": [{"title": " ", "target_length": 5}]}"#,
+    );
+    assert_eq!(
+        empty.err(),
+        Some(PlanError::Invalid {
+            path: "sections[0].title".into(),
+            message: "must not be empty".into()
+        })
+    );
+    assert!(GenerationPlan::from_json(PLAN).is_ok());
+}
+
+#[test]
+fn the_schema_is_published_with_its_required_fields() {
+    let schema = plan_schema();
+    assert_eq!(
+        schema["required"],
+        serde_json::json!(["topic", "target_total_length", "sections"])
+    );
+    assert_eq!(
+        schema["properties"]["sections"]["items"]["required"],
+        serde_json::json!(["title", "target_length"])
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_plan_is_repaired_or_fails_with_a_reason() {
+    let repaired = ScriptedModel::text(|req| match (req.task, req.metadata.attempt) {
+        (TaskKind::PlanGeneration, _) => {
+            "Sure! Here is the plan: {\"topic\": \"x\", \"sections\": ".to_owned()
+        }
+        (TaskKind::Repair, 2) if req.last_user_text().contains("not a valid plan") => {
+            format!("```json\n{PLAN}\n```")
+        }
+        (TaskKind::ConsistencyPass, _) => between(req, "Section:\n<<<\n"),
+        _ => ORIGINS.to_owned(),
+    });
+    let p = pipeline(repaired.clone(), GenerationConfig::default());
+    let result = p.run(GenerationInput::Topic(topic())).await;
+    assert!(result.is_ok(), "{:?}", result.err());
+    assert_eq!(repaired.requests()[1].task, TaskKind::Repair);
+
+    let hopeless = ScriptedModel::text(|_| "{\"topic\": 5}".to_owned());
+    let err = pipeline(hopeless, GenerationConfig::default())
+        .run(GenerationInput::Topic(topic()))
+        .await
+        .err();
+    let Some(GenerationError::Plan { attempts: 2, reason }) = err else {
+        panic!("expected a plan error, got {err:?}")
+    };
+    assert!(
+        reason.contains("`topic`") && reason.contains("invalid type"),
+        "{reason}"
+    );
+}
+
+#[tokio::test]
+async fn a_long_section_is_written_in_several_calls() {
+    let model = ScriptedModel::new(|req: &ChatRequest| {
+        let text = match req.task {
+            TaskKind::ConsistencyPass => between(req, "Section:\n<<<\n"),
+            _ => "Graydon Hoare and Mozilla built Rust step by step, one release after another, over many years".to_owned(),
+        };
+        let finish = if req.task == TaskKind::SectionGeneration {
+            FinishReason::Length
+        } else {
+            FinishReason::Stop
+        };
+        Ok(ScriptedModel::reply(req, text, finish))
+    });
+    let mut plan = GenerationPlan::from_json(PLAN).unwrap_or_else(|e| panic!("{e}"));
+    plan.sections.truncate(1);
+    plan.sections[0].target_length = 60;
+    let config = GenerationConfig {
+        max_tokens_per_call: 20,
+        max_section_attempts: 1,
+        ..GenerationConfig::default()
+    };
+    let p = pipeline(model.clone(), config);
+    let result = p
+        .run(GenerationInput::Plan(plan))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        result.sections[0].calls, 4,
+        "60 tokens at 20 a call: 3 calls plus one spare"
+    );
+    let continuation = model.requests()[1].last_user_text().to_owned();
+    assert!(
+        continuation.contains("This section so far (continue it exactly where it stops"),
+        "{continuation}"
+    );
+    let section_calls: Vec<ChatRequest> = model
+        .requests()
+        .into_iter()
+        .filter(|r| r.task == TaskKind::SectionGeneration)
+        .collect();
+    assert!(
+        section_calls
+            .iter()
+            .all(|r| r.sampling.max_tokens.unwrap_or(0) <= 20)
+    );
+}
+
+#[tokio::test]
+async fn the_consistency_pass_is_applied_or_reverted_and_recorded() {
+    let borrowck = STABILITY.replace("The borrow checker", "The borrowck");
+    let with_borrowck = borrowck.clone();
+    let fixing = ScriptedModel::text(move |req| match req.task {
+        TaskKind::PlanGeneration => PLAN.to_owned(),
+        TaskKind::ConsistencyPass => between(req, "Section:\n<<<\n").replace("borrowck", "borrow checker"),
+        _ if req.last_user_text().contains("Section 1 of 2") => ORIGINS.to_owned(),
+        _ => with_borrowck.clone(),
+    });
+    let config = GenerationConfig {
+        max_section_attempts: 1,
+        ..GenerationConfig::default()
+    };
+    let result = pipeline(fixing, config.clone())
+        .run(GenerationInput::Topic(topic()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        result.sections[1].consistency,
+        chunksynth_generation::ConsistencyOutcome::Applied
+    );
+    assert!(result.final_text.contains("The borrow checker matured"));
+
+    let rewriting = ScriptedModel::text(move |req| match req.task {
+        TaskKind::PlanGeneration => PLAN.to_owned(),
+        TaskKind::ConsistencyPass => {
+            "Something else entirely, written from scratch by an overeager editor.".to_owned()
+        }
+        _ if req.last_user_text().contains("Section 1 of 2") => ORIGINS.to_owned(),
+        _ => borrowck.clone(),
+    });
+    let result = pipeline(rewriting, config)
+        .run(GenerationInput::Topic(topic()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let outcome = format!("{:?}", result.sections[1].consistency);
+    assert!(
+        outcome.contains("Reverted") && outcome.contains("changed too much"),
+        "{outcome}"
+    );
+    assert!(result.final_text.contains("The borrowck matured"));
+    assert!(!result.qc_report.passed, "the terminology issue stays flagged");
+}
+
+#[test]
+fn qc_flags_every_planted_defect() {
+    let plan = GenerationPlan::from_json(PLAN).unwrap_or_else(|e| panic!("{e}"));
+    let tok = words();
+    let spec = &plan.sections[0];
+    let clean = section_qc(&plan, spec, ORIGINS, None, tok.as_ref());
+    assert!(clean.passed, "{:?}", clean.findings);
+
+    let missing_entity = ORIGINS.replace("Mozilla", "A company");
+    let qc = section_qc(&plan, spec, &missing_entity, None, tok.as_ref());
+    assert_eq!(qc.missing_entities, ["Mozilla"]);
+    assert!(
+        qc.findings
+            .contains(&"the entity “Mozilla” is never named".to_owned())
+    );
+
+    let paragraph = ORIGINS.split("\n\n").nth(1).unwrap_or("");
+    let repeated = format!("{ORIGINS}\n\n{paragraph}\n\n{paragraph}\n\n{paragraph}");
+    let mut long_spec = spec.clone();
+    long_spec.target_length = chunksynth_quality::text::word_count(&repeated);
+    let qc = section_qc(&plan, &long_spec, &repeated, None, tok.as_ref());
+    assert!(
+        qc.repetition.as_ref().is_some_and(|r| !r.passed()),
+        "{:?}",
+        qc.repetition
+    );
+    assert!(
+        qc.findings
+            .iter()
+            .any(|f| f.starts_with("the section repeats itself"))
+    );
+
+    let over = format!(
+        "{ORIGINS} {}",
+        "More words that pad the section well past its target length. ".repeat(12)
+    );
+    let qc = section_qc(&plan, spec, &over, None, tok.as_ref());
+    assert!(
+        qc.length_score < 70.0
+            && qc
+                .findings
+                .iter()
+                .any(|f| f.starts_with("the section is too long")),
+        "{:?}",
+        qc.findings
+    );
+
+    let under = "# Origins\n\nGraydon Hoare started Rust as a personal project; Mozilla helped.";
+    let qc = section_qc(&plan, spec, under, None, tok.as_ref());
+    assert!(
+        qc.findings
+            .iter()
+            .any(|f| f.starts_with("the section is too short")),
+        "{:?}",
+        qc.findings
+    );
+
+    let banned = ORIGINS.replace("a compiler", "a compiler without a garbage collector");
+    let qc = section_qc(&plan, spec, &banned, None, tok.as_ref());
+    assert_eq!(qc.banned_hits, ["garbage collector"]);
+
+    let off_term = format!("{ORIGINS} The borrowck was young.");
+    let qc = section_qc(&plan, spec, &off_term, None, tok.as_ref());
+    assert_eq!(
+        qc.terminology_issues,
+        [("borrowck".to_owned(), "borrow checker".to_owned())]
+    );
+
+    let same_again = section_qc(&plan, spec, ORIGINS, Some(ORIGINS), tok.as_ref());
+    assert!(
+        same_again
+            .findings
+            .iter()
+            .any(|f| f.starts_with("the section repeats the previous one"))
+    );
+
+    let missing_point = ORIGINS.replace("Graydon Hoare started Rust as a personal project", "Work began");
+    let qc = section_qc(&plan, spec, &missing_point, None, tok.as_ref());
+    assert_eq!(
+        qc.missing_key_points,
+        ["Graydon Hoare started Rust as a personal project"]
+    );
+    let _ = SectionSpec::clone(spec);
+    let _ = TermPreference::clone(&plan.terminology_preferences[0]);
+}
+
+#[tokio::test]
+async fn prompts_snapshot() {
+    let model = stub();
+    let p = pipeline(model.clone(), GenerationConfig::default());
+    p.run(GenerationInput::Topic(topic()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let shown: Vec<String> = model
+        .requests()
+        .iter()
+        .map(|r| {
+            format!(
+                "## {:?} (max_tokens {:?})\n{}",
+                r.task,
+                r.sampling.max_tokens,
+                r.last_user_text()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(shown.join("\n\n"));
+}
