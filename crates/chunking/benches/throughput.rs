@@ -32,29 +32,36 @@ fn corpus() -> (String, Vec<String>) {
     )
 }
 
-/// Runs `f` over all documents for at least `min`, five times, and returns
-/// the best MB/s: the least disturbed by whatever else the machine does.
-fn throughput(docs: &[String], min: Duration, mut f: impl FnMut(&str)) -> f64 {
+/// One round: runs `f` over all documents for at least `min`; MB/s.
+fn round(docs: &[String], min: Duration, f: &mut dyn FnMut(&str)) -> f64 {
     let bytes: usize = docs.iter().map(String::len).sum();
-    (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            let mut rounds = 0u32;
-            while start.elapsed() < min || rounds == 0 {
-                for d in docs {
-                    f(d);
-                }
-                rounds += 1;
-            }
-            (bytes as f64 * f64::from(rounds)) / start.elapsed().as_secs_f64() / 1e6
-        })
-        .fold(0.0, f64::max)
+    let start = Instant::now();
+    let mut rounds = 0u32;
+    while start.elapsed() < min || rounds == 0 {
+        for d in docs {
+            f(d);
+        }
+        rounds += 1;
+    }
+    (bytes as f64 * f64::from(rounds)) / start.elapsed().as_secs_f64() / 1e6
+}
+
+/// Best MB/s of each measurement over five interleaved rounds, so that a
+/// slow spell of this shared machine hits every measurement alike.
+fn interleaved(docs: &[String], min: Duration, fs: &mut [&mut dyn FnMut(&str)]) -> Vec<f64> {
+    let mut best = vec![0.0f64; fs.len()];
+    for _ in 0..5 {
+        for (b, f) in best.iter_mut().zip(fs.iter_mut()) {
+            *b = b.max(round(docs, min, *f));
+        }
+    }
+    best
 }
 
 fn main() {
     let (source, docs) = corpus();
     let bytes: usize = docs.iter().map(String::len).sum();
-    let min = Duration::from_millis(600);
+    let min = Duration::from_millis(400);
     let config = ChunkConfig::new(512, 64).unwrap_or_else(|e| panic!("{e}"));
     println!(
         "corpus: {source} ({} documents, {:.2} MB)",
@@ -73,38 +80,44 @@ fn main() {
             .unwrap_or_else(|e| panic!("{e}"));
         // Warm up lazily built tables outside the timing.
         black_box(tok.spans("warm up"));
-        let raw = match spec {
+        let o200k = TiktokenTokenizer::o200k();
+        let cl100k = TiktokenTokenizer::cl100k();
+        let mut raw = |d: &str| match spec {
             "o200k" => {
-                let t = TiktokenTokenizer::o200k();
-                throughput(&docs, min, |d| {
-                    black_box(t.encode_ids(d));
-                })
+                black_box(o200k.encode_ids(d));
             }
             "cl100k" => {
-                let t = TiktokenTokenizer::cl100k();
-                throughput(&docs, min, |d| {
-                    black_box(t.encode_ids(d));
-                })
+                black_box(cl100k.encode_ids(d));
             }
-            "words" => throughput(&docs, min, |d| {
+            "words" => {
                 black_box(units::word_count(d));
-            }),
-            _ => throughput(&docs, min, |d| {
+            }
+            _ => {
                 black_box(d.chars().count());
-            }),
+            }
         };
-        let spans = throughput(&docs, min, |d| {
+        let mut spans = |d: &str| {
             black_box(tok.spans(d));
-        });
-        let chunking = throughput(&docs, min, |d| {
+        };
+        let mut chunking = |d: &str| {
             black_box(ChunkPlan::new(d, tok.as_ref(), config));
-        });
+        };
         let all_spans: Vec<_> = docs.iter().map(|d| tok.spans(d)).collect();
         let mut next = 0;
-        let plan_only = throughput(&docs, min, |d| {
-            black_box(ChunkPlan::from_spans(d, &all_spans[next % docs.len()], config));
+        let mut plan_only = |d: &str| {
+            black_box(ChunkPlan::from_spans(
+                d,
+                &all_spans[next % all_spans.len()],
+                config,
+            ));
             next += 1;
-        });
+        };
+        let best = interleaved(
+            &docs,
+            min,
+            &mut [&mut raw, &mut spans, &mut chunking, &mut plan_only],
+        );
+        let (raw, spans, chunking, plan_only) = (best[0], best[1], best[2], best[3]);
         let chunks: usize = docs
             .iter()
             .map(|d| ChunkPlan::new(d, tok.as_ref(), config).chunks.len())
