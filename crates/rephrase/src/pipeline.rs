@@ -242,7 +242,17 @@ impl ChunkWiseRephrasePipeline {
         text: &str,
         styles: &[&Style],
     ) -> Vec<Result<RephraseResult, RephraseError>> {
-        futures_util::future::join_all(styles.iter().map(|s| self.run(text, s))).await
+        self.run_variants_for(None, text, styles).await
+    }
+
+    /// As [`run_variants`](Self::run_variants), with a document id.
+    pub async fn run_variants_for(
+        &self,
+        document_id: Option<&str>,
+        text: &str,
+        styles: &[&Style],
+    ) -> Vec<Result<RephraseResult, RephraseError>> {
+        futures_util::future::join_all(styles.iter().map(|s| self.run_document(document_id, text, s))).await
     }
 
     fn fidelity_for(&self, style: &Style) -> FidelityConfig {

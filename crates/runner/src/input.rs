@@ -1,0 +1,257 @@
+//! Reading documents: JSONL (streamed, line by line), a folder of text files,
+//! or stdin. Every problem with a record is a reject, never a panic.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// A document to process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Position in the input (0-based), for ordered output.
+    pub index: usize,
+    pub id: String,
+    pub text: String,
+    /// 1-based line in a JSONL input (0 for files).
+    pub line: usize,
+}
+
+/// A record that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedInput {
+    pub index: usize,
+    pub id: Option<String>,
+    pub line: usize,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputRecord {
+    Document(Document),
+    Rejected(RejectedInput),
+}
+
+impl InputRecord {
+    pub fn index(&self) -> usize {
+        match self {
+            Self::Document(d) => d.index,
+            Self::Rejected(r) => r.index,
+        }
+    }
+
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::Document(d) => Some(&d.id),
+            Self::Rejected(r) => r.id.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputFormat {
+    /// One JSON object per line, with these field names.
+    Jsonl { id_field: String, text_field: String },
+    /// Each file is one document; its path relative to the folder is its id.
+    Files,
+}
+
+impl Default for InputFormat {
+    fn default() -> Self {
+        Self::Jsonl {
+            id_field: "id".into(),
+            text_field: "text".into(),
+        }
+    }
+}
+
+/// Where documents come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputSource {
+    Path(PathBuf),
+    Stdin,
+}
+
+impl InputSource {
+    /// An iterator over the records, streamed.
+    pub fn records(
+        &self,
+        format: &InputFormat,
+    ) -> std::io::Result<Box<dyn Iterator<Item = InputRecord> + Send>> {
+        match (self, format) {
+            (InputSource::Path(p), _) if p.is_dir() => Ok(Box::new(files(p)?)),
+            (InputSource::Path(p), InputFormat::Files) => Ok(Box::new(files(p)?)),
+            (InputSource::Path(p), InputFormat::Jsonl { id_field, text_field }) => {
+                let file = std::fs::File::open(p)?;
+                Ok(Box::new(jsonl(
+                    BufReader::new(file),
+                    id_field.clone(),
+                    text_field.clone(),
+                )))
+            }
+            (InputSource::Stdin, InputFormat::Jsonl { id_field, text_field }) => Ok(Box::new(jsonl(
+                BufReader::new(std::io::stdin()),
+                id_field.clone(),
+                text_field.clone(),
+            ))),
+            (InputSource::Stdin, InputFormat::Files) => {
+                let mut text = String::new();
+                std::io::stdin().read_to_string(&mut text)?;
+                let record = if text.trim().is_empty() {
+                    InputRecord::Rejected(RejectedInput {
+                        index: 0,
+                        id: Some("stdin".into()),
+                        line: 0,
+                        reason: "empty document".into(),
+                    })
+                } else {
+                    InputRecord::Document(Document {
+                        index: 0,
+                        id: "stdin".into(),
+                        text,
+                        line: 0,
+                    })
+                };
+                Ok(Box::new(std::iter::once(record)))
+            }
+        }
+    }
+}
+
+/// Reads JSONL from any reader (streamed). Lines that are blank are skipped.
+pub fn jsonl<R: BufRead + Send + 'static>(
+    mut reader: R,
+    id_field: String,
+    text_field: String,
+) -> impl Iterator<Item = InputRecord> + Send + use<R> {
+    let mut line_no = 0usize;
+    let mut index = 0usize;
+    let mut buf = Vec::new();
+    std::iter::from_fn(move || {
+        loop {
+            buf.clear();
+            line_no += 1;
+            match reader.read_until(b'\n', &mut buf) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => {
+                    let r = InputRecord::Rejected(RejectedInput {
+                        index,
+                        id: None,
+                        line: line_no,
+                        reason: format!("cannot read the input: {e}"),
+                    });
+                    index += 1;
+                    return Some(r);
+                }
+            }
+            if buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let record = parse_line(&buf, line_no, index, &id_field, &text_field);
+            index += 1;
+            return Some(record);
+        }
+    })
+}
+
+fn parse_line(bytes: &[u8], line: usize, index: usize, id_field: &str, text_field: &str) -> InputRecord {
+    let reject = |id: Option<String>, reason: String| {
+        InputRecord::Rejected(RejectedInput {
+            index,
+            id,
+            line,
+            reason,
+        })
+    };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return reject(None, format!("line {line} is not valid UTF-8"));
+    };
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => return reject(None, format!("line {line} is not valid JSON: {e}")),
+    };
+    let id = match value.get(id_field) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => format!("line-{line}"),
+    };
+    match value.get(text_field) {
+        Some(serde_json::Value::String(t)) if t.trim().is_empty() => {
+            reject(Some(id), format!("line {line}: empty document"))
+        }
+        Some(serde_json::Value::String(t)) => InputRecord::Document(Document {
+            index,
+            id,
+            text: t.clone(),
+            line,
+        }),
+        Some(_) => reject(
+            Some(id),
+            format!("line {line}: field {text_field:?} is not a string"),
+        ),
+        None => reject(
+            Some(id),
+            format!(
+                "line {line}: no field {text_field:?} (set the text field name if it is called otherwise)"
+            ),
+        ),
+    }
+}
+
+fn files(dir: &Path) -> std::io::Result<impl Iterator<Item = InputRecord> + Send + use<>> {
+    let mut paths = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        if d.is_file() {
+            paths.push(d);
+            continue;
+        }
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|e| matches!(e.to_str(), Some("txt" | "md" | "markdown" | "text")))
+            {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    let base = if dir.is_dir() {
+        dir.to_path_buf()
+    } else {
+        dir.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    Ok(paths.into_iter().enumerate().map(move |(index, path)| {
+        let id = path.strip_prefix(&base).unwrap_or(&path).display().to_string();
+        match std::fs::read(&path) {
+            Err(e) => InputRecord::Rejected(RejectedInput {
+                index,
+                id: Some(id),
+                line: 0,
+                reason: format!("cannot read {}: {e}", path.display()),
+            }),
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Err(_) => InputRecord::Rejected(RejectedInput {
+                    index,
+                    id: Some(id),
+                    line: 0,
+                    reason: format!("{} is not valid UTF-8", path.display()),
+                }),
+                Ok(text) if text.trim().is_empty() => InputRecord::Rejected(RejectedInput {
+                    index,
+                    id: Some(id),
+                    line: 0,
+                    reason: "empty document".into(),
+                }),
+                Ok(text) => InputRecord::Document(Document {
+                    index,
+                    id,
+                    text,
+                    line: 0,
+                }),
+            },
+        }
+    }))
+}
