@@ -544,3 +544,24 @@ async fn variants_give_one_record_per_style_chosen_by_seed() {
         assert_eq!(vec![pair[0].1.clone(), pair[1].1.clone()], expected);
     }
 }
+
+#[tokio::test]
+async fn a_spent_token_budget_stops_the_run_cleanly() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("budget");
+    let docs = docs();
+    let input = write_jsonl(&dir, &docs);
+    let mut cfg = config(&dir, input, &fake.base_url());
+    cfg.concurrency = 1;
+    cfg.budget.max_tokens = Some(500);
+    let summary = run(cfg, backend(&fake.base_url())).await;
+    assert!(
+        summary
+            .stopped_early
+            .as_deref()
+            .is_some_and(|r| r.starts_with("token budget spent")),
+        "{summary:?}"
+    );
+    let written = texts(&dir.join("out.jsonl")).len();
+    assert!(written >= 1 && written < docs.len(), "{written} written");
+}
