@@ -16,8 +16,16 @@ Tasks:
   llama-smoke        the backend against llama.cpp's own server on 127.0.0.1
                      (a tiny random model; installs xllamacpp and gguf from PyPI
                      into target/llama-venv once, or uses CHUNKSYNTH_LLAMA_PYTHON)
-  fake-server [PORT] run the fake OpenAI-compatible server (upper-cases the last
-                     user message) on 127.0.0.1 until Ctrl-C
+  fake-server [PORT] run the fake OpenAI-compatible server on 127.0.0.1 until
+                     Ctrl-C; it answers a rewrite prompt with its passage
+                     upper-cased
+  live-rephrase ARGS rephrase against a real endpoint (needs LLM_API_KEY), with
+                     the seed script's flags: --input --output --style --model
+                     --base-url --temperature --top-p --max-new-tokens
+  live-generate ARGS generate against a real endpoint (needs LLM_API_KEY):
+                     --topic --objective --target-tokens --audience --tone
+                     --manual-plan-path --output, and the model flags above
+  snapshots          check every prompt snapshot (insta never writes here)
   help               this text
 ";
 
@@ -27,6 +35,30 @@ fn main() -> Result<()> {
         Some("bench") => bench(args.get(1).map(String::as_str)),
         Some("llama-smoke") => llama::smoke(),
         Some("fake-server") => fake_server(args.get(1).map(String::as_str)),
+        Some("live-rephrase") => live("rephrase", &args[1..]),
+        Some("live-generate") => live("generate", &args[1..]),
+        Some("snapshots") => {
+            let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+                .args([
+                    "test",
+                    "-p",
+                    "chunksynth-prompts",
+                    "-p",
+                    "chunksynth-rephrase",
+                    "-p",
+                    "chunksynth-generation",
+                ])
+                .env("INSTA_UPDATE", "no")
+                .env("CI", "true")
+                .status()
+                .context("running cargo test")?;
+            if !status.success() {
+                bail!(
+                    "a prompt snapshot changed: review with INSTA_UPDATE=always cargo test, then commit the .snap files"
+                );
+            }
+            Ok(())
+        }
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())
@@ -80,8 +112,13 @@ fn fake_server(port: Option<&str>) -> Result<()> {
             record_requests: false,
             ..Default::default()
         };
+        // Answers with the passage to rewrite (between the prompt's last
+        // <<< and >>>) upper-cased: visibly "rewritten", and lossless.
         let fake = chunksynth_fake_llm::FakeLlm::start_with(options, |r| {
-            chunksynth_fake_llm::Reply::text(r.last_user_text().to_uppercase())
+            let user = r.last_user_text();
+            let start = user.rfind("<<<\n").map_or(0, |i| i + 4);
+            let end = user.rfind("\n>>>").filter(|&e| e >= start).unwrap_or(user.len());
+            chunksynth_fake_llm::Reply::text(user[start..end].to_uppercase())
         })
         .await?;
         println!(
@@ -91,6 +128,29 @@ fn fake_server(port: Option<&str>) -> Result<()> {
         tokio::signal::ctrl_c().await?;
         Ok(())
     })
+}
+
+/// Runs the CLI against a real endpoint, refusing early without a key.
+fn live(command: &str, args: &[String]) -> Result<()> {
+    if std::env::var(chunksynth_llm::env::API_KEY).map_or(true, |k| k.trim().is_empty()) {
+        bail!(
+            "live runs need an API key: set {} (and {} / {} for another provider or model)",
+            chunksynth_llm::env::API_KEY,
+            chunksynth_llm::env::BASE_URL,
+            chunksynth_llm::env::MODEL
+        );
+    }
+    let mut full = vec![
+        "run",
+        "--quiet",
+        "--release",
+        "-p",
+        "chunksynth-cli",
+        "--",
+        command,
+    ];
+    full.extend(args.iter().map(String::as_str));
+    cargo(&full)
 }
 
 fn cargo(args: &[&str]) -> Result<()> {

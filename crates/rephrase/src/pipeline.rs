@@ -36,6 +36,8 @@ pub struct PipelineConfig {
     pub on_failure: FailurePolicy,
     /// Output budget per call: the chunk's tokens × this ratio (+ 64).
     pub max_tokens_ratio: f64,
+    /// A hard cap on that budget (a provider's output limit).
+    pub max_new_tokens: Option<u32>,
 }
 
 impl Default for PipelineConfig {
@@ -49,6 +51,7 @@ impl Default for PipelineConfig {
             fidelity: FidelityConfig::default(),
             on_failure: FailurePolicy::KeepBest,
             max_tokens_ratio: 2.0,
+            max_new_tokens: None,
         }
     }
 }
@@ -287,8 +290,11 @@ impl ChunkWiseRephrasePipeline {
     ) -> Result<(String, ChunkRecord), RephraseError> {
         let body = &text[chunk.body.clone()];
         let context = &text[chunk.context.clone()];
-        let max_tokens =
-            ((chunk.tokens as f64 * self.config.max_tokens_ratio).ceil() as u32).saturating_add(64);
+        let derived = ((chunk.tokens as f64 * self.config.max_tokens_ratio).ceil() as u32).saturating_add(64);
+        let max_tokens = self
+            .config
+            .max_new_tokens
+            .map_or(derived, |cap| derived.min(cap.max(1)));
         let mut window_tokens = self.config.prefix_window_tokens;
         let mut prefix_shrinks = 0;
         let mut attempts: Vec<AttemptRecord> = Vec::new();

@@ -1,0 +1,676 @@
+//! `chunksynth`: rephrase and generate LLM pre-training data at corpus scale.
+//!
+//! A thin shell over the runner and the pipelines: flags over environment
+//! (`LLM_API_KEY`, `LLM_MODEL`, `LLM_BASE_URL`) over an optional TOML file.
+//! Output style: progress and the summary go to stderr (a bar on a terminal,
+//! plain periodic lines otherwise, nothing with `--quiet`); `NO_COLOR` turns
+//! colour off; data goes only to the files named.
+
+mod config;
+mod progress;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use chunksynth_backend_openai::{ApiKey, BackendConfig, EndpointConfig, OpenAiBackend};
+use chunksynth_chunking::TokenizerSpec;
+use chunksynth_generation::{
+    ChunkWiseGenerationPipeline, GenerationConfig, GenerationInput, GenerationPlan, TopicSpec, plan_schema,
+};
+use chunksynth_llm::{LanguageModel, Price, PriceTable, Sampling, env};
+use chunksynth_prompts::{Language, STYLES};
+use chunksynth_rephrase::{FailurePolicy, PipelineConfig};
+use chunksynth_runner::{
+    Budget, InputFormat, InputSource, Job, RunConfig, RunSummary, Runner, Shard, StopSignal, dry_run,
+};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::FileConfig;
+
+/// Exit codes, documented in `--help` and the README.
+mod exit {
+    pub const OK: u8 = 0;
+    pub const SOME_FAILED: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const RUN_FAILED: u8 = 3;
+    pub const INTERRUPTED: u8 = 130;
+}
+
+const AFTER_HELP: &str = "\
+Environment:
+  LLM_API_KEY    API key (required except for endpoints on 127.0.0.1/localhost)
+  LLM_MODEL      model ID        [default: stepfun/step-3.5-flash:free]
+  LLM_BASE_URL   base URL        [default: https://openrouter.ai/api/v1]
+  NO_COLOR       no colour in progress output
+
+Exit codes:
+  0    every document done
+  1    some documents rejected (see the rejects file)
+  2    usage or configuration error
+  3    the run failed (I/O); rerun the same command to resume
+  130  interrupted; rerun the same command to resume";
+
+#[derive(Parser, Debug)]
+#[command(name = "chunksynth", version, about = "Turn long documents into LLM pre-training data, chunk by chunk.", after_help = AFTER_HELP)]
+struct Cli {
+    /// Optional TOML file with defaults for any flag (flags and environment win).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Print only errors.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// Print more (per-document events).
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Rewrite documents chunk by chunk in one or more styles.
+    #[command(after_help = "Examples:
+  chunksynth rephrase --input corpus.jsonl --output out.jsonl --style textbook
+  chunksynth rephrase --input docs/ --output out.jsonl --styles textbook,narrative --variants 2
+  LLM_BASE_URL=http://127.0.0.1:8000/v1 chunksynth rephrase --input - --output out.jsonl
+  chunksynth rephrase --input corpus.jsonl --output out.jsonl --dry-run --price-input 0.2 --price-output 0.8
+  chunksynth rephrase --input corpus.jsonl --output out.jsonl --shard 3/8
+
+Resume: rerun the same command. Finished model calls are replayed from the
+journal (<output>.journal.jsonl) and written records are skipped.")]
+    Rephrase(Box<RephraseArgs>),
+    /// Generate long texts from a plan or a topic.
+    #[command(after_help = "Examples:
+  chunksynth generate --topic \"The history of Rust\" --target-tokens 3000 --output rust.jsonl
+  chunksynth generate --manual-plan plan.json --output out.jsonl
+  chunksynth generate --topics topics.jsonl --output out.jsonl   (one TopicSpec per line)")]
+    Generate(Box<GenerateArgs>),
+    /// List the style catalogue.
+    Styles,
+    /// Print the JSON schema of a generation plan.
+    PlanSchema,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+struct ModelArgs {
+    /// Model ID [env: LLM_MODEL].
+    #[arg(long)]
+    model: Option<String>,
+    /// Base URL up to /v1; repeat for an endpoint pool [env: LLM_BASE_URL].
+    #[arg(long = "base-url", value_name = "URL")]
+    base_urls: Vec<String>,
+    #[arg(long)]
+    temperature: Option<f32>,
+    #[arg(long)]
+    top_p: Option<f32>,
+    /// Most tokens one call may write.
+    #[arg(long)]
+    max_new_tokens: Option<u32>,
+    /// Requests in flight at most (the adaptive cap starts here).
+    #[arg(long)]
+    max_in_flight: Option<usize>,
+    /// Ask for streamed answers.
+    #[arg(long)]
+    stream: bool,
+    /// Price per million input tokens, for cost reports and --max-cost.
+    #[arg(long)]
+    price_input: Option<f64>,
+    /// Price per million output tokens.
+    #[arg(long)]
+    price_output: Option<f64>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+enum OnFailure {
+    KeepBest,
+    FallBackToSource,
+    FailDocument,
+}
+
+#[derive(Args, Debug, Clone)]
+struct RephraseArgs {
+    /// JSONL file, folder of .txt/.md files, or - for stdin (JSONL).
+    #[arg(long, short)]
+    input: String,
+    /// Output JSONL (one record per document and style).
+    #[arg(long, short)]
+    output: PathBuf,
+    /// Rejects file [default: <output>.rejects.jsonl].
+    #[arg(long)]
+    rejects: Option<PathBuf>,
+    /// Journal of finished calls [default: <output>.journal.jsonl].
+    #[arg(long)]
+    journal: Option<PathBuf>,
+    /// One style (see `chunksynth styles`).
+    #[arg(long, conflicts_with = "styles")]
+    style: Option<String>,
+    /// Several styles, comma-separated; with --variants, the pool to choose from.
+    #[arg(long, value_delimiter = ',')]
+    styles: Vec<String>,
+    /// Styles per document, chosen deterministically by --seed.
+    #[arg(long, default_value_t = 0)]
+    variants: usize,
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    #[arg(long)]
+    chunk_tokens: Option<usize>,
+    #[arg(long)]
+    overlap_tokens: Option<usize>,
+    #[arg(long)]
+    prefix_window_tokens: Option<usize>,
+    /// Tokens of the document head shown with every chunk (0: off).
+    #[arg(long)]
+    anchor_tokens: Option<usize>,
+    /// o200k, cl100k, words, chars, or a path to a tokenizer.json.
+    #[arg(long, default_value = "o200k")]
+    tokenizer: String,
+    /// Attempts per chunk before the failure policy applies.
+    #[arg(long)]
+    max_attempts: Option<u32>,
+    /// What to do with a chunk no attempt made faithful.
+    #[arg(long, value_enum, default_value = "keep-best")]
+    on_failure: OnFailure,
+    /// Weighted fidelity score a rewrite needs (0–1).
+    #[arg(long)]
+    fidelity_threshold: Option<f64>,
+    /// Prompt language: en or zh.
+    #[arg(long, default_value = "en")]
+    language: String,
+    /// Documents in flight.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// This machine's shard, I/N (also from SLURM_ARRAY_TASK_ID/COUNT, or
+    /// JOB_COMPLETION_INDEX with --shard-count).
+    #[arg(long)]
+    shard: Option<String>,
+    #[arg(long)]
+    shard_count: Option<usize>,
+    /// Stop taking documents once this much is spent (needs prices).
+    #[arg(long)]
+    max_cost: Option<f64>,
+    /// Stop taking documents once this many tokens are spent.
+    #[arg(long)]
+    max_tokens: Option<u64>,
+    /// Chunk everything and estimate calls, tokens and cost; send nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write the run summary as JSON here.
+    #[arg(long)]
+    summary: Option<PathBuf>,
+    /// Field names in JSONL input.
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+#[derive(Args, Debug, Clone)]
+struct GenerateArgs {
+    #[arg(long, conflicts_with_all = ["manual_plan", "topics"])]
+    topic: Option<String>,
+    #[arg(long, default_value = "")]
+    objective: String,
+    #[arg(long, default_value_t = 2000)]
+    target_tokens: usize,
+    #[arg(long, default_value = "")]
+    audience: String,
+    #[arg(long, default_value = "")]
+    tone: String,
+    /// A plan file (JSON; see `chunksynth plan-schema`).
+    #[arg(long, alias = "manual-plan-path")]
+    manual_plan: Option<PathBuf>,
+    /// JSONL of topic specs ({"topic", "objective", "target_tokens", "audience", "tone"}).
+    #[arg(long)]
+    topics: Option<PathBuf>,
+    #[arg(long, short)]
+    output: PathBuf,
+    #[arg(long, default_value = "o200k")]
+    tokenizer: String,
+    #[arg(long, default_value = "en")]
+    language: String,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(exit::RUN_FAILED);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(exit::USAGE)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<u8> {
+    let file = match &cli.config {
+        Some(path) => FileConfig::load(path)?,
+        None => FileConfig::default(),
+    };
+    match cli.command {
+        Command::Styles => {
+            let mut out = std::io::stdout().lock();
+            for s in STYLES {
+                writeln!(out, "{:<16} {}", s.name, s.summary)?;
+            }
+            Ok(exit::OK)
+        }
+        Command::PlanSchema => {
+            println!("{}", serde_json::to_string_pretty(&plan_schema())?);
+            Ok(exit::OK)
+        }
+        Command::Rephrase(args) => rephrase(*args, &file, cli.quiet, cli.verbose).await,
+        Command::Generate(args) => generate(*args, &file, cli.quiet).await,
+    }
+}
+
+fn backend_config(m: &ModelArgs, file: &FileConfig) -> Result<BackendConfig> {
+    let lookup = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let model = m
+        .model
+        .clone()
+        .or_else(|| lookup(env::MODEL))
+        .or_else(|| file.model.clone())
+        .unwrap_or_else(|| env::DEFAULT_MODEL.to_owned());
+    let urls: Vec<String> = if !m.base_urls.is_empty() {
+        m.base_urls.clone()
+    } else if let Some(url) = lookup(env::BASE_URL) {
+        url.split(',')
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty())
+            .collect()
+    } else if !file.base_urls.is_empty() {
+        file.base_urls.clone()
+    } else {
+        vec![env::DEFAULT_BASE_URL.to_owned()]
+    };
+    let key = lookup(env::API_KEY).map(ApiKey::new);
+    let mut config = BackendConfig::new(urls[0].clone(), key.clone(), model);
+    config.endpoints = urls
+        .iter()
+        .map(|u| EndpointConfig::new(u.clone(), key.clone()))
+        .collect();
+    if let Some(n) = m.max_in_flight.or(file.max_in_flight) {
+        config.limits.max_in_flight = n;
+    }
+    config.streaming = m.stream || file.stream.unwrap_or(false);
+    config.validate()?;
+    Ok(config)
+}
+
+fn prices(m: &ModelArgs, file: &FileConfig) -> PriceTable {
+    let mut table = PriceTable::default();
+    if let (Some(i), Some(o)) = (
+        m.price_input.or(file.price_input),
+        m.price_output.or(file.price_output),
+    ) {
+        table.models.insert(
+            "*".into(),
+            Price {
+                input_per_million: i,
+                output_per_million: o,
+                cached_input_per_million: None,
+            },
+        );
+    }
+    table
+}
+
+fn sampling(m: &ModelArgs, file: &FileConfig) -> Sampling {
+    Sampling {
+        temperature: m.temperature.or(file.temperature),
+        top_p: m.top_p.or(file.top_p),
+        ..Sampling::default()
+    }
+}
+
+fn with_suffix(path: &std::path::Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// `out.jsonl` → `out.shard-0003-of-0008.jsonl`: each shard writes its own files.
+fn shard_path(path: &std::path::Path, shard: Option<Shard>) -> PathBuf {
+    let Some(s) = shard else { return path.to_path_buf() };
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    path.with_file_name(format!("{stem}.shard-{:04}-of-{:04}{ext}", s.index, s.count))
+}
+
+async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u8) -> Result<u8> {
+    let shard = match &args.shard {
+        Some(spec) => Some(Shard::parse(spec).map_err(anyhow::Error::msg)?),
+        None => Shard::from_env(|n| std::env::var(n).ok(), args.shard_count).map_err(anyhow::Error::msg)?,
+    };
+    let tokenizer = args
+        .tokenizer
+        .parse::<TokenizerSpec>()
+        .and_then(|s| s.load())
+        .context("--tokenizer")?;
+    let language: Language = args.language.parse().map_err(anyhow::Error::msg)?;
+    let styles = match (&args.style, args.styles.is_empty()) {
+        (Some(s), _) => vec![s.clone()],
+        (None, false) => args.styles.clone(),
+        (None, true) => file.styles.clone().unwrap_or_else(|| vec!["textbook".to_owned()]),
+    };
+    let mut pipeline = PipelineConfig::default();
+    if let Some(v) = args.chunk_tokens.or(file.chunk_tokens) {
+        pipeline.chunk_tokens = v;
+    }
+    if let Some(v) = args.overlap_tokens.or(file.overlap_tokens) {
+        pipeline.overlap_tokens = v;
+    }
+    if let Some(v) = args.prefix_window_tokens.or(file.prefix_window_tokens) {
+        pipeline.prefix_window_tokens = v;
+    }
+    if let Some(v) = args.anchor_tokens {
+        pipeline.anchor_tokens = v;
+    }
+    if let Some(v) = args.max_attempts {
+        pipeline.max_attempts = v;
+    }
+    if let Some(v) = args.fidelity_threshold {
+        pipeline.fidelity.threshold = v;
+    }
+    pipeline.max_new_tokens = args.model.max_new_tokens;
+    pipeline.on_failure = match args.on_failure {
+        OnFailure::KeepBest => FailurePolicy::KeepBest,
+        OnFailure::FallBackToSource => FailurePolicy::FallBackToSource,
+        OnFailure::FailDocument => FailurePolicy::FailDocument,
+    };
+    let output = shard_path(&args.output, shard);
+    let input = if args.input == "-" {
+        InputSource::Stdin
+    } else {
+        InputSource::Path(PathBuf::from(&args.input))
+    };
+    if let InputSource::Path(p) = &input
+        && !p.exists()
+    {
+        bail!("input {} does not exist", p.display());
+    }
+    let prices = prices(&args.model, file);
+    let config = RunConfig {
+        input,
+        format: InputFormat::Jsonl {
+            id_field: args.id_field.clone(),
+            text_field: args.text_field.clone(),
+        },
+        rejects: args.rejects.clone().map_or_else(
+            || with_suffix(&output, ".rejects.jsonl"),
+            |p| shard_path(&p, shard),
+        ),
+        journal: args.journal.clone().map_or_else(
+            || with_suffix(&output, ".journal.jsonl"),
+            |p| shard_path(&p, shard),
+        ),
+        output: output.clone(),
+        job: Job::Rephrase {
+            styles,
+            variants: args.variants,
+            seed: args.seed,
+        },
+        concurrency: args.concurrency,
+        shard,
+        budget: Budget {
+            max_cost: args.max_cost,
+            max_tokens: args.max_tokens,
+        },
+        prices: prices.clone(),
+        pipeline,
+        tokenizer,
+        language,
+        sampling: sampling(&args.model, file),
+        endpoints: Vec::new(),
+        sync_journal: true,
+    };
+    if args.max_cost.is_some() && prices.models.is_empty() {
+        bail!("--max-cost needs prices: give --price-input and --price-output");
+    }
+    if args.dry_run {
+        let model = args
+            .model
+            .model
+            .clone()
+            .or_else(|| std::env::var(env::MODEL).ok())
+            .or_else(|| file.model.clone())
+            .unwrap_or_else(|| env::DEFAULT_MODEL.to_owned());
+        let est = dry_run(&config, &model)?;
+        println!("{}", serde_json::to_string_pretty(&est)?);
+        if !quiet {
+            eprintln!(
+                "dry run: {} documents ({} unreadable), {} calls, ~{} prompt + ~{} completion tokens{}; nothing was sent",
+                est.documents,
+                est.rejected,
+                est.calls,
+                est.prompt_tokens,
+                est.completion_tokens,
+                est.cost
+                    .map(|c| format!(", ~{c:.4} at the given prices"))
+                    .unwrap_or_default()
+            );
+        }
+        return Ok(exit::OK);
+    }
+    let backend_config = backend_config(&args.model, file)?;
+    let endpoints: Vec<String> = backend_config
+        .endpoints
+        .iter()
+        .map(|e| e.base_url.clone())
+        .collect();
+    let backend = Arc::new(OpenAiBackend::new(backend_config)?);
+    if let Err(e) = backend.check_model().await
+        && matches!(
+            e.kind,
+            chunksynth_llm::ErrorKind::InvalidModel | chunksynth_llm::ErrorKind::Auth
+        )
+    {
+        bail!("{e}");
+    }
+    let ledger = backend.ledger();
+    let config = RunConfig { endpoints, ..config };
+    let runner = Runner::new(
+        backend.clone() as Arc<dyn LanguageModel>,
+        Some(ledger.clone()),
+        config,
+    )?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(0u8);
+    tokio::spawn(async move {
+        for level in 1..=2u8 {
+            if tokio::signal::ctrl_c().await.is_err() {
+                return;
+            }
+            if level == 1 {
+                eprintln!("\ninterrupted: finishing documents in flight (Ctrl-C again to stop now)");
+            }
+            let _ = stop_tx.send(level);
+        }
+    });
+    let (events_tx, events_rx) = tokio::sync::mpsc::unbounded_channel();
+    let display = progress::spawn(events_rx, ledger.clone(), quiet, verbose);
+    let summary = runner.run(Some(events_tx), StopSignal(stop_rx)).await;
+    let _ = display.await;
+    let summary = match summary {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(exit::RUN_FAILED);
+        }
+    };
+    let usage = ledger.snapshot();
+    report(&summary, &usage, &output, args.summary.as_deref(), quiet)?;
+    Ok(
+        if summary.stopped_early.as_deref() == Some("interrupted")
+            || summary
+                .stopped_early
+                .as_deref()
+                .is_some_and(|s| s.starts_with("stopped at once"))
+        {
+            exit::INTERRUPTED
+        } else if summary.rejected > 0 {
+            exit::SOME_FAILED
+        } else {
+            exit::OK
+        },
+    )
+}
+
+fn report(
+    summary: &RunSummary,
+    usage: &chunksynth_llm::UsageSnapshot,
+    output: &std::path::Path,
+    summary_file: Option<&std::path::Path>,
+    quiet: bool,
+) -> Result<()> {
+    let retries: u64 = usage.total.retries_by_kind.values().sum();
+    if let Some(path) = summary_file {
+        let json = serde_json::json!({"run": summary, "usage": usage});
+        std::fs::write(path, serde_json::to_string_pretty(&json)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if quiet {
+        return Ok(());
+    }
+    let fidelity = if summary.chunks > 0 {
+        format!(
+            "{:.1}%",
+            100.0 * summary.chunks_passed_fidelity as f64 / summary.chunks as f64
+        )
+    } else {
+        "n/a".to_owned()
+    };
+    eprintln!(
+        "done: {} records written to {}, {} rejected, {} already done; {} calls ({} replayed from the journal, {} retries); {} prompt + {} completion tokens{}; fidelity pass rate {}; {:.1}s",
+        summary.records_written,
+        output.display(),
+        summary.rejected,
+        summary.already_done,
+        summary.calls_made,
+        summary.calls_replayed,
+        retries,
+        usage.total.tokens.prompt_tokens,
+        usage.total.tokens.completion_tokens,
+        summary.cost.map(|c| format!("; cost {c:.4}")).unwrap_or_default(),
+        fidelity,
+        summary.wall_ms as f64 / 1000.0
+    );
+    for (kind, n) in &summary.failures_by_kind {
+        eprintln!("  rejected ({kind}): {n}");
+    }
+    if let Some(reason) = &summary.stopped_early {
+        eprintln!("stopped early: {reason}; rerun the same command to resume");
+    }
+    Ok(())
+}
+
+async fn generate(args: GenerateArgs, file: &FileConfig, quiet: bool) -> Result<u8> {
+    let tokenizer = args
+        .tokenizer
+        .parse::<TokenizerSpec>()
+        .and_then(|s| s.load())
+        .context("--tokenizer")?;
+    let language: Language = args.language.parse().map_err(anyhow::Error::msg)?;
+    let mut inputs: Vec<(String, GenerationInput)> = Vec::new();
+    if let Some(path) = &args.manual_plan {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let plan = GenerationPlan::from_json(&text).with_context(|| format!("in {}", path.display()))?;
+        inputs.push(("plan".to_owned(), GenerationInput::Plan(plan)));
+    } else if let Some(path) = &args.topics {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            let spec: TopicSpec = serde_json::from_str(line)
+                .with_context(|| format!("{} line {}: not a topic spec", path.display(), i + 1))?;
+            inputs.push((format!("line-{}", i + 1), GenerationInput::Topic(spec)));
+        }
+    } else if let Some(topic) = &args.topic {
+        inputs.push((
+            "topic".to_owned(),
+            GenerationInput::Topic(TopicSpec {
+                topic: topic.clone(),
+                objective: args.objective.clone(),
+                target_tokens: args.target_tokens,
+                audience: args.audience.clone(),
+                tone: args.tone.clone(),
+            }),
+        ));
+    } else {
+        bail!("give --topic, --manual-plan or --topics");
+    }
+    let backend = Arc::new(OpenAiBackend::new(backend_config(&args.model, file)?)?);
+    let config = GenerationConfig {
+        language,
+        sampling: sampling(&args.model, file),
+        max_tokens_per_call: args
+            .model
+            .max_new_tokens
+            .unwrap_or(GenerationConfig::default().max_tokens_per_call),
+        ..GenerationConfig::default()
+    };
+    let pipeline = ChunkWiseGenerationPipeline::new(backend.clone(), tokenizer, config);
+    let mut out = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&args.output)
+        .with_context(|| format!("opening {}", args.output.display()))?;
+    let mut failed = 0;
+    for (id, input) in inputs {
+        match pipeline.run(input).await {
+            Ok(result) => {
+                let record = serde_json::json!({
+                    "id": id,
+                    "text": result.final_text,
+                    "plan": result.plan,
+                    "qc_report": result.qc_report,
+                    "sections": result.sections,
+                    "state": result.state,
+                    "usage": result.usage,
+                });
+                writeln!(out, "{record}")?;
+                out.sync_data()?;
+                if !quiet {
+                    eprintln!(
+                        "{id}: {} sections, {} tokens, QC {}",
+                        result.sections.len(),
+                        result.qc_report.total_tokens,
+                        if result.qc_report.passed {
+                            "passed"
+                        } else {
+                            "flagged issues (see qc_report)"
+                        }
+                    );
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("{id}: failed: {e}");
+            }
+        }
+    }
+    Ok(if failed > 0 { exit::SOME_FAILED } else { exit::OK })
+}

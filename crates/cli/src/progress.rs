@@ -1,0 +1,74 @@
+//! Progress on stderr: a bar when stderr is a terminal, plain lines every
+//! ten seconds otherwise, nothing with --quiet. NO_COLOR turns colour off.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chunksynth_llm::UsageLedger;
+use chunksynth_runner::RunEvent;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+pub fn spawn(
+    mut events: UnboundedReceiver<RunEvent>,
+    ledger: Arc<UsageLedger>,
+    quiet: bool,
+    verbose: u8,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let terminal = std::io::stderr().is_terminal() && !quiet;
+        let color = std::env::var_os("NO_COLOR").is_none();
+        let bar = terminal.then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            let template = if color {
+                "{spinner:.green} {elapsed_precise} {msg}"
+            } else {
+                "{spinner} {elapsed_precise} {msg}"
+            };
+            if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        let started = Instant::now();
+        let mut last_line = Instant::now();
+        let (mut done, mut failed, mut chunks) = (0usize, 0usize, 0usize);
+        while let Some(event) = events.recv().await {
+            match &event {
+                RunEvent::DocumentDone { chunks: c, .. } => {
+                    done += 1;
+                    chunks += c;
+                }
+                RunEvent::DocumentFailed { .. } => failed += 1,
+                _ => {}
+            }
+            if quiet {
+                continue;
+            }
+            let usage = ledger.snapshot();
+            let tokens = usage.total.tokens.prompt_tokens + usage.total.tokens.completion_tokens;
+            let rate = tokens as f64 / started.elapsed().as_secs_f64().max(0.001);
+            let msg = format!(
+                "{done} documents done, {failed} failed, {chunks} chunks, {tokens} tokens ({rate:.0}/s)"
+            );
+            if let Some(bar) = &bar {
+                bar.set_message(msg);
+                if verbose > 0 {
+                    bar.println(format!("{event:?}"));
+                }
+            } else {
+                if verbose > 0 {
+                    eprintln!("{}", serde_json::to_string(&event).unwrap_or_default());
+                }
+                if last_line.elapsed() >= Duration::from_secs(10) {
+                    eprintln!("progress: {msg}");
+                    last_line = Instant::now();
+                }
+            }
+        }
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+    })
+}
