@@ -12,7 +12,7 @@ use std::sync::Arc;
 use chunksynth_chunking::{Tokenizer, TokenizerSpec};
 use chunksynth_llm::{ChatRequest, ScriptedModel};
 use chunksynth_prompts::{Language, TemplateSet, style};
-use chunksynth_rephrase::{ChunkWiseRephrasePipeline, LlmRewriteModel, PipelineConfig};
+use chunksynth_rephrase::{ChunkWiseRephrasePipeline, LlmRewriteModel, PipelineConfig, WindowLayout};
 
 fn corpus() -> Vec<String> {
     let default = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/dev.jsonl");
@@ -59,6 +59,8 @@ fn main() {
     println!("|---|---|---|---|---|---|---|");
     let settings = [
         (512, 64, 256, 0),
+        (512, 64, 128, 0),
+        (512, 64, 64, 0),
         (512, 64, 256, 128),
         (512, 64, 256, 256),
         (512, 0, 256, 0),
@@ -68,7 +70,10 @@ fn main() {
         (1024, 64, 256, 0),
         (2048, 128, 512, 0),
     ];
-    for (chunk, overlap, window, anchor) in settings {
+    let runs = [WindowLayout::Rolling, WindowLayout::Sticky]
+        .into_iter()
+        .flat_map(|layout| settings.iter().map(move |s| (layout, *s)));
+    for (layout, (chunk, overlap, window, anchor)) in runs {
         let model = ScriptedModel::text(|req| {
             let user = req.last_user_text();
             let start = user.rfind("<<<\n").map_or(0, |i| i + 4);
@@ -82,6 +87,7 @@ fn main() {
             prefix_window_tokens: window,
             anchor_tokens: anchor,
             max_attempts: 1,
+            window_layout: layout,
             ..PipelineConfig::default()
         };
         let pipeline = ChunkWiseRephrasePipeline::new(Arc::new(rewrite), tok.clone(), config)
@@ -114,7 +120,7 @@ fn main() {
             }
         }
         println!(
-            "| {chunk} | {overlap} | {window} | {anchor} | {calls} | {:.2} | {:.0}% |",
+            "| {layout:?} | {chunk} | {overlap} | {window} | {anchor} | {calls} | {:.2} | {:.0}% |",
             prompt_tokens as f64 / source_tokens as f64,
             100.0 * reusable as f64 / prompt_tokens as f64
         );

@@ -22,6 +22,22 @@ pub enum FailurePolicy {
     FailDocument,
 }
 
+/// How the window of already-rewritten text moves from chunk to chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowLayout {
+    /// The last `prefix_window_tokens` before every chunk: the smallest
+    /// prompts, but consecutive prompts share only the system message.
+    #[default]
+    Rolling,
+    /// The window's start stays put while it grows to twice
+    /// `prefix_window_tokens`, then jumps to the last `prefix_window_tokens`:
+    /// each prompt then starts with the previous prompt's window, which a
+    /// server's prefix cache (vLLM, SGLang) reuses. Measured: it pays only
+    /// when chunks are small next to the window (docs/BENCHMARKS.md).
+    Sticky,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct PipelineConfig {
     pub chunk_tokens: usize,
@@ -38,6 +54,7 @@ pub struct PipelineConfig {
     pub max_tokens_ratio: f64,
     /// A hard cap on that budget (a provider's output limit).
     pub max_new_tokens: Option<u32>,
+    pub window_layout: WindowLayout,
 }
 
 impl Default for PipelineConfig {
@@ -52,6 +69,7 @@ impl Default for PipelineConfig {
             on_failure: FailurePolicy::KeepBest,
             max_tokens_ratio: 2.0,
             max_new_tokens: None,
+            window_layout: WindowLayout::default(),
         }
     }
 }
@@ -195,9 +213,12 @@ impl ChunkWiseRephrasePipeline {
         let mut records = Vec::with_capacity(plan.chunks.len());
         let mut produced = String::with_capacity(text.len());
         let mut usage = Usage::default();
+        let mut window_start = 0usize;
         for chunk in &plan.chunks {
+            let window = self.window(&produced, &mut window_start);
             let (rewrite, record) = if chunk.has_body() {
                 self.rewrite_chunk(
+                    window,
                     document_id,
                     text,
                     chunk,
@@ -277,9 +298,27 @@ impl ChunkWiseRephrasePipeline {
         config
     }
 
+    /// The already-rewritten text the next prompt shows (see [`WindowLayout`]).
+    fn window<'a>(&self, produced: &'a str, window_start: &mut usize) -> &'a str {
+        let size = self.config.prefix_window_tokens;
+        match self.config.window_layout {
+            WindowLayout::Rolling => prefix_window(produced, self.tokenizer.as_ref(), size),
+            WindowLayout::Sticky => {
+                let current = &produced[(*window_start).min(produced.len())..];
+                if self.tokenizer.count(current) <= size.saturating_mul(2) {
+                    return current.trim_start();
+                }
+                let fresh = prefix_window(produced, self.tokenizer.as_ref(), size);
+                *window_start = produced.len() - fresh.len();
+                fresh
+            }
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     async fn rewrite_chunk(
         &self,
+        window: &str,
         document_id: Option<&str>,
         text: &str,
         chunk: &chunksynth_chunking::Chunk,
@@ -304,7 +343,12 @@ impl ChunkWiseRephrasePipeline {
         let mut prompt = None;
         let mut attempt = 1;
         while attempt <= self.config.max_attempts.max(1) {
-            let prefix = prefix_window(produced, self.tokenizer.as_ref(), window_tokens);
+            // The chosen window, unless a context overflow made us shrink it.
+            let prefix = if window_tokens == self.config.prefix_window_tokens {
+                window
+            } else {
+                prefix_window(produced, self.tokenizer.as_ref(), window_tokens)
+            };
             let (previous_attempt, findings) = match &last {
                 Some((t, f)) => (Some(t.as_str()), f.as_slice()),
                 None => (None, &[][..]),

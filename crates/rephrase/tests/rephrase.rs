@@ -9,7 +9,8 @@ use chunksynth_llm::{ChatRequest, ErrorKind, FinishReason, LlmError, ScriptedMod
 use chunksynth_prompts::{Language, Style, TemplateSet, style};
 use chunksynth_rephrase::{
     ChunkOutcome, ChunkWiseRephrasePipeline, EchoRewriteModel, FailurePolicy, LlmRewriteModel,
-    PipelineConfig, RephraseError, RewriteModel, RewriteOutput, RewriteRequest, choose_styles, strip_chatter,
+    PipelineConfig, RephraseError, RewriteModel, RewriteOutput, RewriteRequest, WindowLayout, choose_styles,
+    strip_chatter,
 };
 
 fn words() -> Arc<dyn Tokenizer> {
@@ -138,6 +139,7 @@ async fn each_prompt_carries_the_tail_of_the_previous_rewrite_within_the_window(
         PipelineConfig {
             chunk_tokens: 40,
             prefix_window_tokens: window,
+            window_layout: WindowLayout::Rolling,
             fidelity: chunksynth_quality::FidelityConfig {
                 disabled: chunksynth_quality::CheckKind::ALL.to_vec(),
                 ..Default::default()
@@ -484,4 +486,50 @@ async fn an_llm_judge_can_veto_a_rewrite_the_checks_passed() {
     assert_eq!(chunk.outcome, ChunkOutcome::Passed);
     assert_eq!(chunk.attempts[0].judge.as_ref().map(|j| j.faithful), Some(false));
     assert_eq!(chunk.attempts[1].judge.as_ref().map(|j| j.faithful), Some(true));
+}
+
+#[tokio::test]
+async fn a_sticky_window_keeps_its_start_so_prompts_share_a_prefix() {
+    let model = Arc::new(Recording(std::sync::Mutex::new(Vec::new())));
+    let window = 20;
+    let p = ChunkWiseRephrasePipeline::new(
+        model.clone(),
+        words(),
+        PipelineConfig {
+            chunk_tokens: 12,
+            prefix_window_tokens: window,
+            window_layout: WindowLayout::Sticky,
+            fidelity: chunksynth_quality::FidelityConfig {
+                disabled: chunksynth_quality::CheckKind::ALL.to_vec(),
+                ..Default::default()
+            },
+            ..PipelineConfig::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let text = include_str!("../../chunking/tests/fixtures/markdown.md");
+    let result = p.run(text, textbook()).await.unwrap_or_else(|e| panic!("{e}"));
+    let log = model.0.lock().map(|l| l.clone()).unwrap_or_default();
+    let (mut kept, mut jumped) = (0, 0);
+    for k in 1..log.len() {
+        let (previous, current) = (&log[k - 1].0, &log[k].0);
+        assert!(
+            words().count(current) <= 2 * window + 12,
+            "request {k}: window too large"
+        );
+        if !previous.is_empty() && current.starts_with(previous.as_str()) {
+            kept += 1;
+        } else {
+            jumped += 1;
+            assert!(
+                words().count(current) <= window,
+                "a jump resets to the rolling window"
+            );
+        }
+    }
+    assert!(
+        kept > jumped,
+        "the start is kept more often than it jumps: {kept} vs {jumped}"
+    );
+    assert!(result.text.starts_with("R0: "));
 }
