@@ -10,7 +10,7 @@ const HELP: &str = "\
 cargo xtask <task>
 
 Tasks:
-  bench [chunking|quality|client|tokens]
+  bench [chunking|quality|client|tokens|orchestration]
                      run the benchmarks (release build) and print their tables;
                      copy the figures into docs/BENCHMARKS.md with the date
   llama-smoke        the backend against llama.cpp's own server on 127.0.0.1
@@ -77,6 +77,7 @@ fn bench(which: Option<&str>) -> Result<()> {
         "quality_throughput",
     ];
     let tokens = ["bench", "-p", "chunksynth-rephrase", "--bench", "token_cost"];
+    let orchestration = ["bench", "-p", "chunksynth-runner", "--bench", "orchestration"];
     let client = [
         "bench",
         "-p",
@@ -89,13 +90,17 @@ fn bench(which: Option<&str>) -> Result<()> {
             cargo(&chunking)?;
             cargo(&quality)?;
             cargo(&client)?;
-            cargo(&tokens)
+            cargo(&tokens)?;
+            cargo(&orchestration)
         }
         Some("chunking") => cargo(&chunking),
         Some("quality") => cargo(&quality),
         Some("client") => cargo(&client),
         Some("tokens") => cargo(&tokens),
-        Some(other) => bail!("unknown benchmark {other:?}; known: chunking, quality, client, tokens"),
+        Some("orchestration") => cargo(&orchestration),
+        Some(other) => {
+            bail!("unknown benchmark {other:?}; known: chunking, quality, client, tokens, orchestration")
+        }
     }
 }
 

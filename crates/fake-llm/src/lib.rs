@@ -125,6 +125,8 @@ struct Shared {
     max_in_flight: AtomicUsize,
     models: Vec<String>,
     record: bool,
+    /// Calls served at once; the rest queue (a server's capacity).
+    capacity: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 /// A running fake server. Dropping it stops the server.
@@ -157,6 +159,8 @@ pub struct FakeOptions {
     pub record_requests: bool,
     /// Address to bind; port 0 picks a free one.
     pub bind: SocketAddr,
+    /// How many calls the server works on at once (None: unlimited).
+    pub capacity: Option<usize>,
 }
 
 impl Default for FakeOptions {
@@ -165,6 +169,7 @@ impl Default for FakeOptions {
             models: vec!["fake-model".to_owned()],
             record_requests: true,
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            capacity: None,
         }
     }
 }
@@ -189,6 +194,9 @@ impl FakeLlm {
             max_in_flight: AtomicUsize::new(0),
             models: options.models,
             record: options.record_requests,
+            capacity: options
+                .capacity
+                .map(|c| Arc::new(tokio::sync::Semaphore::new(c.max(1)))),
         });
         let app = Router::new()
             .route("/v1/chat/completions", post(chat))
@@ -272,6 +280,11 @@ async fn chat(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes
     {
         log.push(request.clone());
     }
+    // Queue for a slot before the answer's latency starts, as a server does.
+    let _slot = match &shared.capacity {
+        Some(c) => c.clone().acquire_owned().await.ok(),
+        None => None,
+    };
     let mut reply = (shared.script)(&request);
     while let Reply::Delayed(wait, inner) = reply {
         tokio::time::sleep(wait).await;

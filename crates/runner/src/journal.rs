@@ -190,7 +190,13 @@ impl LanguageModel for JournalingModel {
                 return Ok(response);
             }
             let response = self.inner.chat(request).await?;
-            self.journal.put(&key, &response).map_err(|e| {
+            // The write and its fsync block; keep them off the async workers.
+            let journal = self.journal.clone();
+            let (k, r) = (key.clone(), response.clone());
+            let written = tokio::task::spawn_blocking(move || journal.put(&k, &r))
+                .await
+                .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
+            written.map_err(|e| {
                 LlmError::new(
                     chunksynth_llm::ErrorKind::Config,
                     format!("cannot write the journal: {e}; check the disk and the journal path"),

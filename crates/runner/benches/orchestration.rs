@@ -1,0 +1,202 @@
+//! Orchestration against the limit, and the cost of resuming.
+//!
+//! `cargo bench -p chunksynth-runner --bench orchestration` (or `cargo xtask
+//! bench orchestration`). 1,000 documents of mixed lengths (cut from
+//! `../shared/corpus/dev.jsonl` when present, else generated) go through the
+//! runner against the fake server with per-call latency L and capacity C
+//! (calls served at once). Ideal wall time = max(longest chain of sequential
+//! calls × L, total calls × L / C); the table reports measured / ideal. Then a
+//! run is aborted at half its calls and resumed: requests of both runs over
+//! a clean run's. Environment: `CHUNKSYNTH_BENCH_LATENCY_MS` (default 20),
+//! `CHUNKSYNTH_BENCH_CAPACITY` (64), `CHUNKSYNTH_BENCH_DOCS` (1000).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chunksynth_backend_openai::{BackendConfig, OpenAiBackend};
+use chunksynth_fake_llm::{FakeLlm, FakeOptions, FakeRequest, Reply};
+use chunksynth_llm::LanguageModel;
+use chunksynth_prompts::Language;
+use chunksynth_rephrase::PipelineConfig;
+use chunksynth_runner::{Budget, InputFormat, InputSource, Job, RunConfig, Runner, StopSignal};
+
+fn env_num(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Documents of mixed lengths: prefixes of the corpus's documents cut at a
+/// paragraph, from a few hundred bytes to whole documents.
+fn documents(n: usize) -> Vec<(String, String)> {
+    let default = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/dev.jsonl");
+    let path = std::env::var("CHUNKSYNTH_BENCH_CORPUS").unwrap_or_else(|_| default.to_owned());
+    let mut corpus: Vec<String> = std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_owned))
+        .collect();
+    if corpus.is_empty() {
+        corpus = (0..10)
+            .map(|i| format!("Paragraph {i} of a generated document.\n\n").repeat(300))
+            .collect();
+    }
+    (0..n)
+        .map(|i| {
+            let source = &corpus[i % corpus.len()];
+            // Lengths spread over 1/16 .. 16/16 of the source, deterministically.
+            let share = ((i * 7) % 16 + 1) as f64 / 16.0;
+            let mut cut = ((source.len() as f64 * share) as usize).min(source.len());
+            while !source.is_char_boundary(cut) {
+                cut += 1;
+            }
+            let end = source[..cut].rfind("\n\n").filter(|&e| e > 200).unwrap_or(cut);
+            (format!("doc-{i:04}"), source[..end].to_owned())
+        })
+        .collect()
+}
+
+fn upper(r: &FakeRequest) -> Reply {
+    let user = r.last_user_text();
+    let start = user.rfind("<<<\n").map_or(0, |i| i + 4);
+    let end = user.rfind("\n>>>").unwrap_or(user.len());
+    Reply::text(user[start..end].to_uppercase())
+}
+
+fn config(dir: &Path, input: PathBuf, url: &str, concurrency: usize) -> RunConfig {
+    RunConfig {
+        input: InputSource::Path(input),
+        format: InputFormat::default(),
+        output: dir.join("out.jsonl"),
+        rejects: dir.join("rejects.jsonl"),
+        journal: dir.join("journal.jsonl"),
+        job: Job::Rephrase {
+            styles: vec!["textbook".into()],
+            variants: 0,
+            seed: 0,
+        },
+        concurrency,
+        shard: None,
+        budget: Budget::default(),
+        prices: Default::default(),
+        pipeline: PipelineConfig {
+            max_attempts: 1,
+            ..PipelineConfig::default()
+        },
+        tokenizer: "o200k"
+            .parse::<chunksynth_chunking::TokenizerSpec>()
+            .and_then(|s| s.load())
+            .unwrap_or_else(|e| panic!("{e}")),
+        language: Language::En,
+        sampling: Default::default(),
+        endpoints: vec![url.to_owned()],
+        sync_journal: std::env::var_os("CHUNKSYNTH_BENCH_NO_SYNC").is_none(),
+    }
+}
+
+fn backend(url: &str, in_flight: usize) -> Arc<dyn LanguageModel> {
+    let mut c = BackendConfig::new(url, None, "fake-model");
+    c.limits.max_in_flight = in_flight;
+    c.timeouts.request = Duration::from_secs(120);
+    Arc::new(OpenAiBackend::new(c).unwrap_or_else(|e| panic!("{e}")))
+}
+
+fn fresh(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("chunksynth-bench-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+fn journal_lines(dir: &Path) -> usize {
+    std::fs::read(dir.join("journal.jsonl"))
+        .unwrap_or_default()
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
+fn main() {
+    let latency = Duration::from_millis(env_num("CHUNKSYNTH_BENCH_LATENCY_MS", 20) as u64);
+    let capacity = env_num("CHUNKSYNTH_BENCH_CAPACITY", 64);
+    let n = env_num("CHUNKSYNTH_BENCH_DOCS", 1000);
+    let concurrency = env_num("CHUNKSYNTH_BENCH_CONCURRENCY", capacity * 2);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    runtime.block_on(async {
+        let options = FakeOptions {
+            record_requests: false,
+            capacity: Some(capacity),
+            ..FakeOptions::default()
+        };
+        let fake = FakeLlm::start_with(options, move |r| Reply::Delayed(latency, Box::new(upper(r))))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let url = fake.base_url();
+        let docs = documents(n);
+        let dir = fresh("clean");
+        let input = dir.join("in.jsonl");
+        let body: String = docs.iter().map(|(id, t)| format!("{}\n", serde_json::json!({"id": id, "text": t}))).collect();
+        std::fs::write(&input, body).unwrap_or_else(|e| panic!("{e}"));
+
+        let started = Instant::now();
+        let runner = Runner::new(backend(&url, concurrency), None, config(&dir, input.clone(), &url, concurrency)).unwrap_or_else(|e| panic!("{e}"));
+        let summary = runner.run(None, StopSignal::never()).await.unwrap_or_else(|e| panic!("{e}"));
+        let wall = started.elapsed();
+        let clean_calls = fake.request_count();
+        // Chains: calls per document (one per chunk with a body, one attempt).
+        let chains: Vec<usize> = std::fs::read_to_string(dir.join("out.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|r| {
+                r["provenance"]["chunks"]
+                    .as_array()
+                    .map_or(0, |c| c.iter().filter(|ch| ch["outcome"] != "skipped").count())
+            })
+            .collect();
+        let longest = chains.iter().copied().max().unwrap_or(0);
+        let total: usize = chains.iter().sum();
+        let ideal = (latency.as_secs_f64() * longest as f64).max(latency.as_secs_f64() * total as f64 / capacity as f64);
+        println!("documents {n}, records {}, calls {clean_calls} (chains: longest {longest}, total {total}), L {} ms, C {capacity}, concurrency {concurrency}\n", summary.records_written, latency.as_millis());
+        println!("| measured s | ideal s | measured / ideal |");
+        println!("|---|---|---|");
+        println!("| {:.2} | {:.2} | {:.3} |\n", wall.as_secs_f64(), ideal, wall.as_secs_f64() / ideal);
+
+        // Resume after an abort at half the calls.
+        let before = fake.request_count();
+        let dir2 = fresh("resume");
+        let input2 = dir2.join("in.jsonl");
+        std::fs::copy(&input, &input2).unwrap_or_else(|e| panic!("{e}"));
+        let cfg = config(&dir2, input2.clone(), &url, concurrency);
+        let model = backend(&url, concurrency);
+        let task = tokio::spawn(async move {
+            let runner = Runner::new(model, None, cfg).unwrap_or_else(|e| panic!("{e}"));
+            runner.run(None, StopSignal::never()).await
+        });
+        while journal_lines(&dir2) < clean_calls / 2 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        task.abort();
+        let _ = task.await;
+        let runner = Runner::new(backend(&url, concurrency), None, config(&dir2, input2.clone(), &url, concurrency)).unwrap_or_else(|e| panic!("{e}"));
+        runner.run(None, StopSignal::never()).await.unwrap_or_else(|e| panic!("{e}"));
+        let resumed_calls = fake.request_count() - before;
+        let before = fake.request_count();
+        let runner = Runner::new(backend(&url, concurrency), None, config(&dir2, input2, &url, concurrency)).unwrap_or_else(|e| panic!("{e}"));
+        runner.run(None, StopSignal::never()).await.unwrap_or_else(|e| panic!("{e}"));
+        let rerun_calls = fake.request_count() - before;
+        println!("| resume case | requests | vs a clean run |");
+        println!("|---|---|---|");
+        println!("| killed at 50%, then resumed | {resumed_calls} | {:.3} |", resumed_calls as f64 / clean_calls as f64);
+        println!("| rerun after completion | {rerun_calls} | {:.3} |", rerun_calls as f64 / clean_calls as f64);
+        let _ = std::fs::remove_dir_all(dir);
+        let _ = std::fs::remove_dir_all(dir2);
+    });
+}
