@@ -283,17 +283,36 @@ async fn run(cli: Cli) -> Result<u8> {
     }
 }
 
-fn backend_config(m: &ModelArgs, file: &FileConfig) -> Result<BackendConfig> {
-    let lookup = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    let model = m
-        .model
+fn tokenizer_and_language(
+    tokenizer: &str,
+    language: &str,
+) -> Result<(Arc<dyn chunksynth_chunking::Tokenizer>, Language)> {
+    let tokenizer = tokenizer
+        .parse::<TokenizerSpec>()
+        .and_then(|s| s.load())
+        .context("--tokenizer")?;
+    let language: Language = language.parse().map_err(anyhow::Error::msg)?;
+    Ok((tokenizer, language))
+}
+
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The model ID: flag, then environment, then config file, then the default.
+fn resolve_model(m: &ModelArgs, file: &FileConfig) -> String {
+    m.model
         .clone()
-        .or_else(|| lookup(env::MODEL))
+        .or_else(|| env_var(env::MODEL))
         .or_else(|| file.model.clone())
-        .unwrap_or_else(|| env::DEFAULT_MODEL.to_owned());
+        .unwrap_or_else(|| env::DEFAULT_MODEL.to_owned())
+}
+
+fn backend_config(m: &ModelArgs, file: &FileConfig) -> Result<BackendConfig> {
+    let model = resolve_model(m, file);
     let urls: Vec<String> = if !m.base_urls.is_empty() {
         m.base_urls.clone()
-    } else if let Some(url) = lookup(env::BASE_URL) {
+    } else if let Some(url) = env_var(env::BASE_URL) {
         url.split(',')
             .map(|u| u.trim().to_owned())
             .filter(|u| !u.is_empty())
@@ -303,7 +322,7 @@ fn backend_config(m: &ModelArgs, file: &FileConfig) -> Result<BackendConfig> {
     } else {
         vec![env::DEFAULT_BASE_URL.to_owned()]
     };
-    let key = lookup(env::API_KEY).map(ApiKey::new);
+    let key = env_var(env::API_KEY).map(ApiKey::new);
     let mut config = BackendConfig::new(urls[0].clone(), key.clone(), model);
     config.endpoints = urls
         .iter()
@@ -368,12 +387,7 @@ async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u
         Some(spec) => Some(Shard::parse(spec).map_err(anyhow::Error::msg)?),
         None => Shard::from_env(|n| std::env::var(n).ok(), args.shard_count).map_err(anyhow::Error::msg)?,
     };
-    let tokenizer = args
-        .tokenizer
-        .parse::<TokenizerSpec>()
-        .and_then(|s| s.load())
-        .context("--tokenizer")?;
-    let language: Language = args.language.parse().map_err(anyhow::Error::msg)?;
+    let (tokenizer, language) = tokenizer_and_language(&args.tokenizer, &args.language)?;
     let styles = match (&args.style, args.styles.is_empty()) {
         (Some(s), _) => vec![s.clone()],
         (None, false) => args.styles.clone(),
@@ -454,13 +468,7 @@ async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u
         bail!("--max-cost needs prices: give --price-input and --price-output");
     }
     if args.dry_run {
-        let model = args
-            .model
-            .model
-            .clone()
-            .or_else(|| std::env::var(env::MODEL).ok())
-            .or_else(|| file.model.clone())
-            .unwrap_or_else(|| env::DEFAULT_MODEL.to_owned());
+        let model = resolve_model(&args.model, file);
         let est = dry_run(&config, &model)?;
         println!("{}", serde_json::to_string_pretty(&est)?);
         if !quiet {
@@ -590,12 +598,7 @@ fn report(
 }
 
 async fn generate(args: GenerateArgs, file: &FileConfig, quiet: bool) -> Result<u8> {
-    let tokenizer = args
-        .tokenizer
-        .parse::<TokenizerSpec>()
-        .and_then(|s| s.load())
-        .context("--tokenizer")?;
-    let language: Language = args.language.parse().map_err(anyhow::Error::msg)?;
+    let (tokenizer, language) = tokenizer_and_language(&args.tokenizer, &args.language)?;
     let mut inputs: Vec<(String, GenerationInput)> = Vec::new();
     if let Some(path) = &args.manual_plan {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -62,30 +62,9 @@ impl Journal {
             .append(true)
             .open(path)?;
         let mut index = HashMap::new();
-        let mut good = 0u64;
-        {
-            let mut reader = BufReader::new(&mut append);
-            reader.seek(SeekFrom::Start(0))?;
-            let mut line = Vec::new();
-            loop {
-                line.clear();
-                let n = reader.read_until(b'\n', &mut line)?;
-                if n == 0 || line.last() != Some(&b'\n') {
-                    break;
-                }
-                match serde_json::from_slice::<Entry>(&line) {
-                    Ok(entry) => {
-                        index.insert(entry.key, (good, n as u64));
-                        good += n as u64;
-                    }
-                    Err(_) => break,
-                }
-            }
-        }
-        if append.metadata()?.len() > good {
-            append.set_len(good)?;
-            append.sync_data()?;
-        }
+        let good = crate::lines::recover::<Entry>(&mut append, |offset, len, entry| {
+            index.insert(entry.key, (offset, len));
+        })?;
         let read = File::open(path)?;
         Ok(Self {
             path: path.to_path_buf(),

@@ -18,6 +18,7 @@
 
 mod input;
 mod journal;
+mod lines;
 mod output;
 mod run;
 

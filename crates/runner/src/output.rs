@@ -3,7 +3,7 @@
 //! reported, so a resumed run neither loses nor duplicates a record.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chunksynth_llm::Usage;
@@ -80,31 +80,12 @@ impl RecordWriter {
             .append(true)
             .open(path)?;
         let mut done = Vec::new();
-        let mut good = 0u64;
-        {
-            let mut reader = BufReader::new(&mut file);
-            reader.seek(SeekFrom::Start(0))?;
-            let mut line = Vec::new();
-            loop {
-                line.clear();
-                let n = reader.read_until(b'\n', &mut line)?;
-                if n == 0 || line.last() != Some(&b'\n') {
-                    break;
-                }
-                let Ok(value) = serde_json::from_slice::<serde_json::Value>(&line) else {
-                    break;
-                };
-                if let Some(index) = value.get("input_index").and_then(serde_json::Value::as_u64) {
-                    let style = value.get("style").and_then(|s| s.as_str()).map(str::to_owned);
-                    done.push((index as usize, style));
-                }
-                good += n as u64;
+        crate::lines::recover::<serde_json::Value>(&mut file, |_, _, value| {
+            if let Some(index) = value.get("input_index").and_then(serde_json::Value::as_u64) {
+                let style = value.get("style").and_then(|s| s.as_str()).map(str::to_owned);
+                done.push((index as usize, style));
             }
-        }
-        if file.metadata()?.len() > good {
-            file.set_len(good)?;
-            file.sync_data()?;
-        }
+        })?;
         Ok((
             Self {
                 path: path.to_path_buf(),
