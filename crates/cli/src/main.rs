@@ -102,8 +102,10 @@ struct ModelArgs {
     /// Base URL up to /v1; repeat for an endpoint pool [env: LLM_BASE_URL].
     #[arg(long = "base-url", value_name = "URL")]
     base_urls: Vec<String>,
+    /// Sampling temperature [default: the server's].
     #[arg(long)]
     temperature: Option<f32>,
+    /// Nucleus sampling [default: the server's].
     #[arg(long)]
     top_p: Option<f32>,
     /// Most tokens one call may write.
@@ -153,12 +155,16 @@ struct RephraseArgs {
     /// Styles per document, chosen deterministically by --seed.
     #[arg(long, default_value_t = 0)]
     variants: usize,
+    /// Seed for choosing variant styles (same seed, same styles).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Hard token budget per chunk [default: 512].
     #[arg(long)]
     chunk_tokens: Option<usize>,
+    /// Read-only source tokens shown before each chunk [default: 64].
     #[arg(long)]
     overlap_tokens: Option<usize>,
+    /// Tokens of already-rewritten text shown before each chunk [default: 256].
     #[arg(long)]
     prefix_window_tokens: Option<usize>,
     /// Tokens of the document head shown with every chunk (0: off).
@@ -186,6 +192,7 @@ struct RephraseArgs {
     /// JOB_COMPLETION_INDEX with --shard-count).
     #[arg(long)]
     shard: Option<String>,
+    /// Number of shards, when the scheduler's environment does not say.
     #[arg(long)]
     shard_count: Option<usize>,
     /// Stop taking documents once this much is spent (needs prices).
@@ -200,9 +207,10 @@ struct RephraseArgs {
     /// Write the run summary as JSON here.
     #[arg(long)]
     summary: Option<PathBuf>,
-    /// Field names in JSONL input.
+    /// Name of the id field in JSONL input (a missing id becomes line-N).
     #[arg(long, default_value = "id")]
     id_field: String,
+    /// Name of the text field in JSONL input.
     #[arg(long, default_value = "text")]
     text_field: String,
     #[command(flatten)]
@@ -211,14 +219,19 @@ struct RephraseArgs {
 
 #[derive(Args, Debug, Clone)]
 struct GenerateArgs {
+    /// What to write about (a plan is generated first).
     #[arg(long, conflicts_with_all = ["manual_plan", "topics"])]
     topic: Option<String>,
+    /// What the text should achieve.
     #[arg(long, default_value = "")]
     objective: String,
+    /// Total length in tokens.
     #[arg(long, default_value_t = 2000)]
     target_tokens: usize,
+    /// Who the text is for.
     #[arg(long, default_value = "")]
     audience: String,
+    /// How it should sound.
     #[arg(long, default_value = "")]
     tone: String,
     /// A plan file (JSON; see `chunksynth plan-schema`).
@@ -227,10 +240,13 @@ struct GenerateArgs {
     /// JSONL of topic specs ({"topic", "objective", "target_tokens", "audience", "tone"}).
     #[arg(long)]
     topics: Option<PathBuf>,
+    /// Output JSONL (one record per text: text, plan, QC report, sections, state, usage).
     #[arg(long, short)]
     output: PathBuf,
+    /// Tokenizer for lengths: o200k, cl100k, words, chars, or a tokenizer.json.
     #[arg(long, default_value = "o200k")]
     tokenizer: String,
+    /// Prompt language: en or zh.
     #[arg(long, default_value = "en")]
     language: String,
     #[command(flatten)]
