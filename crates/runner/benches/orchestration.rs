@@ -7,7 +7,7 @@
 //! (calls served at once). Ideal wall time = max(longest chain of sequential
 //! calls × L, total calls × L / C); the table reports measured / ideal. Then a
 //! run is aborted at half its calls and resumed: requests of both runs over
-//! a clean run's. Environment: `CHUNKSYNTH_BENCH_LATENCY_MS` (default 20),
+//! a clean run's. The fake server runs in a child process. Environment: `CHUNKSYNTH_BENCH_LATENCY_MS` (default 20),
 //! `CHUNKSYNTH_BENCH_CAPACITY` (64), `CHUNKSYNTH_BENCH_DOCS` (1000).
 
 use std::path::{Path, PathBuf};
@@ -20,6 +20,7 @@ use chunksynth_llm::LanguageModel;
 use chunksynth_prompts::Language;
 use chunksynth_rephrase::PipelineConfig;
 use chunksynth_runner::{Budget, InputFormat, InputSource, Job, RunConfig, Runner, StopSignal};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
 fn env_num(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -119,6 +120,75 @@ fn journal_lines(dir: &Path) -> usize {
         .count()
 }
 
+/// The fake server, in its own process (`--serve`), so that its CPU does not
+/// compete with the runner's async workers. It prints its URL, then its
+/// request count for every line it reads on stdin.
+async fn serve(latency: Duration, capacity: usize) {
+    let options = FakeOptions {
+        record_requests: false,
+        capacity: Some(capacity),
+        ..FakeOptions::default()
+    };
+    let fake = FakeLlm::start_with(options, move |r| Reply::Delayed(latency, Box::new(upper(r))))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    println!("{}", fake.base_url());
+    let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+    while let Ok(Some(_)) = lines.next_line().await {
+        println!("{}", fake.request_count());
+    }
+}
+
+/// The server process and a way to read its request count.
+struct Server {
+    child: tokio::process::Child,
+    stdin: tokio::process::ChildStdin,
+    lines: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+    url: String,
+}
+
+impl Server {
+    async fn start() -> Self {
+        let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+        let mut child = tokio::process::Command::new(exe)
+            .arg("--serve")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stdin = child.stdin.take().unwrap_or_else(|| panic!("stdin"));
+        let stdout = child.stdout.take().unwrap_or_else(|| panic!("stdout"));
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let url = lines
+            .next_line()
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("server did not start"));
+        Self {
+            child,
+            stdin,
+            lines,
+            url,
+        }
+    }
+
+    async fn request_count(&mut self) -> usize {
+        self.stdin
+            .write_all(b"count\n")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        self.lines
+            .next_line()
+            .await
+            .ok()
+            .flatten()
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
 fn main() {
     let latency = Duration::from_millis(env_num("CHUNKSYNTH_BENCH_LATENCY_MS", 20) as u64);
     let capacity = env_num("CHUNKSYNTH_BENCH_CAPACITY", 64);
@@ -129,16 +199,13 @@ fn main() {
         .enable_all()
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
+    if std::env::args().any(|a| a == "--serve") {
+        runtime.block_on(serve(latency, capacity));
+        return;
+    }
     runtime.block_on(async {
-        let options = FakeOptions {
-            record_requests: false,
-            capacity: Some(capacity),
-            ..FakeOptions::default()
-        };
-        let fake = FakeLlm::start_with(options, move |r| Reply::Delayed(latency, Box::new(upper(r))))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let url = fake.base_url();
+        let mut fake = Server::start().await;
+        let url = fake.url.clone();
         let docs = documents(n);
         let dir = fresh("clean");
         let input = dir.join("in.jsonl");
@@ -149,7 +216,7 @@ fn main() {
         let runner = Runner::new(backend(&url, concurrency), None, config(&dir, input.clone(), &url, concurrency)).unwrap_or_else(|e| panic!("{e}"));
         let summary = runner.run(None, StopSignal::never()).await.unwrap_or_else(|e| panic!("{e}"));
         let wall = started.elapsed();
-        let clean_calls = fake.request_count();
+        let clean_calls = fake.request_count().await;
         // Chains: calls per document (one per chunk with a body, one attempt).
         let chains: Vec<usize> = std::fs::read_to_string(dir.join("out.jsonl"))
             .unwrap_or_default()
@@ -170,7 +237,7 @@ fn main() {
         println!("| {:.2} | {:.2} | {:.3} |\n", wall.as_secs_f64(), ideal, wall.as_secs_f64() / ideal);
 
         // Resume after an abort at half the calls.
-        let before = fake.request_count();
+        let before = fake.request_count().await;
         let dir2 = fresh("resume");
         let input2 = dir2.join("in.jsonl");
         std::fs::copy(&input, &input2).unwrap_or_else(|e| panic!("{e}"));
@@ -187,16 +254,17 @@ fn main() {
         let _ = task.await;
         let runner = Runner::new(backend(&url, concurrency), None, config(&dir2, input2.clone(), &url, concurrency)).unwrap_or_else(|e| panic!("{e}"));
         runner.run(None, StopSignal::never()).await.unwrap_or_else(|e| panic!("{e}"));
-        let resumed_calls = fake.request_count() - before;
-        let before = fake.request_count();
+        let resumed_calls = fake.request_count().await - before;
+        let before = fake.request_count().await;
         let runner = Runner::new(backend(&url, concurrency), None, config(&dir2, input2, &url, concurrency)).unwrap_or_else(|e| panic!("{e}"));
         runner.run(None, StopSignal::never()).await.unwrap_or_else(|e| panic!("{e}"));
-        let rerun_calls = fake.request_count() - before;
+        let rerun_calls = fake.request_count().await - before;
         println!("| resume case | requests | vs a clean run |");
         println!("|---|---|---|");
         println!("| killed at 50%, then resumed | {resumed_calls} | {:.3} |", resumed_calls as f64 / clean_calls as f64);
         println!("| rerun after completion | {rerun_calls} | {:.3} |", rerun_calls as f64 / clean_calls as f64);
         let _ = std::fs::remove_dir_all(dir);
         let _ = std::fs::remove_dir_all(dir2);
+        let _ = fake.child.kill().await;
     });
 }
