@@ -117,7 +117,7 @@ impl OpenAiBackend {
     /// so a typo fails in a second instead of after the first document.
     /// Endpoints without a model list are given the benefit of the doubt.
     pub async fn check_model(&self) -> Result<(), LlmError> {
-        for e in &self.config.endpoints {
+        for (index, e) in self.config.endpoints.iter().enumerate() {
             let mut req = self
                 .http
                 .get(format!("{}/models", e.base_url))
@@ -136,12 +136,11 @@ impl OpenAiBackend {
             let body = response.text().await.unwrap_or_default();
             if status == 401 || status == 403 {
                 let (message, _) = error_details(&body);
-                return Err(LlmError::new(
+                let err = LlmError::new(
                     ErrorKind::Auth,
                     format!("HTTP {status}: {message} (check {})", env::API_KEY),
-                )
-                .with_status(status)
-                .with_endpoint(e.base_url.clone()));
+                );
+                return Err(self.redact(index, err.with_status(status)));
             }
             let ids: Vec<String> = serde_json::from_str::<Value>(&body)
                 .ok()

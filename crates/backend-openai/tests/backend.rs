@@ -354,6 +354,31 @@ async fn an_unknown_model_fails_fast_naming_llm_model() {
     assert_eq!(backend(c).check_model().await, Ok(()));
 }
 
+#[tokio::test]
+async fn a_rejected_key_fails_the_model_check_without_echoing_the_key() {
+    let options = FakeOptions {
+        models_error: Some((
+            401,
+            format!("{{\"error\": {{\"message\": \"invalid key {KEY}\"}}}}"),
+        )),
+        ..FakeOptions::default()
+    };
+    let fake = FakeLlm::start_with(options, |_| Reply::text("x"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = backend(config(&fake))
+        .check_model()
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("a 401 must fail"));
+    assert_eq!(err.kind, ErrorKind::Auth);
+    assert!(!err.to_string().contains(KEY), "{err}");
+    assert!(
+        err.message.contains("<redacted>") && err.message.contains("LLM_API_KEY"),
+        "{err}"
+    );
+}
+
 #[test]
 fn configuration_errors_name_what_to_set() {
     let missing_key = BackendConfig::from_lookup(|_| None)

@@ -127,6 +127,7 @@ struct Shared {
     record: bool,
     /// Calls served at once; the rest queue (a server's capacity).
     capacity: Option<Arc<tokio::sync::Semaphore>>,
+    models_error: Option<(u16, String)>,
 }
 
 /// A running fake server. Dropping it stops the server.
@@ -161,6 +162,8 @@ pub struct FakeOptions {
     pub bind: SocketAddr,
     /// How many calls the server works on at once (None: unlimited).
     pub capacity: Option<usize>,
+    /// Answer `/v1/models` with this status and body instead of the list.
+    pub models_error: Option<(u16, String)>,
 }
 
 impl Default for FakeOptions {
@@ -170,6 +173,7 @@ impl Default for FakeOptions {
             record_requests: true,
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             capacity: None,
+            models_error: None,
         }
     }
 }
@@ -197,6 +201,7 @@ impl FakeLlm {
             capacity: options
                 .capacity
                 .map(|c| Arc::new(tokio::sync::Semaphore::new(c.max(1)))),
+            models_error: options.models_error,
         });
         let app = Router::new()
             .route("/v1/chat/completions", post(chat))
@@ -236,6 +241,10 @@ impl FakeLlm {
 }
 
 async fn models(State(shared): State<Arc<Shared>>) -> Response {
+    if let Some((status, body)) = &shared.models_error {
+        let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return (status, body.clone()).into_response();
+    }
     let data: Vec<Value> = shared
         .models
         .iter()
