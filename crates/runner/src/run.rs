@@ -2,7 +2,7 @@
 //! sequential), records written in input order, graceful stop, budgets,
 //! sharding, events and the final summary.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -339,6 +339,9 @@ impl Runner {
         let records = c.input.records(&c.format).map_err(RunError::Input)?;
         let semaphore = Arc::new(Semaphore::new(c.concurrency));
         let mut tasks: JoinSet<(usize, Vec<Outcome>)> = JoinSet::new();
+        // What to write for a task that panics, so one bad document can
+        // neither stall the ordered output nor vanish.
+        let mut in_flight: HashMap<tokio::task::Id, (usize, Vec<RejectRecord>)> = HashMap::new();
         let mut pending: BTreeMap<usize, Vec<Outcome>> = BTreeMap::new();
         let mut next_seq = 0usize;
         let mut seq = 0usize;
@@ -455,19 +458,28 @@ impl Runner {
                     let permit = tokio::select! {
                         p = semaphore.clone().acquire_owned() => p.map_err(|_| RunError::Config("scheduler closed".into()))?,
                         // Write what finishes while we wait for a slot.
-                        Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
-                            if let Ok((s, outcomes)) = joined {
-                                pending.insert(s, outcomes);
-                            }
+                        Some(joined) = tasks.join_next_with_id(), if !tasks.is_empty() => {
+                            absorb(joined, &mut in_flight, &mut pending);
                             write_ready(&mut pending, &mut next_seq, &mut summary)?;
                             semaphore.clone().acquire_owned().await.map_err(|_| RunError::Config("scheduler closed".into()))?
                         }
                     };
                     let styles = missing_styles;
+                    let crashed: Vec<RejectRecord> = styles
+                        .iter()
+                        .map(|st| RejectRecord {
+                            id: Some(doc.id.clone()),
+                            input_index: doc.index,
+                            line: doc.line,
+                            style: Some(st.name.to_owned()),
+                            kind: "panic".into(),
+                            reason: String::new(),
+                        })
+                        .collect();
                     let pipeline = pipeline.clone();
                     let provenance_base = self.provenance_base();
                     let events = events.clone();
-                    tasks.spawn(async move {
+                    let handle = tasks.spawn(async move {
                         let outcomes = process(&pipeline, &doc, &styles, provenance_base).await;
                         for o in &outcomes {
                             if let Some(tx) = &events {
@@ -495,6 +507,7 @@ impl Runner {
                         drop(permit);
                         (this, outcomes)
                     });
+                    in_flight.insert(handle.id(), (this, crashed));
                 }
             }
             write_ready(&mut pending, &mut next_seq, &mut summary)?;
@@ -512,13 +525,11 @@ impl Runner {
             }
             let mut stop_rx = stop.0.clone();
             let joined = tokio::select! {
-                j = tasks.join_next() => j,
+                j = tasks.join_next_with_id() => j,
                 _ = stop_rx.changed() => continue,
             };
             let Some(joined) = joined else { break };
-            if let Ok((s, outcomes)) = joined {
-                pending.insert(s, outcomes);
-            }
+            absorb(joined, &mut in_flight, &mut pending);
             write_ready(&mut pending, &mut next_seq, &mut summary)?;
         }
         write_ready(&mut pending, &mut next_seq, &mut summary)?;
@@ -561,6 +572,49 @@ impl Runner {
             chunk_tokens: c.pipeline.chunk_tokens,
             overlap_tokens: c.pipeline.overlap_tokens,
             prefix_window_tokens: c.pipeline.prefix_window_tokens,
+        }
+    }
+}
+
+/// Files a finished task's outcomes; a panicked task's document becomes a
+/// reject saying so (its calls so far are journaled, so nothing paid is lost).
+fn absorb(
+    joined: Result<(tokio::task::Id, (usize, Vec<Outcome>)), tokio::task::JoinError>,
+    in_flight: &mut HashMap<tokio::task::Id, (usize, Vec<RejectRecord>)>,
+    pending: &mut BTreeMap<usize, Vec<Outcome>>,
+) {
+    match joined {
+        Ok((id, (seq, outcomes))) => {
+            in_flight.remove(&id);
+            pending.insert(seq, outcomes);
+        }
+        Err(e) => {
+            let Some((seq, rejects)) = in_flight.remove(&e.id()) else {
+                return;
+            };
+            if !e.is_panic() {
+                // Aborted by a second stop signal: the resume redoes it.
+                return;
+            }
+            let panic = e.into_panic();
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            let reason = format!("the pipeline crashed on this document ({message}); the run went on");
+            pending.insert(
+                seq,
+                rejects
+                    .into_iter()
+                    .map(|r| {
+                        Err(RejectRecord {
+                            reason: reason.clone(),
+                            ..r
+                        })
+                    })
+                    .collect(),
+            );
         }
     }
 }

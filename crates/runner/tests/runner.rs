@@ -565,3 +565,60 @@ async fn a_spent_token_budget_stops_the_run_cleanly() {
     let written = texts(&dir.join("out.jsonl")).len();
     assert!(written >= 1 && written < docs.len(), "{written} written");
 }
+
+/// Echoes like the fake server, but panics on one document: a bug in a
+/// backend or pipeline must cost that document only.
+#[derive(Debug)]
+struct PanicsOnOne(Arc<OpenAiBackend>);
+
+impl LanguageModel for PanicsOnOne {
+    fn chat<'a>(
+        &'a self,
+        request: &'a chunksynth_llm::ChatRequest,
+    ) -> chunksynth_llm::BoxFuture<'a, Result<chunksynth_llm::ChatResponse, chunksynth_llm::LlmError>> {
+        assert!(!request.last_user_text().contains("QQCRASHQQ"), "simulated bug");
+        self.0.chat(request)
+    }
+
+    fn model_id(&self) -> &str {
+        self.0.model_id()
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_document_is_rejected_and_the_run_goes_on_in_order() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("panic");
+    let mut docs = docs();
+    docs[2].1 = "This document makes the model crash: QQCRASHQQ.\n\nIt has a second paragraph.".to_owned();
+    let input = write_jsonl(&dir, &docs);
+    let model: Arc<dyn LanguageModel> = Arc::new(PanicsOnOne(backend(&fake.base_url())));
+    let runner =
+        Runner::new(model, None, config(&dir, input, &fake.base_url())).unwrap_or_else(|e| panic!("{e}"));
+    let summary = runner
+        .run(None, StopSignal::never())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((summary.records_written, summary.rejected), (docs.len() - 1, 1));
+    let rejects = lines(&dir.join("rejects.jsonl"));
+    assert_eq!(rejects[0]["id"], docs[2].0.as_str());
+    assert_eq!(rejects[0]["kind"], "panic");
+    assert!(
+        rejects[0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("simulated bug")),
+        "{}",
+        rejects[0]
+    );
+    let ids: Vec<String> = texts(&dir.join("out.jsonl"))
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+    let expected: Vec<String> = docs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 2)
+        .map(|(_, (id, _))| id.clone())
+        .collect();
+    assert_eq!(ids, expected, "the documents after it are written, in order");
+}
