@@ -19,7 +19,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("rephrase", &["chunking", "quality", "prompts", "llm"][..]),
         ("generation", &["chunking", "quality", "prompts", "llm"][..]),
         ("backend-openai", &["llm"][..]),
-        ("fake-llm", &["llm"][..]),
+        ("fake-llm", &["llm", "prompts"][..]),
         (
             "runner",
             &[

@@ -120,10 +120,7 @@ fn fake_server(port: Option<&str>) -> Result<()> {
         // Answers with the passage to rewrite (between the prompt's last
         // <<< and >>>) upper-cased: visibly "rewritten", and lossless.
         let fake = chunksynth_fake_llm::FakeLlm::start_with(options, |r| {
-            let user = r.last_user_text();
-            let start = user.rfind("<<<\n").map_or(0, |i| i + 4);
-            let end = user.rfind("\n>>>").filter(|&e| e >= start).unwrap_or(user.len());
-            chunksynth_fake_llm::Reply::text(user[start..end].to_uppercase())
+            chunksynth_fake_llm::Reply::text(r.passage().to_uppercase())
         })
         .await?;
         println!(

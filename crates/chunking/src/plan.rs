@@ -66,6 +66,16 @@ impl Chunk {
     pub fn has_body(&self) -> bool {
         !self.body.is_empty()
     }
+
+    /// Appends this chunk's share of the output: the source whitespace before
+    /// the body, `rewrite`, the source whitespace after it. The one place
+    /// seams are joined, for [`stitch`](crate::stitch) and for pipelines that
+    /// build their output chunk by chunk.
+    pub fn stitch_into(&self, source: &str, rewrite: &str, out: &mut String) {
+        out.push_str(&source[self.span.start..self.body.start]);
+        out.push_str(rewrite);
+        out.push_str(&source[self.body.end..self.span.end]);
+    }
 }
 
 /// Byte spans that tile a document exactly: concatenating the chunks gives

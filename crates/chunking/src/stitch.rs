@@ -34,9 +34,7 @@ pub fn stitch<S: AsRef<str>>(source: &str, plan: &ChunkPlan, rewrites: &[S]) -> 
     let capacity = rewrites.iter().map(|r| r.as_ref().len()).sum::<usize>() + source.len() / 16;
     let mut out = String::with_capacity(capacity);
     for (chunk, rewrite) in plan.chunks.iter().zip(rewrites) {
-        out.push_str(&source[chunk.span.start..chunk.body.start]);
-        out.push_str(rewrite.as_ref());
-        out.push_str(&source[chunk.body.end..chunk.span.end]);
+        chunk.stitch_into(source, rewrite.as_ref(), &mut out);
     }
     Ok(out)
 }

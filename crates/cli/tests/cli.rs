@@ -10,10 +10,7 @@ use chunksynth_fake_llm::{FakeLlm, FakeRequest, Reply};
 const KEY: &str = "sk-test-SECRET-cli-55aa";
 
 fn upper(r: &FakeRequest) -> Reply {
-    let user = r.last_user_text();
-    let start = user.rfind("<<<\n").map_or(0, |i| i + 4);
-    let end = user.rfind("\n>>>").unwrap_or(user.len());
-    Reply::text(user[start..end].to_uppercase())
+    Reply::text(r.passage().to_uppercase())
 }
 
 fn docs() -> Vec<(String, String)> {

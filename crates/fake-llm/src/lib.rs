@@ -48,6 +48,12 @@ impl FakeRequest {
             .to_owned()
     }
 
+    /// The passage a rewrite prompt asks to rewrite (see
+    /// `chunksynth_prompts::last_passage`).
+    pub fn passage(&self) -> String {
+        chunksynth_prompts::last_passage(&self.last_user_text()).to_owned()
+    }
+
     /// All message contents joined, for prompt-size checks.
     pub fn prompt_len(&self) -> usize {
         self.body["messages"]

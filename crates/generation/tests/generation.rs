@@ -8,10 +8,9 @@ use std::sync::Arc;
 use chunksynth_chunking::{Tokenizer, TokenizerSpec};
 use chunksynth_generation::{
     ChunkWiseGenerationPipeline, GenerationConfig, GenerationError, GenerationInput, GenerationPlan,
-    PlanError, SectionSpec, TopicSpec, plan_schema, section_qc,
+    PlanError, TopicSpec, plan_schema, section_qc,
 };
 use chunksynth_llm::{ChatRequest, FinishReason, ScriptedModel, TaskKind};
-use chunksynth_quality::TermPreference;
 
 fn words() -> Arc<dyn Tokenizer> {
     "words"
@@ -410,8 +409,6 @@ fn qc_flags_every_planted_defect() {
         qc.missing_key_points,
         ["Graydon Hoare started Rust as a personal project"]
     );
-    let _ = SectionSpec::clone(spec);
-    let _ = TermPreference::clone(&plan.terminology_preferences[0]);
 }
 
 #[tokio::test]

@@ -12,6 +12,7 @@ mod template;
 
 pub use render::{
     ContinuationInput, JudgeInput, PromptProvenance, RenderedPrompt, RepairInput, RewriteInput, judge_schema,
+    last_passage,
 };
 pub use styles::{STYLES, Style, style};
 pub use template::{Language, Template, TemplateError, TemplateId, TemplateSet};

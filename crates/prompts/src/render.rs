@@ -77,6 +77,17 @@ fn labels(language: Language) -> Labels {
     }
 }
 
+/// The text between the last `<<<` and `>>>` markers of a rendered prompt:
+/// the passage it asks to rewrite (what a stand-in model echoes in tests).
+pub fn last_passage(prompt: &str) -> &str {
+    let start = prompt.rfind("<<<\n").map_or(0, |i| i + 4);
+    let end = prompt
+        .rfind("\n>>>")
+        .filter(|&e| e >= start)
+        .unwrap_or(prompt.len());
+    &prompt[start..end]
+}
+
 fn block(label: &str, text: &str) -> String {
     if text.trim().is_empty() {
         String::new()

@@ -74,12 +74,8 @@ fn main() {
         .into_iter()
         .flat_map(|layout| settings.iter().map(move |s| (layout, *s)));
     for (layout, (chunk, overlap, window, anchor)) in runs {
-        let model = ScriptedModel::text(|req| {
-            let user = req.last_user_text();
-            let start = user.rfind("<<<\n").map_or(0, |i| i + 4);
-            let end = user.rfind("\n>>>").unwrap_or(user.len());
-            user[start..end].to_owned()
-        });
+        let model =
+            ScriptedModel::text(|req| chunksynth_prompts::last_passage(req.last_user_text()).to_owned());
         let rewrite = LlmRewriteModel::new(Arc::new(model.clone()), TemplateSet::defaults(Language::En));
         let config = PipelineConfig {
             chunk_tokens: chunk,

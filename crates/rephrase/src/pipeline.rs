@@ -1,7 +1,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use chunksynth_chunking::{ChunkConfig, ChunkConfigError, ChunkPlan, Tokenizer, prefix_window, stitch};
+use chunksynth_chunking::{ChunkConfig, ChunkConfigError, ChunkPlan, Tokenizer, prefix_window};
 use chunksynth_llm::{ErrorKind, FinishReason, LlmError, Usage};
 use chunksynth_prompts::{PromptProvenance, STYLES, Style};
 use chunksynth_quality::{FidelityConfig, FidelityReport, Script, fidelity};
@@ -209,7 +209,6 @@ impl ChunkWiseRephrasePipeline {
             ""
         };
         let fidelity_config = self.fidelity_for(style);
-        let mut rewrites: Vec<String> = Vec::with_capacity(plan.chunks.len());
         let mut records = Vec::with_capacity(plan.chunks.len());
         let mut produced = String::with_capacity(text.len());
         let mut usage = Usage::default();
@@ -244,16 +243,14 @@ impl ChunkWiseRephrasePipeline {
                     },
                 )
             };
-            produced.push_str(&text[chunk.span.start..chunk.body.start]);
-            produced.push_str(&rewrite);
-            produced.push_str(&text[chunk.body.end..chunk.span.end]);
+            chunk.stitch_into(text, &rewrite, &mut produced);
             usage += record.usage;
-            rewrites.push(rewrite);
             records.push(record);
         }
-        let text = stitch(text, &plan, &rewrites).unwrap_or(produced);
+        // `produced` is the stitched document: each chunk was joined with the
+        // source's separators as it was written.
         Ok(RephraseResult {
-            text,
+            text: produced,
             style: style.name.to_owned(),
             chunks: records,
             usage,

@@ -81,12 +81,8 @@ async fn an_echo_model_reproduces_every_fixture_byte_for_byte() {
 
 #[tokio::test]
 async fn an_upper_casing_model_gives_to_uppercase_byte_for_byte() {
-    let model = ScriptedModel::text(|req| {
-        let user = req.last_user_text();
-        let start = user.rfind("<<<\n").map_or(0, |i| i + 4);
-        let end = user.rfind("\n>>>").unwrap_or(user.len());
-        user[start..end].to_uppercase()
-    });
+    let model =
+        ScriptedModel::text(|req| chunksynth_prompts::last_passage(req.last_user_text()).to_uppercase());
     let rewrite = LlmRewriteModel::new(Arc::new(model), TemplateSet::defaults(Language::En));
     let p = pipeline(
         Arc::new(rewrite),
@@ -305,11 +301,9 @@ async fn a_prompt_too_long_for_the_context_shrinks_the_prefix_window() {
                 "maximum context length exceeded",
             ));
         }
-        let start = user.rfind("<<<\n").map_or(0, |i| i + 4);
-        let end = user.rfind("\n>>>").unwrap_or(user.len());
         Ok(ScriptedModel::reply(
             req,
-            user[start..end].to_owned(),
+            chunksynth_prompts::last_passage(user).to_owned(),
             FinishReason::Stop,
         ))
     });
@@ -406,12 +400,7 @@ async fn variants_run_concurrently_in_their_own_styles() {
 #[tokio::test]
 async fn prompts_of_a_three_chunk_document_snapshot() {
     let text = "# Ownership\n\nOwnership is Rust's most unique feature, and it lets Rust make memory safety guarantees.\n\nEach value in Rust has an owner, and there can only be one owner at a time.\n\nWhen the owner goes out of scope, the value will be dropped.";
-    let model = ScriptedModel::text(|req| {
-        let user = req.last_user_text();
-        let start = user.rfind("<<<\n").map_or(0, |i| i + 4);
-        let end = user.rfind("\n>>>").unwrap_or(user.len());
-        user[start..end].to_owned()
-    });
+    let model = ScriptedModel::text(|req| chunksynth_prompts::last_passage(req.last_user_text()).to_owned());
     let rewrite = LlmRewriteModel::new(Arc::new(model.clone()), TemplateSet::defaults(Language::En));
     let p = ChunkWiseRephrasePipeline::new(
         Arc::new(rewrite),

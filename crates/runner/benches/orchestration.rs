@@ -61,10 +61,7 @@ fn documents(n: usize) -> Vec<(String, String)> {
 }
 
 fn upper(r: &FakeRequest) -> Reply {
-    let user = r.last_user_text();
-    let start = user.rfind("<<<\n").map_or(0, |i| i + 4);
-    let end = user.rfind("\n>>>").unwrap_or(user.len());
-    Reply::text(user[start..end].to_uppercase())
+    Reply::text(r.passage().to_uppercase())
 }
 
 fn config(dir: &Path, input: PathBuf, url: &str, concurrency: usize) -> RunConfig {

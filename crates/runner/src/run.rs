@@ -93,6 +93,15 @@ impl Shard {
         Ok(None)
     }
 
+    /// Whether this shard processes `record`. Unreadable records without an
+    /// id belong to shard 0 alone, so each is rejected exactly once.
+    pub fn owns_record(&self, record: &InputRecord) -> bool {
+        match record.id() {
+            Some(id) => self.owns(id),
+            None => self.index == 0,
+        }
+    }
+
     pub fn owns(&self, id: &str) -> bool {
         let digest = Sha256::digest(id.as_bytes());
         let mut first = [0u8; 8];
@@ -398,17 +407,9 @@ impl Runner {
                 break;
             }
             summary.documents_seen += 1;
-            if let (Some(shard), Some(id)) = (c.shard, record.id()) {
-                if !shard.owns(id) {
-                    summary.outside_shard += 1;
-                    continue;
-                }
-            } else if let (Some(shard), None) = (c.shard, record.id()) {
-                // Unreadable records without an id go to shard 0 alone.
-                if shard.index != 0 {
-                    summary.outside_shard += 1;
-                    continue;
-                }
+            if !c.shard.is_none_or(|s| s.owns_record(&record)) {
+                summary.outside_shard += 1;
+                continue;
             }
             // Unreadable input already rejected, or a document whose every
             // variant is written: nothing left to do. (A crash between two
@@ -707,9 +708,7 @@ pub fn dry_run(config: &RunConfig, model: &str) -> Result<DryRunEstimate, RunErr
         ..DryRunEstimate::default()
     };
     for record in config.input.records(&config.format).map_err(RunError::Input)? {
-        if let (Some(shard), Some(id)) = (config.shard, record.id())
-            && !shard.owns(id)
-        {
+        if !config.shard.is_none_or(|s| s.owns_record(&record)) {
             continue;
         }
         let InputRecord::Document(doc) = record else {

@@ -57,10 +57,7 @@ fn write_jsonl(dir: &Path, docs: &[(String, String)]) -> PathBuf {
 }
 
 fn upper(r: &FakeRequest) -> Reply {
-    let user = r.last_user_text();
-    let start = user.rfind("<<<\n").map_or(0, |i| i + 4);
-    let end = user.rfind("\n>>>").unwrap_or(user.len());
-    Reply::text(user[start..end].to_uppercase())
+    Reply::text(r.passage().to_uppercase())
 }
 
 fn tempdir(name: &str) -> PathBuf {
