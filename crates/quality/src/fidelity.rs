@@ -149,6 +149,9 @@ impl FidelityReport {
 
 /// Judges `rewrite` against `source` with every enabled check.
 pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> FidelityReport {
+    // Two checks need the rewrite's content words: fold them once, lazily.
+    let rewrite_content = std::cell::OnceCell::new();
+    let rewrite_words = || rewrite_content.get_or_init(|| content_words(rewrite));
     let checks: Vec<CheckReport> = CheckKind::ALL
         .into_iter()
         .filter(|c| !config.disabled.contains(c))
@@ -158,8 +161,10 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
                 CheckKind::Names => check_names(source, rewrite),
                 CheckKind::CodeBlocks => check_code_blocks(source, rewrite),
                 CheckKind::LengthRatio => check_length(source, rewrite, config),
-                CheckKind::ContentRecall => check_recall(source, rewrite, config.min_content_recall),
-                CheckKind::Completeness => check_completeness(source, rewrite, config.min_part_recall),
+                CheckKind::ContentRecall => check_recall(source, rewrite_words(), config.min_content_recall),
+                CheckKind::Completeness => {
+                    check_completeness(source, rewrite, rewrite_words(), config.min_part_recall)
+                }
                 CheckKind::Summary => check_summary(source, rewrite),
                 CheckKind::Chatter => check_chatter(source, rewrite),
                 CheckKind::Refusal => check_refusal(source, rewrite),
@@ -396,13 +401,12 @@ pub fn content_words(text: &str) -> BTreeSet<String> {
 /// Below this many content words, recall says little.
 const MIN_CONTENT_WORDS: usize = 5;
 
-fn check_recall(source: &str, rewrite: &str, min_recall: f64) -> Verdict {
+fn check_recall(source: &str, got: &BTreeSet<String>, min_recall: f64) -> Verdict {
     let wanted = content_words(source);
     if wanted.len() < MIN_CONTENT_WORDS {
         return pass();
     }
-    let got = content_words(rewrite);
-    let missing: Vec<&String> = wanted.difference(&got).collect();
+    let missing: Vec<&String> = wanted.difference(got).collect();
     let recall = 1.0 - missing.len() as f64 / wanted.len() as f64;
     if recall >= min_recall {
         return (recall, true, Vec::new());
@@ -426,12 +430,11 @@ fn check_recall(source: &str, rewrite: &str, min_recall: f64) -> Verdict {
 /// Below this many words, a source is not split into thirds.
 const MIN_WORDS_FOR_PARTS: usize = 30;
 
-fn check_completeness(source: &str, rewrite: &str, min_part_recall: f64) -> Verdict {
+fn check_completeness(source: &str, rewrite: &str, got: &BTreeSet<String>, min_part_recall: f64) -> Verdict {
     let mut findings = Vec::new();
     let mut score: f64 = 1.0;
     let spans: Vec<std::ops::Range<usize>> = crate::text::word_ranges(source).collect();
     if spans.len() >= MIN_WORDS_FOR_PARTS {
-        let got = content_words(rewrite);
         let third = spans.len() / 3;
         let parts = [
             ("first", 0..spans[third].start),
