@@ -247,7 +247,15 @@ async fn child_run() {
 
 #[tokio::test]
 async fn a_killed_process_resumes_to_the_same_output() {
-    let slow = |r: &FakeRequest| Reply::Delayed(Duration::from_millis(20), Box::new(upper(r)));
+    // Until the kill, calls after the 8th are held, so the child cannot
+    // finish before it is killed however slowly this test gets scheduled.
+    let killed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let open = killed.clone();
+    let slow = move |r: &FakeRequest| {
+        let held = r.index >= 8 && !open.load(std::sync::atomic::Ordering::SeqCst);
+        let delay = Duration::from_millis(if held { 120_000 } else { 20 });
+        Reply::Delayed(delay, Box::new(upper(r)))
+    };
     let fake = FakeLlm::start(slow).await.unwrap_or_else(|e| panic!("{e}"));
     let dir = tempdir("sigkill");
     let docs = docs();
@@ -272,6 +280,7 @@ async fn a_killed_process_resumes_to_the_same_output() {
     }
     child.kill().unwrap_or_else(|e| panic!("{e}")); // SIGKILL
     let _ = child.wait();
+    killed.store(true, std::sync::atomic::Ordering::SeqCst);
     let at_kill = journal_lines();
     let requests_at_kill = fake.request_count();
     run(
