@@ -22,6 +22,8 @@ pub struct FileConfig {
     pub chunk_tokens: Option<usize>,
     pub overlap_tokens: Option<usize>,
     pub prefix_window_tokens: Option<usize>,
+    pub window_layout: Option<crate::Layout>,
+    pub history_tokens: Option<usize>,
 }
 
 impl FileConfig {

@@ -22,7 +22,7 @@ use chunksynth_generation::{
 };
 use chunksynth_llm::{LanguageModel, Price, PriceTable, Sampling, env};
 use chunksynth_prompts::{Language, STYLES};
-use chunksynth_rephrase::{FailurePolicy, PipelineConfig};
+use chunksynth_rephrase::{FailurePolicy, PipelineConfig, WindowLayout};
 use chunksynth_runner::{
     Budget, InputFormat, InputSource, Job, RunConfig, RunSummary, Runner, Shard, StopSignal, dry_run,
 };
@@ -125,6 +125,20 @@ struct ModelArgs {
     price_output: Option<f64>,
 }
 
+/// How prompts show the text already rewritten (docs/BENCHMARKS.md compares
+/// their token costs and prefix-cache reuse).
+#[derive(ValueEnum, Debug, Clone, Copy, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Layout {
+    /// The last --prefix-window-tokens before each chunk: fewest tokens.
+    Rolling,
+    /// The window's start stays put until it doubles.
+    Sticky,
+    /// Earlier chunks and rewrites as chat turns, up to --history-tokens:
+    /// more tokens, most of them reusable by a server's prefix cache.
+    Conversation,
+}
+
 #[derive(ValueEnum, Debug, Clone, Copy)]
 enum OnFailure {
     KeepBest,
@@ -167,6 +181,13 @@ struct RephraseArgs {
     /// Tokens of already-rewritten text shown before each chunk [default: 256].
     #[arg(long)]
     prefix_window_tokens: Option<usize>,
+    /// How prompts show the text already rewritten [default: rolling].
+    #[arg(long, value_enum)]
+    window_layout: Option<Layout>,
+    /// With --window-layout conversation: tokens of earlier chunks and
+    /// rewrites a conversation holds before it starts afresh [default: 2048].
+    #[arg(long)]
+    history_tokens: Option<usize>,
     /// Tokens of the document head shown with every chunk (0: off).
     #[arg(long)]
     anchor_tokens: Option<usize>,
@@ -418,6 +439,16 @@ async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u
     }
     if let Some(v) = args.prefix_window_tokens.or(file.prefix_window_tokens) {
         pipeline.prefix_window_tokens = v;
+    }
+    if let Some(v) = args.window_layout.or(file.window_layout) {
+        pipeline.window_layout = match v {
+            Layout::Rolling => WindowLayout::Rolling,
+            Layout::Sticky => WindowLayout::Sticky,
+            Layout::Conversation => WindowLayout::Conversation,
+        };
+    }
+    if let Some(v) = args.history_tokens.or(file.history_tokens) {
+        pipeline.history_tokens = v;
     }
     if let Some(v) = args.anchor_tokens {
         pipeline.anchor_tokens = v;

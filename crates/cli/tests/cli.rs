@@ -145,7 +145,15 @@ async fn rephrase_upper_cases_a_corpus_byte_for_byte_and_keeps_the_key_secret() 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_sigkilled_run_resumes_to_the_same_output_without_duplicates() {
-    let slow = |r: &FakeRequest| Reply::Delayed(Duration::from_millis(25), Box::new(upper(r)));
+    // Until the kill, calls after the 7th are held, so the child cannot
+    // finish before it is killed however slowly this test gets scheduled.
+    let killed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let open = killed.clone();
+    let slow = move |r: &FakeRequest| {
+        let held = r.index >= 7 && !open.load(std::sync::atomic::Ordering::SeqCst);
+        let delay = Duration::from_millis(if held { 120_000 } else { 25 });
+        Reply::Delayed(delay, Box::new(upper(r)))
+    };
     let fake = FakeLlm::start(slow).await.unwrap_or_else(|e| panic!("{e}"));
     let dir = tempdir("kill");
     let docs = docs();
@@ -172,6 +180,7 @@ async fn a_sigkilled_run_resumes_to_the_same_output_without_duplicates() {
     }
     child.kill().unwrap_or_else(|e| panic!("{e}"));
     let _ = child.wait();
+    killed.store(true, std::sync::atomic::Ordering::SeqCst);
     let at_kill = lines(&journal);
     let mut again = chunksynth(&fake.base_url());
     rephrase_args(&mut again, &input, &out);
@@ -320,4 +329,43 @@ async fn generate_writes_text_plan_and_qc_report() {
             .as_array()
             .is_some_and(|s| s.len() == 2)
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_conversation_layout_sends_earlier_chunks_as_turns_and_says_so_in_provenance() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("conversation");
+    let docs = docs();
+    let input = write_input(&dir, &docs);
+    let out = dir.join("out.jsonl");
+    let mut cmd = chunksynth(&fake.base_url());
+    rephrase_args(&mut cmd, &input, &out);
+    cmd.args(["--window-layout", "conversation", "--history-tokens", "600"]);
+    let result = output_of(cmd).await;
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let got = records(&out);
+    assert_eq!(got.len(), docs.len());
+    for ((id, text), record) in docs.iter().zip(&got) {
+        assert_eq!(
+            record["text"].as_str(),
+            Some(text.to_uppercase().as_str()),
+            "{id}"
+        );
+        assert_eq!(record["provenance"]["window_layout"], "conversation");
+    }
+    let turns = fake
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.body["messages"]
+                .as_array()
+                .is_some_and(|m| m.len() > 2 && m[2]["role"] == "assistant")
+        })
+        .count();
+    assert!(turns > 0, "no request carried earlier turns");
 }

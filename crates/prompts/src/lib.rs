@@ -11,8 +11,8 @@ mod styles;
 mod template;
 
 pub use render::{
-    ContinuationInput, JudgeInput, PromptProvenance, RenderedPrompt, RepairInput, RewriteInput, judge_schema,
-    last_passage,
+    ContinuationInput, EarlierTurn, JudgeInput, PromptProvenance, RenderedPrompt, RepairInput, RewriteInput,
+    judge_schema, last_passage,
 };
 pub use styles::{STYLES, Style, style};
 pub use template::{Language, Template, TemplateError, TemplateId, TemplateSet};

@@ -38,6 +38,21 @@ pub struct RewriteInput<'a> {
     pub overlap_context: &'a str,
     /// The document's head, for global context; empty for none.
     pub anchor: &'a str,
+    /// Earlier passages of a conversation-layout prompt and the rewrites kept
+    /// for them, oldest first. Empty: one user message. Otherwise the prompt
+    /// is a conversation: the first earlier passage carries the anchor,
+    /// prefix and context blocks, each passage is a user turn answered by
+    /// its rewrite, and the current chunk is the last user turn, bare. Each
+    /// prompt of a conversation then starts with the whole previous prompt
+    /// and its answer, which a server's prefix cache reuses.
+    pub earlier: &'a [EarlierTurn],
+}
+
+/// One passage already rewritten in a conversation-layout prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EarlierTurn {
+    pub passage: String,
+    pub rewrite: String,
 }
 
 /// A retry after a failed fidelity check.
@@ -88,6 +103,16 @@ pub fn last_passage(prompt: &str) -> &str {
     &prompt[start..end]
 }
 
+/// `input` without the anchor, prefix and context blocks.
+fn bare<'a>(input: &RewriteInput<'a>) -> RewriteInput<'a> {
+    RewriteInput {
+        rewritten_prefix: "",
+        overlap_context: "",
+        anchor: "",
+        ..*input
+    }
+}
+
 fn block(label: &str, text: &str) -> String {
     if text.trim().is_empty() {
         String::new()
@@ -125,26 +150,62 @@ impl TemplateSet {
         ])
     }
 
+    /// The system message, then for a conversation its earlier turns; what
+    /// comes before the current chunk's user message.
+    fn opening(&self, input: &RewriteInput<'_>) -> Vec<Message> {
+        let mut messages = Vec::with_capacity(2 + 2 * input.earlier.len());
+        messages.push(self.system(input.style));
+        for (i, turn) in input.earlier.iter().enumerate() {
+            let shown = RewriteInput {
+                current_chunk: &turn.passage,
+                earlier: &[],
+                ..*input
+            };
+            let values = if i == 0 {
+                self.rewrite_values(&shown)
+            } else {
+                self.rewrite_values(&bare(&shown))
+            };
+            messages.push(Message::user(self.get(TemplateId::RewriteUser).render(&values)));
+            messages.push(Message::assistant(turn.rewrite.clone()));
+        }
+        messages
+    }
+
+    /// The slot values of the current chunk: bare in a conversation, whose
+    /// first turn already showed the blocks.
+    fn current_values(&self, input: &RewriteInput<'_>) -> BTreeMap<&'static str, String> {
+        if input.earlier.is_empty() {
+            self.rewrite_values(input)
+        } else {
+            self.rewrite_values(&bare(input))
+        }
+    }
+
     /// The first attempt at rewriting a chunk.
     pub fn rewrite(&self, input: &RewriteInput<'_>) -> RenderedPrompt {
         let user = self
             .get(TemplateId::RewriteUser)
-            .render(&self.rewrite_values(input));
+            .render(&self.current_values(input));
+        let mut messages = self.opening(input);
+        messages.push(Message::user(user));
         RenderedPrompt {
-            messages: vec![self.system(input.style), Message::user(user)],
+            messages,
             provenance: self.provenance(TemplateId::RewriteUser, input.style),
         }
     }
 
     /// A retry that names what was wrong with the previous attempt.
     pub fn repair(&self, input: &RepairInput<'_>) -> RenderedPrompt {
-        let mut values = self.rewrite_values(&input.rewrite);
+        let mut values = self.current_values(&input.rewrite);
         let findings: Vec<String> = input.findings.iter().map(|f| format!("- {f}")).collect();
         values.insert("findings", findings.join("\n"));
         values.insert("previous_attempt", input.previous_attempt.to_owned());
         let user = self.get(TemplateId::RepairUser).render(&values);
+        let mut messages = self.opening(&input.rewrite);
+        messages.push(Message::user(user));
         RenderedPrompt {
-            messages: vec![self.system(input.rewrite.style), Message::user(user)],
+            messages,
             provenance: self.provenance(TemplateId::RepairUser, input.rewrite.style),
         }
     }

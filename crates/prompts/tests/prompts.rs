@@ -3,7 +3,7 @@
 
 use chunksynth_llm::Message;
 use chunksynth_prompts::{
-    ContinuationInput, JudgeInput, Language, RenderedPrompt, RepairInput, RewriteInput, STYLES,
+    ContinuationInput, EarlierTurn, JudgeInput, Language, RenderedPrompt, RepairInput, RewriteInput, STYLES,
     TemplateError, TemplateId, TemplateSet, style,
 };
 
@@ -62,6 +62,7 @@ fn system_prompts_of_every_style_snapshot() {
                     rewritten_prefix: "",
                     overlap_context: "",
                     anchor: "",
+                    earlier: &[],
                 });
                 format!("=== {}\n{}", s.name, p.messages[0].content)
             })
@@ -84,6 +85,7 @@ fn a_three_chunk_document_snapshot() {
                 rewritten_prefix: &rewritten,
                 overlap_context: if i > 0 { CHUNKS[i - 1] } else { "" },
                 anchor: if i > 0 { "# Ownership" } else { "" },
+                earlier: &[],
             });
             shown.push(show(&prompt));
             rewritten.push_str(&format!("(rewrite of chunk {i}) "));
@@ -95,6 +97,7 @@ fn a_three_chunk_document_snapshot() {
                 rewritten_prefix: "(rewrite of chunk 1)",
                 overlap_context: "",
                 anchor: "",
+                earlier: &[],
             },
             previous_attempt: "Here `s` owns a string.",
             findings: &[
@@ -163,6 +166,7 @@ fn an_override_renders_and_names_itself_in_provenance() {
         rewritten_prefix: "",
         overlap_context: "",
         anchor: "",
+        earlier: &[],
     });
     assert_eq!(p.messages[1].content, "PASSAGE:\nBody.");
     assert_eq!(p.provenance.version, format!("override:{}", path.display()));
@@ -182,6 +186,7 @@ fn consecutive_prompts_share_their_static_start() {
         rewritten_prefix: "",
         overlap_context: "",
         anchor: "",
+        earlier: &[],
     });
     let b = set.rewrite(&RewriteInput {
         style: s,
@@ -189,7 +194,62 @@ fn consecutive_prompts_share_their_static_start() {
         rewritten_prefix: "x",
         overlap_context: "y",
         anchor: "",
+        earlier: &[],
     });
     assert_eq!(a.messages[0], b.messages[0]);
     assert!(b.messages[1].content.ends_with(&format!("{}\n>>>", CHUNKS[1])));
+}
+
+#[test]
+fn a_conversation_prompt_extends_the_previous_prompt_and_its_answer() {
+    // The conversation layout: each prompt is the previous prompt, its
+    // answer, and one more user turn, so a prefix cache reuses all of it.
+    let set = TemplateSet::defaults(Language::En);
+    let s = style("textbook").unwrap_or_else(|| panic!("style"));
+    let mut earlier: Vec<EarlierTurn> = Vec::new();
+    let mut previous: Option<Vec<Message>> = None;
+    for (i, chunk) in CHUNKS.iter().enumerate() {
+        let p = set.rewrite(&RewriteInput {
+            style: s,
+            current_chunk: chunk,
+            rewritten_prefix: "the rewrite before the conversation",
+            overlap_context: "source before the first chunk",
+            anchor: "# Ownership",
+            earlier: &earlier,
+        });
+        assert_eq!(p.messages.len(), 2 + 2 * i);
+        let last = &p.messages[p.messages.len() - 1].content;
+        assert_eq!(chunksynth_prompts::last_passage(last), *chunk);
+        // Only the conversation's first user turn shows the blocks.
+        assert!(p.messages[1].content.contains("the rewrite before"));
+        if i > 0 {
+            assert!(!last.contains("the rewrite before") && !last.contains("# Ownership"));
+        }
+        if let Some(prev) = &previous {
+            let answer = Message::assistant(format!("rewrite {}", i - 1));
+            assert_eq!(&p.messages[..prev.len()], &prev[..]);
+            assert_eq!(p.messages[prev.len()], answer);
+        }
+        earlier.push(EarlierTurn {
+            passage: (*chunk).to_owned(),
+            rewrite: format!("rewrite {i}"),
+        });
+        previous = Some(p.messages);
+    }
+    let repair = set.repair(&RepairInput {
+        rewrite: RewriteInput {
+            style: s,
+            current_chunk: "next",
+            rewritten_prefix: "the rewrite before the conversation",
+            overlap_context: "source before the first chunk",
+            anchor: "# Ownership",
+            earlier: &earlier,
+        },
+        previous_attempt: "nxt",
+        findings: &["a word is missing".to_owned()],
+    });
+    assert_eq!(repair.messages.len(), 2 + 2 * CHUNKS.len());
+    let previous = previous.unwrap_or_default();
+    assert_eq!(&repair.messages[..previous.len()], &previous[..]);
+    insta::assert_snapshot!("conversation_repair", show(&repair));
 }

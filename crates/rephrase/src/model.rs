@@ -4,7 +4,7 @@ use chunksynth_llm::{
     BoxFuture, ChatRequest, FinishReason, LanguageModel, LlmError, RequestMetadata, Sampling, TaskKind, Usage,
 };
 use chunksynth_prompts::{
-    ContinuationInput, PromptProvenance, RepairInput, RewriteInput, Style, TemplateSet,
+    ContinuationInput, EarlierTurn, PromptProvenance, RepairInput, RewriteInput, Style, TemplateSet,
 };
 
 /// What a rewrite model is asked for one chunk.
@@ -28,6 +28,10 @@ pub struct RewriteRequest<'a> {
     pub max_tokens: u32,
     pub document_id: Option<&'a str>,
     pub chunk_index: usize,
+    /// [`WindowLayout::Conversation`](crate::WindowLayout): the
+    /// conversation's earlier passages and rewrites. When it is not empty,
+    /// `rewritten_prefix` and `overlap_context` are those of its first turn.
+    pub earlier: &'a [EarlierTurn],
 }
 
 /// A rewrite, and what it cost.
@@ -120,6 +124,7 @@ impl RewriteModel for LlmRewriteModel {
                 rewritten_prefix: r.rewritten_prefix,
                 overlap_context: r.overlap_context,
                 anchor: r.anchor,
+                earlier: r.earlier,
             };
             let (task, prompt) = match r.previous_attempt {
                 Some(previous) if !r.previous_findings.is_empty() => (

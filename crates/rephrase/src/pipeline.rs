@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use chunksynth_chunking::{ChunkConfig, ChunkConfigError, ChunkPlan, Tokenizer, prefix_window};
 use chunksynth_llm::{ErrorKind, FinishReason, LlmError, Usage};
-use chunksynth_prompts::{PromptProvenance, STYLES, Style};
+use chunksynth_prompts::{EarlierTurn, PromptProvenance, STYLES, Style};
 use chunksynth_quality::{FidelityConfig, FidelityReport, Script, fidelity};
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +36,15 @@ pub enum WindowLayout {
     /// server's prefix cache (vLLM, SGLang) reuses. Measured: it pays only
     /// when chunks are small next to the window (docs/BENCHMARKS.md).
     Sticky,
+    /// A conversation: the first chunk's prompt is the rolling one, then each
+    /// chunk is one more user turn after the earlier passages and their
+    /// rewrites, until those hold `history_tokens`; then a new conversation
+    /// starts from a fresh rolling window. Every prompt of a conversation
+    /// begins with the whole previous prompt and its answer, which a server
+    /// that caches generated tokens too (SGLang, vLLM) reuses; it costs more
+    /// prompt tokens, as the model sees whole earlier passages
+    /// (docs/BENCHMARKS.md).
+    Conversation,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +64,9 @@ pub struct PipelineConfig {
     /// A hard cap on that budget (a provider's output limit).
     pub max_new_tokens: Option<u32>,
     pub window_layout: WindowLayout,
+    /// [`WindowLayout::Conversation`]: tokens of earlier passages and
+    /// rewrites a conversation holds before a new one starts.
+    pub history_tokens: usize,
 }
 
 impl Default for PipelineConfig {
@@ -70,6 +82,7 @@ impl Default for PipelineConfig {
             max_tokens_ratio: 2.0,
             max_new_tokens: None,
             window_layout: WindowLayout::default(),
+            history_tokens: 2048,
         }
     }
 }
@@ -213,20 +226,49 @@ impl ChunkWiseRephrasePipeline {
         let mut produced = String::with_capacity(text.len());
         let mut usage = Usage::default();
         let mut window_start = 0usize;
+        let conversing = self.config.window_layout == WindowLayout::Conversation;
+        let mut conversation = Conversation::default();
         for chunk in &plan.chunks {
-            let window = self.window(&produced, &mut window_start);
             let (rewrite, record) = if chunk.has_body() {
-                self.rewrite_chunk(
-                    window,
+                let (window, context) = if conversing {
+                    if conversation.turns.is_empty() {
+                        // A new conversation opens with the rolling prompt.
+                        conversation.window = prefix_window(
+                            &produced,
+                            self.tokenizer.as_ref(),
+                            self.config.prefix_window_tokens,
+                        )
+                        .to_owned();
+                        conversation.context = text[chunk.context.clone()].to_owned();
+                    }
+                    (conversation.window.as_str(), conversation.context.as_str())
+                } else {
+                    (
+                        self.window(&produced, &mut window_start),
+                        &text[chunk.context.clone()],
+                    )
+                };
+                let around = Surroundings {
                     document_id,
-                    text,
-                    chunk,
-                    &produced,
+                    produced: &produced,
+                    window,
+                    context,
                     anchor,
-                    style,
-                    &fidelity_config,
-                )
-                .await?
+                    earlier: &conversation.turns,
+                };
+                let (rewrite, record) = self
+                    .rewrite_chunk(text, chunk, &around, style, &fidelity_config)
+                    .await?;
+                if conversing {
+                    conversation.add(
+                        &text[chunk.body.clone()],
+                        &rewrite,
+                        self.tokenizer.as_ref(),
+                        self.config.history_tokens,
+                        record.prefix_shrinks > 0,
+                    );
+                }
+                (rewrite, record)
             } else {
                 (
                     String::new(),
@@ -299,7 +341,10 @@ impl ChunkWiseRephrasePipeline {
     fn window<'a>(&self, produced: &'a str, window_start: &mut usize) -> &'a str {
         let size = self.config.prefix_window_tokens;
         match self.config.window_layout {
-            WindowLayout::Rolling => prefix_window(produced, self.tokenizer.as_ref(), size),
+            // A conversation keeps its own window (see `run_document`).
+            WindowLayout::Rolling | WindowLayout::Conversation => {
+                prefix_window(produced, self.tokenizer.as_ref(), size)
+            }
             WindowLayout::Sticky => {
                 let current = &produced[(*window_start).min(produced.len())..];
                 if self.tokenizer.count(current) <= size.saturating_mul(2) {
@@ -312,20 +357,15 @@ impl ChunkWiseRephrasePipeline {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn rewrite_chunk(
         &self,
-        window: &str,
-        document_id: Option<&str>,
         text: &str,
         chunk: &chunksynth_chunking::Chunk,
-        produced: &str,
-        anchor: &str,
+        around: &Surroundings<'_>,
         style: &Style,
         fidelity_config: &FidelityConfig,
     ) -> Result<(String, ChunkRecord), RephraseError> {
         let body = &text[chunk.body.clone()];
-        let context = &text[chunk.context.clone()];
         let derived = ((chunk.tokens as f64 * self.config.max_tokens_ratio).ceil() as u32).saturating_add(64);
         let max_tokens = self
             .config
@@ -340,11 +380,17 @@ impl ChunkWiseRephrasePipeline {
         let mut prompt = None;
         let mut attempt = 1;
         while attempt <= self.config.max_attempts.max(1) {
-            // The chosen window, unless a context overflow made us shrink it.
-            let prefix = if window_tokens == self.config.prefix_window_tokens {
-                window
+            // The chosen window, unless a context overflow made us shrink it
+            // (which also leaves a conversation: its history is what overflowed).
+            let shrunk = window_tokens != self.config.prefix_window_tokens;
+            let (prefix, context, earlier) = if shrunk {
+                (
+                    prefix_window(around.produced, self.tokenizer.as_ref(), window_tokens),
+                    &text[chunk.context.clone()],
+                    &[][..],
+                )
             } else {
-                prefix_window(produced, self.tokenizer.as_ref(), window_tokens)
+                (around.window, around.context, around.earlier)
             };
             let (previous_attempt, findings) = match &last {
                 Some((t, f)) => (Some(t.as_str()), f.as_slice()),
@@ -354,13 +400,14 @@ impl ChunkWiseRephrasePipeline {
                 current_chunk: body,
                 rewritten_prefix: prefix,
                 overlap_context: if window_tokens == 0 { "" } else { context },
-                anchor: if window_tokens == 0 { "" } else { anchor },
+                anchor: if window_tokens == 0 { "" } else { around.anchor },
+                earlier,
                 style,
                 attempt,
                 previous_findings: findings,
                 previous_attempt,
                 max_tokens,
-                document_id,
+                document_id: around.document_id,
                 chunk_index: chunk.index,
             };
             let output = match self.model.rewrite(&request).await {
@@ -454,6 +501,46 @@ impl ChunkWiseRephrasePipeline {
                 attempts: attempts.len() as u32,
                 findings: attempts.last().map(|a| a.findings.clone()).unwrap_or_default(),
             }),
+        }
+    }
+}
+
+/// What a chunk's prompt shows around it.
+struct Surroundings<'a> {
+    document_id: Option<&'a str>,
+    /// The rewritten document so far (a shrunk window is cut from it).
+    produced: &'a str,
+    /// Rewritten text before the chunk, or before the conversation's first.
+    window: &'a str,
+    /// Source text before the chunk, or before the conversation's first.
+    context: &'a str,
+    anchor: &'a str,
+    earlier: &'a [EarlierTurn],
+}
+
+/// The state of [`WindowLayout::Conversation`] for one document.
+#[derive(Default)]
+struct Conversation {
+    /// The opening prompt's window and context, kept so that every later
+    /// prompt starts with the same bytes.
+    window: String,
+    context: String,
+    turns: Vec<EarlierTurn>,
+    tokens: usize,
+}
+
+impl Conversation {
+    /// Records a rewritten chunk; ends the conversation once it holds
+    /// `budget` tokens, or when the chunk's prompt had to leave it.
+    fn add(&mut self, passage: &str, rewrite: &str, tokenizer: &dyn Tokenizer, budget: usize, left: bool) {
+        self.tokens += tokenizer.count(passage) + tokenizer.count(rewrite);
+        self.turns.push(EarlierTurn {
+            passage: passage.to_owned(),
+            rewrite: rewrite.to_owned(),
+        });
+        if left || self.tokens >= budget {
+            self.turns.clear();
+            self.tokens = 0;
         }
     }
 }

@@ -522,3 +522,97 @@ async fn a_sticky_window_keeps_its_start_so_prompts_share_a_prefix() {
     );
     assert!(result.text.starts_with("R0: "));
 }
+
+#[tokio::test]
+async fn a_conversation_prompt_extends_the_previous_prompt_and_answer_until_its_budget() {
+    // Echo with a marker, so the assistant turns are recognisable rewrites.
+    let model =
+        ScriptedModel::text(|req| format!("{} [r]", chunksynth_prompts::last_passage(req.last_user_text())));
+    let rewrite = LlmRewriteModel::new(Arc::new(model.clone()), TemplateSet::defaults(Language::En));
+    let budget = 60;
+    let p = ChunkWiseRephrasePipeline::new(
+        Arc::new(rewrite),
+        words(),
+        PipelineConfig {
+            chunk_tokens: 12,
+            prefix_window_tokens: 16,
+            window_layout: WindowLayout::Conversation,
+            history_tokens: budget,
+            max_attempts: 1,
+            ..PipelineConfig::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let text = include_str!("../../chunking/tests/fixtures/markdown.md");
+    let result = p.run(text, textbook()).await.unwrap_or_else(|e| panic!("{e}"));
+    let requests = model.requests();
+    let (mut extended, mut opened) = (0, 0);
+    for k in 1..requests.len() {
+        let (previous, current) = (&requests[k - 1], &requests[k]);
+        let answer = format!(
+            "{} [r]",
+            chunksynth_prompts::last_passage(previous.last_user_text())
+        );
+        if current.messages.len() > 2 {
+            // One more turn: the previous prompt, its (kept) answer, a user turn.
+            assert_eq!(current.messages[..previous.messages.len()], previous.messages[..]);
+            assert_eq!(
+                current.messages[previous.messages.len()],
+                chunksynth_llm::Message::assistant(answer)
+            );
+            assert_eq!(current.messages.len(), previous.messages.len() + 2);
+            extended += 1;
+        } else {
+            // A new conversation opens with the rolling window.
+            assert!(
+                current.last_user_text().contains("Your rewrite so far"),
+                "request {k}"
+            );
+            opened += 1;
+        }
+        // Earlier passages and rewrites stay under the budget.
+        let history: usize = current.messages[1..current.messages.len() - 1]
+            .iter()
+            .map(|m| words().count(chunksynth_prompts::last_passage(&m.content)))
+            .sum();
+        assert!(history < budget, "request {k}: history of {history} tokens");
+    }
+    assert!(extended > 0 && opened > 0, "extended {extended}, opened {opened}");
+    // Lossless: stripping the marker gives the source back.
+    assert_eq!(result.text.replace(" [r]", ""), text);
+}
+
+#[tokio::test]
+async fn a_conversation_too_long_for_the_context_starts_afresh_with_a_shorter_window() {
+    let text = "First paragraph with some words in it.\n\nSecond paragraph that follows the first one.\n\nThird paragraph closes the document here.\n\nA fourth paragraph ends it.";
+    let model = ScriptedModel::new(|req: &ChatRequest| {
+        if req.messages.len() > 4 {
+            return Err(LlmError::new(
+                ErrorKind::ContextTooLong,
+                "maximum context length exceeded",
+            ));
+        }
+        let user = req.last_user_text();
+        Ok(ScriptedModel::reply(
+            req,
+            chunksynth_prompts::last_passage(user).to_owned(),
+            FinishReason::Stop,
+        ))
+    });
+    let rewrite = LlmRewriteModel::new(Arc::new(model.clone()), TemplateSet::defaults(Language::En));
+    let p = ChunkWiseRephrasePipeline::new(
+        Arc::new(rewrite),
+        words(),
+        PipelineConfig {
+            chunk_tokens: 8,
+            prefix_window_tokens: 64,
+            window_layout: WindowLayout::Conversation,
+            history_tokens: 10_000,
+            ..PipelineConfig::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let result = p.run(text, textbook()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(result.text, text);
+    assert!(result.chunks.iter().any(|c| c.prefix_shrinks > 0));
+}

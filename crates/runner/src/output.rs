@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use chunksynth_llm::Usage;
 use chunksynth_prompts::PromptProvenance;
-use chunksynth_rephrase::ChunkRecord;
+use chunksynth_rephrase::{ChunkRecord, WindowLayout};
 use serde::{Deserialize, Serialize};
 
 /// Where a record came from and how it was made.
@@ -24,6 +24,10 @@ pub struct Provenance {
     pub chunk_tokens: usize,
     pub overlap_tokens: usize,
     pub prefix_window_tokens: usize,
+    /// How prompts showed the rewritten text (absent in older records:
+    /// rolling).
+    #[serde(default)]
+    pub window_layout: WindowLayout,
     /// One entry per chunk: span, outcome, attempts, fidelity report.
     pub chunks: Vec<ChunkRecord>,
     pub usage: Usage,

@@ -11,7 +11,7 @@ use chunksynth_chunking::{ChunkConfig, ChunkPlan, Tokenizer};
 use chunksynth_llm::{LanguageModel, PriceTable, Sampling, Usage, UsageLedger};
 use chunksynth_prompts::{Language, Style, TemplateSet, style};
 use chunksynth_rephrase::{
-    ChunkOutcome, ChunkWiseRephrasePipeline, LlmRewriteModel, PipelineConfig, choose_styles,
+    ChunkOutcome, ChunkWiseRephrasePipeline, LlmRewriteModel, PipelineConfig, WindowLayout, choose_styles,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -573,6 +573,7 @@ impl Runner {
             chunk_tokens: c.pipeline.chunk_tokens,
             overlap_tokens: c.pipeline.overlap_tokens,
             prefix_window_tokens: c.pipeline.prefix_window_tokens,
+            window_layout: c.pipeline.window_layout,
         }
     }
 }
@@ -629,6 +630,7 @@ struct ProvenanceBase {
     chunk_tokens: usize,
     overlap_tokens: usize,
     prefix_window_tokens: usize,
+    window_layout: WindowLayout,
 }
 
 async fn process(
@@ -658,6 +660,7 @@ async fn process(
                     chunk_tokens: base.chunk_tokens,
                     overlap_tokens: base.overlap_tokens,
                     prefix_window_tokens: base.prefix_window_tokens,
+                    window_layout: base.window_layout,
                     attempts: r.chunks.iter().map(|ch| ch.attempts.len() as u32).sum(),
                     chunks: r.chunks,
                     usage: r.usage,
