@@ -349,7 +349,7 @@ impl OpenAiBackend {
             if let Some(b) = &self.tokens_per_minute {
                 b.take(estimate).await;
             }
-            let permit = self.cap.acquire().await;
+            let permit = self.cap.acquire(request.metadata.priority).await;
             let lease = match self.pool.lease(self.config.limits.max_wait_for_endpoint).await {
                 Ok(lease) => lease,
                 Err(e) => {

@@ -2,36 +2,104 @@
 //! requests/min and tokens/min. Our own few lines instead of a crate: the
 //! adaptive cap has to react to 429s, which no rate-limiting crate does.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::Notify;
+use tokio::sync::oneshot;
 
 #[derive(Debug)]
 struct CapState {
     in_flight: usize,
     limit: f64,
     last_decrease: Option<Instant>,
+    waiting: BinaryHeap<Waiter>,
+    next_ticket: u64,
+}
+
+/// A call waiting for a slot: the highest priority first, then the earliest.
+#[derive(Debug)]
+struct Waiter {
+    priority: u32,
+    ticket: Reverse<u64>,
+    grant: oneshot::Sender<()>,
+}
+
+impl PartialEq for Waiter {
+    fn eq(&self, other: &Self) -> bool {
+        (self.priority, self.ticket) == (other.priority, other.ticket)
+    }
+}
+
+impl Eq for Waiter {}
+
+impl PartialOrd for Waiter {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Waiter {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.priority, self.ticket).cmp(&(other.priority, other.ticket))
+    }
+}
+
+impl CapState {
+    fn open(&self) -> bool {
+        self.in_flight < (self.limit.floor() as usize).max(1)
+    }
+
+    /// Hands free slots to the waiters that come first.
+    fn grant(&mut self) {
+        while self.open() {
+            let Some(waiter) = self.waiting.pop() else { return };
+            // A waiter that gave up has dropped its receiver: skip it.
+            if waiter.grant.send(()).is_ok() {
+                self.in_flight += 1;
+            }
+        }
+    }
 }
 
 /// The in-flight cap: halves on 429 (at most once per `cooldown`, so a burst
-/// of 429s from one window counts once), grows by 1/limit per success.
+/// of 429s from one window counts once), grows by 1/limit per success. Calls
+/// that must wait are served by priority (the calls left in their
+/// document's chain: the critical path first), then in arrival order, so a
+/// long document does not queue behind short ones at a saturated server.
 #[derive(Debug)]
 pub(crate) struct AdaptiveCap {
     state: Mutex<CapState>,
     max: usize,
     adaptive: bool,
-    notify: Notify,
 }
 
 pub(crate) struct CapPermit(Arc<AdaptiveCap>);
 
 impl Drop for CapPermit {
     fn drop(&mut self) {
-        if let Ok(mut s) = self.0.state.lock() {
-            s.in_flight -= 1;
+        self.0.release();
+    }
+}
+
+/// A wait for a slot; if it is dropped after the slot was granted (the call
+/// was cancelled), the slot goes back.
+struct Pending {
+    cap: Arc<AdaptiveCap>,
+    granted: oneshot::Receiver<()>,
+    received: bool,
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if self.received {
+            return;
         }
-        self.0.notify.notify_one();
+        self.granted.close();
+        if self.granted.try_recv().is_ok() {
+            self.cap.release();
+        }
     }
 }
 
@@ -44,33 +112,60 @@ impl AdaptiveCap {
                 in_flight: 0,
                 limit: max as f64,
                 last_decrease: None,
+                waiting: BinaryHeap::new(),
+                next_ticket: 0,
             }),
             max,
             adaptive,
-            notify: Notify::new(),
         })
     }
 
-    fn try_acquire(&self) -> bool {
-        match self.state.lock() {
-            Ok(mut s) if s.in_flight < (s.limit.floor() as usize).max(1) => {
-                s.in_flight += 1;
-                true
-            }
-            _ => false,
+    fn release(&self) {
+        if let Ok(mut s) = self.state.lock() {
+            s.in_flight -= 1;
+            s.grant();
         }
     }
 
-    pub(crate) async fn acquire(self: &Arc<Self>) -> CapPermit {
-        loop {
-            let notified = self.notify.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            if self.try_acquire() {
+    /// A slot, once the calls that come before this one (higher `priority`,
+    /// or equal and earlier) have theirs.
+    pub(crate) async fn acquire(self: &Arc<Self>, priority: u32) -> CapPermit {
+        let granted = {
+            let Ok(mut s) = self.state.lock() else {
+                // A poisoned lock means a panic elsewhere: do not block.
+                return CapPermit(self.clone());
+            };
+            if s.open() && s.waiting.is_empty() {
+                s.in_flight += 1;
                 return CapPermit(self.clone());
             }
-            notified.await;
+            let (grant, granted) = oneshot::channel();
+            let ticket = Reverse(s.next_ticket);
+            s.next_ticket += 1;
+            s.waiting.push(Waiter {
+                priority,
+                ticket,
+                grant,
+            });
+            s.grant();
+            granted
+        };
+        let mut pending = Pending {
+            cap: self.clone(),
+            granted,
+            received: false,
+        };
+        // The slot is ours now: the permit releases it, not `pending`.
+        if (&mut pending.granted).await.is_err() {
+            // Unreachable (a waiter's sender is dropped only after it
+            // sends); count the call anyway so that the permit's release
+            // balances.
+            if let Ok(mut s) = self.state.lock() {
+                s.in_flight += 1;
+            }
         }
+        pending.received = true;
+        CapPermit(self.clone())
     }
 
     pub(crate) fn on_rate_limited(&self) {
@@ -89,16 +184,11 @@ impl AdaptiveCap {
         if !self.adaptive {
             return;
         }
-        let grew = match self.state.lock() {
-            Ok(mut s) if s.limit < self.max as f64 => {
-                let before = s.limit.floor();
-                s.limit = (s.limit + 1.0 / s.limit).min(self.max as f64);
-                s.limit.floor() > before
-            }
-            _ => false,
-        };
-        if grew {
-            self.notify.notify_one();
+        if let Ok(mut s) = self.state.lock()
+            && s.limit < self.max as f64
+        {
+            s.limit = (s.limit + 1.0 / s.limit).min(self.max as f64);
+            s.grant();
         }
     }
 

@@ -467,6 +467,43 @@ async fn the_in_flight_cap_holds_halves_on_rate_limits_and_recovers() {
 }
 
 #[tokio::test]
+async fn queued_calls_go_by_priority_then_arrival_and_a_cancelled_wait_frees_its_slot() {
+    let fake = start(|r| {
+        let ms = if r.last_user_text() == "block" { 150 } else { 5 };
+        Reply::Delayed(Duration::from_millis(ms), Box::new(Reply::text("ok")))
+    })
+    .await;
+    let mut c = config(&fake);
+    c.limits.max_in_flight = 1;
+    let b = Arc::new(backend(c));
+    let send = |text: &str, priority: u32| {
+        let b = b.clone();
+        let mut r = request(text);
+        r.metadata.priority = priority;
+        tokio::spawn(async move { b.chat(&r).await })
+    };
+    let blocker = send("block", 0);
+    tokio::time::sleep(Duration::from_millis(40)).await;
+    let mut queued = Vec::new();
+    for (text, priority) in [("p1", 1), ("p5a", 5), ("gone", 9), ("p3", 3), ("p5b", 5)] {
+        queued.push((text, send(text, priority)));
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // The highest-priority waiter gives up before the slot frees.
+    let gone = queued.remove(2).1;
+    gone.abort();
+    assert!(matches!(blocker.await, Ok(Ok(_))));
+    for (_, t) in queued {
+        assert!(matches!(t.await, Ok(Ok(_))));
+    }
+    let order: Vec<String> = fake.requests().iter().map(|r| r.last_user_text()).collect();
+    assert_eq!(order, ["block", "p5a", "p5b", "p3", "p1"]);
+    // No slot leaked: with a cap of 1, one more call still goes through.
+    let more = tokio::time::timeout(Duration::from_secs(5), b.chat(&request("after"))).await;
+    assert!(matches!(more, Ok(Ok(_))), "{more:?}");
+}
+
+#[tokio::test]
 async fn the_pool_routes_around_a_failing_endpoint() {
     let good = start(|_| Reply::text("good")).await;
     let bad = start(|_| Reply::status(503, "down")).await;

@@ -93,6 +93,13 @@ pub struct RequestMetadata {
     pub document_id: Option<String>,
     pub chunk_index: Option<usize>,
     pub attempt: u32,
+    /// A scheduling hint: how many calls of this document's chain still
+    /// follow this one. A backend that must queue calls serves higher values
+    /// first, so the longest document (the run's critical path) never waits
+    /// behind short ones. Not part of what the request asks, so it is not
+    /// serialized (journal keys ignore it).
+    #[serde(skip)]
+    pub priority: u32,
 }
 
 /// One chat completion request.

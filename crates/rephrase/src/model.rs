@@ -28,6 +28,9 @@ pub struct RewriteRequest<'a> {
     pub max_tokens: u32,
     pub document_id: Option<&'a str>,
     pub chunk_index: usize,
+    /// Chunks of the document after this one: the calls its chain still
+    /// needs, which a backend uses to serve long documents first.
+    pub chunks_after: usize,
     /// [`WindowLayout::Conversation`](crate::WindowLayout): the
     /// conversation's earlier passages and rewrites. When it is not empty,
     /// `rewritten_prefix` and `overlap_context` are those of its first turn.
@@ -110,6 +113,7 @@ impl LlmRewriteModel {
             document_id: r.document_id.map(str::to_owned),
             chunk_index: Some(r.chunk_index),
             attempt: r.attempt,
+            priority: u32::try_from(r.chunks_after).unwrap_or(u32::MAX),
         };
         req
     }

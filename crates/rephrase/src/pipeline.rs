@@ -250,6 +250,7 @@ impl ChunkWiseRephrasePipeline {
                 };
                 let around = Surroundings {
                     document_id,
+                    chunks: plan.chunks.len(),
                     produced: &produced,
                     window,
                     context,
@@ -409,6 +410,7 @@ impl ChunkWiseRephrasePipeline {
                 max_tokens,
                 document_id: around.document_id,
                 chunk_index: chunk.index,
+                chunks_after: around.chunks - chunk.index - 1,
             };
             let output = match self.model.rewrite(&request).await {
                 Ok(o) => o,
@@ -508,6 +510,8 @@ impl ChunkWiseRephrasePipeline {
 /// What a chunk's prompt shows around it.
 struct Surroundings<'a> {
     document_id: Option<&'a str>,
+    /// Chunks in the document's plan.
+    chunks: usize,
     /// The rewritten document so far (a shrunk window is cut from it).
     produced: &'a str,
     /// Rewritten text before the chunk, or before the conversation's first.
