@@ -209,6 +209,11 @@ struct RephraseArgs {
     /// Documents in flight.
     #[arg(long, default_value_t = 8)]
     concurrency: usize,
+    /// Documents read ahead; the longest of them starts first, so that long
+    /// documents do not start late and set the run's end (1: input order).
+    /// Records are written in input order either way.
+    #[arg(long, default_value_t = 1024)]
+    lookahead: usize,
     /// This machine's shard, I/N (also from SLURM_ARRAY_TASK_ID/COUNT, or
     /// JOB_COMPLETION_INDEX with --shard-count).
     #[arg(long)]
@@ -510,6 +515,7 @@ async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u
         sampling: sampling(&args.model, file),
         endpoints: Vec::new(),
         sync_journal: true,
+        lookahead: args.lookahead,
     };
     if args.max_cost.is_some() && prices.models.is_empty() {
         bail!("--max-cost needs prices: give --price-input and --price-output");

@@ -103,11 +103,19 @@ impl RecordWriter {
         &self.path
     }
 
-    /// Writes one record as one line, then syncs.
+    /// Writes one record as one line (whole: a torn last line is cut off
+    /// when the file is opened again). Call [`sync`](Self::sync) after a
+    /// batch: a record lost to a crash before its sync is rebuilt from the
+    /// journal without a model call, so syncing each one is not worth
+    /// stalling the run for.
     pub fn write<T: Serialize>(&mut self, record: &T) -> std::io::Result<()> {
         let mut line = serde_json::to_vec(record).map_err(std::io::Error::other)?;
         line.push(b'\n');
-        self.file.write_all(&line)?;
+        self.file.write_all(&line)
+    }
+
+    /// Makes what was written durable.
+    pub fn sync(&mut self) -> std::io::Result<()> {
         self.file.sync_data()
     }
 }

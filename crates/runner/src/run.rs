@@ -149,6 +149,49 @@ pub struct RunConfig {
     pub endpoints: Vec<String>,
     /// fsync every journal entry (turn off only for benchmarks).
     pub sync_journal: bool,
+    /// Documents read ahead of those started; among them the longest starts
+    /// first, so that the long documents (each a chain of calls that cannot
+    /// overlap) do not start late and set the run's end. 1: input order.
+    /// Records are still written in input order.
+    pub lookahead: usize,
+}
+
+/// Read-ahead stops at this much text even if `lookahead` documents are not
+/// reached, so that a corpus of books does not fill memory.
+const LOOKAHEAD_BYTES: usize = 64 << 20;
+
+/// A document read ahead, waiting to start.
+struct ReadyDocument {
+    seq: usize,
+    doc: Document,
+    styles: Vec<&'static Style>,
+}
+
+impl ReadyDocument {
+    /// Longest first, then input order.
+    fn rank(&self) -> (usize, std::cmp::Reverse<usize>) {
+        (self.doc.text.len(), std::cmp::Reverse(self.seq))
+    }
+}
+
+impl PartialEq for ReadyDocument {
+    fn eq(&self, other: &Self) -> bool {
+        self.rank() == other.rank()
+    }
+}
+
+impl Eq for ReadyDocument {}
+
+impl PartialOrd for ReadyDocument {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ReadyDocument {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
+    }
 }
 
 impl std::fmt::Debug for RunConfig {
@@ -360,6 +403,7 @@ impl Runner {
                                next_seq: &mut usize,
                                summary: &mut RunSummary|
          -> Result<(), RunError> {
+            let mut wrote = false;
             while let Some(outcomes) = pending.remove(next_seq) {
                 for outcome in outcomes {
                     match outcome {
@@ -389,11 +433,26 @@ impl Runner {
                     }
                 }
                 *next_seq += 1;
+                wrote = true;
+            }
+            if wrote {
+                output.sync().map_err(|error| RunError::Write {
+                    path: output.path().display().to_string(),
+                    error,
+                })?;
+                rejects.sync().map_err(|error| RunError::Write {
+                    path: rejects.path().display().to_string(),
+                    error,
+                })?;
             }
             Ok(())
         };
 
-        for record in records {
+        let mut records = records;
+        let mut ready: std::collections::BinaryHeap<ReadyDocument> = std::collections::BinaryHeap::new();
+        let mut ready_bytes = 0usize;
+        let mut exhausted = false;
+        loop {
             if stop.level() >= 1 {
                 summary.stopped_early = Some("interrupted".into());
                 emit(RunEvent::Stopping {
@@ -406,111 +465,124 @@ impl Runner {
                 emit(RunEvent::Stopping { reason });
                 break;
             }
-            summary.documents_seen += 1;
-            if !c.shard.is_none_or(|s| s.owns_record(&record)) {
-                summary.outside_shard += 1;
-                continue;
-            }
-            // Unreadable input already rejected, or a document whose every
-            // variant is written: nothing left to do. (A crash between two
-            // variants of one document leaves only the missing ones to run.)
-            if done.contains(&(record.index(), None)) {
-                summary.already_done += 1;
-                continue;
-            }
-            let missing_styles = match &record {
-                InputRecord::Document(doc) => {
-                    let styles = styles_for(&c.job, &doc.id).map_err(RunError::Config)?;
-                    let missing: Vec<&'static Style> = styles
-                        .into_iter()
-                        .filter(|s| !done.contains(&(doc.index, Some(s.name.to_owned()))))
-                        .collect();
-                    if missing.is_empty() {
-                        summary.already_done += 1;
-                        continue;
-                    }
-                    missing
+            // Read ahead: documents to choose from, and on the way the
+            // records that need no model (skips, unreadable input).
+            while !exhausted && ready.len() < c.lookahead.max(1) && ready_bytes < LOOKAHEAD_BYTES {
+                let Some(record) = records.next() else {
+                    exhausted = true;
+                    break;
+                };
+                summary.documents_seen += 1;
+                if !c.shard.is_none_or(|s| s.owns_record(&record)) {
+                    summary.outside_shard += 1;
+                    continue;
                 }
-                InputRecord::Rejected(_) => Vec::new(),
-            };
-            let this = seq;
-            seq += 1;
-            match record {
-                InputRecord::Rejected(r) => {
-                    emit(RunEvent::DocumentFailed {
-                        id: r.id.clone(),
-                        style: None,
-                        kind: "invalid_input".into(),
-                        reason: r.reason.clone(),
-                    });
-                    pending.insert(
-                        this,
-                        vec![Err(RejectRecord {
-                            id: r.id,
-                            input_index: r.index,
-                            line: r.line,
+                // Unreadable input already rejected, or a document whose every
+                // variant is written: nothing left to do. (A crash between two
+                // variants of one document leaves only the missing ones to run.)
+                if done.contains(&(record.index(), None)) {
+                    summary.already_done += 1;
+                    continue;
+                }
+                match record {
+                    InputRecord::Rejected(r) => {
+                        emit(RunEvent::DocumentFailed {
+                            id: r.id.clone(),
                             style: None,
                             kind: "invalid_input".into(),
-                            reason: r.reason,
-                        })],
-                    );
-                }
-                InputRecord::Document(doc) => {
-                    let permit = tokio::select! {
-                        p = semaphore.clone().acquire_owned() => p.map_err(|_| RunError::Config("scheduler closed".into()))?,
-                        // Write what finishes while we wait for a slot.
-                        Some(joined) = tasks.join_next_with_id(), if !tasks.is_empty() => {
-                            absorb(joined, &mut in_flight, &mut pending);
-                            write_ready(&mut pending, &mut next_seq, &mut summary)?;
-                            semaphore.clone().acquire_owned().await.map_err(|_| RunError::Config("scheduler closed".into()))?
+                            reason: r.reason.clone(),
+                        });
+                        pending.insert(
+                            seq,
+                            vec![Err(RejectRecord {
+                                id: r.id,
+                                input_index: r.index,
+                                line: r.line,
+                                style: None,
+                                kind: "invalid_input".into(),
+                                reason: r.reason,
+                            })],
+                        );
+                        seq += 1;
+                    }
+                    InputRecord::Document(doc) => {
+                        let styles: Vec<&'static Style> = styles_for(&c.job, &doc.id)
+                            .map_err(RunError::Config)?
+                            .into_iter()
+                            .filter(|s| !done.contains(&(doc.index, Some(s.name.to_owned()))))
+                            .collect();
+                        if styles.is_empty() {
+                            summary.already_done += 1;
+                            continue;
                         }
-                    };
-                    let styles = missing_styles;
-                    let crashed: Vec<RejectRecord> = styles
-                        .iter()
-                        .map(|st| RejectRecord {
-                            id: Some(doc.id.clone()),
-                            input_index: doc.index,
-                            line: doc.line,
-                            style: Some(st.name.to_owned()),
-                            kind: "panic".into(),
-                            reason: String::new(),
-                        })
-                        .collect();
-                    let pipeline = pipeline.clone();
-                    let provenance_base = self.provenance_base();
-                    let events = events.clone();
-                    let handle = tasks.spawn(async move {
-                        let outcomes = process(&pipeline, &doc, &styles, provenance_base).await;
-                        for o in &outcomes {
-                            if let Some(tx) = &events {
-                                let _ = tx.send(match o {
-                                    Ok(r) => RunEvent::DocumentDone {
-                                        id: r.id.clone(),
-                                        style: r.style.clone(),
-                                        chunks: r.provenance.chunks.len(),
-                                        passed_chunks: r
-                                            .provenance
-                                            .chunks
-                                            .iter()
-                                            .filter(|ch| ch.outcome == ChunkOutcome::Passed)
-                                            .count(),
-                                    },
-                                    Err(r) => RunEvent::DocumentFailed {
-                                        id: r.id.clone(),
-                                        style: r.style.clone(),
-                                        kind: r.kind.clone(),
-                                        reason: r.reason.clone(),
-                                    },
-                                });
-                            }
-                        }
-                        drop(permit);
-                        (this, outcomes)
-                    });
-                    in_flight.insert(handle.id(), (this, crashed));
+                        ready_bytes += doc.text.len();
+                        ready.push(ReadyDocument { seq, doc, styles });
+                        seq += 1;
+                    }
                 }
             }
+            write_ready(&mut pending, &mut next_seq, &mut summary)?;
+            let Some(ReadyDocument {
+                seq: this,
+                doc,
+                styles,
+            }) = ready.pop()
+            else {
+                break;
+            };
+            ready_bytes -= doc.text.len();
+            let permit = tokio::select! {
+                p = semaphore.clone().acquire_owned() => p.map_err(|_| RunError::Config("scheduler closed".into()))?,
+                // Write what finishes while we wait for a slot.
+                Some(joined) = tasks.join_next_with_id(), if !tasks.is_empty() => {
+                    absorb(joined, &mut in_flight, &mut pending);
+                    write_ready(&mut pending, &mut next_seq, &mut summary)?;
+                    semaphore.clone().acquire_owned().await.map_err(|_| RunError::Config("scheduler closed".into()))?
+                }
+            };
+            let crashed: Vec<RejectRecord> = styles
+                .iter()
+                .map(|st| RejectRecord {
+                    id: Some(doc.id.clone()),
+                    input_index: doc.index,
+                    line: doc.line,
+                    style: Some(st.name.to_owned()),
+                    kind: "panic".into(),
+                    reason: String::new(),
+                })
+                .collect();
+            let pipeline = pipeline.clone();
+            let provenance_base = self.provenance_base();
+            let events = events.clone();
+            let handle = tasks.spawn(async move {
+                let outcomes = process(&pipeline, &doc, &styles, provenance_base).await;
+                for o in &outcomes {
+                    if let Some(tx) = &events {
+                        let _ = tx.send(match o {
+                            Ok(r) => RunEvent::DocumentDone {
+                                id: r.id.clone(),
+                                style: r.style.clone(),
+                                chunks: r.provenance.chunks.len(),
+                                passed_chunks: r
+                                    .provenance
+                                    .chunks
+                                    .iter()
+                                    .filter(|ch| ch.outcome == ChunkOutcome::Passed)
+                                    .count(),
+                            },
+                            Err(r) => RunEvent::DocumentFailed {
+                                id: r.id.clone(),
+                                style: r.style.clone(),
+                                kind: r.kind.clone(),
+                                reason: r.reason.clone(),
+                            },
+                        });
+                    }
+                }
+                drop(permit);
+                (this, outcomes)
+            });
+            in_flight.insert(handle.id(), (this, crashed));
             write_ready(&mut pending, &mut next_seq, &mut summary)?;
         }
         if summary.already_done > 0 {
@@ -533,7 +605,12 @@ impl Runner {
             absorb(joined, &mut in_flight, &mut pending);
             write_ready(&mut pending, &mut next_seq, &mut summary)?;
         }
-        write_ready(&mut pending, &mut next_seq, &mut summary)?;
+        // A stop leaves documents read ahead but never started: write what
+        // finished after them anyway (a rerun does the rest).
+        while let Some(&first) = pending.keys().next() {
+            next_seq = first;
+            write_ready(&mut pending, &mut next_seq, &mut summary)?;
+        }
         summary.calls_made = journaled.recorded();
         summary.calls_replayed = journaled.replayed();
         summary.cost = self

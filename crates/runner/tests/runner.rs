@@ -103,6 +103,7 @@ fn config(dir: &Path, input: PathBuf, base_url: &str) -> RunConfig {
         sampling: Default::default(),
         endpoints: vec![base_url.to_owned()],
         sync_journal: true,
+        lookahead: 64,
     }
 }
 
@@ -282,22 +283,21 @@ async fn a_killed_process_resumes_to_the_same_output() {
     let _ = child.wait();
     killed.store(true, std::sync::atomic::Ordering::SeqCst);
     let at_kill = journal_lines();
-    let requests_at_kill = fake.request_count();
+    // What the resumed run sends, counted by its own backend: the server's
+    // count could still grow by a request the child wrote before dying.
+    let resumed = backend(&fake.base_url());
     run(
         config(&dir, dir.join("input.jsonl"), &fake.base_url()),
-        backend(&fake.base_url()),
+        resumed.clone(),
     )
     .await;
+    let sent = resumed.ledger().snapshot().total.attempts as usize;
     let total = journal_lines();
     assert!(
         at_kill >= 6 && at_kill < total,
         "killed mid-run: {at_kill} of {total} calls journaled"
     );
-    assert_eq!(
-        fake.request_count() - requests_at_kill,
-        total - at_kill,
-        "journaled calls are not repeated"
-    );
+    assert_eq!(sent, total - at_kill, "journaled calls are not repeated");
     let out = texts(&dir.join("out.jsonl"));
     let ids: Vec<&str> = out.iter().map(|(id, _, _)| id.as_str()).collect();
     let expected: Vec<&str> = docs.iter().map(|(id, _)| id.as_str()).collect();
@@ -627,4 +627,34 @@ async fn a_panicking_document_is_rejected_and_the_run_goes_on_in_order() {
         .map(|(_, (id, _))| id.clone())
         .collect();
     assert_eq!(ids, expected, "the documents after it are written, in order");
+}
+
+#[tokio::test]
+async fn the_longest_document_read_ahead_starts_first_and_records_stay_in_input_order() {
+    let long = include_str!("../../chunking/tests/fixtures/manpage.txt");
+    let mut docs: Vec<(String, String)> = (0..6)
+        .map(|i| (format!("short-{i}"), format!("Short document {i}.")))
+        .collect();
+    docs.push(("long".to_owned(), long.to_owned()));
+    for (lookahead, first) in [(64, "long"), (1, "short-0")] {
+        let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempdir(&format!("lookahead-{lookahead}"));
+        let input = write_jsonl(&dir, &docs);
+        let mut c = config(&dir, input, &fake.base_url());
+        c.concurrency = 1;
+        c.lookahead = lookahead;
+        run(c, backend(&fake.base_url())).await;
+        let passage = fake.requests()[0].passage();
+        let started = docs
+            .iter()
+            .find(|(_, text)| text.starts_with(passage.trim()))
+            .map_or("none", |(id, _)| id.as_str());
+        assert_eq!(started, first, "lookahead {lookahead}");
+        let ids: Vec<String> = texts(&dir.join("out.jsonl"))
+            .into_iter()
+            .map(|(id, _, _)| id)
+            .collect();
+        let expected: Vec<&str> = docs.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, expected, "lookahead {lookahead}");
+    }
 }
