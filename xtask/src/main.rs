@@ -1,5 +1,6 @@
 //! Project tasks: `cargo xtask <task>`. Run `cargo xtask help` for the list.
 
+mod bench;
 mod llama;
 
 use std::process::Command;
@@ -11,8 +12,9 @@ cargo xtask <task>
 
 Tasks:
   bench [chunking|quality|client|tokens|orchestration]
-                     run the benchmarks (release build) and print their tables;
-                     copy the figures into docs/BENCHMARKS.md with the date
+                     run the benchmarks (release build, about 8 minutes for
+                     all) and write their figures into docs/BENCHMARKS.md with
+                     the command, the machine and the date
   llama-smoke        the backend against llama.cpp's own server on 127.0.0.1
                      (a tiny random model; installs xllamacpp and gguf from PyPI
                      into target/llama-venv once, or uses CHUNKSYNTH_LLAMA_PYTHON)
@@ -32,7 +34,7 @@ Tasks:
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("bench") => bench(args.get(1).map(String::as_str)),
+        Some("bench") => bench::run(args.get(1).map(String::as_str)),
         Some("llama-smoke") => llama::smoke(),
         Some("fake-server") => fake_server(args.get(1).map(String::as_str)),
         Some("live-rephrase") => live("rephrase", &args[1..]),
@@ -64,43 +66,6 @@ fn main() -> Result<()> {
             Ok(())
         }
         Some(other) => bail!("unknown task {other:?}\n\n{HELP}"),
-    }
-}
-
-fn bench(which: Option<&str>) -> Result<()> {
-    let chunking = ["bench", "-p", "chunksynth-chunking", "--bench", "throughput"];
-    let quality = [
-        "bench",
-        "-p",
-        "chunksynth-quality",
-        "--bench",
-        "quality_throughput",
-    ];
-    let tokens = ["bench", "-p", "chunksynth-rephrase", "--bench", "token_cost"];
-    let orchestration = ["bench", "-p", "chunksynth-runner", "--bench", "orchestration"];
-    let client = [
-        "bench",
-        "-p",
-        "chunksynth-backend-openai",
-        "--bench",
-        "client_overhead",
-    ];
-    match which {
-        None => {
-            cargo(&chunking)?;
-            cargo(&quality)?;
-            cargo(&client)?;
-            cargo(&tokens)?;
-            cargo(&orchestration)
-        }
-        Some("chunking") => cargo(&chunking),
-        Some("quality") => cargo(&quality),
-        Some("client") => cargo(&client),
-        Some("tokens") => cargo(&tokens),
-        Some("orchestration") => cargo(&orchestration),
-        Some(other) => {
-            bail!("unknown benchmark {other:?}; known: chunking, quality, client, tokens, orchestration")
-        }
     }
 }
 

@@ -7,8 +7,14 @@
 //! (calls served at once). Ideal wall time = max(longest chain of sequential
 //! calls × L, total calls × L / C); the table reports measured / ideal. Then a
 //! run is aborted at half its calls and resumed: requests of both runs over
-//! a clean run's. The fake server runs in a child process. Environment: `CHUNKSYNTH_BENCH_LATENCY_MS` (default 20),
-//! `CHUNKSYNTH_BENCH_CAPACITY` (64), `CHUNKSYNTH_BENCH_DOCS` (1000).
+//! a clean run's. The fake server runs in a child process, so the runner's
+//! CPU time and peak RSS (from /proc/self) are the runner's alone.
+//! Environment: `CHUNKSYNTH_BENCH_LATENCY_MS` (default 20),
+//! `CHUNKSYNTH_BENCH_CAPACITY` (64), `CHUNKSYNTH_BENCH_DOCS` (1000),
+//! `CHUNKSYNTH_BENCH_CONCURRENCY` (documents in flight, 2 × capacity),
+//! `CHUNKSYNTH_BENCH_IN_FLIGHT` (calls in flight, = capacity),
+//! `CHUNKSYNTH_BENCH_LOOKAHEAD` (1024), `CHUNKSYNTH_BENCH_NO_SYNC` (set: no
+//! journal fsync), `CHUNKSYNTH_BENCH_RESUME=0` (skip the resume runs).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,6 +27,25 @@ use chunksynth_prompts::Language;
 use chunksynth_rephrase::PipelineConfig;
 use chunksynth_runner::{Budget, InputFormat, InputSource, Job, RunConfig, Runner, StopSignal};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+
+/// A field of /proc/self/status in MiB (`VmRSS`, `VmHWM`), 0 elsewhere.
+fn memory_mib(field: &str) -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// User plus system CPU seconds of this process so far (Linux).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
 
 fn env_num(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -113,7 +138,9 @@ fn tokenizer() -> Arc<dyn chunksynth_chunking::Tokenizer> {
 struct Timed {
     inner: Arc<dyn LanguageModel>,
     epoch: Instant,
-    calls: std::sync::Mutex<Vec<(String, usize, Duration, Duration)>>,
+    /// (document, start, end, the backend's latency: the call without its
+    /// wait for a slot).
+    calls: std::sync::Mutex<Vec<(String, Duration, Duration, Duration)>>,
 }
 
 impl LanguageModel for Timed {
@@ -127,7 +154,8 @@ impl LanguageModel for Timed {
             let end = self.epoch.elapsed();
             if let Ok(mut calls) = self.calls.lock() {
                 let doc = request.metadata.document_id.clone().unwrap_or_default();
-                calls.push((doc, request.metadata.chunk_index.unwrap_or(0), start, end));
+                let latency = result.as_ref().map_or(Duration::ZERO, |r| r.latency);
+                calls.push((doc, start, end, latency));
             }
             result
         })
@@ -139,17 +167,18 @@ impl LanguageModel for Timed {
 }
 
 impl Timed {
-    /// The document whose calls ended last: its start, and its time split
-    /// into calls (latency plus any wait for a slot) and the gaps between
-    /// them (the pipeline's own work and scheduling).
-    fn last_chain(&self) -> Option<(String, usize, Duration, Duration, Duration)> {
+    /// The document whose calls ended last: its calls, its start, and its
+    /// time split into waits for a slot, the calls themselves, and the gaps
+    /// between calls (the pipeline's own work and scheduling).
+    fn last_chain(&self) -> Option<(String, usize, Duration, Duration, Duration, Duration)> {
         let calls = self.calls.lock().ok()?;
-        let (doc, ..) = calls.iter().max_by_key(|c| c.3)?;
+        let (doc, ..) = calls.iter().max_by_key(|c| c.2)?;
         let mut mine: Vec<_> = calls.iter().filter(|c| &c.0 == doc).collect();
-        mine.sort_by_key(|c| c.2);
-        let in_calls: Duration = mine.iter().map(|c| c.3 - c.2).sum();
-        let gaps: Duration = mine.windows(2).map(|w| w[1].2.saturating_sub(w[0].3)).sum();
-        Some((doc.clone(), mine.len(), mine.first()?.2, in_calls, gaps))
+        mine.sort_by_key(|c| c.1);
+        let in_calls: Duration = mine.iter().map(|c| c.3).sum();
+        let waits: Duration = mine.iter().map(|c| (c.2 - c.1).saturating_sub(c.3)).sum();
+        let gaps: Duration = mine.windows(2).map(|w| w[1].1.saturating_sub(w[0].2)).sum();
+        Some((doc.clone(), mine.len(), mine.first()?.1, waits, in_calls, gaps))
     }
 }
 
@@ -271,6 +300,8 @@ fn main() {
         std::fs::write(&input, body).unwrap_or_else(|e| panic!("{e}"));
 
         let _ = tokenizer();
+        let rss_before = memory_mib("VmRSS");
+        let cpu_before = cpu_seconds();
         let started = Instant::now();
         let timed = Arc::new(Timed {
             inner: backend(&url, in_flight),
@@ -280,6 +311,8 @@ fn main() {
         let runner = Runner::new(timed.clone(), None, config(&dir, input.clone(), &url, concurrency)).unwrap_or_else(|e| panic!("{e}"));
         let summary = runner.run(None, StopSignal::never()).await.unwrap_or_else(|e| panic!("{e}"));
         let wall = started.elapsed();
+        let cpu = cpu_seconds() - cpu_before;
+        let rss_peak = memory_mib("VmHWM");
         let clean_calls = fake.request_count().await;
         // Chains: calls per document (one per chunk with a body, one attempt).
         let chains: Vec<usize> = std::fs::read_to_string(dir.join("out.jsonl"))
@@ -296,13 +329,20 @@ fn main() {
         let total: usize = chains.iter().sum();
         let ideal = (latency.as_secs_f64() * longest as f64).max(latency.as_secs_f64() * total as f64 / capacity as f64);
         println!("documents {n}, records {}, calls {clean_calls} (chains: longest {longest}, total {total}), L {} ms, C {capacity}, concurrency {concurrency}, calls in flight {in_flight}\n", summary.records_written, latency.as_millis());
-        println!("| measured s | ideal s | measured / ideal |");
-        println!("|---|---|---|");
-        println!("| {:.2} | {:.2} | {:.3} |\n", wall.as_secs_f64(), ideal, wall.as_secs_f64() / ideal);
-        if let Some((doc, calls, start, in_calls, gaps)) = timed.last_chain() {
+        println!("| measured s | ideal s | measured / ideal | runner CPU ms / call | RSS before MiB | peak RSS MiB |");
+        println!("|---|---|---|---|---|---|");
+        println!(
+            "| {:.2} | {:.2} | {:.3} | {:.2} | {rss_before:.0} | {rss_peak:.0} |\n",
+            wall.as_secs_f64(),
+            ideal,
+            wall.as_secs_f64() / ideal,
+            cpu * 1e3 / clean_calls.max(1) as f64
+        );
+        if let Some((doc, calls, start, waits, in_calls, gaps)) = timed.last_chain() {
             println!(
-                "The last document to finish, {doc}: {calls} calls, started at {:.2} s; {:.2} s in calls ({:.1} ms each, L {} ms), {:.2} s between them ({:.1} ms each).\n",
+                "The last document to finish, {doc}: {calls} calls, started at {:.2} s; {:.2} s waiting for a slot, {:.2} s in calls ({:.1} ms each, L {} ms), {:.2} s between them ({:.1} ms each).\n",
                 start.as_secs_f64(),
+                waits.as_secs_f64(),
                 in_calls.as_secs_f64(),
                 in_calls.as_secs_f64() * 1e3 / calls as f64,
                 latency.as_millis(),
@@ -311,6 +351,11 @@ fn main() {
             );
         }
 
+        if std::env::var("CHUNKSYNTH_BENCH_RESUME").is_ok_and(|v| v == "0") {
+            let _ = std::fs::remove_dir_all(dir);
+            let _ = fake.child.kill().await;
+            return;
+        }
         // Resume after an abort at half the calls.
         let before = fake.request_count().await;
         let dir2 = fresh("resume");
