@@ -778,6 +778,10 @@ pub struct DryRunEstimate {
 /// Tokens the fixed parts of a rewrite prompt take (instructions, labels).
 const PROMPT_OVERHEAD_TOKENS: usize = 180;
 
+/// Tokens an earlier turn of a conversation adds besides its passage and
+/// rewrite (the user message's label and markers, the chat template's).
+const TURN_OVERHEAD_TOKENS: usize = 16;
+
 /// Chunks every document and counts calls and tokens as the defaults would
 /// spend them (one attempt per chunk; repairs come on top). No request.
 pub fn dry_run(config: &RunConfig, model: &str) -> Result<DryRunEstimate, RunError> {
@@ -801,6 +805,10 @@ pub fn dry_run(config: &RunConfig, model: &str) -> Result<DryRunEstimate, RunErr
         let plan = ChunkPlan::new(&doc.text, config.tokenizer.as_ref(), chunking);
         est.source_tokens += plan.total_tokens;
         let mut produced = 0usize;
+        // The conversation layout: the opening prompt's window and context,
+        // and the earlier turns (passage, rewrite, framing) sent since.
+        let (mut opening, mut history, mut held) = (0usize, 0usize, 0usize);
+        let conversing = config.pipeline.window_layout == WindowLayout::Conversation;
         for chunk in plan.chunks.iter().filter(|ch| ch.has_body()) {
             let window = produced.min(config.pipeline.prefix_window_tokens);
             let context = if chunk.index == 0 {
@@ -808,12 +816,28 @@ pub fn dry_run(config: &RunConfig, model: &str) -> Result<DryRunEstimate, RunErr
             } else {
                 config.pipeline.overlap_tokens
             };
-            let prompt =
-                PROMPT_OVERHEAD_TOKENS + chunk.tokens + window + context + config.pipeline.anchor_tokens;
+            let around = if conversing {
+                if history == 0 {
+                    opening = window + context;
+                }
+                opening + history
+            } else {
+                window + context
+            };
+            let prompt = PROMPT_OVERHEAD_TOKENS + chunk.tokens + around + config.pipeline.anchor_tokens;
             est.calls += n;
             est.prompt_tokens += n * prompt;
             est.completion_tokens += n * chunk.tokens;
             produced += chunk.tokens;
+            if conversing {
+                // The passage and its rewrite (about as long) count towards
+                // the budget; the prompt also carries their framing.
+                held += 2 * chunk.tokens;
+                history += 2 * chunk.tokens + TURN_OVERHEAD_TOKENS;
+                if held >= config.pipeline.history_tokens {
+                    (held, history) = (0, 0);
+                }
+            }
         }
     }
     est.cost = config.prices.get(model).map(|p| {

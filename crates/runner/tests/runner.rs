@@ -658,3 +658,33 @@ async fn the_longest_document_read_ahead_starts_first_and_records_stay_in_input_
         assert_eq!(ids, expected, "lookahead {lookahead}");
     }
 }
+
+#[tokio::test]
+async fn a_dry_run_estimates_prompt_tokens_within_a_fifth_for_each_layout() {
+    use chunksynth_rephrase::WindowLayout;
+    let docs = docs();
+    for layout in [WindowLayout::Rolling, WindowLayout::Conversation] {
+        let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempdir(&format!("estimate-{layout:?}"));
+        let input = write_jsonl(&dir, &docs);
+        let mut cfg = config(&dir, input, &fake.base_url());
+        cfg.pipeline.window_layout = layout;
+        cfg.pipeline.history_tokens = 600;
+        let tokenizer = cfg.tokenizer.clone();
+        let est = dry_run(&cfg, "fake-model").unwrap_or_else(|e| panic!("{e}"));
+        run(cfg, backend(&fake.base_url())).await;
+        let requests = fake.requests();
+        let sent: usize = requests
+            .iter()
+            .flat_map(|r| r.body["messages"].as_array().cloned().unwrap_or_default())
+            .map(|m| tokenizer.count(m["content"].as_str().unwrap_or("")))
+            .sum();
+        assert_eq!(est.calls, requests.len(), "{layout:?}");
+        let ratio = est.prompt_tokens as f64 / sent as f64;
+        assert!(
+            (0.8..=1.2).contains(&ratio),
+            "{layout:?}: estimated {} of {sent}",
+            est.prompt_tokens
+        );
+    }
+}
