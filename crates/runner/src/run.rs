@@ -271,11 +271,10 @@ pub enum RunError {
 pub struct StopSignal(pub watch::Receiver<u8>);
 
 impl StopSignal {
+    /// A signal that never asks to stop (its sender is gone at once; the run
+    /// treats a closed channel as "no stop").
     pub fn never() -> Self {
-        let (tx, rx) = watch::channel(0);
-        // Keep the sender alive so the receiver never reports a closed channel.
-        std::mem::forget(tx);
-        Self(rx)
+        Self(watch::channel(0).1)
     }
 
     fn level(&self) -> u8 {
@@ -597,9 +596,15 @@ impl Runner {
                 break;
             }
             let mut stop_rx = stop.0.clone();
+            let stop_changed = async move {
+                // A dropped sender can never ask to stop: wait forever.
+                if stop_rx.changed().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
             let joined = tokio::select! {
                 j = tasks.join_next_with_id() => j,
-                _ = stop_rx.changed() => continue,
+                () = stop_changed => continue,
             };
             let Some(joined) = joined else { break };
             absorb(joined, &mut in_flight, &mut pending);
