@@ -41,8 +41,13 @@ fn docs() -> Vec<(String, String)> {
     d
 }
 
+/// Where [`tempdir`] makes the folder `name`.
+fn temp_path(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("chunksynth-cli-{name}-{}", std::process::id()))
+}
+
 fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("chunksynth-cli-{name}-{}", std::process::id()));
+    let dir = temp_path(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     dir
@@ -100,16 +105,18 @@ fn rephrase_args(cmd: &mut Command, input: &Path, output: &Path) {
         ]);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn rephrase_upper_cases_a_corpus_byte_for_byte_and_keeps_the_key_secret() {
+/// Rephrases `docs()` with the upper-casing fake and `extra` flags; checks
+/// that it succeeds and that every record is its document upper-cased, in
+/// input order. Returns the fake, the folder, the run's output and records.
+async fn rephrase_upper(name: &str, extra: &[&str]) -> (FakeLlm, PathBuf, Output, Vec<serde_json::Value>) {
     let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
-    let dir = tempdir("upper");
+    let dir = tempdir(name);
     let docs = docs();
     let input = write_input(&dir, &docs);
     let out = dir.join("out.jsonl");
     let mut cmd = chunksynth(&fake.base_url());
     rephrase_args(&mut cmd, &input, &out);
-    cmd.arg("--summary").arg(dir.join("summary.json"));
+    cmd.args(extra);
     let result = output_of(cmd).await;
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert_eq!(result.status.code(), Some(0), "{stderr}");
@@ -123,6 +130,15 @@ async fn rephrase_upper_cases_a_corpus_byte_for_byte_and_keeps_the_key_secret() 
             "{id}"
         );
     }
+    (fake, dir, result, got)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rephrase_upper_cases_a_corpus_byte_for_byte_and_keeps_the_key_secret() {
+    let summary_arg = temp_path("upper").join("summary.json").display().to_string();
+    let (_fake, dir, result, _) = rephrase_upper("upper", &["--summary", &summary_arg]).await;
+    let docs = docs();
+    let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(
         stderr.contains(&format!("done: {} records written", docs.len())),
         "{stderr}"
@@ -333,29 +349,9 @@ async fn generate_writes_text_plan_and_qc_report() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_conversation_layout_sends_earlier_chunks_as_turns_and_says_so_in_provenance() {
-    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
-    let dir = tempdir("conversation");
-    let docs = docs();
-    let input = write_input(&dir, &docs);
-    let out = dir.join("out.jsonl");
-    let mut cmd = chunksynth(&fake.base_url());
-    rephrase_args(&mut cmd, &input, &out);
-    cmd.args(["--window-layout", "conversation", "--history-tokens", "600"]);
-    let result = output_of(cmd).await;
-    assert_eq!(
-        result.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
-    let got = records(&out);
-    assert_eq!(got.len(), docs.len());
-    for ((id, text), record) in docs.iter().zip(&got) {
-        assert_eq!(
-            record["text"].as_str(),
-            Some(text.to_uppercase().as_str()),
-            "{id}"
-        );
+    let flags = ["--window-layout", "conversation", "--history-tokens", "600"];
+    let (fake, _, _, got) = rephrase_upper("conversation", &flags).await;
+    for record in &got {
         assert_eq!(record["provenance"]["window_layout"], "conversation");
     }
     let turns = fake

@@ -290,37 +290,52 @@ async fn a_truncated_answer_is_continued() {
     assert!((64..=64 + 2 * 40).contains(&max), "max_tokens {max}");
 }
 
-#[tokio::test]
-async fn a_prompt_too_long_for_the_context_shrinks_the_prefix_window() {
-    let text = "First paragraph with some words in it.\n\nSecond paragraph that follows the first one.\n\nThird paragraph closes the document here.";
-    let model = ScriptedModel::new(|req: &ChatRequest| {
-        let user = req.last_user_text();
-        if user.contains("Your rewrite so far") && user.len() > 200 {
+/// Runs `layout` against a model that refuses prompts `too_long` finds too
+/// long for its context: the chunk must still come back whole, with the
+/// prefix window shrunk.
+async fn check_context_overflow(
+    layout: WindowLayout,
+    too_long: impl Fn(&ChatRequest) -> bool + Send + Sync + 'static,
+) {
+    let text = "First paragraph with some words in it.\n\nSecond paragraph that follows the first one.\n\nThird paragraph closes the document here.\n\nA fourth paragraph ends it.";
+    let model = ScriptedModel::new(move |req: &ChatRequest| {
+        if too_long(req) {
             return Err(LlmError::new(
                 ErrorKind::ContextTooLong,
                 "maximum context length exceeded",
             ));
         }
-        Ok(ScriptedModel::reply(
-            req,
-            chunksynth_prompts::last_passage(user).to_owned(),
-            FinishReason::Stop,
-        ))
+        let passage = chunksynth_prompts::last_passage(req.last_user_text()).to_owned();
+        Ok(ScriptedModel::reply(req, passage, FinishReason::Stop))
     });
-    let rewrite = LlmRewriteModel::new(Arc::new(model.clone()), TemplateSet::defaults(Language::En));
+    let rewrite = LlmRewriteModel::new(Arc::new(model), TemplateSet::defaults(Language::En));
     let p = ChunkWiseRephrasePipeline::new(
         Arc::new(rewrite),
         words(),
         PipelineConfig {
             chunk_tokens: 8,
             prefix_window_tokens: 64,
+            window_layout: layout,
+            history_tokens: 10_000,
             ..PipelineConfig::default()
         },
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let result = p.run(text, textbook()).await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(result.text, text);
-    assert!(result.chunks.iter().any(|c| c.prefix_shrinks > 0));
+    assert_eq!(result.text, text, "{layout:?}");
+    assert!(result.chunks.iter().any(|c| c.prefix_shrinks > 0), "{layout:?}");
+}
+
+#[tokio::test]
+async fn a_prompt_too_long_for_the_context_shrinks_the_prefix_window() {
+    check_context_overflow(WindowLayout::Rolling, |req| {
+        let user = req.last_user_text();
+        user.contains("Your rewrite so far") && user.len() > 200
+    })
+    .await;
+    // A conversation that outgrows the context starts afresh with a
+    // shorter window.
+    check_context_overflow(WindowLayout::Conversation, |req| req.messages.len() > 4).await;
 }
 
 #[tokio::test]
@@ -580,39 +595,4 @@ async fn a_conversation_prompt_extends_the_previous_prompt_and_answer_until_its_
     assert!(extended > 0 && opened > 0, "extended {extended}, opened {opened}");
     // Lossless: stripping the marker gives the source back.
     assert_eq!(result.text.replace(" [r]", ""), text);
-}
-
-#[tokio::test]
-async fn a_conversation_too_long_for_the_context_starts_afresh_with_a_shorter_window() {
-    let text = "First paragraph with some words in it.\n\nSecond paragraph that follows the first one.\n\nThird paragraph closes the document here.\n\nA fourth paragraph ends it.";
-    let model = ScriptedModel::new(|req: &ChatRequest| {
-        if req.messages.len() > 4 {
-            return Err(LlmError::new(
-                ErrorKind::ContextTooLong,
-                "maximum context length exceeded",
-            ));
-        }
-        let user = req.last_user_text();
-        Ok(ScriptedModel::reply(
-            req,
-            chunksynth_prompts::last_passage(user).to_owned(),
-            FinishReason::Stop,
-        ))
-    });
-    let rewrite = LlmRewriteModel::new(Arc::new(model.clone()), TemplateSet::defaults(Language::En));
-    let p = ChunkWiseRephrasePipeline::new(
-        Arc::new(rewrite),
-        words(),
-        PipelineConfig {
-            chunk_tokens: 8,
-            prefix_window_tokens: 64,
-            window_layout: WindowLayout::Conversation,
-            history_tokens: 10_000,
-            ..PipelineConfig::default()
-        },
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let result = p.run(text, textbook()).await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(result.text, text);
-    assert!(result.chunks.iter().any(|c| c.prefix_shrinks > 0));
 }
