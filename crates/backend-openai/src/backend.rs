@@ -210,6 +210,9 @@ impl OpenAiBackend {
         if self.config.streaming {
             body["stream_options"] = json!({"include_usage": true});
         }
+        if self.config.server_priority {
+            body["priority"] = json!(-i64::from(request.metadata.priority));
+        }
         body
     }
 

@@ -141,6 +141,13 @@ pub struct BackendConfig {
     pub limits: Limits,
     /// Ask for server-sent events (with usage in the last event).
     pub streaming: bool,
+    /// Send each call's scheduling priority in vLLM's `priority` field (the
+    /// calls left in its document, negated: vLLM serves lower values first),
+    /// so that a server started with `--scheduling-policy priority` orders
+    /// its own queue by the critical path too. Off by default: vLLM refuses
+    /// a non-zero priority without that policy, and other servers may refuse
+    /// the field.
+    pub server_priority: bool,
 }
 
 impl BackendConfig {
@@ -153,6 +160,7 @@ impl BackendConfig {
             retry: RetryPolicy::default(),
             limits: Limits::default(),
             streaming: false,
+            server_priority: false,
         }
     }
 

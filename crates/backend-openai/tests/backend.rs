@@ -504,6 +504,26 @@ async fn queued_calls_go_by_priority_then_arrival_and_a_cancelled_wait_frees_its
 }
 
 #[tokio::test]
+async fn the_priority_goes_to_the_server_only_when_asked() {
+    let fake = start(|_| Reply::text("ok")).await;
+    for send in [false, true] {
+        let mut c = config(&fake);
+        c.server_priority = send;
+        let b = backend(c);
+        let mut r = request("x");
+        r.metadata.priority = 7;
+        assert!(b.chat(&r).await.is_ok());
+    }
+    let sent: Vec<serde_json::Value> = fake
+        .requests()
+        .iter()
+        .map(|r| r.body["priority"].clone())
+        .collect();
+    // vLLM serves lower values first.
+    assert_eq!(sent, [serde_json::Value::Null, serde_json::json!(-7)]);
+}
+
+#[tokio::test]
 async fn the_pool_routes_around_a_failing_endpoint() {
     let good = start(|_| Reply::text("good")).await;
     let bad = start(|_| Reply::status(503, "down")).await;

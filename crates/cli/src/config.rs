@@ -16,6 +16,7 @@ pub struct FileConfig {
     pub top_p: Option<f32>,
     pub max_in_flight: Option<usize>,
     pub stream: Option<bool>,
+    pub server_priority: Option<bool>,
     pub price_input: Option<f64>,
     pub price_output: Option<f64>,
     pub styles: Option<Vec<String>>,

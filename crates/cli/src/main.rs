@@ -117,6 +117,11 @@ struct ModelArgs {
     /// Ask for streamed answers.
     #[arg(long)]
     stream: bool,
+    /// Send each call's priority (long documents first) in vLLM's
+    /// `priority` field; only for a vLLM server started with
+    /// --scheduling-policy priority.
+    #[arg(long)]
+    server_priority: bool,
     /// Price per million input tokens, for cost reports and --max-cost.
     #[arg(long)]
     price_input: Option<f64>,
@@ -374,6 +379,7 @@ fn backend_config(m: &ModelArgs, file: &FileConfig) -> Result<BackendConfig> {
         config.limits.max_in_flight = n;
     }
     config.streaming = m.stream || file.stream.unwrap_or(false);
+    config.server_priority = m.server_priority || file.server_priority.unwrap_or(false);
     config.validate()?;
     Ok(config)
 }
