@@ -24,8 +24,13 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 /// Characters that make up a (non-CJK) word.
+#[inline]
 fn is_word_char(c: char) -> bool {
-    (c.is_alphanumeric() || c == '_' || is_combining_mark(c)) && !is_cjk(c)
+    // ASCII first: most text is, and the Unicode tables cost a lookup.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
+    (c.is_alphanumeric() || is_combining_mark(c)) && !is_cjk(c)
 }
 
 /// Combining marks continue the word they follow (Devanagari vowel signs, accents).
@@ -56,15 +61,16 @@ pub fn word_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
             let mut end = start + c.len_utf8();
             let mut prev = c;
             while let Some(&(i, next)) = chars.peek() {
-                let after = text[i + next.len_utf8()..].chars().next();
+                // The character after `next`, needed only around joiners.
+                let after = || text[i + next.len_utf8()..].chars().next();
                 if is_word_char(next) {
                     end = i + next.len_utf8();
                     prev = next;
                     chars.next();
-                } else if (is_inner_joiner(next) && after.is_some_and(is_word_char))
+                } else if (is_inner_joiner(next) && after().is_some_and(is_word_char))
                     || (matches!(next, '.' | ',')
                         && prev.is_ascii_digit()
-                        && after.is_some_and(|a| a.is_ascii_digit()))
+                        && after().is_some_and(|a| a.is_ascii_digit()))
                 {
                     chars.next();
                     end = i + next.len_utf8();

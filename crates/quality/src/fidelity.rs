@@ -2,8 +2,6 @@
 //! a score in [0, 1], a pass/fail verdict and concrete findings a repair
 //! prompt can quote ("the number 42 is missing").
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 
 use crate::names::{contains_name, names};
@@ -149,9 +147,11 @@ impl FidelityReport {
 
 /// Judges `rewrite` against `source` with every enabled check.
 pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> FidelityReport {
-    // Two checks need the rewrite's content words: fold them once, lazily.
+    // Two checks need the content words of both texts: fold them once, lazily.
     let rewrite_content = std::cell::OnceCell::new();
     let rewrite_words = || rewrite_content.get_or_init(|| content_words(rewrite));
+    let source_content = std::cell::OnceCell::new();
+    let source_words = || source_content.get_or_init(|| SourceWords::new(source));
     let checks: Vec<CheckReport> = CheckKind::ALL
         .into_iter()
         .filter(|c| !config.disabled.contains(c))
@@ -161,10 +161,16 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
                 CheckKind::Names => check_names(source, rewrite),
                 CheckKind::CodeBlocks => check_code_blocks(source, rewrite),
                 CheckKind::LengthRatio => check_length(source, rewrite, config),
-                CheckKind::ContentRecall => check_recall(source, rewrite_words(), config.min_content_recall),
-                CheckKind::Completeness => {
-                    check_completeness(source, rewrite, rewrite_words(), config.min_part_recall)
+                CheckKind::ContentRecall => {
+                    check_recall(source_words(), rewrite_words(), config.min_content_recall)
                 }
+                CheckKind::Completeness => check_completeness(
+                    source,
+                    source_words(),
+                    rewrite,
+                    rewrite_words(),
+                    config.min_part_recall,
+                ),
                 CheckKind::Summary => check_summary(source, rewrite),
                 CheckKind::Chatter => check_chatter(source, rewrite),
                 CheckKind::Refusal => check_refusal(source, rewrite),
@@ -385,8 +391,12 @@ fn check_length(source: &str, rewrite: &str, config: &FidelityConfig) -> Verdict
     (score, false, vec![finding])
 }
 
+/// A set of folded words. FxHash: these sets are built for every chunk of
+/// every rewrite, and SipHash's DoS resistance buys nothing here.
+pub type WordSet = rustc_hash::FxHashSet<String>;
+
 /// Distinct folded content words: no stop words, no bare numbers.
-pub fn content_words(text: &str) -> BTreeSet<String> {
+pub fn content_words(text: &str) -> WordSet {
     words(text)
         .into_iter()
         .filter(|w| {
@@ -401,17 +411,62 @@ pub fn content_words(text: &str) -> BTreeSet<String> {
 /// Below this many content words, recall says little.
 const MIN_CONTENT_WORDS: usize = 5;
 
-fn check_recall(source: &str, got: &BTreeSet<String>, min_recall: f64) -> Verdict {
-    let wanted = content_words(source);
+/// The source's content words, whole and by thirds (for sources of at least
+/// `MIN_WORDS_FOR_PARTS` words), folded once for both checks that need them.
+struct SourceWords {
+    whole: WordSet,
+    /// The first, middle and last third (split at word starts).
+    thirds: Option<[WordSet; 3]>,
+}
+
+impl SourceWords {
+    fn new(source: &str) -> Self {
+        let spans: Vec<std::ops::Range<usize>> = crate::text::word_ranges(source).collect();
+        if spans.len() < MIN_WORDS_FOR_PARTS {
+            return Self {
+                whole: content_words(source),
+                thirds: None,
+            };
+        }
+        let third = spans.len() / 3;
+        let (a, b) = (spans[third].start, spans[2 * third].start);
+        let thirds = [
+            content_words(&source[..a]),
+            content_words(&source[a..b]),
+            content_words(&source[b..]),
+        ];
+        // The cuts fall between words, so the thirds' words are the whole's.
+        let whole = thirds.iter().flatten().cloned().collect();
+        Self {
+            whole,
+            thirds: Some(thirds),
+        }
+    }
+}
+
+/// The words of `wanted` not in `got`, sorted (findings must not depend on
+/// hash order).
+fn missing_sorted<'a>(wanted: &'a WordSet, got: &WordSet) -> Vec<&'a str> {
+    let mut missing: Vec<&str> = wanted
+        .iter()
+        .filter(|w| !got.contains(*w))
+        .map(String::as_str)
+        .collect();
+    missing.sort_unstable();
+    missing
+}
+
+fn check_recall(source: &SourceWords, got: &WordSet, min_recall: f64) -> Verdict {
+    let wanted = &source.whole;
     if wanted.len() < MIN_CONTENT_WORDS {
         return pass();
     }
-    let missing: Vec<&String> = wanted.difference(got).collect();
+    let missing = missing_sorted(wanted, got);
     let recall = 1.0 - missing.len() as f64 / wanted.len() as f64;
     if recall >= min_recall {
         return (recall, true, Vec::new());
     }
-    let shown: Vec<&str> = missing.iter().take(12).map(|s| s.as_str()).collect();
+    let shown: Vec<&str> = missing.iter().take(12).copied().collect();
     let more = missing.len().saturating_sub(shown.len());
     let finding = format!(
         "only {:.0}% of the source's content words are kept (at least {:.0}% needed); missing: {}{}",
@@ -430,27 +485,21 @@ fn check_recall(source: &str, got: &BTreeSet<String>, min_recall: f64) -> Verdic
 /// Below this many words, a source is not split into thirds.
 const MIN_WORDS_FOR_PARTS: usize = 30;
 
-fn check_completeness(source: &str, rewrite: &str, got: &BTreeSet<String>, min_part_recall: f64) -> Verdict {
+fn check_completeness(
+    source: &str,
+    words: &SourceWords,
+    rewrite: &str,
+    got: &WordSet,
+    min_part_recall: f64,
+) -> Verdict {
     let mut findings = Vec::new();
     let mut score: f64 = 1.0;
-    let spans: Vec<std::ops::Range<usize>> = crate::text::word_ranges(source).collect();
-    if spans.len() >= MIN_WORDS_FOR_PARTS {
-        let third = spans.len() / 3;
-        let parts = [
-            ("first", 0..spans[third].start),
-            ("middle", spans[third].start..spans[2 * third].start),
-            ("last", spans[2 * third].start..source.len()),
-        ];
-        for (name, range) in parts {
-            let wanted = content_words(&source[range]);
+    if let Some(thirds) = &words.thirds {
+        for (name, wanted) in ["first", "middle", "last"].into_iter().zip(thirds) {
             if wanted.len() < MIN_CONTENT_WORDS {
                 continue;
             }
-            let missing: Vec<&str> = wanted
-                .iter()
-                .filter(|w| !got.contains(*w))
-                .map(String::as_str)
-                .collect();
+            let missing = missing_sorted(wanted, got);
             let recall = 1.0 - missing.len() as f64 / wanted.len() as f64;
             score = score.min(recall);
             if recall < min_part_recall {

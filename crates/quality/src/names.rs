@@ -53,7 +53,7 @@ pub fn names(text: &str) -> Vec<NameMention> {
     // Runs of capitalised words: (position in `found` order, words, whether
     // the run starts a sentence).
     let mut runs: Vec<(usize, Vec<&str>, bool)> = Vec::new();
-    let mut mid_sentence_capitals: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut mid_sentence_capitals: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     for code in inline_code(text) {
         push_name(&mut found, code, NameKind::InlineCode);
     }
@@ -135,7 +135,7 @@ fn push_run(
     out: &mut Vec<NameMention>,
     words: &[&str],
     at_start: bool,
-    mid_sentence_capitals: &std::collections::HashSet<&str>,
+    mid_sentence_capitals: &rustc_hash::FxHashSet<&str>,
 ) {
     let words = match words.split_first() {
         Some((first, rest)) if at_start && !mid_sentence_capitals.contains(first) => rest,

@@ -2,7 +2,9 @@
 //! `GopherRepetitionFilter`), rep-n and distinct-n (Welleck et al. 2019), and
 //! the similarity of adjacent sections.
 
-use std::collections::{HashMap, HashSet};
+// FxHash: n-gram tables over every document; SipHash's DoS resistance buys
+// nothing here.
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -41,7 +43,7 @@ impl GopherRepetition {
 /// (number of duplicate elements, characters in them): an element is a
 /// duplicate when an equal one came before.
 fn find_duplicates(items: &[&str]) -> (usize, usize) {
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     let (mut elements, mut chars) = (0, 0);
     for item in items {
         if !seen.insert(*item) {
@@ -62,7 +64,7 @@ fn top_ngram_chars(ws: &[&str], n: usize) -> usize {
     if ws.len() < n {
         return 0;
     }
-    let mut counts: HashMap<&[&str], usize> = HashMap::new();
+    let mut counts: FxHashMap<&[&str], usize> = FxHashMap::default();
     for gram in ws.windows(n) {
         *counts.entry(gram).or_default() += 1;
     }
@@ -83,7 +85,7 @@ fn top_ngram_chars(ws: &[&str], n: usize) -> usize {
 /// Characters in duplicated n-grams (words joined without a space), counted
 /// without overlap: after a duplicate, skip past it.
 fn duplicated_ngram_chars(ws: &[&str], n: usize) -> usize {
-    let mut seen: HashSet<&[&str]> = HashSet::new();
+    let mut seen: FxHashSet<&[&str]> = FxHashSet::default();
     let mut repeated = 0;
     let mut i = 0;
     while i + n <= ws.len() {
@@ -178,7 +180,7 @@ pub fn distinct_n(text: &str, n: usize) -> f64 {
         return 1.0;
     }
     let grams: Vec<&[String]> = ws.windows(n).collect();
-    let unique: HashSet<&[String]> = grams.iter().copied().collect();
+    let unique: FxHashSet<&[String]> = grams.iter().copied().collect();
     unique.len() as f64 / grams.len() as f64
 }
 
@@ -195,8 +197,8 @@ fn lower_words(text: &str) -> Vec<String> {
 /// are too short to have any).
 pub fn shingle_similarity(a: &str, b: &str, n: usize) -> f64 {
     let (wa, wb) = (lower_words(a), lower_words(b));
-    let sa: HashSet<&[String]> = wa.windows(n.max(1)).collect();
-    let sb: HashSet<&[String]> = wb.windows(n.max(1)).collect();
+    let sa: FxHashSet<&[String]> = wa.windows(n.max(1)).collect();
+    let sb: FxHashSet<&[String]> = wb.windows(n.max(1)).collect();
     let union = sa.union(&sb).count();
     if union == 0 {
         return 0.0;
