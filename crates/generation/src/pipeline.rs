@@ -354,14 +354,24 @@ impl ChunkWiseGenerationPipeline {
         let max_calls = (spec.target_length as u32).div_ceil(budget) + 1;
         let mut text = String::new();
         let mut calls = 0;
+        let mut written = 0;
         loop {
-            let written = self.tokenizer.count(&text);
             let remaining = spec.target_length.saturating_sub(written);
             let max_tokens = ((remaining as f64 * 1.2) as u32 + 32).min(budget);
+            // The window needs only the end of what is written: a tail of
+            // the document (32 bytes a token is ample) keeps each call from
+            // copying the whole document so far.
+            let mut tail_start = produced
+                .len()
+                .saturating_sub(self.config.prefix_window_tokens.saturating_mul(32));
+            while !produced.is_char_boundary(tail_start) {
+                tail_start -= 1;
+            }
+            let tail = &produced[tail_start..];
             let before = if text.is_empty() {
-                produced.to_owned()
+                tail.to_owned()
             } else {
-                format!("{produced}\n\n{text}")
+                format!("{tail}\n\n{text}")
             };
             let prefix = prefix_window(&before, self.tokenizer.as_ref(), self.config.prefix_window_tokens);
             let values = BTreeMap::from([
@@ -407,7 +417,7 @@ impl ChunkWiseGenerationPipeline {
                 };
                 text = format!("{text}{sep}{piece}");
             }
-            let written = self.tokenizer.count(&text);
+            written = self.tokenizer.count(&text);
             let short =
                 spec.target_length > budget as usize && (written as f64) < 0.8 * spec.target_length as f64;
             if calls >= max_calls || !(answer.finish_reason == FinishReason::Length || short) {
