@@ -12,7 +12,7 @@ cargo xtask <task>
 
 Tasks:
   bench [chunking|quality|client|tokens|orchestration]
-                     run the benchmarks (release build, about 8 minutes for
+                     run the benchmarks (release build, about 10 minutes for
                      all) and write their figures into docs/BENCHMARKS.md with
                      the command, the machine and the date
   llama-smoke        the backend against llama.cpp's own server on 127.0.0.1
