@@ -452,6 +452,17 @@ impl Runner {
         let mut ready_bytes = 0usize;
         let mut exhausted = false;
         loop {
+            // A free slot first, then the stop and budget checks: a stop
+            // that comes while every slot is busy starts nothing more.
+            let permit = tokio::select! {
+                p = semaphore.clone().acquire_owned() => p.map_err(|_| RunError::Config("scheduler closed".into()))?,
+                // Write what finishes while we wait for a slot.
+                Some(joined) = tasks.join_next_with_id(), if !tasks.is_empty() => {
+                    absorb(joined, &mut in_flight, &mut pending);
+                    write_ready(&mut pending, &mut next_seq, &mut summary)?;
+                    semaphore.clone().acquire_owned().await.map_err(|_| RunError::Config("scheduler closed".into()))?
+                }
+            };
             if stop.level() >= 1 {
                 summary.stopped_early = Some("interrupted".into());
                 emit(RunEvent::Stopping {
@@ -530,15 +541,6 @@ impl Runner {
                 break;
             };
             ready_bytes -= doc.text.len();
-            let permit = tokio::select! {
-                p = semaphore.clone().acquire_owned() => p.map_err(|_| RunError::Config("scheduler closed".into()))?,
-                // Write what finishes while we wait for a slot.
-                Some(joined) = tasks.join_next_with_id(), if !tasks.is_empty() => {
-                    absorb(joined, &mut in_flight, &mut pending);
-                    write_ready(&mut pending, &mut next_seq, &mut summary)?;
-                    semaphore.clone().acquire_owned().await.map_err(|_| RunError::Config("scheduler closed".into()))?
-                }
-            };
             let crashed: Vec<RejectRecord> = styles
                 .iter()
                 .map(|st| RejectRecord {

@@ -518,11 +518,52 @@ async fn a_first_interrupt_finishes_documents_in_flight_and_says_how_to_resume()
         written.len()
     );
     // Documents in flight were finished, not cut: every record is whole.
-    for ((_, text), (_, _, out)) in docs.iter().zip(&written) {
-        assert_eq!(out, &text.to_uppercase());
+    for (id, _, out) in &written {
+        let text = docs.iter().find(|(d, _)| d == id).map(|(_, t)| t);
+        assert_eq!(Some(out), text.map(|t| t.to_uppercase()).as_ref(), "{id}");
     }
     run(config(&dir, input, &fake.base_url()), backend(&fake.base_url())).await;
     assert_eq!(texts(&dir.join("out.jsonl")).len(), docs.len());
+}
+
+#[tokio::test]
+async fn a_stop_writes_documents_that_finished_after_one_never_started() {
+    // The two longest documents start first; the short one before them in
+    // the input never starts once the stop comes. Their records must still
+    // be written, and the resume adds the rest, each document once.
+    let mut docs: Vec<(String, String)> = vec![("short-first".to_owned(), "A short one.".to_owned())];
+    docs.extend(self::docs().into_iter().take(2));
+    docs.push(("short-last".to_owned(), "Another short one.".to_owned()));
+    let slow = |r: &FakeRequest| Reply::Delayed(Duration::from_millis(5), Box::new(upper(r)));
+    let fake = FakeLlm::start(slow).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("stop-gap");
+    let input = write_jsonl(&dir, &docs);
+    let mut cfg = config(&dir, input.clone(), &fake.base_url());
+    cfg.concurrency = 2;
+    let runner = Runner::new(backend(&fake.base_url()), None, cfg).unwrap_or_else(|e| panic!("{e}"));
+    let (tx, rx) = tokio::sync::watch::channel(0u8);
+    let stopper = async {
+        while fake.request_count() < 1 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let _ = tx.send(1);
+    };
+    let (summary, ()) = tokio::join!(runner.run(None, StopSignal(rx)), stopper);
+    assert_eq!(
+        summary.map(|s| s.stopped_early).ok().flatten().as_deref(),
+        Some("interrupted")
+    );
+    let ids = |path: &Path| -> Vec<String> { texts(path).into_iter().map(|(id, _, _)| id).collect() };
+    assert_eq!(
+        ids(&dir.join("out.jsonl")),
+        [docs[1].0.clone(), docs[2].0.clone()]
+    );
+    run(config(&dir, input, &fake.base_url()), backend(&fake.base_url())).await;
+    let mut all = ids(&dir.join("out.jsonl"));
+    all.sort();
+    let mut expected: Vec<String> = docs.iter().map(|(id, _)| id.clone()).collect();
+    expected.sort();
+    assert_eq!(all, expected);
 }
 
 #[tokio::test]
