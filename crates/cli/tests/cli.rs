@@ -365,3 +365,20 @@ async fn the_conversation_layout_sends_earlier_chunks_as_turns_and_says_so_in_pr
         .count();
     assert!(turns > 0, "no request carried earlier turns");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_priority_sends_each_calls_chunks_left_to_the_server() {
+    let (fake, _, _, _) = rephrase_upper("server-priority", &["--server-priority"]).await;
+    let priorities: Vec<i64> = fake
+        .requests()
+        .iter()
+        .map(|r| r.body["priority"].as_i64().unwrap_or(i64::MIN))
+        .collect();
+    // Negated chunks left (vLLM serves lower first): the first chunk of a
+    // multi-chunk document is below 0, a document's last chunk is 0.
+    assert!(
+        priorities.iter().all(|&p| (-1000..=0).contains(&p)),
+        "{priorities:?}"
+    );
+    assert!(priorities.iter().any(|&p| p < 0) && priorities.contains(&0));
+}
