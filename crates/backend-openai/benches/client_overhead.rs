@@ -15,17 +15,6 @@ use chunksynth_fake_llm::{FakeLlm, FakeOptions, Reply};
 use chunksynth_llm::{ChatRequest, LanguageModel, Message, TaskKind};
 use tokio::io::AsyncBufReadExt;
 
-/// User + system CPU seconds of this process.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which may contain spaces) start at ')'.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
-    // utime and stime are fields 14 and 15 of the full line: 11 and 12 here.
-    (ticks(11) + ticks(12)) / 100.0
-}
-
 async fn serve() {
     let options = FakeOptions {
         record_requests: false,
@@ -88,11 +77,11 @@ async fn client() {
     ));
     // Warm up connections.
     run(&backend, &request, in_flight, in_flight).await;
-    let cpu0 = cpu_seconds();
+    let cpu0 = chunksynth_fake_llm::process::cpu_seconds();
     let t0 = Instant::now();
     let failures = run(&backend, &request, total, in_flight).await;
     let wall = t0.elapsed().as_secs_f64();
-    let cpu = cpu_seconds() - cpu0;
+    let cpu = chunksynth_fake_llm::process::cpu_seconds() - cpu0;
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     println!(
         "| requests | in flight | failures | wall s | requests/s | client CPU µs/request | machine cores |"

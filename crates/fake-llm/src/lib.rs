@@ -463,3 +463,47 @@ fn json_response(body: String) -> Response {
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
+
+/// What benchmarks against the fake measure about their own process (Linux
+/// `/proc/self`; zero elsewhere).
+pub mod process {
+    /// User + system CPU seconds of this process so far.
+    pub fn cpu_seconds() -> f64 {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        // Fields after the command name (which may contain spaces) start at ')'.
+        let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+        // utime and stime are fields 14 and 15 of the full line: 11 and 12 here.
+        (ticks(11) + ticks(12)) / 100.0
+    }
+
+    /// A memory field of /proc/self/status (`VmRSS`, `VmHWM`) in MiB.
+    pub fn memory_mib(field: &str) -> f64 {
+        std::fs::read_to_string("/proc/self/status")
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::process;
+
+    #[test]
+    fn the_process_figures_are_read() {
+        let before = process::cpu_seconds();
+        let start = std::time::Instant::now();
+        let mut x = 0u64;
+        while start.elapsed() < std::time::Duration::from_millis(300) {
+            x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+        }
+        assert!(process::cpu_seconds() > before, "CPU time did not grow");
+        assert!(process::memory_mib("VmRSS") > 1.0);
+        assert!(process::memory_mib("VmHWM") >= process::memory_mib("VmRSS") * 0.5);
+        assert_eq!(process::memory_mib("NoSuchField"), 0.0);
+    }
+}

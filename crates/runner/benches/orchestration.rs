@@ -28,25 +28,6 @@ use chunksynth_rephrase::PipelineConfig;
 use chunksynth_runner::{Budget, InputFormat, InputSource, Job, RunConfig, Runner, StopSignal};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
-/// A field of /proc/self/status in MiB (`VmRSS`, `VmHWM`), 0 elsewhere.
-fn memory_mib(field: &str) -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-/// User plus system CPU seconds of this process so far (Linux).
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
-}
-
 fn env_num(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -303,8 +284,8 @@ fn main() {
         std::fs::write(&input, body).unwrap_or_else(|e| panic!("{e}"));
 
         let _ = tokenizer();
-        let rss_before = memory_mib("VmRSS");
-        let cpu_before = cpu_seconds();
+        let rss_before = chunksynth_fake_llm::process::memory_mib("VmRSS");
+        let cpu_before = chunksynth_fake_llm::process::cpu_seconds();
         let started = Instant::now();
         let timed = Arc::new(Timed {
             inner: backend(&url, in_flight),
@@ -314,8 +295,8 @@ fn main() {
         let runner = Runner::new(timed.clone(), None, config(&dir, input.clone(), &url, concurrency)).unwrap_or_else(|e| panic!("{e}"));
         let summary = runner.run(None, StopSignal::never()).await.unwrap_or_else(|e| panic!("{e}"));
         let wall = started.elapsed();
-        let cpu = cpu_seconds() - cpu_before;
-        let rss_peak = memory_mib("VmHWM");
+        let cpu = chunksynth_fake_llm::process::cpu_seconds() - cpu_before;
+        let rss_peak = chunksynth_fake_llm::process::memory_mib("VmHWM");
         let clean_calls = fake.request_count().await;
         // Chains: calls per document (one per chunk with a body, one attempt).
         let chains: Vec<usize> = std::fs::read_to_string(dir.join("out.jsonl"))
