@@ -263,6 +263,7 @@ impl ChunkWiseRephrasePipeline {
                 if conversing {
                     conversation.add(
                         &text[chunk.body.clone()],
+                        chunk.tokens,
                         &rewrite,
                         self.tokenizer.as_ref(),
                         self.config.history_tokens,
@@ -534,10 +535,19 @@ struct Conversation {
 }
 
 impl Conversation {
-    /// Records a rewritten chunk; ends the conversation once it holds
-    /// `budget` tokens, or when the chunk's prompt had to leave it.
-    fn add(&mut self, passage: &str, rewrite: &str, tokenizer: &dyn Tokenizer, budget: usize, left: bool) {
-        self.tokens += tokenizer.count(passage) + tokenizer.count(rewrite);
+    /// Records a rewritten chunk (`passage_tokens` as the plan counted it);
+    /// ends the conversation once it holds `budget` tokens, or when the
+    /// chunk's prompt had to leave it.
+    fn add(
+        &mut self,
+        passage: &str,
+        passage_tokens: usize,
+        rewrite: &str,
+        tokenizer: &dyn Tokenizer,
+        budget: usize,
+        left: bool,
+    ) {
+        self.tokens += passage_tokens + tokenizer.count(rewrite);
         self.turns.push(EarlierTurn {
             passage: passage.to_owned(),
             rewrite: rewrite.to_owned(),
