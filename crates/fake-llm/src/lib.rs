@@ -464,6 +464,27 @@ fn json_response(body: String) -> Response {
     response
 }
 
+/// Documents with the structures rewriting must keep (Markdown with code and
+/// a table, a man page, CJK, CRLF line ends): the chunking crate's fixtures,
+/// which end-to-end tests against the fake push through whole runs.
+pub fn structured_documents() -> Vec<(String, String)> {
+    [
+        (
+            "markdown",
+            include_str!("../../chunking/tests/fixtures/markdown.md"),
+        ),
+        (
+            "manpage",
+            include_str!("../../chunking/tests/fixtures/manpage.txt"),
+        ),
+        ("cjk", include_str!("../../chunking/tests/fixtures/cjk.txt")),
+        ("crlf", include_str!("../../chunking/tests/fixtures/crlf.txt")),
+    ]
+    .into_iter()
+    .map(|(id, text)| (id.to_owned(), text.to_owned()))
+    .collect()
+}
+
 /// What benchmarks against the fake measure about their own process (Linux
 /// `/proc/self`; zero elsewhere).
 pub mod process {

@@ -19,24 +19,7 @@ use chunksynth_runner::{
 const KEY: &str = "sk-test-SECRET-runner-91c2";
 
 fn docs() -> Vec<(String, String)> {
-    let mut d = vec![
-        (
-            "markdown".to_owned(),
-            include_str!("../../chunking/tests/fixtures/markdown.md").to_owned(),
-        ),
-        (
-            "manpage".to_owned(),
-            include_str!("../../chunking/tests/fixtures/manpage.txt").to_owned(),
-        ),
-        (
-            "cjk".to_owned(),
-            include_str!("../../chunking/tests/fixtures/cjk.txt").to_owned(),
-        ),
-        (
-            "crlf".to_owned(),
-            include_str!("../../chunking/tests/fixtures/crlf.txt").to_owned(),
-        ),
-    ];
+    let mut d = chunksynth_fake_llm::structured_documents();
     for i in 0..8 {
         d.push((
             format!("short-{i}"),
