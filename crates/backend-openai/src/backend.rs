@@ -230,7 +230,7 @@ impl OpenAiBackend {
         let policy = &self.config.retry;
         if let Some(wait) = retry_after {
             let jitter = policy.base_delay.mul_f64(self.random() * 0.5);
-            return (wait + jitter).min(policy.max_delay);
+            return wait.saturating_add(jitter).min(policy.max_delay);
         }
         let ceiling = policy
             .base_delay
@@ -376,7 +376,7 @@ impl OpenAiBackend {
                     self.cap.on_success();
                     self.pool.restore(index);
                     if let Some(b) = &self.tokens_per_minute {
-                        let actual = (response.usage.prompt_tokens + response.usage.completion_tokens) as f64;
+                        let actual = response.usage.total() as f64;
                         b.adjust(actual - estimate);
                     }
                     self.ledger

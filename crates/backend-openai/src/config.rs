@@ -202,6 +202,24 @@ impl BackendConfig {
                     format!("base URL {:?} must start with http:// or https://", e.base_url),
                 ));
             }
+            if let Some(key) = &e.api_key
+                && let Some(bad) = key.expose().chars().find(|c| !c.is_ascii_graphic())
+            {
+                // Never the key itself in the message, only what is wrong.
+                let what = match bad {
+                    '\r' => "a carriage return (a .env file with Windows line endings?)".to_owned(),
+                    '\n' => "a line break".to_owned(),
+                    ' ' | '\t' => "white space".to_owned(),
+                    c => format!("the character U+{:04X}", c as u32),
+                };
+                return Err(LlmError::new(
+                    ErrorKind::Config,
+                    format!(
+                        "{} contains {what}, which cannot be sent in an HTTP header; fix the value",
+                        env::API_KEY
+                    ),
+                ));
+            }
             if e.api_key.is_none() && !e.is_loopback() {
                 return Err(LlmError::new(
                     ErrorKind::Config,

@@ -228,7 +228,8 @@ impl Bucket {
                         s.0 -= cost;
                         return;
                     }
-                    Duration::from_secs_f64((need - s.0) / self.per_second)
+                    Duration::try_from_secs_f64((need - s.0) / self.per_second)
+                        .unwrap_or(Duration::from_secs(1))
                 }
                 Err(_) => return,
             };

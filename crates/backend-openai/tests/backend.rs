@@ -111,6 +111,11 @@ fn retry_after_reads_seconds_and_http_dates() {
         Some(Duration::ZERO)
     );
     assert_eq!(parse_retry_after("soon"), None);
+    // What a broken server may send never panics and never waits past a day.
+    assert_eq!(parse_retry_after("1e20"), Some(Duration::from_secs(86_400)));
+    assert_eq!(parse_retry_after("inf"), Some(Duration::from_secs(86_400)));
+    assert_eq!(parse_retry_after("-3"), None);
+    assert_eq!(parse_retry_after("NaN"), None);
 }
 
 fn httpdate_in(d: Duration) -> String {

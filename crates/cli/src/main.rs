@@ -24,7 +24,8 @@ use chunksynth_llm::{LanguageModel, Price, PriceTable, Sampling, env};
 use chunksynth_prompts::{Language, STYLES};
 use chunksynth_rephrase::{FailurePolicy, PipelineConfig, WindowLayout};
 use chunksynth_runner::{
-    Budget, InputFormat, InputSource, Job, RunConfig, RunSummary, Runner, Shard, StopSignal, dry_run,
+    Budget, InputFormat, InputSource, Job, RunConfig, RunSummary, Runner, Shard, StopReason, StopSignal,
+    dry_run,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -35,7 +36,8 @@ mod exit {
     pub const OK: u8 = 0;
     pub const SOME_FAILED: u8 = 1;
     pub const USAGE: u8 = 2;
-    pub const RUN_FAILED: u8 = 3;
+    pub const INCOMPLETE: u8 = 3;
+    pub const BUDGET: u8 = 4;
     pub const INTERRUPTED: u8 = 130;
 }
 
@@ -48,10 +50,13 @@ Environment:
 
 Exit codes:
   0    every document done
-  1    some documents rejected (see the rejects file)
-  2    usage or configuration error
-  3    the run failed (I/O); rerun the same command to resume
-  130  interrupted; rerun the same command to resume";
+  1    every document done or rejected for good (see the rejects file)
+  2    usage or configuration error, a refused key or model, or another
+       run holds the output; nothing is marked failed
+  3    records are missing (outage, retryable failures, disk full, I/O);
+       rerun the same command to resume
+  4    a --max-cost/--max-tokens budget is spent (earlier runs count)
+  130  interrupted (SIGINT/SIGTERM); rerun the same command to resume";
 
 #[derive(Parser, Debug)]
 #[command(name = "chunksynth", version, about = "Turn long documents into LLM pre-training data, chunk by chunk.", after_help = AFTER_HELP)]
@@ -80,7 +85,10 @@ enum Command {
   chunksynth rephrase --input corpus.jsonl --output out.jsonl --shard 3/8
 
 Resume: rerun the same command. Finished model calls are replayed from the
-journal (<output>.journal.jsonl) and written records are skipped.")]
+journal (<output>.journal.jsonl); an item (record id, style, source text)
+already in the output is skipped, an edited one is redone and its old record
+dropped. A changed configuration on an existing output is refused (exit 2)
+unless --restart.")]
     Rephrase(Box<RephraseArgs>),
     /// Generate long texts from a plan or a topic.
     #[command(after_help = "Examples:
@@ -219,10 +227,14 @@ struct RephraseArgs {
     /// Records are written in input order either way.
     #[arg(long, default_value_t = 1024)]
     lookahead: usize,
-    /// This machine's shard, I/N (also from SLURM_ARRAY_TASK_ID/COUNT, or
-    /// JOB_COMPLETION_INDEX with --shard-count).
+    /// This machine's shard, I/N; `auto` reads it from SLURM_ARRAY_TASK_ID/
+    /// COUNT, or JOB_COMPLETION_INDEX with --shard-count (never implicitly).
     #[arg(long)]
     shard: Option<String>,
+    /// The output was made with another configuration: set it (and its
+    /// rejects) aside as <name>.replaced-<time> and start over.
+    #[arg(long)]
+    restart: bool,
     /// Number of shards, when the scheduler's environment does not say.
     #[arg(long)]
     shard_count: Option<usize>,
@@ -296,7 +308,7 @@ fn main() -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
-            return ExitCode::from(exit::RUN_FAILED);
+            return ExitCode::from(exit::INCOMPLETE);
         }
     };
     match runtime.block_on(run(cli)) {
@@ -315,18 +327,24 @@ async fn run(cli: Cli) -> Result<u8> {
     };
     match cli.command {
         Command::Styles => {
-            let mut out = std::io::stdout().lock();
-            for s in STYLES {
-                writeln!(out, "{:<16} {}", s.name, s.summary)?;
-            }
-            Ok(exit::OK)
+            let text: String = STYLES
+                .iter()
+                .map(|s| format!("{:<16} {}\n", s.name, s.summary))
+                .collect();
+            print_quietly(&text)
         }
-        Command::PlanSchema => {
-            println!("{}", serde_json::to_string_pretty(&plan_schema())?);
-            Ok(exit::OK)
-        }
+        Command::PlanSchema => print_quietly(&format!("{}\n", serde_json::to_string_pretty(&plan_schema())?)),
         Command::Rephrase(args) => rephrase(*args, &file, cli.quiet, cli.verbose).await,
         Command::Generate(args) => generate(*args, &file, cli.quiet).await,
+    }
+}
+
+/// Writes to stdout; a reader that went away (`| head`) ends it quietly.
+fn print_quietly(text: &str) -> Result<u8> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(exit::OK),
     }
 }
 
@@ -431,14 +449,35 @@ fn shard_path(path: &std::path::Path, shard: Option<Shard>) -> PathBuf {
 }
 
 async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u8) -> Result<u8> {
-    let shard = match &args.shard {
+    let shard = match args.shard.as_deref() {
+        Some("auto") => Some(
+            Shard::from_env(|n| std::env::var(n).ok(), args.shard_count)
+                .map_err(anyhow::Error::msg)?
+                .context("--shard auto: no SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX in the environment")?,
+        ),
         Some(spec) => Some(Shard::parse(spec).map_err(anyhow::Error::msg)?),
-        None => Shard::from_env(|n| std::env::var(n).ok(), args.shard_count).map_err(anyhow::Error::msg)?,
+        None => None,
     };
+    if let Some(s) = shard
+        && !quiet
+    {
+        eprintln!(
+            "sharded run: shard {} of {}; records of other shards are skipped",
+            s.index, s.count
+        );
+    }
     let (tokenizer, language) = tokenizer_and_language(&args.tokenizer, &args.language)?;
     let styles = match (&args.style, args.styles.is_empty()) {
         (Some(s), _) => vec![s.clone()],
-        (None, false) => args.styles.clone(),
+        (None, false) => {
+            let mut unique = Vec::new();
+            for s in &args.styles {
+                if !unique.contains(s) {
+                    unique.push(s.clone());
+                }
+            }
+            unique
+        }
         (None, true) => file.styles.clone().unwrap_or_else(|| vec!["textbook".to_owned()]),
     };
     let mut pipeline = PipelineConfig::default();
@@ -522,6 +561,7 @@ async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u
         endpoints: Vec::new(),
         sync_journal: true,
         lookahead: args.lookahead,
+        restart: args.restart,
     };
     if args.max_cost.is_some() && prices.models.is_empty() {
         bail!("--max-cost needs prices: give --price-input and --price-output");
@@ -529,7 +569,7 @@ async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u
     if args.dry_run {
         let model = resolve_model(&args.model, file);
         let est = dry_run(&config, &model)?;
-        println!("{}", serde_json::to_string_pretty(&est)?);
+        print_quietly(&format!("{}\n", serde_json::to_string_pretty(&est)?))?;
         if !quiet {
             eprintln!(
                 "dry run: {} documents ({} unreadable), {} calls, ~{} prompt + ~{} completion tokens{}; nothing was sent",
@@ -567,45 +607,73 @@ async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u
         Some(ledger.clone()),
         config,
     )?;
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(0u8);
-    tokio::spawn(async move {
-        for level in 1..=2u8 {
-            if tokio::signal::ctrl_c().await.is_err() {
-                return;
-            }
-            if level == 1 {
-                eprintln!("\ninterrupted: finishing documents in flight (Ctrl-C again to stop now)");
-            }
-            let _ = stop_tx.send(level);
-        }
-    });
     let (events_tx, events_rx) = tokio::sync::mpsc::unbounded_channel();
     let display = progress::spawn(events_rx, ledger.clone(), quiet, verbose);
-    let summary = runner.run(Some(events_tx), StopSignal(stop_rx)).await;
+    let summary = runner.run(Some(events_tx), stop_on_signals()).await;
     let _ = display.await;
     let summary = match summary {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(exit::RUN_FAILED);
+            return Ok(if e.is_usage() {
+                exit::USAGE
+            } else {
+                exit::INCOMPLETE
+            });
         }
     };
     let usage = ledger.snapshot();
     report(&summary, &usage, &output, args.summary.as_deref(), quiet)?;
-    Ok(
-        if summary.stopped_early.as_deref() == Some("interrupted")
-            || summary
-                .stopped_early
-                .as_deref()
-                .is_some_and(|s| s.starts_with("stopped at once"))
-        {
-            exit::INTERRUPTED
-        } else if summary.rejected > 0 {
-            exit::SOME_FAILED
-        } else {
-            exit::OK
-        },
-    )
+    Ok(exit_code(&summary))
+}
+
+/// The exit code a finished (or stopped) run ends with.
+fn exit_code(summary: &RunSummary) -> u8 {
+    match &summary.stopped_early {
+        Some(StopReason::Interrupted | StopReason::Aborted) => exit::INTERRUPTED,
+        Some(StopReason::Refused { .. }) => exit::USAGE,
+        Some(StopReason::JournalFailed { .. }) => exit::INCOMPLETE,
+        Some(StopReason::BudgetSpent { .. }) => exit::BUDGET,
+        None if summary.retryable_failures > 0 => exit::INCOMPLETE,
+        None if summary.rejected > 0 => exit::SOME_FAILED,
+        None => exit::OK,
+    }
+}
+
+/// SIGINT (Ctrl-C) and SIGTERM (Slurm, Kubernetes): the first stops taking
+/// documents and finishes those in flight, the second abandons them (their
+/// finished calls are journaled), the third exits at once.
+fn stop_on_signals() -> StopSignal {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(0u8);
+    tokio::spawn(async move {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        for level in 1..=3u8 {
+            let got = async {
+                match term.as_mut() {
+                    Some(t) => tokio::select! {
+                        r = tokio::signal::ctrl_c() => r.is_ok(),
+                        r = t.recv() => r.is_some(),
+                    },
+                    None => tokio::signal::ctrl_c().await.is_ok(),
+                }
+            };
+            if !got.await {
+                return;
+            }
+            match level {
+                1 => eprintln!("\nstopping: finishing documents in flight (signal again to stop now)"),
+                2 => eprintln!(
+                    "\nstopping now: documents in flight are abandoned; their finished calls are journaled"
+                ),
+                _ => {
+                    eprintln!("\nexiting at once; rerun the same command to resume");
+                    std::process::exit(i32::from(exit::INTERRUPTED));
+                }
+            }
+            let _ = stop_tx.send(level);
+        }
+    });
+    StopSignal(stop_rx)
 }
 
 fn report(
@@ -633,10 +701,11 @@ fn report(
         "n/a".to_owned()
     };
     eprintln!(
-        "done: {} records written to {}, {} rejected, {} already done; {} calls ({} replayed from the journal, {} retries); {} prompt + {} completion tokens{}; fidelity pass rate {}; {:.1}s",
+        "done: {} records written to {}, {} rejected, {} to retry, {} already done; {} calls ({} replayed from the journal, {} retries); {} prompt + {} completion tokens{}; fidelity pass rate {}; {:.1}s",
         summary.records_written,
         output.display(),
         summary.rejected,
+        summary.retryable_failures,
         summary.already_done,
         summary.calls_made,
         summary.calls_replayed,
@@ -648,10 +717,44 @@ fn report(
         summary.wall_ms as f64 / 1000.0
     );
     for (kind, n) in &summary.failures_by_kind {
-        eprintln!("  rejected ({kind}): {n}");
+        let what = if kind.is_permanent() {
+            "rejected"
+        } else {
+            "to retry"
+        };
+        eprintln!("  {what} ({kind}): {n}");
     }
-    if let Some(reason) = &summary.stopped_early {
-        eprintln!("stopped early: {reason}; rerun the same command to resume");
+    if summary.superseded > 0 {
+        eprintln!(
+            "  {} records redone because their source changed; the older records were dropped",
+            summary.superseded
+        );
+    }
+    if summary.not_in_input > 0 {
+        eprintln!(
+            "  {} records on file belong to ids no longer in the input (left alone)",
+            summary.not_in_input
+        );
+    }
+    if summary.unreadable_lines > 0 {
+        eprintln!(
+            "  warning: {} unreadable lines were skipped in the output, rejects or journal",
+            summary.unreadable_lines
+        );
+    }
+    match &summary.stopped_early {
+        Some(StopReason::BudgetSpent { detail }) => {
+            eprintln!("stopped early: {detail}; raise the budget and rerun to go on");
+        }
+        Some(StopReason::Refused { detail }) => {
+            eprintln!("stopped: {detail}; fix the key or model and rerun");
+        }
+        Some(reason) => eprintln!("stopped early: {reason}; rerun the same command to resume"),
+        None if summary.retryable_failures > 0 => eprintln!(
+            "incomplete: {} items failed in ways a rerun retries; rerun the same command",
+            summary.retryable_failures
+        ),
+        None => {}
     }
     Ok(())
 }

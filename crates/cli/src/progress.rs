@@ -46,8 +46,19 @@ pub fn spawn(
             if quiet {
                 continue;
             }
+            let notice = match &event {
+                RunEvent::Warning { message } => Some(format!("warning: {message}")),
+                RunEvent::Stopping { reason } => Some(format!("stopping: {reason}")),
+                _ => None,
+            };
+            if let Some(notice) = notice {
+                match &bar {
+                    Some(bar) => bar.println(notice),
+                    None => eprintln!("{notice}"),
+                }
+            }
             let usage = ledger.snapshot();
-            let tokens = usage.total.tokens.prompt_tokens + usage.total.tokens.completion_tokens;
+            let tokens = usage.total.tokens.total();
             let rate = tokens as f64 / started.elapsed().as_secs_f64().max(0.001);
             let msg = format!(
                 "{done} documents done, {failed} failed, {chunks} chunks, {tokens} tokens ({rate:.0}/s)"

@@ -63,12 +63,17 @@ async fn output_of(mut cmd: Command) -> Output {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The lines of a records or rejects file, in input order (records are
+/// written as they finish; the stable sort keeps a document's styles in
+/// file order).
 fn records(path: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(path)
+    let mut all: Vec<serde_json::Value> = std::fs::read_to_string(path)
         .unwrap_or_default()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}")))
-        .collect()
+        .collect();
+    all.sort_by_key(|v| v["input_index"].as_u64());
+    all
 }
 
 fn rephrase_args(cmd: &mut Command, input: &Path, output: &Path) {

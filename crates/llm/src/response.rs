@@ -39,11 +39,27 @@ pub struct Usage {
     pub cached_tokens: u64,
 }
 
+impl Usage {
+    /// The sum, saturating: a server that reports absurd counts must not
+    /// wrap a budget's counter back to zero.
+    #[must_use]
+    pub fn saturating_add(self, rhs: Self) -> Self {
+        Self {
+            prompt_tokens: self.prompt_tokens.saturating_add(rhs.prompt_tokens),
+            completion_tokens: self.completion_tokens.saturating_add(rhs.completion_tokens),
+            cached_tokens: self.cached_tokens.saturating_add(rhs.cached_tokens),
+        }
+    }
+
+    /// Prompt plus completion tokens, saturating.
+    pub fn total(&self) -> u64 {
+        self.prompt_tokens.saturating_add(self.completion_tokens)
+    }
+}
+
 impl std::ops::AddAssign for Usage {
     fn add_assign(&mut self, rhs: Self) {
-        self.prompt_tokens += rhs.prompt_tokens;
-        self.completion_tokens += rhs.completion_tokens;
-        self.cached_tokens += rhs.cached_tokens;
+        *self = self.saturating_add(rhs);
     }
 }
 

@@ -96,6 +96,7 @@ fn config(dir: &Path, input: PathBuf, url: &str, concurrency: usize) -> RunConfi
         endpoints: vec![url.to_owned()],
         sync_journal: std::env::var_os("CHUNKSYNTH_BENCH_NO_SYNC").is_none(),
         lookahead: env_num("CHUNKSYNTH_BENCH_LOOKAHEAD", 1024),
+        restart: false,
     }
 }
 

@@ -1,5 +1,11 @@
 //! Reading documents: JSONL (streamed, line by line), a folder of text files,
-//! or stdin. Every problem with a record is a reject, never a panic.
+//! or stdin. Every problem with a record is a reject, never a panic; a
+//! failure to read the stream itself (a directory given as a file, an I/O
+//! error) ends the input with an error instead of looping on it.
+//!
+//! A record without an id gets one derived from its text
+//! ([`content_id`](crate::identity::content_id)), never from its line
+//! number, so inserting a line before it changes nothing on resume.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -22,6 +28,23 @@ pub struct RejectedInput {
     pub id: Option<String>,
     pub line: usize,
     pub reason: String,
+    /// SHA-256 of the raw line (or file): the reject's identity on resume.
+    pub source_sha256: String,
+}
+
+impl RejectedInput {
+    /// An id for a record that has none, from its raw content.
+    pub fn content_id(&self) -> String {
+        format!(
+            "sha256:{}",
+            &self.source_sha256[..16.min(self.source_sha256.len())]
+        )
+    }
+}
+
+fn bytes_hash(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    crate::identity::hex(&sha2::Sha256::digest(bytes))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,11 +94,8 @@ pub enum InputSource {
 }
 
 impl InputSource {
-    /// An iterator over the records, streamed.
-    pub fn records(
-        &self,
-        format: &InputFormat,
-    ) -> std::io::Result<Box<dyn Iterator<Item = InputRecord> + Send>> {
+    /// An iterator over the records, streamed; an `Err` ends it.
+    pub fn records(&self, format: &InputFormat) -> std::io::Result<Records> {
         match (self, format) {
             (InputSource::Path(p), _) if p.is_dir() => Ok(Box::new(files(p)?)),
             (InputSource::Path(p), InputFormat::Files) => Ok(Box::new(files(p)?)),
@@ -101,6 +121,7 @@ impl InputSource {
                         id: Some("stdin".into()),
                         line: 0,
                         reason: "empty document".into(),
+                        source_sha256: bytes_hash(text.as_bytes()),
                     })
                 } else {
                     InputRecord::Document(Document {
@@ -110,45 +131,52 @@ impl InputSource {
                         line: 0,
                     })
                 };
-                Ok(Box::new(std::iter::once(record)))
+                Ok(Box::new(std::iter::once(Ok(record))))
             }
         }
     }
 }
 
-/// Reads JSONL from any reader (streamed). Lines that are blank are skipped.
+/// Records, streamed; an `Err` is the last item.
+pub type Records = Box<dyn Iterator<Item = std::io::Result<InputRecord>> + Send>;
+
+/// Reads JSONL from any reader (streamed). Lines that are blank are skipped,
+/// and so is a UTF-8 byte-order mark before the first line. A read error
+/// ends the stream (a directory or a broken pipe does not heal by retrying).
 pub fn jsonl<R: BufRead + Send + 'static>(
     mut reader: R,
     id_field: String,
     text_field: String,
-) -> impl Iterator<Item = InputRecord> + Send + use<R> {
+) -> impl Iterator<Item = std::io::Result<InputRecord>> + Send + use<R> {
     let mut line_no = 0usize;
     let mut index = 0usize;
     let mut buf = Vec::new();
+    let mut failed = false;
     std::iter::from_fn(move || {
         loop {
+            if failed {
+                return None;
+            }
             buf.clear();
             line_no += 1;
             match reader.read_until(b'\n', &mut buf) {
                 Ok(0) => return None,
                 Ok(_) => {}
                 Err(e) => {
-                    let r = InputRecord::Rejected(RejectedInput {
-                        index,
-                        id: None,
-                        line: line_no,
-                        reason: format!("cannot read the input: {e}"),
-                    });
-                    index += 1;
-                    return Some(r);
+                    failed = true;
+                    return Some(Err(std::io::Error::new(e.kind(), format!("line {line_no}: {e}"))));
                 }
             }
-            if buf.iter().all(u8::is_ascii_whitespace) {
+            let bytes = match (line_no, buf.strip_prefix(b"\xef\xbb\xbf")) {
+                (1, Some(rest)) => rest,
+                _ => &buf[..],
+            };
+            if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let record = parse_line(&buf, line_no, index, &id_field, &text_field);
+            let record = parse_line(bytes, line_no, index, &id_field, &text_field);
             index += 1;
-            return Some(record);
+            return Some(Ok(record));
         }
     })
 }
@@ -160,6 +188,7 @@ fn parse_line(bytes: &[u8], line: usize, index: usize, id_field: &str, text_fiel
             id,
             line,
             reason,
+            source_sha256: bytes_hash(bytes.trim_ascii_end()),
         })
     };
     let Ok(text) = std::str::from_utf8(bytes) else {
@@ -169,27 +198,32 @@ fn parse_line(bytes: &[u8], line: usize, index: usize, id_field: &str, text_fiel
         Ok(v) => v,
         Err(e) => return reject(None, format!("line {line} is not valid JSON: {e}")),
     };
-    let id = match value.get(id_field) {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        _ => format!("line-{line}"),
+    let given_id = match value.get(id_field) {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
     };
+    let id = given_id.clone().unwrap_or_default();
     match value.get(text_field) {
         Some(serde_json::Value::String(t)) if t.trim().is_empty() => {
-            reject(Some(id), format!("line {line}: empty document"))
+            reject(given_id, format!("line {line}: empty document"))
         }
         Some(serde_json::Value::String(t)) => InputRecord::Document(Document {
             index,
-            id,
+            id: if id.is_empty() {
+                crate::identity::content_id(t)
+            } else {
+                id
+            },
             text: t.clone(),
             line,
         }),
         Some(_) => reject(
-            Some(id),
+            given_id,
             format!("line {line}: field {text_field:?} is not a string"),
         ),
         None => reject(
-            Some(id),
+            given_id,
             format!(
                 "line {line}: no field {text_field:?} (set the text field name if it is called otherwise)"
             ),
@@ -197,21 +231,34 @@ fn parse_line(bytes: &[u8], line: usize, index: usize, id_field: &str, text_fiel
     }
 }
 
-fn files(dir: &Path) -> std::io::Result<impl Iterator<Item = InputRecord> + Send + use<>> {
+/// The text files under `dir` (or `dir` itself): regular files only (a FIFO
+/// or a device would block or never end), each directory visited once by
+/// its canonical path (a symlink cycle cannot repeat files).
+fn files(dir: &Path) -> std::io::Result<impl Iterator<Item = std::io::Result<InputRecord>> + Send + use<>> {
     let mut paths = Vec::new();
+    let mut visited = std::collections::HashSet::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        if d.is_file() {
+        let meta = std::fs::metadata(&d)?;
+        if meta.is_file() {
             paths.push(d);
+            continue;
+        }
+        if !meta.is_dir() || !visited.insert(std::fs::canonicalize(&d)?) {
             continue;
         }
         for entry in std::fs::read_dir(&d)? {
             let path = entry?.path();
-            if path.is_dir() {
+            // Follows symlinks; a dangling one is skipped.
+            let Ok(meta) = std::fs::metadata(&path) else {
+                continue;
+            };
+            if meta.is_dir() {
                 stack.push(path);
-            } else if path
-                .extension()
-                .is_some_and(|e| matches!(e.to_str(), Some("txt" | "md" | "markdown" | "text")))
+            } else if meta.is_file()
+                && path
+                    .extension()
+                    .is_some_and(|e| matches!(e.to_str(), Some("txt" | "md" | "markdown" | "text")))
             {
                 paths.push(path);
             }
@@ -225,12 +272,14 @@ fn files(dir: &Path) -> std::io::Result<impl Iterator<Item = InputRecord> + Send
     };
     Ok(paths.into_iter().enumerate().map(move |(index, path)| {
         let id = path.strip_prefix(&base).unwrap_or(&path).display().to_string();
-        match std::fs::read(&path) {
+        let hash = bytes_hash(path.display().to_string().as_bytes());
+        Ok(match std::fs::read(&path) {
             Err(e) => InputRecord::Rejected(RejectedInput {
                 index,
                 id: Some(id),
                 line: 0,
                 reason: format!("cannot read {}: {e}", path.display()),
+                source_sha256: hash,
             }),
             Ok(bytes) => match String::from_utf8(bytes) {
                 Err(_) => InputRecord::Rejected(RejectedInput {
@@ -238,12 +287,14 @@ fn files(dir: &Path) -> std::io::Result<impl Iterator<Item = InputRecord> + Send
                     id: Some(id),
                     line: 0,
                     reason: format!("{} is not valid UTF-8", path.display()),
+                    source_sha256: hash,
                 }),
                 Ok(text) if text.trim().is_empty() => InputRecord::Rejected(RejectedInput {
                     index,
                     id: Some(id),
                     line: 0,
                     reason: "empty document".into(),
+                    source_sha256: hash,
                 }),
                 Ok(text) => InputRecord::Document(Document {
                     index,
@@ -252,6 +303,6 @@ fn files(dir: &Path) -> std::io::Result<impl Iterator<Item = InputRecord> + Send
                     line: 0,
                 }),
             },
-        }
+        })
     }))
 }

@@ -2,11 +2,15 @@
 //!
 //! An append-only JSONL file (`{"key": .., "response": ..}` per line), each
 //! line written whole and synced before the call counts as finished. On open,
-//! a torn last line (a crash mid-write) is cut off. The key is a SHA-256 of
-//! the model ID and the whole request (messages, task, sampling, schema,
-//! metadata), so a rerun that makes the same request — which a deterministic
-//! pipeline does once earlier answers are replayed — gets the recorded answer
-//! without a call.
+//! a torn last line (a crash mid-write) is cut off and an unreadable line
+//! elsewhere is skipped (every later entry still replays). A write that fails
+//! (disk full) truncates the file back to the last whole entry and marks the
+//! journal failed: the run stops rather than pay for answers it cannot keep.
+//!
+//! The key ([`call_key`]) is a SHA-256 of the model ID and the whole request
+//! (messages, task, sampling, schema, metadata), so a rerun that makes the same request — which a deterministic pipeline
+//! does once earlier answers are replayed — gets the recorded answer without
+//! a call.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -16,7 +20,8 @@ use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use chunksynth_llm::{BoxFuture, ChatRequest, ChatResponse, LanguageModel, LlmError};
+use chunksynth_chunking::Tokenizer;
+use chunksynth_llm::{BoxFuture, ChatRequest, ChatResponse, LanguageModel, LlmError, Usage};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -40,6 +45,24 @@ pub struct Journal {
     files: Mutex<Files>,
     index: Mutex<Index>,
     sync: bool,
+    /// Tokens the entries on file were billed (read at open): spend that
+    /// budgets carry across resumes.
+    spent: Usage,
+    /// Unreadable lines skipped at open.
+    skipped: usize,
+    /// Why writing failed, once it has: nothing more is appended.
+    failed: Mutex<Option<String>>,
+}
+
+/// Why a journal could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error(
+        "{path} is not a chunksynth journal (it is not empty and holds no journal entry); it was left untouched: give --journal a new path"
+    )]
+    NotOurs { path: String },
 }
 
 impl std::fmt::Debug for Journal {
@@ -55,15 +78,26 @@ impl Journal {
     /// Opens (or creates) the journal at `path`, indexing what it holds and
     /// cutting off a torn last line. `sync`: fsync every entry (off only for
     /// benchmarks).
-    pub fn open(path: &Path, sync: bool) -> std::io::Result<Self> {
+    pub fn open(path: &Path, sync: bool) -> Result<Self, JournalError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
         let mut append = OpenOptions::new()
             .create(true)
             .read(true)
             .append(true)
             .open(path)?;
         let mut index = HashMap::new();
-        let good = crate::lines::recover::<Entry>(&mut append, |offset, len, entry| {
+        let mut spent = Usage::default();
+        let found = crate::lines::recover::<Entry>(&mut append, "journal", |offset, len, entry| {
+            spent = spent.saturating_add(entry.response.usage);
             index.insert(entry.key, (offset, len));
+        })
+        .map_err(|e| match e {
+            crate::lines::RecoverError::Io(e) => JournalError::Io(e),
+            crate::lines::RecoverError::NotOurs { .. } => JournalError::NotOurs {
+                path: path.display().to_string(),
+            },
         })?;
         let read = File::open(path)?;
         Ok(Self {
@@ -71,11 +105,29 @@ impl Journal {
             files: Mutex::new(Files {
                 append,
                 read,
-                len: good,
+                len: found.len,
             }),
             index: Mutex::new(Index(index)),
             sync,
+            spent,
+            skipped: found.skipped,
+            failed: Mutex::new(None),
         })
+    }
+
+    /// Tokens billed for the entries that were on file at open.
+    pub fn spent_before(&self) -> Usage {
+        self.spent
+    }
+
+    /// Unreadable lines skipped at open (their calls will be made again).
+    pub fn skipped_lines(&self) -> usize {
+        self.skipped
+    }
+
+    /// Why a write failed, if one has.
+    pub fn failure(&self) -> Option<String> {
+        self.failed.lock().ok().and_then(|f| f.clone())
     }
 
     pub fn len(&self) -> usize {
@@ -106,9 +158,25 @@ impl Journal {
             .files
             .lock()
             .map_err(|_| std::io::Error::other("journal lock poisoned"))?;
-        files.append.write_all(&line)?;
-        if self.sync {
-            files.append.sync_data()?;
+        if let Some(why) = self.failure() {
+            return Err(std::io::Error::other(why));
+        }
+        let written = files.append.write_all(&line).and_then(|()| {
+            if self.sync {
+                files.append.sync_data()
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(e) = written {
+            // Cut a partial line back off, so that the next run reads every
+            // entry before it and the next append starts on a fresh line.
+            let _ = files.append.set_len(files.len);
+            let why = format!("cannot write the journal {}: {e}", self.path.display());
+            if let Ok(mut failed) = self.failed.lock() {
+                *failed = Some(why.clone());
+            }
+            return Err(std::io::Error::new(e.kind(), why));
         }
         let offset = files.len;
         files.len += line.len() as u64;
@@ -137,6 +205,11 @@ pub struct JournalingModel {
     journal: Arc<Journal>,
     replayed: AtomicU64,
     recorded: AtomicU64,
+    /// Tokens billed for the calls this model made (not replays).
+    spent: Mutex<Usage>,
+    /// Counts a call's tokens when the server reports none, so that budgets
+    /// still hold against a server that sends no usage.
+    counter: Option<Arc<dyn Tokenizer>>,
 }
 
 impl JournalingModel {
@@ -146,7 +219,24 @@ impl JournalingModel {
             journal,
             replayed: AtomicU64::new(0),
             recorded: AtomicU64::new(0),
+            spent: Mutex::new(Usage::default()),
+            counter: None,
         }
+    }
+
+    /// Counts tokens with `tokenizer` for answers that report no usage (the
+    /// count is journaled with the answer, so it carries across resumes).
+    pub fn count_missing_usage_with(&mut self, tokenizer: Arc<dyn Tokenizer>) {
+        self.counter = Some(tokenizer);
+    }
+
+    /// Tokens billed for the calls made so far (replays cost nothing).
+    pub fn spent(&self) -> Usage {
+        self.spent.lock().map_or_else(|p| *p.into_inner(), |s| *s)
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.journal
     }
 
     /// Calls answered from the journal.
@@ -168,17 +258,29 @@ impl LanguageModel for JournalingModel {
                 self.replayed.fetch_add(1, Ordering::Relaxed);
                 return Ok(response);
             }
-            let response = self.inner.chat(request).await?;
+            let mut response = self.inner.chat(request).await?;
+            if response.usage.total() == 0
+                && let Some(tokenizer) = &self.counter
+            {
+                let prompt: usize = request.messages.iter().map(|m| tokenizer.count(&m.content)).sum();
+                response.usage.prompt_tokens = prompt as u64;
+                response.usage.completion_tokens = tokenizer.count(&response.text) as u64;
+            }
+            if let Ok(mut spent) = self.spent.lock() {
+                *spent = spent.saturating_add(response.usage);
+            }
             // The write and its fsync block; keep them off the async workers.
             let journal = self.journal.clone();
             let (k, r) = (key.clone(), response.clone());
             let written = tokio::task::spawn_blocking(move || journal.put(&k, &r))
                 .await
                 .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
+            // The run sees the journal's failure and stops (exit 3); this
+            // call's answer is lost, but nothing more is paid for.
             written.map_err(|e| {
                 LlmError::new(
                     chunksynth_llm::ErrorKind::Config,
-                    format!("cannot write the journal: {e}; check the disk and the journal path"),
+                    format!("{e}; the run stops: free space and rerun to resume"),
                 )
             })?;
             self.recorded.fetch_add(1, Ordering::Relaxed);

@@ -5,9 +5,15 @@
 //!   JSON or UTF-8, no text, empty text) becomes a reject with its line
 //!   number; the run goes on.
 //! - **Output** is JSONL, one record per document and variant, with
-//!   provenance; failures go to a rejects file with the reason. Records are
-//!   written in input order, each as one whole line, so the output of an
-//!   interrupted run is always a prefix of the full output.
+//!   provenance; failures go to a rejects file with the reason and whether a
+//!   rerun retries them. Records are written as they finish (each with its
+//!   `input_index`), each as one whole line, so memory does not grow with
+//!   the corpus.
+//! - **Resume by identity**: an item is its record id, its variant and the
+//!   SHA-256 of its source; a run by the fingerprint of its configuration.
+//!   Reordered, inserted or edited input lines are each done exactly once;
+//!   an output made under another configuration is refused. A lock keeps a
+//!   second run off the same output.
 //! - **The journal** records every finished model call under a key derived
 //!   from its inputs; a rerun after a crash or `kill -9` replays finished
 //!   calls instead of repeating them, and a finished run reruns with zero
@@ -16,16 +22,21 @@
 //!   tokens; a **dry run** that estimates without calling; **events** for a
 //!   progress display and a final [`RunSummary`].
 
+mod dry_run;
+mod identity;
 mod input;
 mod journal;
 mod lines;
 mod output;
 mod run;
+mod shard;
+mod state;
 
-pub use input::{Document, InputFormat, InputRecord, InputSource, RejectedInput};
-pub use journal::{Journal, JournalingModel, call_key};
-pub use output::{OutputRecord, Provenance, RecordWriter, RejectRecord};
-pub use run::{
-    Budget, DryRunEstimate, Job, RunConfig, RunError, RunEvent, RunSummary, Runner, Shard, StopSignal,
-    dry_run, source_hash,
-};
+pub use dry_run::{DryRunEstimate, dry_run};
+pub use identity::{content_id, source_hash};
+pub use input::{Document, InputFormat, InputRecord, InputSource, Records, RejectedInput};
+pub use journal::{Journal, JournalError, JournalingModel, call_key};
+pub use output::{OpenError, OutputRecord, Provenance, RecordWriter, RejectKind, RejectRecord};
+pub use run::{Budget, Job, RunConfig, RunError, RunEvent, RunSummary, Runner, StopReason, StopSignal};
+pub use shard::Shard;
+pub use state::{RunFingerprint, StateError};

@@ -1,114 +1,36 @@
 //! Scheduling a corpus: documents concurrently (chunks within a document stay
-//! sequential), records written in input order, graceful stop, budgets,
-//! sharding, events and the final summary.
+//! sequential), records written as they finish, identity-keyed resume,
+//! graceful stop, budgets carried across resumes, events and the summary.
+//!
+//! The run loop is [`Engine`]: it reads ahead (on a thread of its own),
+//! decides per item whether it is new, done or changed ([`crate::identity`]),
+//! starts the longest document first, and hands finished outcomes to the
+//! writer thread ([`crate::output::OutcomeWriter`]).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use chunksynth_chunking::{ChunkConfig, ChunkPlan, Tokenizer};
+use chunksynth_chunking::{ChunkConfig, Tokenizer};
 use chunksynth_llm::{LanguageModel, PriceTable, Sampling, Usage, UsageLedger};
 use chunksynth_prompts::{Language, Style, TemplateSet, style};
 use chunksynth_rephrase::{
     ChunkOutcome, ChunkWiseRephrasePipeline, LlmRewriteModel, PipelineConfig, WindowLayout, choose_styles,
 };
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::task::JoinSet;
 
+use crate::identity::{DoneItems, IdKey, SourceTag, Standing, source_hash};
 use crate::input::{Document, InputFormat, InputRecord, InputSource};
-use crate::journal::{Journal, JournalingModel};
-use crate::output::{OutputRecord, Provenance, RecordWriter, RejectRecord};
-
-/// SHA-256 of a text, hex.
-pub fn source_hash(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// One shard of `count`, chosen by a stable hash of the document id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Shard {
-    pub index: usize,
-    pub count: usize,
-}
-
-impl Shard {
-    /// `I/N` with 0 ≤ I < N.
-    pub fn parse(spec: &str) -> Result<Self, String> {
-        let (i, n) = spec
-            .split_once('/')
-            .ok_or_else(|| format!("shard {spec:?}: write it as I/N, e.g. 0/8"))?;
-        let index: usize = i
-            .trim()
-            .parse()
-            .map_err(|_| format!("shard {spec:?}: {i:?} is not a number"))?;
-        let count: usize = n
-            .trim()
-            .parse()
-            .map_err(|_| format!("shard {spec:?}: {n:?} is not a number"))?;
-        if count == 0 || index >= count {
-            return Err(format!("shard {spec:?}: need 0 <= I < N"));
-        }
-        Ok(Self { index, count })
-    }
-
-    /// From a scheduler's environment: Slurm job arrays
-    /// (`SLURM_ARRAY_TASK_ID`, `SLURM_ARRAY_TASK_COUNT`) or a Kubernetes
-    /// indexed Job (`JOB_COMPLETION_INDEX`, with `count` given).
-    pub fn from_env(
-        lookup: impl Fn(&str) -> Option<String>,
-        count: Option<usize>,
-    ) -> Result<Option<Self>, String> {
-        let num = |name: &str| {
-            lookup(name).map(|v| {
-                v.trim()
-                    .parse::<usize>()
-                    .map_err(|_| format!("{name}={v:?} is not a number"))
-            })
-        };
-        if let Some(id) = num("SLURM_ARRAY_TASK_ID") {
-            let id = id?;
-            let n = match num("SLURM_ARRAY_TASK_COUNT") {
-                Some(n) => n?,
-                None => count.ok_or(
-                    "SLURM_ARRAY_TASK_ID is set but not SLURM_ARRAY_TASK_COUNT; give the shard count",
-                )?,
-            };
-            let min = match num("SLURM_ARRAY_TASK_MIN") {
-                Some(m) => m?,
-                None => 0,
-            };
-            return Self::parse(&format!("{}/{n}", id - min.min(id))).map(Some);
-        }
-        if let Some(id) = num("JOB_COMPLETION_INDEX") {
-            let n =
-                count.ok_or("JOB_COMPLETION_INDEX is set; give the shard count (the Job's completions)")?;
-            return Self::parse(&format!("{}/{n}", id?)).map(Some);
-        }
-        Ok(None)
-    }
-
-    /// Whether this shard processes `record`. Unreadable records without an
-    /// id belong to shard 0 alone, so each is rejected exactly once.
-    pub fn owns_record(&self, record: &InputRecord) -> bool {
-        match record.id() {
-            Some(id) => self.owns(id),
-            None => self.index == 0,
-        }
-    }
-
-    pub fn owns(&self, id: &str) -> bool {
-        let digest = Sha256::digest(id.as_bytes());
-        let mut first = [0u8; 8];
-        first.copy_from_slice(&digest[..8]);
-        (u64::from_be_bytes(first) % self.count as u64) as usize == self.index
-    }
-}
+use crate::journal::{Journal, JournalError, JournalingModel};
+use crate::output::{
+    FileKind, OpenError, Outcome, OutcomeWriter, OutputRecord, Provenance, RecordWriter, RejectKind,
+    RejectRecord, compact, key_of, scan,
+};
+use crate::shard::Shard;
+use crate::state::{RunFingerprint, StateError, check_fingerprint, lock};
 
 /// Stop taking new documents once spent.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -152,8 +74,11 @@ pub struct RunConfig {
     /// Documents read ahead of those started; among them the longest starts
     /// first, so that the long documents (each a chain of calls that cannot
     /// overlap) do not start late and set the run's end. 1: input order.
-    /// Records are still written in input order.
+    /// Records are written as they finish, each with its `input_index`.
     pub lookahead: usize,
+    /// Set an output made under another configuration aside and start
+    /// over, instead of refusing it.
+    pub restart: bool,
 }
 
 /// Read-ahead stops at this much text even if `lookahead` documents are not
@@ -162,7 +87,6 @@ const LOOKAHEAD_BYTES: usize = 64 << 20;
 
 /// A document read ahead, waiting to start.
 struct ReadyDocument {
-    seq: usize,
     doc: Document,
     styles: Vec<&'static Style>,
 }
@@ -170,7 +94,7 @@ struct ReadyDocument {
 impl ReadyDocument {
     /// Longest first, then input order.
     fn rank(&self) -> (usize, std::cmp::Reverse<usize>) {
-        (self.doc.text.len(), std::cmp::Reverse(self.seq))
+        (self.doc.text.len(), std::cmp::Reverse(self.doc.index))
     }
 }
 
@@ -219,15 +143,41 @@ pub enum RunEvent {
     DocumentFailed {
         id: Option<String>,
         style: Option<String>,
-        kind: String,
+        kind: RejectKind,
         reason: String,
     },
     Skipped {
         already_done: usize,
     },
-    Stopping {
-        reason: String,
+    /// Something an operator should know that does not stop the run.
+    Warning {
+        message: String,
     },
+    Stopping {
+        reason: StopReason,
+    },
+}
+
+/// Why a run ended before the end of its input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum StopReason {
+    /// A first stop request: documents in flight were finished.
+    #[error("interrupted: documents in flight were finished")]
+    Interrupted,
+    /// A second stop request: documents in flight were abandoned (their
+    /// finished calls are journaled).
+    #[error("stopped at once")]
+    Aborted,
+    #[error("{detail}")]
+    BudgetSpent { detail: String },
+    /// The endpoint refused the key or the model: no document can succeed.
+    #[error("the endpoint refused the run: {detail}")]
+    Refused { detail: String },
+    /// The journal cannot be written (disk full?): going on would pay for
+    /// answers that cannot be kept.
+    #[error("{detail}")]
+    JournalFailed { detail: String },
 }
 
 /// The final account of a run.
@@ -235,34 +185,76 @@ pub enum RunEvent {
 pub struct RunSummary {
     pub documents_seen: usize,
     pub records_written: usize,
+    /// Items rejected for good (a rerun skips them).
     pub rejected: usize,
-    pub failures_by_kind: BTreeMap<String, usize>,
-    /// Documents (or variants) already in the output from an earlier run.
+    /// Items that failed in a way a rerun retries (outage, rate limit,
+    /// crash): records are missing until a rerun makes them.
+    pub retryable_failures: usize,
+    pub failures_by_kind: BTreeMap<RejectKind, usize>,
+    /// Items (document and style) already done by an earlier run.
     pub already_done: usize,
+    /// Items redone because their source changed since the earlier record;
+    /// the older records are dropped when the output is compacted.
+    pub superseded: usize,
+    /// Items on file whose record id the input no longer has (left alone).
+    pub not_in_input: usize,
+    /// Lines dropped from output and rejects by the final compaction.
+    pub compacted_lines: usize,
+    /// Unreadable lines skipped in the output, rejects and journal.
+    pub unreadable_lines: usize,
     pub outside_shard: usize,
     /// Model calls made by this run (retries not counted; see `usage_ledger`).
     pub calls_made: u64,
     /// Model calls answered from the journal.
     pub calls_replayed: u64,
     pub usage: Usage,
+    /// Tokens billed for this output by earlier runs (from the journal):
+    /// counted against the budgets.
+    pub spent_before: Usage,
     pub cost: Option<f64>,
     pub chunks: usize,
     pub chunks_passed_fidelity: usize,
     pub wall_ms: u64,
     /// Why the run stopped before the end of the input, if it did.
-    pub stopped_early: Option<String>,
+    pub stopped_early: Option<StopReason>,
 }
 
+impl RunSummary {
+    /// Whether every item of the input ended done or rejected for good.
+    pub fn is_complete(&self) -> bool {
+        self.stopped_early.is_none() && self.retryable_failures == 0
+    }
+}
+
+/// Why a run could not start or go on, by cause.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("cannot open the input: {0}")]
+    #[error("cannot read the input: {0}")]
     Input(std::io::Error),
-    #[error("cannot open {path}: {error}")]
-    File { path: String, error: std::io::Error },
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error("{0}")]
+    Journal(#[from] JournalError),
+    #[error(transparent)]
+    State(#[from] StateError),
     #[error("cannot write {path}: {error}; the journal keeps finished calls, rerun to resume")]
     Write { path: String, error: std::io::Error },
     #[error("{0}")]
     Config(String),
+}
+
+impl RunError {
+    /// Whether the fix is on the command line or the files named (exit 2),
+    /// rather than in the machine or the endpoint (rerun later).
+    pub fn is_usage(&self) -> bool {
+        match self {
+            Self::Config(_) => true,
+            Self::Open(e) => matches!(e, OpenError::NotOurs { .. }),
+            Self::Journal(e) => matches!(e, JournalError::NotOurs { .. }),
+            Self::State(e) => !matches!(e, StateError::Io { .. }),
+            Self::Input(_) | Self::Write { .. } => false,
+        }
+    }
 }
 
 /// Stop requests: 1 = stop taking documents and finish those in flight,
@@ -280,9 +272,15 @@ impl StopSignal {
     fn level(&self) -> u8 {
         *self.0.borrow()
     }
-}
 
-type Outcome = Result<OutputRecord, RejectRecord>;
+    /// Waits for the next change (forever once the sender is gone); marks
+    /// it seen, so that waiting again does not return at once.
+    async fn changed(&mut self) {
+        if self.0.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
 
 /// Runs a job over a corpus.
 pub struct Runner {
@@ -305,16 +303,22 @@ fn now_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
-fn styles_for(job: &Job, doc_id: &str) -> Result<Vec<&'static Style>, String> {
+/// The styles an item is made in: named ones de-duplicated (`a,a` would
+/// pay twice for one record), or `variants` of them chosen by the seed.
+pub(crate) fn styles_for(job: &Job, doc_id: &str) -> Result<Vec<&'static Style>, String> {
     let Job::Rephrase {
         styles,
         variants,
         seed,
     } = job;
-    let named: Vec<&'static Style> = styles
-        .iter()
-        .map(|n| style(n).ok_or_else(|| format!("unknown style {n:?}; run `chunksynth styles` for the list")))
-        .collect::<Result<_, _>>()?;
+    let mut named: Vec<&'static Style> = Vec::new();
+    for n in styles {
+        let s =
+            style(n).ok_or_else(|| format!("unknown style {n:?}; run `chunksynth styles` for the list"))?;
+        if !named.contains(&s) {
+            named.push(s);
+        }
+    }
     if *variants == 0 {
         return Ok(if named.is_empty() {
             vec![style("textbook").ok_or("no textbook style")?]
@@ -333,7 +337,7 @@ fn styles_for(job: &Job, doc_id: &str) -> Result<Vec<&'static Style>, String> {
 
 impl Runner {
     /// `model` is the backend (a `LanguageModel`); `ledger`, when given, is
-    /// read for token and cost budgets and the summary.
+    /// read for the summary's cost.
     pub fn new(
         model: Arc<dyn LanguageModel>,
         ledger: Option<Arc<UsageLedger>>,
@@ -352,6 +356,11 @@ impl Runner {
         })
     }
 
+    /// Everything that changes what the model is asked.
+    pub fn fingerprint(&self) -> RunFingerprint {
+        fingerprint(&self.config, self.model.model_id())
+    }
+
     pub async fn run(
         &self,
         events: Option<mpsc::UnboundedSender<RunEvent>>,
@@ -359,265 +368,65 @@ impl Runner {
     ) -> Result<RunSummary, RunError> {
         let started = Instant::now();
         let c = &self.config;
+        let fingerprint = self.fingerprint();
+        let opened = {
+            let (c, fingerprint) = (c.clone(), fingerprint.clone());
+            tokio::task::spawn_blocking(move || open_files(&c, &fingerprint))
+                .await
+                .map_err(|e| RunError::Config(format!("opening the run's files: {e}")))??
+        };
         let emit = |e: RunEvent| {
             if let Some(tx) = &events {
                 let _ = tx.send(e);
             }
         };
-        let open = |p: &PathBuf| {
-            RecordWriter::open(p).map_err(|error| RunError::File {
-                path: p.display().to_string(),
-                error,
-            })
-        };
-        let (mut output, done_out) = open(&c.output)?;
-        let (mut rejects, done_rej) = open(&c.rejects)?;
-        let done: HashSet<(usize, Option<String>)> = done_out.into_iter().chain(done_rej).collect();
-        let journal =
-            Arc::new(
-                Journal::open(&c.journal, c.sync_journal).map_err(|error| RunError::File {
-                    path: c.journal.display().to_string(),
-                    error,
-                })?,
-            );
-        let journaled = Arc::new(JournalingModel::new(self.model.clone(), journal));
+        for aside in &opened.set_aside {
+            emit(RunEvent::Warning {
+                message: format!("--restart: the earlier file was set aside as {}", aside.display()),
+            });
+        }
+        if opened.unreadable > 0 {
+            emit(RunEvent::Warning {
+                message: format!(
+                    "{} unreadable line(s) skipped in the output, rejects and journal; their items are redone",
+                    opened.unreadable
+                ),
+            });
+        }
+        let journal = opened.journal.clone();
+        let mut journaled = JournalingModel::new(self.model.clone(), journal.clone());
+        journaled.count_missing_usage_with(c.tokenizer.clone());
+        let journaled = Arc::new(journaled);
         let mut rewrite = LlmRewriteModel::new(journaled.clone(), TemplateSet::defaults(c.language));
         rewrite.sampling = c.sampling.clone();
         let pipeline = Arc::new(
             ChunkWiseRephrasePipeline::new(Arc::new(rewrite), c.tokenizer.clone(), c.pipeline.clone())
                 .map_err(|e| RunError::Config(e.to_string()))?,
         );
-        let records = c.input.records(&c.format).map_err(RunError::Input)?;
-        let semaphore = Arc::new(Semaphore::new(c.concurrency));
-        let mut tasks: JoinSet<(usize, Vec<Outcome>)> = JoinSet::new();
-        // What to write for a task that panics, so one bad document can
-        // neither stall the ordered output nor vanish.
-        let mut in_flight: HashMap<tokio::task::Id, (usize, Vec<RejectRecord>)> = HashMap::new();
-        let mut pending: BTreeMap<usize, Vec<Outcome>> = BTreeMap::new();
-        let mut next_seq = 0usize;
-        let mut seq = 0usize;
-        let mut summary = RunSummary::default();
-
-        let mut write_ready = |pending: &mut BTreeMap<usize, Vec<Outcome>>,
-                               next_seq: &mut usize,
-                               summary: &mut RunSummary|
-         -> Result<(), RunError> {
-            let mut wrote = false;
-            while let Some(outcomes) = pending.remove(next_seq) {
-                for outcome in outcomes {
-                    match outcome {
-                        Ok(record) => {
-                            output.write(&record).map_err(|error| RunError::Write {
-                                path: output.path().display().to_string(),
-                                error,
-                            })?;
-                            summary.records_written += 1;
-                            summary.chunks += record.provenance.chunks.len();
-                            summary.chunks_passed_fidelity += record
-                                .provenance
-                                .chunks
-                                .iter()
-                                .filter(|ch| ch.outcome == ChunkOutcome::Passed)
-                                .count();
-                            summary.usage += record.provenance.usage;
-                        }
-                        Err(reject) => {
-                            rejects.write(&reject).map_err(|error| RunError::Write {
-                                path: rejects.path().display().to_string(),
-                                error,
-                            })?;
-                            summary.rejected += 1;
-                            *summary.failures_by_kind.entry(reject.kind.clone()).or_default() += 1;
-                        }
-                    }
-                }
-                *next_seq += 1;
-                wrote = true;
-            }
-            if wrote {
-                output.sync().map_err(|error| RunError::Write {
-                    path: output.path().display().to_string(),
-                    error,
-                })?;
-                rejects.sync().map_err(|error| RunError::Write {
-                    path: rejects.path().display().to_string(),
-                    error,
-                })?;
-            }
-            Ok(())
+        let mut engine = Engine {
+            runner: self,
+            events,
+            journaled: journaled.clone(),
+            pipeline,
+            base: self.provenance_base(fingerprint.digest()),
+            writer: Some(opened.writer),
+            done: opened.done,
+            seen: HashSet::new(),
+            input: spawn_reader(c)?,
+            exhausted: false,
+            ready: BinaryHeap::new(),
+            ready_bytes: 0,
+            tasks: JoinSet::new(),
+            in_flight: HashMap::new(),
+            stale_rejects: opened.retryable_on_file,
+            summary: RunSummary {
+                unreadable_lines: opened.unreadable,
+                spent_before: journal.spent_before(),
+                ..RunSummary::default()
+            },
         };
-
-        let mut records = records;
-        let mut ready: std::collections::BinaryHeap<ReadyDocument> = std::collections::BinaryHeap::new();
-        let mut ready_bytes = 0usize;
-        let mut exhausted = false;
-        loop {
-            // A free slot first, then the stop and budget checks: a stop
-            // that comes while every slot is busy starts nothing more.
-            let permit = tokio::select! {
-                p = semaphore.clone().acquire_owned() => p.map_err(|_| RunError::Config("scheduler closed".into()))?,
-                // Write what finishes while we wait for a slot.
-                Some(joined) = tasks.join_next_with_id(), if !tasks.is_empty() => {
-                    absorb(joined, &mut in_flight, &mut pending);
-                    write_ready(&mut pending, &mut next_seq, &mut summary)?;
-                    semaphore.clone().acquire_owned().await.map_err(|_| RunError::Config("scheduler closed".into()))?
-                }
-            };
-            if stop.level() >= 1 {
-                summary.stopped_early = Some("interrupted".into());
-                emit(RunEvent::Stopping {
-                    reason: "interrupted: finishing documents in flight".into(),
-                });
-                break;
-            }
-            if let Some(reason) = self.budget_spent() {
-                summary.stopped_early = Some(reason.clone());
-                emit(RunEvent::Stopping { reason });
-                break;
-            }
-            // Read ahead: documents to choose from, and on the way the
-            // records that need no model (skips, unreadable input).
-            while !exhausted && ready.len() < c.lookahead.max(1) && ready_bytes < LOOKAHEAD_BYTES {
-                let Some(record) = records.next() else {
-                    exhausted = true;
-                    break;
-                };
-                summary.documents_seen += 1;
-                if !c.shard.is_none_or(|s| s.owns_record(&record)) {
-                    summary.outside_shard += 1;
-                    continue;
-                }
-                // Unreadable input already rejected, or a document whose every
-                // variant is written: nothing left to do. (A crash between two
-                // variants of one document leaves only the missing ones to run.)
-                if done.contains(&(record.index(), None)) {
-                    summary.already_done += 1;
-                    continue;
-                }
-                match record {
-                    InputRecord::Rejected(r) => {
-                        emit(RunEvent::DocumentFailed {
-                            id: r.id.clone(),
-                            style: None,
-                            kind: "invalid_input".into(),
-                            reason: r.reason.clone(),
-                        });
-                        pending.insert(
-                            seq,
-                            vec![Err(RejectRecord {
-                                id: r.id,
-                                input_index: r.index,
-                                line: r.line,
-                                style: None,
-                                kind: "invalid_input".into(),
-                                reason: r.reason,
-                            })],
-                        );
-                        seq += 1;
-                    }
-                    InputRecord::Document(doc) => {
-                        let styles: Vec<&'static Style> = styles_for(&c.job, &doc.id)
-                            .map_err(RunError::Config)?
-                            .into_iter()
-                            .filter(|s| !done.contains(&(doc.index, Some(s.name.to_owned()))))
-                            .collect();
-                        if styles.is_empty() {
-                            summary.already_done += 1;
-                            continue;
-                        }
-                        ready_bytes += doc.text.len();
-                        ready.push(ReadyDocument { seq, doc, styles });
-                        seq += 1;
-                    }
-                }
-            }
-            write_ready(&mut pending, &mut next_seq, &mut summary)?;
-            let Some(ReadyDocument {
-                seq: this,
-                doc,
-                styles,
-            }) = ready.pop()
-            else {
-                break;
-            };
-            ready_bytes -= doc.text.len();
-            let crashed: Vec<RejectRecord> = styles
-                .iter()
-                .map(|st| RejectRecord {
-                    id: Some(doc.id.clone()),
-                    input_index: doc.index,
-                    line: doc.line,
-                    style: Some(st.name.to_owned()),
-                    kind: "panic".into(),
-                    reason: String::new(),
-                })
-                .collect();
-            let pipeline = pipeline.clone();
-            let provenance_base = self.provenance_base();
-            let events = events.clone();
-            let handle = tasks.spawn(async move {
-                let outcomes = process(&pipeline, &doc, &styles, provenance_base).await;
-                for o in &outcomes {
-                    if let Some(tx) = &events {
-                        let _ = tx.send(match o {
-                            Ok(r) => RunEvent::DocumentDone {
-                                id: r.id.clone(),
-                                style: r.style.clone(),
-                                chunks: r.provenance.chunks.len(),
-                                passed_chunks: r
-                                    .provenance
-                                    .chunks
-                                    .iter()
-                                    .filter(|ch| ch.outcome == ChunkOutcome::Passed)
-                                    .count(),
-                            },
-                            Err(r) => RunEvent::DocumentFailed {
-                                id: r.id.clone(),
-                                style: r.style.clone(),
-                                kind: r.kind.clone(),
-                                reason: r.reason.clone(),
-                            },
-                        });
-                    }
-                }
-                drop(permit);
-                (this, outcomes)
-            });
-            in_flight.insert(handle.id(), (this, crashed));
-            write_ready(&mut pending, &mut next_seq, &mut summary)?;
-        }
-        if summary.already_done > 0 {
-            emit(RunEvent::Skipped {
-                already_done: summary.already_done,
-            });
-        }
-        loop {
-            if stop.level() >= 2 {
-                tasks.abort_all();
-                summary.stopped_early = Some("stopped at once; rerun to resume".into());
-                break;
-            }
-            let mut stop_rx = stop.0.clone();
-            let stop_changed = async move {
-                // A dropped sender can never ask to stop: wait forever.
-                if stop_rx.changed().await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            };
-            let joined = tokio::select! {
-                j = tasks.join_next_with_id() => j,
-                () = stop_changed => continue,
-            };
-            let Some(joined) = joined else { break };
-            absorb(joined, &mut in_flight, &mut pending);
-            write_ready(&mut pending, &mut next_seq, &mut summary)?;
-        }
-        // A stop leaves documents read ahead but never started: write what
-        // finished after them anyway (a rerun does the rest).
-        while let Some(&first) = pending.keys().next() {
-            next_seq = first;
-            write_ready(&mut pending, &mut next_seq, &mut summary)?;
-        }
+        engine.drive(stop).await?;
+        let mut summary = engine.finish().await?;
         summary.calls_made = journaled.recorded();
         summary.calls_replayed = journaled.replayed();
         summary.cost = self
@@ -628,26 +437,7 @@ impl Runner {
         Ok(summary)
     }
 
-    fn budget_spent(&self) -> Option<String> {
-        let ledger = self.ledger.as_ref()?;
-        let snapshot = ledger.snapshot();
-        let b = &self.config.budget;
-        if let Some(max) = b.max_tokens {
-            let used = snapshot.total.tokens.prompt_tokens + snapshot.total.tokens.completion_tokens;
-            if used >= max {
-                return Some(format!("token budget spent ({used} of {max})"));
-            }
-        }
-        if let Some(max) = b.max_cost {
-            let cost = snapshot.cost(&self.config.prices, self.model.model_id())?;
-            if cost >= max {
-                return Some(format!("cost budget spent ({cost:.4} of {max:.4})"));
-            }
-        }
-        None
-    }
-
-    fn provenance_base(&self) -> ProvenanceBase {
+    fn provenance_base(&self, fingerprint: String) -> ProvenanceBase {
         let c = &self.config;
         ProvenanceBase {
             model: self.model.model_id().to_owned(),
@@ -658,39 +448,334 @@ impl Runner {
             overlap_tokens: c.pipeline.overlap_tokens,
             prefix_window_tokens: c.pipeline.prefix_window_tokens,
             window_layout: c.pipeline.window_layout,
+            fingerprint,
         }
     }
 }
 
-/// Files a finished task's outcomes; a panicked task's document becomes a
-/// reject saying so (its calls so far are journaled, so nothing paid is lost).
-fn absorb(
-    joined: Result<(tokio::task::Id, (usize, Vec<Outcome>)), tokio::task::JoinError>,
-    in_flight: &mut HashMap<tokio::task::Id, (usize, Vec<RejectRecord>)>,
-    pending: &mut BTreeMap<usize, Vec<Outcome>>,
-) {
-    match joined {
-        Ok((id, (seq, outcomes))) => {
-            in_flight.remove(&id);
-            pending.insert(seq, outcomes);
-        }
-        Err(e) => {
-            let Some((seq, rejects)) = in_flight.remove(&e.id()) else {
-                return;
-            };
-            if !e.is_panic() {
-                // Aborted by a second stop signal: the resume redoes it.
-                return;
+/// The fingerprint of a configuration for `model`.
+fn fingerprint(c: &RunConfig, model: &str) -> RunFingerprint {
+    let p = &c.pipeline;
+    RunFingerprint::default()
+        .with("model", model)
+        .with("job", &c.job)
+        .with("templates", TemplateSet::defaults(c.language))
+        .with("chunk_tokens", p.chunk_tokens)
+        .with("overlap_tokens", p.overlap_tokens)
+        .with("prefix_window_tokens", p.prefix_window_tokens)
+        .with("anchor_tokens", p.anchor_tokens)
+        .with("window_layout", p.window_layout)
+        .with("history_tokens", p.history_tokens)
+        .with("max_attempts", p.max_attempts)
+        .with("on_failure", p.on_failure)
+        .with("fidelity", &p.fidelity)
+        .with("max_new_tokens", p.max_new_tokens)
+        .with("max_tokens_ratio", p.max_tokens_ratio)
+        .with("sampling", &c.sampling)
+        .with("tokenizer", c.tokenizer.name())
+}
+
+/// The run's files, opened and checked (blocking: run off the workers).
+struct OpenedFiles {
+    writer: OutcomeWriter,
+    journal: Arc<Journal>,
+    done: DoneItems,
+    unreadable: usize,
+    /// Rejects a rerun retries: compacted away once their items are done.
+    retryable_on_file: usize,
+    set_aside: Vec<PathBuf>,
+    /// Held for the whole run.
+    _lock: crate::state::RunLock,
+}
+
+fn open_files(c: &RunConfig, fingerprint: &RunFingerprint) -> Result<OpenedFiles, RunError> {
+    let lock = lock(&c.output, &c.journal)?;
+    let set_aside = check_fingerprint(&c.output, &c.rejects, fingerprint, c.restart)?;
+    let (output, records, skipped_out) = RecordWriter::open(&c.output, FileKind::Records)?;
+    let (rejects, rejected, skipped_rej) = RecordWriter::open(&c.rejects, FileKind::Rejects)?;
+    let journal = Arc::new(Journal::open(&c.journal, c.sync_journal)?);
+    let mut done = DoneItems::default();
+    let retryable_on_file = rejected.iter().filter(|i| !i.done).count();
+    for item in records.into_iter().chain(rejected).filter(|i| i.done) {
+        done.insert(&item.id, &item.variant, item.source);
+    }
+    let writer = OutcomeWriter::spawn(output, rejects).map_err(|error| RunError::Write {
+        path: c.output.display().to_string(),
+        error,
+    })?;
+    Ok(OpenedFiles {
+        writer,
+        retryable_on_file,
+        unreadable: skipped_out + skipped_rej + journal.skipped_lines(),
+        journal,
+        done,
+        set_aside,
+        _lock: lock,
+    })
+}
+
+/// Reads the input on a thread of its own (blocking reads stay off the
+/// workers), a bounded channel ahead of the engine.
+fn spawn_reader(c: &RunConfig) -> Result<mpsc::Receiver<std::io::Result<InputRecord>>, RunError> {
+    let records = c.input.records(&c.format).map_err(RunError::Input)?;
+    let (tx, rx) = mpsc::channel(256);
+    std::thread::Builder::new()
+        .name("chunksynth-reader".into())
+        .spawn(move || {
+            for record in records {
+                let stop = record.is_err();
+                if tx.blocking_send(record).is_err() || stop {
+                    return;
+                }
             }
-            let panic = e.into_panic();
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_owned());
-            let reason = format!("the pipeline crashed on this document ({message}); the run went on");
-            pending.insert(
-                seq,
+        })
+        .map_err(RunError::Input)?;
+    Ok(rx)
+}
+
+/// The run loop's state.
+struct Engine<'a> {
+    runner: &'a Runner,
+    events: Option<mpsc::UnboundedSender<RunEvent>>,
+    journaled: Arc<JournalingModel>,
+    pipeline: Arc<ChunkWiseRephrasePipeline>,
+    base: ProvenanceBase,
+    writer: Option<OutcomeWriter>,
+    /// What the files hold, updated as records are written.
+    done: DoneItems,
+    /// Record ids met in this run's input (duplicates, `not_in_input`).
+    seen: HashSet<IdKey>,
+    input: mpsc::Receiver<std::io::Result<InputRecord>>,
+    exhausted: bool,
+    ready: BinaryHeap<ReadyDocument>,
+    ready_bytes: usize,
+    tasks: JoinSet<Vec<Outcome>>,
+    /// What to write for a task that panics: one reject per variant.
+    in_flight: HashMap<tokio::task::Id, Vec<RejectRecord>>,
+    /// Retryable rejects on file at the start (the final compaction drops
+    /// those whose items are now done).
+    stale_rejects: usize,
+    summary: RunSummary,
+}
+
+impl Engine<'_> {
+    fn emit(&self, e: RunEvent) {
+        if let Some(tx) = &self.events {
+            let _ = tx.send(e);
+        }
+    }
+
+    /// Starts documents until the input is done or a stop, then waits for
+    /// those in flight (a second stop abandons them).
+    async fn drive(&mut self, mut stop: StopSignal) -> Result<(), RunError> {
+        let semaphore = Arc::new(Semaphore::new(self.runner.config.concurrency));
+        while self.summary.stopped_early.is_none() {
+            // A free slot first, then the stop and budget checks: a stop
+            // that comes while every slot is busy starts nothing more.
+            let permit = tokio::select! {
+                p = semaphore.clone().acquire_owned() => p.map_err(|_| RunError::Config("scheduler closed".into()))?,
+                Some(joined) = self.tasks.join_next_with_id(), if !self.tasks.is_empty() => {
+                    self.absorb(joined)?;
+                    continue;
+                }
+                () = stop.changed() => continue,
+            };
+            if self.check_stop(&stop) {
+                break;
+            }
+            if let Some(detail) = self.budget_spent() {
+                self.stop(StopReason::BudgetSpent { detail });
+                break;
+            }
+            self.read_ahead().await?;
+            let Some(next) = self.ready.pop() else { break };
+            self.ready_bytes -= next.doc.text.len();
+            self.start(next, permit);
+        }
+        if self.already_done_event() {
+            let already_done = self.summary.already_done;
+            self.emit(RunEvent::Skipped { already_done });
+        }
+        while !self.tasks.is_empty() {
+            if stop.level() >= 2 && !matches!(self.summary.stopped_early, Some(StopReason::Aborted)) {
+                self.stop(StopReason::Aborted);
+            }
+            if matches!(
+                self.summary.stopped_early,
+                Some(StopReason::Aborted | StopReason::Refused { .. } | StopReason::JournalFailed { .. })
+            ) {
+                self.tasks.abort_all();
+            }
+            tokio::select! {
+                Some(joined) = self.tasks.join_next_with_id() => self.absorb(joined)?,
+                () = stop.changed() => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn already_done_event(&self) -> bool {
+        self.summary.already_done > 0
+    }
+
+    /// Whether a stop was asked for; records it.
+    fn check_stop(&mut self, stop: &StopSignal) -> bool {
+        match stop.level() {
+            0 => false,
+            1 => {
+                self.stop(StopReason::Interrupted);
+                true
+            }
+            _ => {
+                self.stop(StopReason::Aborted);
+                true
+            }
+        }
+    }
+
+    fn stop(&mut self, reason: StopReason) {
+        if self.summary.stopped_early.is_none() {
+            self.summary.stopped_early = Some(reason.clone());
+            self.emit(RunEvent::Stopping { reason });
+        }
+    }
+
+    /// Fills the read-ahead: documents to choose from and, on the way, what
+    /// needs no model (skips, unreadable input, duplicate ids).
+    async fn read_ahead(&mut self) -> Result<(), RunError> {
+        let lookahead = self.runner.config.lookahead.max(1);
+        while !self.exhausted && self.ready.len() < lookahead && self.ready_bytes < LOOKAHEAD_BYTES {
+            // The reader thread keeps the channel full; waiting here is what
+            // lets the longest of `lookahead` documents start first.
+            match self.input.recv().await {
+                None => self.exhausted = true,
+                Some(Err(e)) => return Err(RunError::Input(e)),
+                Some(Ok(record)) => self.admit(record)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Decides what one input record needs.
+    fn admit(&mut self, record: InputRecord) -> Result<(), RunError> {
+        let c = &self.runner.config;
+        self.summary.documents_seen += 1;
+        if !c.shard.is_none_or(|s| s.owns_record(&record)) {
+            self.summary.outside_shard += 1;
+            return Ok(());
+        }
+        let doc = match record {
+            InputRecord::Rejected(r) => {
+                let id = r.id.clone().unwrap_or_else(|| r.content_id());
+                let source = SourceTag::from_hex(&r.source_sha256).unwrap_or(SourceTag::of(""));
+                self.seen.insert(IdKey::new(&id));
+                if self.done.standing(&id, "", source) == Standing::Done {
+                    self.summary.already_done += 1;
+                    return Ok(());
+                }
+                let reject = RejectRecord {
+                    id: Some(id),
+                    input_index: r.index,
+                    line: r.line,
+                    style: None,
+                    kind: RejectKind::InvalidInput,
+                    retryable: false,
+                    reason: r.reason,
+                    source_sha256: Some(r.source_sha256),
+                };
+                return self.file(Err(reject));
+            }
+            InputRecord::Document(doc) => doc,
+        };
+        let hash = source_hash(&doc.text);
+        let source = SourceTag::from_hex(&hash).unwrap_or(SourceTag::of(""));
+        if !self.seen.insert(IdKey::new(&doc.id)) {
+            if self.done.standing(&doc.id, "", source) == Standing::Done {
+                self.summary.already_done += 1;
+                return Ok(());
+            }
+            let reject = RejectRecord {
+                id: Some(doc.id.clone()),
+                input_index: doc.index,
+                line: doc.line,
+                style: None,
+                kind: RejectKind::DuplicateId,
+                retryable: false,
+                reason: format!(
+                    "id {:?} came earlier in the input; this record was not processed (give each record its own id)",
+                    doc.id
+                ),
+                source_sha256: Some(hash),
+            };
+            return self.file(Err(reject));
+        }
+        let mut styles = Vec::new();
+        for st in styles_for(&c.job, &doc.id).map_err(RunError::Config)? {
+            match self.done.standing(&doc.id, st.name, source) {
+                Standing::Done => self.summary.already_done += 1,
+                Standing::Changed => {
+                    self.summary.superseded += 1;
+                    styles.push(st);
+                }
+                Standing::New => styles.push(st),
+            }
+        }
+        if !styles.is_empty() {
+            self.ready_bytes += doc.text.len();
+            self.ready.push(ReadyDocument { doc, styles });
+        }
+        Ok(())
+    }
+
+    fn start(&mut self, next: ReadyDocument, permit: tokio::sync::OwnedSemaphorePermit) {
+        let ReadyDocument { doc, styles } = next;
+        let hash = source_hash(&doc.text);
+        let crashed: Vec<RejectRecord> = styles
+            .iter()
+            .map(|st| RejectRecord {
+                id: Some(doc.id.clone()),
+                input_index: doc.index,
+                line: doc.line,
+                style: Some(st.name.to_owned()),
+                kind: RejectKind::Panic,
+                retryable: true,
+                reason: String::new(),
+                source_sha256: Some(hash.clone()),
+            })
+            .collect();
+        let pipeline = self.pipeline.clone();
+        let base = self.base.clone();
+        let handle = self.tasks.spawn(async move {
+            let outcomes = process(&pipeline, &doc, &styles, base).await;
+            drop(permit);
+            outcomes
+        });
+        self.in_flight.insert(handle.id(), crashed);
+    }
+
+    /// Files a finished task's outcomes; a panicked task's document becomes
+    /// a retryable reject saying so (its calls so far are journaled).
+    fn absorb(
+        &mut self,
+        joined: Result<(tokio::task::Id, Vec<Outcome>), tokio::task::JoinError>,
+    ) -> Result<(), RunError> {
+        let outcomes = match joined {
+            Ok((id, outcomes)) => {
+                self.in_flight.remove(&id);
+                outcomes
+            }
+            Err(e) => {
+                let Some(rejects) = self.in_flight.remove(&e.id()) else {
+                    return Ok(());
+                };
+                if !e.is_panic() {
+                    // Aborted by a stop: the resume redoes it.
+                    return Ok(());
+                }
+                let reason = format!(
+                    "the pipeline crashed on this document ({}); the run went on, a rerun retries it",
+                    panic_message(e.into_panic())
+                );
                 rejects
                     .into_iter()
                     .map(|r| {
@@ -699,10 +784,173 @@ fn absorb(
                             ..r
                         })
                     })
-                    .collect(),
-            );
+                    .collect()
+            }
+        };
+        for outcome in outcomes {
+            self.file(outcome)?;
         }
+        Ok(())
     }
+
+    /// Counts one outcome and hands it to the writer — unless it shows the
+    /// run cannot go on (a failed journal, a refused key), which stops it.
+    fn file(&mut self, outcome: Outcome) -> Result<(), RunError> {
+        if let Some(detail) = self.journaled.journal().failure() {
+            self.stop(StopReason::JournalFailed { detail });
+            return Ok(());
+        }
+        match &outcome {
+            Ok(record) => {
+                let passed = record
+                    .provenance
+                    .chunks
+                    .iter()
+                    .filter(|ch| ch.outcome == ChunkOutcome::Passed)
+                    .count();
+                self.summary.records_written += 1;
+                self.summary.chunks += record.provenance.chunks.len();
+                self.summary.chunks_passed_fidelity += passed;
+                self.summary.usage += record.provenance.usage;
+                let source =
+                    SourceTag::from_hex(&record.provenance.source_sha256).unwrap_or(SourceTag::of(""));
+                self.done.insert(&record.id, &record.style, source);
+                self.emit(RunEvent::DocumentDone {
+                    id: record.id.clone(),
+                    style: record.style.clone(),
+                    chunks: record.provenance.chunks.len(),
+                    passed_chunks: passed,
+                });
+            }
+            Err(reject) => {
+                if matches!(reject.kind, RejectKind::Auth | RejectKind::InvalidModel) {
+                    self.stop(StopReason::Refused {
+                        detail: reject.reason.clone(),
+                    });
+                    return Ok(());
+                }
+                if reject.kind.is_permanent() {
+                    self.summary.rejected += 1;
+                    let source = reject.source_sha256.as_deref().and_then(SourceTag::from_hex);
+                    if let (Some(id), Some(source)) = (&reject.id, source) {
+                        self.done
+                            .insert(id, reject.style.as_deref().unwrap_or(""), source);
+                    }
+                } else {
+                    self.summary.retryable_failures += 1;
+                }
+                *self.summary.failures_by_kind.entry(reject.kind).or_default() += 1;
+                self.emit(RunEvent::DocumentFailed {
+                    id: reject.id.clone(),
+                    style: reject.style.clone(),
+                    kind: reject.kind,
+                    reason: reject.reason.clone(),
+                });
+            }
+        }
+        let writer = self
+            .writer
+            .as_ref()
+            .ok_or_else(|| RunError::Config("writer closed".into()))?;
+        writer.send(outcome).map_err(|(path, error)| RunError::Write {
+            path: path.display().to_string(),
+            error,
+        })
+    }
+
+    fn budget_spent(&self) -> Option<String> {
+        let c = &self.runner.config;
+        let b = &c.budget;
+        let spent = self.summary.spent_before.saturating_add(self.journaled.spent());
+        if let Some(max) = b.max_tokens {
+            let used = spent.total();
+            if used >= max {
+                return Some(format!(
+                    "token budget spent ({used} of {max}, earlier runs on this output included)"
+                ));
+            }
+        }
+        if let Some(max) = b.max_cost {
+            let cost = c.prices.get(self.runner.model.model_id())?.cost(&spent);
+            if cost >= max {
+                return Some(format!(
+                    "cost budget spent ({cost:.4} of {max:.4}, earlier runs on this output included)"
+                ));
+            }
+        }
+        None
+    }
+
+    /// Writes what is queued; after a full run, compacts superseded lines
+    /// away and counts the items the input no longer has.
+    async fn finish(mut self) -> Result<RunSummary, RunError> {
+        let writer = self.writer.take();
+        let config = self.runner.config.clone();
+        let full = self.exhausted && self.summary.stopped_early.is_none();
+        let compact_needed = full
+            && (self.summary.superseded > 0
+                || self.done.repeated() > 0
+                || self.summary.unreadable_lines > 0
+                || self.stale_rejects > 0);
+        let done = std::mem::take(&mut self.done);
+        let seen = std::mem::take(&mut self.seen);
+        let (dropped, not_in_input) = tokio::task::spawn_blocking(move || {
+            if let Some(w) = writer {
+                w.finish().map_err(|(path, error)| RunError::Write {
+                    path: path.display().to_string(),
+                    error,
+                })?;
+            }
+            let dropped = if compact_needed {
+                compact_files(&config, &done).map_err(|error| RunError::Write {
+                    path: config.output.display().to_string(),
+                    error,
+                })?
+            } else {
+                0
+            };
+            Ok::<_, RunError>((dropped, if full { done.not_in(&seen) } else { 0 }))
+        })
+        .await
+        .map_err(|e| RunError::Config(format!("finishing the run: {e}")))??;
+        self.summary.compacted_lines = dropped;
+        self.summary.not_in_input = not_in_input;
+        Ok(self.summary)
+    }
+}
+
+/// Drops from the output every record a newer version of its item
+/// superseded (and repeats of one item), and from the rejects every reject
+/// of an item now done or rejected again since.
+fn compact_files(c: &RunConfig, done: &DoneItems) -> std::io::Result<usize> {
+    let mut kept = HashSet::new();
+    let mut dropped = compact(&c.output, FileKind::Records, |item| {
+        item.is_some_and(|i| done.is_current(key_of(i), i.source) && kept.insert(key_of(i)))
+    })?;
+    // The last reject of each item that has no record stands.
+    let mut last = HashMap::new();
+    let mut n = 0usize;
+    scan(&c.rejects, FileKind::Rejects, |item| {
+        if let Some(i) = item {
+            last.insert(key_of(i), n);
+        }
+        n += 1;
+    })?;
+    let mut m = 0usize;
+    dropped += compact(&c.rejects, FileKind::Rejects, |item| {
+        let this = m;
+        m += 1;
+        item.is_some_and(|i| last.get(&key_of(i)) == Some(&this) && !(kept.contains(&key_of(i))))
+    })?;
+    Ok(dropped)
+}
+
+fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
 }
 
 #[derive(Debug, Clone)]
@@ -715,6 +963,7 @@ struct ProvenanceBase {
     overlap_tokens: usize,
     prefix_window_tokens: usize,
     window_layout: WindowLayout,
+    fingerprint: String,
 }
 
 async fn process(
@@ -745,6 +994,7 @@ async fn process(
                     overlap_tokens: base.overlap_tokens,
                     prefix_window_tokens: base.prefix_window_tokens,
                     window_layout: base.window_layout,
+                    run_fingerprint: base.fingerprint.clone(),
                     attempts: r.chunks.iter().map(|ch| ch.attempts.len() as u32).sum(),
                     chunks: r.chunks,
                     usage: r.usage,
@@ -757,102 +1007,19 @@ async fn process(
                 input_index: doc.index,
                 line: doc.line,
                 style: Some(style.name.to_owned()),
-                kind: match &e {
-                    chunksynth_rephrase::RephraseError::Model { error, .. } => error.kind.as_str().to_owned(),
-                    chunksynth_rephrase::RephraseError::FidelityFailed { .. } => "fidelity".to_owned(),
-                    chunksynth_rephrase::RephraseError::Config(_) => "config".to_owned(),
-                },
+                kind: reject_kind(&e),
+                retryable: !reject_kind(&e).is_permanent(),
                 reason: e.to_string(),
+                source_sha256: Some(hash.clone()),
             }),
         })
         .collect()
 }
 
-/// What a run would cost, without a request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DryRunEstimate {
-    pub documents: usize,
-    pub rejected: usize,
-    pub variants: usize,
-    pub calls: usize,
-    pub source_tokens: usize,
-    pub prompt_tokens: usize,
-    pub completion_tokens: usize,
-    pub cost: Option<f64>,
-    pub model: String,
-}
-
-/// Tokens the fixed parts of a rewrite prompt take (instructions, labels).
-const PROMPT_OVERHEAD_TOKENS: usize = 180;
-
-/// Tokens an earlier turn of a conversation adds besides its passage and
-/// rewrite (the user message's label and markers, the chat template's).
-const TURN_OVERHEAD_TOKENS: usize = 16;
-
-/// Chunks every document and counts calls and tokens as the defaults would
-/// spend them (one attempt per chunk; repairs come on top). No request.
-pub fn dry_run(config: &RunConfig, model: &str) -> Result<DryRunEstimate, RunError> {
-    let chunking = ChunkConfig::new(config.pipeline.chunk_tokens, config.pipeline.overlap_tokens)
-        .map_err(|e| RunError::Config(e.to_string()))?;
-    let mut est = DryRunEstimate {
-        model: model.to_owned(),
-        ..DryRunEstimate::default()
-    };
-    for record in config.input.records(&config.format).map_err(RunError::Input)? {
-        if !config.shard.is_none_or(|s| s.owns_record(&record)) {
-            continue;
-        }
-        let InputRecord::Document(doc) = record else {
-            est.rejected += 1;
-            continue;
-        };
-        est.documents += 1;
-        let n = styles_for(&config.job, &doc.id).map_err(RunError::Config)?.len();
-        est.variants += n;
-        let plan = ChunkPlan::new(&doc.text, config.tokenizer.as_ref(), chunking);
-        est.source_tokens += plan.total_tokens;
-        let mut produced = 0usize;
-        // The conversation layout: the opening prompt's window and context,
-        // and the earlier turns (passage, rewrite, framing) sent since.
-        let (mut opening, mut history, mut held) = (0usize, 0usize, 0usize);
-        let conversing = config.pipeline.window_layout == WindowLayout::Conversation;
-        for chunk in plan.chunks.iter().filter(|ch| ch.has_body()) {
-            let window = produced.min(config.pipeline.prefix_window_tokens);
-            let context = if chunk.index == 0 {
-                0
-            } else {
-                config.pipeline.overlap_tokens
-            };
-            let around = if conversing {
-                if history == 0 {
-                    opening = window + context;
-                }
-                opening + history
-            } else {
-                window + context
-            };
-            let prompt = PROMPT_OVERHEAD_TOKENS + chunk.tokens + around + config.pipeline.anchor_tokens;
-            est.calls += n;
-            est.prompt_tokens += n * prompt;
-            est.completion_tokens += n * chunk.tokens;
-            produced += chunk.tokens;
-            if conversing {
-                // The passage and its rewrite (about as long) count towards
-                // the budget; the prompt also carries their framing.
-                held += 2 * chunk.tokens;
-                history += 2 * chunk.tokens + TURN_OVERHEAD_TOKENS;
-                if held >= config.pipeline.history_tokens {
-                    (held, history) = (0, 0);
-                }
-            }
-        }
+fn reject_kind(e: &chunksynth_rephrase::RephraseError) -> RejectKind {
+    match e {
+        chunksynth_rephrase::RephraseError::Model { error, .. } => RejectKind::from_model_error(error.kind),
+        chunksynth_rephrase::RephraseError::FidelityFailed { .. } => RejectKind::Fidelity,
+        chunksynth_rephrase::RephraseError::Config(_) => RejectKind::Config,
     }
-    est.cost = config.prices.get(model).map(|p| {
-        p.cost(&Usage {
-            prompt_tokens: est.prompt_tokens as u64,
-            completion_tokens: est.completion_tokens as u64,
-            cached_tokens: 0,
-        })
-    });
-    Ok(est)
 }

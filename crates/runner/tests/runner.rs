@@ -13,7 +13,8 @@ use chunksynth_llm::LanguageModel;
 use chunksynth_prompts::Language;
 use chunksynth_rephrase::PipelineConfig;
 use chunksynth_runner::{
-    Budget, InputFormat, InputSource, Job, RunConfig, RunSummary, Runner, Shard, StopSignal, dry_run,
+    Budget, InputFormat, InputSource, Job, RunConfig, RunSummary, Runner, Shard, StopReason, StopSignal,
+    dry_run,
 };
 
 const KEY: &str = "sk-test-SECRET-runner-91c2";
@@ -87,6 +88,7 @@ fn config(dir: &Path, input: PathBuf, base_url: &str) -> RunConfig {
         endpoints: vec![base_url.to_owned()],
         sync_journal: true,
         lookahead: 64,
+        restart: false,
     }
 }
 
@@ -100,15 +102,19 @@ async fn run(config: RunConfig, model: Arc<OpenAiBackend>) -> RunSummary {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The lines of a records or rejects file in input order (they are written
+/// as they finish; the sort is stable, so a document's styles keep theirs).
 fn lines(path: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(path)
+    let mut all: Vec<serde_json::Value> = std::fs::read_to_string(path)
         .unwrap_or_default()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line in {}: {e}", path.display())))
-        .collect()
+        .collect();
+    all.sort_by_key(|v| v["input_index"].as_u64());
+    all
 }
 
-/// (id, style, text) of every output record, in file order.
+/// (id, style, text) of every output record, in input order.
 fn texts(path: &Path) -> Vec<(String, String, String)> {
     lines(path)
         .into_iter()
@@ -303,8 +309,16 @@ async fn with_ten_percent_faults_every_document_is_done_or_rejected_with_a_reaso
     let dir = tempdir("faults");
     let docs = docs();
     let input = write_jsonl(&dir, &docs);
-    let summary = run(config(&dir, input, &fake.base_url()), backend(&fake.base_url())).await;
-    assert!(summary.rejected > 0, "some documents hit a fault");
+    let summary = run(
+        config(&dir, input.clone(), &fake.base_url()),
+        backend(&fake.base_url()),
+    )
+    .await;
+    assert!(summary.retryable_failures > 0, "some documents hit a fault");
+    assert_eq!(
+        summary.rejected, 0,
+        "a transient fault is never a reject for good"
+    );
     let done: BTreeSet<String> = texts(&dir.join("out.jsonl"))
         .into_iter()
         .map(|(id, _, _)| id)
@@ -318,11 +332,27 @@ async fn with_ten_percent_faults_every_document_is_done_or_rejected_with_a_reaso
     assert_eq!(done.union(&rejected).cloned().collect::<BTreeSet<_>>(), all);
     for r in lines(&dir.join("rejects.jsonl")) {
         assert_eq!(r["kind"], "transient");
+        assert_eq!(r["retryable"], true);
         assert!(
             r["reason"].as_str().is_some_and(|s| s.contains("injected fault")),
             "{r}"
         );
     }
+    // The endpoint heals: one rerun finishes every document, and the rejects
+    // of documents now done are compacted away.
+    let healthy = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let again = run(
+        config(&dir, input, &healthy.base_url()),
+        backend(&healthy.base_url()),
+    )
+    .await;
+    assert_eq!((again.retryable_failures, again.rejected), (0, 0), "{again:?}");
+    let done: Vec<String> = texts(&dir.join("out.jsonl"))
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+    assert_eq!(done.len(), docs.len(), "each document exactly once: {done:?}");
+    assert!(lines(&dir.join("rejects.jsonl")).is_empty());
 }
 
 #[tokio::test]
@@ -416,7 +446,11 @@ async fn bad_input_lines_become_rejects_with_their_line_numbers() {
             .is_some_and(|r| r.contains("empty document"))
     );
     let out = texts(&dir.join("out.jsonl"));
-    assert_eq!(out[1].0, "line-6", "a missing id becomes the line number");
+    assert!(
+        out[1].0.starts_with("sha256:"),
+        "a missing id is derived from the text, not the line: {}",
+        out[1].0
+    );
 }
 
 #[tokio::test]
@@ -445,11 +479,13 @@ async fn a_dry_run_estimates_without_a_request() {
 #[tokio::test]
 async fn the_api_key_appears_in_no_output_journal_or_reject_file() {
     let leaky = |r: &FakeRequest| {
+        // A 400 that echoes the key: the document is rejected (a 401 would
+        // stop the whole run before anything is written).
         if r.index == 0 {
             Reply::error(
-                401,
-                &format!("Incorrect API key provided: {KEY}"),
-                "invalid_api_key",
+                400,
+                &format!("Bad request from key {KEY}"),
+                "invalid_request_error",
             )
         } else {
             upper(r)
@@ -461,7 +497,7 @@ async fn the_api_key_appears_in_no_output_journal_or_reject_file() {
     let mut cfg = config(&dir, input, &fake.base_url());
     cfg.concurrency = 1;
     let summary = run(cfg, backend(&fake.base_url())).await;
-    assert!(summary.rejected >= 1, "the 401 rejected a document");
+    assert!(summary.retryable_failures >= 1, "the 400 failed a document");
     for file in ["out.jsonl", "rejects.jsonl", "journal.jsonl"] {
         let content = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
         assert!(!content.is_empty(), "{file} is empty");
@@ -493,7 +529,7 @@ async fn a_first_interrupt_finishes_documents_in_flight_and_says_how_to_resume()
     };
     let (summary, ()) = tokio::join!(runner.run(None, StopSignal(rx)), stopper);
     let summary = summary.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(summary.stopped_early.as_deref(), Some("interrupted"));
+    assert_eq!(summary.stopped_early, Some(StopReason::Interrupted));
     let written = texts(&dir.join("out.jsonl"));
     assert!(
         !written.is_empty() && written.len() < docs.len(),
@@ -533,8 +569,8 @@ async fn a_stop_writes_documents_that_finished_after_one_never_started() {
     };
     let (summary, ()) = tokio::join!(runner.run(None, StopSignal(rx)), stopper);
     assert_eq!(
-        summary.map(|s| s.stopped_early).ok().flatten().as_deref(),
-        Some("interrupted")
+        summary.map(|s| s.stopped_early).ok().flatten(),
+        Some(StopReason::Interrupted)
     );
     let ids = |path: &Path| -> Vec<String> { texts(path).into_iter().map(|(id, _, _)| id).collect() };
     assert_eq!(
@@ -586,10 +622,7 @@ async fn a_spent_token_budget_stops_the_run_cleanly() {
     cfg.budget.max_tokens = Some(500);
     let summary = run(cfg, backend(&fake.base_url())).await;
     assert!(
-        summary
-            .stopped_early
-            .as_deref()
-            .is_some_and(|r| r.starts_with("token budget spent")),
+        matches!(&summary.stopped_early, Some(StopReason::BudgetSpent { detail }) if detail.starts_with("token budget spent")),
         "{summary:?}"
     );
     let written = texts(&dir.join("out.jsonl")).len();
@@ -629,7 +662,15 @@ async fn a_panicking_document_is_rejected_and_the_run_goes_on_in_order() {
         .run(None, StopSignal::never())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((summary.records_written, summary.rejected), (docs.len() - 1, 1));
+    assert_eq!(
+        (
+            summary.records_written,
+            summary.retryable_failures,
+            summary.rejected
+        ),
+        (docs.len() - 1, 1, 0),
+        "a crash is retried by a rerun, never a reject for good"
+    );
     let rejects = lines(&dir.join("rejects.jsonl"));
     assert_eq!(rejects[0]["id"], docs[2].0.as_str());
     assert_eq!(rejects[0]["kind"], "panic");

@@ -1,0 +1,205 @@
+//! What ties an output file to the configuration that made it, and who may
+//! write it.
+//!
+//! - **The fingerprint** names everything that changes what the model is
+//!   asked (model, templates, styles, chunking, window layout, sampling,
+//!   tokenizer, fidelity). It is kept in `<output>.state.json`; a run on an
+//!   output made under another fingerprint is refused (naming what changed)
+//!   unless it is told to `--restart`, which sets the old files aside.
+//! - **The lock**: `<output>.lock` and the journal are held exclusively for
+//!   the run, so a second run on the same output fails at once instead of
+//!   doing all the work twice.
+
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::identity::hex;
+use crate::output::with_suffix;
+
+/// The parts of a run's configuration that change what the model is asked,
+/// each rendered as text (so a refusal can say what changed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunFingerprint {
+    pub parts: BTreeMap<String, String>,
+}
+
+impl RunFingerprint {
+    pub fn with(mut self, name: &str, value: impl std::fmt::Debug) -> Self {
+        self.parts.insert(name.to_owned(), format!("{value:?}"));
+        self
+    }
+
+    /// A short digest of all the parts.
+    pub fn digest(&self) -> String {
+        let json = serde_json::to_vec(&self.parts).unwrap_or_default();
+        hex(&Sha256::digest(&json)[..8])
+    }
+
+    /// What differs from `before`, one line per part.
+    pub fn changes_from(&self, before: &Self) -> Vec<String> {
+        let mut names: Vec<&String> = self.parts.keys().chain(before.parts.keys()).collect();
+        names.sort();
+        names.dedup();
+        names
+            .into_iter()
+            .filter(|n| self.parts.get(*n) != before.parts.get(*n))
+            .map(|n| {
+                let show = |v: Option<&String>| v.map_or("(unset)".to_owned(), |v| shorten(v));
+                format!(
+                    "{n}: {} -> {}",
+                    show(before.parts.get(n)),
+                    show(self.parts.get(n))
+                )
+            })
+            .collect()
+    }
+}
+
+fn shorten(v: &str) -> String {
+    const MAX: usize = 120;
+    if v.len() <= MAX {
+        return v.to_owned();
+    }
+    let cut = (0..=MAX).rev().find(|&i| v.is_char_boundary(i)).unwrap_or(0);
+    format!(
+        "{}… (sha256 {})",
+        &v[..cut],
+        &hex(&Sha256::digest(v.as_bytes()))[..12]
+    )
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct StateFile {
+    version: u32,
+    fingerprint: String,
+    parts: BTreeMap<String, String>,
+}
+
+const STATE_VERSION: u32 = 1;
+
+/// Why the output cannot be used as it is.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("{output} was made with another configuration ({changes}); write to a new --output, or pass --restart to set the old output aside and start over", changes = changes.join("; "))]
+    Changed { output: String, changes: Vec<String> },
+    #[error(
+        "{path} is held by another chunksynth run (same output or journal); wait for it to finish, or give this run another --output"
+    )]
+    Locked { path: String },
+    #[error("cannot use {path}: {error}")]
+    Io { path: String, error: std::io::Error },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> StateError + '_ {
+    move |error| StateError::Io {
+        path: path.display().to_string(),
+        error,
+    }
+}
+
+/// `<output>.state.json`.
+pub(crate) fn state_path(output: &Path) -> PathBuf {
+    with_suffix(output, ".state.json")
+}
+
+/// Checks the output's fingerprint and records the current one. With
+/// `restart`, existing output and rejects are renamed aside first
+/// (`<name>.replaced-<unix seconds>`); nothing is deleted.
+pub(crate) fn check_fingerprint(
+    output: &Path,
+    rejects: &Path,
+    current: &RunFingerprint,
+    restart: bool,
+) -> Result<Vec<PathBuf>, StateError> {
+    let state = state_path(output);
+    let before: Option<StateFile> = std::fs::read(&state)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    let has_output = std::fs::metadata(output).is_ok_and(|m| m.len() > 0);
+    let mut set_aside = Vec::new();
+    if restart {
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        for path in [output, rejects] {
+            if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+                let aside = with_suffix(path, &format!(".replaced-{stamp}"));
+                std::fs::rename(path, &aside).map_err(io_error(path))?;
+                set_aside.push(aside);
+            }
+        }
+    } else if let Some(before) = before.filter(|_| has_output)
+        && before.fingerprint != current.digest()
+    {
+        let before = RunFingerprint { parts: before.parts };
+        return Err(StateError::Changed {
+            output: output.display().to_string(),
+            changes: current.changes_from(&before),
+        });
+    }
+    let file = StateFile {
+        version: STATE_VERSION,
+        fingerprint: current.digest(),
+        parts: current.parts.clone(),
+    };
+    let json = serde_json::to_vec_pretty(&file).map_err(|e| io_error(&state)(std::io::Error::other(e)))?;
+    let tmp = with_suffix(&state, ".tmp");
+    std::fs::write(&tmp, json).map_err(io_error(&tmp))?;
+    std::fs::rename(&tmp, &state).map_err(io_error(&state))?;
+    Ok(set_aside)
+}
+
+/// Exclusive locks held for the whole run (released when dropped, or when
+/// the process dies: the kernel lets go of them, so a SIGKILL leaves no
+/// stale lock behind).
+#[derive(Debug)]
+pub(crate) struct RunLock {
+    _files: Vec<File>,
+}
+
+/// Locks `<output>.lock` and the journal, failing at once if another
+/// process holds either.
+pub(crate) fn lock(output: &Path, journal: &Path) -> Result<RunLock, StateError> {
+    let mut files = Vec::new();
+    for path in [with_suffix(output, ".lock"), journal.to_path_buf()] {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(io_error(&path))?;
+        match file.try_lock() {
+            Ok(()) => files.push(file),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StateError::Locked {
+                    path: path.display().to_string(),
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io_error(&path)(e)),
+        }
+    }
+    Ok(RunLock { _files: files })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_name_each_part_that_differs() {
+        let a = RunFingerprint::default()
+            .with("model", "m1")
+            .with("chunk_tokens", 512);
+        let b = RunFingerprint::default()
+            .with("model", "m2")
+            .with("chunk_tokens", 512);
+        assert_ne!(a.digest(), b.digest());
+        assert_eq!(b.changes_from(&a), ["model: \"m1\" -> \"m2\""]);
+    }
+}
