@@ -59,7 +59,7 @@ Exit codes:
   130  interrupted (SIGINT/SIGTERM); rerun the same command to resume";
 
 #[derive(Parser, Debug)]
-#[command(name = "chunksynth", version, about = "Turn long documents into LLM pre-training data, chunk by chunk.", after_help = AFTER_HELP)]
+#[command(name = "chunksynth", version, args_override_self = true, about = "Turn long documents into LLM pre-training data, chunk by chunk.", after_help = AFTER_HELP)]
 struct Cli {
     /// Optional TOML file with defaults for any flag (flags and environment win).
     #[arg(long, global = true, value_name = "FILE")]
@@ -122,6 +122,10 @@ struct ModelArgs {
     /// Requests in flight at most (the adaptive cap starts here).
     #[arg(long)]
     max_in_flight: Option<usize>,
+    /// Retries of one call after a transient failure or a rate limit
+    /// [default: 6]; what is still failing after them is retried by a rerun.
+    #[arg(long)]
+    max_retries: Option<u32>,
     /// Ask for streamed answers.
     #[arg(long)]
     stream: bool,
@@ -395,6 +399,9 @@ fn backend_config(m: &ModelArgs, file: &FileConfig) -> Result<BackendConfig> {
         .collect();
     if let Some(n) = m.max_in_flight.or(file.max_in_flight) {
         config.limits.max_in_flight = n;
+    }
+    if let Some(n) = m.max_retries {
+        config.retry.max_retries = n;
     }
     config.streaming = m.stream || file.stream.unwrap_or(false);
     config.server_priority = m.server_priority || file.server_priority.unwrap_or(false);

@@ -7,13 +7,13 @@ use std::time::Duration;
 
 use chunksynth_fake_llm::{FakeLlm, FakeRequest, Reply};
 
-const KEY: &str = "sk-test-SECRET-cli-55aa";
+pub(crate) const KEY: &str = "sk-test-SECRET-cli-55aa";
 
-fn upper(r: &FakeRequest) -> Reply {
+pub(crate) fn upper(r: &FakeRequest) -> Reply {
     Reply::text(r.passage().to_uppercase())
 }
 
-fn docs() -> Vec<(String, String)> {
+pub(crate) fn docs() -> Vec<(String, String)> {
     let mut d = chunksynth_fake_llm::structured_documents();
     for i in 0..6 {
         d.push((
@@ -29,14 +29,14 @@ fn temp_path(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("chunksynth-cli-{name}-{}", std::process::id()))
 }
 
-fn tempdir(name: &str) -> PathBuf {
+pub(crate) fn tempdir(name: &str) -> PathBuf {
     let dir = temp_path(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     dir
 }
 
-fn write_input(dir: &Path, docs: &[(String, String)]) -> PathBuf {
+pub(crate) fn write_input(dir: &Path, docs: &[(String, String)]) -> PathBuf {
     let path = dir.join("in.jsonl");
     let body: String = docs
         .iter()
@@ -46,7 +46,7 @@ fn write_input(dir: &Path, docs: &[(String, String)]) -> PathBuf {
     path
 }
 
-fn chunksynth(base_url: &str) -> Command {
+pub(crate) fn chunksynth(base_url: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_chunksynth"));
     cmd.env("LLM_BASE_URL", base_url)
         .env("LLM_MODEL", "fake-model")
@@ -56,7 +56,7 @@ fn chunksynth(base_url: &str) -> Command {
     cmd
 }
 
-async fn output_of(mut cmd: Command) -> Output {
+pub(crate) async fn output_of(mut cmd: Command) -> Output {
     tokio::task::spawn_blocking(move || cmd.output())
         .await
         .unwrap_or_else(|e| panic!("{e}"))
@@ -66,7 +66,7 @@ async fn output_of(mut cmd: Command) -> Output {
 /// The lines of a records or rejects file, in input order (records are
 /// written as they finish; the stable sort keeps a document's styles in
 /// file order).
-fn records(path: &Path) -> Vec<serde_json::Value> {
+pub(crate) fn records(path: &Path) -> Vec<serde_json::Value> {
     let mut all: Vec<serde_json::Value> = std::fs::read_to_string(path)
         .unwrap_or_default()
         .lines()
@@ -76,7 +76,7 @@ fn records(path: &Path) -> Vec<serde_json::Value> {
     all
 }
 
-fn rephrase_args(cmd: &mut Command, input: &Path, output: &Path) {
+pub(crate) fn rephrase_args(cmd: &mut Command, input: &Path, output: &Path) {
     cmd.args(["rephrase", "--input"])
         .arg(input)
         .arg("--output")
@@ -370,3 +370,7 @@ async fn server_priority_sends_each_calls_chunks_left_to_the_server() {
     );
     assert!(priorities.iter().any(|&p| p < 0) && priorities.contains(&0));
 }
+
+/// Failures of week-long runs, each reproduced against the built binary.
+#[path = "cli/resume_and_failures.rs"]
+mod resume_and_failures;

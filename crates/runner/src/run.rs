@@ -578,7 +578,12 @@ impl Engine<'_> {
                     self.absorb(joined)?;
                     continue;
                 }
-                () = stop.changed() => continue,
+                () = stop.changed() => {
+                    if self.check_stop(&stop) {
+                        break;
+                    }
+                    continue;
+                }
             };
             if self.check_stop(&stop) {
                 break;
@@ -598,6 +603,8 @@ impl Engine<'_> {
         }
         while !self.tasks.is_empty() {
             if stop.level() >= 2 && !matches!(self.summary.stopped_early, Some(StopReason::Aborted)) {
+                // A second request overrides the first: stop now.
+                self.summary.stopped_early = None;
                 self.stop(StopReason::Aborted);
             }
             if matches!(

@@ -1,0 +1,579 @@
+//! Resume by identity and the failure model, black-box: the built binary
+//! against the fake server. Each test reproduces one failure an issue names
+//! and asserts records, rejects, exit code and calls made.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use chunksynth_fake_llm::{FakeLlm, FakeOptions, FakeRequest, Reply};
+
+use super::{KEY, chunksynth, output_of, records, rephrase_args, tempdir, upper, write_input};
+
+fn short_docs(n: usize) -> Vec<(String, String)> {
+    (0..n)
+        .map(|i| (format!("doc-{i}"), format!("Document number {i} says one thing.")))
+        .collect()
+}
+
+fn rephrase(base_url: &str, input: &Path, out: &Path, extra: &[&str]) -> Command {
+    let mut cmd = chunksynth(base_url);
+    rephrase_args(&mut cmd, input, out);
+    cmd.args(extra);
+    cmd
+}
+
+fn code_and_stderr(o: &std::process::Output) -> (Option<i32>, String) {
+    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+/// Output ids with how often each appears.
+fn id_counts(out: &Path) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for r in records(out) {
+        *counts
+            .entry(r["id"].as_str().unwrap_or("").to_owned())
+            .or_default() += 1;
+    }
+    counts
+}
+
+fn newlines(p: &Path) -> usize {
+    std::fs::read(p)
+        .unwrap_or_default()
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prepended_deleted_and_reordered_lines_each_end_up_once() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("reorder");
+    let docs = short_docs(5);
+    let input = write_input(&dir, &docs);
+    let out = dir.join("out.jsonl");
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &[])).await);
+    assert_eq!(code, Some(0), "{err}");
+    let first_calls = fake.request_count();
+    // A new document first, doc-0 deleted, the rest reversed.
+    let mut changed = vec![("new".to_owned(), "A new document arrived.".to_owned())];
+    changed.extend(docs[1..].iter().rev().cloned());
+    write_input(&dir, &changed);
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &[])).await);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        fake.request_count() - first_calls,
+        1,
+        "only the new document is called"
+    );
+    let counts = id_counts(&out);
+    for (id, _) in &changed {
+        assert_eq!(counts.get(id), Some(&1), "{id} once: {counts:?}");
+    }
+    assert_eq!(
+        counts.get("doc-0"),
+        Some(&1),
+        "a deleted line's record is left alone"
+    );
+    assert!(err.contains("no longer in the input"), "{err}");
+    for r in records(&out) {
+        let id = r["id"].as_str().unwrap_or("");
+        let source = changed
+            .iter()
+            .chain(&docs)
+            .find(|(i, _)| i == id)
+            .map(|(_, t)| t.to_uppercase());
+        assert_eq!(r["text"].as_str(), source.as_deref(), "{id}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edited_text_is_redone_and_its_stale_record_dropped() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("edited");
+    let mut docs = short_docs(4);
+    let input = write_input(&dir, &docs);
+    let out = dir.join("out.jsonl");
+    assert_eq!(
+        output_of(rephrase(&fake.base_url(), &input, &out, &[]))
+            .await
+            .status
+            .code(),
+        Some(0)
+    );
+    docs[2].1 = "Document number 2 was corrected.".to_owned();
+    write_input(&dir, &docs);
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &[])).await);
+    assert_eq!(code, Some(0), "{err}");
+    let got = records(&out);
+    assert_eq!(got.len(), docs.len(), "one record per id: {got:?}");
+    assert_eq!(got[2]["text"], "DOCUMENT NUMBER 2 WAS CORRECTED.");
+    assert!(err.contains("source changed"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fixed_invalid_line_is_processed_by_the_rerun() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("fixed");
+    let input = dir.join("in.jsonl");
+    let out = dir.join("out.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\": \"a\", \"text\": \"Fine.\"}\n{\"id\": \"b\", \"text\": \"Broken\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &[])).await);
+    assert_eq!(code, Some(1), "{err}");
+    // Unchanged, it stays rejected without a call; fixed, it is processed.
+    let calls = fake.request_count();
+    assert_eq!(
+        output_of(rephrase(&fake.base_url(), &input, &out, &[]))
+            .await
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(fake.request_count(), calls);
+    std::fs::write(
+        &input,
+        "{\"id\": \"a\", \"text\": \"Fine.\"}\n{\"id\": \"b\", \"text\": \"Fixed.\"}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &[])).await);
+    assert_eq!(code, Some(0), "{err}");
+    let texts: Vec<String> = records(&out)
+        .iter()
+        .map(|r| r["text"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(texts, ["FINE.", "FIXED."]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_duplicate_id_is_rejected_not_overwritten() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("dup");
+    let docs = vec![
+        ("same".to_owned(), "The first text.".to_owned()),
+        ("other".to_owned(), "Another text.".to_owned()),
+        ("same".to_owned(), "The second text.".to_owned()),
+    ];
+    let input = write_input(&dir, &docs);
+    let out = dir.join("out.jsonl");
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &[])).await);
+    assert_eq!(code, Some(1), "{err}");
+    let rejects = records(&dir.join("out.jsonl.rejects.jsonl"));
+    assert_eq!(rejects.len(), 1);
+    assert_eq!(
+        (rejects[0]["kind"].as_str(), rejects[0]["line"].as_u64()),
+        (Some("duplicate_id"), Some(3))
+    );
+    let got = records(&out);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0]["text"], "THE FIRST TEXT.");
+    // The rerun neither calls nor writes the reject again.
+    let calls = fake.request_count();
+    assert_eq!(
+        output_of(rephrase(&fake.base_url(), &input, &out, &[]))
+            .await
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(fake.request_count(), calls);
+    assert_eq!(records(&dir.join("out.jsonl.rejects.jsonl")).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_model_on_an_existing_output_is_refused_until_restart() {
+    let options = FakeOptions {
+        models: vec!["fake-model".to_owned(), "other-model".to_owned()],
+        ..FakeOptions::default()
+    };
+    let fake = FakeLlm::start_with(options, upper)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("fingerprint");
+    let input = write_input(&dir, &short_docs(3));
+    let out = dir.join("out.jsonl");
+    assert_eq!(
+        output_of(rephrase(&fake.base_url(), &input, &out, &[]))
+            .await
+            .status
+            .code(),
+        Some(0)
+    );
+    let calls = fake.request_count();
+    let mut other = rephrase(&fake.base_url(), &input, &out, &[]);
+    other.env("LLM_MODEL", "other-model");
+    let (code, err) = code_and_stderr(&output_of(other).await);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("model: \"fake-model\" -> \"other-model\"") && err.contains("--restart"),
+        "{err}"
+    );
+    assert_eq!(fake.request_count(), calls, "nothing sent");
+    let mut restart = rephrase(&fake.base_url(), &input, &out, &["--restart"]);
+    restart.env("LLM_MODEL", "other-model");
+    let (code, err) = code_and_stderr(&output_of(restart).await);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(records(&out).len(), 3);
+    let aside = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.file_name().to_string_lossy().contains(".replaced-"))
+                .count()
+        })
+        .unwrap_or(0);
+    assert_eq!(aside, 1, "the old output is set aside, not deleted");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_outage_leaves_records_missing_with_exit_3_and_the_rerun_does_them() {
+    let down = Arc::new(AtomicBool::new(true));
+    let state = down.clone();
+    let fake = FakeLlm::start(move |r: &FakeRequest| {
+        if state.load(Ordering::SeqCst) {
+            Reply::error(503, "the server is down for maintenance", "unavailable")
+        } else {
+            upper(r)
+        }
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("outage");
+    let docs = short_docs(5);
+    let input = write_input(&dir, &docs);
+    let out = dir.join("out.jsonl");
+    let flags = ["--max-retries", "0"];
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &flags)).await);
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains("rerun"), "{err}");
+    assert!(records(&out).is_empty());
+    down.store(false, Ordering::SeqCst);
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &flags)).await);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(id_counts(&out).len(), docs.len());
+    assert_eq!(records(&out).len(), docs.len());
+    assert!(
+        records(&dir.join("out.jsonl.rejects.jsonl")).is_empty(),
+        "stale rejects compacted away"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_key_stops_the_run_with_exit_2_and_marks_nothing_failed() {
+    let refuse = Arc::new(AtomicBool::new(false));
+    let state = refuse.clone();
+    let fake = FakeLlm::start(move |r: &FakeRequest| {
+        // The model check at start passes; the key is revoked mid-run.
+        if state.load(Ordering::SeqCst) || r.index >= 2 {
+            state.store(true, Ordering::SeqCst);
+            Reply::error(401, "Incorrect API key provided", "invalid_api_key")
+        } else {
+            Reply::Delayed(Duration::from_millis(20), Box::new(upper(r)))
+        }
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("revoked");
+    let input = write_input(&dir, &short_docs(12));
+    let out = dir.join("out.jsonl");
+    let (code, err) =
+        code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &["--max-retries", "0"])).await);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        fake.request_count() < 12,
+        "stopped early: {}",
+        fake.request_count()
+    );
+    assert!(records(&dir.join("out.jsonl.rejects.jsonl")).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_run_on_the_same_output_fails_fast() {
+    let release = Arc::new(AtomicBool::new(false));
+    let open = release.clone();
+    let fake = FakeLlm::start(move |r: &FakeRequest| {
+        let wait = if open.load(Ordering::SeqCst) { 1 } else { 60_000 };
+        Reply::Delayed(Duration::from_millis(wait), Box::new(upper(r)))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("lock");
+    let input = write_input(&dir, &short_docs(4));
+    let out = dir.join("out.jsonl");
+    let mut first = rephrase(&fake.base_url(), &input, &out, &[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while fake.request_count() < 2 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let started = Instant::now();
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &[])).await);
+    let _ = first.kill();
+    let _ = first.wait();
+    release.store(true, Ordering::SeqCst);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("held by another chunksynth run"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert!(records(&out).is_empty(), "the second run wrote nothing");
+    // The lock died with the killed process: a rerun goes ahead.
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &[])).await);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(records(&out).len(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_corrupt_middle_journal_line_costs_one_call_and_a_foreign_file_is_refused() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("corrupt");
+    let docs = short_docs(6);
+    let input = write_input(&dir, &docs);
+    let out = dir.join("out.jsonl");
+    assert_eq!(
+        output_of(rephrase(&fake.base_url(), &input, &out, &[]))
+            .await
+            .status
+            .code(),
+        Some(0)
+    );
+    let journal = dir.join("out.jsonl.journal.jsonl");
+    let text = std::fs::read_to_string(&journal).unwrap_or_default();
+    let mut lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), docs.len());
+    lines[1] = "{\"key\": \"garbled by a bad disk";
+    std::fs::write(&journal, lines.join("\n") + "\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::remove_file(&out).unwrap_or_else(|e| panic!("{e}"));
+    let calls = fake.request_count();
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &[])).await);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        fake.request_count() - calls,
+        1,
+        "every entry after the bad line replays"
+    );
+    assert!(err.contains("unreadable"), "{err}");
+    assert_eq!(records(&out).len(), docs.len());
+    // A journal path that names someone else's file: refused, left whole.
+    let notes = dir.join("notes.md");
+    std::fs::write(&notes, "# Notes\nkeep these").unwrap_or_else(|e| panic!("{e}"));
+    let flags = ["--journal", notes.to_str().unwrap_or("")];
+    let (code, err) =
+        code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &dir.join("o2.jsonl"), &flags)).await);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not a chunksynth journal"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&notes).unwrap_or_default(),
+        "# Notes\nkeep these"
+    );
+}
+
+/// Runs the binary with a file size limit (`ulimit -f`, in KiB), SIGXFSZ
+/// ignored so a write past it fails with EFBIG as on a full disk.
+fn with_file_limit(cmd: &Command, kib: u32) -> Command {
+    let mut limited = Command::new("bash");
+    limited
+        .arg("-c")
+        .arg(format!("trap '' XFSZ; ulimit -f {kib}; exec \"$0\" \"$@\""))
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => limited.env(k, v),
+            None => limited.env_remove(k),
+        };
+    }
+    limited.stdin(Stdio::null());
+    limited
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_disk_under_the_journal_stops_with_exit_3_and_the_rerun_repeats_no_journaled_call() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let docs = super::docs();
+    let clean = tempdir("disk-clean");
+    let input = write_input(&clean, &docs);
+    let flags = ["--concurrency", "1"];
+    assert_eq!(
+        output_of(rephrase(
+            &fake.base_url(),
+            &input,
+            &clean.join("out.jsonl"),
+            &flags
+        ))
+        .await
+        .status
+        .code(),
+        Some(0)
+    );
+    let all_calls = fake.request_count();
+    let dir = tempdir("disk-full");
+    let input = write_input(&dir, &docs);
+    let out = dir.join("out.jsonl");
+    let limited = with_file_limit(&rephrase(&fake.base_url(), &input, &out, &flags), 8);
+    let (code, err) = code_and_stderr(&output_of(limited).await);
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains("journal"), "{err}");
+    let journal = dir.join("out.jsonl.journal.jsonl");
+    let bytes = std::fs::read(&journal).unwrap_or_default();
+    assert!(
+        bytes.is_empty() || bytes.ends_with(b"\n"),
+        "no partial entry left behind"
+    );
+    let journaled = newlines(&journal);
+    assert!(
+        journaled > 0 && journaled < all_calls,
+        "{journaled} of {all_calls}"
+    );
+    let before = fake.request_count();
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &flags)).await);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        fake.request_count() - before,
+        all_calls - journaled,
+        "no journaled call is paid twice"
+    );
+    assert_eq!(records(&out).len(), docs.len());
+}
+
+fn signal(child: &std::process::Child, name: &str) {
+    let _ = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_finishes_calls_in_flight_and_a_second_one_stops_at_once() {
+    let release = Arc::new(AtomicBool::new(false));
+    let open = release.clone();
+    let fake = FakeLlm::start(move |r: &FakeRequest| {
+        let wait = if open.load(Ordering::SeqCst) || r.index < 3 {
+            5
+        } else {
+            120_000
+        };
+        Reply::Delayed(Duration::from_millis(wait), Box::new(upper(r)))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("sigterm");
+    let docs = short_docs(10);
+    let input = write_input(&dir, &docs);
+    let out = dir.join("out.jsonl");
+    let mut child = rephrase(&fake.base_url(), &input, &out, &[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    // Every slot busy with a call that hangs for two minutes.
+    while fake.request_count() < 6 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    signal(&child, "TERM");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        child.try_wait().ok().flatten().is_none(),
+        "the first SIGTERM waits for calls in flight"
+    );
+    let stopped = Instant::now();
+    signal(&child, "TERM");
+    let status = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        stopped.elapsed() < Duration::from_secs(20),
+        "the second signal stops at once"
+    );
+    assert_eq!(
+        status.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    release.store(true, Ordering::SeqCst);
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &[])).await);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(records(&out).len(), docs.len());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_budget_holds_across_reruns() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("budget");
+    let input = write_input(&dir, &short_docs(8));
+    let out = dir.join("out.jsonl");
+    let flags = ["--concurrency", "1", "--max-tokens", "300"];
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &flags)).await);
+    assert_eq!(code, Some(4), "{err}");
+    let written = records(&out).len();
+    assert!(written >= 1 && written < 8, "{written}");
+    let calls = fake.request_count();
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &flags)).await);
+    assert_eq!(code, Some(4), "{err}");
+    assert_eq!(fake.request_count(), calls, "the spent budget is not spent again");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_with_a_carriage_return_is_refused_without_a_panic_or_the_key() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("crlf-key");
+    let input = write_input(&dir, &short_docs(2));
+    let mut cmd = rephrase(&fake.base_url(), &input, &dir.join("out.jsonl"), &[]);
+    cmd.env("LLM_API_KEY", format!("{KEY}\r"));
+    let (code, err) = code_and_stderr(&output_of(cmd).await);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("carriage return") && !err.contains(KEY) && !err.contains("panicked"),
+        "{err}"
+    );
+    assert_eq!(fake.request_count(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn input_hygiene_bom_duplicate_styles_symlink_loops_and_a_closed_pipe() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("hygiene");
+    // A BOM before line 1, and the same style named twice.
+    let input = dir.join("in.jsonl");
+    std::fs::write(&input, "\u{feff}{\"id\": \"a\", \"text\": \"With a BOM.\"}\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("out.jsonl");
+    let mut cmd = chunksynth(&fake.base_url());
+    cmd.args(["rephrase", "--styles", "textbook,textbook", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&out);
+    let (code, err) = code_and_stderr(&output_of(cmd).await);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(records(&out).len(), 1, "one record, one call");
+    assert_eq!(fake.request_count(), 1);
+    // A folder with a symlink to itself: each file once.
+    let folder = dir.join("docs");
+    std::fs::create_dir_all(&folder).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(folder.join("one.txt"), "The only file.").unwrap_or_else(|e| panic!("{e}"));
+    let _ = std::os::unix::fs::symlink(&folder, folder.join("loop"));
+    let out2: PathBuf = dir.join("out2.jsonl");
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &folder, &out2, &[])).await);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(records(&out2).len(), 1);
+    // `plan-schema | head -c 1`: a closed pipe ends quietly.
+    let mut schema = Command::new(env!("CARGO_BIN_EXE_chunksynth"));
+    schema
+        .arg("plan-schema")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = schema.spawn().unwrap_or_else(|e| panic!("{e}"));
+    drop(child.stdout.take());
+    let result = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+}
