@@ -128,9 +128,9 @@ impl OpenAiBackend {
             let response = req.send().await.map_err(|err| {
                 LlmError::new(
                     ErrorKind::Transient,
-                    format!("cannot reach {}: {}", e.base_url, err.without_url()),
+                    format!("cannot reach {}: {}", e.label(), err.without_url()),
                 )
-                .with_endpoint(e.base_url.clone())
+                .with_endpoint(e.label())
             })?;
             let status = response.status().as_u16();
             let body = response.text().await.unwrap_or_default();
@@ -158,13 +158,13 @@ impl OpenAiBackend {
                     format!(
                         "model {:?} is not offered by {}; set {} to one of: {}{}",
                         self.config.model,
-                        e.base_url,
+                        e.label(),
                         env::MODEL,
                         some.join(", "),
                         if ids.len() > some.len() { ", …" } else { "" }
                     ),
                 )
-                .with_endpoint(e.base_url.clone()));
+                .with_endpoint(e.label()));
             }
         }
         Ok(())
@@ -337,7 +337,7 @@ impl OpenAiBackend {
             err.message = err.message.replace(key, "<redacted>");
             err.partial_text = err.partial_text.map(|p| p.replace(key, "<redacted>"));
         }
-        err.with_endpoint(endpoint.base_url.clone())
+        err.with_endpoint(endpoint.label())
     }
 
     async fn chat_inner(&self, request: &ChatRequest) -> Result<ChatResponse, LlmError> {
@@ -361,7 +361,7 @@ impl OpenAiBackend {
                 }
             };
             let index = lease.index;
-            let url = self.config.endpoints[index].base_url.clone();
+            let url = self.config.endpoints[index].label();
             self.ledger.record_attempt(&url, request.task);
             let result = self.attempt(&lease, &body).await;
             drop(lease);

@@ -39,7 +39,24 @@ pub struct EndpointConfig {
     pub api_key: Option<ApiKey>,
 }
 
+/// `url` without credentials (`https://user:pw@host/v1` → `https://host/v1`):
+/// what may be stored in records, journals and messages.
+pub fn without_credentials(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) if scheme.is_empty() => rest[at + 1..].to_owned(),
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
 impl EndpointConfig {
+    /// The base URL as it may be shown and stored: without credentials.
+    pub fn label(&self) -> String {
+        without_credentials(&self.base_url)
+    }
+
     pub fn new(base_url: impl Into<String>, api_key: Option<ApiKey>) -> Self {
         Self {
             base_url: base_url.into().trim_end_matches('/').to_owned(),
@@ -48,11 +65,11 @@ impl EndpointConfig {
     }
 
     pub fn is_loopback(&self) -> bool {
-        let rest = self
-            .base_url
+        let url = self.label();
+        let rest = url
             .strip_prefix("http://")
-            .or_else(|| self.base_url.strip_prefix("https://"))
-            .unwrap_or(&self.base_url);
+            .or_else(|| url.strip_prefix("https://"))
+            .unwrap_or(&url);
         if let Some(v6) = rest.strip_prefix('[') {
             let host = v6.split(']').next().unwrap_or("");
             return host
@@ -148,6 +165,9 @@ pub struct BackendConfig {
     /// a non-zero priority without that policy, and other servers may refuse
     /// the field.
     pub server_priority: bool,
+    /// Send the key over plain `http://` to a host that is not loopback
+    /// (off: anyone on the path could read it).
+    pub allow_insecure_http: bool,
 }
 
 impl BackendConfig {
@@ -161,6 +181,7 @@ impl BackendConfig {
             limits: Limits::default(),
             streaming: false,
             server_priority: false,
+            allow_insecure_http: false,
         }
     }
 
@@ -217,6 +238,19 @@ impl BackendConfig {
                     format!(
                         "{} contains {what}, which cannot be sent in an HTTP header; fix the value",
                         env::API_KEY
+                    ),
+                ));
+            }
+            if e.api_key.is_some()
+                && e.base_url.starts_with("http://")
+                && !e.is_loopback()
+                && !self.allow_insecure_http
+            {
+                return Err(LlmError::new(
+                    ErrorKind::Config,
+                    format!(
+                        "{} would send the API key in clear text over http://; use https://, or pass --allow-insecure-http if the network is yours",
+                        e.label()
                     ),
                 ));
             }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
@@ -31,6 +31,43 @@ impl FileConfig {
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading the config file {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("in the config file {}", path.display()))
+        toml::from_str(&text).map_err(|e| {
+            // Never the offending text: an API key pasted into the file
+            // would be printed. The line and what is wrong are enough.
+            let line = e
+                .span()
+                .map(|s| {
+                    format!(
+                        ", line {}",
+                        text[..s.start.min(text.len())].matches('\n').count() + 1
+                    )
+                })
+                .unwrap_or_default();
+            anyhow!(
+                "in the config file {}{line}: {}",
+                path.display(),
+                without_quoted(e.message())
+            )
+        })
     }
+}
+
+/// `message` with the text between double quotes (values) blanked out
+/// (`invalid type: string "sk-…"` → `invalid type: string "…"`); field
+/// names in backticks are kept, they are ours.
+fn without_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut inside = false;
+    for c in message.chars() {
+        if c == '"' {
+            if inside {
+                out.push('…');
+            }
+            inside = !inside;
+            out.push(c);
+        } else if !inside {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -126,6 +126,10 @@ struct ModelArgs {
     /// [default: 6]; what is still failing after them is retried by a rerun.
     #[arg(long)]
     max_retries: Option<u32>,
+    /// Allow sending the API key over plain http:// to a host that is not
+    /// loopback (a private network you trust).
+    #[arg(long)]
+    allow_insecure_http: bool,
     /// Ask for streamed answers.
     #[arg(long)]
     stream: bool,
@@ -403,6 +407,7 @@ fn backend_config(m: &ModelArgs, file: &FileConfig) -> Result<BackendConfig> {
     if let Some(n) = m.max_retries {
         config.retry.max_retries = n;
     }
+    config.allow_insecure_http = m.allow_insecure_http;
     config.streaming = m.stream || file.stream.unwrap_or(false);
     config.server_priority = m.server_priority || file.server_priority.unwrap_or(false);
     config.validate()?;
@@ -593,11 +598,8 @@ async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u
         return Ok(exit::OK);
     }
     let backend_config = backend_config(&args.model, file)?;
-    let endpoints: Vec<String> = backend_config
-        .endpoints
-        .iter()
-        .map(|e| e.base_url.clone())
-        .collect();
+    // Credentials in a URL (user:pw@host) never reach records or journals.
+    let endpoints: Vec<String> = backend_config.endpoints.iter().map(|e| e.label()).collect();
     let backend = Arc::new(OpenAiBackend::new(backend_config)?);
     if let Err(e) = backend.check_model().await
         && matches!(

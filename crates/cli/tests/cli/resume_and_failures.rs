@@ -514,7 +514,7 @@ async fn a_token_budget_holds_across_reruns() {
     let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &flags)).await);
     assert_eq!(code, Some(4), "{err}");
     let written = records(&out).len();
-    assert!(written >= 1 && written < 8, "{written}");
+    assert!((1..8).contains(&written), "{written}");
     let calls = fake.request_count();
     let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &flags)).await);
     assert_eq!(code, Some(4), "{err}");
@@ -576,4 +576,41 @@ async fn input_hygiene_bom_duplicate_styles_symlink_loops_and_a_closed_pipe() {
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(result.status.code(), Some(0), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn secrets_stay_out_of_config_errors_records_journals_and_clear_text_http() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("secrets");
+    let input = write_input(&dir, &short_docs(2));
+    // A key pasted into the wrong field of the config file.
+    let config = dir.join("chunksynth.toml");
+    std::fs::write(&config, format!("temperature = \"{KEY}\"\n")).unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = rephrase(&fake.base_url(), &input, &dir.join("o1.jsonl"), &[]);
+    cmd.arg("--config").arg(&config);
+    let (code, err) = code_and_stderr(&output_of(cmd).await);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("line 1") && !err.contains(KEY), "{err}");
+    // Credentials in the base URL are stored nowhere.
+    let with_user = fake.base_url().replace("http://", "http://alice:hunter2@");
+    let out = dir.join("o2.jsonl");
+    let (code, err) = code_and_stderr(&output_of(rephrase(&with_user, &input, &out, &[])).await);
+    assert_eq!(code, Some(0), "{err}");
+    for f in ["o2.jsonl", "o2.jsonl.journal.jsonl", "o2.jsonl.state.json"] {
+        let content = std::fs::read_to_string(dir.join(f)).unwrap_or_default();
+        assert!(
+            !content.is_empty() && !content.contains("hunter2"),
+            "{f}: {content}"
+        );
+    }
+    assert!(!err.contains("hunter2"), "{err}");
+    // A key over plain http to a host that is not loopback: refused before
+    // anything is sent (`.invalid` never resolves).
+    let cmd = rephrase("http://example.invalid/v1", &input, &dir.join("o3.jsonl"), &[]);
+    let (code, err) = code_and_stderr(&output_of(cmd).await);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("--allow-insecure-http") && !err.contains(KEY),
+        "{err}"
+    );
 }
