@@ -1,7 +1,7 @@
 //! Chunking throughput beside raw encode throughput, per tokenizer.
 //!
 //! `cargo bench -p chunksynth-chunking --bench throughput` (or `cargo xtask
-//! bench chunking`). Reads `../shared/corpus/dev.jsonl` when present (or the
+//! bench chunking`). Reads `benches/corpus.jsonl` when present (or the
 //! JSONL named by `CHUNKSYNTH_BENCH_CORPUS`), else a generated corpus. Prints
 //! a Markdown table; nothing here asserts a time.
 
@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use chunksynth_chunking::{ChunkConfig, ChunkPlan, TiktokenTokenizer, TokenizerSpec, units};
 
 fn corpus() -> (String, Vec<String>) {
-    let default = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/dev.jsonl");
+    let default = concat!(env!("CARGO_MANIFEST_DIR"), "/../../benches/corpus.jsonl");
     let path = std::env::var("CHUNKSYNTH_BENCH_CORPUS").unwrap_or_else(|_| default.to_owned());
     if let Ok(jsonl) = std::fs::read_to_string(&path) {
         let docs: Vec<String> = jsonl

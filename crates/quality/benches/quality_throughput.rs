@@ -1,7 +1,7 @@
 //! Throughput of the full fidelity report and of the generation QC metrics.
 //!
 //! `cargo bench -p chunksynth-quality --bench quality_throughput` (or `cargo
-//! xtask bench quality`). Reads `../shared/corpus/dev.jsonl` when present (or
+//! xtask bench quality`). Reads `benches/corpus.jsonl` when present (or
 //! `CHUNKSYNTH_BENCH_CORPUS`), else a generated corpus. Fidelity is measured
 //! on 2,000-byte source chunks against a lightly edited rewrite of each.
 
@@ -13,7 +13,7 @@ use chunksynth_quality::{
 };
 
 fn corpus() -> (String, Vec<String>) {
-    let default = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/dev.jsonl");
+    let default = concat!(env!("CARGO_MANIFEST_DIR"), "/../../benches/corpus.jsonl");
     let path = std::env::var("CHUNKSYNTH_BENCH_CORPUS").unwrap_or_else(|_| default.to_owned());
     if let Ok(jsonl) = std::fs::read_to_string(&path) {
         let docs: Vec<String> = jsonl

@@ -5,7 +5,7 @@
 //!
 //! `cargo bench -p chunksynth-rephrase --bench token_cost` (or `cargo xtask
 //! bench tokens`). Runs the real pipeline with an echoing scripted model over
-//! `../shared/corpus/dev.jsonl` (or `CHUNKSYNTH_BENCH_CORPUS`), counting with
+//! `benches/corpus.jsonl` (or `CHUNKSYNTH_BENCH_CORPUS`), counting with
 //! o200k. Echoing keeps the rewritten prefix the size of the source's.
 
 use std::sync::Arc;
@@ -16,7 +16,7 @@ use chunksynth_prompts::{Language, TemplateSet, style};
 use chunksynth_rephrase::{ChunkWiseRephrasePipeline, LlmRewriteModel, PipelineConfig, WindowLayout};
 
 fn corpus() -> Vec<String> {
-    let default = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/dev.jsonl");
+    let default = concat!(env!("CARGO_MANIFEST_DIR"), "/../../benches/corpus.jsonl");
     let path = std::env::var("CHUNKSYNTH_BENCH_CORPUS").unwrap_or_else(|_| default.to_owned());
     let docs: Vec<String> = std::fs::read_to_string(path)
         .unwrap_or_default()

@@ -2,7 +2,7 @@
 //!
 //! `cargo bench -p chunksynth-runner --bench orchestration` (or `cargo xtask
 //! bench orchestration`). 1,000 documents of mixed lengths (cut from
-//! `../shared/corpus/dev.jsonl` when present, else generated) go through the
+//! `benches/corpus.jsonl` when present, else generated) go through the
 //! runner against the fake server with per-call latency L and capacity C
 //! (calls served at once). Ideal wall time = max(longest chain of sequential
 //! calls × L, total calls × L / C); the table reports measured / ideal. Then a
@@ -38,7 +38,7 @@ fn env_num(name: &str, default: usize) -> usize {
 /// Documents of mixed lengths: prefixes of the corpus's documents cut at a
 /// paragraph, from a few hundred bytes to whole documents.
 fn documents(n: usize) -> Vec<(String, String)> {
-    let default = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/dev.jsonl");
+    let default = concat!(env!("CARGO_MANIFEST_DIR"), "/../../benches/corpus.jsonl");
     let path = std::env::var("CHUNKSYNTH_BENCH_CORPUS").unwrap_or_else(|_| default.to_owned());
     let mut corpus: Vec<String> = std::fs::read_to_string(path)
         .unwrap_or_default()
