@@ -30,7 +30,12 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 /// The id of a record that has none: derived from its content, so that
 /// inserting a line before it does not change it.
 pub fn content_id(text: &str) -> String {
-    format!("sha256:{}", &source_hash(text)[..16])
+    content_id_of_hash(&source_hash(text))
+}
+
+/// The content id for a hex SHA-256 already computed (of a raw line, say).
+pub(crate) fn content_id_of_hash(hex: &str) -> String {
+    format!("sha256:{}", hex.get(..16).unwrap_or(hex))
 }
 
 /// An item's key: (record id, variant), hashed to 128 bits.

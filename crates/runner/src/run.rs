@@ -88,6 +88,8 @@ const LOOKAHEAD_BYTES: usize = 64 << 20;
 /// A document read ahead, waiting to start.
 struct ReadyDocument {
     doc: Document,
+    /// SHA-256 of the text, hashed once at admission.
+    hash: String,
     styles: Vec<&'static Style>,
 }
 
@@ -597,7 +599,7 @@ impl Engine<'_> {
             self.ready_bytes -= next.doc.text.len();
             self.start(next, permit);
         }
-        if self.already_done_event() {
+        if self.summary.already_done > 0 {
             let already_done = self.summary.already_done;
             self.emit(RunEvent::Skipped { already_done });
         }
@@ -619,10 +621,6 @@ impl Engine<'_> {
             }
         }
         Ok(())
-    }
-
-    fn already_done_event(&self) -> bool {
-        self.summary.already_done > 0
     }
 
     /// Whether a stop was asked for; records it.
@@ -729,14 +727,13 @@ impl Engine<'_> {
         }
         if !styles.is_empty() {
             self.ready_bytes += doc.text.len();
-            self.ready.push(ReadyDocument { doc, styles });
+            self.ready.push(ReadyDocument { doc, hash, styles });
         }
         Ok(())
     }
 
     fn start(&mut self, next: ReadyDocument, permit: tokio::sync::OwnedSemaphorePermit) {
-        let ReadyDocument { doc, styles } = next;
-        let hash = source_hash(&doc.text);
+        let ReadyDocument { doc, hash, styles } = next;
         let crashed: Vec<RejectRecord> = styles
             .iter()
             .map(|st| RejectRecord {
@@ -753,7 +750,7 @@ impl Engine<'_> {
         let pipeline = self.pipeline.clone();
         let base = self.base.clone();
         let handle = self.tasks.spawn(async move {
-            let outcomes = process(&pipeline, &doc, &styles, base).await;
+            let outcomes = process(&pipeline, &doc, &hash, &styles, base).await;
             drop(permit);
             outcomes
         });
@@ -976,11 +973,11 @@ struct ProvenanceBase {
 async fn process(
     pipeline: &ChunkWiseRephrasePipeline,
     doc: &Document,
+    hash: &str,
     styles: &[&'static Style],
     base: ProvenanceBase,
 ) -> Vec<Outcome> {
     let results = pipeline.run_variants_for(Some(&doc.id), &doc.text, styles).await;
-    let hash = source_hash(&doc.text);
     results
         .into_iter()
         .zip(styles)
@@ -991,7 +988,7 @@ async fn process(
                 text: r.text,
                 input_index: doc.index,
                 provenance: Provenance {
-                    source_sha256: hash.clone(),
+                    source_sha256: hash.to_owned(),
                     model: base.model.clone(),
                     endpoints: base.endpoints.clone(),
                     prompt: r.chunks.iter().find_map(|ch| ch.prompt.clone()),
@@ -1017,7 +1014,7 @@ async fn process(
                 kind: reject_kind(&e),
                 retryable: !reject_kind(&e).is_permanent(),
                 reason: e.to_string(),
-                source_sha256: Some(hash.clone()),
+                source_sha256: Some(hash.to_owned()),
             }),
         })
         .collect()
