@@ -33,6 +33,17 @@ pub(crate) enum RecoverError {
 pub(crate) fn recover<T: serde::de::DeserializeOwned>(
     file: &mut File,
     what: &'static str,
+    each: impl FnMut(u64, u64, T),
+) -> Result<Recovered, RecoverError> {
+    recover_with(file, what, |line| serde_json::from_slice(line).ok(), each)
+}
+
+/// [`recover`] with the line reader given: `parse` says what a line holds,
+/// `None` for a line that is not one of ours.
+pub(crate) fn recover_with<T>(
+    file: &mut File,
+    what: &'static str,
+    mut parse: impl FnMut(&[u8]) -> Option<T>,
     mut each: impl FnMut(u64, u64, T),
 ) -> Result<Recovered, RecoverError> {
     let mut found = Recovered::default();
@@ -53,12 +64,12 @@ pub(crate) fn recover<T: serde::de::DeserializeOwned>(
                 torn_looks_ours = line.first() == Some(&b'{');
                 break;
             }
-            match serde_json::from_slice::<T>(&line) {
-                Ok(value) => {
+            match parse(&line) {
+                Some(value) => {
                     each(found.len, n as u64, value);
                     parsed += 1;
                 }
-                Err(_) => found.skipped += 1,
+                None => found.skipped += 1,
             }
             found.len += n as u64;
         }

@@ -23,7 +23,7 @@ use chunksynth_rephrase::{ChunkRecord, WindowLayout};
 use serde::{Deserialize, Serialize};
 
 use crate::identity::{ItemKey, SourceTag};
-use crate::lines::{RecoverError, recover};
+use crate::lines::{RecoverError, recover_with};
 
 /// Where a record came from and how it was made.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -211,14 +211,11 @@ impl FileKind {
     }
 
     /// The identity a line stands for; `None` for a line that is not ours.
+    /// Only the identity fields are decoded, the rest skipped.
     fn item(self, line: &[u8]) -> Option<WrittenItem> {
-        self.item_of(serde_json::from_slice(line).ok()?)
-    }
-
-    fn item_of(self, value: serde_json::Value) -> Option<WrittenItem> {
         match self {
             Self::Records => {
-                let head: RecordHead = serde_json::from_value(value).ok()?;
+                let head: RecordHead = serde_json::from_slice(line).ok()?;
                 Some(WrittenItem {
                     source: SourceTag::from_hex(&head.provenance.source_sha256)?,
                     id: head.id,
@@ -227,7 +224,7 @@ impl FileKind {
                 })
             }
             Self::Rejects => {
-                let head: RejectHead = serde_json::from_value(value).ok()?;
+                let head: RejectHead = serde_json::from_slice(line).ok()?;
                 // Rejects from before identities cannot be matched: retried.
                 let source = head.source_sha256.as_deref().and_then(SourceTag::from_hex);
                 Some(WrittenItem {
@@ -281,24 +278,21 @@ impl RecordWriter {
             .open(path)
             .map_err(io)?;
         let mut items = Vec::new();
-        let mut foreign = 0usize;
-        let found =
-            recover::<serde_json::Value>(&mut file, kind.noun(), |_, _, value| match kind.item_of(value) {
-                Some(item) => items.push(item),
-                None => foreign += 1,
-            })
-            .map_err(|e| match e {
-                RecoverError::Io(e) => io(e),
-                RecoverError::NotOurs { .. } => not_ours(path, kind),
-            })?;
-        if items.is_empty() && foreign > 0 {
-            return Err(not_ours(path, kind));
-        }
+        let found = recover_with(
+            &mut file,
+            kind.noun(),
+            |line| kind.item(line),
+            |_, _, item| items.push(item),
+        )
+        .map_err(|e| match e {
+            RecoverError::Io(e) => io(e),
+            RecoverError::NotOurs { .. } => not_ours(path, kind),
+        })?;
         let writer = Self {
             path: path.to_path_buf(),
             file,
         };
-        Ok((writer, items, found.skipped + foreign))
+        Ok((writer, items, found.skipped))
     }
 
     pub fn path(&self) -> &Path {

@@ -360,6 +360,19 @@ async fn a_corrupt_middle_journal_line_costs_one_call_and_a_foreign_file_is_refu
     );
     assert!(err.contains("unreadable"), "{err}");
     assert_eq!(records(&out).len(), docs.len());
+    // A garbled line in the output: its item is redone from the journal
+    // (no call) and the line is moved to out.jsonl.unreadable, not lost.
+    let text = std::fs::read_to_string(&out).unwrap_or_default();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[2] = "garbled output line";
+    std::fs::write(&out, lines.join("\n") + "\n").unwrap_or_else(|e| panic!("{e}"));
+    let calls = fake.request_count();
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &[])).await);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(fake.request_count(), calls);
+    assert_eq!(records(&out).len(), docs.len());
+    let moved = std::fs::read_to_string(dir.join("out.jsonl.unreadable")).unwrap_or_default();
+    assert_eq!(moved, "garbled output line\n");
     // A journal path that names someone else's file: refused, left whole.
     let notes = dir.join("notes.md");
     std::fs::write(&notes, "# Notes\nkeep these").unwrap_or_else(|e| panic!("{e}"));
@@ -559,7 +572,7 @@ async fn input_hygiene_bom_duplicate_styles_symlink_loops_and_a_closed_pipe() {
     let folder = dir.join("docs");
     std::fs::create_dir_all(&folder).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(folder.join("one.txt"), "The only file.").unwrap_or_else(|e| panic!("{e}"));
-    let _ = std::os::unix::fs::symlink(&folder, folder.join("loop"));
+    std::os::unix::fs::symlink(&folder, folder.join("loop")).unwrap_or_else(|e| panic!("{e}"));
     let out2: PathBuf = dir.join("out2.jsonl");
     let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &folder, &out2, &[])).await);
     assert_eq!(code, Some(0), "{err}");
