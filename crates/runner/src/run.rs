@@ -461,7 +461,8 @@ fn fingerprint(c: &RunConfig, model: &str) -> RunFingerprint {
     RunFingerprint::default()
         .with("model", model)
         .with("job", &c.job)
-        .with("templates", TemplateSet::defaults(c.language))
+        // The templates' text is long: its digest names a change well enough.
+        .with("templates", source_hash(&format!("{:?}", TemplateSet::defaults(c.language))))
         .with("chunk_tokens", p.chunk_tokens)
         .with("overlap_tokens", p.overlap_tokens)
         .with("prefix_window_tokens", p.prefix_window_tokens)
