@@ -481,15 +481,8 @@ async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u
     let (tokenizer, language) = tokenizer_and_language(&args.tokenizer, &args.language)?;
     let styles = match (&args.style, args.styles.is_empty()) {
         (Some(s), _) => vec![s.clone()],
-        (None, false) => {
-            let mut unique = Vec::new();
-            for s in &args.styles {
-                if !unique.contains(s) {
-                    unique.push(s.clone());
-                }
-            }
-            unique
-        }
+        // Repeats are dropped by the runner (one owner for what a style list means).
+        (None, false) => args.styles.clone(),
         (None, true) => file.styles.clone().unwrap_or_else(|| vec!["textbook".to_owned()]),
     };
     let mut pipeline = PipelineConfig::default();
