@@ -462,7 +462,10 @@ fn fingerprint(c: &RunConfig, model: &str) -> RunFingerprint {
         .with("model", model)
         .with("job", &c.job)
         // The templates' text is long: its digest names a change well enough.
-        .with("templates", source_hash(&format!("{:?}", TemplateSet::defaults(c.language))))
+        .with(
+            "templates",
+            source_hash(&format!("{:?}", TemplateSet::defaults(c.language))),
+        )
         .with("chunk_tokens", p.chunk_tokens)
         .with("overlap_tokens", p.overlap_tokens)
         .with("prefix_window_tokens", p.prefix_window_tokens)

@@ -40,6 +40,14 @@ fn id_counts(out: &Path) -> std::collections::BTreeMap<String, usize> {
     counts
 }
 
+/// Reruns the same command: it must exit 0 without a model call.
+async fn assert_rerun_calls_nothing(fake: &FakeLlm, input: &Path, out: &Path) {
+    let calls = fake.request_count();
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), input, out, &[])).await);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(fake.request_count(), calls, "the rerun made a call");
+}
+
 fn newlines(p: &Path) -> usize {
     std::fs::read(p)
         .unwrap_or_default()
@@ -128,15 +136,7 @@ async fn a_fixed_invalid_line_is_processed_by_the_rerun() {
     let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &[])).await);
     assert_eq!(code, Some(1), "{err}");
     // Unchanged, it stays rejected without a call; fixed, it is processed.
-    let calls = fake.request_count();
-    assert_eq!(
-        output_of(rephrase(&fake.base_url(), &input, &out, &[]))
-            .await
-            .status
-            .code(),
-        Some(0)
-    );
-    assert_eq!(fake.request_count(), calls);
+    assert_rerun_calls_nothing(&fake, &input, &out).await;
     std::fs::write(
         &input,
         "{\"id\": \"a\", \"text\": \"Fine.\"}\n{\"id\": \"b\", \"text\": \"Fixed.\"}\n",
@@ -174,15 +174,7 @@ async fn a_duplicate_id_is_rejected_not_overwritten() {
     assert_eq!(got.len(), 2);
     assert_eq!(got[0]["text"], "THE FIRST TEXT.");
     // The rerun neither calls nor writes the reject again.
-    let calls = fake.request_count();
-    assert_eq!(
-        output_of(rephrase(&fake.base_url(), &input, &out, &[]))
-            .await
-            .status
-            .code(),
-        Some(0)
-    );
-    assert_eq!(fake.request_count(), calls);
+    assert_rerun_calls_nothing(&fake, &input, &out).await;
     assert_eq!(records(&dir.join("out.jsonl.rejects.jsonl")).len(), 1);
 }
 
