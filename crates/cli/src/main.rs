@@ -17,15 +17,13 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use chunksynth_backend_openai::{ApiKey, BackendConfig, EndpointConfig, OpenAiBackend};
 use chunksynth_chunking::TokenizerSpec;
-use chunksynth_generation::{
-    ChunkWiseGenerationPipeline, GenerationConfig, GenerationInput, GenerationPlan, TopicSpec, plan_schema,
-};
+use chunksynth_generation::{GenerationConfig, GenerationPlan, TopicSpec, plan_schema};
 use chunksynth_llm::{LanguageModel, Price, PriceTable, Sampling, env};
 use chunksynth_prompts::{Language, STYLES};
 use chunksynth_rephrase::{FailurePolicy, PipelineConfig, WindowLayout};
 use chunksynth_runner::{
-    Budget, InputFormat, InputSource, Job, RunConfig, RunSummary, Runner, Shard, StopReason, StopSignal,
-    dry_run,
+    Budget, InputFormat, InputSource, Job, QcPolicy, RunConfig, RunSummary, Runner, Shard, StopReason,
+    StopSignal, dry_run,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -167,12 +165,10 @@ enum OnFailure {
     FailDocument,
 }
 
+/// Flags every corpus job shares: files, scheduling, budgets, resume.
 #[derive(Args, Debug, Clone)]
-struct RephraseArgs {
-    /// JSONL file, folder of .txt/.md files, or - for stdin (JSONL).
-    #[arg(long, short)]
-    input: String,
-    /// Output JSONL (one record per document and style).
+struct CorpusArgs {
+    /// Output JSONL (one record per item and variant).
     #[arg(long, short)]
     output: PathBuf,
     /// Rejects file [default: <output>.rejects.jsonl].
@@ -181,6 +177,55 @@ struct RephraseArgs {
     /// Journal of finished calls [default: <output>.journal.jsonl].
     #[arg(long)]
     journal: Option<PathBuf>,
+    /// o200k, cl100k, words, chars, or a path to a tokenizer.json.
+    #[arg(long, default_value = "o200k")]
+    tokenizer: String,
+    /// Prompt language: en or zh.
+    #[arg(long, default_value = "en")]
+    language: String,
+    /// Items in flight.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Items read ahead; the longest of them starts first, so that long
+    /// items do not start late and set the run's end (1: input order).
+    /// Records are written as they finish, each with its input_index.
+    #[arg(long, default_value_t = 1024)]
+    lookahead: usize,
+    /// This machine's shard, I/N; `auto` reads it from SLURM_ARRAY_TASK_ID/
+    /// COUNT, or JOB_COMPLETION_INDEX with --shard-count (never implicitly).
+    #[arg(long)]
+    shard: Option<String>,
+    /// Number of shards, when the scheduler's environment does not say.
+    #[arg(long)]
+    shard_count: Option<usize>,
+    /// The output was made with another configuration: set it (and its
+    /// rejects) aside as <name>.replaced-<time> and start over.
+    #[arg(long)]
+    restart: bool,
+    /// Stop taking items once this much is spent (needs prices).
+    #[arg(long)]
+    max_cost: Option<f64>,
+    /// Stop taking items once this many tokens are spent.
+    #[arg(long)]
+    max_tokens: Option<u64>,
+    /// Run the job over a local model that answers in kind and count what
+    /// would be sent: calls, tokens and cost. Sends nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write the run summary as JSON here.
+    #[arg(long)]
+    summary: Option<PathBuf>,
+    /// Name of the id field in JSONL input (a missing id is derived from
+    /// the record's content).
+    #[arg(long, default_value = "id")]
+    id_field: String,
+}
+
+#[derive(Args, Debug, Clone)]
+struct RephraseArgs {
+    /// JSONL file, folder of .txt/.md files, or - for stdin (JSONL).
+    #[arg(long, short)]
+    input: String,
     /// One style (see `chunksynth styles`).
     #[arg(long, conflicts_with = "styles")]
     style: Option<String>,
@@ -212,9 +257,6 @@ struct RephraseArgs {
     /// Tokens of the document head shown with every chunk (0: off).
     #[arg(long)]
     anchor_tokens: Option<usize>,
-    /// o200k, cl100k, words, chars, or a path to a tokenizer.json.
-    #[arg(long, default_value = "o200k")]
-    tokenizer: String,
     /// Attempts per chunk before the failure policy applies.
     #[arg(long)]
     max_attempts: Option<u32>,
@@ -224,82 +266,60 @@ struct RephraseArgs {
     /// Weighted fidelity score a rewrite needs (0–1).
     #[arg(long)]
     fidelity_threshold: Option<f64>,
-    /// Prompt language: en or zh.
-    #[arg(long, default_value = "en")]
-    language: String,
-    /// Documents in flight.
-    #[arg(long, default_value_t = 8)]
-    concurrency: usize,
-    /// Documents read ahead; the longest of them starts first, so that long
-    /// documents do not start late and set the run's end (1: input order).
-    /// Records are written in input order either way.
-    #[arg(long, default_value_t = 1024)]
-    lookahead: usize,
-    /// This machine's shard, I/N; `auto` reads it from SLURM_ARRAY_TASK_ID/
-    /// COUNT, or JOB_COMPLETION_INDEX with --shard-count (never implicitly).
-    #[arg(long)]
-    shard: Option<String>,
-    /// The output was made with another configuration: set it (and its
-    /// rejects) aside as <name>.replaced-<time> and start over.
-    #[arg(long)]
-    restart: bool,
-    /// Number of shards, when the scheduler's environment does not say.
-    #[arg(long)]
-    shard_count: Option<usize>,
-    /// Stop taking documents once this much is spent (needs prices).
-    #[arg(long)]
-    max_cost: Option<f64>,
-    /// Stop taking documents once this many tokens are spent.
-    #[arg(long)]
-    max_tokens: Option<u64>,
-    /// Chunk everything and estimate calls, tokens and cost; send nothing.
-    #[arg(long)]
-    dry_run: bool,
-    /// Write the run summary as JSON here.
-    #[arg(long)]
-    summary: Option<PathBuf>,
-    /// Name of the id field in JSONL input (a missing id becomes line-N).
-    #[arg(long, default_value = "id")]
-    id_field: String,
     /// Name of the text field in JSONL input.
     #[arg(long, default_value = "text")]
     text_field: String,
     #[command(flatten)]
+    corpus: CorpusArgs,
+    #[command(flatten)]
     model: ModelArgs,
+}
+
+/// What to do with a generated text whose QC report did not pass.
+#[derive(ValueEnum, Debug, Clone, Copy)]
+enum OnQcFailure {
+    /// Write it with qc_report.passed = false.
+    Keep,
+    /// Reject it (kind `qc`).
+    Reject,
 }
 
 #[derive(Args, Debug, Clone)]
 struct GenerateArgs {
-    /// What to write about (a plan is generated first).
-    #[arg(long, conflicts_with_all = ["manual_plan", "topics"])]
+    /// JSONL of specs, or - for stdin: one per line, a topic spec
+    /// ({"id", "topic", "target_tokens", "objective", "audience", "tone"})
+    /// or a whole plan ({"id", "plan": {...}}; see `chunksynth plan-schema`).
+    #[arg(long, conflicts_with_all = ["topic", "manual_plan"])]
+    topics: Option<String>,
+    /// One topic to write about (a plan is generated first).
+    #[arg(long, conflicts_with = "manual_plan")]
     topic: Option<String>,
-    /// What the text should achieve.
+    /// With --topic: what the text should achieve.
     #[arg(long, default_value = "")]
     objective: String,
-    /// Total length in tokens.
+    /// With --topic: total length in tokens.
     #[arg(long, default_value_t = 2000)]
     target_tokens: usize,
-    /// Who the text is for.
+    /// With --topic: who the text is for.
     #[arg(long, default_value = "")]
     audience: String,
-    /// How it should sound.
+    /// With --topic: how it should sound.
     #[arg(long, default_value = "")]
     tone: String,
-    /// A plan file (JSON; see `chunksynth plan-schema`).
+    /// One plan file (JSON; see `chunksynth plan-schema`).
     #[arg(long, alias = "manual-plan-path")]
     manual_plan: Option<PathBuf>,
-    /// JSONL of topic specs ({"topic", "objective", "target_tokens", "audience", "tone"}).
+    /// What to do with a text whose QC report did not pass.
+    #[arg(long, value_enum, default_value = "keep")]
+    on_qc_failure: OnQcFailure,
+    /// Skip the consistency pass (one call less per section).
     #[arg(long)]
-    topics: Option<PathBuf>,
-    /// Output JSONL (one record per text: text, plan, QC report, sections, state, usage).
-    #[arg(long, short)]
-    output: PathBuf,
-    /// Tokenizer for lengths: o200k, cl100k, words, chars, or a tokenizer.json.
-    #[arg(long, default_value = "o200k")]
-    tokenizer: String,
-    /// Prompt language: en or zh.
-    #[arg(long, default_value = "en")]
-    language: String,
+    no_consistency_pass: bool,
+    /// Tokens of the text so far shown before each section [default: 512].
+    #[arg(long)]
+    prefix_window_tokens: Option<usize>,
+    #[command(flatten)]
+    corpus: CorpusArgs,
     #[command(flatten)]
     model: ModelArgs,
 }
@@ -343,7 +363,7 @@ async fn run(cli: Cli) -> Result<u8> {
         }
         Command::PlanSchema => print_quietly(&format!("{}\n", serde_json::to_string_pretty(&plan_schema())?)),
         Command::Rephrase(args) => rephrase(*args, &file, cli.quiet, cli.verbose).await,
-        Command::Generate(args) => generate(*args, &file, cli.quiet).await,
+        Command::Generate(args) => generate(*args, &file, cli.quiet, cli.verbose).await,
     }
 }
 
@@ -460,32 +480,103 @@ fn shard_path(path: &std::path::Path, shard: Option<Shard>) -> PathBuf {
     path.with_file_name(format!("{stem}.shard-{:04}-of-{:04}{ext}", s.index, s.count))
 }
 
-async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u8) -> Result<u8> {
-    let shard = match args.shard.as_deref() {
+fn resolve_shard(corpus: &CorpusArgs) -> Result<Option<Shard>> {
+    Ok(match corpus.shard.as_deref() {
         Some("auto") => Some(
-            Shard::from_env(|n| std::env::var(n).ok(), args.shard_count)
+            Shard::from_env(|n| std::env::var(n).ok(), corpus.shard_count)
                 .map_err(anyhow::Error::msg)?
                 .context("--shard auto: no SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX in the environment")?,
         ),
         Some(spec) => Some(Shard::parse(spec).map_err(anyhow::Error::msg)?),
         None => None,
-    };
-    if let Some(s) = shard
-        && !quiet
+    })
+}
+
+/// The run configuration both jobs share, from the corpus flags.
+fn corpus_config(
+    corpus: &CorpusArgs,
+    model: &ModelArgs,
+    file: &FileConfig,
+    job: Job,
+    input: InputSource,
+    format: InputFormat,
+) -> Result<RunConfig> {
+    let shard = resolve_shard(corpus)?;
+    let (tokenizer, language) = tokenizer_and_language(&corpus.tokenizer, &corpus.language)?;
+    if let InputSource::Path(p) = &input
+        && !p.exists()
     {
-        eprintln!(
-            "sharded run: shard {} of {}; records of other shards are skipped",
-            s.index, s.count
-        );
+        bail!("input {} does not exist", p.display());
     }
-    let (tokenizer, language) = tokenizer_and_language(&args.tokenizer, &args.language)?;
+    let prices = prices(model, file);
+    if corpus.max_cost.is_some() && prices.models.is_empty() {
+        bail!("--max-cost needs prices: give --price-input and --price-output");
+    }
+    let output = shard_path(&corpus.output, shard);
+    Ok(RunConfig {
+        input,
+        format,
+        rejects: corpus.rejects.clone().map_or_else(
+            || with_suffix(&output, ".rejects.jsonl"),
+            |p| shard_path(&p, shard),
+        ),
+        journal: corpus.journal.clone().map_or_else(
+            || with_suffix(&output, ".journal.jsonl"),
+            |p| shard_path(&p, shard),
+        ),
+        output,
+        job,
+        concurrency: corpus.concurrency,
+        shard,
+        budget: Budget {
+            max_cost: corpus.max_cost,
+            max_tokens: corpus.max_tokens,
+        },
+        prices,
+        pipeline: PipelineConfig::default(),
+        tokenizer,
+        language,
+        sampling: sampling(model, file),
+        endpoints: Vec::new(),
+        sync_journal: true,
+        lookahead: corpus.lookahead,
+        restart: corpus.restart,
+    })
+}
+
+fn input_source(input: &str) -> InputSource {
+    if input == "-" {
+        InputSource::Stdin
+    } else {
+        InputSource::Path(PathBuf::from(input))
+    }
+}
+
+async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u8) -> Result<u8> {
     let styles = match (&args.style, args.styles.is_empty()) {
         (Some(s), _) => vec![s.clone()],
         // Repeats are dropped by the runner (one owner for what a style list means).
         (None, false) => args.styles.clone(),
         (None, true) => file.styles.clone().unwrap_or_else(|| vec!["textbook".to_owned()]),
     };
-    let mut pipeline = PipelineConfig::default();
+    let job = Job::Rephrase {
+        styles,
+        variants: args.variants,
+        seed: args.seed,
+    };
+    let format = InputFormat::Jsonl {
+        id_field: args.corpus.id_field.clone(),
+        text_field: args.text_field.clone(),
+    };
+    let mut config = corpus_config(
+        &args.corpus,
+        &args.model,
+        file,
+        job,
+        input_source(&args.input),
+        format,
+    )?;
+    let pipeline = &mut config.pipeline;
     if let Some(v) = args.chunk_tokens.or(file.chunk_tokens) {
         pipeline.chunk_tokens = v;
     }
@@ -520,64 +611,73 @@ async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u
         OnFailure::FallBackToSource => FailurePolicy::FallBackToSource,
         OnFailure::FailDocument => FailurePolicy::FailDocument,
     };
-    let output = shard_path(&args.output, shard);
-    let input = if args.input == "-" {
-        InputSource::Stdin
+    run_corpus(config, &args.corpus, &args.model, file, quiet, verbose).await
+}
+
+async fn generate(args: GenerateArgs, file: &FileConfig, quiet: bool, verbose: u8) -> Result<u8> {
+    let input = if let Some(path) = &args.manual_plan {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let plan = GenerationPlan::from_json(&text).with_context(|| format!("in {}", path.display()))?;
+        InputSource::Inline(format!("{}\n", serde_json::json!({ "plan": plan })))
+    } else if let Some(topics) = &args.topics {
+        input_source(topics)
+    } else if let Some(topic) = &args.topic {
+        let spec = TopicSpec {
+            topic: topic.clone(),
+            objective: args.objective.clone(),
+            target_tokens: args.target_tokens,
+            audience: args.audience.clone(),
+            tone: args.tone.clone(),
+        };
+        InputSource::Inline(format!("{}\n", serde_json::to_string(&spec)?))
     } else {
-        InputSource::Path(PathBuf::from(&args.input))
+        bail!("give --topics, --topic or --manual-plan");
     };
-    if let InputSource::Path(p) = &input
-        && !p.exists()
+    let defaults = GenerationConfig::default();
+    let job = Job::Generate {
+        config: GenerationConfig {
+            max_tokens_per_call: args.model.max_new_tokens.unwrap_or(defaults.max_tokens_per_call),
+            consistency_pass: !args.no_consistency_pass,
+            prefix_window_tokens: args.prefix_window_tokens.unwrap_or(defaults.prefix_window_tokens),
+            ..defaults
+        },
+        on_qc_failure: match args.on_qc_failure {
+            OnQcFailure::Keep => QcPolicy::Keep,
+            OnQcFailure::Reject => QcPolicy::Reject,
+        },
+    };
+    let format = InputFormat::Specs {
+        id_field: args.corpus.id_field.clone(),
+    };
+    let config = corpus_config(&args.corpus, &args.model, file, job, input, format)?;
+    run_corpus(config, &args.corpus, &args.model, file, quiet, verbose).await
+}
+
+/// Runs a configured job to its end (or prints its dry-run estimate), with
+/// progress, the summary and the exit code.
+async fn run_corpus(
+    config: RunConfig,
+    corpus: &CorpusArgs,
+    model_args: &ModelArgs,
+    file: &FileConfig,
+    quiet: bool,
+    verbose: u8,
+) -> Result<u8> {
+    if let Some(s) = config.shard
+        && !quiet
     {
-        bail!("input {} does not exist", p.display());
+        eprintln!(
+            "sharded run: shard {} of {}; records of other shards are skipped",
+            s.index, s.count
+        );
     }
-    let prices = prices(&args.model, file);
-    let config = RunConfig {
-        input,
-        format: InputFormat::Jsonl {
-            id_field: args.id_field.clone(),
-            text_field: args.text_field.clone(),
-        },
-        rejects: args.rejects.clone().map_or_else(
-            || with_suffix(&output, ".rejects.jsonl"),
-            |p| shard_path(&p, shard),
-        ),
-        journal: args.journal.clone().map_or_else(
-            || with_suffix(&output, ".journal.jsonl"),
-            |p| shard_path(&p, shard),
-        ),
-        output: output.clone(),
-        job: Job::Rephrase {
-            styles,
-            variants: args.variants,
-            seed: args.seed,
-        },
-        concurrency: args.concurrency,
-        shard,
-        budget: Budget {
-            max_cost: args.max_cost,
-            max_tokens: args.max_tokens,
-        },
-        prices: prices.clone(),
-        pipeline,
-        tokenizer,
-        language,
-        sampling: sampling(&args.model, file),
-        endpoints: Vec::new(),
-        sync_journal: true,
-        lookahead: args.lookahead,
-        restart: args.restart,
-    };
-    if args.max_cost.is_some() && prices.models.is_empty() {
-        bail!("--max-cost needs prices: give --price-input and --price-output");
-    }
-    if args.dry_run {
-        let model = resolve_model(&args.model, file);
-        let est = dry_run(&config, &model)?;
+    if corpus.dry_run {
+        let model = resolve_model(model_args, file);
+        let est = dry_run(&config, &model).await?;
         print_quietly(&format!("{}\n", serde_json::to_string_pretty(&est)?))?;
         if !quiet {
             eprintln!(
-                "dry run: {} documents ({} unreadable), {} calls, ~{} prompt + ~{} completion tokens{}; nothing was sent",
+                "dry run: {} items ({} unreadable), {} calls, ~{} prompt + ~{} completion tokens{}; nothing was sent",
                 est.documents,
                 est.rejected,
                 est.calls,
@@ -590,7 +690,7 @@ async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u
         }
         return Ok(exit::OK);
     }
-    let backend_config = backend_config(&args.model, file)?;
+    let backend_config = backend_config(model_args, file)?;
     // Credentials in a URL (user:pw@host) never reach records or journals.
     let endpoints: Vec<String> = backend_config.endpoints.iter().map(|e| e.label()).collect();
     let backend = Arc::new(OpenAiBackend::new(backend_config)?);
@@ -603,6 +703,7 @@ async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u
         bail!("{e}");
     }
     let ledger = backend.ledger();
+    let output = config.output.clone();
     let config = RunConfig { endpoints, ..config };
     let runner = Runner::new(
         backend.clone() as Arc<dyn LanguageModel>,
@@ -625,7 +726,7 @@ async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u
         }
     };
     let usage = ledger.snapshot();
-    report(&summary, &usage, &output, args.summary.as_deref(), quiet)?;
+    report(&summary, &usage, &output, corpus.summary.as_deref(), quiet)?;
     Ok(exit_code(&summary))
 }
 
@@ -637,7 +738,7 @@ fn exit_code(summary: &RunSummary) -> u8 {
         Some(StopReason::JournalFailed { .. }) => exit::INCOMPLETE,
         Some(StopReason::BudgetSpent { .. }) => exit::BUDGET,
         None if summary.retryable_failures > 0 => exit::INCOMPLETE,
-        None if summary.rejected > 0 => exit::SOME_FAILED,
+        None if summary.rejected + summary.already_rejected > 0 => exit::SOME_FAILED,
         None => exit::OK,
     }
 }
@@ -726,6 +827,12 @@ fn report(
         };
         eprintln!("  {what} ({kind}): {n}");
     }
+    if summary.already_rejected > 0 {
+        eprintln!(
+            "  {} items were rejected for good by an earlier run (see the rejects file)",
+            summary.already_rejected
+        );
+    }
     if summary.superseded > 0 {
         eprintln!(
             "  {} records redone because their source changed; the older records were dropped",
@@ -759,85 +866,4 @@ fn report(
         None => {}
     }
     Ok(())
-}
-
-async fn generate(args: GenerateArgs, file: &FileConfig, quiet: bool) -> Result<u8> {
-    let (tokenizer, language) = tokenizer_and_language(&args.tokenizer, &args.language)?;
-    let mut inputs: Vec<(String, GenerationInput)> = Vec::new();
-    if let Some(path) = &args.manual_plan {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let plan = GenerationPlan::from_json(&text).with_context(|| format!("in {}", path.display()))?;
-        inputs.push(("plan".to_owned(), GenerationInput::Plan(plan)));
-    } else if let Some(path) = &args.topics {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-            let spec: TopicSpec = serde_json::from_str(line)
-                .with_context(|| format!("{} line {}: not a topic spec", path.display(), i + 1))?;
-            inputs.push((format!("line-{}", i + 1), GenerationInput::Topic(spec)));
-        }
-    } else if let Some(topic) = &args.topic {
-        inputs.push((
-            "topic".to_owned(),
-            GenerationInput::Topic(TopicSpec {
-                topic: topic.clone(),
-                objective: args.objective.clone(),
-                target_tokens: args.target_tokens,
-                audience: args.audience.clone(),
-                tone: args.tone.clone(),
-            }),
-        ));
-    } else {
-        bail!("give --topic, --manual-plan or --topics");
-    }
-    let backend = Arc::new(OpenAiBackend::new(backend_config(&args.model, file)?)?);
-    let config = GenerationConfig {
-        language,
-        sampling: sampling(&args.model, file),
-        max_tokens_per_call: args
-            .model
-            .max_new_tokens
-            .unwrap_or(GenerationConfig::default().max_tokens_per_call),
-        ..GenerationConfig::default()
-    };
-    let pipeline = ChunkWiseGenerationPipeline::new(backend.clone(), tokenizer, config);
-    let mut out = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&args.output)
-        .with_context(|| format!("opening {}", args.output.display()))?;
-    let mut failed = 0;
-    for (id, input) in inputs {
-        match pipeline.run(input).await {
-            Ok(result) => {
-                let record = serde_json::json!({
-                    "id": id,
-                    "text": result.final_text,
-                    "plan": result.plan,
-                    "qc_report": result.qc_report,
-                    "sections": result.sections,
-                    "state": result.state,
-                    "usage": result.usage,
-                });
-                writeln!(out, "{record}")?;
-                out.sync_data()?;
-                if !quiet {
-                    eprintln!(
-                        "{id}: {} sections, {} tokens, QC {}",
-                        result.sections.len(),
-                        result.qc_report.total_tokens,
-                        if result.qc_report.passed {
-                            "passed"
-                        } else {
-                            "flagged issues (see qc_report)"
-                        }
-                    );
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                eprintln!("{id}: failed: {e}");
-            }
-        }
-    }
-    Ok(if failed > 0 { exit::SOME_FAILED } else { exit::OK })
 }

@@ -374,3 +374,7 @@ async fn server_priority_sends_each_calls_chunks_left_to_the_server() {
 /// Failures of week-long runs, each reproduced against the built binary.
 #[path = "cli/resume_and_failures.rs"]
 mod resume_and_failures;
+
+/// `generate` over topic specs on the corpus engine.
+#[path = "cli/generate_corpus.rs"]
+mod generate_corpus;

@@ -1,12 +1,29 @@
 //! The dry run: what a run would send, without a request.
+//!
+//! It runs the real job (the same pipelines, prompts, windows and
+//! continuation rules as a run) over [`EstimatingModel`], a model that
+//! answers locally: a rewrite with its passage, a section with text of the
+//! length asked for, a plan with one shaped after the topic. What the
+//! pipelines send it is what a run would send, so the estimate cannot drift
+//! from the code it estimates. One attempt per chunk or section: repairs of
+//! failed attempts come on top.
 
-use chunksynth_chunking::{ChunkConfig, ChunkPlan};
-use chunksynth_llm::Usage;
-use chunksynth_rephrase::WindowLayout;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use chunksynth_chunking::Tokenizer;
+use chunksynth_generation::{GenerationInput, GenerationPlan, SectionSpec};
+use chunksynth_llm::{
+    BoxFuture, ChatRequest, ChatResponse, FinishReason, LanguageModel, LlmError, TaskKind, Usage,
+};
+use chunksynth_prompts::last_passage;
 use serde::{Deserialize, Serialize};
+use tokio::task::JoinSet;
 
-use crate::input::InputRecord;
-use crate::run::{RunConfig, RunError, styles_for};
+use crate::input::{Document, InputRecord};
+use crate::job::{Job, ProvenanceBase, WorkPipeline, parse_spec, variants_for};
+use crate::run::{RunConfig, RunError, spawn_reader};
 
 /// What a run would cost, without a request.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -22,23 +39,32 @@ pub struct DryRunEstimate {
     pub model: String,
 }
 
-/// Tokens the fixed parts of a rewrite prompt take (instructions, labels).
-const PROMPT_OVERHEAD_TOKENS: usize = 180;
+/// Tokens a chat message adds besides its content (role, separators), as
+/// OpenAI's chat format counts them.
+const MESSAGE_OVERHEAD_TOKENS: usize = 3;
 
-/// Tokens an earlier turn of a conversation adds besides its passage and
-/// rewrite (the user message's label and markers, the chat template's).
-const TURN_OVERHEAD_TOKENS: usize = 16;
+/// Tokens of section text a generated plan gives each section.
+const PLANNED_SECTION_TOKENS: usize = 600;
 
-/// Chunks every document and counts calls and tokens as the defaults would
-/// spend them (one attempt per chunk; repairs come on top). No request.
-pub fn dry_run(config: &RunConfig, model: &str) -> Result<DryRunEstimate, RunError> {
-    let chunking = ChunkConfig::new(config.pipeline.chunk_tokens, config.pipeline.overlap_tokens)
-        .map_err(|e| RunError::Config(e.to_string()))?;
+/// Runs the job over every item of the input with a local model and counts
+/// what it sends. No request leaves the machine.
+pub async fn dry_run(config: &RunConfig, model: &str) -> Result<DryRunEstimate, RunError> {
+    let mut config = config.clone();
+    config.pipeline.max_attempts = 1;
+    if let Job::Generate { config: g, .. } = &mut config.job {
+        g.max_plan_attempts = 1;
+        g.max_section_attempts = 1;
+    }
+    let counters = Arc::new(Counters::default());
     let mut est = DryRunEstimate {
         model: model.to_owned(),
         ..DryRunEstimate::default()
     };
-    for record in config.input.records(&config.format).map_err(RunError::Input)? {
+    let base = Arc::new(ProvenanceBase::for_estimate(model));
+    let mut input = spawn_reader(&config)?;
+    let mut tasks = JoinSet::new();
+    let config = Arc::new(config);
+    while let Some(record) = input.recv().await {
         let record = record.map_err(RunError::Input)?;
         if !config.shard.is_none_or(|s| s.owns_record(&record)) {
             continue;
@@ -47,47 +73,36 @@ pub fn dry_run(config: &RunConfig, model: &str) -> Result<DryRunEstimate, RunErr
             est.rejected += 1;
             continue;
         };
-        est.documents += 1;
-        let n = styles_for(&config.job, &doc.id).map_err(RunError::Config)?.len();
-        est.variants += n;
-        let plan = ChunkPlan::new(&doc.text, config.tokenizer.as_ref(), chunking);
-        est.source_tokens += plan.total_tokens;
-        let mut produced = 0usize;
-        // The conversation layout: the opening prompt's window and context,
-        // and the earlier turns (passage, rewrite, framing) sent since.
-        let (mut opening, mut history, mut held) = (0usize, 0usize, 0usize);
-        let conversing = config.pipeline.window_layout == WindowLayout::Conversation;
-        for chunk in plan.chunks.iter().filter(|ch| ch.has_body()) {
-            let window = produced.min(config.pipeline.prefix_window_tokens);
-            let context = if chunk.index == 0 {
-                0
-            } else {
-                config.pipeline.overlap_tokens
-            };
-            let around = if conversing {
-                if history == 0 {
-                    opening = window + context;
-                }
-                opening + history
-            } else {
-                window + context
-            };
-            let prompt = PROMPT_OVERHEAD_TOKENS + chunk.tokens + around + config.pipeline.anchor_tokens;
-            est.calls += n;
-            est.prompt_tokens += n * prompt;
-            est.completion_tokens += n * chunk.tokens;
-            produced += chunk.tokens;
-            if conversing {
-                // The passage and its rewrite (about as long) count towards
-                // the budget; the prompt also carries their framing.
-                held += 2 * chunk.tokens;
-                history += 2 * chunk.tokens + TURN_OVERHEAD_TOKENS;
-                if held >= config.pipeline.history_tokens {
-                    (held, history) = (0, 0);
-                }
-            }
+        let variants = variants_for(&config.job, &doc.id).map_err(RunError::Config)?;
+        let model = EstimatingModel::new(
+            model,
+            config.tokenizer.clone(),
+            &doc,
+            &config.job,
+            counters.clone(),
+        );
+        let pipeline = WorkPipeline::new(&config, Arc::new(model))?;
+        if pipeline.check(&doc).is_err() {
+            est.rejected += 1;
+            continue;
         }
+        est.documents += 1;
+        est.variants += variants.len();
+        if matches!(config.job, Job::Rephrase { .. }) {
+            est.source_tokens += config.tokenizer.count(&doc.text);
+        }
+        while tasks.len() >= config.concurrency.max(1) {
+            tasks.join_next().await;
+        }
+        let base = base.clone();
+        tasks.spawn(async move {
+            pipeline.process(&doc, "", &variants, &base).await;
+        });
     }
+    while tasks.join_next().await.is_some() {}
+    est.calls = counters.calls.load(Ordering::Relaxed) as usize;
+    est.prompt_tokens = counters.prompt.load(Ordering::Relaxed) as usize;
+    est.completion_tokens = counters.completion.load(Ordering::Relaxed) as usize;
     est.cost = config.prices.get(model).map(|p| {
         p.cost(&Usage {
             prompt_tokens: est.prompt_tokens as u64,
@@ -96,4 +111,158 @@ pub fn dry_run(config: &RunConfig, model: &str) -> Result<DryRunEstimate, RunErr
         })
     });
     Ok(est)
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    calls: AtomicU64,
+    prompt: AtomicU64,
+    completion: AtomicU64,
+}
+
+/// Answers locally and counts what it is asked (see the module's doc).
+#[derive(Debug)]
+struct EstimatingModel {
+    model: String,
+    tokenizer: Arc<dyn Tokenizer>,
+    /// The plan answer for a topic spec: sections shaped after its length.
+    plan: Option<String>,
+    counters: Arc<Counters>,
+}
+
+impl EstimatingModel {
+    fn new(
+        model: &str,
+        tokenizer: Arc<dyn Tokenizer>,
+        doc: &Document,
+        job: &Job,
+        counters: Arc<Counters>,
+    ) -> Self {
+        let plan = match (job, parse_spec(&doc.text)) {
+            (Job::Generate { .. }, Ok(GenerationInput::Topic(topic))) => {
+                let n = topic.target_tokens.div_ceil(PLANNED_SECTION_TOKENS).max(1);
+                let plan = GenerationPlan {
+                    topic: topic.topic.clone(),
+                    objective: topic.objective.clone(),
+                    audience: topic.audience.clone(),
+                    tone: topic.tone.clone(),
+                    target_total_length: topic.target_tokens,
+                    sections: (0..n)
+                        .map(|i| SectionSpec {
+                            title: format!("Part {} of {}", i + 1, topic.topic),
+                            key_points: Vec::new(),
+                            required_entities: Vec::new(),
+                            constraints: Vec::new(),
+                            target_length: (topic.target_tokens / n).max(1),
+                        })
+                        .collect(),
+                    terminology_preferences: Vec::new(),
+                    narrative_voice: String::new(),
+                    do_not_include: Vec::new(),
+                };
+                serde_json::to_string(&plan).ok()
+            }
+            _ => None,
+        };
+        Self {
+            model: model.to_owned(),
+            tokenizer,
+            plan,
+            counters,
+        }
+    }
+
+    fn answer(&self, request: &ChatRequest) -> String {
+        let user = request
+            .messages
+            .iter()
+            .rev()
+            .find(|m| m.role == chunksynth_llm::Role::User)
+            .map_or("", |m| m.content.as_str());
+        match request.task {
+            TaskKind::PlanGeneration => self.plan.clone().unwrap_or_default(),
+            TaskKind::SectionGeneration => {
+                let asked = request.sampling.max_tokens.unwrap_or(256) as f64;
+                // write_section asks for 1.2× what remains plus 32.
+                filler(self.tokenizer.as_ref(), ((asked - 32.0) / 1.2).max(1.0) as usize)
+            }
+            TaskKind::StateExtraction => "{}".to_owned(),
+            TaskKind::Judge | TaskKind::Other => String::new(),
+            // Rewrites, repairs, continuations, consistency edits: the
+            // passage back, as long as what was given.
+            _ => last_passage(user).to_owned(),
+        }
+    }
+}
+
+impl LanguageModel for EstimatingModel {
+    fn chat<'a>(&'a self, request: &'a ChatRequest) -> BoxFuture<'a, Result<ChatResponse, LlmError>> {
+        Box::pin(async move {
+            let prompt: usize = request
+                .messages
+                .iter()
+                .map(|m| self.tokenizer.count(&m.content) + MESSAGE_OVERHEAD_TOKENS)
+                .sum();
+            let text = self.answer(request);
+            let completion = self.tokenizer.count(&text);
+            self.counters.calls.fetch_add(1, Ordering::Relaxed);
+            self.counters.prompt.fetch_add(prompt as u64, Ordering::Relaxed);
+            self.counters
+                .completion
+                .fetch_add(completion as u64, Ordering::Relaxed);
+            Ok(ChatResponse {
+                text,
+                finish_reason: FinishReason::Stop,
+                usage: Usage {
+                    prompt_tokens: prompt as u64,
+                    completion_tokens: completion as u64,
+                    cached_tokens: 0,
+                },
+                latency: Duration::ZERO,
+                endpoint: "dry-run".to_owned(),
+                model: self.model.clone(),
+            })
+        })
+    }
+
+    fn model_id(&self) -> &str {
+        &self.model
+    }
+}
+
+/// About `tokens` tokens of varied prose-like words (no repeated n-grams for
+/// the QC to flag), sized with the run's tokenizer.
+fn filler(tokenizer: &dyn Tokenizer, tokens: usize) -> String {
+    const SYLLABLES: [&str; 16] = [
+        "ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "de", "fo", "gu", "ha", "ji", "ke", "pa", "zo",
+    ];
+    let mut state = 0x9e37_79b9_u64 ^ tokens as u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize
+    };
+    let mut text = String::new();
+    let mut words = 0usize;
+    // Grow in steps sized by the tokens still missing, so long sections do
+    // not recount their whole text for every word.
+    loop {
+        let have = tokenizer.count(&text);
+        if have >= tokens {
+            return text;
+        }
+        for _ in 0..(tokens - have).div_ceil(2).max(1) {
+            if !text.is_empty() {
+                text.push(if words % 12 == 11 { '.' } else { ' ' });
+                if words % 12 == 11 {
+                    text.push(' ');
+                }
+            }
+            for _ in 0..2 + next() % 2 {
+                text.push_str(SYLLABLES[next() % SYLLABLES.len()]);
+            }
+            words += 1;
+        }
+    }
 }

@@ -92,9 +92,17 @@ fn prefix128(digest: &[u8]) -> u128 {
 /// the source it was made from and the record id it belongs to.
 #[derive(Debug, Default)]
 pub(crate) struct DoneItems {
-    items: HashMap<ItemKey, (SourceTag, IdKey)>,
+    items: HashMap<ItemKey, DoneItem>,
     /// Keys seen more than once in the output (to be compacted).
     repeated: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct DoneItem {
+    source: SourceTag,
+    id: IdKey,
+    /// Done as a permanent reject rather than a record.
+    rejected: bool,
 }
 
 /// How an item of the current input stands against what is done.
@@ -104,16 +112,24 @@ pub(crate) enum Standing {
     New,
     /// Done from this very source: skip it.
     Done,
+    /// Rejected for good from this very source: skip it (the rejects file
+    /// says why).
+    Rejected,
     /// Done from another version of the source: redo it; the old record is
     /// superseded.
     Changed,
 }
 
 impl DoneItems {
-    pub(crate) fn insert(&mut self, id: &str, variant: &str, source: SourceTag) {
-        let previous = self
-            .items
-            .insert(ItemKey::new(id, variant), (source, IdKey::new(id)));
+    /// Records that `(id, variant)` is done from `source`, by a record or
+    /// (`rejected`) by a permanent reject.
+    pub(crate) fn insert(&mut self, id: &str, variant: &str, source: SourceTag, rejected: bool) {
+        let entry = DoneItem {
+            source,
+            id: IdKey::new(id),
+            rejected,
+        };
+        let previous = self.items.insert(ItemKey::new(id, variant), entry);
         if previous.is_some() {
             self.repeated += 1;
         }
@@ -122,14 +138,15 @@ impl DoneItems {
     pub(crate) fn standing(&self, id: &str, variant: &str, source: SourceTag) -> Standing {
         match self.items.get(&ItemKey::new(id, variant)) {
             None => Standing::New,
-            Some((done, _)) if *done == source => Standing::Done,
-            Some(_) => Standing::Changed,
+            Some(done) if done.source != source => Standing::Changed,
+            Some(done) if done.rejected => Standing::Rejected,
+            Some(_) => Standing::Done,
         }
     }
 
     /// Whether `key` now stands for `source` (the latest version written).
     pub(crate) fn is_current(&self, key: ItemKey, source: SourceTag) -> bool {
-        self.items.get(&key).is_some_and(|(s, _)| *s == source)
+        self.items.get(&key).is_some_and(|d| d.source == source)
     }
 
     /// Lines written more than once for one key when the files were read.
@@ -139,7 +156,7 @@ impl DoneItems {
 
     /// Items whose record id the current input no longer has.
     pub(crate) fn not_in(&self, ids: &HashSet<IdKey>) -> usize {
-        self.items.values().filter(|(_, id)| !ids.contains(id)).count()
+        self.items.values().filter(|d| !ids.contains(&d.id)).count()
     }
 }
 
@@ -163,7 +180,7 @@ mod tests {
     #[test]
     fn standing_tells_new_done_and_changed() {
         let mut done = DoneItems::default();
-        done.insert("a", "textbook", SourceTag::of("v1"));
+        done.insert("a", "textbook", SourceTag::of("v1"), false);
         assert_eq!(
             done.standing("a", "textbook", SourceTag::of("v1")),
             Standing::Done

@@ -75,6 +75,11 @@ pub enum InputFormat {
     Jsonl { id_field: String, text_field: String },
     /// Each file is one document; its path relative to the folder is its id.
     Files,
+    /// One JSON object per line that is itself the work (a topic spec, a
+    /// plan): the document's text is the object without its id field, in a
+    /// canonical form (sorted keys, no spaces), so that reformatting a line
+    /// does not change its identity.
+    Specs { id_field: String },
 }
 
 impl Default for InputFormat {
@@ -91,12 +96,18 @@ impl Default for InputFormat {
 pub enum InputSource {
     Path(PathBuf),
     Stdin,
+    /// JSONL given on the command line (`generate --topic`).
+    Inline(String),
 }
 
 impl InputSource {
     /// An iterator over the records, streamed; an `Err` ends it.
     pub fn records(&self, format: &InputFormat) -> std::io::Result<Records> {
         match (self, format) {
+            (InputSource::Path(p), InputFormat::Specs { .. }) if p.is_dir() => Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("{} is a folder; give a JSONL file of specs", p.display()),
+            )),
             (InputSource::Path(p), _) if p.is_dir() => Ok(Box::new(files(p)?)),
             (InputSource::Path(p), InputFormat::Files) => Ok(Box::new(files(p)?)),
             (InputSource::Path(p), InputFormat::Jsonl { id_field, text_field }) => {
@@ -107,11 +118,36 @@ impl InputSource {
                     text_field.clone(),
                 )))
             }
+            (InputSource::Path(p), InputFormat::Specs { id_field }) => {
+                let file = std::fs::File::open(p)?;
+                Ok(Box::new(specs(BufReader::new(file), id_field.clone())))
+            }
             (InputSource::Stdin, InputFormat::Jsonl { id_field, text_field }) => Ok(Box::new(jsonl(
                 BufReader::new(std::io::stdin()),
                 id_field.clone(),
                 text_field.clone(),
             ))),
+            (InputSource::Stdin, InputFormat::Specs { id_field }) => Ok(Box::new(specs(
+                BufReader::new(std::io::stdin()),
+                id_field.clone(),
+            ))),
+            (InputSource::Inline(text), InputFormat::Specs { id_field }) => Ok(Box::new(specs(
+                std::io::Cursor::new(text.clone().into_bytes()),
+                id_field.clone(),
+            ))),
+            (InputSource::Inline(text), InputFormat::Jsonl { id_field, text_field }) => Ok(Box::new(jsonl(
+                std::io::Cursor::new(text.clone().into_bytes()),
+                id_field.clone(),
+                text_field.clone(),
+            ))),
+            (InputSource::Inline(text), InputFormat::Files) => {
+                Ok(Box::new(std::iter::once(Ok(InputRecord::Document(Document {
+                    index: 0,
+                    id: crate::identity::content_id(text),
+                    text: text.clone(),
+                    line: 0,
+                })))))
+            }
             (InputSource::Stdin, InputFormat::Files) => {
                 let mut text = String::new();
                 std::io::stdin().read_to_string(&mut text)?;
@@ -144,10 +180,30 @@ pub type Records = Box<dyn Iterator<Item = std::io::Result<InputRecord>> + Send>
 /// and so is a UTF-8 byte-order mark before the first line. A read error
 /// ends the stream (a directory or a broken pipe does not heal by retrying).
 pub fn jsonl<R: BufRead + Send + 'static>(
-    mut reader: R,
+    reader: R,
     id_field: String,
     text_field: String,
 ) -> impl Iterator<Item = std::io::Result<InputRecord>> + Send + use<R> {
+    lines(reader, move |bytes, line, index| {
+        parse_line(bytes, line, index, &id_field, Some(&text_field))
+    })
+}
+
+/// Reads JSONL specs (one work item per object) from any reader, streamed.
+pub fn specs<R: BufRead + Send + 'static>(
+    reader: R,
+    id_field: String,
+) -> impl Iterator<Item = std::io::Result<InputRecord>> + Send + use<R> {
+    lines(reader, move |bytes, line, index| {
+        parse_line(bytes, line, index, &id_field, None)
+    })
+}
+
+/// The non-blank lines of `reader`, each parsed by `parse`.
+fn lines<R: BufRead + Send + 'static>(
+    mut reader: R,
+    parse: impl Fn(&[u8], usize, usize) -> InputRecord + Send,
+) -> impl Iterator<Item = std::io::Result<InputRecord>> + Send {
     let mut line_no = 0usize;
     let mut index = 0usize;
     let mut buf = Vec::new();
@@ -174,14 +230,22 @@ pub fn jsonl<R: BufRead + Send + 'static>(
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let record = parse_line(bytes, line_no, index, &id_field, &text_field);
+            let record = parse(bytes, line_no, index);
             index += 1;
             return Some(Ok(record));
         }
     })
 }
 
-fn parse_line(bytes: &[u8], line: usize, index: usize, id_field: &str, text_field: &str) -> InputRecord {
+/// One line: its id and text field, or (with no text field) the whole
+/// object less its id, canonical.
+fn parse_line(
+    bytes: &[u8],
+    line: usize,
+    index: usize,
+    id_field: &str,
+    text_field: Option<&str>,
+) -> InputRecord {
     let reject = |id: Option<String>, reason: String| {
         InputRecord::Rejected(RejectedInput {
             index,
@@ -204,6 +268,25 @@ fn parse_line(bytes: &[u8], line: usize, index: usize, id_field: &str, text_fiel
         _ => None,
     };
     let id = given_id.clone().unwrap_or_default();
+    let Some(text_field) = text_field else {
+        let mut value = value;
+        let Some(object) = value.as_object_mut() else {
+            return reject(None, format!("line {line} is not a JSON object"));
+        };
+        object.remove(id_field);
+        // serde_json's map keeps keys sorted: this is the canonical form.
+        let text = value.to_string();
+        return InputRecord::Document(Document {
+            index,
+            id: if id.is_empty() {
+                crate::identity::content_id(&text)
+            } else {
+                id
+            },
+            text,
+            line,
+        });
+    };
     match value.get(text_field) {
         Some(serde_json::Value::String(t)) if t.trim().is_empty() => {
             reject(given_id, format!("line {line}: empty document"))

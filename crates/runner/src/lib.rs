@@ -25,6 +25,7 @@
 mod dry_run;
 mod identity;
 mod input;
+mod job;
 mod journal;
 mod lines;
 mod output;
@@ -35,8 +36,9 @@ mod state;
 pub use dry_run::{DryRunEstimate, dry_run};
 pub use identity::{content_id, source_hash};
 pub use input::{Document, InputFormat, InputRecord, InputSource, Records, RejectedInput};
+pub use job::{GeneratedRecord, GenerationProvenance, Job, QcPolicy, Written, parse_spec};
 pub use journal::{Journal, JournalError, JournalingModel, call_key};
 pub use output::{OpenError, OutputRecord, Provenance, RecordWriter, RejectKind, RejectRecord};
-pub use run::{Budget, Job, RunConfig, RunError, RunEvent, RunSummary, Runner, StopReason, StopSignal};
+pub use run::{Budget, RunConfig, RunError, RunEvent, RunSummary, Runner, StopReason, StopSignal};
 pub use shard::Shard;
 pub use state::{RunFingerprint, StateError};

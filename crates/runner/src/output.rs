@@ -79,6 +79,10 @@ pub enum RejectKind {
     Fidelity,
     /// A chunk cannot fit the model's context even at its smallest.
     ContextTooLong,
+    /// No valid plan came from the model in the attempts allowed.
+    Plan,
+    /// A generated text failed its QC under `--on-qc-failure reject`.
+    Qc,
     Transient,
     RateLimited,
     Auth,
@@ -100,7 +104,12 @@ impl RejectKind {
     pub fn is_permanent(self) -> bool {
         matches!(
             self,
-            Self::InvalidInput | Self::DuplicateId | Self::Fidelity | Self::ContextTooLong
+            Self::InvalidInput
+                | Self::DuplicateId
+                | Self::Fidelity
+                | Self::ContextTooLong
+                | Self::Plan
+                | Self::Qc
         )
     }
 
@@ -125,6 +134,8 @@ impl RejectKind {
             Self::DuplicateId => "duplicate_id",
             Self::Fidelity => "fidelity",
             Self::ContextTooLong => "context_too_long",
+            Self::Plan => "plan",
+            Self::Qc => "qc",
             Self::Transient => "transient",
             Self::RateLimited => "rate_limited",
             Self::Auth => "auth",
@@ -165,6 +176,49 @@ pub struct RejectRecord {
     pub source_sha256: Option<String>,
 }
 
+impl RejectRecord {
+    /// A reject; whether a rerun retries it follows from its kind.
+    pub fn new(
+        id: Option<String>,
+        input_index: usize,
+        line: usize,
+        style: Option<String>,
+        kind: RejectKind,
+        reason: String,
+        source_sha256: Option<String>,
+    ) -> Self {
+        Self {
+            id,
+            input_index,
+            line,
+            style,
+            kind,
+            retryable: !kind.is_permanent(),
+            reason,
+            source_sha256,
+        }
+    }
+}
+
+/// The variant a reject stands for: its style, or for a `duplicate_id`
+/// reject one of its own per content, so that it never stands for (and is
+/// never compacted away by) the record of the id's first line.
+pub(crate) fn reject_variant(kind: RejectKind, style: Option<&str>, source_sha256: Option<&str>) -> String {
+    match (kind, source_sha256) {
+        (RejectKind::DuplicateId, Some(source)) => {
+            format!("duplicate_id:{}", &source[..16.min(source.len())])
+        }
+        _ => style.unwrap_or_default().to_owned(),
+    }
+}
+
+impl RejectRecord {
+    /// The variant this reject stands for (see [`reject_variant`]).
+    pub(crate) fn variant(&self) -> String {
+        reject_variant(self.kind, self.style.as_deref(), self.source_sha256.as_deref())
+    }
+}
+
 /// One item already on file: its identity, and whether it counts as done.
 #[derive(Debug, Clone)]
 pub(crate) struct WrittenItem {
@@ -172,11 +226,15 @@ pub(crate) struct WrittenItem {
     pub(crate) variant: String,
     pub(crate) source: SourceTag,
     pub(crate) done: bool,
+    /// A reject rather than a record.
+    pub(crate) rejected: bool,
 }
 
 #[derive(Deserialize)]
 struct RecordHead {
     id: String,
+    /// Absent in generated records: their one variant is "".
+    #[serde(default)]
     style: String,
     provenance: ProvenanceHead,
 }
@@ -221,6 +279,7 @@ impl FileKind {
                     id: head.id,
                     variant: head.style,
                     done: true,
+                    rejected: false,
                 })
             }
             Self::Rejects => {
@@ -228,10 +287,11 @@ impl FileKind {
                 // Rejects from before identities cannot be matched: retried.
                 let source = head.source_sha256.as_deref().and_then(SourceTag::from_hex);
                 Some(WrittenItem {
+                    variant: reject_variant(head.kind, head.style.as_deref(), head.source_sha256.as_deref()),
                     id: head.id.unwrap_or_default(),
-                    variant: head.style.unwrap_or_default(),
                     source: source.unwrap_or(SourceTag::of("")),
                     done: source.is_some() && head.kind.is_permanent(),
+                    rejected: true,
                 })
             }
         }
@@ -328,7 +388,7 @@ fn not_ours(path: &Path, kind: FileKind) -> OpenError {
 }
 
 /// What a run hands the writer: a record, or a reject.
-pub(crate) type Outcome = Result<OutputRecord, RejectRecord>;
+pub(crate) type Outcome = Result<crate::job::Written, RejectRecord>;
 
 /// The writer thread: outcomes in through a channel, written in arrival
 /// order, both files synced after each batch the channel held.

@@ -14,20 +14,19 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use chunksynth_chunking::{ChunkConfig, Tokenizer};
 use chunksynth_llm::{LanguageModel, PriceTable, Sampling, Usage, UsageLedger};
-use chunksynth_prompts::{Language, Style, TemplateSet, style};
-use chunksynth_rephrase::{
-    ChunkOutcome, ChunkWiseRephrasePipeline, LlmRewriteModel, PipelineConfig, WindowLayout, choose_styles,
-};
+use chunksynth_prompts::{Language, TemplateSet};
+use chunksynth_rephrase::PipelineConfig;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::task::JoinSet;
 
 use crate::identity::{DoneItems, IdKey, SourceTag, Standing, source_hash};
 use crate::input::{Document, InputFormat, InputRecord, InputSource};
+use crate::job::{Job, ProvenanceBase, WorkPipeline, generation_config, reject_of, variants_for};
 use crate::journal::{Journal, JournalError, JournalingModel};
 use crate::output::{
-    FileKind, OpenError, Outcome, OutcomeWriter, OutputRecord, Provenance, RecordWriter, RejectKind,
-    RejectRecord, compact, key_of, scan,
+    FileKind, OpenError, Outcome, OutcomeWriter, RecordWriter, RejectKind, RejectRecord, compact, key_of,
+    scan,
 };
 use crate::shard::Shard;
 use crate::state::{RunFingerprint, StateError, check_fingerprint, lock};
@@ -37,18 +36,6 @@ use crate::state::{RunFingerprint, StateError, check_fingerprint, lock};
 pub struct Budget {
     pub max_cost: Option<f64>,
     pub max_tokens: Option<u64>,
-}
-
-/// What to do to each document.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Job {
-    /// Rephrase in these styles; with `variants` > 0, that many styles per
-    /// document are chosen from `styles` (or the catalogue) by `seed`.
-    Rephrase {
-        styles: Vec<String>,
-        variants: usize,
-        seed: u64,
-    },
 }
 
 #[derive(Clone)]
@@ -90,7 +77,8 @@ struct ReadyDocument {
     doc: Document,
     /// SHA-256 of the text, hashed once at admission.
     hash: String,
-    styles: Vec<&'static Style>,
+    /// The variants still to make (styles; "" for a generated text).
+    variants: Vec<&'static str>,
 }
 
 impl ReadyDocument {
@@ -195,6 +183,9 @@ pub struct RunSummary {
     pub failures_by_kind: BTreeMap<RejectKind, usize>,
     /// Items (document and style) already done by an earlier run.
     pub already_done: usize,
+    /// Of those, items an earlier run rejected for good (the rejects file
+    /// says why): the output still lacks them.
+    pub already_rejected: usize,
     /// Items redone because their source changed since the earlier record;
     /// the older records are dropped when the output is compacted.
     pub superseded: usize,
@@ -299,42 +290,10 @@ impl std::fmt::Debug for Runner {
     }
 }
 
-fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64)
-}
-
-/// The styles an item is made in: named ones de-duplicated (`a,a` would
-/// pay twice for one record), or `variants` of them chosen by the seed.
-pub(crate) fn styles_for(job: &Job, doc_id: &str) -> Result<Vec<&'static Style>, String> {
-    let Job::Rephrase {
-        styles,
-        variants,
-        seed,
-    } = job;
-    let mut named: Vec<&'static Style> = Vec::new();
-    for n in styles {
-        let s =
-            style(n).ok_or_else(|| format!("unknown style {n:?}; run `chunksynth styles` for the list"))?;
-        if !named.contains(&s) {
-            named.push(s);
-        }
-    }
-    if *variants == 0 {
-        return Ok(if named.is_empty() {
-            vec![style("textbook").ok_or("no textbook style")?]
-        } else {
-            named
-        });
-    }
-    let pool = choose_styles(*seed, doc_id, usize::MAX);
-    let pool: Vec<&'static Style> = if named.is_empty() {
-        pool
-    } else {
-        pool.into_iter().filter(|s| named.contains(s)).collect()
-    };
-    Ok(pool.into_iter().take(*variants).collect())
 }
 
 impl Runner {
@@ -348,9 +307,11 @@ impl Runner {
         if config.concurrency == 0 {
             return Err(RunError::Config("concurrency must be at least 1".into()));
         }
-        styles_for(&config.job, "check").map_err(RunError::Config)?;
-        ChunkConfig::new(config.pipeline.chunk_tokens, config.pipeline.overlap_tokens)
-            .map_err(|e| RunError::Config(e.to_string()))?;
+        variants_for(&config.job, "check").map_err(RunError::Config)?;
+        if matches!(config.job, Job::Rephrase { .. }) {
+            ChunkConfig::new(config.pipeline.chunk_tokens, config.pipeline.overlap_tokens)
+                .map_err(|e| RunError::Config(e.to_string()))?;
+        }
         Ok(Self {
             model,
             ledger,
@@ -399,18 +360,13 @@ impl Runner {
         let mut journaled = JournalingModel::new(self.model.clone(), journal.clone());
         journaled.count_missing_usage_with(c.tokenizer.clone());
         let journaled = Arc::new(journaled);
-        let mut rewrite = LlmRewriteModel::new(journaled.clone(), TemplateSet::defaults(c.language));
-        rewrite.sampling = c.sampling.clone();
-        let pipeline = Arc::new(
-            ChunkWiseRephrasePipeline::new(Arc::new(rewrite), c.tokenizer.clone(), c.pipeline.clone())
-                .map_err(|e| RunError::Config(e.to_string()))?,
-        );
+        let pipeline = Arc::new(WorkPipeline::new(c, journaled.clone())?);
         let mut engine = Engine {
             runner: self,
             events,
             journaled: journaled.clone(),
             pipeline,
-            base: self.provenance_base(fingerprint.digest()),
+            base: Arc::new(self.provenance_base(fingerprint.digest())),
             writer: Some(opened.writer),
             done: opened.done,
             seen: HashSet::new(),
@@ -455,17 +411,30 @@ impl Runner {
     }
 }
 
-/// The fingerprint of a configuration for `model`.
+/// The fingerprint of a configuration for `model`: what the job asks the
+/// model, and how.
 fn fingerprint(c: &RunConfig, model: &str) -> RunFingerprint {
     let p = &c.pipeline;
-    RunFingerprint::default()
+    let common = RunFingerprint::default()
         .with("model", model)
-        .with("job", &c.job)
         // The templates' text is long: its digest names a change well enough.
         .with(
             "templates",
             source_hash(&format!("{:?}", TemplateSet::defaults(c.language))),
         )
+        .with("sampling", &c.sampling)
+        .with("tokenizer", c.tokenizer.name());
+    if let Some(generation) = generation_config(c) {
+        let Job::Generate { on_qc_failure, .. } = &c.job else {
+            return common;
+        };
+        return common
+            .with("job", "generate")
+            .with("generation", &generation)
+            .with("on_qc_failure", on_qc_failure);
+    }
+    common
+        .with("job", &c.job)
         .with("chunk_tokens", p.chunk_tokens)
         .with("overlap_tokens", p.overlap_tokens)
         .with("prefix_window_tokens", p.prefix_window_tokens)
@@ -477,8 +446,6 @@ fn fingerprint(c: &RunConfig, model: &str) -> RunFingerprint {
         .with("fidelity", &p.fidelity)
         .with("max_new_tokens", p.max_new_tokens)
         .with("max_tokens_ratio", p.max_tokens_ratio)
-        .with("sampling", &c.sampling)
-        .with("tokenizer", c.tokenizer.name())
 }
 
 /// The run's files, opened and checked (blocking: run off the workers).
@@ -503,7 +470,7 @@ fn open_files(c: &RunConfig, fingerprint: &RunFingerprint) -> Result<OpenedFiles
     let mut done = DoneItems::default();
     let retryable_on_file = rejected.iter().filter(|i| !i.done).count();
     for item in records.into_iter().chain(rejected).filter(|i| i.done) {
-        done.insert(&item.id, &item.variant, item.source);
+        done.insert(&item.id, &item.variant, item.source, item.rejected);
     }
     let writer = OutcomeWriter::spawn(output, rejects).map_err(|error| RunError::Write {
         path: c.output.display().to_string(),
@@ -522,7 +489,7 @@ fn open_files(c: &RunConfig, fingerprint: &RunFingerprint) -> Result<OpenedFiles
 
 /// Reads the input on a thread of its own (blocking reads stay off the
 /// workers), a bounded channel ahead of the engine.
-fn spawn_reader(c: &RunConfig) -> Result<mpsc::Receiver<std::io::Result<InputRecord>>, RunError> {
+pub(crate) fn spawn_reader(c: &RunConfig) -> Result<mpsc::Receiver<std::io::Result<InputRecord>>, RunError> {
     let records = c.input.records(&c.format).map_err(RunError::Input)?;
     let (tx, rx) = mpsc::channel(256);
     std::thread::Builder::new()
@@ -544,8 +511,8 @@ struct Engine<'a> {
     runner: &'a Runner,
     events: Option<mpsc::UnboundedSender<RunEvent>>,
     journaled: Arc<JournalingModel>,
-    pipeline: Arc<ChunkWiseRephrasePipeline>,
-    base: ProvenanceBase,
+    pipeline: Arc<WorkPipeline>,
+    base: Arc<ProvenanceBase>,
     writer: Option<OutcomeWriter>,
     /// What the files hold, updated as records are written.
     done: DoneItems,
@@ -678,20 +645,18 @@ impl Engine<'_> {
                 let id = r.id.clone().unwrap_or_else(|| r.content_id());
                 let source = SourceTag::from_hex(&r.source_sha256).unwrap_or(SourceTag::of(""));
                 self.seen.insert(IdKey::new(&id));
-                if self.done.standing(&id, "", source) == Standing::Done {
-                    self.summary.already_done += 1;
+                if self.skip_if_done(&id, "", source) {
                     return Ok(());
                 }
-                let reject = RejectRecord {
-                    id: Some(id),
-                    input_index: r.index,
-                    line: r.line,
-                    style: None,
-                    kind: RejectKind::InvalidInput,
-                    retryable: false,
-                    reason: r.reason,
-                    source_sha256: Some(r.source_sha256),
-                };
+                let reject = RejectRecord::new(
+                    Some(id),
+                    r.index,
+                    r.line,
+                    None,
+                    RejectKind::InvalidInput,
+                    r.reason,
+                    Some(r.source_sha256),
+                );
                 return self.file(Err(reject));
             }
             InputRecord::Document(doc) => doc,
@@ -699,62 +664,76 @@ impl Engine<'_> {
         let hash = source_hash(&doc.text);
         let source = SourceTag::from_hex(&hash).unwrap_or(SourceTag::of(""));
         if !self.seen.insert(IdKey::new(&doc.id)) {
-            if self.done.standing(&doc.id, "", source) == Standing::Done {
-                self.summary.already_done += 1;
+            let reason = format!(
+                "id {:?} came earlier in the input; this record was not processed (give each record its own id)",
+                doc.id
+            );
+            let reject = reject_of(&doc, &hash, "", RejectKind::DuplicateId, reason);
+            if self.skip_if_done(&doc.id, &reject.variant(), source) {
                 return Ok(());
             }
-            let reject = RejectRecord {
-                id: Some(doc.id.clone()),
-                input_index: doc.index,
-                line: doc.line,
-                style: None,
-                kind: RejectKind::DuplicateId,
-                retryable: false,
-                reason: format!(
-                    "id {:?} came earlier in the input; this record was not processed (give each record its own id)",
-                    doc.id
-                ),
-                source_sha256: Some(hash),
-            };
             return self.file(Err(reject));
         }
-        let mut styles = Vec::new();
-        for st in styles_for(&c.job, &doc.id).map_err(RunError::Config)? {
-            match self.done.standing(&doc.id, st.name, source) {
-                Standing::Done => self.summary.already_done += 1,
+        let mut variants = Vec::new();
+        for v in variants_for(&c.job, &doc.id).map_err(RunError::Config)? {
+            match self.done.standing(&doc.id, v, source) {
+                Standing::Done | Standing::Rejected => {
+                    self.skip_if_done(&doc.id, v, source);
+                }
                 Standing::Changed => {
                     self.summary.superseded += 1;
-                    styles.push(st);
+                    variants.push(v);
                 }
-                Standing::New => styles.push(st),
+                Standing::New => variants.push(v),
             }
         }
-        if !styles.is_empty() {
-            self.ready_bytes += doc.text.len();
-            self.ready.push(ReadyDocument { doc, hash, styles });
+        if variants.is_empty() {
+            return Ok(());
         }
+        if let Err(reason) = self.pipeline.check(&doc) {
+            let line = if doc.line > 0 {
+                format!("line {}: ", doc.line)
+            } else {
+                String::new()
+            };
+            let reject = reject_of(
+                &doc,
+                &hash,
+                "",
+                RejectKind::InvalidInput,
+                format!("{line}{reason}"),
+            );
+            return self.file(Err(reject));
+        }
+        self.ready_bytes += doc.text.len();
+        self.ready.push(ReadyDocument { doc, hash, variants });
         Ok(())
     }
 
+    /// Whether the item is done (or rejected for good) from this source;
+    /// counts it if so.
+    fn skip_if_done(&mut self, id: &str, variant: &str, source: SourceTag) -> bool {
+        match self.done.standing(id, variant, source) {
+            Standing::Done => self.summary.already_done += 1,
+            Standing::Rejected => {
+                self.summary.already_done += 1;
+                self.summary.already_rejected += 1;
+            }
+            Standing::New | Standing::Changed => return false,
+        }
+        true
+    }
+
     fn start(&mut self, next: ReadyDocument, permit: tokio::sync::OwnedSemaphorePermit) {
-        let ReadyDocument { doc, hash, styles } = next;
-        let crashed: Vec<RejectRecord> = styles
+        let ReadyDocument { doc, hash, variants } = next;
+        let crashed: Vec<RejectRecord> = variants
             .iter()
-            .map(|st| RejectRecord {
-                id: Some(doc.id.clone()),
-                input_index: doc.index,
-                line: doc.line,
-                style: Some(st.name.to_owned()),
-                kind: RejectKind::Panic,
-                retryable: true,
-                reason: String::new(),
-                source_sha256: Some(hash.clone()),
-            })
+            .map(|v| reject_of(&doc, &hash, v, RejectKind::Panic, String::new()))
             .collect();
         let pipeline = self.pipeline.clone();
         let base = self.base.clone();
         let handle = self.tasks.spawn(async move {
-            let outcomes = process(&pipeline, &doc, &hash, &styles, base).await;
+            let outcomes = pipeline.process(&doc, &hash, &variants, &base).await;
             drop(permit);
             outcomes
         });
@@ -810,23 +789,17 @@ impl Engine<'_> {
         }
         match &outcome {
             Ok(record) => {
-                let passed = record
-                    .provenance
-                    .chunks
-                    .iter()
-                    .filter(|ch| ch.outcome == ChunkOutcome::Passed)
-                    .count();
+                let (parts, passed) = record.parts();
                 self.summary.records_written += 1;
-                self.summary.chunks += record.provenance.chunks.len();
+                self.summary.chunks += parts;
                 self.summary.chunks_passed_fidelity += passed;
-                self.summary.usage += record.provenance.usage;
-                let source =
-                    SourceTag::from_hex(&record.provenance.source_sha256).unwrap_or(SourceTag::of(""));
-                self.done.insert(&record.id, &record.style, source);
+                self.summary.usage += record.usage();
+                let source = SourceTag::from_hex(record.source_sha256()).unwrap_or(SourceTag::of(""));
+                self.done.insert(record.id(), record.variant(), source, false);
                 self.emit(RunEvent::DocumentDone {
-                    id: record.id.clone(),
-                    style: record.style.clone(),
-                    chunks: record.provenance.chunks.len(),
+                    id: record.id().to_owned(),
+                    style: record.variant().to_owned(),
+                    chunks: parts,
                     passed_chunks: passed,
                 });
             }
@@ -841,8 +814,7 @@ impl Engine<'_> {
                     self.summary.rejected += 1;
                     let source = reject.source_sha256.as_deref().and_then(SourceTag::from_hex);
                     if let (Some(id), Some(source)) = (&reject.id, source) {
-                        self.done
-                            .insert(id, reject.style.as_deref().unwrap_or(""), source);
+                        self.done.insert(id, &reject.variant(), source, true);
                     }
                 } else {
                     self.summary.retryable_failures += 1;
@@ -959,75 +931,4 @@ fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
         .map(|s| (*s).to_owned())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_owned())
-}
-
-#[derive(Debug, Clone)]
-struct ProvenanceBase {
-    model: String,
-    endpoints: Vec<String>,
-    sampling: Sampling,
-    tokenizer: String,
-    chunk_tokens: usize,
-    overlap_tokens: usize,
-    prefix_window_tokens: usize,
-    window_layout: WindowLayout,
-    fingerprint: String,
-}
-
-async fn process(
-    pipeline: &ChunkWiseRephrasePipeline,
-    doc: &Document,
-    hash: &str,
-    styles: &[&'static Style],
-    base: ProvenanceBase,
-) -> Vec<Outcome> {
-    let results = pipeline.run_variants_for(Some(&doc.id), &doc.text, styles).await;
-    results
-        .into_iter()
-        .zip(styles)
-        .map(|(result, style)| match result {
-            Ok(r) => Ok(OutputRecord {
-                id: doc.id.clone(),
-                style: r.style.clone(),
-                text: r.text,
-                input_index: doc.index,
-                provenance: Provenance {
-                    source_sha256: hash.to_owned(),
-                    model: base.model.clone(),
-                    endpoints: base.endpoints.clone(),
-                    prompt: r.chunks.iter().find_map(|ch| ch.prompt.clone()),
-                    sampling: base.sampling.clone(),
-                    tokenizer: base.tokenizer.clone(),
-                    chunk_tokens: base.chunk_tokens,
-                    overlap_tokens: base.overlap_tokens,
-                    prefix_window_tokens: base.prefix_window_tokens,
-                    window_layout: base.window_layout,
-                    run_fingerprint: base.fingerprint.clone(),
-                    attempts: r.chunks.iter().map(|ch| ch.attempts.len() as u32).sum(),
-                    chunks: r.chunks,
-                    usage: r.usage,
-                    finished_at_unix_ms: now_ms(),
-                    tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-                },
-            }),
-            Err(e) => Err(RejectRecord {
-                id: Some(doc.id.clone()),
-                input_index: doc.index,
-                line: doc.line,
-                style: Some(style.name.to_owned()),
-                kind: reject_kind(&e),
-                retryable: !reject_kind(&e).is_permanent(),
-                reason: e.to_string(),
-                source_sha256: Some(hash.to_owned()),
-            }),
-        })
-        .collect()
-}
-
-fn reject_kind(e: &chunksynth_rephrase::RephraseError) -> RejectKind {
-    match e {
-        chunksynth_rephrase::RephraseError::Model { error, .. } => RejectKind::from_model_error(error.kind),
-        chunksynth_rephrase::RephraseError::FidelityFailed { .. } => RejectKind::Fidelity,
-        chunksynth_rephrase::RephraseError::Config(_) => RejectKind::Config,
-    }
 }

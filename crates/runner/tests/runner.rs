@@ -468,7 +468,9 @@ async fn a_dry_run_estimates_without_a_request() {
             cached_input_per_million: None,
         },
     );
-    let est = dry_run(&cfg, "fake-model").unwrap_or_else(|e| panic!("{e}"));
+    let est = dry_run(&cfg, "fake-model")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(fake.request_count(), 0);
     assert_eq!(est.documents, docs.len());
     assert!(est.calls >= docs.len() && est.prompt_tokens > est.source_tokens);
@@ -736,7 +738,9 @@ async fn a_dry_run_estimates_prompt_tokens_within_a_fifth_for_each_layout() {
         cfg.pipeline.window_layout = layout;
         cfg.pipeline.history_tokens = 600;
         let tokenizer = cfg.tokenizer.clone();
-        let est = dry_run(&cfg, "fake-model").unwrap_or_else(|e| panic!("{e}"));
+        let est = dry_run(&cfg, "fake-model")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         run(cfg, backend(&fake.base_url())).await;
         let requests = fake.requests();
         let sent: usize = requests

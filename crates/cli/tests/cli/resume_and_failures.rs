@@ -40,11 +40,12 @@ fn id_counts(out: &Path) -> std::collections::BTreeMap<String, usize> {
     counts
 }
 
-/// Reruns the same command: it must exit 0 without a model call.
-async fn assert_rerun_calls_nothing(fake: &FakeLlm, input: &Path, out: &Path) {
+/// Reruns the same command: it must exit with `expected` (0, or 1 while
+/// items stay rejected for good) without a model call.
+async fn assert_rerun_calls_nothing(fake: &FakeLlm, input: &Path, out: &Path, expected: i32) {
     let calls = fake.request_count();
     let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), input, out, &[])).await);
-    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(code, Some(expected), "{err}");
     assert_eq!(fake.request_count(), calls, "the rerun made a call");
 }
 
@@ -135,8 +136,9 @@ async fn a_fixed_invalid_line_is_processed_by_the_rerun() {
     .unwrap_or_else(|e| panic!("{e}"));
     let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &[])).await);
     assert_eq!(code, Some(1), "{err}");
-    // Unchanged, it stays rejected without a call; fixed, it is processed.
-    assert_rerun_calls_nothing(&fake, &input, &out).await;
+    // Unchanged, it stays rejected without a call (and the exit code still
+    // says the output lacks it); fixed, it is processed.
+    assert_rerun_calls_nothing(&fake, &input, &out, 1).await;
     std::fs::write(
         &input,
         "{\"id\": \"a\", \"text\": \"Fine.\"}\n{\"id\": \"b\", \"text\": \"Fixed.\"}\n",
@@ -174,7 +176,7 @@ async fn a_duplicate_id_is_rejected_not_overwritten() {
     assert_eq!(got.len(), 2);
     assert_eq!(got[0]["text"], "THE FIRST TEXT.");
     // The rerun neither calls nor writes the reject again.
-    assert_rerun_calls_nothing(&fake, &input, &out).await;
+    assert_rerun_calls_nothing(&fake, &input, &out, 1).await;
     assert_eq!(records(&dir.join("out.jsonl.rejects.jsonl")).len(), 1);
 }
 
