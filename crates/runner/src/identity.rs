@@ -149,6 +149,20 @@ impl DoneItems {
         self.items.get(&key).is_some_and(|d| d.source == source)
     }
 
+    /// Whether `key` is done by a record (not by a reject).
+    pub(crate) fn is_record(&self, key: ItemKey) -> bool {
+        self.items.get(&key).is_some_and(|d| !d.rejected)
+    }
+
+    /// The ids with at least one record.
+    pub(crate) fn record_ids(&self) -> HashSet<IdKey> {
+        self.items
+            .values()
+            .filter(|d| !d.rejected)
+            .map(|d| d.id)
+            .collect()
+    }
+
     /// Lines written more than once for one key when the files were read.
     pub(crate) fn repeated(&self) -> usize {
         self.repeated

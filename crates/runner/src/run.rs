@@ -376,7 +376,7 @@ impl Runner {
             ready_bytes: 0,
             tasks: JoinSet::new(),
             in_flight: HashMap::new(),
-            stale_rejects: opened.retryable_on_file,
+            rejects_on_file: opened.rejects_on_file,
             summary: RunSummary {
                 unreadable_lines: opened.unreadable,
                 spent_before: journal.spent_before(),
@@ -454,8 +454,9 @@ struct OpenedFiles {
     journal: Arc<Journal>,
     done: DoneItems,
     unreadable: usize,
-    /// Rejects a rerun retries: compacted away once their items are done.
-    retryable_on_file: usize,
+    /// Rejects on file at the start: those of items done since are
+    /// compacted away at the end of a full run.
+    rejects_on_file: usize,
     set_aside: Vec<PathBuf>,
     /// Held for the whole run.
     _lock: crate::state::RunLock,
@@ -468,7 +469,7 @@ fn open_files(c: &RunConfig, fingerprint: &RunFingerprint) -> Result<OpenedFiles
     let (rejects, rejected, skipped_rej) = RecordWriter::open(&c.rejects, FileKind::Rejects)?;
     let journal = Arc::new(Journal::open(&c.journal, c.sync_journal)?);
     let mut done = DoneItems::default();
-    let retryable_on_file = rejected.iter().filter(|i| !i.done).count();
+    let rejects_on_file = rejected.len();
     for item in records.into_iter().chain(rejected).filter(|i| i.done) {
         done.insert(&item.id, &item.variant, item.source, item.rejected);
     }
@@ -478,7 +479,7 @@ fn open_files(c: &RunConfig, fingerprint: &RunFingerprint) -> Result<OpenedFiles
     })?;
     Ok(OpenedFiles {
         writer,
-        retryable_on_file,
+        rejects_on_file,
         unreadable: skipped_out + skipped_rej + journal.skipped_lines(),
         journal,
         done,
@@ -525,9 +526,9 @@ struct Engine<'a> {
     tasks: JoinSet<Vec<Outcome>>,
     /// What to write for a task that panics: one reject per variant.
     in_flight: HashMap<tokio::task::Id, Vec<RejectRecord>>,
-    /// Retryable rejects on file at the start (the final compaction drops
-    /// those whose items are now done).
-    stale_rejects: usize,
+    /// Rejects on file at the start (the final compaction drops those
+    /// whose items are now done).
+    rejects_on_file: usize,
     summary: RunSummary,
 }
 
@@ -867,11 +868,11 @@ impl Engine<'_> {
         let writer = self.writer.take();
         let config = self.runner.config.clone();
         let full = self.exhausted && self.summary.stopped_early.is_none();
-        let compact_needed = full
-            && (self.summary.superseded > 0
-                || self.done.repeated() > 0
-                || self.summary.unreadable_lines > 0
-                || self.stale_rejects > 0);
+        // The output (large) is rewritten only when it holds lines to
+        // drop; the rejects file (small) whenever it held any.
+        let compact_output = full
+            && (self.summary.superseded > 0 || self.done.repeated() > 0 || self.summary.unreadable_lines > 0);
+        let compact_rejects = full && (self.rejects_on_file > 0 || compact_output);
         let done = std::mem::take(&mut self.done);
         let seen = std::mem::take(&mut self.seen);
         let (dropped, not_in_input) = tokio::task::spawn_blocking(move || {
@@ -881,14 +882,13 @@ impl Engine<'_> {
                     error,
                 })?;
             }
-            let dropped = if compact_needed {
-                compact_files(&config, &done).map_err(|error| RunError::Write {
-                    path: config.output.display().to_string(),
-                    error,
-                })?
-            } else {
-                0
-            };
+            let dropped =
+                compact_files(&config, &done, &seen, compact_output, compact_rejects).map_err(|error| {
+                    RunError::Write {
+                        path: config.output.display().to_string(),
+                        error,
+                    }
+                })?;
             Ok::<_, RunError>((dropped, if full { done.not_in(&seen) } else { 0 }))
         })
         .await
@@ -900,14 +900,30 @@ impl Engine<'_> {
 }
 
 /// Drops from the output every record a newer version of its item
-/// superseded (and repeats of one item), and from the rejects every reject
-/// of an item now done or rejected again since.
-fn compact_files(c: &RunConfig, done: &DoneItems) -> std::io::Result<usize> {
-    let mut kept = HashSet::new();
-    let mut dropped = compact(&c.output, FileKind::Records, |item| {
-        item.is_some_and(|i| done.is_current(key_of(i), i.source) && kept.insert(key_of(i)))
-    })?;
-    // The last reject of each item that has no record stands.
+/// superseded (and repeats of one item); from the rejects, every reject of
+/// an item now done by a record (a whole-document reject, such as
+/// `invalid_input`, once its id has any record), every reject a later one
+/// of the same item replaced, and every reject of an id the input no longer
+/// has (a line fixed into another id, or deleted: the rejects file lists
+/// what the output lacks of the current input).
+fn compact_files(
+    c: &RunConfig,
+    done: &DoneItems,
+    seen: &HashSet<IdKey>,
+    output: bool,
+    rejects: bool,
+) -> std::io::Result<usize> {
+    let mut dropped = 0;
+    if output {
+        let mut kept = HashSet::new();
+        dropped += compact(&c.output, FileKind::Records, |item| {
+            item.is_some_and(|i| done.is_current(key_of(i), i.source) && kept.insert(key_of(i)))
+        })?;
+    }
+    if !rejects {
+        return Ok(dropped);
+    }
+    let with_records = done.record_ids();
     let mut last = HashMap::new();
     let mut n = 0usize;
     scan(&c.rejects, FileKind::Rejects, |item| {
@@ -920,7 +936,12 @@ fn compact_files(c: &RunConfig, done: &DoneItems) -> std::io::Result<usize> {
     dropped += compact(&c.rejects, FileKind::Rejects, |item| {
         let this = m;
         m += 1;
-        item.is_some_and(|i| last.get(&key_of(i)) == Some(&this) && !(kept.contains(&key_of(i))))
+        item.is_some_and(|i| {
+            last.get(&key_of(i)) == Some(&this)
+                && seen.contains(&IdKey::new(&i.id))
+                && !done.is_record(key_of(i))
+                && !(i.variant.is_empty() && with_records.contains(&IdKey::new(&i.id)))
+        })
     })?;
     Ok(dropped)
 }

@@ -151,6 +151,10 @@ async fn a_fixed_invalid_line_is_processed_by_the_rerun() {
         .map(|r| r["text"].as_str().unwrap_or("").to_owned())
         .collect();
     assert_eq!(texts, ["FINE.", "FIXED."]);
+    assert!(
+        records(&dir.join("out.jsonl.rejects.jsonl")).is_empty(),
+        "the stale invalid_input reject is compacted away"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
