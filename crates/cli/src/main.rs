@@ -202,6 +202,12 @@ struct CorpusArgs {
     /// rejects) aside as <name>.replaced-<time> and start over.
     #[arg(long)]
     restart: bool,
+    /// Seconds to wait out an unavailable endpoint: documents that fail
+    /// for it are held and one at a time probes until it is back; past
+    /// this, the run stops with exit 3 (rerun to resume). 0: no waiting,
+    /// each such document becomes a retryable reject at once.
+    #[arg(long, default_value_t = 1800, value_name = "SECS")]
+    outage_timeout: u64,
     /// Stop taking items once this much is spent (needs prices).
     #[arg(long)]
     max_cost: Option<f64>,
@@ -541,6 +547,8 @@ fn corpus_config(
         sync_journal: true,
         lookahead: corpus.lookahead,
         restart: corpus.restart,
+        outage_timeout: (corpus.outage_timeout > 0)
+            .then(|| std::time::Duration::from_secs(corpus.outage_timeout)),
     })
 }
 
@@ -735,7 +743,7 @@ fn exit_code(summary: &RunSummary) -> u8 {
     match &summary.stopped_early {
         Some(StopReason::Interrupted | StopReason::Aborted) => exit::INTERRUPTED,
         Some(StopReason::Refused { .. }) => exit::USAGE,
-        Some(StopReason::JournalFailed { .. }) => exit::INCOMPLETE,
+        Some(StopReason::JournalFailed { .. } | StopReason::EndpointDown { .. }) => exit::INCOMPLETE,
         Some(StopReason::BudgetSpent { .. }) => exit::BUDGET,
         None if summary.retryable_failures > 0 => exit::INCOMPLETE,
         None if summary.rejected + summary.already_rejected > 0 => exit::SOME_FAILED,
@@ -857,6 +865,9 @@ fn report(
         }
         Some(StopReason::Refused { detail }) => {
             eprintln!("stopped: {detail}; fix the key or model and rerun");
+        }
+        Some(reason @ StopReason::EndpointDown { .. }) => {
+            eprintln!("stopped: {reason}; rerun the same command once the endpoint is back");
         }
         Some(reason) => eprintln!("stopped early: {reason}; rerun the same command to resume"),
         None if summary.retryable_failures > 0 => eprintln!(

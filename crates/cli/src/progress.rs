@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chunksynth_llm::UsageLedger;
-use chunksynth_runner::RunEvent;
+use chunksynth_runner::{RunEvent, clock};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 pub fn spawn(
@@ -34,6 +34,7 @@ pub fn spawn(
         let started = Instant::now();
         let mut last_line = Instant::now();
         let (mut done, mut failed, mut chunks) = (0usize, 0usize, 0usize);
+        let mut down_since: Option<u64> = None;
         while let Some(event) = events.recv().await {
             match &event {
                 RunEvent::DocumentDone { chunks: c, .. } => {
@@ -41,6 +42,8 @@ pub fn spawn(
                     chunks += c;
                 }
                 RunEvent::DocumentFailed { .. } => failed += 1,
+                RunEvent::EndpointDown { since_unix_ms, .. } => down_since = Some(*since_unix_ms),
+                RunEvent::EndpointUp { .. } => down_since = None,
                 _ => {}
             }
             if quiet {
@@ -49,6 +52,17 @@ pub fn spawn(
             let notice = match &event {
                 RunEvent::Warning { message } => Some(format!("warning: {message}")),
                 RunEvent::Stopping { reason } => Some(format!("stopping: {reason}")),
+                RunEvent::EndpointDown {
+                    since_unix_ms,
+                    reason,
+                } => Some(format!(
+                    "endpoint down since {}: {reason}; holding documents and probing with one at a time (--outage-timeout)",
+                    clock(*since_unix_ms)
+                )),
+                RunEvent::EndpointUp { down_for_ms } => Some(format!(
+                    "endpoint back after {:.0}s; going on",
+                    *down_for_ms as f64 / 1000.0
+                )),
                 _ => None,
             };
             if let Some(notice) = notice {
@@ -60,9 +74,12 @@ pub fn spawn(
             let usage = ledger.snapshot();
             let tokens = usage.total.tokens.total();
             let rate = tokens as f64 / started.elapsed().as_secs_f64().max(0.001);
-            let msg = format!(
+            let mut msg = format!(
                 "{done} documents done, {failed} failed, {chunks} chunks, {tokens} tokens ({rate:.0}/s)"
             );
+            if let Some(since) = down_since {
+                msg.push_str(&format!("; endpoint down since {}", clock(since)));
+            }
             if let Some(bar) = &bar {
                 bar.set_message(msg);
                 if verbose > 0 {

@@ -97,6 +97,7 @@ fn config(dir: &Path, input: PathBuf, url: &str, concurrency: usize) -> RunConfi
         sync_journal: std::env::var_os("CHUNKSYNTH_BENCH_NO_SYNC").is_none(),
         lookahead: env_num("CHUNKSYNTH_BENCH_LOOKAHEAD", 1024),
         restart: false,
+        outage_timeout: None,
     }
 }
 

@@ -28,6 +28,7 @@ mod input;
 mod job;
 mod journal;
 mod lines;
+mod outage;
 mod output;
 mod run;
 mod shard;
@@ -39,6 +40,6 @@ pub use input::{Document, InputFormat, InputRecord, InputSource, Records, Reject
 pub use job::{GeneratedRecord, GenerationProvenance, Job, QcPolicy, Written, parse_spec};
 pub use journal::{Journal, JournalError, JournalingModel, call_key};
 pub use output::{OpenError, OutputRecord, Provenance, RecordWriter, RejectKind, RejectRecord};
-pub use run::{Budget, RunConfig, RunError, RunEvent, RunSummary, Runner, StopReason, StopSignal};
+pub use run::{Budget, RunConfig, RunError, RunEvent, RunSummary, Runner, StopReason, StopSignal, clock};
 pub use shard::Shard;
 pub use state::{RunFingerprint, StateError};

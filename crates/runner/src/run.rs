@@ -24,6 +24,7 @@ use crate::identity::{DoneItems, IdKey, SourceTag, Standing, source_hash};
 use crate::input::{Document, InputFormat, InputRecord, InputSource};
 use crate::job::{Job, ProvenanceBase, WorkPipeline, generation_config, reject_of, variants_for};
 use crate::journal::{Journal, JournalError, JournalingModel};
+use crate::outage::{Gate, Outage, is_outage};
 use crate::output::{
     FileKind, OpenError, Outcome, OutcomeWriter, RecordWriter, RejectKind, RejectRecord, compact, key_of,
     scan,
@@ -66,6 +67,10 @@ pub struct RunConfig {
     /// Set an output made under another configuration aside and start
     /// over, instead of refusing it.
     pub restart: bool,
+    /// When documents fail because the endpoint is unavailable, hold them
+    /// and probe until it is back, for at most this long; then stop (exit
+    /// 3). `None`: no waiting, each such failure is a retryable reject.
+    pub outage_timeout: Option<std::time::Duration>,
 }
 
 /// Read-ahead stops at this much text even if `lookahead` documents are not
@@ -79,6 +84,8 @@ struct ReadyDocument {
     hash: String,
     /// The variants still to make (styles; "" for a generated text).
     variants: Vec<&'static str>,
+    /// When it was last started.
+    started: Option<Instant>,
 }
 
 impl ReadyDocument {
@@ -143,6 +150,16 @@ pub enum RunEvent {
     Warning {
         message: String,
     },
+    /// Documents fail because the endpoint is unavailable: no new ones
+    /// start; one at a time probes until it is back.
+    EndpointDown {
+        since_unix_ms: u64,
+        reason: String,
+    },
+    /// The endpoint answered again after an outage.
+    EndpointUp {
+        down_for_ms: u64,
+    },
     Stopping {
         reason: StopReason,
     },
@@ -168,6 +185,15 @@ pub enum StopReason {
     /// answers that cannot be kept.
     #[error("{detail}")]
     JournalFailed { detail: String },
+    /// The endpoint stayed unavailable for the whole outage timeout.
+    #[error("the endpoint has been down since {} and the outage timeout passed: {detail}", clock(*since_unix_ms))]
+    EndpointDown { since_unix_ms: u64, detail: String },
+}
+
+/// `HH:MM:SS UTC` of a Unix time in ms (for operators' messages).
+pub fn clock(unix_ms: u64) -> String {
+    let s = unix_ms / 1000 % 86_400;
+    format!("{:02}:{:02}:{:02} UTC", s / 3600, s / 60 % 60, s % 60)
 }
 
 /// The final account of a run.
@@ -375,6 +401,8 @@ impl Runner {
             ready: BinaryHeap::new(),
             ready_bytes: 0,
             tasks: JoinSet::new(),
+            outage: Outage::new(c.outage_timeout),
+            outage_reason: String::new(),
             in_flight: HashMap::new(),
             rejects_on_file: opened.rejects_on_file,
             summary: RunSummary {
@@ -523,7 +551,11 @@ struct Engine<'a> {
     exhausted: bool,
     ready: BinaryHeap<ReadyDocument>,
     ready_bytes: usize,
-    tasks: JoinSet<Vec<Outcome>>,
+    tasks: JoinSet<(ReadyDocument, Vec<Outcome>)>,
+    /// The circuit breaker and the documents it holds back.
+    outage: Outage<ReadyDocument>,
+    /// Why the last held document failed (for the final rejects).
+    outage_reason: String,
     /// What to write for a task that panics: one reject per variant.
     in_flight: HashMap<tokio::task::Id, Vec<RejectRecord>>,
     /// Rejects on file at the start (the final compaction drops those
@@ -540,10 +572,28 @@ impl Engine<'_> {
     }
 
     /// Starts documents until the input is done or a stop, then waits for
-    /// those in flight (a second stop abandons them).
+    /// those in flight (a second stop abandons them). While the endpoint is
+    /// down, only one document at a time starts, as a probe.
     async fn drive(&mut self, mut stop: StopSignal) -> Result<(), RunError> {
         let semaphore = Arc::new(Semaphore::new(self.runner.config.concurrency));
         while self.summary.stopped_early.is_none() {
+            let probe = match self.outage.gate(Instant::now(), self.tasks.len()) {
+                Gate::Open => false,
+                Gate::Probe => true,
+                Gate::Wait(until) => {
+                    self.wait(until, &mut stop).await?;
+                    continue;
+                }
+                Gate::GiveUp => {
+                    let since_unix_ms = self.outage.down_since_ms().unwrap_or_default();
+                    let detail = self.outage_reason.clone();
+                    self.stop(StopReason::EndpointDown {
+                        since_unix_ms,
+                        detail,
+                    });
+                    break;
+                }
+            };
             // A free slot first, then the stop and budget checks: a stop
             // that comes while every slot is busy starts nothing more.
             let permit = tokio::select! {
@@ -566,15 +616,31 @@ impl Engine<'_> {
                 self.stop(StopReason::BudgetSpent { detail });
                 break;
             }
-            self.read_ahead().await?;
-            let Some(next) = self.ready.pop() else { break };
-            self.ready_bytes -= next.doc.text.len();
+            let Some(next) = self.next_item().await? else {
+                // Nothing to start: a document in flight may still be held
+                // back for a retry, so wait for them before ending.
+                drop(permit);
+                if self.tasks.is_empty() {
+                    break;
+                }
+                self.wait(None, &mut stop).await?;
+                continue;
+            };
+            if probe {
+                self.outage.probed(Instant::now());
+            }
             self.start(next, permit);
         }
         if self.summary.already_done > 0 {
             let already_done = self.summary.already_done;
             self.emit(RunEvent::Skipped { already_done });
         }
+        self.drain(&mut stop).await?;
+        self.release_held()
+    }
+
+    /// Waits for documents in flight after the main loop.
+    async fn drain(&mut self, stop: &mut StopSignal) -> Result<(), RunError> {
         while !self.tasks.is_empty() {
             if stop.level() >= 2 && !matches!(self.summary.stopped_early, Some(StopReason::Aborted)) {
                 // A second request overrides the first: stop now.
@@ -590,6 +656,55 @@ impl Engine<'_> {
             tokio::select! {
                 Some(joined) = self.tasks.join_next_with_id() => self.absorb(joined)?,
                 () = stop.changed() => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits for a document in flight to finish, `until` passes, or a stop.
+    async fn wait(&mut self, until: Option<Instant>, stop: &mut StopSignal) -> Result<(), RunError> {
+        let deadline = async move {
+            match until {
+                Some(t) => tokio::time::sleep_until(tokio::time::Instant::from_std(t)).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            Some(joined) = self.tasks.join_next_with_id(), if !self.tasks.is_empty() => self.absorb(joined)?,
+            () = deadline => {}
+            () = stop.changed() => {
+                self.check_stop(stop);
+            }
+        }
+        Ok(())
+    }
+
+    /// The next document to start: one held back by an outage first.
+    async fn next_item(&mut self) -> Result<Option<ReadyDocument>, RunError> {
+        if let Some(held) = self.outage.next_held() {
+            return Ok(Some(held));
+        }
+        self.read_ahead().await?;
+        let next = self.ready.pop();
+        if let Some(n) = &next {
+            self.ready_bytes -= n.doc.text.len();
+        }
+        Ok(next)
+    }
+
+    /// Files the documents still held when the run stops: retryable
+    /// rejects saying since when the endpoint was down.
+    fn release_held(&mut self) -> Result<(), RunError> {
+        let since = self.outage.down_since_ms().map(clock).unwrap_or_default();
+        let held: Vec<ReadyDocument> = self.outage.drain().collect();
+        for ready in held {
+            for v in &ready.variants {
+                let reason = format!(
+                    "the endpoint was down (since {since}) when the run stopped: {}; a rerun retries it",
+                    self.outage_reason
+                );
+                let reject = reject_of(&ready.doc, &ready.hash, v, RejectKind::Transient, reason);
+                self.file(Err(reject))?;
             }
         }
         Ok(())
@@ -707,7 +822,12 @@ impl Engine<'_> {
             return self.file(Err(reject));
         }
         self.ready_bytes += doc.text.len();
-        self.ready.push(ReadyDocument { doc, hash, variants });
+        self.ready.push(ReadyDocument {
+            doc,
+            hash,
+            variants,
+            started: None,
+        });
         Ok(())
     }
 
@@ -726,7 +846,10 @@ impl Engine<'_> {
     }
 
     fn start(&mut self, next: ReadyDocument, permit: tokio::sync::OwnedSemaphorePermit) {
-        let ReadyDocument { doc, hash, variants } = next;
+        let ReadyDocument {
+            doc, hash, variants, ..
+        } = next;
+        let started = Some(Instant::now());
         let crashed: Vec<RejectRecord> = variants
             .iter()
             .map(|v| reject_of(&doc, &hash, v, RejectKind::Panic, String::new()))
@@ -736,21 +859,29 @@ impl Engine<'_> {
         let handle = self.tasks.spawn(async move {
             let outcomes = pipeline.process(&doc, &hash, &variants, &base).await;
             drop(permit);
-            outcomes
+            let ready = ReadyDocument {
+                doc,
+                hash,
+                variants,
+                started,
+            };
+            (ready, outcomes)
         });
         self.in_flight.insert(handle.id(), crashed);
     }
 
     /// Files a finished task's outcomes; a panicked task's document becomes
-    /// a retryable reject saying so (its calls so far are journaled).
+    /// a retryable reject saying so (its calls so far are journaled). A
+    /// document that failed because the endpoint is down is held back for
+    /// a retry (see [`crate::outage`]).
     fn absorb(
         &mut self,
-        joined: Result<(tokio::task::Id, Vec<Outcome>), tokio::task::JoinError>,
+        joined: Result<(tokio::task::Id, (ReadyDocument, Vec<Outcome>)), tokio::task::JoinError>,
     ) -> Result<(), RunError> {
-        let outcomes = match joined {
-            Ok((id, outcomes)) => {
+        let (ready, outcomes) = match joined {
+            Ok((id, finished)) => {
                 self.in_flight.remove(&id);
-                outcomes
+                finished
             }
             Err(e) => {
                 let Some(rejects) = self.in_flight.remove(&e.id()) else {
@@ -764,21 +895,53 @@ impl Engine<'_> {
                     "the pipeline crashed on this document ({}); the run went on, a rerun retries it",
                     panic_message(e.into_panic())
                 );
-                rejects
-                    .into_iter()
-                    .map(|r| {
-                        Err(RejectRecord {
-                            reason: reason.clone(),
-                            ..r
-                        })
-                    })
-                    .collect()
+                for r in rejects {
+                    let reason = reason.clone();
+                    self.file(Err(RejectRecord { reason, ..r }))?;
+                }
+                return Ok(());
             }
         };
+        let mut retry = Vec::new();
         for outcome in outcomes {
-            self.file(outcome)?;
+            match outcome {
+                Err(r) if self.should_hold(&r) => {
+                    let variant = r.style.as_deref().unwrap_or("");
+                    retry.extend(ready.variants.iter().find(|v| **v == variant));
+                    self.outage_reason = r.reason;
+                }
+                Ok(record) => {
+                    let started = ready.started.unwrap_or_else(Instant::now);
+                    if let Some(down) = self.outage.up(started, Instant::now()) {
+                        let down_for_ms = down.as_millis() as u64;
+                        self.emit(RunEvent::EndpointUp { down_for_ms });
+                    }
+                    self.file(Ok(record))?;
+                }
+                Err(r) => self.file(Err(r))?,
+            }
+        }
+        if !retry.is_empty() {
+            let held = ReadyDocument {
+                variants: retry,
+                ..ready
+            };
+            if self.outage.hold(held, Instant::now(), now_ms()) {
+                let since_unix_ms = self.outage.down_since_ms().unwrap_or_default();
+                let reason = self.outage_reason.clone();
+                self.emit(RunEvent::EndpointDown {
+                    since_unix_ms,
+                    reason,
+                });
+            }
         }
         Ok(())
+    }
+
+    /// Whether a failure is held for a retry rather than filed: the
+    /// endpoint is unavailable, the breaker is on, and the run goes on.
+    fn should_hold(&self, reject: &RejectRecord) -> bool {
+        self.outage.enabled() && is_outage(reject.kind) && self.summary.stopped_early.is_none()
     }
 
     /// Counts one outcome and hands it to the writer — unless it shows the

@@ -89,6 +89,7 @@ fn config(dir: &Path, input: PathBuf, base_url: &str) -> RunConfig {
         sync_journal: true,
         lookahead: 64,
         restart: false,
+        outage_timeout: None,
     }
 }
 

@@ -229,7 +229,7 @@ async fn another_model_on_an_existing_output_is_refused_until_restart() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_outage_leaves_records_missing_with_exit_3_and_the_rerun_does_them() {
+async fn an_outage_past_the_timeout_stops_with_exit_3_and_the_rerun_does_the_rest() {
     let down = Arc::new(AtomicBool::new(true));
     let state = down.clone();
     let fake = FakeLlm::start(move |r: &FakeRequest| {
@@ -245,11 +245,30 @@ async fn an_outage_leaves_records_missing_with_exit_3_and_the_rerun_does_them() 
     let docs = short_docs(5);
     let input = write_input(&dir, &docs);
     let out = dir.join("out.jsonl");
-    let flags = ["--max-retries", "0"];
+    let flags = ["--max-retries", "0", "--outage-timeout", "1"];
     let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &flags)).await);
     assert_eq!(code, Some(3), "{err}");
-    assert!(err.contains("rerun"), "{err}");
+    assert!(
+        err.contains("endpoint down since") && err.contains("rerun"),
+        "{err}"
+    );
     assert!(records(&out).is_empty());
+    // Held documents are filed as retryable, saying why (those never
+    // started are simply missing); none started after the outage began
+    // except probes.
+    let rejects = records(&dir.join("out.jsonl.rejects.jsonl"));
+    assert!(!rejects.is_empty());
+    assert!(
+        rejects
+            .iter()
+            .all(|r| r["retryable"] == true && r["reason"].as_str().is_some_and(|t| t.contains("down"))),
+        "{rejects:?}"
+    );
+    assert!(
+        fake.request_count() <= 3 + 2,
+        "only probes while down: {}",
+        fake.request_count()
+    );
     down.store(false, Ordering::SeqCst);
     let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &flags)).await);
     assert_eq!(code, Some(0), "{err}");
@@ -258,6 +277,48 @@ async fn an_outage_leaves_records_missing_with_exit_3_and_the_rerun_does_them() 
     assert!(
         records(&dir.join("out.jsonl.rejects.jsonl")).is_empty(),
         "stale rejects compacted away"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_waits_out_an_outage_and_ends_with_every_document_done() {
+    // Down for two seconds from the 5th request on.
+    let back_at: Arc<std::sync::Mutex<Option<Instant>>> = Arc::default();
+    let failed = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (window, failures) = (back_at.clone(), failed.clone());
+    let fake = FakeLlm::start(move |r: &FakeRequest| {
+        let mut back = window.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if r.index >= 4 && back.is_none() {
+            *back = Some(Instant::now() + Duration::from_secs(2));
+        }
+        if back.is_some_and(|t| Instant::now() < t) {
+            failures.fetch_add(1, Ordering::SeqCst);
+            return Reply::error(503, "upstream unavailable", "unavailable");
+        }
+        Reply::Delayed(Duration::from_millis(20), Box::new(upper(r)))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("outage-wait");
+    let docs = short_docs(12);
+    let input = write_input(&dir, &docs);
+    let out = dir.join("out.jsonl");
+    let flags = ["--max-retries", "0", "--outage-timeout", "60"];
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &flags)).await);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("endpoint down since") && err.contains("endpoint back after"),
+        "{err}"
+    );
+    assert_eq!(id_counts(&out).len(), docs.len(), "every document once");
+    assert_eq!(records(&out).len(), docs.len());
+    assert!(records(&dir.join("out.jsonl.rejects.jsonl")).is_empty());
+    // Those in flight when it went down (3) failed, then one probe at a
+    // time with a growing pause: a handful, not one per document.
+    let failed = failed.load(Ordering::SeqCst);
+    assert!(
+        (1..=3 + 3).contains(&failed),
+        "{failed} failed calls during the outage"
     );
 }
 
