@@ -45,6 +45,9 @@ impl std::fmt::Debug for OpenAiBackend {
     }
 }
 
+/// The longest error message kept (in rejects, logs and summaries).
+const MESSAGE_CHARS: usize = 600;
+
 impl OpenAiBackend {
     /// Builds the clients; sends nothing. Fails on a configuration that
     /// cannot work (no key for a remote endpoint, a bad URL).
@@ -336,6 +339,12 @@ impl OpenAiBackend {
         {
             err.message = err.message.replace(key, "<redacted>");
             err.partial_text = err.partial_text.map(|p| p.replace(key, "<redacted>"));
+        }
+        // Cut only after redacting: a cut through the key would leave its
+        // prefix, which no longer matches the whole key.
+        if let Some((cut, _)) = err.message.char_indices().nth(MESSAGE_CHARS) {
+            err.message.truncate(cut);
+            err.message.push('…');
         }
         err.with_endpoint(endpoint.label())
     }

@@ -112,7 +112,10 @@ pub(crate) fn classify_client(error: OpenAIError) -> LlmError {
             ErrorKind::Malformed,
             format!(
                 "could not read the answer as JSON ({e}): {}",
-                content.chars().take(200).collect::<String>()
+                content
+                    .chars()
+                    .take(crate::wire::ERROR_BODY_CHARS)
+                    .collect::<String>()
             ),
         ),
         OpenAIError::ApiError(api) => classify_http(&HttpFailure {

@@ -81,6 +81,11 @@ impl WireUsage {
     }
 }
 
+/// How much of an error body is kept before the backend redacts the key
+/// and cuts the message to its final length: cutting first could leave a
+/// prefix of the key at the cut (memory stays bounded either way).
+pub const ERROR_BODY_CHARS: usize = 64 * 1024;
+
 /// The message and code of an error body, whatever its shape:
 /// `{"error": {"message": .., "code": 429 | "x"}}`, `{"error": "text"}`,
 /// `{"message": ..}`, or plain text.
@@ -91,7 +96,7 @@ pub fn error_details(body: &str) -> (String, Option<String>) {
             if text.is_empty() {
                 "no message".to_owned()
             } else {
-                text.chars().take(500).collect()
+                text.chars().take(ERROR_BODY_CHARS).collect()
             },
             None,
         );
@@ -104,7 +109,7 @@ pub fn error_details(body: &str) -> (String, Option<String>) {
             .and_then(Value::as_str)
             .map(str::to_owned)
             .or_else(|| v.get("detail").and_then(Value::as_str).map(str::to_owned))
-            .unwrap_or_else(|| body.chars().take(500).collect()),
+            .unwrap_or_else(|| body.chars().take(ERROR_BODY_CHARS).collect()),
     };
     let code = err.get("code").or_else(|| err.get("type")).and_then(|c| match c {
         Value::String(s) => Some(s.clone()),

@@ -580,3 +580,25 @@ async fn when_all_endpoints_are_down_requests_wait_then_fail() {
     );
     assert!(calls.load(Ordering::SeqCst) >= 1);
 }
+
+#[tokio::test]
+async fn a_key_echoed_across_the_message_cut_is_redacted_whole() {
+    // The key starts just before where the message is cut: cutting first
+    // would leave a prefix of it that no longer matches the whole key.
+    for filler in [490, 595, 598] {
+        let body = format!("{} {KEY} and more text after it", "x".repeat(filler));
+        let fake = start(move |_| Reply::status(400, body.clone())).await;
+        let mut c = config(&fake);
+        c.retry.max_retries = 0;
+        let err = chat(&backend(c), "x")
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("a 400 must fail"));
+        let shown = format!("{err} {err:?}");
+        assert!(
+            !shown.contains(&KEY[..6]),
+            "a key prefix leaked at {filler}: {shown}"
+        );
+        assert!(err.message.chars().count() <= 601, "{}", err.message.len());
+    }
+}

@@ -679,6 +679,16 @@ async fn run_corpus(
             s.index, s.count
         );
     }
+    if let InputSource::Path(p) = &config.input
+        && !quiet
+        && std::fs::metadata(p).is_ok_and(|m| std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type()))
+    {
+        // Read as a stream, like stdin (`--input <(zstd -dc x.zst)`).
+        eprintln!(
+            "reading {} as a stream (a FIFO: it waits for a writer)",
+            p.display()
+        );
+    }
     if corpus.dry_run {
         let model = resolve_model(model_args, file);
         let est = dry_run(&config, &model).await?;

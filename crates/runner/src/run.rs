@@ -519,11 +519,20 @@ fn open_files(c: &RunConfig, fingerprint: &RunFingerprint) -> Result<OpenedFiles
 /// Reads the input on a thread of its own (blocking reads stay off the
 /// workers), a bounded channel ahead of the engine.
 pub(crate) fn spawn_reader(c: &RunConfig) -> Result<mpsc::Receiver<std::io::Result<InputRecord>>, RunError> {
-    let records = c.input.records(&c.format).map_err(RunError::Input)?;
+    let (input, format) = (c.input.clone(), c.format.clone());
     let (tx, rx) = mpsc::channel(256);
     std::thread::Builder::new()
         .name("chunksynth-reader".into())
         .spawn(move || {
+            // Opened here: opening a FIFO waits for its writer, which must
+            // not hold an async worker.
+            let records = match input.records(&format) {
+                Ok(records) => records,
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    return;
+                }
+            };
             for record in records {
                 let stop = record.is_err();
                 if tx.blocking_send(record).is_err() || stop {

@@ -610,6 +610,83 @@ async fn a_key_with_a_carriage_return_is_refused_without_a_panic_or_the_key() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn truncated_streams_are_retried_never_written_as_short_records() {
+    // While `broken`, doc-1's stream stops halfway without a finish reason
+    // or [DONE], and doc-2 gets a JSON body cut mid-way instead of a stream.
+    let broken = Arc::new(AtomicBool::new(true));
+    let state = broken.clone();
+    let fake = FakeLlm::start(move |r: &FakeRequest| {
+        let text = r.passage().to_uppercase();
+        match (
+            state.load(Ordering::SeqCst),
+            r.passage().contains("number 1 "),
+            r.passage().contains("number 2 "),
+        ) {
+            (true, true, _) => Reply::Cut(text),
+            (true, _, true) => Reply::Raw(format!(
+                "{{\"choices\": [{{\"message\": {{\"content\": \"{}",
+                &text[..8]
+            )),
+            _ => Reply::text(text),
+        }
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("cut-stream");
+    let docs = short_docs(4);
+    let input = write_input(&dir, &docs);
+    let out = dir.join("out.jsonl");
+    let flags = ["--stream", "--max-retries", "0"];
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &flags)).await);
+    assert_eq!(code, Some(3), "{err}");
+    let written: Vec<String> = records(&out)
+        .iter()
+        .map(|r| r["id"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(written, ["doc-0", "doc-3"], "no short record for a cut answer");
+    let rejects = records(&dir.join("out.jsonl.rejects.jsonl"));
+    assert_eq!(rejects.len(), 2, "{rejects:?}");
+    assert!(rejects.iter().all(|r| r["retryable"] == true), "{rejects:?}");
+    broken.store(false, Ordering::SeqCst);
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &flags)).await);
+    assert_eq!(code, Some(0), "{err}");
+    for ((_, text), r) in docs.iter().zip(records(&out)) {
+        assert_eq!(r["text"].as_str(), Some(text.to_uppercase().as_str()));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fifo_as_input_is_read_as_a_stream_once_its_writer_comes() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("fifo");
+    let fifo = dir.join("in.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let docs = short_docs(3);
+    let body: String = docs
+        .iter()
+        .map(|(id, text)| format!("{}\n", serde_json::json!({"id": id, "text": text})))
+        .collect();
+    let out = dir.join("out.jsonl");
+    let child = rephrase(&fake.base_url(), &fifo, &out, &[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The writer comes late: the run waits for it without spinning.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    std::fs::write(&fifo, body).unwrap_or_else(|e| panic!("{e}"));
+    let result = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (code, err) = code_and_stderr(&result);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("as a stream"), "{err}");
+    assert_eq!(records(&out).len(), docs.len());
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn input_hygiene_bom_duplicate_styles_symlink_loops_and_a_closed_pipe() {
     let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
     let dir = tempdir("hygiene");
