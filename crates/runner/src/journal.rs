@@ -7,10 +7,11 @@
 //! (disk full) truncates the file back to the last whole entry and marks the
 //! journal failed: the run stops rather than pay for answers it cannot keep.
 //!
-//! The key ([`call_key`]) is a SHA-256 of the model ID and the whole request
-//! (messages, task, sampling, schema, metadata), so a rerun that makes the same request — which a deterministic pipeline
-//! does once earlier answers are replayed — gets the recorded answer without
-//! a call.
+//! The key ([`call_key`]) is a SHA-256 of the model ID and an explicit,
+//! versioned call identity (messages, task, sampling, schema, and the
+//! document, chunk and attempt), so a rerun that makes the same request —
+//! which a deterministic pipeline does once earlier answers are replayed —
+//! gets the recorded answer without a call.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -188,12 +189,102 @@ impl Journal {
     }
 }
 
-/// The journal key of a call: SHA-256 over the model ID and the request.
+/// The version of [`CallIdentity`]. Bump it only when what a call asks
+/// changes meaning; every journal written before then stops matching (its
+/// calls are paid again), so a bump is a release-note event.
+///
+/// Version 1 hashes exactly the request shape chunksynth 0.1.0 journaled
+/// (no version tag in the hash), so journals from before the identity was
+/// made explicit still replay.
+pub const CALL_IDENTITY_VERSION: u32 = 1;
+
+/// What identifies a call for the journal: everything that changes the
+/// answer (model, messages, task, sampling, structured-output schema, and
+/// the document, chunk and attempt it is for), spelled out field by field.
+/// It is its own type on purpose: a field added to `ChatRequest` (a
+/// scheduling hint, say) cannot silently change every key and make a
+/// resumed run pay for its whole journal again. `call_key_is_pinned` pins
+/// one key.
+#[derive(Serialize)]
+struct CallIdentity<'a> {
+    messages: Vec<IdentityMessage<'a>>,
+    task: chunksynth_llm::TaskKind,
+    sampling: IdentitySampling<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    response_schema: Option<IdentitySchema<'a>>,
+    metadata: IdentityMetadata<'a>,
+}
+
+#[derive(Serialize)]
+struct IdentityMessage<'a> {
+    role: chunksynth_llm::Role,
+    content: &'a str,
+}
+
+#[derive(Serialize)]
+struct IdentitySampling<'a> {
+    temperature: Option<f32>,
+    top_p: Option<f32>,
+    max_tokens: Option<u32>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    stop: &'a [String],
+    seed: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct IdentitySchema<'a> {
+    name: &'a str,
+    schema: &'a serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct IdentityMetadata<'a> {
+    document_id: Option<&'a str>,
+    chunk_index: Option<usize>,
+    attempt: u32,
+}
+
+impl<'a> CallIdentity<'a> {
+    fn of(request: &'a ChatRequest) -> Self {
+        let s = &request.sampling;
+        let m = &request.metadata;
+        Self {
+            messages: request
+                .messages
+                .iter()
+                .map(|m| IdentityMessage {
+                    role: m.role,
+                    content: &m.content,
+                })
+                .collect(),
+            task: request.task,
+            sampling: IdentitySampling {
+                temperature: s.temperature,
+                top_p: s.top_p,
+                max_tokens: s.max_tokens,
+                stop: &s.stop,
+                seed: s.seed,
+            },
+            response_schema: request.response_schema.as_ref().map(|r| IdentitySchema {
+                name: &r.name,
+                schema: &r.schema,
+            }),
+            metadata: IdentityMetadata {
+                document_id: m.document_id.as_deref(),
+                chunk_index: m.chunk_index,
+                attempt: m.attempt,
+            },
+        }
+    }
+}
+
+/// The journal key of a call: SHA-256 over the model ID and the call's
+/// [`CallIdentity`] (version [`CALL_IDENTITY_VERSION`]).
 pub fn call_key(model: &str, request: &ChatRequest) -> String {
     let mut h = Sha256::new();
     h.update(model.as_bytes());
     h.update([0]);
-    h.update(serde_json::to_vec(request).unwrap_or_default());
+    h.update(serde_json::to_vec(&CallIdentity::of(request)).unwrap_or_default());
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -290,5 +381,73 @@ impl LanguageModel for JournalingModel {
 
     fn model_id(&self) -> &str {
         self.inner.model_id()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chunksynth_llm::{Message, ResponseSchema, TaskKind};
+
+    use super::*;
+
+    fn request() -> ChatRequest {
+        let mut r = ChatRequest::new(
+            TaskKind::Rewrite,
+            vec![Message::system("Rewrite."), Message::user("<<<\nSome text.\n>>>")],
+        );
+        r.sampling.temperature = Some(0.5);
+        r.sampling.max_tokens = Some(300);
+        r.metadata.document_id = Some("doc-1".into());
+        r.metadata.chunk_index = Some(2);
+        r.metadata.attempt = 1;
+        r
+    }
+
+    #[test]
+    fn call_key_is_pinned() {
+        // If this fails, every journal on disk stops matching: bump
+        // CALL_IDENTITY_VERSION on purpose, or undo the change.
+        assert_eq!(
+            call_key("m", &request()),
+            "02726fca7d14e34440194b312f6ffa6b7aea8681273ac02c987fd5823cd02d77"
+        );
+        assert_eq!(CALL_IDENTITY_VERSION, 1);
+    }
+
+    #[test]
+    fn version_1_matches_what_0_1_0_journaled() {
+        // 0.1.0 hashed the serialized request itself.
+        for schema in [None, Some(serde_json::json!({"type": "object"}))] {
+            let mut r = request();
+            r.response_schema = schema.map(|schema| ResponseSchema {
+                name: "plan".into(),
+                schema,
+            });
+            r.sampling.stop = vec!["\n\n".into()];
+            let mut h = Sha256::new();
+            h.update(b"m\0");
+            h.update(serde_json::to_vec(&r).unwrap_or_default());
+            let old: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(call_key("m", &r), old);
+        }
+    }
+
+    #[test]
+    fn scheduling_hints_do_not_change_the_key_but_what_is_asked_does() {
+        let base = call_key("m", &request());
+        let mut r = request();
+        r.metadata.priority = 7;
+        assert_eq!(call_key("m", &r), base);
+        for change in [
+            |r: &mut ChatRequest| r.metadata.attempt = 2,
+            |r: &mut ChatRequest| r.sampling.seed = Some(1),
+            |r: &mut ChatRequest| r.messages[1].content.push('!'),
+            |r: &mut ChatRequest| r.task = TaskKind::Repair,
+        ] {
+            let mut r = request();
+            change(&mut r);
+            assert_ne!(call_key("m", &r), base);
+        }
+        assert_ne!(call_key("other-model", &request()), base);
     }
 }

@@ -38,7 +38,7 @@ pub use dry_run::{DryRunEstimate, dry_run};
 pub use identity::{content_id, source_hash};
 pub use input::{Document, InputFormat, InputRecord, InputSource, Records, RejectedInput};
 pub use job::{GeneratedRecord, GenerationProvenance, Job, QcPolicy, Written, parse_spec};
-pub use journal::{Journal, JournalError, JournalingModel, call_key};
+pub use journal::{CALL_IDENTITY_VERSION, Journal, JournalError, JournalingModel, call_key};
 pub use output::{OpenError, OutputRecord, Provenance, RecordWriter, RejectKind, RejectRecord};
 pub use run::{Budget, RunConfig, RunError, RunEvent, RunSummary, Runner, StopReason, StopSignal, clock};
 pub use shard::Shard;
