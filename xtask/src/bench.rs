@@ -93,6 +93,30 @@ const BENCHES: &[Bench] = &[
             },
         ],
     },
+    Bench {
+        name: "scale",
+        title: "Memory against corpus size (crates/runner)",
+        package: "chunksynth-runner",
+        target: "orchestration",
+        runs: &[
+            Run {
+                env: &[
+                    ("CHUNKSYNTH_BENCH_SCALE", "1"),
+                    ("CHUNKSYNTH_BENCH_DOCS", "10000"),
+                    ("CHUNKSYNTH_BENCH_LATENCY_MS", "3"),
+                ],
+                note: "10,000 one-chunk documents at L 3 ms.",
+            },
+            Run {
+                env: &[
+                    ("CHUNKSYNTH_BENCH_SCALE", "1"),
+                    ("CHUNKSYNTH_BENCH_DOCS", "100000"),
+                    ("CHUNKSYNTH_BENCH_LATENCY_MS", "3"),
+                ],
+                note: "100,000 one-chunk documents at L 3 ms: peak RSS should stay near the 10,000 run's.",
+            },
+        ],
+    },
 ];
 
 pub fn run(which: Option<&str>) -> Result<()> {

@@ -15,6 +15,11 @@
 //! `CHUNKSYNTH_BENCH_IN_FLIGHT` (calls in flight, = capacity),
 //! `CHUNKSYNTH_BENCH_LOOKAHEAD` (1024), `CHUNKSYNTH_BENCH_NO_SYNC` (set: no
 //! journal fsync), `CHUNKSYNTH_BENCH_RESUME=0` (skip the resume runs).
+//!
+//! `CHUNKSYNTH_BENCH_SCALE=1`: the scale run instead — DOCS one-chunk
+//! documents, written and read as a stream (nothing of the corpus is held by
+//! the bench itself), reporting peak RSS (VmHWM, this process only) and how
+//! much of the output was on disk at each quarter of the run.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -276,6 +281,10 @@ fn main() {
         runtime.block_on(serve(latency, capacity));
         return;
     }
+    if std::env::var("CHUNKSYNTH_BENCH_SCALE").is_ok_and(|v| v == "1") {
+        runtime.block_on(scale(n, latency, capacity, concurrency, in_flight));
+        return;
+    }
     runtime.block_on(async {
         let mut fake = Server::start().await;
         let url = fake.url.clone();
@@ -373,4 +382,101 @@ fn main() {
         let _ = std::fs::remove_dir_all(dir2);
         let _ = fake.child.kill().await;
     });
+}
+
+/// Writes `n` one-chunk documents to `path`, one at a time.
+fn write_one_chunk_documents(path: &Path, n: usize) {
+    use std::io::Write;
+    let file = std::fs::File::create(path).unwrap_or_else(|e| panic!("{e}"));
+    let mut out = std::io::BufWriter::new(file);
+    for i in 0..n {
+        let text = format!(
+            "Record {i} describes batch {} of the survey. It was taken in region {} and weighs {}.{} kg. \
+             The team noted {} samples, of which {} passed the first check and the rest were sent back.",
+            i % 977,
+            i % 31,
+            i % 90 + 10,
+            i % 10,
+            i % 50 + 5,
+            i % 5 + 1
+        );
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({"id": format!("r{i:07}"), "text": text})
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    out.flush().unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The scale run: peak RSS and output growth over `n` one-chunk documents.
+async fn scale(n: usize, latency: Duration, capacity: usize, concurrency: usize, in_flight: usize) {
+    let mut fake = Server::start().await;
+    let url = fake.url.clone();
+    let dir = fresh(&format!("scale-{n}"));
+    let input = dir.join("in.jsonl");
+    write_one_chunk_documents(&input, n);
+    let _ = tokenizer();
+    let rss_before = chunksynth_fake_llm::process::memory_mib("VmRSS");
+    let cpu_before = chunksynth_fake_llm::process::cpu_seconds();
+    let started = Instant::now();
+    // How much output is on disk over time (bytes), sampled every 100 ms.
+    let samples = Arc::new(std::sync::Mutex::new(Vec::<(Duration, u64)>::new()));
+    let sampled = samples.clone();
+    let output = dir.join("out.jsonl");
+    let sampler = tokio::spawn(async move {
+        loop {
+            let size = std::fs::metadata(&output).map_or(0, |m| m.len());
+            if let Ok(mut s) = sampled.lock() {
+                s.push((started.elapsed(), size));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    let runner = Runner::new(
+        backend(&url, in_flight),
+        None,
+        config(&dir, input, &url, concurrency),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let summary = runner
+        .run(None, StopSignal::never())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let wall = started.elapsed();
+    sampler.abort();
+    let cpu = chunksynth_fake_llm::process::cpu_seconds() - cpu_before;
+    let rss_peak = chunksynth_fake_llm::process::memory_mib("VmHWM");
+    let calls = fake.request_count().await;
+    let final_size = std::fs::metadata(dir.join("out.jsonl")).map_or(1, |m| m.len().max(1));
+    let samples = samples.lock().map(|s| s.clone()).unwrap_or_default();
+    let share_at = |q: f64| {
+        let t = wall.mul_f64(q);
+        let size = samples
+            .iter()
+            .take_while(|(at, _)| *at <= t)
+            .last()
+            .map_or(0, |s| s.1);
+        100.0 * size as f64 / final_size as f64
+    };
+    println!(
+        "documents {n} (one chunk each), records {}, calls {calls}, L {} ms, C {capacity}, concurrency {concurrency}, calls in flight {in_flight}\n",
+        summary.records_written,
+        latency.as_millis()
+    );
+    println!(
+        "| documents | wall s | runner CPU ms / call | RSS before MiB | peak RSS MiB | output on disk at 25% / 50% / 75% of the run |"
+    );
+    println!("|---|---|---|---|---|---|");
+    println!(
+        "| {n} | {:.1} | {:.2} | {rss_before:.0} | {rss_peak:.0} | {:.0}% / {:.0}% / {:.0}% |\n",
+        wall.as_secs_f64(),
+        cpu * 1e3 / calls.max(1) as f64,
+        share_at(0.25),
+        share_at(0.5),
+        share_at(0.75)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+    let _ = fake.child.kill().await;
 }

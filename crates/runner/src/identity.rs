@@ -60,6 +60,11 @@ impl IdKey {
     pub(crate) fn new(id: &str) -> Self {
         Self(prefix128(&Sha256::digest(id.as_bytes())))
     }
+
+    /// The first 63 bits.
+    fn short(self) -> u64 {
+        (self.0 >> 65) as u64
+    }
 }
 
 /// The first 64 bits of a source's SHA-256 (compared only between items of
@@ -97,12 +102,32 @@ pub(crate) struct DoneItems {
     repeated: usize,
 }
 
+/// One done item, packed into 16 bytes (the done set holds one per item of
+/// the output's whole history): the source tag, and the record id's first
+/// 63 bits with whether it is done by a permanent reject rather than a
+/// record in the last bit. The id bits serve only counts and the rejects'
+/// compaction, where a collision would at worst keep or drop one reject.
 #[derive(Debug, Clone, Copy)]
 struct DoneItem {
     source: SourceTag,
-    id: IdKey,
-    /// Done as a permanent reject rather than a record.
-    rejected: bool,
+    id_and_rejected: u64,
+}
+
+impl DoneItem {
+    fn new(source: SourceTag, id: IdKey, rejected: bool) -> Self {
+        Self {
+            source,
+            id_and_rejected: (id.short() << 1) | u64::from(rejected),
+        }
+    }
+
+    fn rejected(self) -> bool {
+        self.id_and_rejected & 1 == 1
+    }
+
+    fn id_bits(self) -> u64 {
+        self.id_and_rejected >> 1
+    }
 }
 
 /// How an item of the current input stands against what is done.
@@ -124,11 +149,7 @@ impl DoneItems {
     /// Records that `(id, variant)` is done from `source`, by a record or
     /// (`rejected`) by a permanent reject.
     pub(crate) fn insert(&mut self, id: &str, variant: &str, source: SourceTag, rejected: bool) {
-        let entry = DoneItem {
-            source,
-            id: IdKey::new(id),
-            rejected,
-        };
+        let entry = DoneItem::new(source, IdKey::new(id), rejected);
         let previous = self.items.insert(ItemKey::new(id, variant), entry);
         if previous.is_some() {
             self.repeated += 1;
@@ -139,7 +160,7 @@ impl DoneItems {
         match self.items.get(&ItemKey::new(id, variant)) {
             None => Standing::New,
             Some(done) if done.source != source => Standing::Changed,
-            Some(done) if done.rejected => Standing::Rejected,
+            Some(done) if done.rejected() => Standing::Rejected,
             Some(_) => Standing::Done,
         }
     }
@@ -151,16 +172,21 @@ impl DoneItems {
 
     /// Whether `key` is done by a record (not by a reject).
     pub(crate) fn is_record(&self, key: ItemKey) -> bool {
-        self.items.get(&key).is_some_and(|d| !d.rejected)
+        self.items.get(&key).is_some_and(|d| !d.rejected())
     }
 
-    /// The ids with at least one record.
-    pub(crate) fn record_ids(&self) -> HashSet<IdKey> {
+    /// The ids with at least one record (see [`Self::has_id`]).
+    pub(crate) fn record_ids(&self) -> HashSet<u64> {
         self.items
             .values()
-            .filter(|d| !d.rejected)
-            .map(|d| d.id)
+            .filter(|d| !d.rejected())
+            .map(|d| d.id_bits())
             .collect()
+    }
+
+    /// Whether `ids` (from [`Self::record_ids`]) holds `id`.
+    pub(crate) fn has_id(ids: &HashSet<u64>, id: &str) -> bool {
+        ids.contains(&IdKey::new(id).short())
     }
 
     /// Lines written more than once for one key when the files were read.
@@ -170,7 +196,11 @@ impl DoneItems {
 
     /// Items whose record id the current input no longer has.
     pub(crate) fn not_in(&self, ids: &HashSet<IdKey>) -> usize {
-        self.items.values().filter(|d| !ids.contains(&d.id)).count()
+        let short: HashSet<u64> = ids.iter().map(|i| i.short()).collect();
+        self.items
+            .values()
+            .filter(|d| !short.contains(&d.id_bits()))
+            .count()
     }
 }
 

@@ -38,8 +38,37 @@ struct Files {
     len: u64,
 }
 
-#[derive(Debug)]
-struct Index(HashMap<String, (u64, u64)>);
+/// Where each entry is, in 16 bytes an entry (the index holds one per call
+/// of the output's whole history; a 64-character key string would cost
+/// five times as much): the key's first 64 bits, to the offset (40 bits:
+/// 1 TiB) and length (24 bits: 16 MiB) packed in one word. A prefix
+/// collision costs at most a call: [`Journal::get`] checks the whole key.
+#[derive(Debug, Default)]
+struct Index(HashMap<u64, u64>);
+
+const OFFSET_BITS: u32 = 40;
+
+impl Index {
+    fn slot(key: &str) -> Option<u64> {
+        key.get(..16).and_then(|h| u64::from_str_radix(h, 16).ok())
+    }
+
+    /// An entry that does not fit (a key that is not ours, a line over 16
+    /// MiB, a journal over 1 TiB) is not indexed: its call is made again.
+    fn insert(&mut self, key: &str, offset: u64, len: u64) {
+        if let Some(slot) = Self::slot(key)
+            && offset < 1 << OFFSET_BITS
+            && len < 1 << (64 - OFFSET_BITS)
+        {
+            self.0.insert(slot, offset | (len << OFFSET_BITS));
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<(u64, u64)> {
+        let packed = *self.0.get(&Self::slot(key)?)?;
+        Some((packed & ((1 << OFFSET_BITS) - 1), packed >> OFFSET_BITS))
+    }
+}
 
 pub struct Journal {
     path: PathBuf,
@@ -88,11 +117,11 @@ impl Journal {
             .read(true)
             .append(true)
             .open(path)?;
-        let mut index = HashMap::new();
+        let mut index = Index::default();
         let mut spent = Usage::default();
         let found = crate::lines::recover::<Entry>(&mut append, "journal", |offset, len, entry| {
             spent = spent.saturating_add(entry.response.usage);
-            index.insert(entry.key, (offset, len));
+            index.insert(&entry.key, offset, len);
         })
         .map_err(|e| match e {
             crate::lines::RecoverError::Io(e) => JournalError::Io(e),
@@ -108,7 +137,7 @@ impl Journal {
                 read,
                 len: found.len,
             }),
-            index: Mutex::new(Index(index)),
+            index: Mutex::new(index),
             sync,
             spent,
             skipped: found.skipped,
@@ -140,12 +169,16 @@ impl Journal {
     }
 
     pub fn get(&self, key: &str) -> Option<ChatResponse> {
-        let (offset, len) = *self.index.lock().ok()?.0.get(key)?;
+        let (offset, len) = self.index.lock().ok()?.get(key)?;
         let mut files = self.files.lock().ok()?;
         files.read.seek(SeekFrom::Start(offset)).ok()?;
         let mut buf = vec![0u8; len as usize];
         files.read.read_exact(&mut buf).ok()?;
-        serde_json::from_slice::<Entry>(&buf).ok().map(|e| e.response)
+        // The whole key is checked: the index holds only its first half.
+        serde_json::from_slice::<Entry>(&buf)
+            .ok()
+            .filter(|e| e.key == key)
+            .map(|e| e.response)
     }
 
     pub fn put(&self, key: &str, response: &ChatResponse) -> std::io::Result<()> {
@@ -183,7 +216,7 @@ impl Journal {
         files.len += line.len() as u64;
         drop(files);
         if let Ok(mut index) = self.index.lock() {
-            index.0.insert(key.to_owned(), (offset, line.len() as u64));
+            index.insert(key, offset, line.len() as u64);
         }
         Ok(())
     }
@@ -401,6 +434,18 @@ mod tests {
         r.metadata.chunk_index = Some(2);
         r.metadata.attempt = 1;
         r
+    }
+
+    #[test]
+    fn the_index_packs_offset_and_length_and_skips_what_does_not_fit() {
+        let mut index = Index::default();
+        let key = call_key("m", &request());
+        index.insert(&key, (1 << 39) + 5, 4096);
+        assert_eq!(index.get(&key), Some(((1 << 39) + 5, 4096)));
+        index.insert("not-hex", 1, 1);
+        index.insert(&call_key("n", &request()), 1 << 40, 1);
+        index.insert(&call_key("o", &request()), 1, 1 << 24);
+        assert_eq!(index.0.len(), 1, "none of the three fits");
     }
 
     #[test]

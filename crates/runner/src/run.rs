@@ -1112,7 +1112,7 @@ fn compact_files(
             last.get(&key_of(i)) == Some(&this)
                 && seen.contains(&IdKey::new(&i.id))
                 && !done.is_record(key_of(i))
-                && !(i.variant.is_empty() && with_records.contains(&IdKey::new(&i.id)))
+                && !(i.variant.is_empty() && DoneItems::has_id(&with_records, &i.id))
         })
     })?;
     Ok(dropped)
