@@ -687,6 +687,56 @@ async fn a_fifo_as_input_is_read_as_a_stream_once_its_writer_comes() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_huge_retry_after_and_a_huge_usage_neither_panic_nor_wrap() {
+    // Retry-After: 1e20 on the first call (Duration::from_secs_f64 panics
+    // on it): waited at most the cap, never a panic reject.
+    let fake = FakeLlm::start(|r: &FakeRequest| {
+        if r.index == 0 {
+            Reply::rate_limited("1e20")
+        } else {
+            upper(r)
+        }
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("huge-numbers");
+    let docs = short_docs(5);
+    let input = write_input(&dir, &docs);
+    let out = dir.join("out.jsonl");
+    let (code, err) =
+        code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &["--max-retries", "0"])).await);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("panic"), "{err}");
+    assert_eq!(records(&out).len(), docs.len());
+
+    // A server that bills u64::MAX tokens a call: the budget counter
+    // saturates instead of wrapping to a small number, so the run stops.
+    let huge = FakeLlm::start(|r: &FakeRequest| {
+        let body = serde_json::json!({
+            "id": "x", "object": "chat.completion", "created": 1, "model": "fake-model",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": r.passage().to_uppercase()},
+                         "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": u64::MAX, "completion_tokens": u64::MAX, "total_tokens": u64::MAX}
+        });
+        Reply::Raw(body.to_string())
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("huge.jsonl");
+    let flags = ["--max-tokens", "1000000", "--concurrency", "1"];
+    let (code, err) = code_and_stderr(&output_of(rephrase(&huge.base_url(), &input, &out, &flags)).await);
+    assert_eq!(code, Some(4), "{err}");
+    assert!(
+        err.contains("token budget spent") && !err.contains("panic"),
+        "{err}"
+    );
+    assert!(
+        huge.request_count() < docs.len(),
+        "the budget stopped the run early"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn input_hygiene_bom_duplicate_styles_symlink_loops_and_a_closed_pipe() {
     let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
     let dir = tempdir("hygiene");
