@@ -9,9 +9,9 @@ mod qc;
 pub mod state;
 
 pub use pipeline::{
-    ChunkWiseGenerationPipeline, ConsistencyOutcome, GenerationConfig, GenerationError, GenerationInput,
-    GenerationResult, SectionRecord, StateMode,
+    ChunkWiseGenerationPipeline, ConsistencyOutcome, DraftQc, GenerationConfig, GenerationError,
+    GenerationInput, GenerationResult, SectionRecord, StateMode,
 };
 pub use plan::{GenerationPlan, PlanError, SectionSpec, TopicSpec, extract_json_object, plan_schema};
-pub use qc::{QcReport, SectionQc, section_qc};
+pub use qc::{MAX_OFF_PLAN_SHARE, QcReport, SectionQc, section_qc};
 pub use state::StateTable;

@@ -82,7 +82,31 @@ pub struct SectionRecord {
     pub attempts: u32,
     pub calls: u32,
     pub consistency: ConsistencyOutcome,
+    /// The QC of every draft, in order: what each found, and so what
+    /// triggered each redraft (the last draft kept may not be the last).
+    #[serde(default)]
+    pub drafts: Vec<DraftQc>,
     pub usage: Usage,
+}
+
+/// One draft's QC, kept in the record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DraftQc {
+    pub attempt: u32,
+    pub passed: bool,
+    pub length_score: f64,
+    pub findings: Vec<String>,
+}
+
+impl DraftQc {
+    fn of(attempt: u32, qc: &SectionQc) -> Self {
+        Self {
+            attempt,
+            passed: qc.passed,
+            length_score: qc.length_score,
+            findings: qc.findings.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -200,11 +224,12 @@ impl ChunkWiseGenerationPipeline {
         for (i, spec) in plan.sections.iter().enumerate() {
             let produced = texts.join("\n\n");
             let mut section_usage = Usage::default();
-            let previous = texts.last().map(String::as_str);
+            let earlier: Vec<&str> = texts.iter().map(String::as_str).collect();
             let (first, mut calls) = self
                 .write_section(&plan, &state, i, &produced, &[], &mut section_usage)
                 .await?;
-            let first_qc = section_qc(&plan, spec, &first, previous, self.tokenizer.as_ref());
+            let first_qc = section_qc(&plan, spec, &first, &earlier, self.tokenizer.as_ref());
+            let mut drafts = vec![DraftQc::of(1, &first_qc)];
             let mut problems = first_qc.findings.clone();
             let (mut text, mut qc) = (first, first_qc);
             let mut attempts = 1;
@@ -214,7 +239,8 @@ impl ChunkWiseGenerationPipeline {
                     .write_section(&plan, &state, i, &produced, &problems, &mut section_usage)
                     .await?;
                 calls += n;
-                let retry_qc = section_qc(&plan, spec, &retry, previous, self.tokenizer.as_ref());
+                let retry_qc = section_qc(&plan, spec, &retry, &earlier, self.tokenizer.as_ref());
+                drafts.push(DraftQc::of(attempts, &retry_qc));
                 problems = retry_qc.findings.clone();
                 // Keep the better draft: passing first, then fewer findings.
                 if (retry_qc.passed, std::cmp::Reverse(retry_qc.findings.len()))
@@ -225,14 +251,7 @@ impl ChunkWiseGenerationPipeline {
             }
             let consistency = if self.config.consistency_pass {
                 let (outcome, edited) = self
-                    .consistency(
-                        &plan,
-                        i,
-                        &text,
-                        texts.last().map(String::as_str),
-                        &qc,
-                        &mut section_usage,
-                    )
+                    .consistency(&plan, i, &text, &earlier, &qc, &mut section_usage)
                     .await?;
                 if let Some(edited) = edited {
                     text = edited;
@@ -254,6 +273,7 @@ impl ChunkWiseGenerationPipeline {
                 attempts,
                 calls,
                 consistency,
+                drafts,
                 usage: section_usage,
             });
             texts.push(text);
@@ -434,10 +454,11 @@ impl ChunkWiseGenerationPipeline {
         plan: &GenerationPlan,
         i: usize,
         text: &str,
-        previous: Option<&str>,
+        earlier: &[&str],
         qc: &SectionQc,
         usage: &mut Usage,
     ) -> Result<(ConsistencyOutcome, Option<String>), GenerationError> {
+        let previous = earlier.last().copied();
         if plan.terminology_preferences.is_empty() && previous.is_none() {
             return Ok((ConsistencyOutcome::Skipped, None));
         }
@@ -491,13 +512,7 @@ impl ChunkWiseGenerationPipeline {
         } else if !(lo..=hi).contains(&ratio) {
             Some(format!("the edit changed the length ({:.0}%)", ratio * 100.0))
         } else {
-            let after = section_qc(
-                plan,
-                &plan.sections[i],
-                &edited,
-                previous,
-                self.tokenizer.as_ref(),
-            );
+            let after = section_qc(plan, &plan.sections[i], &edited, earlier, self.tokenizer.as_ref());
             (after.findings.len() > qc.findings.len())
                 .then(|| format!("the edit made the QC worse: {}", after.findings.join("; ")))
         };

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use chunksynth_chunking::Tokenizer;
 use chunksynth_quality::{
-    Entity, GopherRepetition, adjacent_similarity, coverage, gopher_repetition, length_score,
+    Entity, GopherRepetition, RepeatedSentence, SelfRepeat, adjacent_similarity, concept_words, coverage,
+    gopher_repetition, length_score, repeated_from_earlier, repeated_within,
 };
 
 use crate::{GenerationPlan, SectionSpec};
@@ -16,6 +17,21 @@ pub const MIN_LENGTH_SCORE: f64 = 70.0;
 pub const MAX_ADJACENT_SIMILARITY: f64 = 0.35;
 /// Gopher's n-gram rules need a document-sized text to mean anything.
 const MIN_WORDS_FOR_REPETITION: usize = 80;
+/// A section drifts when at least this share of its sentences share no
+/// concept word with its plan (title, key points, entities, the topic and
+/// objective).
+pub const MAX_OFF_PLAN_SHARE: f64 = 0.5;
+/// ...counting only sentences of at least this many words, in sections of
+/// at least this many such sentences (in a shorter one, one elaborating
+/// sentence would be half of it).
+const MIN_DRIFT_SENTENCE_WORDS: usize = 6;
+const MIN_DRIFT_SENTENCES: usize = 4;
+/// A paragraph of at least [`MIN_DRIFT_PARAGRAPH_WORDS`] concept words of
+/// which fewer than this share belong to the plan has left it.
+pub const MIN_PLAN_DENSITY: f64 = 0.08;
+const MIN_DRIFT_PARAGRAPH_WORDS: usize = 15;
+/// Quotes in findings are cut to this many characters.
+const QUOTE_CHARS: usize = 100;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SectionQc {
@@ -31,6 +47,16 @@ pub struct SectionQc {
     /// Share of the section's key-point and title words it never uses: high
     /// when the section drifted off its topic.
     pub drift: f64,
+    /// Sentences that share no concept word with the plan (the most
+    /// off-plan ones; a finding when they are most of the section).
+    #[serde(default)]
+    pub off_plan_sentences: Vec<String>,
+    /// Sentences copied (or nearly) from an earlier section.
+    #[serde(default)]
+    pub repeated_from_earlier: Vec<RepeatedSentence>,
+    /// Sentences written more than once in this section.
+    #[serde(default)]
+    pub repeated_within: Vec<SelfRepeat>,
     pub target_tokens: usize,
     pub actual_tokens: usize,
     /// LongWriter's S_l, 0–100.
@@ -50,12 +76,13 @@ pub struct QcReport {
     pub passed: bool,
 }
 
-/// Checks one section against its spec and the plan.
+/// Checks one section against its spec and the plan; `earlier` are the
+/// sections before it, in order.
 pub fn section_qc(
     plan: &GenerationPlan,
     spec: &SectionSpec,
     text: &str,
-    previous: Option<&str>,
+    earlier: &[&str],
     tokenizer: &dyn Tokenizer,
 ) -> SectionQc {
     let entities: Vec<Entity> = spec
@@ -72,6 +99,7 @@ pub fn section_qc(
     );
     let words = chunksynth_quality::text::word_count(text);
     let repetition = (words >= MIN_WORDS_FOR_REPETITION).then(|| gopher_repetition(text));
+    let previous = earlier.last().copied();
     let similarity = previous.map(|p| adjacent_similarity(&[p, text])[0]);
     let actual = tokenizer.count(text);
     let score = length_score(spec.target_length, actual);
@@ -83,6 +111,9 @@ pub fn section_qc(
     } else {
         topic_words.iter().filter(|w| !used.contains(*w)).count() as f64 / topic_words.len() as f64
     };
+    let (off_plan, judged) = off_plan_sentences(plan, spec, text);
+    let from_earlier = repeated_from_earlier(text, earlier);
+    let within = repeated_within(text);
     let mut findings = Vec::new();
     for k in &cov.missing_key_points {
         findings.push(format!("the key point “{k}” is not covered"));
@@ -95,6 +126,24 @@ pub fn section_qc(
     }
     for b in &cov.banned_hits {
         findings.push(format!("“{b}” must not be mentioned"));
+    }
+    findings.extend(repeat_findings(plan, &from_earlier, &within));
+    if let Some(paragraph) = off_plan_paragraphs(plan, spec, text).first() {
+        findings.push(format!(
+            "the section drifts from its plan: the paragraph “{}” shares almost no words with its title, key points or entities",
+            quote(paragraph)
+        ));
+    } else if judged >= MIN_DRIFT_SENTENCES && off_plan.len() as f64 >= MAX_OFF_PLAN_SHARE * judged as f64 {
+        let quoted: Vec<String> = off_plan
+            .iter()
+            .take(2)
+            .map(|s| format!("“{}”", quote(s)))
+            .collect();
+        findings.push(format!(
+            "the section drifts from its plan: {} of {judged} sentences share no word with its title, key points or entities, such as {}",
+            off_plan.len(),
+            quoted.join(" and ")
+        ));
     }
     if let Some(r) = &repetition
         && !r.passed()
@@ -129,12 +178,108 @@ pub fn section_qc(
         repetition,
         similarity_to_previous: similarity,
         drift,
+        off_plan_sentences: off_plan,
+        repeated_from_earlier: from_earlier,
+        repeated_within: within,
         target_tokens: spec.target_length,
         actual_tokens: actual,
         length_score: score,
         passed: findings.is_empty(),
         findings,
     }
+}
+
+/// `text` cut to [`QUOTE_CHARS`] characters, with an ellipsis when cut.
+fn quote(text: &str) -> String {
+    match text.char_indices().nth(QUOTE_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// Findings for sentences copied from earlier sections (one per earlier
+/// section, quoting the first) and repeated within this one.
+fn repeat_findings(
+    plan: &GenerationPlan,
+    from_earlier: &[RepeatedSentence],
+    within: &[SelfRepeat],
+) -> Vec<String> {
+    let mut findings = Vec::new();
+    let mut sections: Vec<usize> = from_earlier.iter().map(|r| r.earlier).collect();
+    sections.dedup();
+    for k in sections {
+        let mine: Vec<&RepeatedSentence> = from_earlier.iter().filter(|r| r.earlier == k).collect();
+        let title = plan.sections.get(k).map_or("", |s| s.title.as_str());
+        let more = match mine.len() {
+            1 => String::new(),
+            n => format!(" and {} more sentence(s)", n - 1),
+        };
+        findings.push(format!(
+            "the section repeats section {} (“{title}”): “{}”{more}",
+            k + 1,
+            quote(&mine[0].sentence)
+        ));
+    }
+    for r in within {
+        findings.push(if r.times >= 3 {
+            format!(
+                "the section loops: “{}” is written {} times",
+                quote(&r.sentence),
+                r.times
+            )
+        } else {
+            format!("the section repeats its own sentence “{}”", quote(&r.sentence))
+        });
+    }
+    findings
+}
+
+/// The plan's words for a section: topic, objective, title, key points,
+/// entities.
+fn plan_vocabulary(plan: &GenerationPlan, spec: &SectionSpec) -> chunksynth_quality::fidelity::WordSet {
+    concept_words(&format!(
+        "{} {} {} {} {}",
+        plan.topic,
+        plan.objective,
+        spec.title,
+        spec.key_points.join(" "),
+        spec.required_entities.join(" ")
+    ))
+}
+
+/// The body sentences of the section that share no concept word with its
+/// plan, and how many body sentences were judged.
+fn off_plan_sentences(plan: &GenerationPlan, spec: &SectionSpec, text: &str) -> (Vec<String>, usize) {
+    let vocabulary = plan_vocabulary(plan, spec);
+    let mut judged = 0;
+    let mut off = Vec::new();
+    for sentence in chunksynth_quality::text::sentences(text) {
+        if sentence.starts_with('#')
+            || chunksynth_quality::text::word_count(sentence) < MIN_DRIFT_SENTENCE_WORDS
+        {
+            continue;
+        }
+        judged += 1;
+        if concept_words(sentence).iter().all(|w| !vocabulary.contains(w)) {
+            off.push(sentence.to_owned());
+        }
+    }
+    (off, judged)
+}
+
+/// Body paragraphs that have left the plan: long enough to judge, and
+/// almost none of their concept words are the plan's.
+fn off_plan_paragraphs<'a>(plan: &GenerationPlan, spec: &SectionSpec, text: &'a str) -> Vec<&'a str> {
+    let vocabulary = plan_vocabulary(plan, spec);
+    chunksynth_quality::text::paragraphs(text)
+        .into_iter()
+        .filter(|p| !p.starts_with('#'))
+        .filter(|p| {
+            let words = concept_words(p);
+            let on = words.iter().filter(|w| vocabulary.contains(*w)).count();
+            words.len() >= MIN_DRIFT_PARAGRAPH_WORDS && (on as f64) < MIN_PLAN_DENSITY * words.len() as f64
+        })
+        .collect()
 }
 
 /// The whole report.
@@ -145,13 +290,8 @@ pub fn qc_report(plan: &GenerationPlan, sections: &[String], tokenizer: &dyn Tok
         .zip(sections)
         .enumerate()
         .map(|(i, (spec, text))| {
-            section_qc(
-                plan,
-                spec,
-                text,
-                i.checked_sub(1).map(|p| sections[p].as_str()),
-                tokenizer,
-            )
+            let earlier: Vec<&str> = sections[..i].iter().map(String::as_str).collect();
+            section_qc(plan, spec, text, &earlier, tokenizer)
         })
         .collect();
     let full = sections.join("\n\n");

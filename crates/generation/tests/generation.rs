@@ -332,11 +332,11 @@ fn qc_flags_every_planted_defect() {
     let plan = GenerationPlan::from_json(PLAN).unwrap_or_else(|e| panic!("{e}"));
     let tok = words();
     let spec = &plan.sections[0];
-    let clean = section_qc(&plan, spec, ORIGINS, None, tok.as_ref());
+    let clean = section_qc(&plan, spec, ORIGINS, &[], tok.as_ref());
     assert!(clean.passed, "{:?}", clean.findings);
 
     let missing_entity = ORIGINS.replace("Mozilla", "A company");
-    let qc = section_qc(&plan, spec, &missing_entity, None, tok.as_ref());
+    let qc = section_qc(&plan, spec, &missing_entity, &[], tok.as_ref());
     assert_eq!(qc.missing_entities, ["Mozilla"]);
     assert!(
         qc.findings
@@ -347,7 +347,7 @@ fn qc_flags_every_planted_defect() {
     let repeated = format!("{ORIGINS}\n\n{paragraph}\n\n{paragraph}\n\n{paragraph}");
     let mut long_spec = spec.clone();
     long_spec.target_length = chunksynth_quality::text::word_count(&repeated);
-    let qc = section_qc(&plan, &long_spec, &repeated, None, tok.as_ref());
+    let qc = section_qc(&plan, &long_spec, &repeated, &[], tok.as_ref());
     assert!(
         qc.repetition.as_ref().is_some_and(|r| !r.passed()),
         "{:?}",
@@ -363,7 +363,7 @@ fn qc_flags_every_planted_defect() {
         "{ORIGINS} {}",
         "More words that pad the section well past its target length. ".repeat(12)
     );
-    let qc = section_qc(&plan, spec, &over, None, tok.as_ref());
+    let qc = section_qc(&plan, spec, &over, &[], tok.as_ref());
     assert!(
         qc.length_score < 70.0
             && qc
@@ -375,7 +375,7 @@ fn qc_flags_every_planted_defect() {
     );
 
     let under = "# Origins\n\nGraydon Hoare started Rust as a personal project; Mozilla helped.";
-    let qc = section_qc(&plan, spec, under, None, tok.as_ref());
+    let qc = section_qc(&plan, spec, under, &[], tok.as_ref());
     assert!(
         qc.findings
             .iter()
@@ -385,17 +385,17 @@ fn qc_flags_every_planted_defect() {
     );
 
     let banned = ORIGINS.replace("a compiler", "a compiler without a garbage collector");
-    let qc = section_qc(&plan, spec, &banned, None, tok.as_ref());
+    let qc = section_qc(&plan, spec, &banned, &[], tok.as_ref());
     assert_eq!(qc.banned_hits, ["garbage collector"]);
 
     let off_term = format!("{ORIGINS} The borrowck was young.");
-    let qc = section_qc(&plan, spec, &off_term, None, tok.as_ref());
+    let qc = section_qc(&plan, spec, &off_term, &[], tok.as_ref());
     assert_eq!(
         qc.terminology_issues,
         [("borrowck".to_owned(), "borrow checker".to_owned())]
     );
 
-    let same_again = section_qc(&plan, spec, ORIGINS, Some(ORIGINS), tok.as_ref());
+    let same_again = section_qc(&plan, spec, ORIGINS, &[ORIGINS], tok.as_ref());
     assert!(
         same_again
             .findings
@@ -404,7 +404,7 @@ fn qc_flags_every_planted_defect() {
     );
 
     let missing_point = ORIGINS.replace("Graydon Hoare started Rust as a personal project", "Work began");
-    let qc = section_qc(&plan, spec, &missing_point, None, tok.as_ref());
+    let qc = section_qc(&plan, spec, &missing_point, &[], tok.as_ref());
     assert_eq!(
         qc.missing_key_points,
         ["Graydon Hoare started Rust as a personal project"]
@@ -431,4 +431,57 @@ async fn prompts_snapshot() {
         })
         .collect();
     insta::assert_snapshot!(shown.join("\n\n"));
+}
+
+/// The QC suite over realistic good and one-defect sections.
+#[path = "qc_suite/suite.rs"]
+mod qc_suite;
+
+#[tokio::test]
+async fn a_redraft_quotes_the_repeat_and_the_loop_and_every_draft_is_kept() {
+    // The first draft of section 2 copies section 1's opening and loops on
+    // its last sentence; the redraft (asked with the findings) is good.
+    let looping = format!(
+        "{STABILITY}\n\nGraydon Hoare started Rust as a personal project in 2006, building a compiler in his spare time. \
+         The schedule held. The release train kept every version on time. The release train kept every version on time. \
+         The release train kept every version on time."
+    );
+    let model = ScriptedModel::text(move |req| match req.task {
+        TaskKind::PlanGeneration => PLAN.to_owned(),
+        TaskKind::SectionGeneration if req.last_user_text().contains("Section 1 of 2") => ORIGINS.to_owned(),
+        TaskKind::SectionGeneration => looping.clone(),
+        TaskKind::Repair => STABILITY.to_owned(),
+        TaskKind::ConsistencyPass => between(req, "Section:\n<<<\n"),
+        _ => String::new(),
+    });
+    let config = GenerationConfig {
+        consistency_pass: false,
+        ..GenerationConfig::default()
+    };
+    let result = pipeline(model.clone(), config)
+        .run(GenerationInput::Topic(topic()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let repair = model
+        .requests()
+        .into_iter()
+        .find(|r| r.task == TaskKind::Repair)
+        .unwrap_or_else(|| panic!("a redraft was asked for"));
+    let user = repair.last_user_text();
+    let problems = user
+        .split("A previous draft of this section had these problems; avoid them:\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .unwrap_or_default();
+    insta::assert_snapshot!(problems);
+    let drafts = &result.sections[1].drafts;
+    assert_eq!(drafts.len(), 2);
+    assert!(!drafts[0].passed && drafts[1].passed, "{drafts:?}");
+    assert!(
+        drafts[0]
+            .findings
+            .iter()
+            .any(|f| f.starts_with("the section loops"))
+    );
+    assert_eq!(result.sections[1].text, STABILITY);
 }

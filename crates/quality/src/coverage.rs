@@ -4,43 +4,83 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::fidelity::content_words;
-use crate::text::{fold_word, words};
+use crate::fidelity::WordSet;
+use crate::stopwords::is_stop_word;
+use crate::text::{fold_word, is_cjk, sentences, words};
 
 /// A text folded for term matching: folded words separated by single spaces,
 /// with a space at each end so that matches fall on word boundaries.
 #[derive(Debug, Clone)]
-pub struct FoldedText(String);
+pub struct FoldedText {
+    joined: String,
+    words: Vec<String>,
+}
+
+/// Folded words of `text` (`MUTEX_GUARD` and `mutex guard` are one term:
+/// split on `_` too; hyphens already separate words).
+fn folded_words(text: &str) -> Vec<String> {
+    words(text)
+        .into_iter()
+        .flat_map(|w| w.split('_'))
+        .filter(|p| !p.is_empty())
+        .map(fold_word)
+        .collect()
+}
+
+/// Below this many characters a term is matched only word for word (a
+/// squashed match of a short term would find it across word boundaries).
+const MIN_SQUASHED_CHARS: usize = 5;
 
 impl FoldedText {
     pub fn new(text: &str) -> Self {
-        let mut s = String::from(" ");
-        // `MUTEX_GUARD` and `mutex guard` are one term: split on `_` too
-        // (hyphens already separate words).
-        for part in words(text)
-            .into_iter()
-            .flat_map(|w| w.split('_'))
-            .filter(|p| !p.is_empty())
-        {
-            s.push_str(&fold_word(part));
-            s.push(' ');
+        let words = folded_words(text);
+        let mut joined = String::from(" ");
+        for w in &words {
+            joined.push_str(w);
+            joined.push(' ');
         }
-        Self(s)
+        Self { joined, words }
     }
 
-    /// Whether the term (any of its spellings) occurs.
+    /// Whether the term (any of its spellings) occurs: word for word after
+    /// folding (case, plurals, possessives), or with its words run together
+    /// or split apart (`geo-engineering` for `geoengineering`, `multicolumn
+    /// index` for `multi-column index`).
     pub fn contains_term(&self, term: &str) -> bool {
         let folded = FoldedText::new(term);
-        !folded.0.trim().is_empty() && self.0.contains(&folded.0)
+        if folded.words.is_empty() {
+            return false;
+        }
+        if self.joined.contains(&folded.joined) {
+            return true;
+        }
+        let squashed: String = folded.words.concat();
+        if squashed.chars().count() < MIN_SQUASHED_CHARS {
+            return false;
+        }
+        let most = folded.words.len() + 2;
+        (0..self.words.len()).any(|i| {
+            let mut acc = String::new();
+            for w in self.words[i..].iter().take(most) {
+                acc.push_str(w);
+                if acc.len() >= squashed.len() {
+                    return acc == squashed;
+                }
+                if !squashed.starts_with(&acc) {
+                    return false;
+                }
+            }
+            false
+        })
     }
 
-    /// How many times the term occurs.
+    /// How many times the term occurs (word for word).
     pub fn count_term(&self, term: &str) -> usize {
         let folded = FoldedText::new(term);
-        if folded.0.trim().is_empty() {
+        if folded.words.is_empty() {
             return 0;
         }
-        self.0.matches(&folded.0).count()
+        self.joined.matches(&folded.joined).count()
     }
 }
 
@@ -67,20 +107,268 @@ impl Entity {
     }
 }
 
-/// Share of a key point's content words that must appear for it to count as
-/// covered.
+/// Share of a key point's concept words that one passage (a sentence, or
+/// two adjacent ones) must carry for the key point to count as covered.
 pub const KEY_POINT_RECALL: f64 = 0.6;
 
-/// Whether a key point ("ownership prevents data races") is covered: most of
-/// its content words (folded) occur in the text.
+/// Key points of at most this many concept words need all of them (with
+/// three, two are often the section's topic words alone).
+const SHORT_KEY_POINT: usize = 3;
+
+/// Whether a key point ("ownership prevents data races") is covered: one
+/// sentence, or two adjacent ones, carries most of its concept words (see
+/// [`concept_words`]), all of them for a short key point. Per sentence, not
+/// on the bag of the whole section, so that words scattered over unrelated
+/// sentences do not add up to a point; headings do not count.
 pub fn key_point_covered(text: &str, key_point: &str) -> bool {
-    let wanted = content_words(key_point);
+    let needed = if concept_words(key_point).len() <= SHORT_KEY_POINT {
+        1.0
+    } else {
+        KEY_POINT_RECALL
+    };
+    key_point_recall(text, key_point) >= needed - 1e-9
+}
+
+/// The best share of the key point's concept words one passage carries.
+pub fn key_point_recall(text: &str, key_point: &str) -> f64 {
+    let wanted = concept_words(key_point);
     if wanted.is_empty() {
-        return true;
+        return 1.0;
     }
-    let got = content_words(text);
-    let hit = wanted.iter().filter(|w| got.contains(*w)).count();
-    hit as f64 / wanted.len() as f64 >= KEY_POINT_RECALL
+    let body: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let passages: Vec<WordSet> = sentences(&body).into_iter().map(concept_words).collect();
+    let share =
+        |got: &dyn Fn(&String) -> bool| wanted.iter().filter(|w| got(w)).count() as f64 / wanted.len() as f64;
+    let mut best: f64 = 0.0;
+    for (i, one) in passages.iter().enumerate() {
+        best = best.max(share(&|w| one.contains(w)));
+        if let Some(next) = passages.get(i + 1) {
+            best = best.max(share(&|w| one.contains(w) || next.contains(w)));
+        }
+    }
+    best
+}
+
+/// Words that flip a claim: kept as concept words although they are stop
+/// words (a key point "the table is never read" needs its "never").
+const NEGATORS: [&str; 7] = ["not", "never", "no", "without", "cannot", "nor", "none"];
+
+/// Content words normalised for paraphrase: folded, lightly stemmed
+/// (`recorded`/`records` → `record`, `began` → `begin`), numbers in one
+/// spelling (`2,000`, `two thousand` → `2000`), years, decades and ordinal
+/// centuries as the century they fall in (`1840s`, `1815`, `nineteenth
+/// century`, `19th century` → `c19`), negators kept, and CJK text as
+/// character bigrams (its words are not delimited; single characters match
+/// too much).
+pub fn concept_words(text: &str) -> WordSet {
+    let folded: Vec<String> = words(text).into_iter().map(|w| w.to_lowercase()).collect();
+    let mut out = WordSet::default();
+    let mut i = 0;
+    while i < folded.len() {
+        let w = folded[i].as_str();
+        let next = folded.get(i + 1).map(String::as_str);
+        if w.chars().next().is_some_and(is_cjk) {
+            match next.filter(|n| n.chars().next().is_some_and(is_cjk)) {
+                Some(n) => {
+                    out.insert(format!("{w}{n}"));
+                }
+                None if i == 0 || !folded[i - 1].chars().next().is_some_and(is_cjk) => {
+                    out.insert(w.to_owned());
+                }
+                None => {}
+            }
+            i += 1;
+            continue;
+        }
+        if let (Some(c), Some("century" | "centuries")) = (ordinal(w), next) {
+            out.insert(format!("c{c}"));
+            i += 2;
+            continue;
+        }
+        if let Some((value, used)) = number_words(&folded[i..]) {
+            out.insert(value.to_string());
+            i += used;
+            continue;
+        }
+        let digits = w.replace(',', "");
+        let year = digits.strip_suffix('s').unwrap_or(&digits);
+        if year.len() == 4
+            && let Ok(y) = year.parse::<u32>()
+            && (1000..2100).contains(&y)
+        {
+            out.insert(format!("c{}", y / 100 + 1));
+        }
+        if digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            out.insert(digits);
+        } else if NEGATORS.contains(&w) || w == "n't" {
+            out.insert("not".to_owned());
+        } else if w.chars().count() >= 3 && !is_stop_word(&fold_word(w)) {
+            out.insert(stem(&fold_word(w)));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The century an ordinal names (`nineteenth`, `19th` → 19).
+fn ordinal(w: &str) -> Option<u32> {
+    const WORDS: [&str; 21] = [
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+        "twentieth",
+        "twenty-first",
+    ];
+    if let Some(i) = WORDS.iter().position(|o| *o == w) {
+        return Some(i as u32 + 1);
+    }
+    let n = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    (n.len() < w.len() && matches!(&w[n.len()..], "st" | "nd" | "rd" | "th"))
+        .then(|| n.parse().ok())
+        .flatten()
+}
+
+/// A number spelled in words at the start of `words` (`two thousand`,
+/// `forty five`), and how many words it took.
+fn number_words(words: &[String]) -> Option<(u64, usize)> {
+    fn unit(w: &str) -> Option<u64> {
+        const SMALL: [&str; 20] = [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ];
+        const TENS: [&str; 8] = [
+            "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+        ];
+        SMALL
+            .iter()
+            .position(|s| *s == w)
+            .map(|i| i as u64)
+            .or_else(|| TENS.iter().position(|s| *s == w).map(|i| (i as u64 + 2) * 10))
+    }
+    let (mut total, mut current, mut used) = (0u64, 0u64, 0usize);
+    for w in words {
+        match w.as_str() {
+            "hundred" if current > 0 => current *= 100,
+            "thousand" if current > 0 => {
+                total += current * 1000;
+                current = 0;
+            }
+            "million" if current > 0 => {
+                total += current * 1_000_000;
+                current = 0;
+            }
+            other => match unit(other) {
+                Some(v) => current += v,
+                None => break,
+            },
+        }
+        used += 1;
+    }
+    (used > 0).then_some((total + current, used))
+}
+
+/// A light stem: irregular past forms to their base, then `-ing`/`-ed` and a
+/// final `e` off (`trading`, `traded`, `trade` → `trad`).
+fn stem(w: &str) -> String {
+    const IRREGULAR: [(&str, &str); 44] = [
+        ("began", "begin"),
+        ("begun", "begin"),
+        ("became", "become"),
+        ("grew", "grow"),
+        ("grown", "grow"),
+        ("brought", "bring"),
+        ("wrote", "write"),
+        ("written", "write"),
+        ("took", "take"),
+        ("taken", "take"),
+        ("made", "make"),
+        ("sold", "sell"),
+        ("bought", "buy"),
+        ("led", "lead"),
+        ("held", "hold"),
+        ("kept", "keep"),
+        ("fell", "fall"),
+        ("fallen", "fall"),
+        ("rose", "rise"),
+        ("risen", "rise"),
+        ("drank", "drink"),
+        ("drunk", "drink"),
+        ("ran", "run"),
+        ("went", "go"),
+        ("gone", "go"),
+        ("came", "come"),
+        ("gave", "give"),
+        ("given", "give"),
+        ("found", "find"),
+        ("built", "build"),
+        ("told", "tell"),
+        ("known", "know"),
+        ("knew", "know"),
+        ("drew", "draw"),
+        ("drawn", "draw"),
+        ("threw", "throw"),
+        ("thrown", "throw"),
+        ("met", "meet"),
+        ("paid", "pay"),
+        ("said", "say"),
+        ("sent", "send"),
+        ("stood", "stand"),
+        ("won", "win"),
+        ("spent", "spend"),
+    ];
+    let base = IRREGULAR.iter().find(|(f, _)| *f == w).map_or(w, |(_, b)| *b);
+    if !base.is_ascii() {
+        return base.to_owned();
+    }
+    let cut = if base.len() > 5 && base.ends_with("ing") {
+        &base[..base.len() - 3]
+    } else if (base.len() > 4 && base.ends_with("ed")) || (base.len() > 5 && base.ends_with("ly")) {
+        &base[..base.len() - 2]
+    } else {
+        base
+    };
+    cut.strip_suffix('e')
+        .filter(|c| c.len() >= 3)
+        .unwrap_or(cut)
+        .to_owned()
 }
 
 /// What a coverage check found.
@@ -138,7 +426,7 @@ pub fn coverage(
             t.avoid
                 .iter()
                 .filter(|a| {
-                    folded.contains_term(a) && !FoldedText::new(&t.preferred).0.eq(&FoldedText::new(a).0)
+                    folded.contains_term(a) && FoldedText::new(&t.preferred).words != FoldedText::new(a).words
                 })
                 .map(|a| (a.clone(), t.preferred.clone()))
         })

@@ -21,8 +21,11 @@ pub mod script;
 pub mod stopwords;
 pub mod text;
 
-pub use coverage::{CoverageReport, Entity, FoldedText, TermPreference, coverage};
+pub use coverage::{CoverageReport, Entity, FoldedText, TermPreference, concept_words, coverage};
 pub use fidelity::{CheckKind, CheckReport, FidelityConfig, FidelityReport, fidelity};
 pub use length::length_score;
-pub use repetition::{GopherRepetition, adjacent_similarity, distinct_n, gopher_repetition, rep_n};
+pub use repetition::{
+    GopherRepetition, RepeatedSentence, SelfRepeat, adjacent_similarity, distinct_n, gopher_repetition,
+    rep_n, repeated_from_earlier, repeated_within,
+};
 pub use script::Script;

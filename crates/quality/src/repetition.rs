@@ -213,3 +213,142 @@ pub fn adjacent_similarity(sections: &[&str]) -> Vec<f64> {
         .map(|w| shingle_similarity(w[0], w[1], 3))
         .collect()
 }
+
+/// Word shingle size for repeated sentences: 4 words, or 8 characters of
+/// CJK text (where every character is a word and 4 would match set
+/// phrases like 丝绸之路).
+const SHINGLE_WORDS: usize = 4;
+const SHINGLE_CJK: usize = 8;
+/// Sentences shorter than this (words; CJK characters count one each, and
+/// twice this many are needed) are never called repeats: short ones recur
+/// naturally.
+const MIN_REPEAT_WORDS: usize = 8;
+/// Share of a sentence's shingles found in an earlier text that makes it a
+/// repeat of that text (a near-copy with a few words changed keeps about
+/// half of them).
+pub const REPEAT_CONTAINMENT: f64 = 0.5;
+
+/// The lower-cased words of a sentence, the shingle size its script uses,
+/// and whether it is long enough to be judged.
+fn sentence_units(sentence: &str, min_words: usize) -> Option<(Vec<String>, usize)> {
+    let units = lower_words(sentence);
+    let cjk = units
+        .iter()
+        .filter(|u| u.chars().next().is_some_and(crate::text::is_cjk))
+        .count();
+    let (n, min) = if 2 * cjk > units.len() {
+        (SHINGLE_CJK, 2 * min_words)
+    } else {
+        (SHINGLE_WORDS, min_words)
+    };
+    (units.len() >= min).then_some((units, n))
+}
+
+fn shingle_hashes(units: &[String], n: usize) -> FxHashSet<u64> {
+    use std::hash::{Hash, Hasher};
+    units
+        .windows(n)
+        .map(|w| {
+            let mut h = rustc_hash::FxHasher::default();
+            (n, w).hash(&mut h);
+            h.finish()
+        })
+        .collect()
+}
+
+/// Shingles of every sentence of a text, of both sizes.
+fn text_shingles(text: &str) -> FxHashSet<u64> {
+    let units = lower_words(text);
+    let mut all = shingle_hashes(&units, SHINGLE_WORDS);
+    all.extend(shingle_hashes(&units, SHINGLE_CJK));
+    all
+}
+
+/// A sentence that repeats an earlier text (near-)verbatim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RepeatedSentence {
+    pub sentence: String,
+    /// Index of the earlier text it repeats (the first with most overlap).
+    pub earlier: usize,
+    /// Share of its shingles found there.
+    pub containment: f64,
+}
+
+/// The sentences of `text` that repeat one of `earlier` (earlier sections
+/// of the same document): copies, and near-copies with a few words changed.
+pub fn repeated_from_earlier(text: &str, earlier: &[&str]) -> Vec<RepeatedSentence> {
+    let sets: Vec<FxHashSet<u64>> = earlier.iter().map(|e| text_shingles(e)).collect();
+    let mut out = Vec::new();
+    for sentence in crate::text::sentences(text) {
+        let Some((units, n)) = sentence_units(sentence, MIN_REPEAT_WORDS) else {
+            continue;
+        };
+        let mine = shingle_hashes(&units, n);
+        let best = sets
+            .iter()
+            .enumerate()
+            .map(|(i, set)| {
+                (
+                    i,
+                    mine.iter().filter(|h| set.contains(h)).count() as f64 / mine.len().max(1) as f64,
+                )
+            })
+            .fold(None::<(usize, f64)>, |best, (i, c)| match best {
+                Some((_, b)) if b >= c => best,
+                _ => Some((i, c)),
+            });
+        if let Some((i, c)) = best
+            && c >= REPEAT_CONTAINMENT
+        {
+            out.push(RepeatedSentence {
+                sentence: sentence.to_owned(),
+                earlier: i,
+                containment: c,
+            });
+        }
+    }
+    out
+}
+
+/// A sentence a text writes more than once (near-)verbatim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelfRepeat {
+    /// Its first occurrence.
+    pub sentence: String,
+    /// How many times it occurs, the first included.
+    pub times: usize,
+}
+
+/// Sentences `text` repeats within itself: twice is a repeat, three times
+/// and more a loop. Near-copies count (a word changed here and there).
+pub fn repeated_within(text: &str) -> Vec<SelfRepeat> {
+    let judged: Vec<(&str, FxHashSet<u64>)> = crate::text::sentences(text)
+        .into_iter()
+        .filter_map(|s| sentence_units(s, MIN_REPEAT_WORDS / 2 + 1).map(|(u, n)| (s, shingle_hashes(&u, n))))
+        .collect();
+    let similar = |a: &FxHashSet<u64>, b: &FxHashSet<u64>| {
+        let small = a.len().min(b.len()).max(1);
+        a.intersection(b).count() as f64 / small as f64 >= REPEAT_CONTAINMENT
+    };
+    let mut counted = vec![false; judged.len()];
+    let mut out = Vec::new();
+    for i in 0..judged.len() {
+        if counted[i] {
+            continue;
+        }
+        let mut times = 1;
+        for j in i + 1..judged.len() {
+            if !counted[j] && similar(&judged[i].1, &judged[j].1) {
+                counted[j] = true;
+                times += 1;
+            }
+        }
+        if times > 1 {
+            out.push(SelfRepeat {
+                sentence: judged[i].0.to_owned(),
+                times,
+            });
+        }
+    }
+    out
+}

@@ -92,11 +92,16 @@ pub fn paragraphs(text: &str) -> Vec<&str> {
     out
 }
 
-/// A word folded for matching: lower case, with a plural or simple
-/// inflection removed (`entities` → `entity`, `boxes` → `box`, `cats` → `cat`).
+/// A word folded for matching: lower case, without a possessive ending
+/// (`Phoenix's`, `readers’`), with a plural or simple inflection removed
+/// (`entities` → `entity`, `boxes` → `box`, `cats` → `cat`).
 pub fn fold_word(word: &str) -> String {
     let lower = word.to_lowercase();
-    stem_plural(&lower)
+    let bare = ["'s", "’s", "'", "’"]
+        .iter()
+        .find_map(|p| lower.strip_suffix(p).filter(|b| !b.is_empty()))
+        .unwrap_or(&lower);
+    stem_plural(bare)
 }
 
 fn stem_plural(w: &str) -> String {
