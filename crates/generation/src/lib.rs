@@ -13,5 +13,5 @@ pub use pipeline::{
     GenerationInput, GenerationResult, SectionRecord, StateMode,
 };
 pub use plan::{GenerationPlan, PlanError, SectionSpec, TopicSpec, extract_json_object, plan_schema};
-pub use qc::{MAX_OFF_PLAN_SHARE, QcReport, SectionQc, section_qc};
+pub use qc::{QcReport, QcThresholds, SectionQc, section_qc, section_qc_with};
 pub use state::StateTable;

@@ -10,7 +10,7 @@ use chunksynth_quality::repetition::shingle_similarity;
 use serde::{Deserialize, Serialize};
 
 use crate::plan::{GenerationPlan, PlanError, TopicSpec, extract_json_object, plan_schema};
-use crate::qc::{QcReport, SectionQc, qc_report, section_qc};
+use crate::qc::{QcReport, QcThresholds, SectionQc, qc_report, section_qc_with};
 use crate::state::{StateTable, state_schema};
 
 /// How the state table is updated after each section.
@@ -39,6 +39,8 @@ pub struct GenerationConfig {
     pub state_mode: StateMode,
     pub language: Language,
     pub sampling: Sampling,
+    /// The QC's thresholds (section length, repetition, drift).
+    pub qc: QcThresholds,
 }
 
 impl Default for GenerationConfig {
@@ -54,6 +56,7 @@ impl Default for GenerationConfig {
             state_mode: StateMode::RuleBased,
             language: Language::En,
             sampling: Sampling::default(),
+            qc: QcThresholds::default(),
         }
     }
 }
@@ -228,7 +231,14 @@ impl ChunkWiseGenerationPipeline {
             let (first, mut calls) = self
                 .write_section(&plan, &state, i, &produced, &[], &mut section_usage)
                 .await?;
-            let first_qc = section_qc(&plan, spec, &first, &earlier, self.tokenizer.as_ref());
+            let first_qc = section_qc_with(
+                &plan,
+                spec,
+                &first,
+                &earlier,
+                self.tokenizer.as_ref(),
+                &self.config.qc,
+            );
             let mut drafts = vec![DraftQc::of(1, &first_qc)];
             let mut problems = first_qc.findings.clone();
             let (mut text, mut qc) = (first, first_qc);
@@ -239,7 +249,14 @@ impl ChunkWiseGenerationPipeline {
                     .write_section(&plan, &state, i, &produced, &problems, &mut section_usage)
                     .await?;
                 calls += n;
-                let retry_qc = section_qc(&plan, spec, &retry, &earlier, self.tokenizer.as_ref());
+                let retry_qc = section_qc_with(
+                    &plan,
+                    spec,
+                    &retry,
+                    &earlier,
+                    self.tokenizer.as_ref(),
+                    &self.config.qc,
+                );
                 drafts.push(DraftQc::of(attempts, &retry_qc));
                 problems = retry_qc.findings.clone();
                 // Keep the better draft: passing first, then fewer findings.
@@ -278,7 +295,7 @@ impl ChunkWiseGenerationPipeline {
             });
             texts.push(text);
         }
-        let qc_report = qc_report(&plan, &texts, self.tokenizer.as_ref());
+        let qc_report = qc_report(&plan, &texts, self.tokenizer.as_ref(), &self.config.qc);
         Ok(GenerationResult {
             final_text: texts.join("\n\n"),
             plan,
@@ -512,7 +529,14 @@ impl ChunkWiseGenerationPipeline {
         } else if !(lo..=hi).contains(&ratio) {
             Some(format!("the edit changed the length ({:.0}%)", ratio * 100.0))
         } else {
-            let after = section_qc(plan, &plan.sections[i], &edited, earlier, self.tokenizer.as_ref());
+            let after = section_qc_with(
+                plan,
+                &plan.sections[i],
+                &edited,
+                earlier,
+                self.tokenizer.as_ref(),
+                &self.config.qc,
+            );
             (after.findings.len() > qc.findings.len())
                 .then(|| format!("the edit made the QC worse: {}", after.findings.join("; ")))
         };

@@ -11,6 +11,36 @@ use chunksynth_quality::{
 
 use crate::{GenerationPlan, SectionSpec};
 
+/// The QC's thresholds; the defaults are what the suite in
+/// `tests/qc_suite` was measured with (docs/QUALITY.md). Set through
+/// `GenerationConfig::qc`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QcThresholds {
+    /// Below this S_l a section's length fails.
+    pub min_length_score: f64,
+    /// Above this word-trigram similarity to the previous section, a
+    /// section repeats it.
+    pub max_adjacent_similarity: f64,
+    /// A paragraph of which fewer than this share of concept words are the
+    /// plan's has drifted.
+    pub min_plan_density: f64,
+    /// A section of which this share of sentences share no concept word
+    /// with the plan has drifted.
+    pub max_off_plan_share: f64,
+}
+
+impl Default for QcThresholds {
+    fn default() -> Self {
+        Self {
+            min_length_score: MIN_LENGTH_SCORE,
+            max_adjacent_similarity: MAX_ADJACENT_SIMILARITY,
+            min_plan_density: MIN_PLAN_DENSITY,
+            max_off_plan_share: MAX_OFF_PLAN_SHARE,
+        }
+    }
+}
+
 /// Below this S_l a section's length fails.
 pub const MIN_LENGTH_SCORE: f64 = 70.0;
 /// Above this similarity to the previous section, a section repeats it.
@@ -77,13 +107,25 @@ pub struct QcReport {
 }
 
 /// Checks one section against its spec and the plan; `earlier` are the
-/// sections before it, in order.
+/// sections before it, in order. Default thresholds.
 pub fn section_qc(
     plan: &GenerationPlan,
     spec: &SectionSpec,
     text: &str,
     earlier: &[&str],
     tokenizer: &dyn Tokenizer,
+) -> SectionQc {
+    section_qc_with(plan, spec, text, earlier, tokenizer, &QcThresholds::default())
+}
+
+/// [`section_qc`] with these thresholds.
+pub fn section_qc_with(
+    plan: &GenerationPlan,
+    spec: &SectionSpec,
+    text: &str,
+    earlier: &[&str],
+    tokenizer: &dyn Tokenizer,
+    limits: &QcThresholds,
 ) -> SectionQc {
     let entities: Vec<Entity> = spec
         .required_entities
@@ -128,12 +170,14 @@ pub fn section_qc(
         findings.push(format!("“{b}” must not be mentioned"));
     }
     findings.extend(repeat_findings(plan, &from_earlier, &within));
-    if let Some(paragraph) = off_plan_paragraphs(plan, spec, text).first() {
+    if let Some(paragraph) = off_plan_paragraphs(plan, spec, text, limits.min_plan_density).first() {
         findings.push(format!(
             "the section drifts from its plan: the paragraph “{}” shares almost no words with its title, key points or entities",
             quote(paragraph)
         ));
-    } else if judged >= MIN_DRIFT_SENTENCES && off_plan.len() as f64 >= MAX_OFF_PLAN_SHARE * judged as f64 {
+    } else if judged >= MIN_DRIFT_SENTENCES
+        && off_plan.len() as f64 >= limits.max_off_plan_share * judged as f64
+    {
         let quoted: Vec<String> = off_plan
             .iter()
             .take(2)
@@ -151,14 +195,14 @@ pub fn section_qc(
         findings.push(format!("the section repeats itself ({})", r.failures.join(", ")));
     }
     if let Some(s) = similarity
-        && s > MAX_ADJACENT_SIMILARITY
+        && s > limits.max_adjacent_similarity
     {
         findings.push(format!(
             "the section repeats the previous one ({:.0}% of word trigrams shared)",
             s * 100.0
         ));
     }
-    if score < MIN_LENGTH_SCORE {
+    if score < limits.min_length_score {
         let dir = if actual > spec.target_length {
             "long"
         } else {
@@ -269,7 +313,12 @@ fn off_plan_sentences(plan: &GenerationPlan, spec: &SectionSpec, text: &str) -> 
 
 /// Body paragraphs that have left the plan: long enough to judge, and
 /// almost none of their concept words are the plan's.
-fn off_plan_paragraphs<'a>(plan: &GenerationPlan, spec: &SectionSpec, text: &'a str) -> Vec<&'a str> {
+fn off_plan_paragraphs<'a>(
+    plan: &GenerationPlan,
+    spec: &SectionSpec,
+    text: &'a str,
+    min_density: f64,
+) -> Vec<&'a str> {
     let vocabulary = plan_vocabulary(plan, spec);
     chunksynth_quality::text::paragraphs(text)
         .into_iter()
@@ -277,13 +326,18 @@ fn off_plan_paragraphs<'a>(plan: &GenerationPlan, spec: &SectionSpec, text: &'a 
         .filter(|p| {
             let words = concept_words(p);
             let on = words.iter().filter(|w| vocabulary.contains(*w)).count();
-            words.len() >= MIN_DRIFT_PARAGRAPH_WORDS && (on as f64) < MIN_PLAN_DENSITY * words.len() as f64
+            words.len() >= MIN_DRIFT_PARAGRAPH_WORDS && (on as f64) < min_density * words.len() as f64
         })
         .collect()
 }
 
 /// The whole report.
-pub fn qc_report(plan: &GenerationPlan, sections: &[String], tokenizer: &dyn Tokenizer) -> QcReport {
+pub fn qc_report(
+    plan: &GenerationPlan,
+    sections: &[String],
+    tokenizer: &dyn Tokenizer,
+    limits: &QcThresholds,
+) -> QcReport {
     let per_section: Vec<SectionQc> = plan
         .sections
         .iter()
@@ -291,7 +345,7 @@ pub fn qc_report(plan: &GenerationPlan, sections: &[String], tokenizer: &dyn Tok
         .enumerate()
         .map(|(i, (spec, text))| {
             let earlier: Vec<&str> = sections[..i].iter().map(String::as_str).collect();
-            section_qc(plan, spec, text, &earlier, tokenizer)
+            section_qc_with(plan, spec, text, &earlier, tokenizer, limits)
         })
         .collect();
     let full = sections.join("\n\n");
