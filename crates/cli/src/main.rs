@@ -22,8 +22,8 @@ use chunksynth_llm::{LanguageModel, Price, PriceTable, Sampling, env};
 use chunksynth_prompts::{Language, STYLES};
 use chunksynth_rephrase::{FailurePolicy, PipelineConfig, WindowLayout};
 use chunksynth_runner::{
-    Budget, InputFormat, InputSource, Job, QcPolicy, RunConfig, RunSummary, Runner, Shard, StopReason,
-    StopSignal, dry_run,
+    Budget, DataFormat, InputFormat, InputSource, Job, KeepFields, QcPolicy, RESERVED_FIELDS, ReadOptions,
+    RunConfig, RunSummary, Runner, Shard, StopReason, StopSignal, dry_run,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -221,10 +221,23 @@ struct CorpusArgs {
     /// Write the run summary as JSON here.
     #[arg(long)]
     summary: Option<PathBuf>,
-    /// Name of the id field in JSONL input (a missing id is derived from
-    /// the record's content).
+    /// Name of the id field or column (a dotted path reaches into nested
+    /// JSON; a missing id is derived from the record's content).
     #[arg(long, default_value = "id")]
     id_field: String,
+    /// The input's format when its file names do not say: jsonl, jsonl.gz,
+    /// jsonl.zst, parquet, or text (a folder of .txt/.md files). By default
+    /// from each file's extension; a folder or a glob (`'data/*.parquet'`)
+    /// is read as its shards in sorted order.
+    #[arg(long, value_name = "FORMAT")]
+    input_format: Option<String>,
+    /// Input fields or columns carried into every output record unchanged
+    /// (comma-separated, e.g. url,language,score).
+    #[arg(long, value_delimiter = ',', conflicts_with = "keep_all_fields")]
+    keep_fields: Vec<String>,
+    /// Carry every input field but the id and text into the output records.
+    #[arg(long)]
+    keep_all_fields: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -511,9 +524,34 @@ fn corpus_config(
     let (tokenizer, language) = tokenizer_and_language(&corpus.tokenizer, &corpus.language)?;
     if let InputSource::Path(p) = &input
         && !p.exists()
+        && !p.to_string_lossy().contains(['*', '?'])
     {
         bail!("input {} does not exist", p.display());
     }
+    if let Some(reserved) = corpus
+        .keep_fields
+        .iter()
+        .find(|f| RESERVED_FIELDS.contains(&f.as_str()))
+    {
+        bail!(
+            "--keep-fields {reserved}: the output records have a field of that name already; keep the others"
+        );
+    }
+    let read = ReadOptions {
+        format: corpus
+            .input_format
+            .as_deref()
+            .map(DataFormat::parse)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--input-format: {e}"))?,
+        keep: if corpus.keep_all_fields {
+            KeepFields::All
+        } else if corpus.keep_fields.is_empty() {
+            KeepFields::None
+        } else {
+            KeepFields::These(corpus.keep_fields.clone())
+        },
+    };
     let prices = prices(model, file);
     if corpus.max_cost.is_some() && prices.models.is_empty() {
         bail!("--max-cost needs prices: give --price-input and --price-output");
@@ -522,6 +560,7 @@ fn corpus_config(
     Ok(RunConfig {
         input,
         format,
+        read,
         rejects: corpus.rejects.clone().map_or_else(
             || with_suffix(&output, ".rejects.jsonl"),
             |p| shard_path(&p, shard),
@@ -844,6 +883,9 @@ fn report(
             "to retry"
         };
         eprintln!("  {what} ({kind}): {n}");
+    }
+    if let Some(n) = summary.exported {
+        eprintln!("  wrote {n} records to {}", output.display());
     }
     if summary.already_rejected > 0 {
         eprintln!(

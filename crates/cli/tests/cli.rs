@@ -378,3 +378,7 @@ mod resume_and_failures;
 /// `generate` over topic specs on the corpus engine.
 #[path = "cli/generate_corpus.rs"]
 mod generate_corpus;
+
+/// Parquet and compressed JSONL in and out, shards, kept fields.
+#[path = "cli/datasets.rs"]
+mod datasets;

@@ -79,6 +79,7 @@ fn config(dir: &Path, input: PathBuf, url: &str, concurrency: usize) -> RunConfi
     RunConfig {
         input: InputSource::Path(input),
         format: InputFormat::default(),
+        read: Default::default(),
         output: dir.join("out.jsonl"),
         rejects: dir.join("rejects.jsonl"),
         journal: dir.join("journal.jsonl"),

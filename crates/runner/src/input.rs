@@ -8,6 +8,8 @@
 //! number, so inserting a line before it changes nothing on resume.
 
 use std::io::{BufRead, BufReader, Read};
+
+use crate::datasets::{DataFormat, KeepFields, RESERVED_FIELDS};
 use std::path::{Path, PathBuf};
 
 /// A document to process.
@@ -19,6 +21,8 @@ pub struct Document {
     pub text: String,
     /// 1-based line in a JSONL input (0 for files).
     pub line: usize,
+    /// Input fields carried into the output records (`--keep-fields`).
+    pub kept: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A record that could not be read.
@@ -100,55 +104,114 @@ pub enum InputSource {
     Inline(String),
 }
 
+/// How records are read beyond their field names: a format that overrides
+/// what file names say, and the fields kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    pub format: Option<DataFormat>,
+    pub keep: KeepFields,
+}
+
+/// The field rules of one run: where the id and text are (dotted paths
+/// reach into nested objects), and which fields are kept.
+#[derive(Debug, Clone)]
+struct Fields {
+    id: String,
+    /// `None`: the whole object (less the id) is the item (specs).
+    text: Option<String>,
+    keep: KeepFields,
+}
+
+impl Fields {
+    /// The columns a Parquet shard must decode; `None` for all of them.
+    fn columns(&self) -> Option<Vec<String>> {
+        let top = |f: &str| f.split('.').next().unwrap_or(f).to_owned();
+        match (&self.text, &self.keep) {
+            (None, _) | (_, KeepFields::All) => None,
+            (Some(text), KeepFields::None) => Some(vec![top(&self.id), top(text)]),
+            (Some(text), KeepFields::These(keep)) => Some(
+                [top(&self.id), top(text)]
+                    .into_iter()
+                    .chain(keep.iter().map(|k| top(k)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
 impl InputSource {
     /// An iterator over the records, streamed; an `Err` ends it.
-    pub fn records(&self, format: &InputFormat) -> std::io::Result<Records> {
-        match (self, format) {
-            (InputSource::Path(p), InputFormat::Specs { .. }) if p.is_dir() => Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                format!("{} is a folder; give a JSONL file of specs", p.display()),
-            )),
-            (InputSource::Path(p), _) if p.is_dir() => Ok(Box::new(files(p)?)),
-            (InputSource::Path(p), InputFormat::Files) => Ok(Box::new(files(p)?)),
-            (InputSource::Path(p), InputFormat::Jsonl { id_field, text_field }) => {
-                let file = std::fs::File::open(p)?;
-                Ok(Box::new(jsonl(
-                    BufReader::new(file),
-                    id_field.clone(),
-                    text_field.clone(),
+    pub fn records(&self, format: &InputFormat, options: &ReadOptions) -> std::io::Result<Records> {
+        let fields = match format {
+            InputFormat::Jsonl { id_field, text_field } => Fields {
+                id: id_field.clone(),
+                text: Some(text_field.clone()),
+                keep: options.keep.clone(),
+            },
+            InputFormat::Specs { id_field } => Fields {
+                id: id_field.clone(),
+                text: None,
+                keep: options.keep.clone(),
+            },
+            InputFormat::Files => return self.text_files(),
+        };
+        match self {
+            InputSource::Path(p) => {
+                if options.format == Some(DataFormat::Text) {
+                    return Ok(Box::new(files(p)?));
+                }
+                let shards = crate::datasets::shards(p, options.format)?;
+                if p.is_dir() && shards.is_empty() {
+                    if fields.text.is_none() {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::InvalidInput,
+                            format!("{} holds no JSONL or Parquet file of specs", p.display()),
+                        ));
+                    }
+                    // A folder of documents rather than of data shards.
+                    return Ok(Box::new(files(p)?));
+                }
+                let labelled = shards.len() > 1 || p.is_dir();
+                Ok(Box::new(shard_records(shards, options.format, fields, labelled)))
+            }
+            InputSource::Stdin => {
+                let reader: Box<dyn BufRead + Send> = match options.format {
+                    Some(DataFormat::JsonlGz) => Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(
+                        std::io::stdin(),
+                    ))),
+                    Some(DataFormat::JsonlZst) => Box::new(BufReader::new(zstd::stream::read::Decoder::new(
+                        std::io::stdin(),
+                    )?)),
+                    _ => Box::new(BufReader::new(std::io::stdin())),
+                };
+                Ok(Box::new(lines_of(
+                    reader,
+                    fields,
+                    String::new(),
+                    Counter::default(),
                 )))
             }
-            (InputSource::Path(p), InputFormat::Specs { id_field }) => {
-                let file = std::fs::File::open(p)?;
-                Ok(Box::new(specs(BufReader::new(file), id_field.clone())))
-            }
-            (InputSource::Stdin, InputFormat::Jsonl { id_field, text_field }) => Ok(Box::new(jsonl(
-                BufReader::new(std::io::stdin()),
-                id_field.clone(),
-                text_field.clone(),
-            ))),
-            (InputSource::Stdin, InputFormat::Specs { id_field }) => Ok(Box::new(specs(
-                BufReader::new(std::io::stdin()),
-                id_field.clone(),
-            ))),
-            (InputSource::Inline(text), InputFormat::Specs { id_field }) => Ok(Box::new(specs(
+            InputSource::Inline(text) => Ok(Box::new(lines_of(
                 std::io::Cursor::new(text.clone().into_bytes()),
-                id_field.clone(),
+                fields,
+                String::new(),
+                Counter::default(),
             ))),
-            (InputSource::Inline(text), InputFormat::Jsonl { id_field, text_field }) => Ok(Box::new(jsonl(
-                std::io::Cursor::new(text.clone().into_bytes()),
-                id_field.clone(),
-                text_field.clone(),
-            ))),
-            (InputSource::Inline(text), InputFormat::Files) => {
-                Ok(Box::new(std::iter::once(Ok(InputRecord::Document(Document {
-                    index: 0,
-                    id: crate::identity::content_id(text),
-                    text: text.clone(),
-                    line: 0,
-                })))))
-            }
-            (InputSource::Stdin, InputFormat::Files) => {
+        }
+    }
+
+    /// `--input-format text`: each file one document.
+    fn text_files(&self) -> std::io::Result<Records> {
+        match self {
+            InputSource::Path(p) => Ok(Box::new(files(p)?)),
+            InputSource::Inline(text) => Ok(Box::new(std::iter::once(Ok(InputRecord::Document(Document {
+                index: 0,
+                id: crate::identity::content_id(text),
+                text: text.clone(),
+                line: 0,
+                kept: serde_json::Map::new(),
+            }))))),
+            InputSource::Stdin => {
                 let mut text = String::new();
                 std::io::stdin().read_to_string(&mut text)?;
                 let record = if text.trim().is_empty() {
@@ -165,6 +228,7 @@ impl InputSource {
                         id: "stdin".into(),
                         text,
                         line: 0,
+                        kept: serde_json::Map::new(),
                     })
                 };
                 Ok(Box::new(std::iter::once(Ok(record))))
@@ -173,39 +237,137 @@ impl InputSource {
     }
 }
 
+/// The input index, shared by the shards of one input.
+#[derive(Debug, Clone, Default)]
+struct Counter(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl Counter {
+    fn next(&self) -> usize {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// The records of several shards, in order. A shard that cannot be opened
+/// or read to its end becomes a reject naming it (when there are several:
+/// the rest of the input goes on); a single file's failure ends the input.
+fn shard_records(
+    shards: Vec<std::path::PathBuf>,
+    forced: Option<DataFormat>,
+    fields: Fields,
+    labelled: bool,
+) -> impl Iterator<Item = std::io::Result<InputRecord>> + Send {
+    let counter = Counter::default();
+    shards.into_iter().flat_map(move |path| {
+        let format = forced
+            .or_else(|| DataFormat::of_path(&path))
+            .unwrap_or(DataFormat::Jsonl);
+        let label = if labelled {
+            format!("{}: ", path.display())
+        } else {
+            String::new()
+        };
+        let failed = |e: String| -> Box<dyn Iterator<Item = std::io::Result<InputRecord>> + Send> {
+            if !labelled {
+                return Box::new(std::iter::once(Err(std::io::Error::other(format!(
+                    "{}: {e}",
+                    path.display()
+                )))));
+            }
+            Box::new(std::iter::once(Ok(InputRecord::Rejected(RejectedInput {
+                index: counter.next(),
+                id: None,
+                line: 0,
+                reason: format!("{label}cannot read this shard: {e}"),
+                source_sha256: bytes_hash(path.display().to_string().as_bytes()),
+            }))))
+        };
+        let records: Box<dyn Iterator<Item = std::io::Result<InputRecord>> + Send> = match format {
+            DataFormat::Parquet => match crate::datasets::parquet_rows(&path, fields.columns().as_deref()) {
+                Err(e) => failed(e),
+                Ok(rows) => {
+                    let (fields, counter, label, path) =
+                        (fields.clone(), counter.clone(), label.clone(), path.clone());
+                    let mut row_no = 0usize;
+                    let mut broken = false;
+                    Box::new(rows.map_while(move |row| {
+                        if broken {
+                            return None;
+                        }
+                        row_no += 1;
+                        Some(match row {
+                            Ok(value) => {
+                                let raw = value.to_string();
+                                Ok(parse_value(
+                                    value,
+                                    bytes_hash(raw.as_bytes()),
+                                    row_no,
+                                    counter.next(),
+                                    &fields,
+                                    &label,
+                                ))
+                            }
+                            Err(e) => {
+                                broken = true;
+                                Ok(InputRecord::Rejected(RejectedInput {
+                                    index: counter.next(),
+                                    id: None,
+                                    line: row_no,
+                                    reason: format!("{label}row {row_no} and after cannot be read: {e}"),
+                                    source_sha256: bytes_hash(
+                                        format!("{}#{row_no}", path.display()).as_bytes(),
+                                    ),
+                                }))
+                            }
+                        })
+                    }))
+                }
+            },
+            _ => match crate::datasets::jsonl_reader(&path, format) {
+                Err(e) => failed(e.to_string()),
+                Ok(reader) => {
+                    let lines = lines_of(reader, fields.clone(), label.clone(), counter.clone());
+                    if labelled {
+                        // A read error (a truncated .zst) ends this shard
+                        // with a reject naming it, not the whole input.
+                        let (counter, label, path) = (counter.clone(), label.clone(), path.clone());
+                        Box::new(lines.map(move |r| {
+                            r.or_else(|e| {
+                                Ok(InputRecord::Rejected(RejectedInput {
+                                    index: counter.next(),
+                                    id: None,
+                                    line: 0,
+                                    reason: format!("{label}the rest of this shard cannot be read: {e}"),
+                                    source_sha256: bytes_hash(format!("{}#rest", path.display()).as_bytes()),
+                                }))
+                            })
+                        }))
+                    } else {
+                        let path = path.clone();
+                        Box::new(lines.map(move |r| {
+                            r.map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+                        }))
+                    }
+                }
+            },
+        };
+        records
+    })
+}
+
 /// Records, streamed; an `Err` is the last item.
 pub type Records = Box<dyn Iterator<Item = std::io::Result<InputRecord>> + Send>;
 
-/// Reads JSONL from any reader (streamed). Lines that are blank are skipped,
-/// and so is a UTF-8 byte-order mark before the first line. A read error
-/// ends the stream (a directory or a broken pipe does not heal by retrying).
-pub fn jsonl<R: BufRead + Send + 'static>(
-    reader: R,
-    id_field: String,
-    text_field: String,
-) -> impl Iterator<Item = std::io::Result<InputRecord>> + Send + use<R> {
-    lines(reader, move |bytes, line, index| {
-        parse_line(bytes, line, index, &id_field, Some(&text_field))
-    })
-}
-
-/// Reads JSONL specs (one work item per object) from any reader, streamed.
-pub fn specs<R: BufRead + Send + 'static>(
-    reader: R,
-    id_field: String,
-) -> impl Iterator<Item = std::io::Result<InputRecord>> + Send + use<R> {
-    lines(reader, move |bytes, line, index| {
-        parse_line(bytes, line, index, &id_field, None)
-    })
-}
-
-/// The non-blank lines of `reader`, each parsed by `parse`.
-fn lines<R: BufRead + Send + 'static>(
+/// The records of JSONL lines (streamed; blank lines and a UTF-8 byte-order
+/// mark before the first line skipped; a read error ends the stream: a
+/// directory or a broken pipe does not heal by retrying), indexed by
+/// `counter`; `label` (a shard's name) opens every reject's reason.
+fn lines_of<R: BufRead + Send + 'static>(
     mut reader: R,
-    parse: impl Fn(&[u8], usize, usize) -> InputRecord + Send,
-) -> impl Iterator<Item = std::io::Result<InputRecord>> + Send {
+    fields: Fields,
+    label: String,
+    counter: Counter,
+) -> impl Iterator<Item = std::io::Result<InputRecord>> + Send + use<R> {
     let mut line_no = 0usize;
-    let mut index = 0usize;
     let mut buf = Vec::new();
     let mut failed = false;
     std::iter::from_fn(move || {
@@ -230,50 +392,73 @@ fn lines<R: BufRead + Send + 'static>(
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let record = parse(bytes, line_no, index);
-            index += 1;
-            return Some(Ok(record));
+            return Some(Ok(parse_line(bytes, line_no, counter.next(), &fields, &label)));
         }
     })
 }
 
-/// One line: its id and text field, or (with no text field) the whole
-/// object less its id, canonical.
-fn parse_line(
-    bytes: &[u8],
+/// One JSONL line: parsed, then read by [`parse_value`].
+fn parse_line(bytes: &[u8], line: usize, index: usize, fields: &Fields, label: &str) -> InputRecord {
+    let hash = bytes_hash(bytes.trim_ascii_end());
+    let reject = |reason: String| {
+        InputRecord::Rejected(RejectedInput {
+            index,
+            id: None,
+            line,
+            reason: format!("{label}{reason}"),
+            source_sha256: hash.clone(),
+        })
+    };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return reject(format!("line {line} is not valid UTF-8"));
+    };
+    match serde_json::from_str(text) {
+        Ok(value) => parse_value(value, hash, line, index, fields, label),
+        Err(e) => reject(format!("line {line} is not valid JSON: {e}")),
+    }
+}
+
+/// A field by name, or by a dotted path into nested objects (`meta.id`)
+/// when no field has the whole name.
+fn lookup<'a>(value: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    value
+        .get(path)
+        .or_else(|| path.split('.').try_fold(value, |v, k| v.get(k)))
+}
+
+/// One record (a JSONL line, or a Parquet row as an object): its id and
+/// text, or (with no text field) the whole object less its id, canonical;
+/// and the fields kept.
+fn parse_value(
+    value: serde_json::Value,
+    hash: String,
     line: usize,
     index: usize,
-    id_field: &str,
-    text_field: Option<&str>,
+    fields: &Fields,
+    label: &str,
 ) -> InputRecord {
     let reject = |id: Option<String>, reason: String| {
         InputRecord::Rejected(RejectedInput {
             index,
             id,
             line,
-            reason,
-            source_sha256: bytes_hash(bytes.trim_ascii_end()),
+            reason: format!("{label}{reason}"),
+            source_sha256: hash.clone(),
         })
     };
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return reject(None, format!("line {line} is not valid UTF-8"));
-    };
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => return reject(None, format!("line {line} is not valid JSON: {e}")),
-    };
-    let given_id = match value.get(id_field) {
+    let given_id = match lookup(&value, &fields.id) {
         Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
         Some(serde_json::Value::Number(n)) => Some(n.to_string()),
         _ => None,
     };
     let id = given_id.clone().unwrap_or_default();
-    let Some(text_field) = text_field else {
+    let kept = kept_fields(&value, fields);
+    let Some(text_field) = &fields.text else {
         let mut value = value;
         let Some(object) = value.as_object_mut() else {
             return reject(None, format!("line {line} is not a JSON object"));
         };
-        object.remove(id_field);
+        object.remove(&fields.id);
         // serde_json's map keeps keys sorted: this is the canonical form.
         let text = value.to_string();
         return InputRecord::Document(Document {
@@ -285,9 +470,10 @@ fn parse_line(
             },
             text,
             line,
+            kept,
         });
     };
-    match value.get(text_field) {
+    match lookup(&value, text_field) {
         Some(serde_json::Value::String(t)) if t.trim().is_empty() => {
             reject(given_id, format!("line {line}: empty document"))
         }
@@ -300,6 +486,7 @@ fn parse_line(
             },
             text: t.clone(),
             line,
+            kept,
         }),
         Some(_) => reject(
             given_id,
@@ -312,6 +499,36 @@ fn parse_line(
             ),
         ),
     }
+}
+
+/// The fields a record carries into its output records: those named (a
+/// missing one is left out), or all but the id, the text and the output's
+/// own names.
+fn kept_fields(value: &serde_json::Value, fields: &Fields) -> serde_json::Map<String, serde_json::Value> {
+    let mut kept = serde_json::Map::new();
+    match &fields.keep {
+        KeepFields::None => {}
+        KeepFields::These(names) => {
+            for name in names {
+                if let Some(v) = lookup(value, name) {
+                    kept.insert(name.clone(), v.clone());
+                }
+            }
+        }
+        KeepFields::All => {
+            if let Some(object) = value.as_object() {
+                for (k, v) in object {
+                    let own = Some(k.as_str()) == fields.text.as_deref()
+                        || *k == fields.id
+                        || RESERVED_FIELDS.contains(&k.as_str());
+                    if !own {
+                        kept.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+    }
+    kept
 }
 
 /// The text files under `dir` (or `dir` itself): regular files only (a FIFO
@@ -384,6 +601,7 @@ fn files(dir: &Path) -> std::io::Result<impl Iterator<Item = std::io::Result<Inp
                     id,
                     text,
                     line: 0,
+                    kept: serde_json::Map::new(),
                 }),
             },
         })

@@ -64,6 +64,9 @@ pub struct GeneratedRecord {
     pub sections: Vec<SectionRecord>,
     pub state: StateTable,
     pub provenance: GenerationProvenance,
+    /// Input fields kept (`--keep-fields`), as top-level fields.
+    #[serde(flatten, default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub fields: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Where a generated text came from.
@@ -357,6 +360,7 @@ async fn rephrase(
                     finished_at_unix_ms: crate::run::now_ms(),
                     tool_version: env!("CARGO_PKG_VERSION").to_owned(),
                 },
+                fields: doc.kept.clone(),
             }))),
             Err(e) => {
                 let kind = match &e {
@@ -427,5 +431,6 @@ async fn generate(
         qc_report: result.qc_report,
         sections: result.sections,
         state: result.state,
+        fields: doc.kept.clone(),
     })))
 }

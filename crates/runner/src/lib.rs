@@ -22,6 +22,7 @@
 //!   tokens; a **dry run** that estimates without calling; **events** for a
 //!   progress display and a final [`RunSummary`].
 
+mod datasets;
 mod dry_run;
 mod identity;
 mod input;
@@ -34,9 +35,10 @@ mod run;
 mod shard;
 mod state;
 
+pub use datasets::{DataFormat, KeepFields, RESERVED_FIELDS};
 pub use dry_run::{DryRunEstimate, dry_run};
 pub use identity::{content_id, source_hash};
-pub use input::{Document, InputFormat, InputRecord, InputSource, Records, RejectedInput};
+pub use input::{Document, InputFormat, InputRecord, InputSource, ReadOptions, Records, RejectedInput};
 pub use job::{GeneratedRecord, GenerationProvenance, Job, QcPolicy, Written, parse_spec};
 pub use journal::{CALL_IDENTITY_VERSION, Journal, JournalError, JournalingModel, call_key};
 pub use output::{OpenError, OutputRecord, Provenance, RecordWriter, RejectKind, RejectRecord};

@@ -64,6 +64,9 @@ pub struct OutputRecord {
     /// the order they finish; sort by this for input order).
     pub input_index: usize,
     pub provenance: Provenance,
+    /// Input fields kept (`--keep-fields`), as top-level fields.
+    #[serde(flatten, default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub fields: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Why an item produced no record. Permanent kinds are what a rerun cannot

@@ -20,8 +20,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::task::JoinSet;
 
+use crate::datasets::DataFormat;
 use crate::identity::{DoneItems, IdKey, SourceTag, Standing, source_hash};
-use crate::input::{Document, InputFormat, InputRecord, InputSource};
+use crate::input::{Document, InputFormat, InputRecord, InputSource, ReadOptions};
 use crate::job::{Job, ProvenanceBase, WorkPipeline, generation_config, reject_of, variants_for};
 use crate::journal::{Journal, JournalError, JournalingModel};
 use crate::outage::{Gate, Outage, is_outage};
@@ -43,6 +44,8 @@ pub struct Budget {
 pub struct RunConfig {
     pub input: InputSource,
     pub format: InputFormat,
+    /// A format overriding what file names say, and the fields kept.
+    pub read: ReadOptions,
     pub output: PathBuf,
     pub rejects: PathBuf,
     pub journal: PathBuf,
@@ -112,6 +115,26 @@ impl PartialOrd for ReadyDocument {
 impl Ord for ReadyDocument {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.rank().cmp(&other.rank())
+    }
+}
+
+impl RunConfig {
+    /// The output's format, from its name (JSONL unless it says otherwise).
+    pub fn output_format(&self) -> DataFormat {
+        match DataFormat::of_path(&self.output) {
+            Some(f @ (DataFormat::Parquet | DataFormat::JsonlGz | DataFormat::JsonlZst)) => f,
+            _ => DataFormat::Jsonl,
+        }
+    }
+
+    /// The JSONL file records are appended to: the output itself, or for
+    /// another format its working file (exported to the output at the end
+    /// of a run; see [`crate::datasets`]).
+    pub fn records_path(&self) -> PathBuf {
+        match self.output_format() {
+            DataFormat::Jsonl => self.output.clone(),
+            _ => crate::output::with_suffix(&self.output, ".partial.jsonl"),
+        }
     }
 }
 
@@ -219,6 +242,9 @@ pub struct RunSummary {
     pub not_in_input: usize,
     /// Lines dropped from output and rejects by the final compaction.
     pub compacted_lines: usize,
+    /// Records written to an output in another format than JSONL (Parquet,
+    /// compressed JSONL) at the end of the run.
+    pub exported: Option<usize>,
     /// Unreadable lines skipped in the output, rejects and journal.
     pub unreadable_lines: usize,
     pub outside_shard: usize,
@@ -492,8 +518,21 @@ struct OpenedFiles {
 
 fn open_files(c: &RunConfig, fingerprint: &RunFingerprint) -> Result<OpenedFiles, RunError> {
     let lock = lock(&c.output, &c.journal)?;
-    let set_aside = check_fingerprint(&c.output, &c.rejects, fingerprint, c.restart)?;
-    let (output, records, skipped_out) = RecordWriter::open(&c.output, FileKind::Records)?;
+    let working = c.records_path();
+    let files: Vec<&std::path::Path> = if working == c.output {
+        vec![&c.output]
+    } else {
+        vec![&c.output, &working]
+    };
+    let set_aside = check_fingerprint(&c.output, &files, &c.rejects, fingerprint, c.restart)?;
+    if working != c.output && !working.exists() && c.output.exists() {
+        // A finished output in another format: resume from its records.
+        crate::datasets::import(&c.output, c.output_format(), &working).map_err(|error| RunError::Write {
+            path: working.display().to_string(),
+            error,
+        })?;
+    }
+    let (output, records, skipped_out) = RecordWriter::open(&working, FileKind::Records)?;
     let (rejects, rejected, skipped_rej) = RecordWriter::open(&c.rejects, FileKind::Rejects)?;
     let journal = Arc::new(Journal::open(&c.journal, c.sync_journal)?);
     let mut done = DoneItems::default();
@@ -519,14 +558,14 @@ fn open_files(c: &RunConfig, fingerprint: &RunFingerprint) -> Result<OpenedFiles
 /// Reads the input on a thread of its own (blocking reads stay off the
 /// workers), a bounded channel ahead of the engine.
 pub(crate) fn spawn_reader(c: &RunConfig) -> Result<mpsc::Receiver<std::io::Result<InputRecord>>, RunError> {
-    let (input, format) = (c.input.clone(), c.format.clone());
+    let (input, format, options) = (c.input.clone(), c.format.clone(), c.read.clone());
     let (tx, rx) = mpsc::channel(256);
     std::thread::Builder::new()
         .name("chunksynth-reader".into())
         .spawn(move || {
             // Opened here: opening a FIFO waits for its writer, which must
             // not hold an async worker.
-            let records = match input.records(&format) {
+            let records = match input.records(&format, &options) {
                 Ok(records) => records,
                 Err(e) => {
                     let _ = tx.blocking_send(Err(e));
@@ -1047,7 +1086,16 @@ impl Engine<'_> {
         let compact_rejects = full && (self.rejects_on_file > 0 || compact_output);
         let done = std::mem::take(&mut self.done);
         let seen = std::mem::take(&mut self.seen);
-        let (dropped, not_in_input) = tokio::task::spawn_blocking(move || {
+        // Another output format is written from the working file at the end
+        // of every run a signal did not cut short, and the working file is
+        // dropped once nothing is left to do.
+        let export = config.output_format() != DataFormat::Jsonl
+            && !matches!(
+                self.summary.stopped_early,
+                Some(StopReason::Interrupted | StopReason::Aborted)
+            );
+        let complete = full && self.summary.retryable_failures == 0;
+        let (dropped, not_in_input, exported) = tokio::task::spawn_blocking(move || {
             if let Some(w) = writer {
                 w.finish().map_err(|(path, error)| RunError::Write {
                     path: path.display().to_string(),
@@ -1061,12 +1109,30 @@ impl Engine<'_> {
                         error,
                     }
                 })?;
-            Ok::<_, RunError>((dropped, if full { done.not_in(&seen) } else { 0 }))
+            let exported = if export {
+                let working = config.records_path();
+                let written = crate::datasets::export(&working, &config.output, config.output_format())
+                    .map_err(|error| RunError::Write {
+                        path: config.output.display().to_string(),
+                        error,
+                    })?;
+                if complete {
+                    std::fs::remove_file(&working).map_err(|error| RunError::Write {
+                        path: working.display().to_string(),
+                        error,
+                    })?;
+                }
+                Some(written)
+            } else {
+                None
+            };
+            Ok::<_, RunError>((dropped, if full { done.not_in(&seen) } else { 0 }, exported))
         })
         .await
         .map_err(|e| RunError::Config(format!("finishing the run: {e}")))??;
         self.summary.compacted_lines = dropped;
         self.summary.not_in_input = not_in_input;
+        self.summary.exported = exported;
         Ok(self.summary)
     }
 }
@@ -1088,7 +1154,7 @@ fn compact_files(
     let mut dropped = 0;
     if output {
         let mut kept = HashSet::new();
-        dropped += compact(&c.output, FileKind::Records, |item| {
+        dropped += compact(&c.records_path(), FileKind::Records, |item| {
             item.is_some_and(|i| done.is_current(key_of(i), i.source) && kept.insert(key_of(i)))
         })?;
     }

@@ -109,8 +109,11 @@ pub(crate) fn state_path(output: &Path) -> PathBuf {
 /// Checks the output's fingerprint and records the current one. With
 /// `restart`, existing output and rejects are renamed aside first
 /// (`<name>.replaced-<unix seconds>`); nothing is deleted.
+/// `records` are the files holding the output's records (the output, and
+/// its JSONL working file when the output is in another format).
 pub(crate) fn check_fingerprint(
     output: &Path,
+    records: &[&Path],
     rejects: &Path,
     current: &RunFingerprint,
     restart: bool,
@@ -119,13 +122,15 @@ pub(crate) fn check_fingerprint(
     let before: Option<StateFile> = std::fs::read(&state)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok());
-    let has_output = std::fs::metadata(output).is_ok_and(|m| m.len() > 0);
+    let has_output = records
+        .iter()
+        .any(|r| std::fs::metadata(r).is_ok_and(|m| m.len() > 0));
     let mut set_aside = Vec::new();
     if restart {
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        for path in [output, rejects] {
+        for path in records.iter().copied().chain([rejects]) {
             if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
                 let aside = with_suffix(path, &format!(".replaced-{stamp}"));
                 std::fs::rename(path, &aside).map_err(io_error(path))?;

@@ -62,6 +62,7 @@ fn config(dir: &Path, input: PathBuf, base_url: &str) -> RunConfig {
     RunConfig {
         input: InputSource::Path(input),
         format: InputFormat::default(),
+        read: Default::default(),
         output: dir.join("out.jsonl"),
         rejects: dir.join("rejects.jsonl"),
         journal: dir.join("journal.jsonl"),

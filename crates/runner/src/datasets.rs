@@ -1,0 +1,531 @@
+//! Dataset formats: what pre-training corpora ship as.
+//!
+//! - **In**: JSONL, `.jsonl.gz`, `.jsonl.zst` and Parquet, one file, a
+//!   folder of shards (walked in sorted order) or a glob of them
+//!   (`data/train-*.parquet`). Compressed JSONL is decoded as a stream;
+//!   Parquet is read row group by row group with only the columns needed
+//!   decoded, each row becoming the JSON object the JSONL path reads, so
+//!   the field rules (id, text, dotted paths, kept fields) have one owner.
+//! - **Out**: the run always appends to a JSONL working file (what resume
+//!   reads; a crash can tear only its last line). When the output path asks
+//!   for another format (`out.parquet`, `out.jsonl.zst`, `out.jsonl.gz`),
+//!   the working file is exported to it at the end of a run, written aside
+//!   and renamed over, so a reader never sees a half-written file; the
+//!   working file is removed once the run is complete, and rebuilt from the
+//!   output if a later run needs it.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use parquet::basic::{Compression, LogicalType, Repetition, Type as PhysicalType, ZstdLevel};
+use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int64Type};
+use parquet::file::properties::WriterProperties;
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::Type;
+use serde_json::Value;
+
+/// A file's format, from its name or `--input-format`/`--output-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataFormat {
+    Jsonl,
+    JsonlGz,
+    JsonlZst,
+    Parquet,
+    /// A folder of `.txt`/`.md` files, one document each (input only).
+    Text,
+}
+
+impl DataFormat {
+    /// The format a path's name says, if it says one.
+    pub fn of_path(path: &Path) -> Option<Self> {
+        let name = path.file_name()?.to_string_lossy().to_lowercase();
+        let data = |stem: &str| [".jsonl", ".json", ".ndjson"].iter().any(|e| stem.ends_with(e));
+        if name.ends_with(".parquet") {
+            Some(Self::Parquet)
+        } else if let Some(stem) = name.strip_suffix(".gz") {
+            data(stem).then_some(Self::JsonlGz)
+        } else if let Some(stem) = name.strip_suffix(".zst").or_else(|| name.strip_suffix(".zstd")) {
+            data(stem).then_some(Self::JsonlZst)
+        } else if data(&name) {
+            Some(Self::Jsonl)
+        } else if [".txt", ".md", ".markdown", ".text"]
+            .iter()
+            .any(|e| name.ends_with(e))
+        {
+            Some(Self::Text)
+        } else {
+            None
+        }
+    }
+
+    pub fn parse(name: &str) -> Result<Self, String> {
+        match name {
+            "jsonl" | "json" => Ok(Self::Jsonl),
+            "jsonl.gz" | "gz" => Ok(Self::JsonlGz),
+            "jsonl.zst" | "zst" | "zstd" => Ok(Self::JsonlZst),
+            "parquet" => Ok(Self::Parquet),
+            "text" | "txt" => Ok(Self::Text),
+            other => Err(format!(
+                "unknown format {other:?}; use jsonl, jsonl.gz, jsonl.zst, parquet or text"
+            )),
+        }
+    }
+}
+
+/// Which input fields travel into every output record unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum KeepFields {
+    #[default]
+    None,
+    These(Vec<String>),
+    /// Every field but the id and text.
+    All,
+}
+
+/// Top-level names the output records use themselves; an input field of
+/// one of these names cannot be kept under it.
+pub const RESERVED_FIELDS: [&str; 9] = [
+    "id",
+    "style",
+    "text",
+    "input_index",
+    "provenance",
+    "plan",
+    "qc_report",
+    "sections",
+    "state",
+];
+
+/// The data shards a path names: itself, the data files of a folder (in
+/// sorted order, walked once per canonical directory), or the files a glob
+/// in its last component matches.
+pub fn shards(path: &Path, forced: Option<DataFormat>) -> std::io::Result<Vec<PathBuf>> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name.contains(['*', '?']) {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.is_file()
+                    && p.file_name()
+                        .is_some_and(|n| glob_match(&name, &n.to_string_lossy()))
+            })
+            .collect();
+        found.sort();
+        if found.is_empty() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("no file matches {}", path.display()),
+            ));
+        }
+        return Ok(found);
+    }
+    if !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut found = Vec::new();
+    let mut visited = std::collections::HashSet::new();
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        if !visited.insert(std::fs::canonicalize(&dir)?) {
+            continue;
+        }
+        for entry in std::fs::read_dir(&dir)? {
+            let p = entry?.path();
+            let Ok(meta) = std::fs::metadata(&p) else { continue };
+            if meta.is_dir() {
+                stack.push(p);
+            } else if meta.is_file()
+                && match forced {
+                    Some(f) => DataFormat::of_path(&p).is_none_or(|g| g == f),
+                    None => DataFormat::of_path(&p).is_some_and(|f| f != DataFormat::Text),
+                }
+            {
+                found.push(p);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// `*` and `?` matching of one file name.
+fn glob_match(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    let (mut pi, mut ni, mut star, mut mark) = (0, 0, None, 0);
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ni;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ni = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// A JSONL shard as a stream of lines, decompressed as it is read.
+pub fn jsonl_reader(path: &Path, format: DataFormat) -> std::io::Result<Box<dyn BufRead + Send>> {
+    let file = File::open(path)?;
+    Ok(match format {
+        DataFormat::JsonlGz => Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(file))),
+        DataFormat::JsonlZst => Box::new(BufReader::new(zstd::stream::read::Decoder::new(file)?)),
+        _ => Box::new(BufReader::new(file)),
+    })
+}
+
+/// The rows of a Parquet shard as JSON objects (one row group at a time),
+/// with only `columns` decoded (all of them when `None`). Columns missing
+/// from the file are left out, so the field rules report them.
+pub fn parquet_rows(
+    path: &Path,
+    columns: Option<&[String]>,
+) -> Result<impl Iterator<Item = Result<Value, String>> + Send + use<>, String> {
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let reader = SerializedFileReader::new(file).map_err(|e| e.to_string())?;
+    let schema = reader.metadata().file_metadata().schema();
+    let projection = match columns {
+        None => None,
+        Some(wanted) => {
+            let fields: Vec<Arc<Type>> = schema
+                .get_fields()
+                .iter()
+                .filter(|f| wanted.iter().any(|w| w == f.name()))
+                .cloned()
+                .collect();
+            Some(
+                Type::group_type_builder(schema.name())
+                    .with_fields(fields)
+                    .build()
+                    .map_err(|e| e.to_string())?,
+            )
+        }
+    };
+    let rows = parquet::record::reader::RowIter::from_file_into(Box::new(reader))
+        .project(projection)
+        .map_err(|e| e.to_string())?;
+    Ok(rows.map(|row| row.map(|r| r.to_json_value()).map_err(|e| e.to_string())))
+}
+
+/// The key-value metadata naming the columns that hold JSON text (objects
+/// and arrays of the records), so that reading the file back restores them.
+const JSON_COLUMNS_KEY: &str = "chunksynth.json_columns";
+
+/// Rows per Parquet row group (records are a few KB each).
+const ROW_GROUP_ROWS: usize = 4096;
+
+/// What a column holds, as seen over every record.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Column {
+    Str,
+    Int,
+    Float,
+    Bool,
+    /// Objects, arrays, or mixed types: JSON text.
+    Json,
+}
+
+impl Column {
+    fn of(v: &Value) -> Option<Self> {
+        match v {
+            Value::Null => None,
+            Value::String(_) => Some(Self::Str),
+            Value::Bool(_) => Some(Self::Bool),
+            Value::Number(n) if n.is_i64() => Some(Self::Int),
+            Value::Number(_) => Some(Self::Float),
+            _ => Some(Self::Json),
+        }
+    }
+
+    fn merge(self, other: Self) -> Self {
+        match (self, other) {
+            (a, b) if a == b => a,
+            (Self::Int, Self::Float) | (Self::Float, Self::Int) => Self::Float,
+            _ => Self::Json,
+        }
+    }
+}
+
+/// Writes `working` (JSONL) as `output` in `format`: to a temporary file
+/// beside it, synced, then renamed over it. Returns the records written.
+pub fn export(working: &Path, output: &Path, format: DataFormat) -> std::io::Result<usize> {
+    let tmp = crate::output::with_suffix(output, ".exporting");
+    let n = match format {
+        DataFormat::Parquet => export_parquet(working, &tmp)?,
+        DataFormat::JsonlGz | DataFormat::JsonlZst => {
+            let out = File::create(&tmp)?;
+            let mut encoder: Box<dyn Write> = if format == DataFormat::JsonlGz {
+                Box::new(flate2::write::GzEncoder::new(out, flate2::Compression::default()))
+            } else {
+                Box::new(zstd::stream::write::Encoder::new(out, 3)?.auto_finish())
+            };
+            let mut n = 0;
+            for line in BufReader::new(File::open(working)?).lines() {
+                let line = line?;
+                if !line.trim().is_empty() {
+                    encoder.write_all(line.as_bytes())?;
+                    encoder.write_all(b"\n")?;
+                    n += 1;
+                }
+            }
+            drop(encoder);
+            n
+        }
+        DataFormat::Jsonl | DataFormat::Text => return Ok(0),
+    };
+    File::open(&tmp)?.sync_all()?;
+    std::fs::rename(&tmp, output)?;
+    if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = File::open(dir).and_then(|d| d.sync_all());
+    }
+    Ok(n)
+}
+
+fn export_parquet(working: &Path, tmp: &Path) -> std::io::Result<usize> {
+    // First pass: the columns, in first-seen order, and what each holds.
+    let mut order: Vec<String> = Vec::new();
+    let mut kinds: BTreeMap<String, Column> = BTreeMap::new();
+    for line in BufReader::new(File::open(working)?).lines() {
+        let Ok(Value::Object(map)) = serde_json::from_str::<Value>(&line?) else {
+            continue;
+        };
+        for (k, v) in &map {
+            let Some(kind) = Column::of(v) else { continue };
+            match kinds.get_mut(k) {
+                Some(have) => *have = have.merge(kind),
+                None => {
+                    order.push(k.clone());
+                    kinds.insert(k.clone(), kind);
+                }
+            }
+        }
+    }
+    let fields: Vec<Arc<Type>> = order
+        .iter()
+        .map(|name| {
+            let (physical, logical) = match kinds[name] {
+                Column::Str | Column::Json => (PhysicalType::BYTE_ARRAY, Some(LogicalType::String)),
+                Column::Int => (PhysicalType::INT64, None),
+                Column::Float => (PhysicalType::DOUBLE, None),
+                Column::Bool => (PhysicalType::BOOLEAN, None),
+            };
+            Type::primitive_type_builder(name, physical)
+                .with_repetition(Repetition::OPTIONAL)
+                .with_logical_type(logical)
+                .build()
+                .map(Arc::new)
+        })
+        .collect::<Result<_, _>>()
+        .map_err(std::io::Error::other)?;
+    let schema = Arc::new(
+        Type::group_type_builder("record")
+            .with_fields(fields)
+            .build()
+            .map_err(std::io::Error::other)?,
+    );
+    let json_columns: Vec<&str> = order
+        .iter()
+        .filter(|n| kinds[n.as_str()] == Column::Json)
+        .map(String::as_str)
+        .collect();
+    let props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(3).map_err(std::io::Error::other)?,
+        ))
+        .set_key_value_metadata(Some(vec![parquet::file::metadata::KeyValue::new(
+            JSON_COLUMNS_KEY.to_owned(),
+            json_columns.join(","),
+        )]))
+        .build();
+    let mut writer = SerializedFileWriter::new(File::create(tmp)?, schema, Arc::new(props))
+        .map_err(std::io::Error::other)?;
+    let mut rows: Vec<serde_json::Map<String, Value>> = Vec::with_capacity(ROW_GROUP_ROWS);
+    let mut n = 0;
+    let mut lines = BufReader::new(File::open(working)?).lines();
+    loop {
+        let next = lines.next().transpose()?;
+        if let Some(line) = &next
+            && let Ok(Value::Object(map)) = serde_json::from_str::<Value>(line)
+        {
+            rows.push(map);
+        }
+        if rows.len() >= ROW_GROUP_ROWS || (next.is_none() && !rows.is_empty()) {
+            n += rows.len();
+            write_row_group(&mut writer, &order, &kinds, &rows)?;
+            rows.clear();
+        }
+        if next.is_none() {
+            break;
+        }
+    }
+    writer.close().map_err(std::io::Error::other)?;
+    Ok(n)
+}
+
+fn write_row_group(
+    writer: &mut SerializedFileWriter<File>,
+    order: &[String],
+    kinds: &BTreeMap<String, Column>,
+    rows: &[serde_json::Map<String, Value>],
+) -> std::io::Result<()> {
+    let io = std::io::Error::other;
+    let mut group = writer.next_row_group().map_err(io)?;
+    for name in order {
+        let Some(mut column) = group.next_column().map_err(io)? else {
+            break;
+        };
+        let cells: Vec<Option<&Value>> = rows
+            .iter()
+            .map(|r| r.get(name).filter(|v| !v.is_null()))
+            .collect();
+        let levels: Vec<i16> = cells.iter().map(|c| i16::from(c.is_some())).collect();
+        let w = column.untyped();
+        match kinds[name] {
+            Column::Str | Column::Json => {
+                let values: Vec<ByteArray> = cells
+                    .iter()
+                    .flatten()
+                    .map(|v| match v {
+                        Value::String(s) => ByteArray::from(s.as_str()),
+                        other => ByteArray::from(other.to_string().as_str()),
+                    })
+                    .collect();
+                column_writer::<ByteArrayType>(w)?.write_batch(&values, Some(&levels), None)
+            }
+            Column::Int => {
+                let values: Vec<i64> = cells.iter().flatten().filter_map(|v| v.as_i64()).collect();
+                column_writer::<Int64Type>(w)?.write_batch(&values, Some(&levels), None)
+            }
+            Column::Float => {
+                let values: Vec<f64> = cells.iter().flatten().filter_map(|v| v.as_f64()).collect();
+                column_writer::<DoubleType>(w)?.write_batch(&values, Some(&levels), None)
+            }
+            Column::Bool => {
+                let values: Vec<bool> = cells.iter().flatten().filter_map(|v| v.as_bool()).collect();
+                column_writer::<BoolType>(w)?.write_batch(&values, Some(&levels), None)
+            }
+        }
+        .map_err(io)?;
+        column.close().map_err(io)?;
+    }
+    group.close().map_err(io)?;
+    Ok(())
+}
+
+fn column_writer<'a, 'b, T: parquet::data_type::DataType>(
+    w: &'b mut parquet::column::writer::ColumnWriter<'a>,
+) -> std::io::Result<&'b mut parquet::column::writer::ColumnWriterImpl<'a, T>> {
+    T::get_column_writer_mut(w).ok_or_else(|| std::io::Error::other("column type mismatch"))
+}
+
+/// Rebuilds the JSONL working file from an exported output (so that a later
+/// run resumes from it): decompressed, or the Parquet rows with their JSON
+/// columns parsed back.
+pub fn import(output: &Path, format: DataFormat, working: &Path) -> std::io::Result<usize> {
+    let tmp = crate::output::with_suffix(working, ".importing");
+    let mut out = BufWriter::new(File::create(&tmp)?);
+    let mut n = 0;
+    match format {
+        DataFormat::Parquet => {
+            let file = File::open(output)?;
+            let reader = SerializedFileReader::new(file).map_err(std::io::Error::other)?;
+            let json_columns: Vec<String> = reader
+                .metadata()
+                .file_metadata()
+                .key_value_metadata()
+                .and_then(|kv| {
+                    kv.iter()
+                        .find(|k| k.key == JSON_COLUMNS_KEY)
+                        .and_then(|k| k.value.clone())
+                })
+                .map(|v| {
+                    v.split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            for row in parquet_rows(output, None).map_err(std::io::Error::other)? {
+                let mut value = row.map_err(std::io::Error::other)?;
+                if let Value::Object(map) = &mut value {
+                    map.retain(|_, v| !v.is_null());
+                    for c in &json_columns {
+                        if let Some(Value::String(s)) = map.get(c)
+                            && let Ok(parsed) = serde_json::from_str::<Value>(s)
+                        {
+                            map.insert(c.clone(), parsed);
+                        }
+                    }
+                }
+                serde_json::to_writer(&mut out, &value).map_err(std::io::Error::other)?;
+                out.write_all(b"\n")?;
+                n += 1;
+            }
+        }
+        _ => {
+            let mut reader = jsonl_reader(output, format)?;
+            let mut buf = Vec::new();
+            loop {
+                buf.clear();
+                if reader.read_until(b'\n', &mut buf)? == 0 {
+                    break;
+                }
+                out.write_all(&buf)?;
+                if !buf.ends_with(b"\n") {
+                    out.write_all(b"\n")?;
+                }
+                n += 1;
+            }
+        }
+    }
+    out.flush()?;
+    out.get_ref().sync_all()?;
+    drop(out);
+    std::fs::rename(&tmp, working)?;
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_follow_the_name() {
+        for (name, f) in [
+            ("a.jsonl", Some(DataFormat::Jsonl)),
+            ("a.JSONL.ZST", Some(DataFormat::JsonlZst)),
+            ("train-00001-of-00512.parquet", Some(DataFormat::Parquet)),
+            ("a.json.gz", Some(DataFormat::JsonlGz)),
+            ("notes.md", Some(DataFormat::Text)),
+            ("a.tar.gz", None),
+        ] {
+            assert_eq!(DataFormat::of_path(Path::new(name)), f, "{name}");
+        }
+    }
+
+    #[test]
+    fn globs_match_shard_names() {
+        assert!(glob_match("train-*.parquet", "train-00000-of-00002.parquet"));
+        assert!(!glob_match("train-*.parquet", "test-00000.parquet"));
+        assert!(glob_match("part-?.jsonl.zst", "part-1.jsonl.zst"));
+    }
+}
