@@ -1,3 +1,7 @@
+//! `OpenAiBackend`: the one `LanguageModel` that talks HTTP. It owns the
+//! retry loop, the adaptive in-flight cap, the endpoint pool, streaming,
+//! key redaction in errors, and the usage ledger.
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};

@@ -1,3 +1,7 @@
+//! The backend's configuration: endpoints (base URL, key that cannot print
+//! itself), limits, retry policy, timeouts, read from flags or the
+//! environment and validated before the first request.
+
 use std::time::Duration;
 
 use chunksynth_llm::{ErrorKind, LlmError, env};

@@ -1,3 +1,8 @@
+//! The generation pipeline: a plan (given, or made and repaired through
+//! structured output), sections written in order with a rolling window and
+//! the state table, QC per draft with one redraft, the guarded consistency
+//! pass, and the final report.
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

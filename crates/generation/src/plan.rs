@@ -1,3 +1,7 @@
+//! What generation works from: a topic spec, or a plan (sections with key
+//! points, entities, constraints and lengths), its validation with errors
+//! that name the field, and the JSON schema the model plans against.
+
 use chunksynth_quality::TermPreference;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

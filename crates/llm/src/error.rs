@@ -1,3 +1,7 @@
+//! Model errors as a kind callers match on (transient, rate limited, auth,
+//! context too long, truncated, ...) with the server's message, status,
+//! Retry-After and any partial answer.
+
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};

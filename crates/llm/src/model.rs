@@ -1,3 +1,6 @@
+//! The model trait every pipeline is written against (one `chat` call and
+//! a model id), so backends, journals and test models compose.
+
 use std::future::Future;
 use std::pin::Pin;
 

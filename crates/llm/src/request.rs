@@ -1,3 +1,7 @@
+//! What a pipeline asks: messages, the task (for accounting and scripted
+//! answers), sampling, an optional response schema, and metadata (document,
+//! chunk, attempt, scheduling priority).
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

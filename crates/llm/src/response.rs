@@ -1,3 +1,7 @@
+//! What a model answers: text, finish reason, token usage (with saturating
+//! arithmetic: a server's huge numbers cannot wrap a budget), latency and
+//! the endpoint that answered.
+
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};

@@ -1,3 +1,6 @@
+//! `ScriptedModel`: a `LanguageModel` answering with a closure, recording
+//! every request; what pipeline tests use instead of a server.
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

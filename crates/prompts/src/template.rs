@@ -1,3 +1,7 @@
+//! Prompt templates: their ids, the slots each may use, the languages
+//! instructions are written in, and the checks that reject a user template
+//! with an unknown or missing slot.
+
 use std::collections::BTreeMap;
 use std::fmt;
 

@@ -1,3 +1,7 @@
+//! The rewrite model seam: a `RewriteRequest` (chunk, window, style, earlier
+//! findings) in, text out; `LlmRewriteModel` renders it into a chat request,
+//! `EchoRewriteModel` answers with the chunk for tests.
+
 use std::sync::Arc;
 
 use chunksynth_llm::{

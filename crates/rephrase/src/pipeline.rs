@@ -1,3 +1,8 @@
+//! The chunk-wise rephrase pipeline: chunk, rewrite each chunk in order with
+//! what was rewritten before it in view (rolling, sticky or conversation
+//! layouts), gate each answer on fidelity with repair attempts, continue
+//! truncated answers, and stitch losslessly.
+
 use std::ops::Range;
 use std::sync::Arc;
 
