@@ -94,6 +94,26 @@ const BENCHES: &[Bench] = &[
         ],
     },
     Bench {
+        name: "formats",
+        title: "Reading dataset formats (crates/runner)",
+        package: "chunksynth-runner",
+        target: "read_formats",
+        runs: &[
+            Run {
+                env: &[],
+                note: "200 MB of text in every format, next to pyarrow on the same Parquet file.",
+            },
+            Run {
+                env: &[
+                    ("CHUNKSYNTH_BENCH_READ_MB", "1900"),
+                    ("CHUNKSYNTH_BENCH_UNIQUE", "1"),
+                    ("CHUNKSYNTH_BENCH_READ_FORMATS", "parquet"),
+                ],
+                note: "a Parquet file over 1 GB: peak RSS while reading it.",
+            },
+        ],
+    },
+    Bench {
         name: "scale",
         title: "Memory against corpus size (crates/runner)",
         package: "chunksynth-runner",
@@ -173,6 +193,10 @@ fn cargo_bench(root: &Path, bench: &Bench, run: &Run) -> Result<String> {
         .args(["bench", "-q", "-p", bench.package, "--bench", bench.target])
         .envs(run.env.iter().copied())
         .stderr(Stdio::inherit());
+    if bench.name == "formats" {
+        // pyarrow, for comparison (the interop task's venv).
+        command.env("CHUNKSYNTH_BENCH_PYTHON", crate::interop::python()?);
+    }
     eprintln!("running {}: {}", bench.name, run.note);
     let output = command
         .output()

@@ -1,6 +1,7 @@
 //! Project tasks: `cargo xtask <task>`. Run `cargo xtask help` for the list.
 
 mod bench;
+mod interop;
 mod llama;
 
 use std::process::Command;
@@ -11,7 +12,7 @@ const HELP: &str = "\
 cargo xtask <task>
 
 Tasks:
-  bench [chunking|quality|client|tokens|orchestration|scale]
+  bench [chunking|quality|client|tokens|orchestration|scale|formats]
                      run the benchmarks (release build, about 10 minutes for
                      all) and write their figures into docs/BENCHMARKS.md with
                      the command, the machine and the date
@@ -27,6 +28,7 @@ Tasks:
   live-generate ARGS generate against a real endpoint (needs LLM_API_KEY):
                      --topic --objective --target-tokens --audience --tone
                      --manual-plan-path --output, and the model flags above
+  interop            dataset formats against pyarrow (venv under target/)
   snapshots          check every prompt snapshot (insta never writes here)
   help               this text
 ";
@@ -36,6 +38,7 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("bench") => bench::run(args.get(1).map(String::as_str)),
         Some("llama-smoke") => llama::smoke(),
+        Some("interop") => interop::run(),
         Some("fake-server") => fake_server(args.get(1).map(String::as_str)),
         Some("live-rephrase") => live("rephrase", &args[1..]),
         Some("live-generate") => live("generate", &args[1..]),

@@ -223,15 +223,35 @@ pub fn parquet_rows(
     let rows = parquet::record::reader::RowIter::from_file_into(Box::new(reader))
         .project(projection)
         .map_err(|e| e.to_string())?;
-    Ok(rows.map(|row| row.map(|r| r.to_json_value()).map_err(|e| e.to_string())))
+    Ok(rows.map(|row| row.map(row_value).map_err(|e| e.to_string())))
+}
+
+/// A row as a JSON object, its strings moved rather than copied (the text
+/// column is most of the bytes).
+fn row_value(row: parquet::record::Row) -> Value {
+    let map = row
+        .into_columns()
+        .into_iter()
+        .map(|(name, field)| {
+            let value = match field {
+                parquet::record::Field::Str(s) => Value::String(s),
+                other => other.to_json_value(),
+            };
+            (name, value)
+        })
+        .collect();
+    Value::Object(map)
 }
 
 /// The key-value metadata naming the columns that hold JSON text (objects
 /// and arrays of the records), so that reading the file back restores them.
 const JSON_COLUMNS_KEY: &str = "chunksynth.json_columns";
 
-/// Rows per Parquet row group (records are a few KB each).
+/// A Parquet row group ends at this many rows or bytes of values, whichever
+/// comes first: a reader holds about one row group in memory, so it is
+/// bounded in bytes, not only rows (long documents are tens of KB each).
 const ROW_GROUP_ROWS: usize = 4096;
+const ROW_GROUP_BYTES: usize = 32 << 20;
 
 /// What a column holds, as seen over every record.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -319,6 +339,14 @@ fn export_parquet(working: &Path, tmp: &Path) -> std::io::Result<usize> {
             }
         }
     }
+    // Our columns first as a reader expects them (id, style, text,
+    // input_index), the kept columns next, the bulky JSON ones last.
+    let rank = |name: &str| match RESERVED_FIELDS.iter().position(|r| *r == name) {
+        Some(i @ 0..=3) => i,
+        Some(i) => 100 + i,
+        None => 50,
+    };
+    order.sort_by_key(|name| rank(name));
     let fields: Vec<Arc<Type>> = order
         .iter()
         .map(|name| {
@@ -359,19 +387,21 @@ fn export_parquet(working: &Path, tmp: &Path) -> std::io::Result<usize> {
     let mut writer = SerializedFileWriter::new(File::create(tmp)?, schema, Arc::new(props))
         .map_err(std::io::Error::other)?;
     let mut rows: Vec<serde_json::Map<String, Value>> = Vec::with_capacity(ROW_GROUP_ROWS);
-    let mut n = 0;
+    let (mut n, mut bytes) = (0, 0);
     let mut lines = BufReader::new(File::open(working)?).lines();
     loop {
         let next = lines.next().transpose()?;
         if let Some(line) = &next
             && let Ok(Value::Object(map)) = serde_json::from_str::<Value>(line)
         {
+            bytes += line.len();
             rows.push(map);
         }
-        if rows.len() >= ROW_GROUP_ROWS || (next.is_none() && !rows.is_empty()) {
+        if rows.len() >= ROW_GROUP_ROWS || bytes >= ROW_GROUP_BYTES || (next.is_none() && !rows.is_empty()) {
             n += rows.len();
             write_row_group(&mut writer, &order, &kinds, &rows)?;
             rows.clear();
+            bytes = 0;
         }
         if next.is_none() {
             break;

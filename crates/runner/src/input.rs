@@ -426,6 +426,14 @@ fn lookup<'a>(value: &'a serde_json::Value, path: &str) -> Option<&'a serde_json
         .or_else(|| path.split('.').try_fold(value, |v, k| v.get(k)))
 }
 
+/// [`lookup`], for moving a value out.
+fn lookup_mut<'a>(value: &'a mut serde_json::Value, path: &str) -> Option<&'a mut serde_json::Value> {
+    if value.get(path).is_some() {
+        return value.get_mut(path);
+    }
+    path.split('.').try_fold(value, |v, k| v.get_mut(k))
+}
+
 /// One record (a JSONL line, or a Parquet row as an object): its id and
 /// text, or (with no text field) the whole object less its id, canonical;
 /// and the fields kept.
@@ -473,18 +481,20 @@ fn parse_value(
             kept,
         });
     };
-    match lookup(&value, text_field) {
+    let mut value = value;
+    // The text is moved out, not copied: it is most of the record's bytes.
+    match lookup_mut(&mut value, text_field).map(std::mem::take) {
         Some(serde_json::Value::String(t)) if t.trim().is_empty() => {
             reject(given_id, format!("line {line}: empty document"))
         }
         Some(serde_json::Value::String(t)) => InputRecord::Document(Document {
             index,
             id: if id.is_empty() {
-                crate::identity::content_id(t)
+                crate::identity::content_id(&t)
             } else {
                 id
             },
-            text: t.clone(),
+            text: t,
             line,
             kept,
         }),
