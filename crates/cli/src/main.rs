@@ -22,8 +22,8 @@ use chunksynth_llm::{LanguageModel, Price, PriceTable, Sampling, env};
 use chunksynth_prompts::{Language, STYLES};
 use chunksynth_rephrase::{FailurePolicy, PipelineConfig, WindowLayout};
 use chunksynth_runner::{
-    Budget, DataFormat, InputFormat, InputSource, Job, KeepFields, QcPolicy, RESERVED_FIELDS, ReadOptions,
-    RunConfig, RunSummary, Runner, Shard, StopReason, StopSignal, dry_run,
+    Budget, DataFormat, InputFormat, InputSource, Job, KeepFields, OutputParts, QcPolicy, RESERVED_FIELDS,
+    ReadOptions, RunConfig, RunSummary, Runner, Shard, StopReason, StopSignal, dry_run,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -238,6 +238,17 @@ struct CorpusArgs {
     /// Carry every input field but the id and text into the output records.
     #[arg(long)]
     keep_all_fields: bool,
+    /// Ids are unique only within each input shard: prefix every id with
+    /// its shard's file name (`train-00003.parquet/17`).
+    #[arg(long)]
+    ids_per_shard: bool,
+    /// Write --output as a folder of parts in this format (parquet,
+    /// jsonl.zst, jsonl.gz, jsonl): part-00000.parquet, ...
+    #[arg(long, value_name = "FORMAT")]
+    output_format: Option<String>,
+    /// With --output-format: records per part file.
+    #[arg(long, default_value_t = 100_000, requires = "output_format")]
+    output_records_per_file: usize,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -544,6 +555,7 @@ fn corpus_config(
             .map(DataFormat::parse)
             .transpose()
             .map_err(|e| anyhow::anyhow!("--input-format: {e}"))?,
+        ids_per_shard: corpus.ids_per_shard,
         keep: if corpus.keep_all_fields {
             KeepFields::All
         } else if corpus.keep_fields.is_empty() {
@@ -557,10 +569,33 @@ fn corpus_config(
         bail!("--max-cost needs prices: give --price-input and --price-output");
     }
     let output = shard_path(&corpus.output, shard);
+    let output_parts = corpus
+        .output_format
+        .as_deref()
+        .map(|f| {
+            DataFormat::parse(f)
+                .ok()
+                .filter(|f| *f != DataFormat::Text)
+                .map(|format| OutputParts {
+                    format,
+                    records_per_file: corpus.output_records_per_file.max(1),
+                })
+                .ok_or_else(|| {
+                    anyhow::anyhow!("--output-format {f}: use parquet, jsonl.zst, jsonl.gz or jsonl")
+                })
+        })
+        .transpose()?;
+    if output_parts.is_some() && corpus.output.is_file() {
+        bail!(
+            "--output-format writes a folder of parts, and {} is a file: give a folder path",
+            corpus.output.display()
+        );
+    }
     Ok(RunConfig {
         input,
         format,
         read,
+        output_parts,
         rejects: corpus.rejects.clone().map_or_else(
             || with_suffix(&output, ".rejects.jsonl"),
             |p| shard_path(&p, shard),

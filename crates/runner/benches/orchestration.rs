@@ -80,6 +80,7 @@ fn config(dir: &Path, input: PathBuf, url: &str, concurrency: usize) -> RunConfi
         input: InputSource::Path(input),
         format: InputFormat::default(),
         read: Default::default(),
+        output_parts: None,
         output: dir.join("out.jsonl"),
         rejects: dir.join("rejects.jsonl"),
         journal: dir.join("journal.jsonl"),

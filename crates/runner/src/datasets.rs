@@ -76,6 +76,13 @@ impl DataFormat {
     }
 }
 
+/// An output written as a folder of parts (`part-00000.parquet`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputParts {
+    pub format: DataFormat,
+    pub records_per_file: usize,
+}
+
 /// Which input fields travel into every output record unchanged.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum KeepFields {
@@ -320,8 +327,14 @@ pub fn export(working: &Path, output: &Path, format: DataFormat) -> std::io::Res
     Ok(n)
 }
 
-fn export_parquet(working: &Path, tmp: &Path) -> std::io::Result<usize> {
-    // First pass: the columns, in first-seen order, and what each holds.
+/// The columns of the records in `working`, in the order a reader expects,
+/// and what each holds.
+struct Columns {
+    order: Vec<String>,
+    kinds: BTreeMap<String, Column>,
+}
+
+fn scan_columns(working: &Path) -> std::io::Result<Columns> {
     let mut order: Vec<String> = Vec::new();
     let mut kinds: BTreeMap<String, Column> = BTreeMap::new();
     for line in BufReader::new(File::open(working)?).lines() {
@@ -347,6 +360,23 @@ fn export_parquet(working: &Path, tmp: &Path) -> std::io::Result<usize> {
         None => 50,
     };
     order.sort_by_key(|name| rank(name));
+    Ok(Columns { order, kinds })
+}
+
+fn export_parquet(working: &Path, tmp: &Path) -> std::io::Result<usize> {
+    let columns = scan_columns(working)?;
+    let lines = BufReader::new(File::open(working)?).lines();
+    write_parquet(&columns, lines, usize::MAX, tmp)
+}
+
+/// Writes up to `most` records of `lines` as one Parquet file.
+fn write_parquet(
+    columns: &Columns,
+    mut lines: impl Iterator<Item = std::io::Result<String>>,
+    most: usize,
+    tmp: &Path,
+) -> std::io::Result<usize> {
+    let Columns { order, kinds } = columns;
     let fields: Vec<Arc<Type>> = order
         .iter()
         .map(|name| {
@@ -388,9 +418,12 @@ fn export_parquet(working: &Path, tmp: &Path) -> std::io::Result<usize> {
         .map_err(std::io::Error::other)?;
     let mut rows: Vec<serde_json::Map<String, Value>> = Vec::with_capacity(ROW_GROUP_ROWS);
     let (mut n, mut bytes) = (0, 0);
-    let mut lines = BufReader::new(File::open(working)?).lines();
     loop {
-        let next = lines.next().transpose()?;
+        let next = if n + rows.len() < most {
+            lines.next().transpose()?
+        } else {
+            None
+        };
         if let Some(line) = &next
             && let Ok(Value::Object(map)) = serde_json::from_str::<Value>(line)
         {
@@ -399,7 +432,7 @@ fn export_parquet(working: &Path, tmp: &Path) -> std::io::Result<usize> {
         }
         if rows.len() >= ROW_GROUP_ROWS || bytes >= ROW_GROUP_BYTES || (next.is_none() && !rows.is_empty()) {
             n += rows.len();
-            write_row_group(&mut writer, &order, &kinds, &rows)?;
+            write_row_group(&mut writer, order, kinds, &rows)?;
             rows.clear();
             bytes = 0;
         }
@@ -408,6 +441,126 @@ fn export_parquet(working: &Path, tmp: &Path) -> std::io::Result<usize> {
         }
     }
     writer.close().map_err(std::io::Error::other)?;
+    Ok(n)
+}
+
+/// The file name extension of a format's files.
+pub fn extension(format: DataFormat) -> &'static str {
+    match format {
+        DataFormat::Parquet => "parquet",
+        DataFormat::JsonlGz => "jsonl.gz",
+        DataFormat::JsonlZst => "jsonl.zst",
+        DataFormat::Jsonl | DataFormat::Text => "jsonl",
+    }
+}
+
+/// The name of part `i` of a folder output.
+fn part_name(i: usize, format: DataFormat) -> String {
+    format!("part-{i:05}.{}", extension(format))
+}
+
+/// Writes `working` into the folder `dir` as `part-00000.<ext>`, ... of at
+/// most `per_file` records each (every part renamed into place once whole;
+/// parts left from an earlier, larger export removed). Parquet parts share
+/// one schema. Returns the records written.
+pub fn export_parts(
+    working: &Path,
+    dir: &Path,
+    format: DataFormat,
+    per_file: usize,
+) -> std::io::Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    let per_file = per_file.max(1);
+    let columns = if format == DataFormat::Parquet {
+        Some(scan_columns(working)?)
+    } else {
+        None
+    };
+    let mut lines = BufReader::new(File::open(working)?)
+        .lines()
+        .filter(|l| l.as_ref().map_or(true, |l| !l.trim().is_empty()))
+        .peekable();
+    let (mut total, mut part) = (0, 0);
+    while lines.peek().is_some() {
+        let path = dir.join(part_name(part, format));
+        let tmp = crate::output::with_suffix(&path, ".exporting");
+        let n = match &columns {
+            Some(columns) => write_parquet(columns, &mut lines, per_file, &tmp)?,
+            None => write_jsonl(&mut lines, per_file, format, &tmp)?,
+        };
+        File::open(&tmp)?.sync_all()?;
+        std::fs::rename(&tmp, &path)?;
+        total += n;
+        part += 1;
+    }
+    // Parts beyond this export's last are an earlier export's.
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let index = name
+            .strip_prefix("part-")
+            .and_then(|rest| rest.split('.').next())
+            .and_then(|n| n.parse::<usize>().ok());
+        if index.is_some_and(|i| i >= part) {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    let _ = File::open(dir).and_then(|d| d.sync_all());
+    Ok(total)
+}
+
+/// Writes up to `most` lines as JSONL in `format` (compressed or not).
+fn write_jsonl(
+    lines: &mut impl Iterator<Item = std::io::Result<String>>,
+    most: usize,
+    format: DataFormat,
+    tmp: &Path,
+) -> std::io::Result<usize> {
+    let out = File::create(tmp)?;
+    let mut encoder: Box<dyn Write> = match format {
+        DataFormat::JsonlGz => Box::new(flate2::write::GzEncoder::new(out, flate2::Compression::default())),
+        DataFormat::JsonlZst => Box::new(zstd::stream::write::Encoder::new(out, 3)?.auto_finish()),
+        _ => Box::new(BufWriter::new(out)),
+    };
+    let mut n = 0;
+    for line in lines.by_ref() {
+        let line = line?;
+        encoder.write_all(line.as_bytes())?;
+        encoder.write_all(b"\n")?;
+        n += 1;
+        if n >= most {
+            break;
+        }
+    }
+    encoder.flush()?;
+    drop(encoder);
+    Ok(n)
+}
+
+/// [`import`] of every part of a folder output, in order.
+pub fn import_parts(dir: &Path, format: DataFormat, working: &Path) -> std::io::Result<usize> {
+    let mut parts: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name().is_some_and(|n| {
+                n.to_string_lossy().starts_with("part-") && DataFormat::of_path(p) == Some(format)
+            })
+        })
+        .collect();
+    parts.sort();
+    let tmp = crate::output::with_suffix(working, ".parts");
+    let mut all = BufWriter::new(File::create(&tmp)?);
+    let mut n = 0;
+    for part in parts {
+        let one = crate::output::with_suffix(working, ".part");
+        n += import(&part, format, &one)?;
+        std::io::copy(&mut File::open(&one)?, &mut all)?;
+        std::fs::remove_file(&one)?;
+    }
+    all.flush()?;
+    all.get_ref().sync_all()?;
+    drop(all);
+    std::fs::rename(&tmp, working)?;
     Ok(n)
 }
 

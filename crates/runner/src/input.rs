@@ -110,6 +110,10 @@ pub enum InputSource {
 pub struct ReadOptions {
     pub format: Option<DataFormat>,
     pub keep: KeepFields,
+    /// Ids are unique only within a shard (each shard numbered from 0, say):
+    /// each id is prefixed with its shard's file name, `name/id`, so that
+    /// identity and duplicate detection work per shard.
+    pub ids_per_shard: bool,
 }
 
 /// The field rules of one run: where the id and text are (dotted paths
@@ -172,7 +176,13 @@ impl InputSource {
                     return Ok(Box::new(files(p)?));
                 }
                 let labelled = shards.len() > 1 || p.is_dir();
-                Ok(Box::new(shard_records(shards, options.format, fields, labelled)))
+                Ok(Box::new(shard_records(
+                    shards,
+                    options.format,
+                    fields,
+                    labelled,
+                    options.ids_per_shard,
+                )))
             }
             InputSource::Stdin => {
                 let reader: Box<dyn BufRead + Send> = match options.format {
@@ -255,6 +265,7 @@ fn shard_records(
     forced: Option<DataFormat>,
     fields: Fields,
     labelled: bool,
+    ids_per_shard: bool,
 ) -> impl Iterator<Item = std::io::Result<InputRecord>> + Send {
     let counter = Counter::default();
     shards.into_iter().flat_map(move |path| {
@@ -350,7 +361,26 @@ fn shard_records(
                 }
             },
         };
-        records
+        if !ids_per_shard {
+            return records;
+        }
+        let shard = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Box::new(records.map(move |r| {
+            r.map(|mut record| {
+                match &mut record {
+                    InputRecord::Document(d) => d.id = format!("{shard}/{}", d.id),
+                    InputRecord::Rejected(r) => {
+                        if let Some(id) = &mut r.id {
+                            *id = format!("{shard}/{id}");
+                        }
+                    }
+                }
+                record
+            })
+        }))
     })
 }
 

@@ -35,7 +35,7 @@ mod run;
 mod shard;
 mod state;
 
-pub use datasets::{DataFormat, KeepFields, RESERVED_FIELDS, export};
+pub use datasets::{DataFormat, KeepFields, OutputParts, RESERVED_FIELDS, export};
 pub use dry_run::{DryRunEstimate, dry_run};
 pub use identity::{content_id, source_hash};
 pub use input::{Document, InputFormat, InputRecord, InputSource, ReadOptions, Records, RejectedInput};

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::task::JoinSet;
 
-use crate::datasets::DataFormat;
+use crate::datasets::{DataFormat, OutputParts};
 use crate::identity::{DoneItems, IdKey, SourceTag, Standing, source_hash};
 use crate::input::{Document, InputFormat, InputRecord, InputSource, ReadOptions};
 use crate::job::{Job, ProvenanceBase, WorkPipeline, generation_config, reject_of, variants_for};
@@ -46,6 +46,8 @@ pub struct RunConfig {
     pub format: InputFormat,
     /// A format overriding what file names say, and the fields kept.
     pub read: ReadOptions,
+    /// Write the output as a folder of parts rather than one file.
+    pub output_parts: Option<OutputParts>,
     pub output: PathBuf,
     pub rejects: PathBuf,
     pub journal: PathBuf,
@@ -121,6 +123,9 @@ impl Ord for ReadyDocument {
 impl RunConfig {
     /// The output's format, from its name (JSONL unless it says otherwise).
     pub fn output_format(&self) -> DataFormat {
+        if let Some(parts) = self.output_parts {
+            return parts.format;
+        }
         match DataFormat::of_path(&self.output) {
             Some(f @ (DataFormat::Parquet | DataFormat::JsonlGz | DataFormat::JsonlZst)) => f,
             _ => DataFormat::Jsonl,
@@ -131,9 +136,28 @@ impl RunConfig {
     /// another format its working file (exported to the output at the end
     /// of a run; see [`crate::datasets`]).
     pub fn records_path(&self) -> PathBuf {
-        match self.output_format() {
-            DataFormat::Jsonl => self.output.clone(),
+        match (self.output_parts, self.output_format()) {
+            (None, DataFormat::Jsonl) => self.output.clone(),
             _ => crate::output::with_suffix(&self.output, ".partial.jsonl"),
+        }
+    }
+
+    /// Writes the working file as the output (a file, or a folder of
+    /// parts); returns the records written.
+    fn export(&self) -> std::io::Result<usize> {
+        let working = self.records_path();
+        match self.output_parts {
+            Some(p) => crate::datasets::export_parts(&working, &self.output, p.format, p.records_per_file),
+            None => crate::datasets::export(&working, &self.output, self.output_format()),
+        }
+    }
+
+    /// Rebuilds the working file from a finished output.
+    fn import(&self) -> std::io::Result<usize> {
+        let working = self.records_path();
+        match self.output_parts {
+            Some(p) => crate::datasets::import_parts(&self.output, p.format, &working),
+            None => crate::datasets::import(&self.output, self.output_format(), &working),
         }
     }
 }
@@ -527,7 +551,7 @@ fn open_files(c: &RunConfig, fingerprint: &RunFingerprint) -> Result<OpenedFiles
     let set_aside = check_fingerprint(&c.output, &files, &c.rejects, fingerprint, c.restart)?;
     if working != c.output && !working.exists() && c.output.exists() {
         // A finished output in another format: resume from its records.
-        crate::datasets::import(&c.output, c.output_format(), &working).map_err(|error| RunError::Write {
+        c.import().map_err(|error| RunError::Write {
             path: working.display().to_string(),
             error,
         })?;
@@ -1089,7 +1113,7 @@ impl Engine<'_> {
         // Another output format is written from the working file at the end
         // of every run a signal did not cut short, and the working file is
         // dropped once nothing is left to do.
-        let export = config.output_format() != DataFormat::Jsonl
+        let export = config.records_path() != config.output
             && !matches!(
                 self.summary.stopped_early,
                 Some(StopReason::Interrupted | StopReason::Aborted)
@@ -1111,11 +1135,10 @@ impl Engine<'_> {
                 })?;
             let exported = if export {
                 let working = config.records_path();
-                let written = crate::datasets::export(&working, &config.output, config.output_format())
-                    .map_err(|error| RunError::Write {
-                        path: config.output.display().to_string(),
-                        error,
-                    })?;
+                let written = config.export().map_err(|error| RunError::Write {
+                    path: config.output.display().to_string(),
+                    error,
+                })?;
                 if complete {
                     std::fs::remove_file(&working).map_err(|error| RunError::Write {
                         path: working.display().to_string(),

@@ -63,6 +63,7 @@ fn config(dir: &Path, input: PathBuf, base_url: &str) -> RunConfig {
         input: InputSource::Path(input),
         format: InputFormat::default(),
         read: Default::default(),
+        output_parts: None,
         output: dir.join("out.jsonl"),
         rejects: dir.join("rejects.jsonl"),
         journal: dir.join("journal.jsonl"),

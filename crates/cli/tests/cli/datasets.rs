@@ -358,3 +358,82 @@ async fn a_sigkilled_run_with_parquet_output_resumes_to_a_readable_file_with_eac
     assert_eq!(texts(&got), upper_texts(&docs), "each record once");
     assert!(!working.exists());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_folder_of_parquet_parts_is_written_reread_and_grown() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("parts");
+    let input = dir.join("in.jsonl");
+    let first = docs(10, 0);
+    std::fs::write(&input, lines(&first)).unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("out");
+    let flags = ["--output-format", "parquet", "--output-records-per-file", "4"];
+    run_ok(rephrase(&fake.base_url(), &input, &out, &flags)).await;
+    let parts = |n: usize| -> Vec<Value> {
+        let mut names: Vec<String> = std::fs::read_dir(&out)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        let want: Vec<String> = (0..n).map(|i| format!("part-{i:05}.parquet")).collect();
+        assert_eq!(names, want);
+        names.iter().flat_map(|name| read_any(&out.join(name))).collect()
+    };
+    assert_eq!(texts_by_id(&parts(3)), upper_texts(&first));
+    // Two more input lines: only they are called, and the parts are
+    // rewritten from the whole output.
+    let grown: Vec<Value> = first.iter().cloned().chain(docs(2, 10)).collect();
+    std::fs::write(&input, lines(&grown)).unwrap_or_else(|e| panic!("{e}"));
+    let calls = fake.request_count();
+    run_ok(rephrase(&fake.base_url(), &input, &out, &flags)).await;
+    assert_eq!(fake.request_count() - calls, 2);
+    assert_eq!(texts_by_id(&parts(3)), upper_texts(&grown));
+    assert!(!dir.join("out.partial.jsonl").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ids_unique_only_per_shard_are_duplicates_without_the_flag_and_distinct_with_it() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("shard-ids");
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap_or_else(|e| panic!("{e}"));
+    // Both shards number their records from 0.
+    let renumber = |docs: Vec<Value>| -> Vec<Value> {
+        docs.into_iter()
+            .enumerate()
+            .map(|(i, mut d)| {
+                d["id"] = json!(i);
+                d
+            })
+            .collect()
+    };
+    write_gz(&data.join("a.jsonl.gz"), &renumber(docs(3, 0)));
+    write_gz(&data.join("b.jsonl.gz"), &renumber(docs(3, 3)));
+    let o = output_of(rephrase(&fake.base_url(), &data, &dir.join("plain.jsonl"), &[])).await;
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let rejects = read_any(&dir.join("plain.jsonl.rejects.jsonl"));
+    assert!(
+        rejects.len() == 3 && rejects.iter().all(|r| r["kind"] == "duplicate_id"),
+        "{rejects:?}"
+    );
+    let out = dir.join("scoped.jsonl");
+    run_ok(rephrase(&fake.base_url(), &data, &out, &["--ids-per-shard"])).await;
+    let ids: Vec<String> = read_any(&out)
+        .iter()
+        .map(|r| r["id"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "a.jsonl.gz/0",
+            "a.jsonl.gz/1",
+            "a.jsonl.gz/2",
+            "b.jsonl.gz/0",
+            "b.jsonl.gz/1",
+            "b.jsonl.gz/2"
+        ]
+    );
+}
