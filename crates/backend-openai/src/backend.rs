@@ -177,7 +177,7 @@ impl OpenAiBackend {
         Ok(())
     }
 
-    fn body(&self, request: &ChatRequest) -> Value {
+    pub(crate) fn body(&self, request: &ChatRequest) -> Value {
         let messages: Vec<Value> = request
             .messages
             .iter()
@@ -439,7 +439,7 @@ fn finish_response(
     })
 }
 
-fn into_response(wire: WireCompletion) -> Result<ChatResponse, LlmError> {
+pub(crate) fn into_response(wire: WireCompletion) -> Result<ChatResponse, LlmError> {
     if wire.choices.is_empty()
         && let Some(err) = wire.error
     {

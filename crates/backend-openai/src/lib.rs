@@ -17,8 +17,11 @@
 //! - **Lenient wire types.** Numeric error codes, missing ids, unknown finish
 //!   reasons and extra fields never break a run.
 //! - **The key stays secret.** [`ApiKey`] has no way to print itself.
+//! - **Batch mode.** [`BatchModel`] sends calls in wavefront rounds through
+//!   a batch runner (OpenAI batch file format).
 
 mod backend;
+mod batch;
 mod classify;
 mod config;
 mod limits;
@@ -27,5 +30,6 @@ mod transport;
 mod wire;
 
 pub use backend::OpenAiBackend;
+pub use batch::{BatchConfig, BatchModel, BatchStats};
 pub use classify::parse_retry_after;
 pub use config::{ApiKey, BackendConfig, EndpointConfig, Limits, RetryPolicy, Timeouts};

@@ -15,7 +15,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
-use chunksynth_backend_openai::{ApiKey, BackendConfig, EndpointConfig, OpenAiBackend};
+use chunksynth_backend_openai::{
+    ApiKey, BackendConfig, BatchConfig, BatchModel, EndpointConfig, OpenAiBackend,
+};
 use chunksynth_chunking::TokenizerSpec;
 use chunksynth_generation::{GenerationConfig, GenerationPlan, TopicSpec, plan_schema};
 use chunksynth_llm::{LanguageModel, Price, PriceTable, Sampling, env};
@@ -183,9 +185,19 @@ struct CorpusArgs {
     /// Prompt language: en or zh.
     #[arg(long, default_value = "en")]
     language: String,
-    /// Items in flight.
-    #[arg(long, default_value_t = 8)]
-    concurrency: usize,
+    /// Items in flight [default: 8; with --batch-command, --batch-max-requests].
+    #[arg(long)]
+    concurrency: Option<usize>,
+    /// Send the calls in wavefront rounds through this batch runner, run
+    /// per round with the OpenAI batch file format: `{input}` and
+    /// `{output}` are replaced by the round's files, e.g.
+    /// 'vllm run-batch -i {input} -o {output} --model M'. Each round holds
+    /// the next call of every document in flight.
+    #[arg(long, value_name = "COMMAND")]
+    batch_command: Option<String>,
+    /// The most requests in one batch round.
+    #[arg(long, default_value_t = 50_000)]
+    batch_max_requests: usize,
     /// Items read ahead; the longest of them starts first, so that long
     /// items do not start late and set the run's end (1: input order).
     /// Records are written as they finish, each with its input_index.
@@ -606,7 +618,11 @@ fn corpus_config(
         ),
         output,
         job,
-        concurrency: corpus.concurrency,
+        concurrency: corpus.concurrency.unwrap_or(if corpus.batch_command.is_some() {
+            corpus.batch_max_requests
+        } else {
+            8
+        }),
         shard,
         budget: Budget {
             max_cost: corpus.max_cost,
@@ -782,26 +798,33 @@ async fn run_corpus(
         }
         return Ok(exit::OK);
     }
-    let backend_config = backend_config(model_args, file)?;
+    let (model, backend, batch) = match &corpus.batch_command {
+        Some(command) => {
+            let b = batch_model(command, corpus, &config, model_args, file)?;
+            (b.model, b.backend, Some(b.stats))
+        }
+        None => {
+            let backend = Arc::new(OpenAiBackend::new(backend_config(model_args, file)?)?);
+            if let Err(e) = backend.check_model().await
+                && matches!(
+                    e.kind,
+                    chunksynth_llm::ErrorKind::InvalidModel | chunksynth_llm::ErrorKind::Auth
+                )
+            {
+                bail!("{e}");
+            }
+            (backend.clone() as Arc<dyn LanguageModel>, backend, None)
+        }
+    };
     // Credentials in a URL (user:pw@host) never reach records or journals.
-    let endpoints: Vec<String> = backend_config.endpoints.iter().map(|e| e.label()).collect();
-    let backend = Arc::new(OpenAiBackend::new(backend_config)?);
-    if let Err(e) = backend.check_model().await
-        && matches!(
-            e.kind,
-            chunksynth_llm::ErrorKind::InvalidModel | chunksynth_llm::ErrorKind::Auth
-        )
-    {
-        bail!("{e}");
-    }
+    let endpoints: Vec<String> = match &batch {
+        Some(_) => vec!["batch".to_owned()],
+        None => backend.config().endpoints.iter().map(|e| e.label()).collect(),
+    };
     let ledger = backend.ledger();
     let output = config.output.clone();
     let config = RunConfig { endpoints, ..config };
-    let runner = Runner::new(
-        backend.clone() as Arc<dyn LanguageModel>,
-        Some(ledger.clone()),
-        config,
-    )?;
+    let runner = Runner::new(model, Some(ledger.clone()), config)?;
     let (events_tx, events_rx) = tokio::sync::mpsc::unbounded_channel();
     let display = progress::spawn(events_rx, ledger.clone(), quiet, verbose);
     let summary = runner.run(Some(events_tx), stop_on_signals()).await;
@@ -819,7 +842,63 @@ async fn run_corpus(
     };
     let usage = ledger.snapshot();
     report(&summary, &usage, &output, corpus.summary.as_deref(), quiet)?;
+    if let Some(stats) = batch
+        && !quiet
+    {
+        use std::sync::atomic::Ordering::Relaxed;
+        eprintln!(
+            "  batch: {} rounds, {} requests (largest round {}), {} lines retried",
+            stats.rounds.load(Relaxed),
+            stats.requests.load(Relaxed),
+            stats.largest_round.load(Relaxed),
+            stats.retried_lines.load(Relaxed)
+        );
+    }
     Ok(exit_code(&summary))
+}
+
+/// What batch mode runs on: the model the runner calls, the backend that
+/// builds bodies and keeps the ledger, and the round counts.
+struct Batch {
+    model: Arc<dyn LanguageModel>,
+    backend: Arc<OpenAiBackend>,
+    stats: Arc<chunksynth_backend_openai::BatchStats>,
+}
+
+/// The batch model for --batch-command: the backend only builds request
+/// bodies and reads answers (no endpoint is called, so none is required).
+fn batch_model(
+    command: &str,
+    corpus: &CorpusArgs,
+    config: &RunConfig,
+    model_args: &ModelArgs,
+    file: &FileConfig,
+) -> Result<Batch> {
+    let model = resolve_model(model_args, file);
+    let backend = Arc::new(OpenAiBackend::new(BackendConfig::new(
+        "http://127.0.0.1/v1".to_owned(),
+        None,
+        model,
+    ))?);
+    let batch = BatchModel::new(
+        backend.clone(),
+        BatchConfig {
+            command: command.to_owned(),
+            max_requests: corpus.batch_max_requests.max(1),
+            // Long enough for every document in flight to send its next
+            // call after a round (their pipelines' work between calls is
+            // milliseconds), short next to any batch round's own time.
+            quiet: std::time::Duration::from_secs(1),
+            dir: with_suffix(&config.output, ".batch"),
+            max_line_attempts: model_args.max_retries.unwrap_or(6) + 1,
+        },
+    )?;
+    let stats = batch.stats();
+    Ok(Batch {
+        model: Arc::new(batch),
+        backend,
+        stats,
+    })
 }
 
 /// The exit code a finished (or stopped) run ends with.

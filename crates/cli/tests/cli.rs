@@ -382,3 +382,7 @@ mod generate_corpus;
 /// Parquet and compressed JSONL in and out, shards, kept fields.
 #[path = "cli/datasets.rs"]
 mod datasets;
+
+/// Batch mode: wavefront rounds through a batch runner.
+#[path = "cli/batch.rs"]
+mod batch;
