@@ -53,6 +53,11 @@ impl std::fmt::Debug for OpenAiBackend {
 const MESSAGE_CHARS: usize = 600;
 
 impl OpenAiBackend {
+    /// The HTTP client (shared with batch transports).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// Builds the clients; sends nothing. Fails on a configuration that
     /// cannot work (no key for a remote endpoint, a bad URL).
     pub fn new(config: BackendConfig) -> Result<Self, LlmError> {

@@ -12,13 +12,21 @@
 //! Rounds travel in the OpenAI batch file format (one line per request:
 //! `custom_id`, `method`, `url`, `body`; answers as `custom_id`,
 //! `response.status_code`, `response.body`, or `error`), the format of the
-//! OpenAI Batch API and of offline runners such as `vllm run-batch`. The
-//! transport here is a local command run per round with the file paths
-//! (`--batch-command 'vllm run-batch -i {input} -o {output} --model M'`).
-//! A line that failed or is missing from the output is retried in the next
-//! round, at most `max_line_attempts` times; the callers above (journal,
-//! pipeline) are the same as online, so answers are journaled as they come
-//! and a run can switch between batch and online between resumes.
+//! OpenAI Batch API and of offline runners such as `vllm run-batch`. Two
+//! transports: a local command run per round with the file paths
+//! (`--batch-command 'vllm run-batch -i {input} -o {output} --model M'`),
+//! and the OpenAI-compatible Batch API of the endpoint (`/v1/files`,
+//! `/v1/batches`: upload, create, poll with backoff, download the output
+//! and error files). A line that failed or is missing from the output is
+//! retried in the next round, at most `max_line_attempts` times; the
+//! callers above (journal, pipeline) are the same as online, so answers are
+//! journaled as they come and a run can switch between batch and online.
+//!
+//! A line's `custom_id` is a digest of its request body, so identical
+//! requests in a round are sent once, and a submitted batch's answers match
+//! requests whatever round they come in: the id of a batch submitted and
+//! not yet read is kept in `submitted.json` in the batch folder, and a
+//! restarted run re-attaches to it instead of paying for it twice.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -34,12 +42,25 @@ use tokio::sync::{Notify, oneshot};
 use crate::backend::OpenAiBackend;
 use crate::wire::WireCompletion;
 
+/// How a round travels.
+#[derive(Debug, Clone)]
+pub enum BatchTransport {
+    /// Run per round; `{input}` and `{output}` are replaced by the round's
+    /// file paths. Run through `sh -c`.
+    Command(String),
+    /// The OpenAI-compatible Batch API of the backend's first endpoint.
+    Api {
+        /// `completion_window` of each batch (`24h` at OpenAI).
+        completion_window: String,
+        /// The longest pause between two polls of a batch.
+        max_poll: Duration,
+    },
+}
+
 /// How rounds are formed and sent.
 #[derive(Debug, Clone)]
 pub struct BatchConfig {
-    /// Run per round; `{input}` and `{output}` are replaced by the round's
-    /// file paths. Run through `sh -c`.
-    pub command: String,
+    pub transport: BatchTransport,
     /// The most requests one round holds.
     pub max_requests: usize,
     /// A round is sent once no call has arrived for this long.
@@ -52,6 +73,8 @@ pub struct BatchConfig {
 
 /// A call waiting for its round.
 struct Waiting {
+    /// A digest of the body: the line's `custom_id`.
+    id: String,
     body: Value,
     task: chunksynth_llm::TaskKind,
     attempts: u32,
@@ -80,6 +103,7 @@ pub struct BatchModel {
     backend: Arc<OpenAiBackend>,
     config: BatchConfig,
     forming: Arc<Mutex<Forming>>,
+    early: Arc<Mutex<HashMap<String, Result<ChatResponse, LlmError>>>>,
     arrived: Arc<Notify>,
     stats: Arc<BatchStats>,
 }
@@ -87,7 +111,7 @@ pub struct BatchModel {
 impl std::fmt::Debug for BatchModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BatchModel")
-            .field("command", &self.config.command)
+            .field("transport", &self.config.transport)
             .field("max_requests", &self.config.max_requests)
             .finish_non_exhaustive()
     }
@@ -108,6 +132,7 @@ impl BatchModel {
             backend,
             config,
             forming: Arc::default(),
+            early: Arc::default(),
             arrived: Arc::new(Notify::new()),
             stats: Arc::default(),
         };
@@ -115,6 +140,7 @@ impl BatchModel {
             backend: model.backend.clone(),
             config: model.config.clone(),
             forming: model.forming.clone(),
+            early: model.early.clone(),
             arrived: model.arrived.clone(),
             stats: model.stats.clone(),
         };
@@ -136,8 +162,15 @@ impl LanguageModel for BatchModel {
                     .forming
                     .lock()
                     .map_err(|_| LlmError::new(ErrorKind::Config, "the batch queue is poisoned"))?;
+                let body = self.backend.body(request);
+                let id = content_id(&body);
+                if let Some(answer) = self.early.lock().ok().and_then(|mut e| e.remove(&id)) {
+                    // Answered by a re-attached batch before it was asked.
+                    return answer;
+                }
                 forming.calls.push(Waiting {
-                    body: self.backend.body(request),
+                    id,
+                    body,
                     task: request.task,
                     attempts: 0,
                     reply: tx,
@@ -160,6 +193,7 @@ struct Driver {
     backend: Arc<OpenAiBackend>,
     config: BatchConfig,
     forming: Arc<Mutex<Forming>>,
+    early: Arc<Mutex<HashMap<String, Result<ChatResponse, LlmError>>>>,
     arrived: Arc<Notify>,
     stats: Arc<BatchStats>,
 }
@@ -209,67 +243,134 @@ impl Driver {
         }
     }
 
-    /// Sends one round; answers its callers; returns the lines to retry.
+    /// Sends one round (or re-attaches to the batch a killed run left);
+    /// answers its callers; returns the calls for the next round.
     async fn send(&self, round: Vec<Waiting>) -> Vec<Waiting> {
         let n = self.stats.rounds.fetch_add(1, Ordering::Relaxed);
+        // Identical requests go once; all their callers get the answer.
+        let mut by_id: HashMap<String, Vec<Waiting>> = HashMap::new();
+        let mut lines = Vec::new();
+        for w in round {
+            if !by_id.contains_key(&w.id) {
+                lines.push(json!({"custom_id": w.id, "method": "POST", "url": "/v1/chat/completions", "body": w.body}));
+            }
+            by_id.entry(w.id.clone()).or_default().push(w);
+        }
         self.stats
             .requests
-            .fetch_add(round.len() as u64, Ordering::Relaxed);
+            .fetch_add(lines.len() as u64, Ordering::Relaxed);
         self.stats
             .largest_round
-            .fetch_max(round.len() as u64, Ordering::Relaxed);
-        let input = self.config.dir.join(format!("round-{n:06}.input.jsonl"));
-        let output = self.config.dir.join(format!("round-{n:06}.output.jsonl"));
-        let ids: Vec<String> = (0..round.len()).map(|i| format!("r{n}-{i}")).collect();
+            .fetch_max(lines.len() as u64, Ordering::Relaxed);
         let started = Instant::now();
-        let answers = {
-            let (input, output, command) = (input.clone(), output.clone(), self.config.command.clone());
-            let lines: Vec<Value> = ids
-                .iter()
-                .zip(&round)
-                .map(|(id, w)| json!({"custom_id": id, "method": "POST", "url": "/v1/chat/completions", "body": w.body}))
-                .collect();
-            tokio::task::spawn_blocking(move || run_round(&command, &input, &output, &lines))
+        let answers = match &self.config.transport {
+            BatchTransport::Command(command) => {
+                let input = self.config.dir.join(format!("round-{n:06}.input.jsonl"));
+                let output = self.config.dir.join(format!("round-{n:06}.output.jsonl"));
+                let command = command.clone();
+                tokio::task::spawn_blocking(move || {
+                    let answers = run_command_round(&command, &input, &output, &lines);
+                    let _ = std::fs::remove_file(&input);
+                    let _ = std::fs::remove_file(&output);
+                    answers
+                })
                 .await
                 .unwrap_or_else(|e| Err(format!("the round crashed: {e}")))
+            }
+            BatchTransport::Api {
+                completion_window,
+                max_poll,
+            } => self.api_round(&lines, completion_window, *max_poll).await,
         };
         let latency = started.elapsed();
         let mut answers = match answers {
             Ok(a) => a,
-            Err(why) => {
-                // The whole round failed (the command did): every line is
-                // retried, then fails as transient.
-                return self.retry_or_fail(round, &why);
-            }
+            // The whole round failed: every line is retried, then fails.
+            Err(why) => return self.retry_or_fail(by_id.into_values().flatten().collect(), &why),
         };
-        let mut retry = Vec::new();
-        for (id, waiting) in ids.iter().zip(round) {
-            match answers.remove(id) {
+        let mut again = Vec::new();
+        for (id, callers) in by_id {
+            match answers.remove(&id) {
                 Some(Ok(mut response)) => {
                     response.latency = latency;
                     response.endpoint = "batch".to_owned();
-                    self.backend
-                        .ledger()
-                        .record_success("batch", waiting.task, response.usage, latency);
-                    let _ = waiting.reply.send(Ok(response));
+                    for w in callers {
+                        self.backend
+                            .ledger()
+                            .record_success("batch", w.task, response.usage, latency);
+                        let _ = w.reply.send(Ok(response.clone()));
+                    }
                 }
-                Some(Err(e)) if e.kind.is_retryable() => retry.push((waiting, e.to_string())),
-                Some(Err(e)) => {
-                    self.backend
-                        .ledger()
-                        .record_failure("batch", waiting.task, e.kind);
-                    let _ = waiting.reply.send(Err(e));
+                Some(Err(e)) if !e.kind.is_retryable() => {
+                    for w in callers {
+                        self.backend.ledger().record_failure("batch", w.task, e.kind);
+                        let _ = w.reply.send(Err(e.clone()));
+                    }
                 }
-                None => retry.push((waiting, "the line is missing from the round's output".to_owned())),
+                Some(Err(e)) => again.extend(self.retry_or_fail(callers, &e.to_string())),
+                None => {
+                    again.extend(self.retry_or_fail(callers, "the line is missing from the round's output"))
+                }
             }
         }
-        let _ = std::fs::remove_file(&input);
-        let _ = std::fs::remove_file(&output);
-        let mut again = Vec::new();
-        for (waiting, why) in retry {
-            again.extend(self.retry_or_fail(vec![waiting], &why));
+        // A re-attached batch may answer calls not asked yet.
+        if !answers.is_empty()
+            && let Ok(mut early) = self.early.lock()
+        {
+            early.extend(answers);
         }
         again
+    }
+
+    /// One round through the Batch API, or the batch a killed run
+    /// submitted and never read (its id in `submitted.json`).
+    async fn api_round(
+        &self,
+        lines: &[Value],
+        completion_window: &str,
+        max_poll: Duration,
+    ) -> Result<HashMap<String, Result<ChatResponse, LlmError>>, String> {
+        let api = Api::of(&self.backend)?;
+        let submitted = self.config.dir.join("submitted.json");
+        let batch_id = match std::fs::read(&submitted)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+            .and_then(|v| v["batch_id"].as_str().map(str::to_owned))
+        {
+            Some(id) => id,
+            None => {
+                let mut file = Vec::new();
+                for line in lines {
+                    file.extend(serde_json::to_vec(line).map_err(|e| e.to_string())?);
+                    file.push(b'\n');
+                }
+                let file_id = api.upload(file).await?;
+                let id = api.create(&file_id, completion_window).await?;
+                // Kept before waiting: a restarted run re-attaches to it.
+                let record = json!({"batch_id": id, "input_file_id": file_id}).to_string();
+                let tmp = self.config.dir.join("submitted.json.tmp");
+                std::fs::write(&tmp, record)
+                    .and_then(|()| std::fs::rename(&tmp, &submitted))
+                    .map_err(|e| format!("cannot keep the batch id: {e}"))?;
+                id
+            }
+        };
+        let batch = api.wait(&batch_id, max_poll).await?;
+        let mut answers = HashMap::new();
+        for key in ["output_file_id", "error_file_id"] {
+            if let Some(file) = batch[key].as_str() {
+                for line in api.content(file).await?.lines() {
+                    let Ok(value) = serde_json::from_str::<Value>(line) else {
+                        continue;
+                    };
+                    if let Some(id) = value["custom_id"].as_str() {
+                        answers.insert(id.to_owned(), answer_of(&value));
+                    }
+                }
+            }
+        }
+        let _ = std::fs::remove_file(&submitted);
+        Ok(answers)
     }
 
     fn retry_or_fail(&self, calls: Vec<Waiting>, why: &str) -> Vec<Waiting> {
@@ -295,7 +396,7 @@ impl Driver {
 
 /// Writes a round's input, runs the command, reads its output: answers by
 /// `custom_id`. Blocking.
-fn run_round(
+fn run_command_round(
     command: &str,
     input: &std::path::Path,
     output: &std::path::Path,
@@ -361,6 +462,123 @@ fn answer_of(line: &Value) -> Result<ChatResponse, LlmError> {
         )
     })?;
     crate::backend::into_response(wire)
+}
+
+/// A line's `custom_id`: a digest of its request body.
+fn content_id(body: &Value) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    body.to_string().hash(&mut h);
+    format!("c{:016x}", h.finish())
+}
+
+/// The Batch API of the backend's first endpoint.
+struct Api<'a> {
+    http: &'a reqwest::Client,
+    base: String,
+    key: Option<String>,
+}
+
+impl<'a> Api<'a> {
+    fn of(backend: &'a OpenAiBackend) -> Result<Self, String> {
+        let endpoint = backend
+            .config()
+            .endpoints
+            .first()
+            .ok_or("no endpoint for the Batch API")?;
+        Ok(Self {
+            http: backend.http(),
+            base: endpoint.base_url.trim_end_matches('/').to_owned(),
+            key: endpoint.api_key.as_ref().map(|k| k.expose().to_owned()),
+        })
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let r = self.http.request(method, format!("{}{path}", self.base));
+        match &self.key {
+            Some(k) => r.bearer_auth(k),
+            None => r,
+        }
+    }
+
+    /// Sends a request; the body of a 2xx, else an error naming the call
+    /// (never the key: only the path and the server's message).
+    async fn call(&self, what: &str, r: reqwest::RequestBuilder) -> Result<String, String> {
+        let response = r
+            .send()
+            .await
+            .map_err(|e| format!("{what}: {}", e.without_url()))?;
+        let status = response.status();
+        let body = response
+            .text()
+            .await
+            .map_err(|e| format!("{what}: {}", e.without_url()))?;
+        if !status.is_success() {
+            let (message, _) = crate::wire::error_details(&body);
+            let message = match &self.key {
+                Some(k) if k.len() >= 4 => message.replace(k.as_str(), "<redacted>"),
+                _ => message,
+            };
+            return Err(format!("{what}: HTTP {status}: {message}"));
+        }
+        Ok(body)
+    }
+
+    async fn upload(&self, file: Vec<u8>) -> Result<String, String> {
+        let boundary = format!("chunksynth{:016x}", file.len() as u64 ^ 0x9e37_79b9_7f4a_7c15);
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"round.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend(file);
+        body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+        let r = self
+            .request(reqwest::Method::POST, "/files")
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        let answer = self.call("uploading the round", r).await?;
+        serde_json::from_str::<Value>(&answer)
+            .ok()
+            .and_then(|v| v["id"].as_str().map(str::to_owned))
+            .ok_or_else(|| "uploading the round: no file id in the answer".to_owned())
+    }
+
+    async fn create(&self, file_id: &str, window: &str) -> Result<String, String> {
+        let r = self.request(reqwest::Method::POST, "/batches").json(&json!({
+            "input_file_id": file_id,
+            "endpoint": "/v1/chat/completions",
+            "completion_window": window,
+        }));
+        let answer = self.call("creating the batch", r).await?;
+        serde_json::from_str::<Value>(&answer)
+            .ok()
+            .and_then(|v| v["id"].as_str().map(str::to_owned))
+            .ok_or_else(|| "creating the batch: no batch id in the answer".to_owned())
+    }
+
+    /// Polls until the batch ends (completed, expired, cancelled, failed),
+    /// pausing 1 s, doubling up to `max_poll`.
+    async fn wait(&self, id: &str, max_poll: Duration) -> Result<Value, String> {
+        let mut pause = Duration::from_millis(250);
+        loop {
+            let r = self.request(reqwest::Method::GET, &format!("/batches/{id}"));
+            let batch: Value = serde_json::from_str(&self.call("polling the batch", r).await?)
+                .map_err(|e| format!("polling the batch: {e}"))?;
+            if let Some("completed" | "expired" | "cancelled" | "failed") = batch["status"].as_str() {
+                return Ok(batch);
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(max_poll);
+        }
+    }
+
+    async fn content(&self, file: &str) -> Result<String, String> {
+        let r = self.request(reqwest::Method::GET, &format!("/files/{file}/content"));
+        self.call("downloading the batch's results", r).await
+    }
 }
 
 fn shell_quote(s: &str) -> String {

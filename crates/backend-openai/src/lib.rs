@@ -30,6 +30,6 @@ mod transport;
 mod wire;
 
 pub use backend::OpenAiBackend;
-pub use batch::{BatchConfig, BatchModel, BatchStats};
+pub use batch::{BatchConfig, BatchModel, BatchStats, BatchTransport};
 pub use classify::parse_retry_after;
 pub use config::{ApiKey, BackendConfig, EndpointConfig, Limits, RetryPolicy, Timeouts};

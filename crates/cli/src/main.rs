@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use chunksynth_backend_openai::{
-    ApiKey, BackendConfig, BatchConfig, BatchModel, EndpointConfig, OpenAiBackend,
+    ApiKey, BackendConfig, BatchConfig, BatchModel, BatchTransport, EndpointConfig, OpenAiBackend,
 };
 use chunksynth_chunking::TokenizerSpec;
 use chunksynth_generation::{GenerationConfig, GenerationPlan, TopicSpec, plan_schema};
@@ -193,8 +193,20 @@ struct CorpusArgs {
     /// `{output}` are replaced by the round's files, e.g.
     /// 'vllm run-batch -i {input} -o {output} --model M'. Each round holds
     /// the next call of every document in flight.
-    #[arg(long, value_name = "COMMAND")]
+    #[arg(long, value_name = "COMMAND", conflicts_with = "batch")]
     batch_command: Option<String>,
+    /// Send the calls in wavefront rounds through the endpoint's
+    /// OpenAI-compatible Batch API (/v1/files, /v1/batches): about half the
+    /// price at OpenAI, each round taking up to the completion window.
+    #[arg(long)]
+    batch: bool,
+    /// The completion window asked of each batch.
+    #[arg(long, default_value = "24h")]
+    batch_window: String,
+    /// With --batch: the share of the online prices a batch is billed
+    /// (OpenAI: half), for cost reports and --max-cost.
+    #[arg(long, default_value_t = 0.5)]
+    price_batch_discount: f64,
     /// The most requests in one batch round.
     #[arg(long, default_value_t = 50_000)]
     batch_max_requests: usize,
@@ -618,11 +630,13 @@ fn corpus_config(
         ),
         output,
         job,
-        concurrency: corpus.concurrency.unwrap_or(if corpus.batch_command.is_some() {
-            corpus.batch_max_requests
-        } else {
-            8
-        }),
+        concurrency: corpus
+            .concurrency
+            .unwrap_or(if corpus.batch_command.is_some() || corpus.batch {
+                corpus.batch_max_requests
+            } else {
+                8
+            }),
         shard,
         budget: Budget {
             max_cost: corpus.max_cost,
@@ -779,9 +793,31 @@ async fn run_corpus(
             p.display()
         );
     }
+    let mut config = config;
+    if corpus.batch {
+        for price in config.prices.models.values_mut() {
+            price.input_per_million *= corpus.price_batch_discount;
+            price.output_per_million *= corpus.price_batch_discount;
+            if let Some(c) = &mut price.cached_input_per_million {
+                *c *= corpus.price_batch_discount;
+            }
+        }
+    }
     if corpus.dry_run {
         let model = resolve_model(model_args, file);
         let est = dry_run(&config, &model).await?;
+        if (corpus.batch || corpus.batch_command.is_some()) && !quiet {
+            eprintln!(
+                "batch: about {} rounds (the longest chain of calls, repairs aside), the first of about {} requests{}",
+                est.longest_chain,
+                est.documents.min(corpus.batch_max_requests),
+                if corpus.batch {
+                    format!("; prices at {}× online", corpus.price_batch_discount)
+                } else {
+                    String::new()
+                }
+            );
+        }
         print_quietly(&format!("{}\n", serde_json::to_string_pretty(&est)?))?;
         if !quiet {
             eprintln!(
@@ -798,12 +834,12 @@ async fn run_corpus(
         }
         return Ok(exit::OK);
     }
-    let (model, backend, batch) = match &corpus.batch_command {
-        Some(command) => {
-            let b = batch_model(command, corpus, &config, model_args, file)?;
+    let (model, backend, batch) = match (&corpus.batch_command, corpus.batch) {
+        (Some(_), _) | (None, true) => {
+            let b = batch_model(corpus, &config, model_args, file)?;
             (b.model, b.backend, Some(b.stats))
         }
-        None => {
+        (None, false) => {
             let backend = Arc::new(OpenAiBackend::new(backend_config(model_args, file)?)?);
             if let Err(e) = backend.check_model().await
                 && matches!(
@@ -865,25 +901,37 @@ struct Batch {
     stats: Arc<chunksynth_backend_openai::BatchStats>,
 }
 
-/// The batch model for --batch-command: the backend only builds request
-/// bodies and reads answers (no endpoint is called, so none is required).
+/// The batch model: through a batch runner command (the backend then only
+/// builds request bodies and reads answers, and no endpoint is needed), or
+/// through the endpoint's Batch API.
 fn batch_model(
-    command: &str,
     corpus: &CorpusArgs,
     config: &RunConfig,
     model_args: &ModelArgs,
     file: &FileConfig,
 ) -> Result<Batch> {
-    let model = resolve_model(model_args, file);
-    let backend = Arc::new(OpenAiBackend::new(BackendConfig::new(
-        "http://127.0.0.1/v1".to_owned(),
-        None,
-        model,
-    ))?);
+    let (backend_config, transport) = match &corpus.batch_command {
+        Some(command) => (
+            BackendConfig::new(
+                "http://127.0.0.1/v1".to_owned(),
+                None,
+                resolve_model(model_args, file),
+            ),
+            BatchTransport::Command(command.clone()),
+        ),
+        None => (
+            backend_config(model_args, file)?,
+            BatchTransport::Api {
+                completion_window: corpus.batch_window.clone(),
+                max_poll: std::time::Duration::from_secs(60),
+            },
+        ),
+    };
+    let backend = Arc::new(OpenAiBackend::new(backend_config)?);
     let batch = BatchModel::new(
         backend.clone(),
         BatchConfig {
-            command: command.to_owned(),
+            transport,
             max_requests: corpus.batch_max_requests.max(1),
             // Long enough for every document in flight to send its next
             // call after a round (their pipelines' work between calls is

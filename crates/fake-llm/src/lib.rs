@@ -5,6 +5,8 @@
 //! before `[DONE]`. Tests use it instead of mocks, so every error class is
 //! exercised over real HTTP.
 
+mod batches;
+
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,6 +20,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use bytes::Bytes;
 use futures_util::StreamExt;
+
+pub use batches::BatchOptions;
 use serde_json::{Value, json};
 
 /// One request as the server saw it.
@@ -123,7 +127,7 @@ impl Reply {
 
 type Script = dyn Fn(&FakeRequest) -> Reply + Send + Sync;
 
-struct Shared {
+pub(crate) struct Shared {
     script: Box<Script>,
     requests: Mutex<Vec<FakeRequest>>,
     counter: AtomicUsize,
@@ -134,6 +138,7 @@ struct Shared {
     /// Calls served at once; the rest queue (a server's capacity).
     capacity: Option<Arc<tokio::sync::Semaphore>>,
     models_error: Option<(u16, String)>,
+    batches: batches::Batches,
 }
 
 /// A running fake server. Dropping it stops the server.
@@ -170,6 +175,8 @@ pub struct FakeOptions {
     pub capacity: Option<usize>,
     /// Answer `/v1/models` with this status and body instead of the list.
     pub models_error: Option<(u16, String)>,
+    /// How `/v1/batches` behaves.
+    pub batches: BatchOptions,
 }
 
 impl Default for FakeOptions {
@@ -180,6 +187,7 @@ impl Default for FakeOptions {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             capacity: None,
             models_error: None,
+            batches: BatchOptions::default(),
         }
     }
 }
@@ -208,10 +216,16 @@ impl FakeLlm {
                 .capacity
                 .map(|c| Arc::new(tokio::sync::Semaphore::new(c.max(1)))),
             models_error: options.models_error,
+            batches: batches::Batches::new(options.batches),
         });
         let app = Router::new()
             .route("/v1/chat/completions", post(chat))
             .route("/v1/models", get(models))
+            .route("/v1/files", post(batches::upload))
+            .route("/v1/files/{id}/content", get(batches::content))
+            .route("/v1/batches", post(batches::create))
+            .route("/v1/batches/{id}", get(batches::retrieve))
+            .route("/v1/batches/{id}/cancel", post(batches::cancel))
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind(options.bind).await?;
         let addr = listener.local_addr()?;
@@ -238,6 +252,11 @@ impl FakeLlm {
     /// Chat requests received so far (counted even when not recording).
     pub fn request_count(&self) -> usize {
         self.shared.counter.load(Ordering::SeqCst)
+    }
+
+    /// Batches created through `/v1/batches` (a re-attach creates none).
+    pub fn batches_created(&self) -> usize {
+        self.shared.batches.created.load(Ordering::SeqCst)
     }
 
     /// The most requests that were in flight at once.
@@ -321,7 +340,7 @@ fn usage(request: &FakeRequest, text: &str) -> Value {
     })
 }
 
-fn completion_json(request: &FakeRequest, text: &str, finish_reason: &str) -> Value {
+pub(crate) fn completion_json(request: &FakeRequest, text: &str, finish_reason: &str) -> Value {
     json!({
         "id": format!("chatcmpl-{}", request.index),
         "object": "chat.completion",

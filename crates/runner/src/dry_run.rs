@@ -32,6 +32,9 @@ pub struct DryRunEstimate {
     pub rejected: usize,
     pub variants: usize,
     pub calls: usize,
+    /// The most calls one item makes in a chain (its variants' calls run
+    /// side by side): the rounds a batch run takes, repairs aside.
+    pub longest_chain: usize,
     pub source_tokens: usize,
     pub prompt_tokens: usize,
     pub completion_tokens: usize,
@@ -74,14 +77,14 @@ pub async fn dry_run(config: &RunConfig, model: &str) -> Result<DryRunEstimate, 
             continue;
         };
         let variants = variants_for(&config.job, &doc.id).map_err(RunError::Config)?;
-        let model = EstimatingModel::new(
+        let model = Arc::new(EstimatingModel::new(
             model,
             config.tokenizer.clone(),
             &doc,
             &config.job,
             counters.clone(),
-        );
-        let pipeline = WorkPipeline::new(&config, Arc::new(model))?;
+        ));
+        let pipeline = WorkPipeline::new(&config, model.clone())?;
         if pipeline.check(&doc).is_err() {
             est.rejected += 1;
             continue;
@@ -95,12 +98,17 @@ pub async fn dry_run(config: &RunConfig, model: &str) -> Result<DryRunEstimate, 
             tasks.join_next().await;
         }
         let base = base.clone();
+        let counters = counters.clone();
         tasks.spawn(async move {
             pipeline.process(&doc, "", &variants, &base).await;
+            // Variants run side by side: a chain is one variant's calls.
+            let chain = model.calls.load(Ordering::Relaxed) / variants.len().max(1) as u64;
+            counters.longest_chain.fetch_max(chain, Ordering::Relaxed);
         });
     }
     while tasks.join_next().await.is_some() {}
     est.calls = counters.calls.load(Ordering::Relaxed) as usize;
+    est.longest_chain = counters.longest_chain.load(Ordering::Relaxed) as usize;
     est.prompt_tokens = counters.prompt.load(Ordering::Relaxed) as usize;
     est.completion_tokens = counters.completion.load(Ordering::Relaxed) as usize;
     est.cost = config.prices.get(model).map(|p| {
@@ -118,6 +126,7 @@ struct Counters {
     calls: AtomicU64,
     prompt: AtomicU64,
     completion: AtomicU64,
+    longest_chain: AtomicU64,
 }
 
 /// Answers locally and counts what it is asked (see the module's doc).
@@ -125,6 +134,8 @@ struct Counters {
 struct EstimatingModel {
     model: String,
     tokenizer: Arc<dyn Tokenizer>,
+    /// Calls this item made.
+    calls: AtomicU64,
     /// The plan answer for a topic spec: sections shaped after its length.
     plan: Option<String>,
     counters: Arc<Counters>,
@@ -167,6 +178,7 @@ impl EstimatingModel {
         Self {
             model: model.to_owned(),
             tokenizer,
+            calls: AtomicU64::new(0),
             plan,
             counters,
         }
@@ -206,6 +218,7 @@ impl LanguageModel for EstimatingModel {
             let text = self.answer(request);
             let completion = self.tokenizer.count(&text);
             self.counters.calls.fetch_add(1, Ordering::Relaxed);
+            self.calls.fetch_add(1, Ordering::Relaxed);
             self.counters.prompt.fetch_add(prompt as u64, Ordering::Relaxed);
             self.counters
                 .completion

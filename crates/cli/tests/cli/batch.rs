@@ -172,3 +172,129 @@ async fn a_failed_batch_line_goes_into_the_next_round() {
         "the retried line costs at most one round more: {sizes:?} for a chain of {chain}"
     );
 }
+
+fn batch_api(base_url: &str, input: &Path, out: &Path) -> Command {
+    let mut cmd = chunksynth(base_url);
+    cmd.args(["rephrase", "--input"])
+        .arg(input)
+        .arg("--output")
+        .arg(out)
+        .args([
+            "--style",
+            "textbook",
+            "--max-attempts",
+            "1",
+            "--chunk-tokens",
+            "200",
+            "--batch",
+        ]);
+    cmd
+}
+
+async fn fake_with(options: chunksynth_fake_llm::BatchOptions) -> FakeLlm {
+    let fake_options = chunksynth_fake_llm::FakeOptions {
+        batches: options,
+        ..chunksynth_fake_llm::FakeOptions::default()
+    };
+    FakeLlm::start_with(fake_options, |r: &chunksynth_fake_llm::FakeRequest| {
+        // One line fails once: the passage of note-3.
+        if r.passage().starts_with("Note 3.") && r.index < 40 {
+            return chunksynth_fake_llm::Reply::error(500, "the worker died", "server_error");
+        }
+        upper(r)
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_batch_api_gives_the_online_records_with_expired_batches_and_failed_lines_recovered() {
+    let fake = fake_with(chunksynth_fake_llm::BatchOptions {
+        turnaround: std::time::Duration::ZERO,
+        expire_first: true,
+    })
+    .await;
+    let dir = tempdir("batch-api");
+    let input = write_input(&dir, &docs());
+    let out = dir.join("out.jsonl");
+    let o = output_of(batch_api(&fake.base_url(), &input, &out)).await;
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let want: Vec<(String, String)> = {
+        let mut w: Vec<(String, String)> = docs().into_iter().map(|(id, t)| (id, t.to_uppercase())).collect();
+        w.sort();
+        w
+    };
+    assert_eq!(
+        texts(&out),
+        want,
+        "every record despite the expired batch and the failed line"
+    );
+    assert!(
+        fake.batches_created() > longest_chain(&out),
+        "the expired batch's lines went into another"
+    );
+    assert!(!err.contains(super::KEY), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_killed_while_its_batch_is_out_reattaches_instead_of_paying_twice() {
+    let fake = fake_with(chunksynth_fake_llm::BatchOptions {
+        turnaround: std::time::Duration::from_secs(3),
+        expire_first: false,
+    })
+    .await;
+    let dir = tempdir("batch-reattach");
+    let short: Vec<(String, String)> = (0..6)
+        .map(|i| (format!("s{i}"), format!("Short document {i} in one chunk.")))
+        .collect();
+    let input = write_input(&dir, &short);
+    let out = dir.join("out.jsonl");
+    let mut child = batch_api(&fake.base_url(), &input, &out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    // Killed once the batch is out and its id kept.
+    let kept = dir.join("out.jsonl.batch/submitted.json");
+    while !(fake.batches_created() == 1 && kept.exists()) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap_or_else(|e| panic!("{e}"));
+    let _ = child.wait();
+    assert_eq!(fake.batches_created(), 1, "killed with its batch out");
+    let o = output_of(batch_api(&fake.base_url(), &input, &out)).await;
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(fake.batches_created(), 1, "re-attached: no second submission");
+    let mut want: Vec<(String, String)> = short.into_iter().map(|(id, t)| (id, t.to_uppercase())).collect();
+    want.sort();
+    assert_eq!(texts(&out), want);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_dry_run_says_how_many_rounds_at_what_price() {
+    let dir = tempdir("batch-dry");
+    let input = write_input(&dir, &docs());
+    let out = dir.join("out.jsonl");
+    let mut cmd = batch_api("http://127.0.0.1:9/v1", &input, &out);
+    cmd.args(["--dry-run", "--price-input", "1", "--price-output", "2"]);
+    let o = output_of(cmd).await;
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let est: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+    let chain = est["longest_chain"].as_u64().unwrap_or(0);
+    assert!(chain > 1, "{est}");
+    assert!(
+        err.contains(&format!("about {chain} rounds")) && err.contains("0.5× online"),
+        "{err}"
+    );
+    // Half the online price.
+    let online = (est["prompt_tokens"].as_f64().unwrap_or(0.0)
+        + 2.0 * est["completion_tokens"].as_f64().unwrap_or(0.0))
+        / 1e6;
+    assert!(
+        (est["cost"].as_f64().unwrap_or(0.0) - online / 2.0).abs() < 1e-9,
+        "{est}"
+    );
+}
