@@ -94,6 +94,16 @@ const BENCHES: &[Bench] = &[
         ],
     },
     Bench {
+        name: "batch",
+        title: "Batch mode in wavefront rounds (crates/backend-openai, crates/runner)",
+        package: "chunksynth-runner",
+        target: "orchestration",
+        runs: &[Run {
+            env: &[("CHUNKSYNTH_BENCH_BATCH", "1")],
+            note: "1,000 documents of mixed lengths through the fake server's Batch API.",
+        }],
+    },
+    Bench {
         name: "formats",
         title: "Reading dataset formats (crates/runner)",
         package: "chunksynth-runner",

@@ -12,7 +12,7 @@ const HELP: &str = "\
 cargo xtask <task>
 
 Tasks:
-  bench [chunking|quality|client|tokens|orchestration|scale|formats]
+  bench [chunking|quality|client|tokens|orchestration|scale|formats|batch]
                      run the benchmarks (release build, about 10 minutes for
                      all) and write their figures into docs/BENCHMARKS.md with
                      the command, the machine and the date

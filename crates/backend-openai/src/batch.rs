@@ -95,6 +95,8 @@ pub struct BatchStats {
     pub retried_lines: AtomicU64,
     /// The largest round sent.
     pub largest_round: AtomicU64,
+    /// Requests of each round, in order.
+    pub round_sizes: Mutex<Vec<u64>>,
 }
 
 /// A `LanguageModel` that sends its calls in wavefront rounds (see the
@@ -262,6 +264,9 @@ impl Driver {
         self.stats
             .largest_round
             .fetch_max(lines.len() as u64, Ordering::Relaxed);
+        if let Ok(mut sizes) = self.stats.round_sizes.lock() {
+            sizes.push(lines.len() as u64);
+        }
         let started = Instant::now();
         let answers = match &self.config.transport {
             BatchTransport::Command(command) => {
@@ -294,10 +299,13 @@ impl Driver {
                 Some(Ok(mut response)) => {
                     response.latency = latency;
                     response.endpoint = "batch".to_owned();
-                    for w in callers {
+                    // Billed once per line, however many callers asked it.
+                    if let Some(first) = callers.first() {
                         self.backend
                             .ledger()
-                            .record_success("batch", w.task, response.usage, latency);
+                            .record_success("batch", first.task, response.usage, latency);
+                    }
+                    for w in callers {
                         let _ = w.reply.send(Ok(response.clone()));
                     }
                 }

@@ -16,6 +16,11 @@
 //! `CHUNKSYNTH_BENCH_LOOKAHEAD` (1024), `CHUNKSYNTH_BENCH_NO_SYNC` (set: no
 //! journal fsync), `CHUNKSYNTH_BENCH_RESUME=0` (skip the resume runs).
 //!
+//! `CHUNKSYNTH_BENCH_BATCH=1`: the same documents in batch mode, through
+//! the fake server's Batch API (answers at once): rounds against the
+//! longest chain, requests per round, and cost against online at stated
+//! prices.
+//!
 //! `CHUNKSYNTH_BENCH_SCALE=1`: the scale run instead — DOCS one-chunk
 //! documents, written and read as a stream (nothing of the corpus is held by
 //! the bench itself), reporting peak RSS (VmHWM, this process only) and how
@@ -283,6 +288,10 @@ fn main() {
         runtime.block_on(serve(latency, capacity));
         return;
     }
+    if std::env::var("CHUNKSYNTH_BENCH_BATCH").is_ok_and(|v| v == "1") {
+        runtime.block_on(batch(n, latency, capacity));
+        return;
+    }
     if std::env::var("CHUNKSYNTH_BENCH_SCALE").is_ok_and(|v| v == "1") {
         runtime.block_on(scale(n, latency, capacity, concurrency, in_flight));
         return;
@@ -478,6 +487,110 @@ async fn scale(n: usize, latency: Duration, capacity: usize, concurrency: usize,
         share_at(0.25),
         share_at(0.5),
         share_at(0.75)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+    let _ = fake.child.kill().await;
+}
+
+/// Prices stated for the cost comparison (USD per million tokens; OpenAI's
+/// gpt-4o-mini online, its Batch API at half).
+const PRICE_INPUT: f64 = 0.15;
+const PRICE_OUTPUT: f64 = 0.60;
+
+/// Batch mode over the documents: rounds, requests per round, cost.
+async fn batch(n: usize, latency: Duration, capacity: usize) {
+    let mut fake = Server::start().await;
+    let url = fake.url.clone();
+    let docs = documents(n);
+    let dir = fresh("batch");
+    let input = dir.join("in.jsonl");
+    let body: String = docs
+        .iter()
+        .map(|(id, t)| format!("{}\n", serde_json::json!({"id": id, "text": t})))
+        .collect();
+    std::fs::write(&input, body).unwrap_or_else(|e| panic!("{e}"));
+    let _ = tokenizer();
+    let mut c = BackendConfig::new(&url, None, "fake-model");
+    c.timeouts.request = Duration::from_secs(120);
+    let backend = Arc::new(OpenAiBackend::new(c).unwrap_or_else(|e| panic!("{e}")));
+    let model = chunksynth_backend_openai::BatchModel::new(
+        backend.clone(),
+        chunksynth_backend_openai::BatchConfig {
+            transport: chunksynth_backend_openai::BatchTransport::Api {
+                completion_window: "24h".into(),
+                max_poll: Duration::from_secs(1),
+            },
+            max_requests: 50_000,
+            quiet: Duration::from_millis(300),
+            dir: dir.join("batch"),
+            max_line_attempts: 3,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let stats = model.stats();
+    let started = Instant::now();
+    let runner = Runner::new(
+        Arc::new(model),
+        Some(backend.ledger()),
+        config(&dir, input, &url, n),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let summary = runner
+        .run(None, StopSignal::never())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let wall = started.elapsed();
+    let chains: Vec<usize> = std::fs::read_to_string(dir.join("out.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|r| {
+            r["provenance"]["chunks"]
+                .as_array()
+                .map_or(0, |c| c.iter().filter(|ch| ch["outcome"] != "skipped").count())
+        })
+        .collect();
+    let longest = chains.iter().copied().max().unwrap_or(0);
+    let sizes = stats.round_sizes.lock().map(|s| s.clone()).unwrap_or_default();
+    // Online, every call is billed; in batch, each distinct request once
+    // (the ledger's count).
+    let usage = summary.usage;
+    let billed = backend.ledger().snapshot().total.tokens;
+    let online =
+        (usage.prompt_tokens as f64 * PRICE_INPUT + usage.completion_tokens as f64 * PRICE_OUTPUT) / 1e6;
+    let batch = (billed.prompt_tokens as f64 * PRICE_INPUT + billed.completion_tokens as f64 * PRICE_OUTPUT)
+        / 1e6
+        / 2.0;
+    let _ = (latency, capacity);
+    println!(
+        "documents {n}, records {}, calls {}, longest chain {longest}; the fake's Batch API answers at once\n",
+        summary.records_written,
+        sizes.iter().sum::<u64>()
+    );
+    println!("| rounds | longest chain | idle rounds | largest round | wall s |");
+    println!("|---|---|---|---|---|");
+    println!(
+        "| {} | {longest} | {} | {} | {:.1} |\n",
+        sizes.len(),
+        sizes.iter().filter(|s| **s == 0).count(),
+        sizes.iter().max().unwrap_or(&0),
+        wall.as_secs_f64()
+    );
+    let shown: Vec<String> = sizes.iter().map(u64::to_string).collect();
+    println!("Requests per round, in order: {}.\n", shown.join(", "));
+    println!("| | calls billed | tokens in | tokens out | cost at ${PRICE_INPUT}/${PRICE_OUTPUT} per M |");
+    println!("|---|---|---|---|---|");
+    println!(
+        "| online | {} | {} | {} | ${online:.4} |",
+        chains.iter().sum::<usize>(),
+        usage.prompt_tokens,
+        usage.completion_tokens
+    );
+    println!(
+        "| batch (x0.5) | {} | {} | {} | ${batch:.4} |",
+        sizes.iter().sum::<u64>(),
+        billed.prompt_tokens,
+        billed.completion_tokens
     );
     let _ = std::fs::remove_dir_all(dir);
     let _ = fake.child.kill().await;
