@@ -63,6 +63,9 @@ pub struct BatchConfig {
     pub transport: BatchTransport,
     /// The most requests one round holds.
     pub max_requests: usize,
+    /// The most bytes of request bodies one round holds (OpenAI: a
+    /// 200 MB file).
+    pub max_bytes: usize,
     /// A round is sent once no call has arrived for this long.
     pub quiet: Duration,
     /// Where the round files are written.
@@ -76,6 +79,8 @@ struct Waiting {
     /// A digest of the body: the line's `custom_id`.
     id: String,
     body: Value,
+    /// The body's size as sent.
+    bytes: usize,
     task: chunksynth_llm::TaskKind,
     attempts: u32,
     reply: oneshot::Sender<Result<ChatResponse, LlmError>>,
@@ -97,6 +102,16 @@ pub struct BatchStats {
     pub largest_round: AtomicU64,
     /// Requests of each round, in order.
     pub round_sizes: Mutex<Vec<u64>>,
+    /// What the current round is doing, for progress displays.
+    pub status: Mutex<String>,
+}
+
+impl BatchStats {
+    fn set_status(&self, status: String) {
+        if let Ok(mut s) = self.status.lock() {
+            *s = status;
+        }
+    }
 }
 
 /// A `LanguageModel` that sends its calls in wavefront rounds (see the
@@ -170,8 +185,10 @@ impl LanguageModel for BatchModel {
                     // Answered by a re-attached batch before it was asked.
                     return answer;
                 }
+                let bytes = body.to_string().len();
                 forming.calls.push(Waiting {
                     id,
+                    bytes,
                     body,
                     task: request.task,
                     attempts: 0,
@@ -233,11 +250,29 @@ impl Driver {
                 continue;
             }
             let quiet_for = since.map_or(self.config.quiet, |t| t.elapsed());
-            if waiting >= self.config.max_requests || quiet_for >= self.config.quiet {
+            let bytes: usize = self
+                .forming
+                .lock()
+                .map(|f| f.calls.iter().map(|w| w.bytes).sum())
+                .unwrap_or(0);
+            if waiting >= self.config.max_requests
+                || bytes >= self.config.max_bytes
+                || quiet_for >= self.config.quiet
+            {
                 let Ok(mut f) = self.forming.lock() else {
                     return Vec::new();
                 };
-                let take = f.calls.len().min(self.config.max_requests);
+                // Up to the request and byte limits, at least one call.
+                let (mut take, mut size) = (0, 0);
+                for w in &f.calls {
+                    if take >= self.config.max_requests
+                        || (take > 0 && size + w.bytes > self.config.max_bytes)
+                    {
+                        break;
+                    }
+                    take += 1;
+                    size += w.bytes;
+                }
                 return f.calls.drain(..take).collect();
             }
             let wait = self.config.quiet.saturating_sub(quiet_for);
@@ -267,6 +302,8 @@ impl Driver {
         if let Ok(mut sizes) = self.stats.round_sizes.lock() {
             sizes.push(lines.len() as u64);
         }
+        self.stats
+            .set_status(format!("batch round {} of {} requests out", n + 1, lines.len()));
         let started = Instant::now();
         let answers = match &self.config.transport {
             BatchTransport::Command(command) => {
@@ -291,8 +328,17 @@ impl Driver {
         let mut answers = match answers {
             Ok(a) => a,
             // The whole round failed: every line is retried, then fails.
-            Err(why) => return self.retry_or_fail(by_id.into_values().flatten().collect(), &why),
+            Err(why) => {
+                self.stats
+                    .set_status(format!("batch round {} failed: {why}", n + 1));
+                return self.retry_or_fail(by_id.into_values().flatten().collect(), &why);
+            }
         };
+        self.stats.set_status(format!(
+            "batch round {} answered in {:.0}s",
+            n + 1,
+            latency.as_secs_f64()
+        ));
         let mut again = Vec::new();
         for (id, callers) in by_id {
             match answers.remove(&id) {

@@ -210,6 +210,10 @@ struct CorpusArgs {
     /// The most requests in one batch round.
     #[arg(long, default_value_t = 50_000)]
     batch_max_requests: usize,
+    /// The most MB of requests in one batch round (OpenAI's file limit is
+    /// 200 MB).
+    #[arg(long, default_value_t = 190)]
+    batch_max_mb: usize,
     /// Items read ahead; the longest of them starts first, so that long
     /// items do not start late and set the run's end (1: input order).
     /// Records are written as they finish, each with its input_index.
@@ -862,7 +866,7 @@ async fn run_corpus(
     let config = RunConfig { endpoints, ..config };
     let runner = Runner::new(model, Some(ledger.clone()), config)?;
     let (events_tx, events_rx) = tokio::sync::mpsc::unbounded_channel();
-    let display = progress::spawn(events_rx, ledger.clone(), quiet, verbose);
+    let display = progress::spawn(events_rx, ledger.clone(), batch.clone(), quiet, verbose);
     let summary = runner.run(Some(events_tx), stop_on_signals()).await;
     let _ = display.await;
     let summary = match summary {
@@ -933,6 +937,7 @@ fn batch_model(
         BatchConfig {
             transport,
             max_requests: corpus.batch_max_requests.max(1),
+            max_bytes: corpus.batch_max_mb.max(1) << 20,
             // Long enough for every document in flight to send its next
             // call after a round (their pipelines' work between calls is
             // milliseconds), short next to any batch round's own time.

@@ -12,6 +12,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 pub fn spawn(
     mut events: UnboundedReceiver<RunEvent>,
     ledger: Arc<UsageLedger>,
+    batch: Option<Arc<chunksynth_backend_openai::BatchStats>>,
     quiet: bool,
     verbose: u8,
 ) -> tokio::task::JoinHandle<()> {
@@ -35,7 +36,17 @@ pub fn spawn(
         let mut last_line = Instant::now();
         let (mut done, mut failed, mut chunks) = (0usize, 0usize, 0usize);
         let mut down_since: Option<u64> = None;
-        while let Some(event) = events.recv().await {
+        // Events drive the display; the tick keeps it alive through a batch
+        // round that sends none for hours.
+        let mut tick = tokio::time::interval(Duration::from_secs(10));
+        loop {
+            let event = tokio::select! {
+                e = events.recv() => match e {
+                    Some(e) => e,
+                    None => break,
+                },
+                _ = tick.tick() => RunEvent::Tick,
+            };
             match &event {
                 RunEvent::DocumentDone { chunks: c, .. } => {
                     done += 1;
@@ -80,13 +91,20 @@ pub fn spawn(
             if let Some(since) = down_since {
                 msg.push_str(&format!("; endpoint down since {}", clock(since)));
             }
+            if let Some(status) = batch
+                .as_ref()
+                .and_then(|b| b.status.lock().ok().map(|s| s.clone()))
+                && !status.is_empty()
+            {
+                msg.push_str(&format!("; {status}"));
+            }
             if let Some(bar) = &bar {
                 bar.set_message(msg);
-                if verbose > 0 {
+                if verbose > 0 && event != RunEvent::Tick {
                     bar.println(format!("{event:?}"));
                 }
             } else {
-                if verbose > 0 {
+                if verbose > 0 && event != RunEvent::Tick {
                     eprintln!("{}", serde_json::to_string(&event).unwrap_or_default());
                 }
                 if last_line.elapsed() >= Duration::from_secs(10) {

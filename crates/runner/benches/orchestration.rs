@@ -521,6 +521,7 @@ async fn batch(n: usize, latency: Duration, capacity: usize) {
                 max_poll: Duration::from_secs(1),
             },
             max_requests: 50_000,
+            max_bytes: 190 << 20,
             quiet: Duration::from_millis(300),
             dir: dir.join("batch"),
             max_line_attempts: 3,

@@ -207,6 +207,8 @@ pub enum RunEvent {
     EndpointUp {
         down_for_ms: u64,
     },
+    /// Nothing happened; time passed (displays refresh on it).
+    Tick,
     Stopping {
         reason: StopReason,
     },
