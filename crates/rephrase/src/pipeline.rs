@@ -598,21 +598,40 @@ const CHATTER_LINES: &[&str] = &[
 /// Removes model chatter the source did not have: an opening line such as
 /// "Here is the rewritten text:", a code fence wrapped around prose, the
 /// `<<<`/`>>>` markers of the prompt. Then trims the edges (stitching puts the
-/// source's own separators back) — except the indentation of the first line
-/// when the source passage starts indented (code, man-page options).
+/// source's own separators back) — except that when the source passage
+/// starts indented (code, man-page options, nested lists) its first line's
+/// indentation is kept, or put back when the model dropped it (models
+/// answer from the first non-blank character), so the stitched document
+/// keeps its layout at the seams. The source's trailing whitespace is put
+/// back the same way.
 pub fn strip_chatter(source: &str, rewrite: &str) -> String {
     let text = strip_wrappers(source, rewrite);
-    if source.starts_with([' ', '\t']) {
+    let source_indent: &str = {
+        let body = source.trim_start_matches(['\n', '\r']);
+        let end = body.find(|c: char| c != ' ' && c != '\t').unwrap_or(body.len());
+        &body[..end]
+    };
+    let mut out = if source_indent.is_empty() {
+        text.trim_start().to_owned()
+    } else {
         // Drop leading blank lines only.
         let first_content = text
             .char_indices()
             .find(|&(_, c)| !c.is_whitespace())
             .map_or(text.len(), |(i, _)| i);
         let line_start = text[..first_content].rfind('\n').map_or(0, |i| i + 1);
-        text[line_start..].to_owned()
-    } else {
-        text.trim_start().to_owned()
+        let line = &text[line_start..];
+        if line.starts_with([' ', '\t']) || line.is_empty() {
+            line.to_owned()
+        } else {
+            format!("{source_indent}{line}")
+        }
+    };
+    let trailing = &source[source.trim_end().len()..];
+    if !trailing.is_empty() && out.trim_end().len() == out.len() {
+        out.push_str(trailing);
     }
+    out
 }
 
 /// The rewrite without the wrappers a model adds; untouched (indentation

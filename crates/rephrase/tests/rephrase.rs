@@ -375,6 +375,23 @@ fn chatter_is_stripped_only_where_the_source_had_none() {
 }
 
 #[test]
+fn an_indented_passage_gets_its_indentation_back_when_the_model_drops_it() {
+    let option =
+        "       -g, --listed-incremental=FILE\n              Handle new GNU-format incremental backups.";
+    // Models answer from the first non-blank character.
+    let answer = "-g, --listed-incremental=FILE\n              Handle new GNU-format incremental backups.";
+    assert_eq!(strip_chatter(option, answer), option);
+    // Kept as the model wrote it when it kept an indentation.
+    assert_eq!(
+        strip_chatter(option, &format!("  {answer}")),
+        format!("  {answer}")
+    );
+    // Trailing whitespace of the passage comes back too; none is invented.
+    assert_eq!(strip_chatter("    x = 1\n", "x = 1"), "    x = 1\n");
+    assert_eq!(strip_chatter("Plain.", "  Plain.  "), "Plain.");
+}
+
+#[test]
 fn variant_styles_are_deterministic_and_distinct() {
     let a: Vec<&str> = choose_styles(7, "doc-1", 3).iter().map(|s| s.name).collect();
     let b: Vec<&str> = choose_styles(7, "doc-1", 3).iter().map(|s| s.name).collect();

@@ -813,3 +813,63 @@ async fn secrets_stay_out_of_config_errors_records_journals_and_clear_text_http(
         "{err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_man_page_keeps_its_layout_when_the_model_strips_the_edges_of_each_answer() {
+    // Answers are the passage with its edges stripped, as models answer.
+    let fake = FakeLlm::start(|r: &FakeRequest| Reply::text(r.passage().trim()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("man-layout");
+    let mut page =
+        String::from("TAR(1)                     GNU TAR Manual                     TAR(1)\n\nOPTIONS\n");
+    for (flag, what) in [
+        (
+            "-A, --catenate, --concatenate",
+            "Append archive to the end of another archive.",
+        ),
+        (
+            "-c, --create",
+            "Create a new archive. Arguments supply the names of the files to be archived.",
+        ),
+        (
+            "-d, --diff, --compare",
+            "Find differences between archive and file system.",
+        ),
+        (
+            "-g, --listed-incremental=FILE",
+            "Handle new GNU-format incremental backups. FILE is the name of a snapshot file.",
+        ),
+        ("-r, --append", "Append files to the end of an archive."),
+        ("-t, --list", "List the contents of an archive."),
+    ] {
+        page.push_str(&format!("\n       {flag}\n              {what}\n"));
+    }
+    let docs = vec![("tar.1".to_owned(), page.clone())];
+    let input = write_input(&dir, &docs);
+    let out = dir.join("out.jsonl");
+    let mut cmd = chunksynth(&fake.base_url());
+    cmd.args(["rephrase", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&out)
+        .args([
+            "--style",
+            "textbook",
+            "--max-attempts",
+            "1",
+            "--chunk-tokens",
+            "24",
+            "--overlap-tokens",
+            "0",
+        ]);
+    let (code, err) = code_and_stderr(&output_of(cmd).await);
+    assert_eq!(code, Some(0), "{err}");
+    let got = records(&out);
+    assert!(fake.request_count() > 3, "several chunks, most starting indented");
+    assert_eq!(
+        got[0]["text"].as_str(),
+        Some(page.as_str()),
+        "byte for byte, indentation at every seam"
+    );
+}
