@@ -60,7 +60,28 @@ pub fn names(text: &str) -> Vec<NameMention> {
     let mut run: Vec<&str> = Vec::new();
     let mut run_at_start = false;
     let mut sentence_start = true;
-    for raw in text.split_whitespace() {
+    // A line indented differently from the one before (or after a blank
+    // line) starts a block: a man page's option description under its
+    // header line ("-g, --listed-incremental=FILE" / "Handle new ..."), a
+    // list item. Its first word starts a sentence; wrapped prose lines,
+    // indented alike, do not.
+    let mut previous_indent: Option<usize> = None;
+    let words = text.lines().flat_map(|line| {
+        let indent = line.len() - line.trim_start().len();
+        let blank = line.trim().is_empty();
+        let block_start = previous_indent.is_none_or(|p| p != indent);
+        previous_indent = if blank { None } else { Some(indent) };
+        line.split_whitespace()
+            .enumerate()
+            .map(move |(i, w)| (w, i == 0 && block_start))
+    });
+    for (raw, starts_block) in words {
+        if starts_block {
+            if !run.is_empty() {
+                runs.push((found.len(), std::mem::take(&mut run), run_at_start));
+            }
+            sentence_start = true;
+        }
         let token = raw.trim_matches(|c: char| !(c.is_alphanumeric() || c == '_' || c == '/' || c == ':'));
         let token = token.trim_end_matches(':');
         let capitalised = token.chars().next().is_some_and(char::is_uppercase)
@@ -277,5 +298,21 @@ mod tests {
                 ("Alice", ProperName),
             ],
         );
+    }
+}
+
+#[cfg(test)]
+mod block_tests {
+    use super::*;
+
+    #[test]
+    fn the_first_word_under_a_man_page_option_is_not_a_name() {
+        let text = "       -g, --listed-incremental=FILE\n              Handle new GNU-format incremental backups.\n";
+        let found: Vec<String> = names(text).into_iter().map(|n| n.text).collect();
+        assert!(!found.iter().any(|n| n == "Handle"), "{found:?}");
+        // Wrapped prose lines, indented alike, still show a name mid-sentence.
+        let prose = "The project was started by\nGraydon Hoare in his spare time.";
+        let found: Vec<String> = names(prose).into_iter().map(|n| n.text).collect();
+        assert!(found.iter().any(|n| n == "Graydon Hoare"), "{found:?}");
     }
 }
