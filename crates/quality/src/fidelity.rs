@@ -620,24 +620,38 @@ const CHATTER_CLOSINGS: &[&str] = &[
     "如有需要",
 ];
 
+/// Openings that are interjections: chatter only as a short line of their
+/// own ("Sure!", "Of course."), not when a sentence goes on ("Sure enough,
+/// the compiler rejects it.").
+const CHATTER_INTERJECTIONS: &[&str] = &["sure", "certainly", "of course", "okay,", "ok,", "好的", "当然"];
+
+/// The rewrite's first line when it is model chatter the source does not
+/// have: one of the openings, shaped as a preamble — a line that introduces
+/// what follows (ends with a colon), names the rewrite ("rewritten",
+/// "改写"), or is a short interjection on its own line. "Here is an example
+/// of ownership." is content, not a preamble. The one rule the detector
+/// and rephrase's stripper share.
+pub fn chatter_preamble<'a>(source: &str, rewrite: &'a str) -> Option<&'a str> {
+    let line = rewrite.trim_start().lines().next()?.trim();
+    let clean = |s: &str| s.trim_start_matches(['*', '#', '"', ' ', '_']).to_lowercase();
+    let lower = clean(line);
+    let source_lower = clean(source.trim_start());
+    let opening = CHATTER_OPENINGS
+        .iter()
+        .find(|o| lower.starts_with(*o) && !source_lower.starts_with(*o))?;
+    let introduces = line.trim_end_matches(['*', ' ']).ends_with([':', '：']);
+    let names_the_rewrite = lower.contains("rewrit") || lower.contains("改写") || lower.contains("書き換");
+    let interjection = CHATTER_INTERJECTIONS.contains(opening)
+        && line.chars().count() <= 30
+        && line.ends_with(['!', '.', '。', '！', ',', '，']);
+    (introduces || names_the_rewrite || interjection).then_some(line)
+}
+
 fn check_chatter(source: &str, rewrite: &str) -> Verdict {
     let mut findings = Vec::new();
-    let src_head = source.trim_start().to_lowercase();
-    let head: String = rewrite
-        .trim_start()
-        .chars()
-        .take(80)
-        .collect::<String>()
-        .to_lowercase();
-    let strip = |s: &str| s.trim_start_matches(['*', '#', '"', ' ', '_']).to_owned();
-    let head_clean = strip(&head);
-    if let Some(opening) = CHATTER_OPENINGS
-        .iter()
-        .find(|o| head_clean.starts_with(*o) && !strip(&src_head).starts_with(*o))
-    {
-        let line = rewrite.trim_start().lines().next().unwrap_or("").trim();
+    if let Some(line) = chatter_preamble(source, rewrite) {
         findings.push(format!(
-            "the rewrite starts with model chatter (“{line}”, {opening:?}); answer with the text only"
+            "the rewrite starts with model chatter (“{line}”); answer with the text only"
         ));
     }
     let tail_start = rewrite.len().saturating_sub(300);
@@ -728,4 +742,31 @@ fn check_script(source: &str, rewrite: &str, expected: Option<Script>) -> Verdic
         share * 100.0
     );
     (score, false, vec![finding])
+}
+
+#[cfg(test)]
+mod chatter_tests {
+    use super::chatter_preamble;
+
+    #[test]
+    fn a_preamble_is_chatter_and_content_that_opens_alike_is_not() {
+        let src = "Ownership moves values.";
+        for chatter in [
+            "Here is the rewritten text:\n\nOwnership...",
+            "Sure! Here's a rewrite:\nOwnership...",
+            "Of course.\n\nOwnership...",
+            "以下是改写后的文本：\n所有权……",
+        ] {
+            assert!(chatter_preamble(src, chatter).is_some(), "{chatter}");
+        }
+        for content in [
+            "Here is an example of ownership in action: a value moves.",
+            "Here is an example.\n\nfn main() {}",
+            "Sure enough, the compiler rejects the second use.",
+        ] {
+            assert!(chatter_preamble(src, content).is_none(), "{content}");
+        }
+        // The source itself opening so is never chatter.
+        assert!(chatter_preamble("Here is the plan:\nstep", "Here is the plan:\nstep").is_none());
+    }
 }

@@ -22,7 +22,7 @@ pub mod stopwords;
 pub mod text;
 
 pub use coverage::{CoverageReport, Entity, FoldedText, TermPreference, concept_words, coverage};
-pub use fidelity::{CheckKind, CheckReport, FidelityConfig, FidelityReport, fidelity};
+pub use fidelity::{CheckKind, CheckReport, FidelityConfig, FidelityReport, chatter_preamble, fidelity};
 pub use length::length_score;
 pub use repetition::{
     GopherRepetition, RepeatedSentence, SelfRepeat, adjacent_similarity, distinct_n, gopher_repetition,

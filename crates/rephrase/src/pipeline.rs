@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chunksynth_chunking::{ChunkConfig, ChunkConfigError, ChunkPlan, Tokenizer, prefix_window};
 use chunksynth_llm::{ErrorKind, FinishReason, LlmError, Usage};
 use chunksynth_prompts::{EarlierTurn, PromptProvenance, STYLES, Style};
-use chunksynth_quality::{FidelityConfig, FidelityReport, Script, fidelity};
+use chunksynth_quality::{FidelityConfig, FidelityReport, Script, chatter_preamble, fidelity};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{FidelityJudge, JudgeVerdict, RewriteModel, RewriteRequest};
@@ -583,18 +583,6 @@ fn head<'a>(text: &'a str, tokenizer: &dyn Tokenizer, tokens: usize) -> &'a str 
     text[..cut].trim_end()
 }
 
-const CHATTER_LINES: &[&str] = &[
-    "here is",
-    "here's",
-    "sure",
-    "certainly",
-    "below is",
-    "rewritten",
-    "以下是",
-    "好的",
-    "改写如下",
-];
-
 /// Removes model chatter the source did not have: an opening line such as
 /// "Here is the rewritten text:", a code fence wrapped around prose, the
 /// `<<<`/`>>>` markers of the prompt. Then trims the edges (stitching puts the
@@ -641,15 +629,14 @@ fn strip_wrappers<'a>(source: &str, rewrite: &'a str) -> &'a str {
     let mut text = untouched.trim_start();
     let mut stripped = false;
     let source_trim = source.trim_start();
-    if let Some((first, rest)) = text.split_once('\n') {
-        let lower = first.trim().to_lowercase();
-        let chatter = CHATTER_LINES.iter().any(|c| lower.starts_with(c))
-            && (lower.ends_with(':') || lower.ends_with('：'))
-            && !source_trim.to_lowercase().starts_with(&lower);
-        if chatter {
-            text = rest.trim();
-            stripped = true;
-        }
+    // The quality gate's own rule: whatever it would flag as a preamble is
+    // stripped here, so chatter never costs a repair call.
+    if let Some((_, rest)) = text.split_once('\n')
+        && chatter_preamble(source, text).is_some()
+        && !rest.trim().is_empty()
+    {
+        text = rest.trim();
+        stripped = true;
     }
     if text.starts_with("<<<") && text.ends_with(">>>") && !source_trim.starts_with("<<<") {
         text = text.trim_start_matches("<<<").trim_end_matches(">>>").trim();
