@@ -241,6 +241,12 @@ fn inline_code(text: &str) -> Vec<&str> {
         let mut rest = line;
         while let Some(open) = rest.find('`') {
             let after = &rest[open + 1..];
+            // Man pages quote `like this' (find(1): `%k'): a backtick closed
+            // by an apostrophe before any backtick is a quotation, not code.
+            if let Some(quote) = after.find('\'').filter(|&q| q > 0 && !after[..q].contains('`')) {
+                rest = &after[quote + 1..];
+                continue;
+            }
             let Some(close) = after.find('`') else { break };
             let code = &after[..close];
             if !code.trim().is_empty() {
@@ -311,6 +317,12 @@ mod block_tests {
         let found: Vec<String> = names(text).into_iter().map(|n| n.text).collect();
         assert!(!found.iter().any(|n| n == "Handle"), "{found:?}");
         // Wrapped prose lines, indented alike, still show a name mid-sentence.
+        // `%k' is a man page's quotation, not inline code; `Box<T>` is code.
+        let quoted: Vec<String> = names("File names match `%k' and `%p'; use `Box<T>` here.")
+            .into_iter()
+            .map(|n| n.text)
+            .collect();
+        assert_eq!(quoted, ["Box<T>"], "{quoted:?}");
         let prose = "The project was started by\nGraydon Hoare in his spare time.";
         let found: Vec<String> = names(prose).into_iter().map(|n| n.text).collect();
         assert!(found.iter().any(|n| n == "Graydon Hoare"), "{found:?}");
