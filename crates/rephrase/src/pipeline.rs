@@ -325,8 +325,21 @@ impl ChunkWiseRephrasePipeline {
         futures_util::future::join_all(styles.iter().map(|s| self.run_document(document_id, text, s))).await
     }
 
+    /// The gate for `style`: the style's own length band and recall floor
+    /// (a dense `expert-terse` rewrite is half its source, a `textbook` one
+    /// twice; one fixed band rejected both while the prompts asked for
+    /// them), unless the configuration changed them from the defaults.
     fn fidelity_for(&self, style: &Style) -> FidelityConfig {
         let mut config = self.config.fidelity.clone();
+        let defaults = FidelityConfig::default();
+        if (config.min_length_ratio, config.max_length_ratio)
+            == (defaults.min_length_ratio, defaults.max_length_ratio)
+        {
+            (config.min_length_ratio, config.max_length_ratio) = style.length_band;
+        }
+        if config.min_content_recall == defaults.min_content_recall {
+            config.min_content_recall = style.min_content_recall;
+        }
         if style.target_language == Some("English") {
             // A translation keeps facts, not words or capitalised names.
             config.expected_script = Some(Script::Latin);

@@ -613,3 +613,33 @@ async fn a_conversation_prompt_extends_the_previous_prompt_and_answer_until_its_
     // Lossless: stripping the marker gives the source back.
     assert_eq!(result.text.replace(" [r]", ""), text);
 }
+
+#[tokio::test]
+async fn each_style_is_held_to_its_own_length_band() {
+    // A dense rewrite at about half the source's length, as expert-terse
+    // asks: within that style's band, outside textbook's.
+    let source = "The borrow checker, which is a part of the Rust compiler, looks at every reference in the program \
+                  and makes sure that no reference ever outlives the value that it points to, so that a program \
+                  which compiles can never read memory that has already been freed.";
+    let terse = "The Rust compiler's borrow checker checks every reference in a program and rejects any reference \
+                 that outlives its value, so compiled programs never read memory already freed.";
+    let gate = |style: &'static Style| {
+        let model = ScriptedModel::text(move |_| terse.to_owned());
+        let p = scripted_pipeline(model, FailurePolicy::KeepBest);
+        async move {
+            let result = p.run(source, style).await.unwrap_or_else(|e| panic!("{e}"));
+            let report = result.chunks[0].attempts[0].clone();
+            (report.passed, report.findings)
+        }
+    };
+    let expert = chunksynth_prompts::style("expert-terse").unwrap_or_else(|| panic!("no expert-terse"));
+    let (passed, findings) = gate(expert).await;
+    let about_length = |f: &String| f.contains("of the source's words");
+    assert!(!findings.iter().any(about_length), "{findings:?}");
+    assert!(passed, "{findings:?}");
+    let (_, findings) = gate(textbook()).await;
+    assert!(
+        findings.iter().any(about_length),
+        "textbook asks for more: {findings:?}"
+    );
+}
