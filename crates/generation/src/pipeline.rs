@@ -10,7 +10,7 @@ use chunksynth_chunking::{Tokenizer, prefix_window};
 use chunksynth_llm::{
     ChatRequest, FinishReason, LanguageModel, LlmError, ResponseSchema, Sampling, TaskKind, Usage,
 };
-use chunksynth_prompts::{Language, TemplateId, TemplateSet};
+use chunksynth_prompts::{GenerationLabels, Language, TemplateId, TemplateSet, fill, generation_labels};
 use chunksynth_quality::repetition::shingle_similarity;
 use serde::{Deserialize, Serialize};
 
@@ -174,6 +174,11 @@ impl ChunkWiseGenerationPipeline {
             config,
             templates,
         }
+    }
+
+    /// The labels of the prompt language.
+    fn labels(&self) -> &'static GenerationLabels {
+        generation_labels(self.config.language)
     }
 
     /// Uses these templates (e.g. with overrides loaded from files).
@@ -351,7 +356,7 @@ impl ChunkWiseGenerationPipeline {
                 Ok(plan) => return Ok(plan),
                 Err(e) => {
                     reason = e.to_string();
-                    problems = format!("Your previous answer was not a valid plan: {reason}. Fix it.\n\n");
+                    problems = format!("{}\n\n", fill(self.labels().invalid_plan, &[&reason]));
                 }
             }
         }
@@ -370,21 +375,30 @@ impl ChunkWiseGenerationPipeline {
         usage: &mut Usage,
     ) -> Result<(String, u32), GenerationError> {
         let spec = &plan.sections[i];
-        let mut section_desc = format!("Section {} of {}: {}", i + 1, plan.sections.len(), spec.title);
+        let l = self.labels();
+        let mut section_desc = fill(
+            l.section_of,
+            &[
+                &(i + 1).to_string(),
+                &plan.sections.len().to_string(),
+                &spec.title,
+            ],
+        );
         for (label, items) in [
-            ("Key points", &spec.key_points),
-            ("Required entities", &spec.required_entities),
-            ("Constraints", &spec.constraints),
+            (l.key_points, &spec.key_points),
+            (l.required_entities, &spec.required_entities),
+            (l.constraints, &spec.constraints),
         ] {
             if !items.is_empty() {
-                section_desc.push_str(&format!("\n{label}: {}", items.join("; ")));
+                section_desc.push_str(&format!("\n{label}{}{}", l.colon, items.join(l.list_separator)));
             }
         }
         let problems_block = if problems.is_empty() {
             String::new()
         } else {
             format!(
-                "A previous draft of this section had these problems; avoid them:\n{}\n\n",
+                "{}\n{}\n\n",
+                l.draft_problems,
                 problems
                     .iter()
                     .map(|p| format!("- {p}"))
@@ -417,23 +431,17 @@ impl ChunkWiseGenerationPipeline {
             };
             let prefix = prefix_window(&before, self.tokenizer.as_ref(), self.config.prefix_window_tokens);
             let values = BTreeMap::from([
-                ("plan_summary", plan.summary()),
-                ("state", state.render(plan, i)),
+                ("plan_summary", plan.summary_in(l)),
+                ("state", state.render_in(plan, i, l)),
                 (
                     "prefix_block",
-                    block(
-                        "The text so far ends like this:",
-                        if text.is_empty() { prefix } else { "" },
-                    ),
+                    block(l.text_so_far, if text.is_empty() { prefix } else { "" }),
                 ),
                 ("section", section_desc.clone()),
                 ("target_tokens", spec.target_length.to_string()),
                 (
                     "continuation_block",
-                    block(
-                        "This section so far (continue it exactly where it stops; do not repeat it):",
-                        if text.is_empty() { "" } else { prefix },
-                    ),
+                    block(l.section_so_far, if text.is_empty() { "" } else { prefix }),
                 ),
                 ("problems_block", problems_block.clone()),
             ]);
@@ -485,24 +493,23 @@ impl ChunkWiseGenerationPipeline {
             return Ok((ConsistencyOutcome::Skipped, None));
         }
         let terminology = if plan.terminology_preferences.is_empty() {
-            "Terminology preferences: none.".to_owned()
+            self.labels().terminology_none.to_owned()
         } else {
             let prefs: Vec<String> = plan
                 .terminology_preferences
                 .iter()
                 .map(|t| {
-                    format!(
-                        "write “{}”, not {}",
-                        t.preferred,
-                        t.avoid
-                            .iter()
-                            .map(|a| format!("“{a}”"))
-                            .collect::<Vec<_>>()
-                            .join(" or ")
+                    let avoid: Vec<String> = t.avoid.iter().map(|a| format!("“{a}”")).collect();
+                    fill(
+                        self.labels().write_not,
+                        &[&t.preferred, &avoid.join(self.labels().or)],
                     )
                 })
                 .collect();
-            format!("Terminology preferences: {}.", prefs.join("; "))
+            fill(
+                self.labels().terminology,
+                &[&prefs.join(self.labels().list_separator)],
+            )
         };
         let previous_tail = previous.map_or("", |p| prefix_window(p, self.tokenizer.as_ref(), 80));
         let values = BTreeMap::from([

@@ -112,25 +112,38 @@ impl GenerationPlan {
         Ok(())
     }
 
-    /// A compact rendering for prompts.
+    /// A compact rendering for prompts, in English.
     pub fn summary(&self) -> String {
-        let mut out = format!("Plan: {}", self.topic);
+        self.summary_in(chunksynth_prompts::generation_labels(
+            chunksynth_prompts::Language::En,
+        ))
+    }
+
+    /// A compact rendering for prompts, with these labels.
+    pub fn summary_in(&self, l: &chunksynth_prompts::GenerationLabels) -> String {
+        let mut out = format!("{}{}{}", l.plan, l.colon, self.topic);
         for (label, value) in [
-            ("Objective", &self.objective),
-            ("Audience", &self.audience),
-            ("Tone", &self.tone),
-            ("Voice", &self.narrative_voice),
+            (l.objective, &self.objective),
+            (l.audience, &self.audience),
+            (l.tone, &self.tone),
+            (l.voice, &self.narrative_voice),
         ] {
             if !value.trim().is_empty() {
-                out.push_str(&format!("\n{label}: {value}"));
+                out.push_str(&format!("\n{label}{}{value}", l.colon));
             }
         }
-        out.push_str("\nSections:");
+        out.push_str(&format!("\n{}{}", l.sections, l.colon.trim_end()));
         for (i, s) in self.sections.iter().enumerate() {
-            out.push_str(&format!("\n{}. {} (~{} tokens)", i + 1, s.title, s.target_length));
+            let about = chunksynth_prompts::fill(l.about_tokens, &[&s.target_length.to_string()]);
+            out.push_str(&format!("\n{}. {} ({about})", i + 1, s.title));
         }
         if !self.do_not_include.is_empty() {
-            out.push_str(&format!("\nNever mention: {}", self.do_not_include.join(", ")));
+            out.push_str(&format!(
+                "\n{}{}{}",
+                l.never_mention,
+                l.colon,
+                self.do_not_include.join(l.enumeration)
+            ));
         }
         out
     }

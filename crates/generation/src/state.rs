@@ -120,41 +120,57 @@ impl StateTable {
         self.open_threads.extend(strings("open_threads"));
     }
 
-    /// The compressed state for a prompt, with a preview of what comes next.
+    /// The compressed state for a prompt, with a preview of what comes
+    /// next, in English.
     pub fn render(&self, plan: &GenerationPlan, next: usize) -> String {
-        let mut out = String::from("State so far:");
+        self.render_in(
+            plan,
+            next,
+            chunksynth_prompts::generation_labels(chunksynth_prompts::Language::En),
+        )
+    }
+
+    /// [`Self::render`] with these labels.
+    pub fn render_in(
+        &self,
+        plan: &GenerationPlan,
+        next: usize,
+        l: &chunksynth_prompts::GenerationLabels,
+    ) -> String {
+        let mut out = String::from(l.state_so_far);
         let list = |items: Vec<&str>, cap: usize| {
             let shown: Vec<&str> = items.iter().rev().take(cap).rev().copied().collect();
             let more = items.len().saturating_sub(shown.len());
-            let mut s = shown.join("; ");
+            let mut s = shown.join(l.list_separator);
             if more > 0 {
-                s.push_str(&format!(" (+{more} earlier)"));
+                s.push_str(&chunksynth_prompts::fill(l.earlier, &[&more.to_string()]));
             }
-            if s.is_empty() { "none".to_owned() } else { s }
+            if s.is_empty() { l.none.to_owned() } else { s }
         };
-        out.push_str(&format!(
-            "\n- Entities introduced: {}",
+        let line = |label: &str, value: String| format!("\n- {label}{}{value}", l.colon);
+        out.push_str(&line(
+            l.entities_introduced,
             list(
                 self.entities.iter().map(|e| e.name.as_str()).collect(),
-                MAX_ENTITIES
-            )
+                MAX_ENTITIES,
+            ),
         ));
-        out.push_str(&format!(
-            "\n- Timeline: {}",
-            list(self.timeline.iter().map(String::as_str).collect(), MAX_TIMELINE)
+        out.push_str(&line(
+            l.timeline,
+            list(self.timeline.iter().map(String::as_str).collect(), MAX_TIMELINE),
         ));
         if !self.terms_used.is_empty() {
-            out.push_str(&format!("\n- Terms in use: {}", self.terms_used.join(", ")));
+            out.push_str(&line(l.terms_in_use, self.terms_used.join(l.enumeration)));
         }
-        out.push_str(&format!(
-            "\n- Key points still to cover: {}",
+        out.push_str(&line(
+            l.key_points_remaining,
             list(
                 self.key_points_remaining.iter().map(String::as_str).collect(),
-                MAX_REMAINING
-            )
+                MAX_REMAINING,
+            ),
         ));
         if !self.open_threads.is_empty() {
-            out.push_str(&format!("\n- Open threads: {}", self.open_threads.join(" | ")));
+            out.push_str(&line(l.open_threads, self.open_threads.join(" | ")));
         }
         let upcoming: Vec<&str> = plan
             .sections
@@ -164,7 +180,7 @@ impl StateTable {
             .map(|s| s.title.as_str())
             .collect();
         if !upcoming.is_empty() {
-            out.push_str(&format!("\n- Coming after this section: {}", upcoming.join("; ")));
+            out.push_str(&line(l.coming_after, upcoming.join(l.list_separator)));
         }
         out
     }

@@ -485,3 +485,60 @@ async fn a_redraft_quotes_the_repeat_and_the_loop_and_every_draft_is_kept() {
     );
     assert_eq!(result.sections[1].text, STABILITY);
 }
+
+const PLAN_ZH: &str = r#"{
+  "topic": "茶的历史", "objective": "介绍茶如何传到世界各地", "audience": "中学生", "tone": "平实",
+  "target_total_length": 120,
+  "sections": [
+    {"title": "起源", "key_points": ["茶最早在中国西南饮用"], "required_entities": ["云南"], "constraints": ["不超过三段"], "target_length": 60},
+    {"title": "传播", "key_points": ["茶沿商路传到西藏"], "required_entities": ["西藏"], "target_length": 60}
+  ],
+  "terminology_preferences": [{"preferred": "茶树", "avoid": ["茶丛"]}],
+  "narrative_voice": "第三人称",
+  "do_not_include": ["咖啡", "可可"]
+}"#;
+
+#[tokio::test]
+async fn chinese_generation_prompts_are_chinese_throughout() {
+    let model = ScriptedModel::text(|req| match req.task {
+        TaskKind::PlanGeneration => PLAN_ZH.to_owned(),
+        TaskKind::SectionGeneration | TaskKind::Repair => {
+            if req.last_user_text().contains("第 1 节") {
+                "# 起源\n\n茶最早在中国西南饮用，云南的山林里至今还生长着野生的茶树。人们最初把它当作药物，用来提神和治疗头痛；后来才慢慢变成日常的饮品，出现在家家户户的餐桌上。".to_owned()
+            } else {
+                "# 传播\n\n后来，茶沿着商路传到西藏。马帮翻山越岭，把压紧的茶砖运到高原，商人用茶叶换取当地的良马，这条漫长而艰险的道路因此被称为茶马古道，沿用了许多世纪。".to_owned()
+            }
+        }
+        TaskKind::ConsistencyPass => between(req, "本节：\n<<<\n"),
+        _ => String::new(),
+    });
+    let config = GenerationConfig {
+        language: chunksynth_prompts::Language::Zh,
+        ..GenerationConfig::default()
+    };
+    pipeline(model.clone(), config)
+        .run(GenerationInput::Topic(topic()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let requests = model.requests();
+    let shown: Vec<String> = requests
+        .iter()
+        .map(|r| format!("## {:?}\n{}", r.task, r.last_user_text()))
+        .collect();
+    insta::assert_snapshot!(shown.join("\n\n"));
+    // Beyond the plan prompt (which carries the JSON schema and the topic
+    // spec as given), no English word: "token" and "Markdown" are the
+    // templates' own loanwords.
+    for r in requests.iter().filter(|r| r.task != TaskKind::PlanGeneration) {
+        let text = r.last_user_text().replace("token", "").replace("Markdown", "");
+        let english: Vec<&str> = text
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() >= 3)
+            .collect();
+        assert!(
+            english.is_empty(),
+            "{:?} prompt has English: {english:?}\n{text}",
+            r.task
+        );
+    }
+}

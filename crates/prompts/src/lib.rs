@@ -6,10 +6,12 @@
 //! Templates use `{{placeholder}}` slots; an override with an unknown or a
 //! missing slot is refused when it is loaded, never mid-run.
 
+mod labels;
 mod render;
 mod styles;
 mod template;
 
+pub use labels::{GenerationLabels, fill, generation_labels};
 pub use render::{
     ContinuationInput, EarlierTurn, JudgeInput, PromptProvenance, RenderedPrompt, RepairInput, RewriteInput,
     judge_schema, last_passage,
