@@ -404,21 +404,37 @@ impl OpenAiBackend {
                 Err(e) => self.redact(index, e),
             };
             match error.kind {
-                ErrorKind::RateLimited => self.cap.on_rate_limited(),
+                ErrorKind::RateLimited => {
+                    if let Some(limit) = self.cap.on_rate_limited() {
+                        tracing::warn!(endpoint = %url, limit, "rate limited: in-flight cap halved");
+                    }
+                }
                 ErrorKind::Transient
                     if error.status.is_none_or(|s| s >= 500) && self.pool.endpoints.len() > 1 =>
                 {
-                    self.pool.eject(index, self.config.limits.endpoint_cooldown);
+                    let cooldown = self.config.limits.endpoint_cooldown;
+                    self.pool.eject(index, cooldown);
+                    tracing::warn!(endpoint = %url, cooldown_s = cooldown.as_secs_f64(), "endpoint ejected after a server error");
                 }
                 _ => {}
             }
             if error.is_retryable() && retry < self.config.retry.max_retries {
                 self.ledger.record_retry(&url, request.task, error.kind);
-                tokio::time::sleep(self.backoff(retry, error.retry_after())).await;
+                let wait = self.backoff(retry, error.retry_after());
+                tracing::warn!(
+                    endpoint = %url,
+                    class = error.kind.as_str(),
+                    status = error.status,
+                    attempt = retry + 1,
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying"
+                );
+                tokio::time::sleep(wait).await;
                 retry += 1;
                 continue;
             }
             self.ledger.record_failure(&url, request.task, error.kind);
+            tracing::warn!(endpoint = %url, class = error.kind.as_str(), status = error.status, "call failed for good after its retries");
             return Err(error);
         }
     }

@@ -168,16 +168,19 @@ impl AdaptiveCap {
         CapPermit(self.clone())
     }
 
-    pub(crate) fn on_rate_limited(&self) {
+    /// Halves the cap (at most once per cooldown); returns the new limit
+    /// when it changed.
+    pub(crate) fn on_rate_limited(&self) -> Option<f64> {
         if !self.adaptive {
-            return;
+            return None;
         }
-        if let Ok(mut s) = self.state.lock()
-            && s.last_decrease.is_none_or(|t| t.elapsed() >= DECREASE_COOLDOWN)
-        {
+        let mut s = self.state.lock().ok()?;
+        if s.last_decrease.is_none_or(|t| t.elapsed() >= DECREASE_COOLDOWN) {
             s.limit = (s.limit / 2.0).max(1.0);
             s.last_decrease = Some(Instant::now());
+            return Some(s.limit);
         }
+        None
     }
 
     pub(crate) fn on_success(&self) {

@@ -67,9 +67,15 @@ struct Cli {
     /// Print only errors.
     #[arg(long, short, global = true)]
     quiet: bool,
-    /// Print more (per-document events).
+    /// Print more (per-document events, and an operator log at info level).
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
+    /// The operator log's format on stderr (retries, endpoint ejections,
+    /// cap changes, rejects, journal replays at debug). Levels from
+    /// RUST_LOG (e.g. RUST_LOG=debug); without it, the log is on at info
+    /// when this flag or -v is given, off otherwise. Never prints the key.
+    #[arg(long, global = true, value_enum)]
+    log_format: Option<LogFormat>,
     #[command(subcommand)]
     command: Command,
 }
@@ -158,6 +164,32 @@ enum Layout {
     /// Earlier chunks and rewrites as chat turns, up to --history-tokens:
     /// more tokens, most of them reusable by a server's prefix cache.
     Conversation,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The operator log (see `--log-format`), on stderr.
+fn init_log(format: Option<LogFormat>, verbose: u8) {
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(f) if !f.trim().is_empty() => f,
+        _ if format.is_some() || verbose > 0 => "info".to_owned(),
+        _ => return,
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_target(false);
+    let _ = match format {
+        Some(LogFormat::Json) => builder.json().try_init(),
+        _ => builder.try_init(),
+    };
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -407,6 +439,7 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<u8> {
+    init_log(cli.log_format, cli.verbose);
     let file = match &cli.config {
         Some(path) => FileConfig::load(path)?,
         None => FileConfig::default(),

@@ -380,6 +380,12 @@ impl LanguageModel for JournalingModel {
             let key = call_key(self.inner.model_id(), request);
             if let Some(response) = self.journal.get(&key) {
                 self.replayed.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(
+                    task = request.task.as_str(),
+                    document = request.metadata.document_id.as_deref(),
+                    chunk = request.metadata.chunk_index,
+                    "answer replayed from the journal"
+                );
                 return Ok(response);
             }
             let mut response = self.inner.chat(request).await?;

@@ -988,6 +988,7 @@ impl Engine<'_> {
                     let started = ready.started.unwrap_or_else(Instant::now);
                     if let Some(down) = self.outage.up(started, Instant::now()) {
                         let down_for_ms = down.as_millis() as u64;
+                        tracing::info!(down_for_s = down_for_ms / 1000, "endpoint back");
                         self.emit(RunEvent::EndpointUp { down_for_ms });
                     }
                     self.file(Ok(record))?;
@@ -1003,6 +1004,7 @@ impl Engine<'_> {
             if self.outage.hold(held, Instant::now(), now_ms()) {
                 let since_unix_ms = self.outage.down_since_ms().unwrap_or_default();
                 let reason = self.outage_reason.clone();
+                tracing::warn!(since = %clock(since_unix_ms), reason = %reason, "endpoint down: holding documents, probing with one");
                 self.emit(RunEvent::EndpointDown {
                     since_unix_ms,
                     reason,
@@ -1058,6 +1060,14 @@ impl Engine<'_> {
                     self.summary.retryable_failures += 1;
                 }
                 *self.summary.failures_by_kind.entry(reject.kind).or_default() += 1;
+                tracing::warn!(
+                    id = reject.id.as_deref(),
+                    variant = reject.style.as_deref(),
+                    kind = reject.kind.as_str(),
+                    retryable = !reject.kind.is_permanent(),
+                    reason = %reject.reason,
+                    "item rejected"
+                );
                 self.emit(RunEvent::DocumentFailed {
                     id: reject.id.clone(),
                     style: reject.style.clone(),

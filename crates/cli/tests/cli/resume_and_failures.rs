@@ -873,3 +873,52 @@ async fn a_man_page_keeps_its_layout_when_the_model_strips_the_edges_of_each_ans
         "byte for byte, indentation at every seam"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_operator_log_gives_reasons_as_json_and_never_the_key() {
+    let fake = FakeLlm::start(|r: &FakeRequest| match r.index {
+        0 => Reply::rate_limited("0"),
+        1 => Reply::error(
+            400,
+            &format!("bad request from key {KEY}"),
+            "invalid_request_error",
+        ),
+        _ => upper(r),
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("oplog");
+    let input = write_input(&dir, &short_docs(3));
+    let out = dir.join("out.jsonl");
+    let mut cmd = rephrase(
+        &fake.base_url(),
+        &input,
+        &out,
+        &["--log-format", "json", "--concurrency", "1"],
+    );
+    cmd.env("RUST_LOG", "debug");
+    let (code, err) = code_and_stderr(&output_of(cmd).await);
+    assert_eq!(code, Some(3), "{err}");
+    let events: Vec<serde_json::Value> = err
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .collect();
+    let said = |m: &str| events.iter().any(|e| e["fields"]["message"] == m);
+    assert!(said("retrying"), "{err}");
+    assert!(said("rate limited: in-flight cap halved"), "{err}");
+    assert!(said("item rejected"), "{err}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["fields"]["kind"] == "bad_request" && e["fields"]["retryable"] == true),
+        "{err}"
+    );
+    assert!(!err.contains(KEY), "the key leaked into the log: {err}");
+    // With the output gone, a rerun rebuilds it from the journal: at debug,
+    // each replay is a line.
+    std::fs::remove_file(&out).unwrap_or_else(|e| panic!("{e}"));
+    let mut again = rephrase(&fake.base_url(), &input, &out, &["--log-format", "json"]);
+    again.env("RUST_LOG", "debug");
+    let (_, err) = code_and_stderr(&output_of(again).await);
+    assert!(err.contains("answer replayed from the journal"), "{err}");
+}
