@@ -86,9 +86,10 @@ fn fake_server(port: Option<&str>) -> Result<()> {
             ..Default::default()
         };
         // Answers with the passage to rewrite (between the prompt's last
-        // <<< and >>>) upper-cased: visibly "rewritten", and lossless.
+        // <<< and >>>) with common words swapped for synonyms: visibly
+        // rewritten, and faithful, so the gate passes it.
         let fake = chunksynth_fake_llm::FakeLlm::start_with(options, |r| {
-            chunksynth_fake_llm::Reply::text(r.passage().to_uppercase())
+            chunksynth_fake_llm::Reply::text(chunksynth_fake_llm::demo_rewrite(&r.passage()))
         })
         .await?;
         println!(

@@ -1,39 +1,10 @@
 //! Turning what went wrong on the wire into an [`ErrorKind`] and a message.
 
-use std::time::{Duration, SystemTime};
-
 use async_openai::error::OpenAIError;
 use chunksynth_llm::{ErrorKind, LlmError, env};
 
 use crate::transport::{HttpFailure, StreamFault};
 use crate::wire::error_details;
-
-/// The longest wait a `Retry-After` is taken at: a server asking for more
-/// (`1e20`) is not asking for anything a run can honour.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
-
-/// `Retry-After` as seconds (`"2"`, `"1.5"`) or an HTTP date, at most a day.
-/// Never panics on what a server sends: absurd values are capped, negative
-/// or non-numbers ignored.
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<f64>() {
-        if secs.is_nan() || secs < 0.0 {
-            return None;
-        }
-        return Some(
-            Duration::try_from_secs_f64(secs)
-                .unwrap_or(MAX_RETRY_AFTER)
-                .min(MAX_RETRY_AFTER),
-        );
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(
-        at.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO)
-            .min(MAX_RETRY_AFTER),
-    )
-}
 
 const CONTEXT_MARKERS: &[&str] = &[
     "context_length_exceeded",

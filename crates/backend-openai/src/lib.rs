@@ -31,5 +31,5 @@ mod wire;
 
 pub use backend::OpenAiBackend;
 pub use batch::{BatchConfig, BatchModel, BatchStats, BatchTransport};
-pub use classify::parse_retry_after;
 pub use config::{ApiKey, BackendConfig, EndpointConfig, Limits, RetryPolicy, Timeouts};
+pub use transport::parse_retry_after;

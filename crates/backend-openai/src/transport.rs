@@ -6,14 +6,12 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use async_openai::error::OpenAIError;
 use async_openai::middleware::HttpRequestFactory;
 use bytes::Bytes;
 use futures_util::StreamExt;
-
-use crate::classify::parse_retry_after;
 
 /// A non-success HTTP answer, whole.
 #[derive(Debug, thiserror::Error)]
@@ -161,4 +159,31 @@ fn guard_stream(response: reqwest::Response, stall: Duration, slot: FaultSlot) -
         // Unreachable: status and headers came from a valid response.
         Err(_) => reqwest::Response::from(http::Response::new(reqwest::Body::from(Vec::<u8>::new()))),
     }
+}
+
+/// The longest wait a `Retry-After` is taken at: a server asking for more
+/// (`1e20`) is not asking for anything a run can honour.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
+
+/// `Retry-After` as seconds (`"2"`, `"1.5"`) or an HTTP date, at most a day.
+/// Never panics on what a server sends: absurd values are capped, negative
+/// or non-numbers ignored.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<f64>() {
+        if secs.is_nan() || secs < 0.0 {
+            return None;
+        }
+        return Some(
+            Duration::try_from_secs_f64(secs)
+                .unwrap_or(MAX_RETRY_AFTER)
+                .min(MAX_RETRY_AFTER),
+        );
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_RETRY_AFTER),
+    )
 }

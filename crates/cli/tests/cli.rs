@@ -386,3 +386,41 @@ mod datasets;
 /// Batch mode: wavefront rounds through a batch runner.
 #[path = "cli/batch.rs"]
 mod batch;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_server_answer_passes_the_gate_on_the_example_corpus() {
+    // `cargo xtask fake-server` answers with demo_rewrite: a first run on
+    // examples/sample.jsonl should pass the gate without repair calls.
+    let fake = FakeLlm::start(|r: &FakeRequest| Reply::text(chunksynth_fake_llm::demo_rewrite(&r.passage())))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("demo");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/sample.jsonl");
+    let out = dir.join("out.jsonl");
+    let mut cmd = chunksynth(&fake.base_url());
+    cmd.args(["rephrase", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&out)
+        .args(["--style", "textbook"]);
+    let result = output_of(cmd).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("fidelity pass rate 100.0%"), "{stderr}");
+    let chunks: usize = records(&out)
+        .iter()
+        .map(|r| r["provenance"]["chunks"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(fake.request_count(), chunks, "one call per chunk: no repair");
+    let sources: Vec<String> = std::fs::read_to_string(&input)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|v| v["text"].as_str().unwrap_or("").to_owned())
+        .collect();
+    let changed = records(&out)
+        .iter()
+        .filter(|r| !sources.iter().any(|s| Some(s.as_str()) == r["text"].as_str()))
+        .count();
+    assert!(changed > 0, "a rewrite visibly happened");
+}

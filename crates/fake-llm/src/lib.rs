@@ -483,6 +483,56 @@ fn json_response(body: String) -> Response {
     response
 }
 
+/// Plain words and a synonym each: what [`demo_rewrite`] swaps.
+const DEMO_SYNONYMS: &[(&str, &str)] = &[
+    ("use", "employ"),
+    ("uses", "employs"),
+    ("many", "numerous"),
+    ("shows", "demonstrates"),
+    ("often", "frequently"),
+    ("also", "additionally"),
+    ("because", "since"),
+    ("need", "require"),
+    ("get", "obtain"),
+    ("make", "create"),
+    ("start", "begin"),
+    ("help", "assist"),
+    ("allows", "permits"),
+    ("very", "highly"),
+    ("different", "distinct"),
+];
+
+/// The demo server's rewrite (`cargo xtask fake-server`): the passage with
+/// common lower-case words swapped for synonyms, so that a rewrite visibly
+/// happened while every name, number and code span the gate checks stays
+/// (upper-casing, the old demo, failed the gate on every name and made
+/// repair calls on a first run).
+pub fn demo_rewrite(passage: &str) -> String {
+    let mut out = String::with_capacity(passage.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        match DEMO_SYNONYMS.iter().find(|(from, _)| *from == word.as_str()) {
+            Some((_, to)) => out.push_str(to),
+            None => out.push_str(word),
+        }
+        word.clear();
+    };
+    let mut in_code = false;
+    for c in passage.chars() {
+        if c == '`' {
+            in_code = !in_code;
+        }
+        if c.is_ascii_alphabetic() && !in_code {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 /// Documents with the structures rewriting must keep (Markdown with code and
 /// a table, a man page, CJK, CRLF line ends): the chunking crate's fixtures,
 /// which end-to-end tests against the fake push through whole runs.
