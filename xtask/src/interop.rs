@@ -6,46 +6,24 @@
 //! and checks every record (each input once, the text rewritten, the kept
 //! columns unchanged, provenance readable).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, ensure};
 
-const PACKAGES: &[&str] = &["pyarrow==26.0.1"];
+use crate::venv::workspace_root;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+const PACKAGES: &[&str] = &["pyarrow==26.0.1"];
 
 /// A Python with pyarrow: `CHUNKSYNTH_INTEROP_PYTHON`, else a venv under
 /// target/ made (once) from PyPI.
 pub fn python() -> Result<PathBuf> {
-    if let Ok(p) = std::env::var("CHUNKSYNTH_INTEROP_PYTHON") {
-        return Ok(PathBuf::from(p));
-    }
-    let venv = workspace_root().join("target/interop-venv");
-    let py = venv.join("bin/python");
-    let ready = Command::new(&py)
-        .args(["-c", "import pyarrow"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ready {
-        eprintln!("interop: creating {} with {}", venv.display(), PACKAGES.join(" "));
-        let status = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .context("python3 -m venv (install python3 with venv)")?;
-        ensure!(status.success(), "python3 -m venv failed");
-        let status = Command::new(venv.join("bin/pip"))
-            .args(["install", "--quiet"])
-            .args(PACKAGES)
-            .status()
-            .context("pip install")?;
-        ensure!(status.success(), "pip install {} failed", PACKAGES.join(" "));
-    }
-    Ok(py)
+    crate::venv::python(
+        "interop-venv",
+        "CHUNKSYNTH_INTEROP_PYTHON",
+        PACKAGES,
+        "import pyarrow",
+    )
 }
 
 /// The chunksynth binary beside this xtask binary, built first.

@@ -4,7 +4,9 @@
 //! through the `xllamacpp` wheel (llama.cpp's native server, no compiling).
 //! Its text is noise: this checks protocol behaviour, not content.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use crate::venv::workspace_root;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -16,43 +18,15 @@ use tokio::io::AsyncBufReadExt;
 const PACKAGES: &[&str] = &["xllamacpp==2026.10.11549", "gguf==0.19.0"];
 const N_CTX: usize = 256;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 /// A Python with xllamacpp and gguf: `CHUNKSYNTH_LLAMA_PYTHON`, else a venv
 /// under target/ made (once) from PyPI.
 fn python() -> Result<PathBuf> {
-    if let Ok(p) = std::env::var("CHUNKSYNTH_LLAMA_PYTHON") {
-        return Ok(PathBuf::from(p));
-    }
-    let venv = workspace_root().join("target/llama-venv");
-    let py = venv.join("bin/python");
-    let ready = std::process::Command::new(&py)
-        .args(["-c", "import xllamacpp, gguf"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ready {
-        eprintln!(
-            "llama-smoke: creating {} with {}",
-            venv.display(),
-            PACKAGES.join(" ")
-        );
-        let status = std::process::Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .context("python3 -m venv (install python3 with venv)")?;
-        ensure!(status.success(), "python3 -m venv failed");
-        let status = std::process::Command::new(venv.join("bin/pip"))
-            .args(["install", "--quiet"])
-            .args(PACKAGES)
-            .status()
-            .context("pip install")?;
-        ensure!(status.success(), "pip install {} failed", PACKAGES.join(" "));
-    }
-    Ok(py)
+    crate::venv::python(
+        "llama-venv",
+        "CHUNKSYNTH_LLAMA_PYTHON",
+        PACKAGES,
+        "import xllamacpp, gguf",
+    )
 }
 
 fn free_port() -> Result<u16> {

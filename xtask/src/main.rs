@@ -3,6 +3,7 @@
 mod bench;
 mod interop;
 mod llama;
+mod venv;
 
 use std::process::Command;
 

@@ -76,6 +76,15 @@ pub(crate) fn records(path: &Path) -> Vec<serde_json::Value> {
     all
 }
 
+/// Lines (newline bytes) a file holds: how far a journal or output got.
+pub(crate) fn newlines(p: &Path) -> usize {
+    std::fs::read(p)
+        .unwrap_or_default()
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
 pub(crate) fn rephrase_args(cmd: &mut Command, input: &Path, output: &Path) {
     cmd.args(["rephrase", "--input"])
         .arg(input)

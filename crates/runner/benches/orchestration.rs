@@ -191,6 +191,20 @@ fn fresh(name: &str) -> PathBuf {
     dir
 }
 
+/// Calls per document of an output (one per chunk with a body, one attempt).
+fn chains(output: &Path) -> Vec<usize> {
+    std::fs::read_to_string(output)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|r| {
+            r["provenance"]["chunks"]
+                .as_array()
+                .map_or(0, |c| c.iter().filter(|ch| ch["outcome"] != "skipped").count())
+        })
+        .collect()
+}
+
 fn journal_lines(dir: &Path) -> usize {
     std::fs::read(dir.join("journal.jsonl"))
         .unwrap_or_default()
@@ -320,17 +334,7 @@ fn main() {
         let cpu = chunksynth_fake_llm::process::cpu_seconds() - cpu_before;
         let rss_peak = chunksynth_fake_llm::process::memory_mib("VmHWM");
         let clean_calls = fake.request_count().await;
-        // Chains: calls per document (one per chunk with a body, one attempt).
-        let chains: Vec<usize> = std::fs::read_to_string(dir.join("out.jsonl"))
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .map(|r| {
-                r["provenance"]["chunks"]
-                    .as_array()
-                    .map_or(0, |c| c.iter().filter(|ch| ch["outcome"] != "skipped").count())
-            })
-            .collect();
+        let chains = chains(&dir.join("out.jsonl"));
         let longest = chains.iter().copied().max().unwrap_or(0);
         let total: usize = chains.iter().sum();
         let ideal = (latency.as_secs_f64() * longest as f64).max(latency.as_secs_f64() * total as f64 / capacity as f64);
@@ -541,16 +545,7 @@ async fn batch(n: usize, latency: Duration, capacity: usize) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let wall = started.elapsed();
-    let chains: Vec<usize> = std::fs::read_to_string(dir.join("out.jsonl"))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .map(|r| {
-            r["provenance"]["chunks"]
-                .as_array()
-                .map_or(0, |c| c.iter().filter(|ch| ch["outcome"] != "skipped").count())
-        })
-        .collect();
+    let chains = chains(&dir.join("out.jsonl"));
     let longest = chains.iter().copied().max().unwrap_or(0);
     let sizes = stats.round_sizes.lock().map(|s| s.clone()).unwrap_or_default();
     // Online, every call is billed; in batch, each distinct request once

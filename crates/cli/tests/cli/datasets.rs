@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use chunksynth_fake_llm::{FakeLlm, FakeRequest, Reply};
 use serde_json::{Value, json};
 
-use super::{chunksynth, output_of, tempdir, upper};
+use super::{chunksynth, newlines, output_of, tempdir, upper};
 
 fn lines(docs: &[Value]) -> String {
     docs.iter().map(|d| format!("{d}\n")).collect()
@@ -312,14 +312,6 @@ async fn kept_fields_are_checked_and_nested_fields_are_reached() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("--keep-fields text"), "{err}");
-}
-
-fn newlines(p: &Path) -> usize {
-    std::fs::read(p)
-        .unwrap_or_default()
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
 }
 
 #[tokio::test(flavor = "multi_thread")]

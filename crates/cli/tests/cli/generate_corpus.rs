@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use chunksynth_fake_llm::{FakeLlm, FakeRequest, Reply};
 
-use super::{chunksynth, output_of, records, tempdir};
+use super::{chunksynth, newlines, output_of, records, tempdir};
 
 /// A model that plans two sections per topic and writes them; the
 /// consistency pass returns the section unchanged.
@@ -88,14 +88,6 @@ fn comparable(out: &Path) -> Vec<serde_json::Value> {
         }
     }
     all
-}
-
-fn newlines(p: &Path) -> usize {
-    std::fs::read(p)
-        .unwrap_or_default()
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
 }
 
 #[tokio::test(flavor = "multi_thread")]

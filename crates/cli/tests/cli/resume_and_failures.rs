@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use chunksynth_fake_llm::{FakeLlm, FakeOptions, FakeRequest, Reply};
 
-use super::{KEY, chunksynth, output_of, records, rephrase_args, tempdir, upper, write_input};
+use super::{KEY, chunksynth, newlines, output_of, records, rephrase_args, tempdir, upper, write_input};
 
 fn short_docs(n: usize) -> Vec<(String, String)> {
     (0..n)
@@ -47,14 +47,6 @@ async fn assert_rerun_calls_nothing(fake: &FakeLlm, input: &Path, out: &Path, ex
     let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), input, out, &[])).await);
     assert_eq!(code, Some(expected), "{err}");
     assert_eq!(fake.request_count(), calls, "the rerun made a call");
-}
-
-fn newlines(p: &Path) -> usize {
-    std::fs::read(p)
-        .unwrap_or_default()
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
 }
 
 #[tokio::test(flavor = "multi_thread")]
