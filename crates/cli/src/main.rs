@@ -49,12 +49,13 @@ Environment:
   NO_COLOR       no colour in progress output
 
 Exit codes:
-  0    every document done
-  1    every document done or rejected for good (see the rejects file)
+  0    every item done
+  1    every item done or rejected for good, by this run or an earlier
+       one (see the rejects file)
   2    usage or configuration error, a refused key or model, or another
        run holds the output; nothing is marked failed
-  3    records are missing (outage, retryable failures, disk full, I/O);
-       rerun the same command to resume
+  3    records are missing (an outage past --outage-timeout, retryable
+       failures, disk full, I/O); rerun the same command to resume
   4    a --max-cost/--max-tokens budget is spent (earlier runs count)
   130  interrupted (SIGINT/SIGTERM); rerun the same command to resume";
 
