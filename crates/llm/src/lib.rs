@@ -8,6 +8,25 @@
 //! - [`ScriptedModel`]: an in-process model for pipelines' unit tests.
 //! - [`UsageLedger`] and [`PriceTable`]: tokens, retries, latency, cost.
 //! - [`env`]: the one place environment variable names are spelled.
+//!
+//! A pipeline is written against `dyn LanguageModel`; a test answers it
+//! with a script:
+//!
+//! ```
+//! use chunksynth_llm::{ChatRequest, LanguageModel, Message, ScriptedModel, TaskKind};
+//!
+//! let model = ScriptedModel::text(|req| req.last_user_text().to_uppercase());
+//! let request = ChatRequest::new(TaskKind::Rewrite, vec![Message::user("hello")]);
+//! let answer = futures_lite_block_on(model.chat(&request)).expect("scripted models answer");
+//! assert_eq!(answer.text, "HELLO");
+//! assert_eq!(model.requests().len(), 1);
+//! # fn futures_lite_block_on<F: std::future::Future>(f: F) -> F::Output {
+//! #     use std::task::{Context, Poll, Waker};
+//! #     let mut f = std::pin::pin!(f);
+//! #     let mut cx = Context::from_waker(Waker::noop());
+//! #     loop { if let Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+//! # }
+//! ```
 
 pub mod env;
 mod error;

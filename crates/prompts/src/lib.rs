@@ -5,6 +5,27 @@
 //! ([`PromptProvenance`]), so an output record can name the prompt exactly.
 //! Templates use `{{placeholder}}` slots; an override with an unknown or a
 //! missing slot is refused when it is loaded, never mid-run.
+//!
+//! Rendering a rewrite prompt:
+//!
+//! ```
+//! use chunksynth_prompts::{Language, RewriteInput, TemplateSet, last_passage, style};
+//!
+//! let templates = TemplateSet::defaults(Language::En);
+//! let textbook = style("textbook").expect("in the catalogue");
+//! let input = RewriteInput {
+//!     style: textbook,
+//!     current_chunk: "Ownership moves values.",
+//!     rewritten_prefix: "",
+//!     overlap_context: "",
+//!     anchor: "",
+//!     earlier: &[],
+//! };
+//! let prompt = templates.rewrite(&input);
+//! let user = &prompt.messages.last().expect("a user message").content;
+//! assert_eq!(last_passage(user), "Ownership moves values.");
+//! assert_eq!(prompt.provenance.template, "rewrite_user");
+//! ```
 
 mod labels;
 mod render;

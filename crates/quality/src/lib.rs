@@ -10,6 +10,21 @@
 //!
 //! Words are the project's one unit (`chunking::units`): CJK characters count
 //! one each.
+//!
+//! Scoring a rewrite against its source:
+//!
+//! ```
+//! use chunksynth_quality::{FidelityConfig, fidelity};
+//!
+//! let source = "Rust 1.0 shipped in May 2015. Mozilla sponsored it.";
+//! let faithful = "In May 2015, Rust 1.0 shipped; Mozilla was its sponsor.";
+//! assert!(fidelity(source, faithful, &FidelityConfig::default()).passed);
+//!
+//! let wrong = "In May 2016, Rust 1.0 shipped; Mozilla was its sponsor.";
+//! let report = fidelity(source, wrong, &FidelityConfig::default());
+//! assert!(!report.passed);
+//! assert!(report.findings().any(|f| f.contains("2015")));
+//! ```
 
 pub mod coverage;
 pub mod fidelity;
