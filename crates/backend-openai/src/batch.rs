@@ -89,7 +89,23 @@ struct Waiting {
 #[derive(Default)]
 struct Forming {
     calls: Vec<Waiting>,
+    /// The calls' bytes, kept as they come and go (summing them at every
+    /// arrival would cost a round's size each time).
+    bytes: usize,
     last_arrival: Option<Instant>,
+}
+
+impl Forming {
+    /// Adds calls at the back (`front`: before those waiting).
+    fn add(&mut self, calls: Vec<Waiting>, front: bool) {
+        self.bytes += calls.iter().map(|w| w.bytes).sum::<usize>();
+        if front {
+            self.calls.splice(0..0, calls);
+        } else {
+            self.calls.extend(calls);
+        }
+        self.last_arrival = Some(Instant::now());
+    }
 }
 
 /// Round counts, for progress and the summary.
@@ -117,19 +133,15 @@ impl BatchStats {
 /// A `LanguageModel` that sends its calls in wavefront rounds (see the
 /// module's doc).
 pub struct BatchModel {
-    backend: Arc<OpenAiBackend>,
-    config: BatchConfig,
-    forming: Arc<Mutex<Forming>>,
-    early: Arc<Mutex<HashMap<String, Result<ChatResponse, LlmError>>>>,
-    arrived: Arc<Notify>,
-    stats: Arc<BatchStats>,
+    /// Shared with the round driver.
+    driver: Arc<Driver>,
 }
 
 impl std::fmt::Debug for BatchModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BatchModel")
-            .field("transport", &self.config.transport)
-            .field("max_requests", &self.config.max_requests)
+            .field("transport", &self.driver.config.transport)
+            .field("max_requests", &self.driver.config.max_requests)
             .finish_non_exhaustive()
     }
 }
@@ -145,28 +157,20 @@ impl BatchModel {
                 format!("cannot create the batch folder {}: {e}", config.dir.display()),
             )
         })?;
-        let model = Self {
+        let driver = Arc::new(Driver {
             backend,
             config,
-            forming: Arc::default(),
-            early: Arc::default(),
-            arrived: Arc::new(Notify::new()),
+            forming: Mutex::default(),
+            early: Mutex::default(),
+            arrived: Notify::new(),
             stats: Arc::default(),
-        };
-        let driver = Driver {
-            backend: model.backend.clone(),
-            config: model.config.clone(),
-            forming: model.forming.clone(),
-            early: model.early.clone(),
-            arrived: model.arrived.clone(),
-            stats: model.stats.clone(),
-        };
-        tokio::spawn(driver.run());
-        Ok(model)
+        });
+        tokio::spawn(driver.clone().run());
+        Ok(Self { driver })
     }
 
     pub fn stats(&self) -> Arc<BatchStats> {
-        self.stats.clone()
+        self.driver.stats.clone()
     }
 }
 
@@ -174,36 +178,34 @@ impl LanguageModel for BatchModel {
     fn chat<'a>(&'a self, request: &'a ChatRequest) -> BoxFuture<'a, Result<ChatResponse, LlmError>> {
         Box::pin(async move {
             let (tx, rx) = oneshot::channel();
-            {
-                let mut forming = self
-                    .forming
-                    .lock()
-                    .map_err(|_| LlmError::new(ErrorKind::Config, "the batch queue is poisoned"))?;
-                let body = self.backend.body(request);
-                let id = content_id(&body);
-                if let Some(answer) = self.early.lock().ok().and_then(|mut e| e.remove(&id)) {
-                    // Answered by a re-attached batch before it was asked.
-                    return answer;
-                }
-                let bytes = body.to_string().len();
-                forming.calls.push(Waiting {
-                    id,
-                    bytes,
-                    body,
-                    task: request.task,
-                    attempts: 0,
-                    reply: tx,
-                });
-                forming.last_arrival = Some(Instant::now());
+            let d = &self.driver;
+            // Built, serialised and hashed once, outside the queue's lock.
+            let body = d.backend.body(request);
+            let (id, bytes) = content_id(&body);
+            if let Some(answer) = d.early.lock().ok().and_then(|mut e| e.remove(&id)) {
+                // Answered by a re-attached batch before it was asked.
+                return answer;
             }
-            self.arrived.notify_one();
+            let waiting = Waiting {
+                id,
+                bytes,
+                body,
+                task: request.task,
+                attempts: 0,
+                reply: tx,
+            };
+            d.forming
+                .lock()
+                .map_err(|_| LlmError::new(ErrorKind::Config, "the batch queue is poisoned"))?
+                .add(vec![waiting], false);
+            self.driver.arrived.notify_one();
             rx.await
                 .unwrap_or_else(|_| Err(LlmError::new(ErrorKind::Transient, "the batch driver stopped")))
         })
     }
 
     fn model_id(&self) -> &str {
-        self.backend.model_id()
+        self.driver.backend.model_id()
     }
 }
 
@@ -211,14 +213,15 @@ impl LanguageModel for BatchModel {
 struct Driver {
     backend: Arc<OpenAiBackend>,
     config: BatchConfig,
-    forming: Arc<Mutex<Forming>>,
-    early: Arc<Mutex<HashMap<String, Result<ChatResponse, LlmError>>>>,
-    arrived: Arc<Notify>,
+    forming: Mutex<Forming>,
+    /// Answers a re-attached batch gave before their calls were made.
+    early: Mutex<HashMap<String, Result<ChatResponse, LlmError>>>,
+    arrived: Notify,
     stats: Arc<BatchStats>,
 }
 
 impl Driver {
-    async fn run(self) {
+    async fn run(self: Arc<Self>) {
         loop {
             let round = self.next_round().await;
             if round.is_empty() {
@@ -229,10 +232,7 @@ impl Driver {
                 && let Ok(mut forming) = self.forming.lock()
             {
                 // Retried lines go first in the next round.
-                let mut calls = retry;
-                calls.append(&mut forming.calls);
-                forming.calls = calls;
-                forming.last_arrival = Some(Instant::now());
+                forming.add(retry, true);
             }
         }
     }
@@ -241,8 +241,8 @@ impl Driver {
     /// is full), then takes up to a round's worth.
     async fn next_round(&self) -> Vec<Waiting> {
         loop {
-            let (waiting, since) = match self.forming.lock() {
-                Ok(f) => (f.calls.len(), f.last_arrival),
+            let (waiting, bytes, since) = match self.forming.lock() {
+                Ok(f) => (f.calls.len(), f.bytes, f.last_arrival),
                 Err(_) => return Vec::new(),
             };
             if waiting == 0 {
@@ -250,11 +250,6 @@ impl Driver {
                 continue;
             }
             let quiet_for = since.map_or(self.config.quiet, |t| t.elapsed());
-            let bytes: usize = self
-                .forming
-                .lock()
-                .map(|f| f.calls.iter().map(|w| w.bytes).sum())
-                .unwrap_or(0);
             if waiting >= self.config.max_requests
                 || bytes >= self.config.max_bytes
                 || quiet_for >= self.config.quiet
@@ -273,6 +268,7 @@ impl Driver {
                     take += 1;
                     size += w.bytes;
                 }
+                f.bytes -= size;
                 return f.calls.drain(..take).collect();
             }
             let wait = self.config.quiet.saturating_sub(quiet_for);
@@ -518,12 +514,16 @@ fn answer_of(line: &Value) -> Result<ChatResponse, LlmError> {
     crate::backend::into_response(wire)
 }
 
-/// A line's `custom_id`: a digest of its request body.
-fn content_id(body: &Value) -> String {
+/// A line's `custom_id` (a digest of its request body) and the body's size
+/// as sent, from one serialisation. `DefaultHasher::new()` has fixed keys:
+/// the id is the same in a restarted run (re-attach depends on it) with the
+/// same toolchain.
+fn content_id(body: &Value) -> (String, usize) {
     use std::hash::{Hash, Hasher};
+    let text = body.to_string();
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    body.to_string().hash(&mut h);
-    format!("c{:016x}", h.finish())
+    text.hash(&mut h);
+    (format!("c{:016x}", h.finish()), text.len())
 }
 
 /// The Batch API of the backend's first endpoint.

@@ -40,37 +40,38 @@ pub fn spawn(
         // round that sends none for hours.
         let mut tick = tokio::time::interval(Duration::from_secs(10));
         loop {
+            // `None`: the tick, no event.
             let event = tokio::select! {
                 e = events.recv() => match e {
-                    Some(e) => e,
+                    Some(e) => Some(e),
                     None => break,
                 },
-                _ = tick.tick() => RunEvent::Tick,
+                _ = tick.tick() => None,
             };
             match &event {
-                RunEvent::DocumentDone { chunks: c, .. } => {
+                Some(RunEvent::DocumentDone { chunks: c, .. }) => {
                     done += 1;
                     chunks += c;
                 }
-                RunEvent::DocumentFailed { .. } => failed += 1,
-                RunEvent::EndpointDown { since_unix_ms, .. } => down_since = Some(*since_unix_ms),
-                RunEvent::EndpointUp { .. } => down_since = None,
+                Some(RunEvent::DocumentFailed { .. }) => failed += 1,
+                Some(RunEvent::EndpointDown { since_unix_ms, .. }) => down_since = Some(*since_unix_ms),
+                Some(RunEvent::EndpointUp { .. }) => down_since = None,
                 _ => {}
             }
             if quiet {
                 continue;
             }
             let notice = match &event {
-                RunEvent::Warning { message } => Some(format!("warning: {message}")),
-                RunEvent::Stopping { reason } => Some(format!("stopping: {reason}")),
-                RunEvent::EndpointDown {
+                Some(RunEvent::Warning { message }) => Some(format!("warning: {message}")),
+                Some(RunEvent::Stopping { reason }) => Some(format!("stopping: {reason}")),
+                Some(RunEvent::EndpointDown {
                     since_unix_ms,
                     reason,
-                } => Some(format!(
+                }) => Some(format!(
                     "endpoint down since {}: {reason}; holding documents and probing with one at a time (--outage-timeout)",
                     clock(*since_unix_ms)
                 )),
-                RunEvent::EndpointUp { down_for_ms } => Some(format!(
+                Some(RunEvent::EndpointUp { down_for_ms }) => Some(format!(
                     "endpoint back after {:.0}s; going on",
                     *down_for_ms as f64 / 1000.0
                 )),
@@ -100,12 +101,12 @@ pub fn spawn(
             }
             if let Some(bar) = &bar {
                 bar.set_message(msg);
-                if verbose > 0 && event != RunEvent::Tick {
+                if let Some(event) = event.as_ref().filter(|_| verbose > 0) {
                     bar.println(format!("{event:?}"));
                 }
             } else {
-                if verbose > 0 && event != RunEvent::Tick {
-                    eprintln!("{}", serde_json::to_string(&event).unwrap_or_default());
+                if let Some(event) = event.as_ref().filter(|_| verbose > 0) {
+                    eprintln!("{}", serde_json::to_string(event).unwrap_or_default());
                 }
                 if last_line.elapsed() >= Duration::from_secs(10) {
                     eprintln!("progress: {msg}");

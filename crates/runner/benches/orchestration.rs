@@ -177,11 +177,15 @@ impl Timed {
     }
 }
 
-fn backend(url: &str, in_flight: usize) -> Arc<dyn LanguageModel> {
+fn openai(url: &str, in_flight: usize) -> Arc<OpenAiBackend> {
     let mut c = BackendConfig::new(url, None, "fake-model");
     c.limits.max_in_flight = in_flight;
     c.timeouts.request = Duration::from_secs(120);
     Arc::new(OpenAiBackend::new(c).unwrap_or_else(|e| panic!("{e}")))
+}
+
+fn backend(url: &str, in_flight: usize) -> Arc<dyn LanguageModel> {
+    openai(url, in_flight)
 }
 
 fn fresh(name: &str) -> PathBuf {
@@ -303,7 +307,7 @@ fn main() {
         return;
     }
     if std::env::var("CHUNKSYNTH_BENCH_BATCH").is_ok_and(|v| v == "1") {
-        runtime.block_on(batch(n, latency, capacity));
+        runtime.block_on(batch(n, capacity));
         return;
     }
     if std::env::var("CHUNKSYNTH_BENCH_SCALE").is_ok_and(|v| v == "1") {
@@ -502,7 +506,7 @@ const PRICE_INPUT: f64 = 0.15;
 const PRICE_OUTPUT: f64 = 0.60;
 
 /// Batch mode over the documents: rounds, requests per round, cost.
-async fn batch(n: usize, latency: Duration, capacity: usize) {
+async fn batch(n: usize, capacity: usize) {
     let mut fake = Server::start().await;
     let url = fake.url.clone();
     let docs = documents(n);
@@ -514,9 +518,7 @@ async fn batch(n: usize, latency: Duration, capacity: usize) {
         .collect();
     std::fs::write(&input, body).unwrap_or_else(|e| panic!("{e}"));
     let _ = tokenizer();
-    let mut c = BackendConfig::new(&url, None, "fake-model");
-    c.timeouts.request = Duration::from_secs(120);
-    let backend = Arc::new(OpenAiBackend::new(c).unwrap_or_else(|e| panic!("{e}")));
+    let backend = openai(&url, capacity);
     let model = chunksynth_backend_openai::BatchModel::new(
         backend.clone(),
         chunksynth_backend_openai::BatchConfig {
@@ -557,7 +559,6 @@ async fn batch(n: usize, latency: Duration, capacity: usize) {
     let batch = (billed.prompt_tokens as f64 * PRICE_INPUT + billed.completion_tokens as f64 * PRICE_OUTPUT)
         / 1e6
         / 2.0;
-    let _ = (latency, capacity);
     println!(
         "documents {n}, records {}, calls {}, longest chain {longest}; the fake's Batch API answers at once\n",
         summary.records_written,

@@ -299,23 +299,10 @@ pub fn export(working: &Path, output: &Path, format: DataFormat) -> std::io::Res
     let n = match format {
         DataFormat::Parquet => export_parquet(working, &tmp)?,
         DataFormat::JsonlGz | DataFormat::JsonlZst => {
-            let out = File::create(&tmp)?;
-            let mut encoder: Box<dyn Write> = if format == DataFormat::JsonlGz {
-                Box::new(flate2::write::GzEncoder::new(out, flate2::Compression::default()))
-            } else {
-                Box::new(zstd::stream::write::Encoder::new(out, 3)?.auto_finish())
-            };
-            let mut n = 0;
-            for line in BufReader::new(File::open(working)?).lines() {
-                let line = line?;
-                if !line.trim().is_empty() {
-                    encoder.write_all(line.as_bytes())?;
-                    encoder.write_all(b"\n")?;
-                    n += 1;
-                }
-            }
-            drop(encoder);
-            n
+            let mut lines = BufReader::new(File::open(working)?)
+                .lines()
+                .filter(|l| l.as_ref().map_or(true, |l| !l.trim().is_empty()));
+            write_jsonl(&mut lines, usize::MAX, format, &tmp)?
         }
         DataFormat::Jsonl | DataFormat::Text => return Ok(0),
     };

@@ -207,8 +207,6 @@ pub enum RunEvent {
     EndpointUp {
         down_for_ms: u64,
     },
-    /// Nothing happened; time passed (displays refresh on it).
-    Tick,
     Stopping {
         reason: StopReason,
     },
@@ -504,10 +502,7 @@ fn fingerprint(c: &RunConfig, model: &str) -> RunFingerprint {
         )
         .with("sampling", &c.sampling)
         .with("tokenizer", c.tokenizer.name());
-    if let Some(generation) = generation_config(c) {
-        let Job::Generate { on_qc_failure, .. } = &c.job else {
-            return common;
-        };
+    if let (Job::Generate { on_qc_failure, .. }, Some(generation)) = (&c.job, generation_config(c)) {
         return common
             .with("job", "generate")
             .with("generation", &generation)
