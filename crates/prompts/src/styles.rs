@@ -63,7 +63,7 @@ pub const STYLES: &[Style] = &[
         instructions_en: "Rewrite the text in plain language: short sentences, everyday words, active voice. Keep every fact; explain jargon instead of dropping it.",
         instructions_zh: "用浅显易懂的语言改写文本：短句、日常用词、主动语态。保留每一个事实；对术语加以解释而不是删去。",
         length_band: (0.6, 2.0),
-        min_content_recall: 0.4,
+        min_content_recall: 0.35,
         target_language: None,
     },
     Style {
@@ -71,8 +71,8 @@ pub const STYLES: &[Style] = &[
         summary: "Dense, terse prose for experts, without hand-holding.",
         instructions_en: "Rewrite the text for an expert audience: dense and terse, using the field's own terminology, without introductions or hand-holding. Keep every fact.",
         instructions_zh: "面向专家改写文本：简洁凝练，使用该领域的专业术语，不作铺垫和浅显解释。保留每一个事实。",
-        length_band: (0.4, 1.2),
-        min_content_recall: 0.45,
+        length_band: (0.3, 1.2),
+        min_content_recall: 0.25,
         target_language: None,
     },
     Style {
@@ -98,7 +98,7 @@ pub const STYLES: &[Style] = &[
         summary: "A learning note for mathematics and technical text (after SwallowMath).",
         instructions_en: "Rewrite the text as a clear learning note, as for mathematics (after SwallowMath): state the definitions and results, then work through each step of every derivation explicitly, keeping all formulas, numbers and code exactly.",
         instructions_zh: "将文本改写为清晰的学习笔记（参照 SwallowMath 的数学改写方式）：先列出定义和结论，再逐步写明每个推导步骤，所有公式、数字和代码保持原样。",
-        length_band: (0.7, 2.6),
+        length_band: (0.5, 2.6),
         min_content_recall: 0.45,
         target_language: None,
     },

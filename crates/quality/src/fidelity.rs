@@ -35,10 +35,22 @@ pub enum CheckKind {
     Refusal,
     /// Written in the expected script.
     Script,
+    /// Each aligned sentence keeps its polarity (a "not" added or dropped).
+    Polarity,
+    /// Direction and order words kept (before/after, more/less, in/out).
+    Direction,
+    /// Modality kept (must/may, always/usually).
+    Modality,
+    /// Each aligned sentence is about the same names as its source.
+    Entities,
+    /// Every source sentence has a counterpart in the rewrite.
+    Omission,
+    /// No sentence names or says what the source does not.
+    Addition,
 }
 
 impl CheckKind {
-    pub const ALL: [CheckKind; 10] = [
+    pub const ALL: [CheckKind; 16] = [
         CheckKind::Numbers,
         CheckKind::Names,
         CheckKind::CodeBlocks,
@@ -49,12 +61,24 @@ impl CheckKind {
         CheckKind::Chatter,
         CheckKind::Refusal,
         CheckKind::Script,
+        CheckKind::Polarity,
+        CheckKind::Direction,
+        CheckKind::Modality,
+        CheckKind::Entities,
+        CheckKind::Omission,
+        CheckKind::Addition,
     ];
 
     fn default_weight(self) -> f64 {
         match self {
             CheckKind::Numbers | CheckKind::Names | CheckKind::CodeBlocks | CheckKind::Refusal => 3.0,
             CheckKind::Summary | CheckKind::Chatter | CheckKind::Script | CheckKind::Completeness => 2.0,
+            CheckKind::Polarity
+            | CheckKind::Direction
+            | CheckKind::Modality
+            | CheckKind::Entities
+            | CheckKind::Omission
+            | CheckKind::Addition => 2.0,
             CheckKind::LengthRatio | CheckKind::ContentRecall => 1.0,
         }
     }
@@ -152,12 +176,26 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
     let rewrite_words = || rewrite_content.get_or_init(|| content_words(rewrite));
     let source_content = std::cell::OnceCell::new();
     let source_words = || source_content.get_or_init(|| SourceWords::new(source));
+    let alignment = std::cell::OnceCell::new();
+    let aligned = || alignment.get_or_init(|| crate::align::alignment_findings(source, rewrite));
     let checks: Vec<CheckReport> = CheckKind::ALL
         .into_iter()
         .filter(|c| !config.disabled.contains(c))
         .map(|check| {
             let (score, passed, findings) = match check {
-                CheckKind::Numbers => check_numbers(source, rewrite, config.number_tolerance),
+                CheckKind::Numbers => {
+                    let (score, passed, mut findings) =
+                        check_numbers(source, rewrite, config.number_tolerance);
+                    // Spelled-out numbers changed within an aligned sentence.
+                    // (Digits changed are already reported above.)
+                    let spelled = &aligned().numbers;
+                    if spelled.is_empty() || !passed {
+                        (score, passed, findings)
+                    } else {
+                        findings.extend(spelled.iter().cloned());
+                        (score.min(0.5), false, findings)
+                    }
+                }
                 CheckKind::Names => check_names(source, rewrite),
                 CheckKind::CodeBlocks => check_code_blocks(source, rewrite),
                 CheckKind::LengthRatio => check_length(source, rewrite, config),
@@ -175,6 +213,12 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
                 CheckKind::Chatter => check_chatter(source, rewrite),
                 CheckKind::Refusal => check_refusal(source, rewrite),
                 CheckKind::Script => check_script(source, rewrite, config.expected_script),
+                CheckKind::Polarity => verdict_of(&aligned().polarity),
+                CheckKind::Direction => verdict_of(&aligned().direction),
+                CheckKind::Modality => verdict_of(&aligned().modality),
+                CheckKind::Entities => verdict_of(&aligned().entities),
+                CheckKind::Omission => verdict_of(&aligned().omissions),
+                CheckKind::Addition => verdict_of(&aligned().additions),
             };
             CheckReport {
                 check,
@@ -203,6 +247,15 @@ type Verdict = (f64, bool, Vec<String>);
 
 fn pass() -> Verdict {
     (1.0, true, Vec::new())
+}
+
+/// A check that either has findings or passes.
+fn verdict_of(findings: &[String]) -> Verdict {
+    if findings.is_empty() {
+        pass()
+    } else {
+        (0.0, false, findings.to_vec())
+    }
 }
 
 fn check_numbers(source: &str, rewrite: &str, tolerance: f64) -> Verdict {
@@ -405,6 +458,17 @@ pub fn content_words(text: &str) -> WordSet {
         })
         .map(fold_word)
         .filter(|w| !is_stop_word(w))
+        .map(|w| {
+            // Russian inflects by the ending: compare stems.
+            if w.chars()
+                .next()
+                .is_some_and(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+            {
+                w.chars().take(5).collect()
+            } else {
+                w
+            }
+        })
         .collect()
 }
 
@@ -517,7 +581,18 @@ fn check_completeness(
             .trim_end_matches(|c: char| crate::text::is_closing(c))
             .ends_with(['.', '!', '?', '。', '！', '？', ':', ';', '…'])
     };
-    if ends_sentence(source) && !ends_sentence(rewrite) && !rewrite.trim_end().ends_with("```") {
+    // A list ends without a full stop (notes, bullet points).
+    let ends_in_list_item = rewrite.trim_end().lines().last().is_some_and(|l| {
+        let t = l.trim_start();
+        t.starts_with(['-', '*', '•', '・', '→'])
+            || t.split_once(['.', ')'])
+                .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
+    });
+    if ends_sentence(source)
+        && !ends_sentence(rewrite)
+        && !ends_in_list_item
+        && !rewrite.trim_end().ends_with("```")
+    {
         let tail: String = {
             let t = rewrite.trim_end();
             let chars: Vec<char> = t.chars().collect();

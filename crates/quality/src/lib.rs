@@ -26,6 +26,7 @@
 //! assert!(report.findings().any(|f| f.contains("2015")));
 //! ```
 
+pub mod align;
 pub mod coverage;
 pub mod fidelity;
 pub mod length;

@@ -15,6 +15,7 @@ pub enum NameKind {
     Email,
     FilePath,
     InlineCode,
+    CommandOption,
 }
 
 impl NameKind {
@@ -28,6 +29,7 @@ impl NameKind {
             Self::Email => "e-mail address",
             Self::FilePath => "file path",
             Self::InlineCode => "inline code",
+            Self::CommandOption => "option",
         }
     }
 }
@@ -69,7 +71,10 @@ pub fn names(text: &str) -> Vec<NameMention> {
     let words = text.lines().flat_map(|line| {
         let indent = line.len() - line.trim_start().len();
         let blank = line.trim().is_empty();
-        let block_start = previous_indent.is_none_or(|p| p != indent);
+        // A list item starts a sentence too, however it is indented.
+        let bullet =
+            line.trim_start().starts_with(['-', '*', '•', '・']) && !line.trim_start().starts_with("--");
+        let block_start = bullet || previous_indent.is_none_or(|p| p != indent);
         previous_indent = if blank { None } else { Some(indent) };
         line.split_whitespace()
             .enumerate()
@@ -108,7 +113,11 @@ pub fn names(text: &str) -> Vec<NameMention> {
             runs.push((found.len(), std::mem::take(&mut run), run_at_start));
         }
         if let Some(kind) = classify_token(raw, token) {
-            let t = if kind == NameKind::Url || kind == NameKind::Email {
+            let t = if kind == NameKind::CommandOption {
+                raw.trim_matches(|c: char| {
+                    matches!(c, '(' | ')' | '<' | '>' | '"' | '\'' | ',' | ';' | '.' | ':')
+                })
+            } else if kind == NameKind::Url || kind == NameKind::Email {
                 raw.trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | '"' | '\'' | ',' | ';'))
                     .trim_end_matches(['.', ':'])
             } else {
@@ -116,9 +125,15 @@ pub fn names(text: &str) -> Vec<NameMention> {
             };
             push_name(&mut found, t, kind);
         }
-        sentence_start = raw
-            .trim_end_matches(['"', '\'', ')', '”', '’'])
-            .ends_with(['.', '!', '?', ':', '。', '！', '？']);
+        // A bullet or dash ("- Integer = ...") does not end the sentence
+        // start it follows.
+        // Nor does a tag in parentheses at its start ("(HTTP) Tells curl").
+        let tag = raw.starts_with('(') && raw.ends_with(')');
+        if raw.chars().any(char::is_alphanumeric) && !(tag && sentence_start) {
+            sentence_start = raw
+                .trim_end_matches(['"', '\'', ')', '”', '’'])
+                .ends_with(['.', '!', '?', ':', '。', '！', '？']);
+        }
         if sentence_start && !run.is_empty() {
             runs.push((found.len(), std::mem::take(&mut run), run_at_start));
         }
@@ -185,6 +200,27 @@ fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
     }
     if token.contains("::") {
         return Some(NameKind::ItemPath);
+    }
+    // A type or architecture name of letters and digits (`i32`, `u8`,
+    // `x86`, `sha256`): changing it changes the fact.
+    if (2..=8).contains(&token.len())
+        && token.starts_with(|c: char| c.is_ascii_lowercase())
+        && token
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && token.chars().any(|c| c.is_ascii_digit())
+        && raw_trim.trim_end_matches(['.', ',', ':', ';', ')']) == token
+    {
+        return Some(NameKind::Identifier);
+    }
+    // A command-line option (`--negotiate`, `--listed-incremental`).
+    let option = raw_trim.trim_end_matches(['.', ',', ':', ';']);
+    if let Some(name) = option.strip_prefix("--")
+        && name.len() >= 2
+        && name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return Some(NameKind::CommandOption);
     }
     if is_file_path(token) {
         return Some(NameKind::FilePath);
@@ -260,8 +296,35 @@ fn inline_code(text: &str) -> Vec<&str> {
 
 /// Whether `rewrite` still contains `name`, as written (case included: the
 /// common noun "box" does not keep the type `Box`).
+///
+/// Russian inflects names (Москву, из Москвы; Советским Союзом, Советский
+/// Союз): a Cyrillic name is also kept when each of its words starts a word
+/// of the rewrite with all but its last two letters (at least four).
 pub fn contains_name(rewrite: &str, name: &NameMention) -> bool {
-    rewrite.contains(&name.text)
+    rewrite.contains(&name.text) || contains_inflected(rewrite, &name.text)
+}
+
+fn is_cyrillic(c: char) -> bool {
+    ('\u{0400}'..='\u{04FF}').contains(&c)
+}
+
+/// Whether every word of a Cyrillic `name` occurs in `text` with another
+/// ending.
+pub fn contains_inflected(text: &str, name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.is_empty() || !words.iter().all(|w| w.chars().next().is_some_and(is_cyrillic)) {
+        return false;
+    }
+    let text_words: Vec<String> = crate::text::words(text)
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect();
+    words.iter().all(|w| {
+        let lower = w.to_lowercase();
+        let n = lower.chars().count();
+        let stem: String = lower.chars().take(n.saturating_sub(2).max(4).min(n)).collect();
+        text_words.iter().any(|t| t.starts_with(&stem))
+    })
 }
 
 #[cfg(test)]
@@ -289,6 +352,7 @@ mod tests {
             "Call `saturating_add` on u8. See https://doc.rust-lang.org/book/, mail a@b.org or edit src/main.rs and Cargo.toml.",
             &[
                 ("saturating_add", InlineCode),
+                ("u8", Identifier),
                 ("https://doc.rust-lang.org/book/", Url),
                 ("a@b.org", Email),
                 ("src/main.rs", FilePath),

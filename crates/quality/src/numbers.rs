@@ -38,7 +38,11 @@ pub fn numbers(text: &str) -> Vec<NumberMention> {
                 .chars()
                 .next_back()
                 .is_some_and(|c| c.is_alphanumeric() || c == '_');
-        if prev.is_some_and(|c| c.is_alphanumeric() || c == '_') && !version_prefix {
+        // CJK text runs into its digits (は1964年): a CJK character before a
+        // number does not make it part of an identifier.
+        if prev.is_some_and(|c| (c.is_alphanumeric() && !crate::text::is_cjk(c)) || c == '_')
+            && !version_prefix
+        {
             // Digits inside an identifier: skip the whole identifier.
             while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
                 i += 1;
@@ -212,6 +216,10 @@ mod tests {
             &["5=5", "10.50=10.5", "2024=2024", "01=1", "15=15"],
         );
         check("no digits", &[]);
+        check(
+            "東海道新幹線は1964年、最後の噴火は1707年",
+            &["1964=1964", "1707=1707"],
+        );
     }
 
     #[test]

@@ -325,36 +325,8 @@ impl ChunkWiseRephrasePipeline {
         futures_util::future::join_all(styles.iter().map(|s| self.run_document(document_id, text, s))).await
     }
 
-    /// The gate for `style`: the style's own length band and recall floor
-    /// (a dense `expert-terse` rewrite is half its source, a `textbook` one
-    /// twice; one fixed band rejected both while the prompts asked for
-    /// them), unless the configuration changed them from the defaults.
     fn fidelity_for(&self, style: &Style) -> FidelityConfig {
-        let mut config = self.config.fidelity.clone();
-        let defaults = FidelityConfig::default();
-        if (config.min_length_ratio, config.max_length_ratio)
-            == (defaults.min_length_ratio, defaults.max_length_ratio)
-        {
-            (config.min_length_ratio, config.max_length_ratio) = style.length_band;
-        }
-        if config.min_content_recall == defaults.min_content_recall {
-            config.min_content_recall = style.min_content_recall;
-        }
-        if style.target_language == Some("English") {
-            // A translation keeps facts, not words or capitalised names.
-            config.expected_script = Some(Script::Latin);
-            for check in [
-                chunksynth_quality::CheckKind::Names,
-                chunksynth_quality::CheckKind::ContentRecall,
-                chunksynth_quality::CheckKind::Completeness,
-                chunksynth_quality::CheckKind::LengthRatio,
-            ] {
-                if !config.disabled.contains(&check) {
-                    config.disabled.push(check);
-                }
-            }
-        }
-        config
+        gate_for(&self.config.fidelity, style)
     }
 
     /// The already-rewritten text the next prompt shows (see [`WindowLayout`]).
@@ -683,4 +655,52 @@ pub fn choose_styles(seed: u64, document_id: &str, n: usize) -> Vec<&'static Sty
     }
     order.truncate(n);
     order
+}
+
+/// A third of the source keeps at least this share of the style's recall
+/// floor.
+const PART_RECALL_PER_RECALL: f64 = 0.6;
+
+/// The fidelity gate for `style`: the style's own length band and recall
+/// floor (a dense `expert-terse` rewrite is half its source, a `textbook`
+/// one twice; one fixed band rejected both while the prompts asked for
+/// them), unless `base` changed them from the defaults. A translation keeps
+/// facts, not words: the word-level and alignment checks are off for it.
+pub fn gate_for(base: &FidelityConfig, style: &Style) -> FidelityConfig {
+    use chunksynth_quality::CheckKind;
+    let mut config = base.clone();
+    let defaults = FidelityConfig::default();
+    if (config.min_length_ratio, config.max_length_ratio)
+        == (defaults.min_length_ratio, defaults.max_length_ratio)
+    {
+        (config.min_length_ratio, config.max_length_ratio) = style.length_band;
+    }
+    if config.min_content_recall == defaults.min_content_recall {
+        config.min_content_recall = style.min_content_recall;
+    }
+    if config.min_part_recall == defaults.min_part_recall {
+        // Each third of the source keeps a share in proportion to the
+        // whole's floor: a terse restyle compresses every part.
+        config.min_part_recall = style.min_content_recall * PART_RECALL_PER_RECALL;
+    }
+    if style.target_language == Some("English") {
+        config.expected_script = Some(Script::Latin);
+        for check in [
+            CheckKind::Names,
+            CheckKind::ContentRecall,
+            CheckKind::Completeness,
+            CheckKind::LengthRatio,
+            CheckKind::Polarity,
+            CheckKind::Direction,
+            CheckKind::Modality,
+            CheckKind::Entities,
+            CheckKind::Omission,
+            CheckKind::Addition,
+        ] {
+            if !config.disabled.contains(&check) {
+                config.disabled.push(check);
+            }
+        }
+    }
+    config
 }

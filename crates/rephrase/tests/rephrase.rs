@@ -2,6 +2,8 @@
 //! rolling prefix window, the fidelity gate with repair, every failure policy,
 //! truncation and context overflow.
 
+mod fidelity_suite;
+
 use std::sync::Arc;
 
 use chunksynth_chunking::{Tokenizer, TokenizerSpec};

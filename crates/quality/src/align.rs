@@ -1,0 +1,1007 @@
+//! Sentence alignment of a rewrite to its source, and the checks that need
+//! it: a flipped negation, a reversed direction or order word, a changed
+//! modality, a name swapped for another, a source sentence left out, a
+//! sentence the source does not support.
+//!
+//! Restyles reorder, merge and split sentences and turn them into questions
+//! and bullets, so each source sentence is aligned to the rewrite sentence
+//! (or two adjacent ones) that carries most of its content words, weighted
+//! by how specific each word is to that sentence within the source. Aligned
+//! sentences form groups (a merged sentence joins the source sentences it
+//! carries); the word-level checks compare a group's source side with its
+//! rewrite side, so a word that moved to a neighbouring sentence of the same
+//! group is not a change.
+
+use rustc_hash::FxHashMap;
+
+use crate::coverage::concept_words;
+use crate::fidelity::WordSet;
+use crate::names::names;
+use crate::numbers::numbers;
+use crate::text::{is_cjk, sentences};
+
+/// A sentence-like unit: a sentence, a bullet, a question or its answer.
+struct Unit<'a> {
+    text: &'a str,
+    terms: WordSet,
+}
+
+/// Below this weighted share of its words in a rewrite window, a source
+/// sentence is not aligned there.
+const MIN_ALIGNED: f64 = 0.34;
+/// Below this share in its best window and anywhere in the rewrite, a
+/// source sentence of at least `MIN_OMITTED_TERMS` words is omitted
+/// (measured on the fidelity suite: omitted sentences score 0–0.2, the
+/// lowest faithful ones 0.09–0.2 only when heavily compressed).
+const MAX_OMITTED: f64 = 0.2;
+const MIN_OMITTED_TERMS: usize = 4;
+
+/// The findings of the alignment checks, by kind.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct AlignmentFindings {
+    pub polarity: Vec<String>,
+    pub direction: Vec<String>,
+    pub modality: Vec<String>,
+    pub entities: Vec<String>,
+    pub omissions: Vec<String>,
+    pub additions: Vec<String>,
+    /// A number of an aligned sentence changed into one the source does not
+    /// have, spelled out ("one pass" → "two passes", 四百年 → 两百年).
+    pub numbers: Vec<String>,
+    /// Each source sentence: its weighted share of words in the best
+    /// rewrite window, and anywhere in the rewrite.
+    pub sentences: Vec<SentenceAlignment>,
+}
+
+/// How well one source sentence is carried by the rewrite.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceAlignment {
+    pub text: String,
+    /// Weighted share of its words in the best window of one or two
+    /// adjacent rewrite sentences.
+    pub best: f64,
+    /// Weighted share of its words anywhere in the rewrite.
+    pub anywhere: f64,
+}
+
+/// Aligns `rewrite` to `source` and runs every alignment check.
+pub fn alignment_findings(source: &str, rewrite: &str) -> AlignmentFindings {
+    let src = units(source);
+    let rw = units(rewrite);
+    let mut out = AlignmentFindings::default();
+    if src.is_empty() || rw.is_empty() {
+        return out;
+    }
+    let weights = specificity(&src);
+    let all_rewrite: WordSet = rw.iter().flat_map(|u| u.terms.iter().cloned()).collect();
+    let mut windows: Vec<Option<(usize, usize)>> = Vec::with_capacity(src.len());
+    for s in &src {
+        let total: f64 = s.terms.iter().map(|t| weights[t]).sum();
+        if total == 0.0 || s.terms.len() < 2 {
+            windows.push(None);
+            continue;
+        }
+        let covered = |set: &dyn Fn(&String) -> bool| {
+            s.terms.iter().filter(|t| set(t)).map(|t| weights[t]).sum::<f64>() / total
+        };
+        let (window, best) = best_window(&rw, &|r: &[Unit]| {
+            covered(&|t| r.iter().any(|u| u.terms.contains(t)))
+        });
+        let anywhere = covered(&|t| all_rewrite.contains(t));
+        out.sentences.push(SentenceAlignment {
+            text: s.text.to_owned(),
+            best,
+            anywhere,
+        });
+        if best >= MIN_ALIGNED {
+            windows.push(Some(window));
+            continue;
+        }
+        windows.push(None);
+        if best < MAX_OMITTED && anywhere < MAX_OMITTED && s.terms.len() >= MIN_OMITTED_TERMS {
+            out.omissions.push(format!(
+                "omission: the source sentence “{}” has no counterpart in the rewrite; rewrite it too",
+                quote(s.text)
+            ));
+        }
+    }
+    let source_names = entities(source);
+    let source_values = stated_values(source);
+    let whole_negated = (negated_terms(source).1, negated_terms(rewrite).1);
+    for group in groups(&windows, rw.len()) {
+        let src_text: Vec<&str> = group.0.iter().map(|&i| src[i].text).collect();
+        let rw_text: Vec<&str> = group.1.iter().map(|&j| rw[j].text).collect();
+        compare_group(
+            &src_text.join(" "),
+            &rw_text.join(" "),
+            &source_names,
+            &source_values,
+            &whole_negated,
+            &mut out,
+        );
+    }
+    additions(source, rewrite, &src, &rw, &windows, &mut out);
+    out
+}
+
+/// The best window of one or two adjacent rewrite units by `score`.
+fn best_window(rw: &[Unit], score: &dyn Fn(&[Unit]) -> f64) -> ((usize, usize), f64) {
+    let mut best = ((0, 1), -1.0);
+    for j in 0..rw.len() {
+        let one = score(&rw[j..j + 1]);
+        if one > best.1 {
+            best = ((j, 1), one);
+        }
+    }
+    let (j, _) = best.0;
+    for start in [j.saturating_sub(1), j] {
+        if start + 2 <= rw.len() {
+            let two = score(&rw[start..start + 2]);
+            // A second sentence must add real content, not a stray word.
+            if two >= best.1 + 0.15 {
+                best = ((start, 2), two);
+            }
+        }
+    }
+    best
+}
+
+/// Each source word's weight: 1 / the number of source sentences that use
+/// it, so a sentence is recognised by what only it says.
+fn specificity(src: &[Unit]) -> FxHashMap<String, f64> {
+    let mut df: FxHashMap<String, f64> = FxHashMap::default();
+    for u in src {
+        for t in &u.terms {
+            *df.entry(t.clone()).or_default() += 1.0;
+        }
+    }
+    df.values_mut().for_each(|v| *v = 1.0 / *v);
+    df
+}
+
+/// Groups of (source units, rewrite units) joined by alignment windows.
+fn groups(windows: &[Option<(usize, usize)>], rewrite_len: usize) -> Vec<(Vec<usize>, Vec<usize>)> {
+    // Union-find over source units, joined when their windows overlap.
+    let mut owner: Vec<Option<usize>> = vec![None; rewrite_len];
+    let mut parent: Vec<usize> = (0..windows.len()).collect();
+    fn find(parent: &mut [usize], i: usize) -> usize {
+        let mut r = i;
+        while parent[r] != r {
+            r = parent[r];
+        }
+        parent[i] = r;
+        r
+    }
+    for (i, w) in windows.iter().enumerate() {
+        let Some((start, len)) = *w else { continue };
+        for slot in &mut owner[start..start + len] {
+            match *slot {
+                Some(other) => {
+                    let (a, b) = (find(&mut parent, i), find(&mut parent, other));
+                    parent[a] = b;
+                }
+                None => *slot = Some(i),
+            }
+        }
+    }
+    let mut by_root: std::collections::BTreeMap<usize, (Vec<usize>, Vec<usize>)> = Default::default();
+    for (i, w) in windows.iter().enumerate() {
+        if w.is_some() {
+            let root = find(&mut parent, i);
+            by_root.entry(root).or_default().0.push(i);
+        }
+    }
+    for (j, slot) in owner.iter().enumerate() {
+        if let Some(i) = *slot {
+            let root = find(&mut parent, i);
+            by_root.entry(root).or_default().1.push(j);
+        }
+    }
+    by_root.into_values().collect()
+}
+
+/// The word-level checks on one aligned group.
+fn compare_group(
+    src: &str,
+    rw: &str,
+    source_names: &[String],
+    source_values: &[u64],
+    whole_negated: &(Vec<String>, Vec<String>),
+    out: &mut AlignmentFindings,
+) {
+    if let Some((term, added)) = flipped_negation(src, rw, whole_negated) {
+        let what = if added { "negates" } else { "no longer negates" };
+        out.polarity.push(format!(
+            "polarity: the source says “{}” and the rewrite {what} “{term}”: “{}”; keep the claim's polarity",
+            quote(src),
+            quote(rw)
+        ));
+    }
+    for (a, b) in DIRECTION_PAIRS {
+        if let Some((from, to)) = shifted(src, rw, a, b) {
+            out.direction.push(format!(
+                "direction: the source says “{from}” (“{}”) where the rewrite says “{to}” (“{}”); keep the direction",
+                quote(src),
+                quote(rw)
+            ));
+            break;
+        }
+    }
+    if let Some((from, to)) = modality_change(src, rw) {
+        out.modality.push(format!(
+            "modality: the source says “{from}” (“{}”) where the rewrite says “{to}” (“{}”); keep how certain or required it is",
+            quote(src),
+            quote(rw)
+        ));
+    }
+    if let Some((from, to)) = changed_value(src, rw, source_values) {
+        out.numbers.push(format!(
+            "the number {from} became {to} (“{}” / “{}”); keep the source's numbers",
+            quote(src),
+            quote(rw)
+        ));
+    }
+    if let Some((from, to)) = swapped_name(src, rw, source_names) {
+        out.entities.push(format!(
+            "entity: the source says “{from}” here (“{}”) where the rewrite says “{to}” (“{}”); keep who or what it is about",
+            quote(src),
+            quote(rw)
+        ));
+    }
+}
+
+/// Rewrite sentences that name something the source does not (an
+/// unsupported claim), and unaligned declarative sentences made of words the
+/// source does not use.
+fn additions(
+    source: &str,
+    rewrite: &str,
+    src: &[Unit],
+    rw: &[Unit],
+    windows: &[Option<(usize, usize)>],
+    out: &mut AlignmentFindings,
+) {
+    let mut reported: Vec<usize> = Vec::new();
+    for name in entities(rewrite) {
+        if in_source(&name, source) {
+            continue;
+        }
+        let Some(j) = rw.iter().position(|u| u.text.contains(&name)) else {
+            continue;
+        };
+        if !reported.contains(&j) {
+            reported.push(j);
+            out.additions.push(format!(
+                "unsupported claim: “{}” names “{name}”, which the source does not; remove what the source does not say",
+                quote(rw[j].text)
+            ));
+        }
+    }
+    let source_terms: WordSet = src.iter().flat_map(|u| u.terms.iter().cloned()).collect();
+    for (j, r) in rw.iter().enumerate() {
+        let aligned = windows
+            .iter()
+            .flatten()
+            .any(|&(start, len)| (start..start + len).contains(&j));
+        // CJK glue ("我们先来认识长城。") is made of characters the source
+        // lacks too; only names tell a claim there.
+        let cjk = r.text.chars().any(is_cjk);
+        if aligned || cjk || reported.contains(&j) || r.text.trim_end().ends_with(['?', '？', ':', '：']) {
+            continue;
+        }
+        let new = r.terms.iter().filter(|t| !source_terms.contains(*t)).count();
+        if new >= MIN_NEW_TERMS && new * 4 >= r.terms.len() * 3 {
+            out.additions.push(format!(
+                "unsupported claim: “{}” says what the source does not; remove it or rewrite a source sentence instead",
+                quote(r.text)
+            ));
+        }
+    }
+}
+
+/// An unaligned sentence needs this many words new to the source to read
+/// as a claim rather than glue ("Let's begin with integers.").
+const MIN_NEW_TERMS: usize = 5;
+
+/// Whether a name of the rewrite is in the source: as written, or for
+/// Cyrillic words by stem (Москву, Москвы).
+///
+/// Case is ignored: a word the source has, capitalised or upper-cased by
+/// the rewrite, names nothing new.
+fn in_source(name: &str, source: &str) -> bool {
+    source.contains(name) || crate::names::contains_inflected(source, name) || {
+        // Wrapped lines split names ("Secure\n    Transport").
+        let folded = source.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        folded.contains(&name.to_lowercase())
+    }
+}
+
+/// Names, acronyms and identifiers (possessive `'s` cut), and CJK titles in
+/// 《》 or 「」.
+fn entities(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names(text) {
+        let t = n.text.trim_end_matches("'s").trim_end_matches("’s").to_owned();
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    for (open, close) in [('《', '》'), ('「', '」')] {
+        for part in text.split(open).skip(1) {
+            if let Some((title, _)) = part.split_once(close)
+                && !title.is_empty()
+                && !out.iter().any(|o| o == title)
+            {
+                out.push(title.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// Negators, per language. A negator governs the first content word after
+/// it in its clause (Latin, Cyrillic, Chinese) or the word before it
+/// (Japanese verb endings).
+const NEGATORS_LATIN: &[&str] = &[
+    "not", "no", "never", "none", "nor", "neither", "nothing", "nobody", "cannot", "without", "lack", "lacks",
+];
+/// Russian verbs a negator is read past (не были открыты → открыты).
+const RU_AUXILIARIES: &[&str] = &[
+    "был",
+    "была",
+    "были",
+    "было",
+    "будет",
+    "может",
+    "могут",
+    "стал",
+    "стали",
+];
+const NEGATORS_CYRILLIC: &[&str] = &["не", "нет", "ни", "никогда", "нельзя", "без", "ничего"];
+const NEGATORS_ZH: &[char] = &['不', '没', '无', '非', '未'];
+/// Chinese compounds that hold a negator character without negating.
+/// 失去光 ("losing the light") negates as 没有光 does: read as 没.
+const ZH_NEGATING_VERBS: &[&str] = &["失去", "缺少", "缺乏"];
+const NOT_NEGATIONS_ZH: &[&str] = &["不过", "不仅", "不断", "无论", "非常", "不同", "无数"];
+/// Verbs a Chinese negator is read past (不是一道 → 一道, 不能进行 → 进行).
+const ZH_AUXILIARIES: &[char] = &[
+    '是', '有', '能', '会', '可', '要', '该', '得', '必', '法', '需', '用',
+];
+/// Japanese negative endings; にくい ("hard to") reads as one too, so
+/// 破れにくい and 簡単には破れない say the same.
+const NEGATORS_JA: &[&str] = &["ない", "ません", "せず", "ずに", "にくい"];
+/// Japanese particles that end the read-back from a negator.
+const JA_PARTICLES: &[char] = &['を', 'が', 'は', 'に', 'で', 'と', 'の', 'も', 'へ', '、', '。'];
+
+/// How many negators `text` has, and the terms they negate. Questions are
+/// left out: "不是食肉目动物吗？" asks, it does not deny.
+fn negated_terms(text: &str) -> (usize, Vec<String>) {
+    let mut count = 0;
+    let mut out = Vec::new();
+    for sentence in sentences(text) {
+        if !is_yes_no_question(sentence) {
+            negated_in_sentence(sentence, &mut count, &mut out);
+        }
+    }
+    (count, out)
+}
+
+/// "Is it useful…?", "不是食肉目动物吗？", "Замерзает ли он?": a question
+/// asked for a yes or a no, whose negation is the asker's, not a claim. A
+/// "why" question presupposes its claim and is read as one.
+fn is_yes_no_question(sentence: &str) -> bool {
+    if !sentence.ends_with(['?', '？']) {
+        return false;
+    }
+    let lower = sentence.to_lowercase();
+    let first = crate::text::words(&lower)
+        .first()
+        .map(|w| w.to_string())
+        .unwrap_or_default();
+    const AUXILIARIES: &[&str] = &[
+        "is", "are", "was", "were", "do", "does", "did", "can", "could", "must", "should", "will", "would",
+        "may", "has", "have", "isn't", "aren't", "doesn't", "don't", "can't",
+    ];
+    AUXILIARIES.contains(&first.as_str())
+        || lower.contains('吗')
+        || lower.contains(" ли ")
+        || lower.trim_end_matches(['?', '？']).ends_with('か')
+}
+
+/// Phrases whose negator does not deny ("has no choice but to accept").
+const NOT_NEGATIONS_LATIN: &[(&str, &str)] = &[
+    ("no", "choice"),
+    ("not", "only"),
+    ("no", "matter"),
+    ("no", "doubt"),
+    ("nothing", "but"),
+];
+/// Words that lower a claim's polarity as a negator does ("rarely used"
+/// for "won't often use"): counted, with no term of their own.
+const NEGATIVE_ADVERBS: &[&str] = &["rarely", "seldom", "hardly", "barely", "scarcely"];
+
+fn negated_in_sentence(text: &str, count: &mut usize, out: &mut Vec<String>) {
+    let lower = text.to_lowercase().replace('’', "'");
+    let ranges: Vec<std::ops::Range<usize>> = crate::text::word_ranges(&lower).collect();
+    for (i, r) in ranges.iter().enumerate() {
+        let w = lower[r.clone()].trim_matches('\'');
+        if NEGATIVE_ADVERBS.contains(&w) {
+            *count += 1;
+            continue;
+        }
+        // Hyphenated negations: royalty-free, cost-less; non-exclusive.
+        let after = &lower[r.end..];
+        if (after.starts_with("-free") || after.starts_with("-less"))
+            && let Some(term) = single_term(w)
+        {
+            *count += 1;
+            out.push(term);
+            continue;
+        }
+        if w == "non" && after.starts_with('-') {
+            *count += 1;
+            if let Some(term) = ranges.get(i + 1).and_then(|n| single_term(&lower[n.clone()])) {
+                out.push(term);
+            }
+            continue;
+        }
+        let negator = NEGATORS_LATIN.contains(&w) || w.ends_with("n't") || NEGATORS_CYRILLIC.contains(&w);
+        let next_word = ranges.get(i + 1).map(|n| &lower[n.clone()]);
+        if !negator
+            || NOT_NEGATIONS_LATIN
+                .iter()
+                .any(|&(a, b)| a == w && next_word == Some(b))
+        {
+            continue;
+        }
+        *count += 1;
+        let mut end = r.end;
+        for next in &ranges[i + 1..] {
+            if RU_AUXILIARIES.contains(&&lower[next.clone()]) {
+                end = next.end;
+                continue;
+            }
+            // The clause ends at punctuation between the words.
+            if lower[end..next.start].contains([',', ';', ':', '.', '—', '(', ')', '?', '!']) {
+                break;
+            }
+            end = next.end;
+            if let Some(term) = single_term(&lower[next.clone()]) {
+                out.push(term);
+                break;
+            }
+        }
+    }
+    let mut zh = text.to_owned();
+    for verb in ZH_NEGATING_VERBS {
+        zh = zh.replace(verb, "没有");
+    }
+    let chars: Vec<char> = zh.chars().collect();
+    for (k, &c) in chars.iter().enumerate() {
+        if !NEGATORS_ZH.contains(&c) {
+            continue;
+        }
+        let compound: String = chars[k..(k + 2).min(chars.len())].iter().collect();
+        if NOT_NEGATIONS_ZH.contains(&compound.as_str()) {
+            continue;
+        }
+        *count += 1;
+        let mut j = k + 1;
+        while j < chars.len() && (ZH_AUXILIARIES.contains(&chars[j]) || NEGATORS_ZH.contains(&chars[j])) {
+            j += 1;
+        }
+        let run: String = chars[j..].iter().take_while(|&&d| is_cjk(d)).take(2).collect();
+        if !run.is_empty() {
+            out.push(run);
+        }
+    }
+    for neg in NEGATORS_JA {
+        for (at, _) in text.match_indices(neg) {
+            *count += 1;
+            let before: Vec<char> = text[..at].chars().rev().take(6).collect();
+            // Read back over at most three kana of the verb ending to its
+            // kanji stem, stopping at a particle.
+            let kana = before
+                .iter()
+                .take_while(|&&d| ('\u{3041}'..='\u{309F}').contains(&d) && !JA_PARTICLES.contains(&d))
+                .count();
+            if kana > 3 {
+                continue;
+            }
+            let stem: String = before[kana..]
+                .iter()
+                .take_while(|&&d| is_cjk(d) && !('\u{3041}'..='\u{30FF}').contains(&d))
+                .take(2)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if !stem.is_empty() {
+                out.push(stem);
+            }
+        }
+    }
+}
+
+/// A word's alignment term, if it is a content word.
+fn single_term(word: &str) -> Option<String> {
+    alignment_terms(word)
+        .into_iter()
+        .find(|t| !t.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Whether `term` occurs in `text`'s alignment terms, or as a CJK substring.
+fn mentions(text: &str, terms: &WordSet, term: &str) -> bool {
+    terms.contains(term) || (term.chars().next().is_some_and(is_cjk) && text.contains(term))
+}
+
+/// A term one side negates while the other says it unnegated: (the term,
+/// whether the rewrite added the negation).
+///
+/// A negation kept elsewhere in the text (a neighbouring group) is no flip.
+fn flipped_negation(src: &str, rw: &str, whole: &(Vec<String>, Vec<String>)) -> Option<(String, bool)> {
+    let ((src_count, src_negated), (rw_count, rw_negated)) = (negated_terms(src), negated_terms(rw));
+    // A paraphrase moves negations around ("won't be able to" → "cannot
+    // prove"); a flip also changes how many there are.
+    if src_count == rw_count {
+        return None;
+    }
+    let (src_terms, rw_terms) = (alignment_terms(src), alignment_terms(rw));
+    if src_count > rw_count
+        && let Some(t) = src_negated
+            .iter()
+            .find(|t| mentions(rw, &rw_terms, t) && !rw_negated.contains(t) && !whole.1.contains(t))
+    {
+        return Some((t.clone(), false));
+    }
+    if rw_count < src_count {
+        return None;
+    }
+    rw_negated
+        .iter()
+        .find(|t| mentions(src, &src_terms, t) && !src_negated.contains(t) && !whole.0.contains(t))
+        .map(|t| (t.clone(), true))
+}
+
+/// Opposite words: a group whose source uses the first more often than its
+/// rewrite while the rewrite uses the second more often (or the other way
+/// round) reversed a direction or an order.
+const DIRECTION_PAIRS: &[(&[&str], &[&str])] = &[
+    (&["before", "earlier", "prior"], &["after", "later"]),
+    (&["first", "earliest"], &["last", "latest"]),
+    (&["top"], &["bottom"]),
+    (
+        &["increasing", "increase", "increases", "ascending"],
+        &["decreasing", "decrease", "decreases", "descending"],
+    ),
+    (
+        &["more", "most", "larger", "bigger", "greater"],
+        &["less", "least", "fewer", "smaller"],
+    ),
+    (&["higher", "highest"], &["lower", "lowest"]),
+    (&["faster", "efficient"], &["slower", "inefficient"]),
+    (&["inside", "within", "part"], &["outside"]),
+    (&["unsigned"], &["signed"]),
+    (&["immutable"], &["mutable"]),
+    (&["stack"], &["heap"]),
+    (&["same", "similar"], &["opposite", "different"]),
+    (
+        &["complicated", "complex", "harder", "stricter"],
+        &["simpler", "easier", "looser"],
+    ),
+    (&["longest", "longer"], &["shortest", "shorter"]),
+    (&["filed", "filing"], &["judgment", "judgement"]),
+    (&["unlike"], &["like"]),
+    (&["secure", "safest"], &["insecure", "least"]),
+    (&["之前", "以前", "前"], &["之后", "以后", "后"]),
+    (&["早"], &["晚"]),
+    (&["吸收"], &["反射"]),
+    (&["增加", "增长"], &["减少"]),
+    (&["低"], &["高"]),
+    (&["前"], &["後"]),
+    (&["直前", "開幕"], &["直後", "閉幕"]),
+    (&["最後"], &["最初"]),
+    (&["長い", "長く"], &["短い", "短く"]),
+    (&["北上", "北へ"], &["南下", "南へ"]),
+    (&["возрастан", "увелич"], &["убыван", "уменьш"]),
+    (&["впадает"], &["вытекает"]),
+    (&["длинн"], &["коротк"]),
+    (&["до"], &["после"]),
+];
+
+/// Occurrences of any of `forms` in `text`: as words for Latin and Cyrillic
+/// forms (a Cyrillic form matches a word's start), as substrings for CJK.
+fn count_forms(text: &str, forms: &[&str]) -> usize {
+    let lower = text.to_lowercase();
+    let words = crate::text::words(&lower);
+    forms
+        .iter()
+        .map(|f| {
+            if f.chars().next().is_some_and(is_cjk) {
+                lower.matches(f).count()
+            } else if f
+                .chars()
+                .next()
+                .is_some_and(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+            {
+                words.iter().filter(|w| w.starts_with(f)).count()
+            } else {
+                words.iter().filter(|w| *w == f).count()
+            }
+        })
+        .sum()
+}
+
+/// The pair of forms that shifted from one side to the other, if any.
+fn shifted(src: &str, rw: &str, a: &[&str], b: &[&str]) -> Option<(String, String)> {
+    let (sa, sb, ra, rb) = (
+        count_forms(src, a),
+        count_forms(src, b),
+        count_forms(rw, a),
+        count_forms(rw, b),
+    );
+    let first_found = |text: &str, forms: &[&str]| {
+        forms
+            .iter()
+            .find(|f| count_forms(text, &[f]) > 0)
+            .map_or_else(String::new, |f| (*f).to_owned())
+    };
+    if ra < sa && rb > sb {
+        Some((first_found(src, a), first_found(rw, b)))
+    } else if rb < sb && ra > sa {
+        Some((first_found(src, b), first_found(rw, a)))
+    } else {
+        None
+    }
+}
+
+/// Words of necessity and certainty, of possibility, and the hedges among
+/// the latter (a rewrite may add "can" to explain; it may not add "usually").
+const NECESSARY: &[&str] = &[
+    "must",
+    "always",
+    "never",
+    "required",
+    "shall",
+    "mandatory",
+    "exactly",
+    "definitely",
+    "forced",
+    "必须",
+    "一定",
+    "总是",
+    "只能",
+    "只有",
+    "务必",
+    "必ず",
+    "絶対",
+    "обязан",
+    "обязательно",
+    "должен",
+    "должна",
+    "всегда",
+    "ровно",
+];
+const POSSIBLE: &[&str] = &[
+    "may",
+    "might",
+    "can",
+    "could",
+    "possibly",
+    "perhaps",
+    "probably",
+    "usually",
+    "often",
+    "sometimes",
+    "optional",
+    "ideally",
+    "rarely",
+    "generally",
+    "plausibly",
+    "可以",
+    "可能",
+    "也许",
+    "通常",
+    "或许",
+    "かもしれない",
+    "ことがある",
+    "могут",
+    "может",
+    "возможно",
+    "обычно",
+    "примерно",
+    "около",
+    "иногда",
+];
+const HEDGES: &[&str] = &[
+    "might",
+    "possibly",
+    "perhaps",
+    "probably",
+    "usually",
+    "often",
+    "sometimes",
+    "ideally",
+    "generally",
+    "plausibly",
+    "可能",
+    "也许",
+    "通常",
+    "或许",
+    "かもしれない",
+    "возможно",
+    "обычно",
+    "иногда",
+];
+
+/// "needs to", "has to", "have to": necessity in two words.
+fn must_phrases(text: &str) -> usize {
+    let lower = text.to_lowercase();
+    let words = crate::text::words(&lower);
+    // "does not have to" says the opposite: no necessity.
+    words
+        .windows(3)
+        .filter(|w| {
+            matches!(w[1], "need" | "needs" | "has" | "have" | "had")
+                && w[2] == "to"
+                && !(w[0] == "not" || w[0].ends_with("n't"))
+        })
+        .count()
+}
+
+fn modality_change(src: &str, rw: &str) -> Option<(String, String)> {
+    let count = |text: &str, forms: &[&str]| count_forms(text, forms);
+    let (sn, sp, sh) = (
+        count(src, NECESSARY) + must_phrases(src),
+        count(src, POSSIBLE),
+        count(src, HEDGES),
+    );
+    let (rn, rp, rh) = (
+        count(rw, NECESSARY) + must_phrases(rw),
+        count(rw, POSSIBLE),
+        count(rw, HEDGES),
+    );
+    let first = |text: &str, forms: &[&str]| {
+        forms
+            .iter()
+            .find(|f| count_forms(text, &[f]) > 0)
+            .map_or_else(|| "(no modal word)".to_owned(), |f| (*f).to_owned())
+    };
+    // "never" is also a negator: alone it is no claim of necessity.
+    let (sa, ra) = (count(src, &["never"]), count(rw, &["never"]));
+    let weakened = (rn < sn && rp > sp) || (rh > sh && rp > sp && rn <= sn);
+    let strengthened = (rn > sn && rp < sp) || (rn - ra > sn - sa && sn == sa);
+    if weakened {
+        Some((
+            first(src, NECESSARY),
+            first(rw, HEDGES).replace("(no modal word)", &first(rw, POSSIBLE)),
+        ))
+    } else if strengthened {
+        Some((first(src, POSSIBLE), first(rw, NECESSARY)))
+    } else {
+        None
+    }
+}
+
+/// A value of the group's source missing from its rewrite while the rewrite
+/// states a value the source never does.
+fn changed_value(src: &str, rw: &str, source_values: &[u64]) -> Option<(u64, u64)> {
+    let (src_values, rw_values) = (stated_values(src), stated_values(rw));
+    let lost = src_values.iter().find(|v| !rw_values.contains(v))?;
+    // "one" may be an article; a value changed into one is not read.
+    let gained = rw_values
+        .iter()
+        .find(|v| **v != 1 && !source_values.contains(v))?;
+    Some((*lost, *gained))
+}
+
+/// Whole values a text states: in digits, as English cardinal words, or as
+/// CJK numerals (两万, 四百, 二十万).
+fn stated_values(text: &str) -> Vec<u64> {
+    const CARDINALS: [(&str, u64); 24] = [
+        ("two", 2),
+        ("three", 3),
+        ("four", 4),
+        ("five", 5),
+        ("six", 6),
+        ("seven", 7),
+        ("eight", 8),
+        ("nine", 9),
+        ("ten", 10),
+        ("eleven", 11),
+        ("twelve", 12),
+        ("fifteen", 15),
+        ("twenty", 20),
+        ("thirty", 30),
+        ("forty", 40),
+        ("fifty", 50),
+        ("hundred", 100),
+        ("thousand", 1000),
+        ("once", 1),
+        ("twice", 2),
+        ("one", 1),
+        ("both", 2),
+        ("million", 1_000_000),
+        ("dozen", 12),
+    ];
+    let mut out: Vec<u64> = numbers(text)
+        .into_iter()
+        .filter_map(|m| match m.quantity {
+            crate::numbers::Quantity::Value(v) if v.fract() == 0.0 && (0.0..1e15).contains(&v) => {
+                Some(v as u64)
+            }
+            _ => None,
+        })
+        .collect();
+    for w in crate::text::words(text) {
+        let lower = w.to_lowercase();
+        if let Some(&(_, v)) = CARDINALS.iter().find(|(c, _)| *c == lower) {
+            out.push(v);
+        }
+    }
+    out.extend(cjk_numerals(text));
+    out
+}
+
+/// Values of runs of CJK numerals.
+fn cjk_numerals(text: &str) -> Vec<u64> {
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .find(c)
+            .map(|i| (i / 3) as u64)
+            .or(if c == '两' { Some(2) } else { None })
+    };
+    let unit = |c: char| match c {
+        '十' => Some(10),
+        '百' => Some(100),
+        '千' => Some(1000),
+        '万' => Some(10_000),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if digit(chars[i]).is_none() && unit(chars[i]).is_none() {
+            i += 1;
+            continue;
+        }
+        let (mut total, mut section, mut current) = (0u64, 0u64, 0u64);
+        let mut any_digit = false;
+        while i < chars.len() {
+            let c = chars[i];
+            if let Some(d) = digit(c) {
+                current = d;
+                any_digit = true;
+            } else if let Some(u) = unit(c) {
+                if u == 10_000 {
+                    total += (section + current.max(u64::from(!any_digit))) * u;
+                    section = 0;
+                } else {
+                    section += current.max(1) * u;
+                }
+                current = 0;
+            } else {
+                break;
+            }
+            i += 1;
+        }
+        let value = total + section + current;
+        if value > 0 {
+            out.push(value);
+        }
+    }
+    out
+}
+
+/// A name of the source that the group's rewrite drops while naming
+/// another name of the source more often than the group's source does.
+fn swapped_name(src: &str, rw: &str, source_names: &[String]) -> Option<(String, String)> {
+    let count = |text: &str, name: &str| text.matches(name).count();
+    let lost = source_names
+        .iter()
+        .find(|n| count(src, n) > 0 && count(rw, n) == 0)?;
+    let gained = source_names
+        .iter()
+        .find(|n| !lost.contains(n.as_str()) && !n.contains(lost.as_str()) && count(rw, n) > count(src, n))?;
+    Some((lost.clone(), gained.clone()))
+}
+
+/// The sentences of `block` as units; a question and its answer ("What is
+/// an integer? A number without…") are one unit, as the claim needs both.
+fn push_block<'a>(out: &mut Vec<Unit<'a>>, block: &'a str) {
+    let offset = |s: &str| s.as_ptr() as usize - block.as_ptr() as usize;
+    let mut question: Option<usize> = None;
+    for s in sentences(block) {
+        let start = question.take().unwrap_or_else(|| offset(s));
+        if s.ends_with(['?', '？']) {
+            question = Some(start);
+            continue;
+        }
+        let text = &block[start..offset(s) + s.len()];
+        let terms = alignment_terms(text);
+        if !terms.is_empty() {
+            out.push(Unit { text, terms });
+        }
+    }
+    if let Some(start) = question {
+        let text = block[start..].trim_end();
+        out.push(Unit {
+            text,
+            terms: alignment_terms(text),
+        });
+    }
+}
+
+/// Sentences, with bullets and lines of a list as units of their own.
+fn units(text: &str) -> Vec<Unit<'_>> {
+    let mut out = Vec::new();
+    let mut block_start = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        let bullet = t.starts_with(['-', '*', '•', '・', '→'])
+            || t.split_once(['.', ')'])
+                .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()));
+        if bullet && offset > block_start {
+            push_block(&mut out, &text[block_start..offset]);
+            block_start = offset;
+        }
+        offset += line.len();
+    }
+    push_block(&mut out, &text[block_start..]);
+    out
+}
+
+/// Content words for alignment: concept words without negators (a flipped
+/// claim still aligns), Cyrillic words cut to a five-letter stem (Russian
+/// inflects heavily), numbers as written.
+fn alignment_terms(sentence: &str) -> WordSet {
+    let mut terms: WordSet = concept_words(sentence)
+        .into_iter()
+        .filter(|t| t != "not")
+        .map(|t| {
+            if t.chars()
+                .next()
+                .is_some_and(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+            {
+                t.chars().take(CYRILLIC_STEM).collect()
+            } else {
+                t
+            }
+        })
+        .collect();
+    for n in numbers(sentence) {
+        terms.insert(n.written);
+    }
+    // CJK words are not delimited and paraphrase reshuffles them: single
+    // ideographs (not kana, not function characters) align what bigrams miss.
+    for c in sentence.chars() {
+        if is_cjk(c) && !('\u{3040}'..='\u{30FF}').contains(&c) && !CJK_FUNCTION_CHARS.contains(&c) {
+            terms.insert(c.to_string());
+        }
+    }
+    terms
+}
+
+/// Chinese characters too common to say which sentence carries a fact.
+const CJK_FUNCTION_CHARS: &[char] = &[
+    '的', '了', '是', '在', '和', '与', '把', '被', '这', '那', '个', '一', '也', '都', '就', '而', '及',
+    '或', '之', '其', '为', '以', '于', '着', '很', '们', '它', '他', '她', '我', '你', '有', '中', '上',
+    '下', '不', '要', '会', '能', '可', '从', '到', '对', '说', '时', '后', '前', '来', '去', '地', '得',
+    '所', '等', '年', '月', '日',
+];
+
+/// Letters a Cyrillic word is cut to for matching (шесть, шести; суток,
+/// сутки): Russian inflects by the ending.
+const CYRILLIC_STEM: usize = 4;
+
+/// A sentence for a finding: whitespace folded, long ones cut.
+fn quote(text: &str) -> String {
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.chars().count() <= 160 {
+        return folded;
+    }
+    let cut: String = folded.chars().take(157).collect();
+    format!("{cut}…")
+}
