@@ -209,43 +209,40 @@ fn compare_group(
     whole_negated: &(Vec<String>, Vec<String>),
     out: &mut AlignmentFindings,
 ) {
+    let quoted = || format!("source: “{}”; rewrite: “{}”", quote(src), quote(rw));
     if let Some((term, added)) = flipped_negation(src, rw, whole_negated) {
-        let what = if added { "negates" } else { "no longer negates" };
+        let what = if added {
+            "negates what the source affirms"
+        } else {
+            "affirms what the source negates"
+        };
         out.polarity.push(format!(
-            "polarity: the source says “{}” and the rewrite {what} “{term}”: “{}”; keep the claim's polarity",
-            quote(src),
-            quote(rw)
+            "polarity: the rewrite {what} (“{term}”) — {}; keep the claim's polarity",
+            quoted()
         ));
     }
-    for (a, b) in DIRECTION_PAIRS {
-        if let Some((from, to)) = shifted(src, rw, a, b) {
-            out.direction.push(format!(
-                "direction: the source says “{from}” (“{}”) where the rewrite says “{to}” (“{}”); keep the direction",
-                quote(src),
-                quote(rw)
-            ));
-            break;
-        }
+    if let Some((from, to)) = DIRECTION_PAIRS.iter().find_map(|(a, b)| shifted(src, rw, a, b)) {
+        out.direction.push(format!(
+            "direction: “{from}” became “{to}” — {}; keep the direction",
+            quoted()
+        ));
     }
     if let Some((from, to)) = modality_change(src, rw) {
         out.modality.push(format!(
-            "modality: the source says “{from}” (“{}”) where the rewrite says “{to}” (“{}”); keep how certain or required it is",
-            quote(src),
-            quote(rw)
+            "modality: “{from}” became “{to}” — {}; keep how certain or required it is",
+            quoted()
         ));
     }
     if let Some((from, to)) = changed_value(src, rw, source_values) {
         out.numbers.push(format!(
-            "the number {from} became {to} (“{}” / “{}”); keep the source's numbers",
-            quote(src),
-            quote(rw)
+            "the number {from} became {to} — {}; keep the source's numbers",
+            quoted()
         ));
     }
     if let Some((from, to)) = swapped_name(src, rw, source_names) {
         out.entities.push(format!(
-            "entity: the source says “{from}” here (“{}”) where the rewrite says “{to}” (“{}”); keep who or what it is about",
-            quote(src),
-            quote(rw)
+            "entity: “{from}” became “{to}” — {}; keep who or what it is about",
+            quoted()
         ));
     }
 }
@@ -419,13 +416,16 @@ const NOT_NEGATIONS_LATIN: &[(&str, &str)] = &[
 /// Words that lower a claim's polarity as a negator does ("rarely used"
 /// for "won't often use"): counted, with no term of their own.
 const NEGATIVE_ADVERBS: &[&str] = &["rarely", "seldom", "hardly", "barely", "scarcely"];
+/// Verbs that carry a negation ("rejects any reference that outlives" for
+/// "no reference outlives"), by stem: counted like the adverbs.
+const NEGATIVE_VERBS: &[&str] = &["reject", "prevent", "forbid", "refus", "prohibit", "disallow", "avoid"];
 
 fn negated_in_sentence(text: &str, count: &mut usize, out: &mut Vec<String>) {
     let lower = text.to_lowercase().replace('’', "'");
     let ranges: Vec<std::ops::Range<usize>> = crate::text::word_ranges(&lower).collect();
     for (i, r) in ranges.iter().enumerate() {
         let w = lower[r.clone()].trim_matches('\'');
-        if NEGATIVE_ADVERBS.contains(&w) {
+        if NEGATIVE_ADVERBS.contains(&w) || NEGATIVE_VERBS.iter().any(|v| w.starts_with(v)) {
             *count += 1;
             continue;
         }

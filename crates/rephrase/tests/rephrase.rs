@@ -645,3 +645,26 @@ async fn each_style_is_held_to_its_own_length_band() {
         "textbook asks for more: {findings:?}"
     );
 }
+
+#[tokio::test]
+async fn a_repair_prompt_quotes_the_sentences_a_model_error_concerns() {
+    // A restyle with three errors models make: "must" weakened to "may", a
+    // negation added, a name the source never gives.
+    let source = "Mutex is an abbreviation for mutual exclusion, as in a mutex allows only one thread to access some data at any given time. To access the data in a mutex, a thread must first signal that it wants access by asking to acquire the mutex’s lock. The lock is a data structure that is part of the mutex that keeps track of who currently has exclusive access to the data. Therefore, the mutex is described as guarding the data it holds via the locking system.";
+    let wrong = "Mutex is short for mutual exclusion: a mutex allows only one thread to access some data at any given time. To reach the data, a thread may first signal that it wants access by asking to acquire the mutex's lock. The lock is a data structure that is part of the mutex, and it does not keep track of who currently has exclusive access to the data. Like a POSIX semaphore, the mutex is said to guard the data it holds through its locking system.";
+    let right = "Mutex is short for mutual exclusion: a mutex allows only one thread to access some data at any given time. To reach the data, a thread must first signal that it wants access by asking to acquire the mutex's lock. The lock is a data structure that is part of the mutex, and it keeps track of who currently has exclusive access to the data. That is why the mutex is said to guard the data it holds through its locking system.";
+    let model = ScriptedModel::text(move |req| match req.task {
+        TaskKind::Rewrite => wrong.to_owned(),
+        _ => right.to_owned(),
+    });
+    let p = scripted_pipeline(model.clone(), FailurePolicy::KeepBest);
+    let result = p.run(source, textbook()).await.unwrap_or_else(|e| panic!("{e}"));
+    let requests = model.requests();
+    assert_eq!(requests.len(), 2, "one repair");
+    assert_eq!(result.chunks[0].outcome, ChunkOutcome::Passed);
+    let repair = requests[1].last_user_text();
+    for quoted in ["may", "does not keep track", "POSIX"] {
+        assert!(repair.contains(quoted), "{quoted}: {repair}");
+    }
+    insta::assert_snapshot!(repair);
+}
