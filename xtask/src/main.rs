@@ -2,6 +2,7 @@
 
 mod bench;
 mod interop;
+mod layout;
 mod llama;
 mod venv;
 
@@ -30,6 +31,9 @@ Tasks:
                      --topic --objective --target-tokens --audience --tone
                      --manual-plan-path --output, and the model flags above
   interop            dataset formats against pyarrow (venv under target/)
+  layout CORPUS      every man page of a JSONL corpus through the binary with a
+                     model that strips each answer's edges: each page must
+                     come back byte for byte
   snapshots          check every prompt snapshot (insta never writes here)
   help               this text
 ";
@@ -40,6 +44,7 @@ fn main() -> Result<()> {
         Some("bench") => bench::run(args.get(1).map(String::as_str)),
         Some("llama-smoke") => llama::smoke(),
         Some("interop") => interop::run(),
+        Some("layout") => layout::run(args.get(1).map(String::as_str)),
         Some("fake-server") => fake_server(args.get(1).map(String::as_str)),
         Some("live-rephrase") => live("rephrase", &args[1..]),
         Some("live-generate") => live("generate", &args[1..]),
@@ -125,7 +130,7 @@ fn live(command: &str, args: &[String]) -> Result<()> {
     cargo(&full)
 }
 
-fn cargo(args: &[&str]) -> Result<()> {
+pub(crate) fn cargo(args: &[&str]) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = Command::new(&cargo)
         .args(args)

@@ -308,7 +308,11 @@ const MIN_NEW_TERMS: usize = 5;
 fn in_source(name: &str, source: &str) -> bool {
     source.contains(name) || crate::names::contains_inflected(source, name) || {
         // Wrapped lines split names ("Secure\n    Transport").
-        let folded = source.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let folded = source
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
         folded.contains(&name.to_lowercase())
     }
 }
@@ -418,7 +422,9 @@ const NOT_NEGATIONS_LATIN: &[(&str, &str)] = &[
 const NEGATIVE_ADVERBS: &[&str] = &["rarely", "seldom", "hardly", "barely", "scarcely"];
 /// Verbs that carry a negation ("rejects any reference that outlives" for
 /// "no reference outlives"), by stem: counted like the adverbs.
-const NEGATIVE_VERBS: &[&str] = &["reject", "prevent", "forbid", "refus", "prohibit", "disallow", "avoid"];
+const NEGATIVE_VERBS: &[&str] = &[
+    "reject", "prevent", "forbid", "refus", "prohibit", "disallow", "avoid",
+];
 
 fn negated_in_sentence(text: &str, count: &mut usize, out: &mut Vec<String>) {
     let lower = text.to_lowercase().replace('’', "'");
