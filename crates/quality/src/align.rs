@@ -106,7 +106,7 @@ pub fn alignment_findings(source: &str, rewrite: &str) -> AlignmentFindings {
         }
     }
     let source_names = entities(source);
-    let source_values = stated_values(source);
+    let source_values = stated_values(source, &Lowered::new(source));
     let whole_negated = (negated_terms(source).1, negated_terms(rewrite).1);
     for group in groups(&windows, rw.len()) {
         let src_text: Vec<&str> = group.0.iter().map(|&i| src[i].text).collect();
@@ -221,19 +221,23 @@ fn compare_group(
             quoted()
         ));
     }
-    if let Some((from, to)) = DIRECTION_PAIRS.iter().find_map(|(a, b)| shifted(src, rw, a, b)) {
+    let (lowered_src, lowered_rw) = (Lowered::new(src), Lowered::new(rw));
+    if let Some((from, to)) = DIRECTION_PAIRS
+        .iter()
+        .find_map(|(a, b)| shifted(&lowered_src, &lowered_rw, a, b))
+    {
         out.direction.push(format!(
             "direction: “{from}” became “{to}” — {}; keep the direction",
             quoted()
         ));
     }
-    if let Some((from, to)) = modality_change(src, rw) {
+    if let Some((from, to)) = modality_change(&lowered_src, &lowered_rw) {
         out.modality.push(format!(
             "modality: “{from}” became “{to}” — {}; keep how certain or required it is",
             quoted()
         ));
     }
-    if let Some((from, to)) = changed_value(src, rw, source_values) {
+    if let Some((from, to)) = changed_value((src, &lowered_src), (rw, &lowered_rw), source_values) {
         out.numbers.push(format!(
             "the number {from} became {to} — {}; keep the source's numbers",
             quoted()
@@ -259,8 +263,11 @@ fn additions(
     out: &mut AlignmentFindings,
 ) {
     let mut reported: Vec<usize> = Vec::new();
+    // Whitespace folded (wrapped lines split names: "Secure\n    Transport")
+    // and lower-cased.
+    let folded_source = source.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     for name in entities(rewrite) {
-        if in_source(&name, source) {
+        if in_source(&name, source, &folded_source) {
             continue;
         }
         let Some(j) = rw.iter().position(|u| u.text.contains(&name)) else {
@@ -305,16 +312,10 @@ const MIN_NEW_TERMS: usize = 5;
 ///
 /// Case is ignored: a word the source has, capitalised or upper-cased by
 /// the rewrite, names nothing new.
-fn in_source(name: &str, source: &str) -> bool {
-    source.contains(name) || crate::names::contains_inflected(source, name) || {
-        // Wrapped lines split names ("Secure\n    Transport").
-        let folded = source
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
-        folded.contains(&name.to_lowercase())
-    }
+fn in_source(name: &str, source: &str, folded_source: &str) -> bool {
+    source.contains(name)
+        || folded_source.contains(&name.to_lowercase())
+        || crate::names::contains_inflected(source, name)
 }
 
 /// Names, acronyms and identifiers (possessive `'s` cut), and CJK titles in
@@ -617,36 +618,68 @@ const DIRECTION_PAIRS: &[(&[&str], &[&str])] = &[
 
 /// Occurrences of any of `forms` in `text`: as words for Latin and Cyrillic
 /// forms (a Cyrillic form matches a word's start), as substrings for CJK.
-fn count_forms(text: &str, forms: &[&str]) -> usize {
-    let lower = text.to_lowercase();
-    let words = crate::text::words(&lower);
+fn count_forms(text: &Lowered, forms: &[&str]) -> usize {
     forms
         .iter()
         .map(|f| {
-            if f.chars().next().is_some_and(is_cjk) {
-                lower.matches(f).count()
-            } else if f
-                .chars()
-                .next()
-                .is_some_and(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
-            {
-                words.iter().filter(|w| w.starts_with(f)).count()
+            let first = f.chars().next();
+            if first.is_some_and(is_cjk) {
+                if text.has_cjk { text.lower.matches(f).count() } else { 0 }
+            } else if first.is_some_and(is_cyrillic) {
+                if text.has_cyrillic {
+                    text.words.iter().filter(|w| w.starts_with(f)).count()
+                } else {
+                    0
+                }
             } else {
-                words.iter().filter(|w| *w == f).count()
+                text.counts.get(*f).copied().unwrap_or(0)
             }
         })
         .sum()
 }
 
+fn is_cyrillic(c: char) -> bool {
+    ('\u{0400}'..='\u{04FF}').contains(&c)
+}
+
+/// A text lower-cased and split into words once, with each word's count,
+/// for the word counts of the direction and modality checks (thirty-odd
+/// word lists against every aligned group).
+struct Lowered {
+    lower: String,
+    words: Vec<String>,
+    counts: rustc_hash::FxHashMap<String, usize>,
+    has_cjk: bool,
+    has_cyrillic: bool,
+}
+
+impl Lowered {
+    fn new(text: &str) -> Self {
+        let lower = text.to_lowercase();
+        let words: Vec<String> = crate::text::words(&lower).into_iter().map(str::to_owned).collect();
+        let mut counts = rustc_hash::FxHashMap::default();
+        for w in &words {
+            *counts.entry(w.clone()).or_insert(0) += 1;
+        }
+        Self {
+            has_cjk: lower.chars().any(is_cjk),
+            has_cyrillic: lower.chars().any(is_cyrillic),
+            lower,
+            words,
+            counts,
+        }
+    }
+}
+
 /// The pair of forms that shifted from one side to the other, if any.
-fn shifted(src: &str, rw: &str, a: &[&str], b: &[&str]) -> Option<(String, String)> {
+fn shifted(src: &Lowered, rw: &Lowered, a: &[&str], b: &[&str]) -> Option<(String, String)> {
     let (sa, sb, ra, rb) = (
         count_forms(src, a),
         count_forms(src, b),
         count_forms(rw, a),
         count_forms(rw, b),
     );
-    let first_found = |text: &str, forms: &[&str]| {
+    let first_found = |text: &Lowered, forms: &[&str]| {
         forms
             .iter()
             .find(|f| count_forms(text, &[f]) > 0)
@@ -741,22 +774,21 @@ const HEDGES: &[&str] = &[
 ];
 
 /// "needs to", "has to", "have to": necessity in two words.
-fn must_phrases(text: &str) -> usize {
-    let lower = text.to_lowercase();
-    let words = crate::text::words(&lower);
+fn must_phrases(text: &Lowered) -> usize {
+    let words = &text.words;
     // "does not have to" says the opposite: no necessity.
     words
         .windows(3)
         .filter(|w| {
-            matches!(w[1], "need" | "needs" | "has" | "have" | "had")
+            matches!(w[1].as_str(), "need" | "needs" | "has" | "have" | "had")
                 && w[2] == "to"
                 && !(w[0] == "not" || w[0].ends_with("n't"))
         })
         .count()
 }
 
-fn modality_change(src: &str, rw: &str) -> Option<(String, String)> {
-    let count = |text: &str, forms: &[&str]| count_forms(text, forms);
+fn modality_change(src: &Lowered, rw: &Lowered) -> Option<(String, String)> {
+    let count = |text: &Lowered, forms: &[&str]| count_forms(text, forms);
     let (sn, sp, sh) = (
         count(src, NECESSARY) + must_phrases(src),
         count(src, POSSIBLE),
@@ -767,7 +799,7 @@ fn modality_change(src: &str, rw: &str) -> Option<(String, String)> {
         count(rw, POSSIBLE),
         count(rw, HEDGES),
     );
-    let first = |text: &str, forms: &[&str]| {
+    let first = |text: &Lowered, forms: &[&str]| {
         forms
             .iter()
             .find(|f| count_forms(text, &[f]) > 0)
@@ -791,8 +823,12 @@ fn modality_change(src: &str, rw: &str) -> Option<(String, String)> {
 
 /// A value of the group's source missing from its rewrite while the rewrite
 /// states a value the source never does.
-fn changed_value(src: &str, rw: &str, source_values: &[u64]) -> Option<(u64, u64)> {
-    let (src_values, rw_values) = (stated_values(src), stated_values(rw));
+fn changed_value(
+    (src, lowered_src): (&str, &Lowered),
+    (rw, lowered_rw): (&str, &Lowered),
+    source_values: &[u64],
+) -> Option<(u64, u64)> {
+    let (src_values, rw_values) = (stated_values(src, lowered_src), stated_values(rw, lowered_rw));
     let lost = src_values.iter().find(|v| !rw_values.contains(v))?;
     // "one" may be an article; a value changed into one is not read.
     let gained = rw_values
@@ -803,7 +839,7 @@ fn changed_value(src: &str, rw: &str, source_values: &[u64]) -> Option<(u64, u64
 
 /// Whole values a text states: in digits, as English cardinal words, or as
 /// CJK numerals (两万, 四百, 二十万).
-fn stated_values(text: &str) -> Vec<u64> {
+fn stated_values(text: &str, lowered: &Lowered) -> Vec<u64> {
     const CARDINALS: [(&str, u64); 24] = [
         ("two", 2),
         ("three", 3),
@@ -839,13 +875,13 @@ fn stated_values(text: &str) -> Vec<u64> {
             _ => None,
         })
         .collect();
-    for w in crate::text::words(text) {
-        let lower = w.to_lowercase();
-        if let Some(&(_, v)) = CARDINALS.iter().find(|(c, _)| *c == lower) {
-            out.push(v);
-        }
+    for &(word, v) in &CARDINALS {
+        let n = lowered.counts.get(word).copied().unwrap_or(0);
+        out.extend(std::iter::repeat_n(v, n));
     }
-    out.extend(cjk_numerals(text));
+    if lowered.has_cjk {
+        out.extend(cjk_numerals(text));
+    }
     out
 }
 
