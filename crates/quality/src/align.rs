@@ -28,7 +28,7 @@ struct Unit<'a> {
 
 /// Below this weighted share of its words in a rewrite window, a source
 /// sentence is not aligned there.
-const MIN_ALIGNED: f64 = 0.34;
+const MIN_ALIGNED: f64 = 0.2;
 /// Below this share in its best window and anywhere in the rewrite, a
 /// source sentence of at least `MIN_OMITTED_TERMS` words is omitted
 /// (measured on the fidelity suite: omitted sentences score 0–0.2, the
@@ -379,13 +379,13 @@ const JA_PARTICLES: &[char] = &['を', 'が', 'は', 'に', 'で', 'と', 'の',
 /// left out: "不是食肉目动物吗？" asks, it does not deny.
 fn negated_terms(text: &str) -> (usize, Vec<String>) {
     let mut count = 0;
-    let mut out = Vec::new();
+    let mut scopes = Vec::new();
     for sentence in sentences(text) {
         if !is_yes_no_question(sentence) {
-            negated_in_sentence(sentence, &mut count, &mut out);
+            negated_in_sentence(sentence, &mut count, &mut scopes);
         }
     }
-    (count, out)
+    (count, scopes.into_iter().flatten().collect())
 }
 
 /// "Is it useful…?", "不是食肉目动物吗？", "Замерзает ли он?": a question
@@ -410,6 +410,9 @@ fn is_yes_no_question(sentence: &str) -> bool {
         || lower.trim_end_matches(['?', '？']).ends_with('か')
 }
 
+/// Content words a Latin or Cyrillic negator governs.
+const NEGATION_SCOPE: usize = 2;
+
 /// Phrases whose negator does not deny ("has no choice but to accept").
 const NOT_NEGATIONS_LATIN: &[(&str, &str)] = &[
     ("no", "choice"),
@@ -427,7 +430,9 @@ const NEGATIVE_VERBS: &[&str] = &[
     "reject", "prevent", "forbid", "refus", "prohibit", "disallow", "avoid",
 ];
 
-fn negated_in_sentence(text: &str, count: &mut usize, out: &mut Vec<String>) {
+/// The scopes of a sentence's negators (one or two terms each), added to
+/// `out`, and how many negators it has, added to `count`.
+fn negated_in_sentence(text: &str, count: &mut usize, out: &mut Vec<Vec<String>>) {
     let lower = text.to_lowercase().replace('’', "'");
     let ranges: Vec<std::ops::Range<usize>> = crate::text::word_ranges(&lower).collect();
     for (i, r) in ranges.iter().enumerate() {
@@ -442,13 +447,13 @@ fn negated_in_sentence(text: &str, count: &mut usize, out: &mut Vec<String>) {
             && let Some(term) = single_term(w)
         {
             *count += 1;
-            out.push(term);
+            out.push(vec![term]);
             continue;
         }
         if w == "non" && after.starts_with('-') {
             *count += 1;
             if let Some(term) = ranges.get(i + 1).and_then(|n| single_term(&lower[n.clone()])) {
-                out.push(term);
+                out.push(vec![term]);
             }
             continue;
         }
@@ -463,6 +468,7 @@ fn negated_in_sentence(text: &str, count: &mut usize, out: &mut Vec<String>) {
         }
         *count += 1;
         let mut end = r.end;
+        let mut scope = Vec::new();
         for next in &ranges[i + 1..] {
             if RU_AUXILIARIES.contains(&&lower[next.clone()]) {
                 end = next.end;
@@ -473,10 +479,17 @@ fn negated_in_sentence(text: &str, count: &mut usize, out: &mut Vec<String>) {
                 break;
             }
             end = next.end;
+            // The first two content words: "won't often use boxes" negates
+            // the use of boxes, not "often".
             if let Some(term) = single_term(&lower[next.clone()]) {
-                out.push(term);
-                break;
+                scope.push(term);
+                if scope.len() == NEGATION_SCOPE {
+                    break;
+                }
             }
+        }
+        if !scope.is_empty() {
+            out.push(scope);
         }
     }
     let mut zh = text.to_owned();
@@ -497,9 +510,10 @@ fn negated_in_sentence(text: &str, count: &mut usize, out: &mut Vec<String>) {
         while j < chars.len() && (ZH_AUXILIARIES.contains(&chars[j]) || NEGATORS_ZH.contains(&chars[j])) {
             j += 1;
         }
+        // Two characters, or none: a single one (光) matches too much.
         let run: String = chars[j..].iter().take_while(|&&d| is_cjk(d)).take(2).collect();
-        if !run.is_empty() {
-            out.push(run);
+        if run.chars().count() == 2 {
+            out.push(vec![run]);
         }
     }
     for neg in NEGATORS_JA {
@@ -524,7 +538,7 @@ fn negated_in_sentence(text: &str, count: &mut usize, out: &mut Vec<String>) {
                 .rev()
                 .collect();
             if !stem.is_empty() {
-                out.push(stem);
+                out.push(vec![stem]);
             }
         }
     }
@@ -547,27 +561,76 @@ fn mentions(text: &str, terms: &WordSet, term: &str) -> bool {
 ///
 /// A negation kept elsewhere in the text (a neighbouring group) is no flip.
 fn flipped_negation(src: &str, rw: &str, whole: &(Vec<String>, Vec<String>)) -> Option<(String, bool)> {
-    let ((src_count, src_negated), (rw_count, rw_negated)) = (negated_terms(src), negated_terms(rw));
-    // A paraphrase moves negations around ("won't be able to" → "cannot
-    // prove"); a flip also changes how many there are.
-    if src_count == rw_count {
+    let (src_side, rw_side) = (Polarity::of(src), Polarity::of(rw));
+    if src_side.count == 0 && rw_side.count == 0 {
         return None;
     }
-    let (src_terms, rw_terms) = (alignment_terms(src), alignment_terms(rw));
-    if src_count > rw_count
-        && let Some(t) = src_negated
+    // A whole negated phrase the other side states unnegated.
+    let flipped = |from: &Polarity, to: &Polarity, whole_to: &[String]| {
+        from.scopes
             .iter()
-            .find(|t| mentions(rw, &rw_terms, t) && !rw_negated.contains(t) && !whole.1.contains(t))
-    {
-        return Some((t.clone(), false));
+            .find(|scope| {
+                scope.iter().all(|t| {
+                    !from.affirms(t) && to.affirms(t) && !to.negates(t) && !whole_to.contains(t)
+                })
+            })
+            .map(|scope| scope.join(" "))
+    };
+    let dropped = flipped(&src_side, &rw_side, &whole.1);
+    let added = flipped(&rw_side, &src_side, &whole.0);
+    // A paraphrase moves negations around ("won't be able to" → "cannot
+    // prove"); a flip changes how many there are, or moves one from a term
+    // to another the source affirms ("not by mass but by charge" → "by mass,
+    // not by charge").
+    let (src_count, rw_count) = (src_side.count, rw_side.count);
+    match (dropped, added) {
+        (Some(t), Some(_)) if src_count == rw_count => Some((t, false)),
+        (Some(t), _) if src_count > rw_count => Some((t, false)),
+        (_, Some(t)) if rw_count > src_count => Some((t, true)),
+        _ => None,
     }
-    if rw_count < src_count {
-        return None;
+}
+
+/// What a text negates and affirms, sentence by sentence; a yes/no
+/// question does neither.
+struct Polarity<'a> {
+    count: usize,
+    /// The terms each negator governs.
+    scopes: Vec<Vec<String>>,
+    /// Per asserting sentence: its text, its terms and what it negates.
+    sentences: Vec<(&'a str, WordSet, Vec<String>)>,
+}
+
+impl<'a> Polarity<'a> {
+    fn of(text: &'a str) -> Self {
+        let mut out = Polarity {
+            count: 0,
+            scopes: Vec::new(),
+            sentences: Vec::new(),
+        };
+        for sentence in sentences(text) {
+            if is_yes_no_question(sentence) {
+                continue;
+            }
+            let mut scopes = Vec::new();
+            negated_in_sentence(sentence, &mut out.count, &mut scopes);
+            let negated = scopes.iter().flatten().cloned().collect();
+            out.scopes.extend(scopes);
+            out.sentences.push((sentence, alignment_terms(sentence), negated));
+        }
+        out
     }
-    rw_negated
-        .iter()
-        .find(|t| mentions(src, &src_terms, t) && !src_negated.contains(t) && !whole.0.contains(t))
-        .map(|t| (t.clone(), true))
+
+    /// Whether a sentence mentions `term` without negating it.
+    fn affirms(&self, term: &str) -> bool {
+        self.sentences
+            .iter()
+            .any(|(text, terms, negated)| mentions(text, terms, term) && !negated.iter().any(|n| n == term))
+    }
+
+    fn negates(&self, term: &str) -> bool {
+        self.scopes.iter().flatten().any(|t| t == term)
+    }
 }
 
 /// Opposite words: a group whose source uses the first more often than its

@@ -52,7 +52,8 @@ fn attributable(kind: &str) -> &'static [CheckKind] {
         "fabricate_number" => &[Numbers, Addition],
         "fabricate_name" => &[Addition, Entities],
         "fabricate_claim" => &[Addition],
-        "alter_number" => &[Numbers],
+        // A number inside an identifier (`i32` → `i64`) is a name's change.
+        "alter_number" => &[Numbers, Names],
         "alter_negation" => &[Polarity],
         "alter_direction" => &[Direction],
         "alter_entity" => &[Entities, Names, Addition],
