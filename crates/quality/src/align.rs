@@ -95,6 +95,7 @@ pub fn alignment_findings(source: &str, rewrite: &str) -> AlignmentFindings {
         });
         if best >= MIN_ALIGNED {
             windows.push(Some(window));
+            omitted_clause(s.text, &weights, &all_rewrite, &mut out);
             continue;
         }
         windows.push(None);
@@ -122,6 +123,41 @@ pub fn alignment_findings(source: &str, rewrite: &str) -> AlignmentFindings {
     }
     additions(source, rewrite, &src, &rw, &windows, &mut out);
     out
+}
+
+/// A clause of fewer words says too little to be missed.
+const MIN_CLAUSE_TERMS: usize = 3;
+
+/// Clause marks a sentence is split at for the clause-level omission check.
+const CLAUSE_MARKS: &[&str] = &["; ", ": ", " — ", ", but ", ", and ", ", or ", "；", "：", "，而", "，但"];
+
+/// A clause of an aligned sentence whose words are nowhere in the rewrite:
+/// half a sentence dropped ("the call might fail[: the file might not
+/// exist, or …]").
+fn omitted_clause(sentence: &str, weights: &FxHashMap<String, f64>, rewrite: &WordSet, out: &mut AlignmentFindings) {
+    let mut clauses = vec![sentence];
+    for mark in CLAUSE_MARKS {
+        clauses = clauses.into_iter().flat_map(|c| c.split(mark)).collect();
+    }
+    if clauses.len() < 2 {
+        return;
+    }
+    for clause in clauses {
+        let terms = alignment_terms(clause);
+        if terms.len() < MIN_CLAUSE_TERMS {
+            continue;
+        }
+        let weight = |t: &String| weights.get(t).copied().unwrap_or(1.0);
+        let total: f64 = terms.iter().map(weight).sum();
+        let kept: f64 = terms.iter().filter(|t| rewrite.contains(*t)).map(weight).sum();
+        if kept / total < MAX_OMITTED {
+            out.omissions.push(format!(
+                "omission: “{}” (in the source sentence “{}”) has no counterpart in the rewrite; rewrite it too",
+                quote(clause),
+                quote(sentence)
+            ));
+        }
+    }
 }
 
 /// The best window of one or two adjacent rewrite units by `score`.
@@ -307,6 +343,33 @@ fn additions(
 /// as a claim rather than glue ("Let's begin with integers.").
 const MIN_NEW_TERMS: usize = 5;
 
+/// Ideographs that end a place, an office or a dynasty: 山梨県, 四川省,
+/// 気象庁, 明朝.
+const CJK_NAME_SUFFIXES: &[char] = &['県', '省', '庁', '市', '州', '朝'];
+
+/// CJK place, office and dynasty names: two ideographs before a suffix
+/// (one before 朝), none of them a function character, kana or numeral.
+fn cjk_place_names(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let ideograph = |c: char| {
+        is_cjk(c) && !('\u{3040}'..='\u{30FF}').contains(&c) && !CJK_FUNCTION_CHARS.contains(&c) && !"〇一二三四五六七八九十百千万两".contains(c)
+    };
+    let mut out = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !CJK_NAME_SUFFIXES.contains(&c) || chars.get(i + 1) == Some(&'代') {
+            continue;
+        }
+        let stem = if c == '朝' { 1 } else { 2 };
+        if i >= stem && chars[i - stem..i].iter().all(|&d| ideograph(d)) {
+            let name: String = chars[i - stem..=i].iter().collect();
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
 /// Whether a name of the rewrite is in the source: as written, or for
 /// Cyrillic words by stem (Москву, Москвы).
 ///
@@ -318,8 +381,8 @@ fn in_source(name: &str, source: &str, folded_source: &str) -> bool {
         || crate::names::contains_inflected(source, name)
 }
 
-/// Names, acronyms and identifiers (possessive `'s` cut), and CJK titles in
-/// 《》 or 「」.
+/// Names, acronyms and identifiers (possessive `'s` cut), CJK titles in
+/// 《》 or 「」, and CJK place, office and dynasty names.
 fn entities(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for n in names(text) {
@@ -328,6 +391,7 @@ fn entities(text: &str) -> Vec<String> {
             out.push(t);
         }
     }
+    out.extend(cjk_place_names(text));
     for (open, close) in [('《', '》'), ('「', '」')] {
         for part in text.split(open).skip(1) {
             if let Some((title, _)) = part.split_once(close)
