@@ -25,6 +25,57 @@ pub struct FileConfig {
     pub prefix_window_tokens: Option<usize>,
     pub window_layout: Option<crate::Layout>,
     pub history_tokens: Option<usize>,
+    /// `[style_bounds.expert-terse]` `length_band = [0.3, 1.2]`,
+    /// `min_content_recall = 0.2`: a style's gate bounds.
+    #[serde(default)]
+    pub style_bounds: std::collections::BTreeMap<String, StyleBoundsToml>,
+}
+
+/// One style's bounds in the config file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StyleBoundsToml {
+    pub length_band: Option<[f64; 2]>,
+    pub min_content_recall: Option<f64>,
+}
+
+impl FileConfig {
+    /// The style bounds, checked: a known style, a band with 0 < low < high,
+    /// a recall floor in [0, 1].
+    pub fn style_bounds(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, chunksynth_rephrase::StyleBounds>> {
+        let mut out = std::collections::BTreeMap::new();
+        for (name, bounds) in &self.style_bounds {
+            if chunksynth_prompts::style(name).is_none() {
+                return Err(anyhow!(
+                    "in the config file: [style_bounds.{name}] names no style; `chunksynth styles` lists them"
+                ));
+            }
+            if let Some([lo, hi]) = bounds.length_band
+                && !(lo > 0.0 && lo < hi && hi.is_finite())
+            {
+                return Err(anyhow!(
+                    "in the config file: [style_bounds.{name}] length_band must be [low, high] with 0 < low < high (got [{lo}, {hi}])"
+                ));
+            }
+            if let Some(r) = bounds.min_content_recall
+                && !(0.0..=1.0).contains(&r)
+            {
+                return Err(anyhow!(
+                    "in the config file: [style_bounds.{name}] min_content_recall must be between 0 and 1 (got {r})"
+                ));
+            }
+            out.insert(
+                name.clone(),
+                chunksynth_rephrase::StyleBounds {
+                    length_band: bounds.length_band.map(|[lo, hi]| (lo, hi)),
+                    min_content_recall: bounds.min_content_recall,
+                },
+            );
+        }
+        Ok(out)
+    }
 }
 
 impl FileConfig {

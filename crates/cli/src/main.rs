@@ -357,6 +357,11 @@ struct RephraseArgs {
     /// Weighted fidelity score a rewrite needs (0–1).
     #[arg(long)]
     fidelity_threshold: Option<f64>,
+    /// After a chunk's rewrite passes the deterministic checks, ask the model
+    /// (structured output) whether it is faithful: one more call per chunk;
+    /// a "no" is repaired like a failed check, with the judge's problems.
+    #[arg(long)]
+    llm_judge: bool,
     /// Name of the text field in JSONL input.
     #[arg(long, default_value = "text")]
     text_field: String,
@@ -755,6 +760,8 @@ async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u
     if let Some(v) = args.fidelity_threshold {
         pipeline.fidelity.threshold = v;
     }
+    pipeline.style_bounds = file.style_bounds()?;
+    pipeline.llm_judge = args.llm_judge;
     pipeline.max_new_tokens = args.model.max_new_tokens;
     pipeline.on_failure = match args.on_failure {
         OnFailure::KeepBest => FailurePolicy::KeepBest,

@@ -63,7 +63,7 @@ pub const STYLES: &[Style] = &[
         instructions_en: "Rewrite the text in plain language: short sentences, everyday words, active voice. Keep every fact; explain jargon instead of dropping it.",
         instructions_zh: "用浅显易懂的语言改写文本：短句、日常用词、主动语态。保留每一个事实；对术语加以解释而不是删去。",
         length_band: (0.6, 2.0),
-        min_content_recall: 0.35,
+        min_content_recall: 0.3,
         target_language: None,
     },
     Style {
@@ -72,7 +72,7 @@ pub const STYLES: &[Style] = &[
         instructions_en: "Rewrite the text for an expert audience: dense and terse, using the field's own terminology, without introductions or hand-holding. Keep every fact.",
         instructions_zh: "面向专家改写文本：简洁凝练，使用该领域的专业术语，不作铺垫和浅显解释。保留每一个事实。",
         length_band: (0.3, 1.2),
-        min_content_recall: 0.25,
+        min_content_recall: 0.2,
         target_language: None,
     },
     Style {

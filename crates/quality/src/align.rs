@@ -129,12 +129,19 @@ pub fn alignment_findings(source: &str, rewrite: &str) -> AlignmentFindings {
 const MIN_CLAUSE_TERMS: usize = 3;
 
 /// Clause marks a sentence is split at for the clause-level omission check.
-const CLAUSE_MARKS: &[&str] = &["; ", ": ", " — ", ", but ", ", and ", ", or ", "；", "：", "，而", "，但"];
+const CLAUSE_MARKS: &[&str] = &[
+    "; ", ": ", " — ", ", but ", ", and ", ", or ", "；", "：", "，而", "，但",
+];
 
 /// A clause of an aligned sentence whose words are nowhere in the rewrite:
 /// half a sentence dropped ("the call might fail[: the file might not
 /// exist, or …]").
-fn omitted_clause(sentence: &str, weights: &FxHashMap<String, f64>, rewrite: &WordSet, out: &mut AlignmentFindings) {
+fn omitted_clause(
+    sentence: &str,
+    weights: &FxHashMap<String, f64>,
+    rewrite: &WordSet,
+    out: &mut AlignmentFindings,
+) {
     let mut clauses = vec![sentence];
     for mark in CLAUSE_MARKS {
         clauses = clauses.into_iter().flat_map(|c| c.split(mark)).collect();
@@ -301,7 +308,11 @@ fn additions(
     let mut reported: Vec<usize> = Vec::new();
     // Whitespace folded (wrapped lines split names: "Secure\n    Transport")
     // and lower-cased.
-    let folded_source = source.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let folded_source = source
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
     for name in entities(rewrite) {
         if in_source(&name, source, &folded_source) {
             continue;
@@ -352,7 +363,10 @@ const CJK_NAME_SUFFIXES: &[char] = &['県', '省', '庁', '市', '州', '朝'];
 fn cjk_place_names(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let ideograph = |c: char| {
-        is_cjk(c) && !('\u{3040}'..='\u{30FF}').contains(&c) && !CJK_FUNCTION_CHARS.contains(&c) && !"〇一二三四五六七八九十百千万两".contains(c)
+        is_cjk(c)
+            && !('\u{3040}'..='\u{30FF}').contains(&c)
+            && !CJK_FUNCTION_CHARS.contains(&c)
+            && !"〇一二三四五六七八九十百千万两".contains(c)
     };
     let mut out = Vec::new();
     for (i, &c) in chars.iter().enumerate() {
@@ -634,9 +648,9 @@ fn flipped_negation(src: &str, rw: &str, whole: &(Vec<String>, Vec<String>)) -> 
         from.scopes
             .iter()
             .find(|scope| {
-                scope.iter().all(|t| {
-                    !from.affirms(t) && to.affirms(t) && !to.negates(t) && !whole_to.contains(t)
-                })
+                scope
+                    .iter()
+                    .all(|t| !from.affirms(t) && to.affirms(t) && !to.negates(t) && !whole_to.contains(t))
             })
             .map(|scope| scope.join(" "))
     };
@@ -751,7 +765,11 @@ fn count_forms(text: &Lowered, forms: &[&str]) -> usize {
         .map(|f| {
             let first = f.chars().next();
             if first.is_some_and(is_cjk) {
-                if text.has_cjk { text.lower.matches(f).count() } else { 0 }
+                if text.has_cjk {
+                    text.lower.matches(f).count()
+                } else {
+                    0
+                }
             } else if first.is_some_and(is_cyrillic) {
                 if text.has_cyrillic {
                     text.words.iter().filter(|w| w.starts_with(f)).count()
@@ -783,7 +801,10 @@ struct Lowered {
 impl Lowered {
     fn new(text: &str) -> Self {
         let lower = text.to_lowercase();
-        let words: Vec<String> = crate::text::words(&lower).into_iter().map(str::to_owned).collect();
+        let words: Vec<String> = crate::text::words(&lower)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
         let mut counts = rustc_hash::FxHashMap::default();
         for w in &words {
             *counts.entry(w.clone()).or_insert(0) += 1;

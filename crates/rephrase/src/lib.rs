@@ -19,5 +19,5 @@ pub use model::{
 };
 pub use pipeline::{
     AttemptRecord, ChunkOutcome, ChunkRecord, ChunkWiseRephrasePipeline, FailurePolicy, PipelineConfig,
-    RephraseError, RephraseResult, WindowLayout, choose_styles, gate_for, strip_chatter,
+    RephraseError, RephraseResult, StyleBounds, WindowLayout, choose_styles, gate_for, strip_chatter,
 };

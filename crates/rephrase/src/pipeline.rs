@@ -72,6 +72,20 @@ pub struct PipelineConfig {
     /// [`WindowLayout::Conversation`]: tokens of earlier passages and
     /// rewrites a conversation holds before a new one starts.
     pub history_tokens: usize,
+    /// A style's own length band and recall floor, by style name, in place
+    /// of the catalogue's (`[style_bounds.<name>]` in the config file).
+    pub style_bounds: std::collections::BTreeMap<String, StyleBounds>,
+    /// Whoever builds the pipeline over a language model attaches an
+    /// [`LlmJudge`](crate::LlmJudge) over that model (the corpus runner
+    /// does; `--llm-judge`): one more call per chunk whose checks passed.
+    pub llm_judge: bool,
+}
+
+/// What a user sets for one style's gate; `None` keeps the catalogue's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct StyleBounds {
+    pub length_band: Option<(f64, f64)>,
+    pub min_content_recall: Option<f64>,
 }
 
 impl Default for PipelineConfig {
@@ -88,6 +102,8 @@ impl Default for PipelineConfig {
             max_new_tokens: None,
             window_layout: WindowLayout::default(),
             history_tokens: 2048,
+            style_bounds: Default::default(),
+            llm_judge: false,
         }
     }
 }
@@ -326,7 +342,12 @@ impl ChunkWiseRephrasePipeline {
     }
 
     fn fidelity_for(&self, style: &Style) -> FidelityConfig {
-        gate_for(&self.config.fidelity, style)
+        let mut style = *style;
+        if let Some(bounds) = self.config.style_bounds.get(style.name) {
+            style.length_band = bounds.length_band.unwrap_or(style.length_band);
+            style.min_content_recall = bounds.min_content_recall.unwrap_or(style.min_content_recall);
+        }
+        gate_for(&self.config.fidelity, &style)
     }
 
     /// The already-rewritten text the next prompt shows (see [`WindowLayout`]).

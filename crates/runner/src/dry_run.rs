@@ -199,7 +199,10 @@ impl EstimatingModel {
                 filler(self.tokenizer.as_ref(), ((asked - 32.0) / 1.2).max(1.0) as usize)
             }
             TaskKind::StateExtraction => "{}".to_owned(),
-            TaskKind::Judge | TaskKind::Other => String::new(),
+            // A judge that finds the rewrite faithful: the call is counted,
+            // the verdict changes nothing.
+            TaskKind::Judge => r#"{"faithful": true, "problems": []}"#.to_owned(),
+            TaskKind::Other => String::new(),
             // Rewrites, repairs, continuations, consistency edits: the
             // passage back, as long as what was given.
             _ => last_passage(user).to_owned(),

@@ -15,7 +15,8 @@ use chunksynth_generation::{
 use chunksynth_llm::{LanguageModel, Sampling, Usage};
 use chunksynth_prompts::{Style, TemplateSet, style};
 use chunksynth_rephrase::{
-    ChunkOutcome, ChunkWiseRephrasePipeline, LlmRewriteModel, RephraseError, WindowLayout, choose_styles,
+    ChunkOutcome, ChunkWiseRephrasePipeline, LlmJudge, LlmRewriteModel, RephraseError, WindowLayout,
+    choose_styles,
 };
 use serde::{Deserialize, Serialize};
 
@@ -261,11 +262,19 @@ impl WorkPipeline {
             Job::Rephrase { .. } => {
                 ChunkConfig::new(c.pipeline.chunk_tokens, c.pipeline.overlap_tokens)
                     .map_err(|e| RunError::Config(e.to_string()))?;
+                let judge = c.pipeline.llm_judge.then(|| LlmJudge {
+                    model: model.clone(),
+                    templates: TemplateSet::defaults(c.language),
+                });
                 let mut rewrite = LlmRewriteModel::new(model, TemplateSet::defaults(c.language));
                 rewrite.sampling = c.sampling.clone();
-                ChunkWiseRephrasePipeline::new(Arc::new(rewrite), tokenizer, c.pipeline.clone())
-                    .map(Self::Rephrase)
-                    .map_err(|e| RunError::Config(e.to_string()))
+                let pipeline =
+                    ChunkWiseRephrasePipeline::new(Arc::new(rewrite), tokenizer, c.pipeline.clone())
+                        .map_err(|e| RunError::Config(e.to_string()))?;
+                Ok(Self::Rephrase(match judge {
+                    Some(judge) => pipeline.with_judge(Arc::new(judge)),
+                    None => pipeline,
+                }))
             }
             Job::Generate { on_qc_failure, .. } => {
                 let config =

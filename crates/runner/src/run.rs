@@ -508,6 +508,18 @@ fn fingerprint(c: &RunConfig, model: &str) -> RunFingerprint {
             .with("generation", &generation)
             .with("on_qc_failure", on_qc_failure);
     }
+    // Parts added after runs were written join only when set, so an older
+    // run's output still resumes.
+    let common = if p.style_bounds.is_empty() {
+        common
+    } else {
+        common.with("style_bounds", &p.style_bounds)
+    };
+    let common = if p.llm_judge {
+        common.with("llm_judge", true)
+    } else {
+        common
+    };
     common
         .with("job", &c.job)
         .with("chunk_tokens", p.chunk_tokens)

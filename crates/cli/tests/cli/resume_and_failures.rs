@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chunksynth_fake_llm::{FakeLlm, FakeOptions, FakeRequest, Reply};
@@ -913,4 +913,119 @@ async fn the_operator_log_gives_reasons_as_json_and_never_the_key() {
     again.env("RUST_LOG", "debug");
     let (_, err) = code_and_stderr(&output_of(again).await);
     assert!(err.contains("answer replayed from the journal"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn style_bounds_in_the_config_file_move_the_gate_and_a_wrong_one_is_refused() {
+    // The model answers each passage twice over: 200% of its words, within
+    // textbook's catalogue band (0.8–2.6), outside a band the user narrows.
+    let fake = FakeLlm::start(|r: &FakeRequest| {
+        let p = r.passage();
+        Reply::text(format!("{} {}", p.trim(), p.trim()))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("style-bounds");
+    let text = "The borrow checker looks at every reference in the program. It makes sure that each reference is valid for as long as it is used.";
+    let input = write_input(&dir, &[("doc".to_owned(), text.to_owned())]);
+    let flags = ["--style", "textbook", "--max-attempts", "2"];
+    let (code, err) =
+        code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &dir.join("a.jsonl"), &flags)).await);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(fake.request_count(), 1, "the catalogue's band passes 200%");
+    let config = dir.join("chunksynth.toml");
+    std::fs::write(&config, "[style_bounds.textbook]\nlength_band = [0.8, 1.5]\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = rephrase(&fake.base_url(), &input, &dir.join("b.jsonl"), &flags);
+    cmd.arg("--config").arg(&config);
+    let (code, err) = code_and_stderr(&output_of(cmd).await);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(fake.request_count(), 3, "the narrowed band fails it: one repair");
+    let attempts = &records(&dir.join("b.jsonl"))[0]["provenance"]["chunks"][0]["attempts"];
+    assert!(
+        attempts[0]["findings"]
+            .to_string()
+            .contains("keep it between 80% and 150%"),
+        "{attempts}"
+    );
+    // A style that does not exist, or a band upside down: refused, exit 2.
+    for (toml, says) in [
+        (
+            "[style_bounds.textbok]\nmin_content_recall = 0.3\n",
+            "names no style",
+        ),
+        (
+            "[style_bounds.textbook]\nlength_band = [2.0, 1.0]\n",
+            "0 < low < high",
+        ),
+    ] {
+        std::fs::write(&config, toml).unwrap_or_else(|e| panic!("{e}"));
+        let mut cmd = rephrase(&fake.base_url(), &input, &dir.join("c.jsonl"), &flags);
+        cmd.arg("--config").arg(&config);
+        let (code, err) = code_and_stderr(&output_of(cmd).await);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains(says), "{err}");
+    }
+    assert_eq!(fake.request_count(), 3, "nothing sent for a refused config");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_llm_judge_vetoes_a_rewrite_the_checks_passed_and_its_problem_reaches_the_repair() {
+    // The rewrite keeps every word (the checks pass); the judge says no
+    // once, then yes to the repaired text. (An identical judge prompt
+    // would be replayed from the journal, not asked again.)
+    let judged = Arc::new(AtomicUsize::new(0));
+    let counter = judged.clone();
+    let fake = FakeLlm::start(move |r: &FakeRequest| {
+        if r.last_user_text().starts_with("Compare a rewrite with its source passage") {
+            let verdict = if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+                r#"{"faithful": false, "problems": ["the rewrite says the checker runs after compilation; the source says during"]}"#
+            } else {
+                r#"{"faithful": true, "problems": []}"#
+            };
+            return Reply::text(verdict);
+        }
+        if r.last_user_text().contains("Your previous rewrite had these problems") {
+            return Reply::text("During compilation, the borrow checker runs and looks at every reference.");
+        }
+        Reply::text(r.passage().trim())
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("judge");
+    let text = "The borrow checker runs during compilation and looks at every reference.";
+    let input = write_input(&dir, &[("doc".to_owned(), text.to_owned())]);
+    let out = dir.join("out.jsonl");
+    let flags = ["--llm-judge", "--max-attempts", "3"];
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &flags)).await);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        judged.load(Ordering::SeqCst),
+        2,
+        "a verdict on each attempt the checks passed"
+    );
+    assert_eq!(fake.request_count(), 4, "rewrite, judge, repair, judge");
+    let repair = fake
+        .requests()
+        .iter()
+        .map(|r| r.last_user_text())
+        .find(|t| t.contains("Your previous rewrite had these problems"))
+        .unwrap_or_default();
+    assert!(repair.contains("the source says during"), "{repair}");
+    let attempts = &records(&out)[0]["provenance"]["chunks"][0]["attempts"];
+    assert_eq!(attempts[0]["judge"]["faithful"], false, "{attempts}");
+    assert_eq!(attempts[1]["judge"]["faithful"], true, "{attempts}");
+    // The dry run counts the judge's calls and sends nothing.
+    let mut cmd = rephrase(&fake.base_url(), &input, &dir.join("dry.jsonl"), &flags);
+    cmd.arg("--dry-run");
+    let result = output_of(cmd).await;
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let est: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap_or_default();
+    assert_eq!(est["calls"], 2, "one rewrite and one judge call: {est}");
+    assert_eq!(fake.request_count(), 4);
 }

@@ -41,8 +41,8 @@ struct Planted {
 const LANGUAGES: [&str; 4] = ["en", "zh", "ja", "ru"];
 
 /// What the gate reaches on the suite today (goals: 0.90 and 0.05).
-const MIN_DETECTION: f64 = 0.67;
-const MAX_FALSE_ALARMS: f64 = 0.08;
+const MIN_DETECTION: f64 = 0.71;
+const MAX_FALSE_ALARMS: f64 = 0.07;
 
 /// The checks whose finding names each kind of error: a variant failed
 /// only by another check is not counted as caught.
@@ -105,6 +105,9 @@ fn suite() -> Vec<(&'static str, Source)> {
 #[test]
 fn realistic_restyles_pass_and_single_errors_are_caught() {
     let mut false_alarms = (Tally::default(), Tally::default());
+    // Per style: the faithful restyles' length ratios and content recall,
+    // what the per-style bounds are set from.
+    let mut observed: BTreeMap<String, (f64, f64, f64)> = BTreeMap::new();
     let mut caught = (Tally::default(), Tally::default(), Tally::default());
     let mut log = Vec::new();
     for (lang, source) in suite() {
@@ -114,6 +117,17 @@ fn realistic_restyles_pass_and_single_errors_are_caught() {
             let gate = gate_for(&FidelityConfig::default(), style);
             let report = fidelity(&source.text, &restyle.text, &gate);
             let alarm = !report.passed;
+            let ratio = chunksynth_quality::text::word_count(&restyle.text) as f64
+                / chunksynth_quality::text::word_count(&source.text) as f64;
+            let recall = report
+                .checks
+                .iter()
+                .find(|c| c.check == CheckKind::ContentRecall)
+                .map_or(1.0, |c| c.score);
+            let e = observed
+                .entry(restyle.style.clone())
+                .or_insert((f64::MAX, 0.0, f64::MAX));
+            *e = (e.0.min(ratio), e.1.max(ratio), e.2.min(recall));
             if std::env::var_os("SUITE_DEBUG").is_some() {
                 let a = chunksynth_quality::align::alignment_findings(&source.text, &restyle.text);
                 for sa in &a.sentences {
@@ -182,6 +196,10 @@ fn realistic_restyles_pass_and_single_errors_are_caught() {
     println!("{}", caught.2.table("language", "errors caught"));
     println!("{}", false_alarms.0.table("style", "false alarms"));
     println!("{}", false_alarms.1.table("language", "false alarms"));
+    println!("| style | length ratio seen | lowest recall seen |\n|---|---|---|");
+    for (style, (lo, hi, recall)) in &observed {
+        println!("| {style} | {lo:.2}–{hi:.2} | {recall:.2} |");
+    }
     let (hit, planted) = caught.0.total();
     let (alarms, faithful) = false_alarms.0.total();
     assert!(
