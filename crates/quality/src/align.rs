@@ -122,6 +122,18 @@ pub fn alignment_findings(source: &str, rewrite: &str) -> AlignmentFindings {
         );
     }
     additions(source, rewrite, &src, &rw, &windows, &mut out);
+    // A reversed word in a sentence the alignment missed (a short rewrite
+    // sentence, "和紙は繊維が短い。"): the same count over the whole texts.
+    if out.direction.is_empty()
+        && let (whole_src, whole_rw) = (Lowered::new(source), Lowered::new(rewrite))
+        && let Some((from, to)) = DIRECTION_PAIRS
+            .iter()
+            .find_map(|(a, b)| shifted(&whole_src, &whole_rw, a, b))
+    {
+        out.direction.push(format!(
+            "direction: “{from}” became “{to}” in the text; keep the direction"
+        ));
+    }
     out
 }
 
@@ -280,6 +292,12 @@ fn compare_group(
             quoted()
         ));
     }
+    if let Some((from, to)) = changed_unit(&lowered_src, &lowered_rw) {
+        out.numbers.push(format!(
+            "the unit “{from}” became “{to}” — {}; keep the source's quantities",
+            quoted()
+        ));
+    }
     if let Some((from, to)) = changed_value((src, &lowered_src), (rw, &lowered_rw), source_values) {
         out.numbers.push(format!(
             "the number {from} became {to} — {}; keep the source's numbers",
@@ -355,8 +373,8 @@ fn additions(
 const MIN_NEW_TERMS: usize = 5;
 
 /// Ideographs that end a place, an office or a dynasty: 山梨県, 四川省,
-/// 気象庁, 明朝.
-const CJK_NAME_SUFFIXES: &[char] = &['県', '省', '庁', '市', '州', '朝'];
+/// 気象庁, 明朝, 北海道.
+const CJK_NAME_SUFFIXES: &[char] = &['県', '省', '庁', '市', '州', '朝', '道'];
 
 /// CJK place, office and dynasty names: two ideographs before a suffix
 /// (one before 朝), none of them a function character, kana or numeral.
@@ -424,6 +442,19 @@ fn entities(text: &str) -> Vec<String> {
 /// (Japanese verb endings).
 const NEGATORS_LATIN: &[&str] = &[
     "not", "no", "never", "none", "nor", "neither", "nothing", "nobody", "cannot", "without", "lack", "lacks",
+];
+/// Russian words that begin with не- and negate nothing.
+const RU_NE_WORDS: &[&str] = &[
+    "несколь",
+    "некотор",
+    "недел",
+    "небо",
+    "немного",
+    "необходим",
+    "несмотр",
+    "нефт",
+    "нерв",
+    "небольш",
 ];
 /// Russian verbs a negator is read past (не были открыты → открыты).
 const RU_AUXILIARIES: &[&str] = &[
@@ -535,6 +566,19 @@ fn negated_in_sentence(text: &str, count: &mut usize, out: &mut Vec<Vec<String>>
             }
             continue;
         }
+        // Russian writes "not" into the word (неоткрытых, неверно): the
+        // rest of the word is negated, with the word after it.
+        if let Some(rest) = w.strip_prefix("не")
+            && rest.chars().count() >= 5
+            && !RU_NE_WORDS.iter().any(|n| w.starts_with(n))
+            && let Some(term) = single_term(rest)
+        {
+            *count += 1;
+            let mut scope = vec![term];
+            scope.extend(ranges.get(i + 1).and_then(|n| single_term(&lower[n.clone()])));
+            out.push(scope);
+            continue;
+        }
         let negator = NEGATORS_LATIN.contains(&w) || w.ends_with("n't") || NEGATORS_CYRILLIC.contains(&w);
         let next_word = ranges.get(i + 1).map(|n| &lower[n.clone()]);
         if !negator
@@ -644,13 +688,19 @@ fn flipped_negation(src: &str, rw: &str, whole: &(Vec<String>, Vec<String>)) -> 
         return None;
     }
     // A whole negated phrase the other side states unnegated.
+    // Of the negated phrase's words, those the other side says it says
+    // unnegated (one at least), and the first side never says them
+    // unnegated.
     let flipped = |from: &Polarity, to: &Polarity, whole_to: &[String]| {
         from.scopes
             .iter()
             .find(|scope| {
-                scope
-                    .iter()
-                    .all(|t| !from.affirms(t) && to.affirms(t) && !to.negates(t) && !whole_to.contains(t))
+                let said: Vec<&String> = scope.iter().filter(|t| to.mentions(t)).collect();
+                !said.is_empty()
+                    && scope.iter().all(|t| !from.affirms(t))
+                    && said
+                        .iter()
+                        .all(|t| to.affirms(t) && !to.negates(t) && !whole_to.contains(*t))
             })
             .map(|scope| scope.join(" "))
     };
@@ -706,6 +756,12 @@ impl<'a> Polarity<'a> {
             .any(|(text, terms, negated)| mentions(text, terms, term) && !negated.iter().any(|n| n == term))
     }
 
+    fn mentions(&self, term: &str) -> bool {
+        self.sentences
+            .iter()
+            .any(|(text, terms, _)| mentions(text, terms, term))
+    }
+
     fn negates(&self, term: &str) -> bool {
         self.scopes.iter().flatten().any(|t| t == term)
     }
@@ -717,7 +773,8 @@ impl<'a> Polarity<'a> {
 const DIRECTION_PAIRS: &[(&[&str], &[&str])] = &[
     (&["before", "earlier", "prior"], &["after", "later"]),
     (&["first", "earliest"], &["last", "latest"]),
-    (&["top"], &["bottom"]),
+    (&["top", "begin", "beginning"], &["bottom"]),
+    (&["にくい"], &["やすい"]),
     (
         &["increasing", "increase", "increases", "ascending"],
         &["decreasing", "decrease", "decreases", "descending"],
@@ -840,6 +897,51 @@ fn shifted(src: &Lowered, rw: &Lowered, a: &[&str], b: &[&str]) -> Option<(Strin
     } else {
         None
     }
+}
+
+/// Units of one kind: a group whose rewrite uses one less and another more
+/// than its source changed a quantity ("three days" → "three weeks").
+const UNIT_FAMILIES: &[&[&str]] = &[
+    &["seconds", "minutes", "hours", "days", "weeks", "months", "years"],
+    &["second", "minute", "hour", "day", "week", "month", "year"],
+    &[
+        "bits",
+        "bytes",
+        "kilobytes",
+        "megabytes",
+        "gigabytes",
+        "kb",
+        "mb",
+        "gb",
+        "kib",
+        "mib",
+        "gib",
+    ],
+    &[
+        "metres",
+        "meters",
+        "kilometres",
+        "kilometers",
+        "km",
+        "miles",
+        "feet",
+    ],
+    &["天", "周", "小时", "分钟"],
+    &["секунд", "минут", "час", "недел", "месяц", "сут"],
+];
+
+/// A unit of the group's source exchanged for another of its kind.
+fn changed_unit(src: &Lowered, rw: &Lowered) -> Option<(String, String)> {
+    for family in UNIT_FAMILIES {
+        for (i, a) in family.iter().enumerate() {
+            for b in &family[i + 1..] {
+                if let Some(found) = shifted(src, rw, &[a], &[b]) {
+                    return Some(found);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Words of necessity and certainty, of possibility, and the hedges among

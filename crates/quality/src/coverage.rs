@@ -308,7 +308,11 @@ fn number_words(words: &[String]) -> Option<(u64, usize)> {
 /// A light stem: irregular past forms to their base, then `-ing`/`-ed` and a
 /// final `e` off (`trading`, `traded`, `trade` → `trad`).
 fn stem(w: &str) -> String {
-    const IRREGULAR: [(&str, &str); 44] = [
+    const IRREGULAR: [(&str, &str); 48] = [
+        ("understood", "understand"),
+        ("thought", "think"),
+        ("caught", "catch"),
+        ("forbidden", "forbid"),
         ("began", "begin"),
         ("begun", "begin"),
         ("became", "become"),

@@ -112,6 +112,15 @@ pub fn names(text: &str) -> Vec<NameMention> {
         } else if !run.is_empty() {
             runs.push((found.len(), std::mem::take(&mut run), run_at_start));
         }
+        // A lone capital mid-sentence names something: the C language, the
+        // type parameters T and E ("I" and "A" are words).
+        if token.len() == 1
+            && token.chars().all(|c| c.is_ascii_uppercase())
+            && !sentence_start
+            && !matches!(token, "I" | "A")
+        {
+            push_name(&mut found, token, NameKind::Acronym);
+        }
         if let Some(kind) = classify_token(raw, token) {
             let t = if kind == NameKind::CommandOption {
                 raw.trim_matches(|c: char| {
