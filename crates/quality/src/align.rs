@@ -24,6 +24,45 @@ use crate::text::{is_cjk, sentences};
 struct Unit<'a> {
     text: &'a str,
     terms: WordSet,
+    /// Its sentences that assert (a yes/no question does not), with their
+    /// negators, computed once: the polarity check reads them per group.
+    assertions: Vec<Assertion<'a>>,
+}
+
+/// One asserting sentence: its negator count and the terms each governs;
+/// `terms` is `None` when the sentence is the whole unit (its terms).
+struct Assertion<'a> {
+    text: &'a str,
+    terms: Option<WordSet>,
+    count: usize,
+    scopes: Vec<Vec<String>>,
+}
+
+impl<'a> Unit<'a> {
+    fn new(text: &'a str, terms: WordSet) -> Self {
+        let parts = sentences(text);
+        let whole = parts.len() == 1 && !is_yes_no_question(text);
+        let assertions = parts
+            .into_iter()
+            .filter(|s| !is_yes_no_question(s))
+            .map(|sentence| {
+                let (mut count, mut scopes) = (0, Vec::new());
+                negated_in_sentence(sentence, &mut count, &mut scopes);
+                Assertion {
+                    text: sentence,
+                    terms: (!whole).then(|| alignment_terms(sentence)),
+                    count,
+                    scopes,
+                }
+            })
+            .collect();
+        Self { text, terms, assertions }
+    }
+
+    /// Everything the unit negates.
+    fn negated(&self) -> impl Iterator<Item = &String> {
+        self.assertions.iter().flat_map(|a| a.scopes.iter().flatten())
+    }
 }
 
 /// Below this weighted share of its words in a rewrite window, a source
@@ -107,14 +146,19 @@ pub fn alignment_findings(source: &str, rewrite: &str) -> AlignmentFindings {
         }
     }
     let source_names = entities(source);
-    let source_values = stated_values(source, &Lowered::new(source));
-    let whole_negated = (negated_terms(source).1, negated_terms(rewrite).1);
-    for group in groups(&windows, rw.len()) {
-        let src_text: Vec<&str> = group.0.iter().map(|&i| src[i].text).collect();
-        let rw_text: Vec<&str> = group.1.iter().map(|&j| rw[j].text).collect();
+    let (whole_src, whole_rw) = (Lowered::new(source), Lowered::new(rewrite));
+    let source_values = stated_values(source, &whole_src);
+    let whole_negated = (
+        src.iter().flat_map(Unit::negated).cloned().collect(),
+        rw.iter().flat_map(Unit::negated).cloned().collect(),
+    );
+    for (src_units, rw_units) in groups(&windows, rw.len()) {
+        let (src_group, rw_group): (Vec<&Unit>, Vec<&Unit>) = (
+            src_units.iter().map(|&i| &src[i]).collect(),
+            rw_units.iter().map(|&j| &rw[j]).collect(),
+        );
         compare_group(
-            &src_text.join(" "),
-            &rw_text.join(" "),
+            (&src_group, &rw_group),
             &source_names,
             &source_values,
             &whole_negated,
@@ -125,7 +169,6 @@ pub fn alignment_findings(source: &str, rewrite: &str) -> AlignmentFindings {
     // A reversed word in a sentence the alignment missed (a short rewrite
     // sentence, "和紙は繊維が短い。"): the same count over the whole texts.
     if out.direction.is_empty()
-        && let (whole_src, whole_rw) = (Lowered::new(source), Lowered::new(rewrite))
         && let Some((from, to)) = DIRECTION_PAIRS
             .iter()
             .find_map(|(a, b)| shifted(&whole_src, &whole_rw, a, b))
@@ -257,15 +300,17 @@ fn groups(windows: &[Option<(usize, usize)>], rewrite_len: usize) -> Vec<(Vec<us
 
 /// The word-level checks on one aligned group.
 fn compare_group(
-    src: &str,
-    rw: &str,
+    (src_units, rw_units): (&[&Unit], &[&Unit]),
     source_names: &[String],
     source_values: &[u64],
     whole_negated: &(Vec<String>, Vec<String>),
     out: &mut AlignmentFindings,
 ) {
+    let join = |units: &[&Unit]| units.iter().map(|u| u.text).collect::<Vec<_>>().join(" ");
+    let (src_text, rw_text) = (join(src_units), join(rw_units));
+    let (src, rw) = (src_text.as_str(), rw_text.as_str());
     let quoted = || format!("source: “{}”; rewrite: “{}”", quote(src), quote(rw));
-    if let Some((term, added)) = flipped_negation(src, rw, whole_negated) {
+    if let Some((term, added)) = flipped_negation(src_units, rw_units, whole_negated) {
         let what = if added {
             "negates what the source affirms"
         } else {
@@ -484,18 +529,6 @@ const NEGATORS_JA: &[&str] = &["ない", "ません", "せず", "ずに", "に�
 /// Japanese particles that end the read-back from a negator.
 const JA_PARTICLES: &[char] = &['を', 'が', 'は', 'に', 'で', 'と', 'の', 'も', 'へ', '、', '。'];
 
-/// How many negators `text` has, and the terms they negate. Questions are
-/// left out: "不是食肉目动物吗？" asks, it does not deny.
-fn negated_terms(text: &str) -> (usize, Vec<String>) {
-    let mut count = 0;
-    let mut scopes = Vec::new();
-    for sentence in sentences(text) {
-        if !is_yes_no_question(sentence) {
-            negated_in_sentence(sentence, &mut count, &mut scopes);
-        }
-    }
-    (count, scopes.into_iter().flatten().collect())
-}
 
 /// "Is it useful…?", "不是食肉目动物吗？", "Замерзает ли он?": a question
 /// asked for a yes or a no, whose negation is the asker's, not a claim. A
@@ -682,7 +715,7 @@ fn mentions(text: &str, terms: &WordSet, term: &str) -> bool {
 /// whether the rewrite added the negation).
 ///
 /// A negation kept elsewhere in the text (a neighbouring group) is no flip.
-fn flipped_negation(src: &str, rw: &str, whole: &(Vec<String>, Vec<String>)) -> Option<(String, bool)> {
+fn flipped_negation(src: &[&Unit], rw: &[&Unit], whole: &(Vec<String>, Vec<String>)) -> Option<(String, bool)> {
     let (src_side, rw_side) = (Polarity::of(src), Polarity::of(rw));
     if src_side.count == 0 && rw_side.count == 0 {
         return None;
@@ -726,25 +759,23 @@ struct Polarity<'a> {
     /// The terms each negator governs.
     scopes: Vec<Vec<String>>,
     /// Per asserting sentence: its text, its terms and what it negates.
-    sentences: Vec<(&'a str, WordSet, Vec<String>)>,
+    sentences: Vec<(&'a str, &'a WordSet, Vec<String>)>,
 }
 
 impl<'a> Polarity<'a> {
-    fn of(text: &'a str) -> Self {
+    fn of(units: &[&'a Unit<'a>]) -> Self {
         let mut out = Polarity {
             count: 0,
             scopes: Vec::new(),
             sentences: Vec::new(),
         };
-        for sentence in sentences(text) {
-            if is_yes_no_question(sentence) {
-                continue;
+        for unit in units {
+            for a in &unit.assertions {
+                out.count += a.count;
+                out.scopes.extend(a.scopes.iter().cloned());
+                let negated = a.scopes.iter().flatten().cloned().collect();
+                out.sentences.push((a.text, a.terms.as_ref().unwrap_or(&unit.terms), negated));
             }
-            let mut scopes = Vec::new();
-            negated_in_sentence(sentence, &mut out.count, &mut scopes);
-            let negated = scopes.iter().flatten().cloned().collect();
-            out.scopes.extend(scopes);
-            out.sentences.push((sentence, alignment_terms(sentence), negated));
         }
         out
     }
@@ -933,12 +964,14 @@ const UNIT_FAMILIES: &[&[&str]] = &[
 /// A unit of the group's source exchanged for another of its kind.
 fn changed_unit(src: &Lowered, rw: &Lowered) -> Option<(String, String)> {
     for family in UNIT_FAMILIES {
-        for (i, a) in family.iter().enumerate() {
-            for b in &family[i + 1..] {
-                if let Some(found) = shifted(src, rw, &[a], &[b]) {
-                    return Some(found);
-                }
-            }
+        let counts: Vec<(usize, usize)> = family
+            .iter()
+            .map(|u| (count_forms(src, &[u]), count_forms(rw, &[u])))
+            .collect();
+        let fewer = counts.iter().position(|(s, r)| r < s);
+        let more = counts.iter().position(|(s, r)| r > s);
+        if let (Some(a), Some(b)) = (fewer, more) {
+            return Some((family[a].to_owned(), family[b].to_owned()));
         }
     }
     None
@@ -1213,15 +1246,12 @@ fn push_block<'a>(out: &mut Vec<Unit<'a>>, block: &'a str) {
         let text = &block[start..offset(s) + s.len()];
         let terms = alignment_terms(text);
         if !terms.is_empty() {
-            out.push(Unit { text, terms });
+            out.push(Unit::new(text, terms));
         }
     }
     if let Some(start) = question {
         let text = block[start..].trim_end();
-        out.push(Unit {
-            text,
-            terms: alignment_terms(text),
-        });
+        out.push(Unit::new(text, alignment_terms(text)));
     }
 }
 
