@@ -105,6 +105,16 @@ pub struct SentenceAlignment {
 
 /// Aligns `rewrite` to `source` and runs every alignment check.
 pub fn alignment_findings(source: &str, rewrite: &str) -> AlignmentFindings {
+    alignment_findings_with(source, rewrite, &names(source))
+}
+
+/// [`alignment_findings`] with the source's names already found (the
+/// fidelity report finds them for its names check).
+pub(crate) fn alignment_findings_with(
+    source: &str,
+    rewrite: &str,
+    source_names: &[crate::names::NameMention],
+) -> AlignmentFindings {
     let src = units(source);
     let rw = units(rewrite);
     let mut out = AlignmentFindings::default();
@@ -134,7 +144,10 @@ pub fn alignment_findings(source: &str, rewrite: &str) -> AlignmentFindings {
         });
         if best >= MIN_ALIGNED {
             windows.push(Some(window));
-            omitted_clause(s.text, &weights, &all_rewrite, &mut out);
+            // A clause can only be missing if some of its words are.
+            if s.terms.iter().filter(|t| !all_rewrite.contains(*t)).count() >= MIN_CLAUSE_TERMS {
+                omitted_clause(s.text, &weights, &all_rewrite, &mut out);
+            }
             continue;
         }
         windows.push(None);
@@ -145,7 +158,7 @@ pub fn alignment_findings(source: &str, rewrite: &str) -> AlignmentFindings {
             ));
         }
     }
-    let source_names = entities(source);
+    let source_names = entities_of(source, source_names);
     let (whole_src, whole_rw) = (Lowered::new(source), Lowered::new(rewrite));
     let source_values = stated_values(source, &whole_src);
     let whole_negated = (
@@ -376,8 +389,13 @@ fn additions(
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase();
+    // The source's words, for the common case of a one-word name: a set
+    // lookup, not a scan of the source per name (an upper-cased rewrite
+    // makes every word an acronym).
+    let source_words: rustc_hash::FxHashSet<&str> = crate::text::words(&folded_source).into_iter().collect();
     for name in entities(rewrite) {
-        if in_source(&name, source, &folded_source) {
+        let lower = name.to_lowercase();
+        if source_words.contains(lower.as_str()) || in_source(&name, source, &folded_source) {
             continue;
         }
         let Some(j) = rw.iter().position(|u| u.text.contains(&name)) else {
@@ -461,8 +479,12 @@ fn in_source(name: &str, source: &str, folded_source: &str) -> bool {
 /// Names, acronyms and identifiers (possessive `'s` cut), CJK titles in
 /// 《》 or 「」, and CJK place, office and dynasty names.
 fn entities(text: &str) -> Vec<String> {
+    entities_of(text, &names(text))
+}
+
+fn entities_of(text: &str, found: &[crate::names::NameMention]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for n in names(text) {
+    for n in found {
         let t = n.text.trim_end_matches("'s").trim_end_matches("’s").to_owned();
         if !out.contains(&t) {
             out.push(t);

@@ -176,8 +176,13 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
     let rewrite_words = || rewrite_content.get_or_init(|| content_words(rewrite));
     let source_content = std::cell::OnceCell::new();
     let source_words = || source_content.get_or_init(|| SourceWords::new(source));
+    // The source's names serve the names check and the alignment's.
+    let source_names = std::cell::OnceCell::new();
+    let names_of_source = || source_names.get_or_init(|| names(source));
     let alignment = std::cell::OnceCell::new();
-    let aligned = || alignment.get_or_init(|| crate::align::alignment_findings(source, rewrite));
+    let aligned = || {
+        alignment.get_or_init(|| crate::align::alignment_findings_with(source, rewrite, names_of_source()))
+    };
     let checks: Vec<CheckReport> = CheckKind::ALL
         .into_iter()
         .filter(|c| !config.disabled.contains(c))
@@ -196,7 +201,7 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
                         (score.min(0.5), false, findings)
                     }
                 }
-                CheckKind::Names => check_names(source, rewrite),
+                CheckKind::Names => check_names(names_of_source(), rewrite),
                 CheckKind::CodeBlocks => check_code_blocks(source, rewrite),
                 CheckKind::LengthRatio => check_length(source, rewrite, config),
                 CheckKind::ContentRecall => {
@@ -357,14 +362,13 @@ fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn check_names(source: &str, rewrite: &str) -> Verdict {
-    let wanted = names(source);
+fn check_names(wanted: &[crate::names::NameMention], rewrite: &str) -> Verdict {
     if wanted.is_empty() {
         return pass();
     }
     let rewrite = collapse_whitespace(rewrite);
     let mut findings = Vec::new();
-    for name in &wanted {
+    for name in wanted {
         if !contains_name(&rewrite, name) {
             findings.push(format!("the {} “{}” is missing", name.kind.label(), name.text));
         }
