@@ -56,7 +56,11 @@ impl<'a> Unit<'a> {
                 }
             })
             .collect();
-        Self { text, terms, assertions }
+        Self {
+            text,
+            terms,
+            assertions,
+        }
     }
 
     /// Everything the unit negates.
@@ -551,7 +555,6 @@ const NEGATORS_JA: &[&str] = &["ない", "ません", "せず", "ずに", "に�
 /// Japanese particles that end the read-back from a negator.
 const JA_PARTICLES: &[char] = &['を', 'が', 'は', 'に', 'で', 'と', 'の', 'も', 'へ', '、', '。'];
 
-
 /// "Is it useful…?", "不是食肉目动物吗？", "Замерзает ли он?": a question
 /// asked for a yes or a no, whose negation is the asker's, not a claim. A
 /// "why" question presupposes its claim and is read as one.
@@ -737,7 +740,11 @@ fn mentions(text: &str, terms: &WordSet, term: &str) -> bool {
 /// whether the rewrite added the negation).
 ///
 /// A negation kept elsewhere in the text (a neighbouring group) is no flip.
-fn flipped_negation(src: &[&Unit], rw: &[&Unit], whole: &(Vec<String>, Vec<String>)) -> Option<(String, bool)> {
+fn flipped_negation(
+    src: &[&Unit],
+    rw: &[&Unit],
+    whole: &(Vec<String>, Vec<String>),
+) -> Option<(String, bool)> {
     let (src_side, rw_side) = (Polarity::of(src), Polarity::of(rw));
     if src_side.count == 0 && rw_side.count == 0 {
         return None;
@@ -796,7 +803,8 @@ impl<'a> Polarity<'a> {
                 out.count += a.count;
                 out.scopes.extend(a.scopes.iter().cloned());
                 let negated = a.scopes.iter().flatten().cloned().collect();
-                out.sentences.push((a.text, a.terms.as_ref().unwrap_or(&unit.terms), negated));
+                out.sentences
+                    .push((a.text, a.terms.as_ref().unwrap_or(&unit.terms), negated));
             }
         }
         out
