@@ -905,9 +905,17 @@ async fn run_corpus(
     let ledger = backend.ledger();
     let output = config.output.clone();
     let config = RunConfig { endpoints, ..config };
+    let (prices_for_display, model_id_for_display) = (config.prices.clone(), resolve_model(model_args, file));
     let runner = Runner::new(model, Some(ledger.clone()), config)?;
     let (events_tx, events_rx) = tokio::sync::mpsc::unbounded_channel();
-    let display = progress::spawn(events_rx, ledger.clone(), batch.clone(), quiet, verbose);
+    let sources = progress::Sources {
+        ledger: ledger.clone(),
+        input: runner.input_progress(),
+        batch: batch.clone(),
+        prices: prices_for_display,
+        model: model_id_for_display,
+    };
+    let display = progress::spawn(events_rx, sources, quiet, verbose);
     let summary = runner.run(Some(events_tx), stop_on_signals()).await;
     let _ = display.await;
     let summary = match summary {

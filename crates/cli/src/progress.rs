@@ -1,21 +1,45 @@
 //! Progress on stderr: a bar when stderr is a terminal, plain lines every
-//! ten seconds otherwise, nothing with --quiet. NO_COLOR turns colour off.
+//! ten seconds otherwise (the same fields), nothing with --quiet. NO_COLOR
+//! turns colour off.
+//!
+//! The fields: the share of the input read and the time left at that pace
+//! (when the input's size is known: files, not standard input), documents
+//! done and per second, failed, chunks, tokens and per second, retries, and
+//! the cost so far when prices are given. The input is read a bounded
+//! channel ahead of the work, so on a corpus of any size the share read is
+//! the share done.
 
 use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chunksynth_llm::UsageLedger;
-use chunksynth_runner::{RunEvent, clock};
+use chunksynth_llm::{PriceTable, UsageLedger, UsageSnapshot};
+use chunksynth_runner::{InputProgress, RunEvent, clock};
 use tokio::sync::mpsc::UnboundedReceiver;
+
+/// What the display reads besides the run's events.
+pub struct Sources {
+    pub ledger: Arc<UsageLedger>,
+    pub input: Arc<InputProgress>,
+    pub batch: Option<Arc<chunksynth_backend_openai::BatchStats>>,
+    /// Prices and the model they are looked up for (no prices: no cost).
+    pub prices: PriceTable,
+    pub model: String,
+}
 
 pub fn spawn(
     mut events: UnboundedReceiver<RunEvent>,
-    ledger: Arc<UsageLedger>,
-    batch: Option<Arc<chunksynth_backend_openai::BatchStats>>,
+    sources: Sources,
     quiet: bool,
     verbose: u8,
 ) -> tokio::task::JoinHandle<()> {
+    let Sources {
+        ledger,
+        input,
+        batch,
+        prices,
+        model,
+    } = sources;
     tokio::spawn(async move {
         let terminal = std::io::stderr().is_terminal() && !quiet;
         let color = std::env::var_os("NO_COLOR").is_none();
@@ -34,11 +58,18 @@ pub fn spawn(
         });
         let started = Instant::now();
         let mut last_line = Instant::now();
+        let every = Duration::from_secs_f64(
+            std::env::var(chunksynth_llm::env::PROGRESS_SECONDS)
+                .ok()
+                .and_then(|v| v.parse::<f64>().ok())
+                .filter(|s| s.is_finite() && *s >= 0.0)
+                .unwrap_or(10.0),
+        );
         let (mut done, mut failed, mut chunks) = (0usize, 0usize, 0usize);
         let mut down_since: Option<u64> = None;
         // Events drive the display; the tick keeps it alive through a batch
         // round that sends none for hours.
-        let mut tick = tokio::time::interval(Duration::from_secs(10));
+        let mut tick = tokio::time::interval(every.max(Duration::from_millis(100)));
         loop {
             // `None`: the tick, no event.
             let event = tokio::select! {
@@ -84,10 +115,13 @@ pub fn spawn(
                 }
             }
             let usage = ledger.snapshot();
-            let tokens = usage.total.tokens.total();
-            let rate = tokens as f64 / started.elapsed().as_secs_f64().max(0.001);
-            let mut msg = format!(
-                "{done} documents done, {failed} failed, {chunks} chunks, {tokens} tokens ({rate:.0}/s)"
+            let counts = Counts { done, failed, chunks };
+            let mut msg = line(
+                &counts,
+                &usage,
+                input.fraction(),
+                started.elapsed(),
+                usage.cost(&prices, &model),
             );
             if let Some(since) = down_since {
                 msg.push_str(&format!("; endpoint down since {}", clock(since)));
@@ -108,7 +142,7 @@ pub fn spawn(
                 if let Some(event) = event.as_ref().filter(|_| verbose > 0) {
                     eprintln!("{}", serde_json::to_string(event).unwrap_or_default());
                 }
-                if last_line.elapsed() >= Duration::from_secs(10) {
+                if last_line.elapsed() >= every {
                     eprintln!("progress: {msg}");
                     last_line = Instant::now();
                 }
@@ -118,4 +152,87 @@ pub fn spawn(
             bar.finish_and_clear();
         }
     })
+}
+
+struct Counts {
+    done: usize,
+    failed: usize,
+    chunks: usize,
+}
+
+/// The progress line, the same on a terminal and off it.
+fn line(
+    c: &Counts,
+    usage: &UsageSnapshot,
+    read: Option<f64>,
+    elapsed: Duration,
+    cost: Option<f64>,
+) -> String {
+    let secs = elapsed.as_secs_f64().max(0.001);
+    let tokens = usage.total.tokens.total();
+    let retries: u64 = usage.total.retries_by_kind.values().sum();
+    let mut parts = Vec::new();
+    if let Some(read) = read {
+        // The time left at the pace so far, once there is a pace to go by.
+        let eta = (read > 0.005 && read < 1.0 && secs >= 1.0)
+            .then(|| hms(Duration::from_secs_f64(secs * (1.0 - read) / read)))
+            .map_or_else(String::new, |t| format!(", ETA {t}"));
+        parts.push(format!("{:.1}% of the input{eta}", read * 100.0));
+    }
+    parts.push(format!(
+        "{} documents done ({:.1}/s), {} failed, {} chunks",
+        c.done,
+        c.done as f64 / secs,
+        c.failed,
+        c.chunks
+    ));
+    parts.push(format!("{tokens} tokens ({:.0}/s)", tokens as f64 / secs));
+    parts.push(format!("{retries} retries"));
+    if let Some(cost) = cost {
+        parts.push(format!("cost so far {cost:.4}"));
+    }
+    parts.join(", ")
+}
+
+/// `HH:MM:SS` (hours past 99 as they are).
+fn hms(d: Duration) -> String {
+    let s = d.as_secs();
+    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_line_has_the_share_the_eta_the_rates_and_the_cost() {
+        let mut usage = UsageSnapshot::default();
+        let counts = Counts {
+            done: 10,
+            failed: 1,
+            chunks: 40,
+        };
+        // No known size (standard input): no share, no ETA.
+        let l = line(&counts, &usage, None, Duration::from_secs(10), None);
+        assert!(
+            !l.contains('%') && !l.contains("ETA") && !l.contains("cost"),
+            "{l}"
+        );
+        assert!(
+            l.contains("10 documents done (1.0/s), 1 failed, 40 chunks"),
+            "{l}"
+        );
+        // A quarter read in 100 s: 300 s to go at that pace.
+        usage
+            .total
+            .retries_by_kind
+            .insert(chunksynth_llm::ErrorKind::RateLimited, 3);
+        let l = line(&counts, &usage, Some(0.25), Duration::from_secs(100), Some(1.5));
+        assert!(l.starts_with("25.0% of the input, ETA 00:05:00, "), "{l}");
+        assert!(
+            l.contains("3 retries") && l.ends_with("cost so far 1.5000"),
+            "{l}"
+        );
+        assert_eq!(hms(Duration::from_secs(3 * 3600 + 61)), "03:01:01");
+    }
 }

@@ -7,6 +7,10 @@ pub const MODEL: &str = "LLM_MODEL";
 /// The base URL of the OpenAI-compatible API (`…/v1`).
 pub const BASE_URL: &str = "LLM_BASE_URL";
 
+/// Seconds between the plain progress lines printed when stderr is not a
+/// terminal (default 10).
+pub const PROGRESS_SECONDS: &str = "CHUNKSYNTH_PROGRESS_SECONDS";
+
 /// The base URL used when `LLM_BASE_URL` is not set.
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
 /// The model used when `LLM_MODEL` is not set.

@@ -192,7 +192,22 @@ fn glob_match(pattern: &str, name: &str) -> bool {
 
 /// A JSONL shard as a stream of lines, decompressed as it is read.
 pub fn jsonl_reader(path: &Path, format: DataFormat) -> std::io::Result<Box<dyn BufRead + Send>> {
-    let file = File::open(path)?;
+    decoded(File::open(path)?, format)
+}
+
+/// [`jsonl_reader`], counting the file's bytes read into `progress`.
+pub(crate) fn jsonl_reader_counted(
+    path: &Path,
+    format: DataFormat,
+    progress: &Arc<crate::input::InputProgress>,
+) -> std::io::Result<Box<dyn BufRead + Send>> {
+    decoded(crate::input::counted(File::open(path)?, progress.clone()), format)
+}
+
+fn decoded(
+    file: impl std::io::Read + Send + 'static,
+    format: DataFormat,
+) -> std::io::Result<Box<dyn BufRead + Send>> {
     Ok(match format {
         DataFormat::JsonlGz => Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(file))),
         DataFormat::JsonlZst => Box::new(BufReader::new(zstd::stream::read::Decoder::new(file)?)),
@@ -206,9 +221,10 @@ pub fn jsonl_reader(path: &Path, format: DataFormat) -> std::io::Result<Box<dyn 
 pub fn parquet_rows(
     path: &Path,
     columns: Option<&[String]>,
-) -> Result<impl Iterator<Item = Result<Value, String>> + Send + use<>, String> {
+) -> Result<(impl Iterator<Item = Result<Value, String>> + Send + use<>, u64), String> {
     let file = File::open(path).map_err(|e| e.to_string())?;
     let reader = SerializedFileReader::new(file).map_err(|e| e.to_string())?;
+    let row_count = u64::try_from(reader.metadata().file_metadata().num_rows()).unwrap_or(0);
     let schema = reader.metadata().file_metadata().schema();
     let projection = match columns {
         None => None,
@@ -230,7 +246,10 @@ pub fn parquet_rows(
     let rows = parquet::record::reader::RowIter::from_file_into(Box::new(reader))
         .project(projection)
         .map_err(|e| e.to_string())?;
-    Ok(rows.map(|row| row.map(row_value).map_err(|e| e.to_string())))
+    Ok((
+        rows.map(|row| row.map(row_value).map_err(|e| e.to_string())),
+        row_count,
+    ))
 }
 
 /// A row as a JSON object, its strings moved rather than copied (the text
@@ -634,7 +653,7 @@ pub fn import(output: &Path, format: DataFormat, working: &Path) -> std::io::Res
                         .collect()
                 })
                 .unwrap_or_default();
-            for row in parquet_rows(output, None).map_err(std::io::Error::other)? {
+            for row in parquet_rows(output, None).map_err(std::io::Error::other)?.0 {
                 let mut value = row.map_err(std::io::Error::other)?;
                 if let Value::Object(map) = &mut value {
                     map.retain(|_, v| !v.is_null());

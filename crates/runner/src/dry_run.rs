@@ -64,7 +64,7 @@ pub async fn dry_run(config: &RunConfig, model: &str) -> Result<DryRunEstimate, 
         ..DryRunEstimate::default()
     };
     let base = Arc::new(ProvenanceBase::for_estimate(model));
-    let mut input = spawn_reader(&config)?;
+    let mut input = spawn_reader(&config, Arc::default())?;
     let mut tasks = JoinSet::new();
     let config = Arc::new(config);
     while let Some(record) = input.recv().await {

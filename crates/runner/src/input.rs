@@ -8,6 +8,7 @@
 //! number, so inserting a line before it changes nothing on resume.
 
 use std::io::{BufRead, BufReader, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::datasets::{DataFormat, KeepFields, RESERVED_FIELDS};
 use std::path::{Path, PathBuf};
@@ -116,6 +117,98 @@ pub struct ReadOptions {
     pub ids_per_shard: bool,
 }
 
+/// How far a run is through its input, for a progress display's share and
+/// ETA: bytes of the input files read (compressed bytes for compressed
+/// shards, Parquet by rows) against their total, and of the records read,
+/// how many are settled (written, skipped or rejected). Standard input and
+/// FIFOs have no total, so no share.
+#[derive(Debug, Default)]
+pub struct InputProgress {
+    read: AtomicU64,
+    total: AtomicU64,
+    records_read: AtomicU64,
+    records_settled: AtomicU64,
+}
+
+impl InputProgress {
+    pub fn read(&self) -> u64 {
+        self.read.load(Ordering::Relaxed)
+    }
+
+    /// The input's size, when known.
+    pub fn total(&self) -> Option<u64> {
+        Some(self.total.load(Ordering::Relaxed)).filter(|&t| t > 0)
+    }
+
+    /// The share of the input done, in [0, 1], when its size is known: the
+    /// share of bytes read, scaled by the share of the records read that
+    /// are settled (the reader runs a bounded channel ahead of the work;
+    /// on a small input it has read everything before anything is done).
+    pub fn fraction(&self) -> Option<f64> {
+        let total = self.total()?;
+        let bytes = (self.read() as f64 / total as f64).min(1.0);
+        let read = self.records_read.load(Ordering::Relaxed);
+        let settled = self.records_settled.load(Ordering::Relaxed).min(read);
+        Some(if read == 0 {
+            0.0
+        } else {
+            bytes * settled as f64 / read as f64
+        })
+    }
+
+    fn add(&self, bytes: u64) {
+        self.read.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    pub(crate) fn record_read(&self) {
+        self.records_read.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn settled(&self, records: u64) {
+        self.records_settled.store(records, Ordering::Relaxed);
+    }
+}
+
+/// `inner`, counting what is read from it into `progress`.
+pub(crate) fn counted<R: Read>(inner: R, progress: std::sync::Arc<InputProgress>) -> impl Read {
+    Counted { inner, progress }
+}
+
+/// A reader that counts what passes through it into an [`InputProgress`].
+struct Counted<R> {
+    inner: R,
+    progress: std::sync::Arc<InputProgress>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.add(n as u64);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod progress_tests {
+    use super::*;
+
+    #[test]
+    fn the_share_done_is_the_bytes_read_scaled_by_the_records_settled() {
+        let p = InputProgress::default();
+        assert_eq!(p.fraction(), None, "no size known: no share");
+        p.total.store(1000, Ordering::Relaxed);
+        p.add(1000);
+        for _ in 0..8 {
+            p.record_read();
+        }
+        assert_eq!(p.fraction(), Some(0.0), "all read, nothing settled");
+        p.settled(2);
+        assert_eq!(p.fraction(), Some(0.25));
+        p.settled(8);
+        assert_eq!(p.fraction(), Some(1.0));
+    }
+}
+
 /// The field rules of one run: where the id and text are (dotted paths
 /// reach into nested objects), and which fields are kept.
 #[derive(Debug, Clone)]
@@ -146,6 +239,16 @@ impl Fields {
 impl InputSource {
     /// An iterator over the records, streamed; an `Err` ends it.
     pub fn records(&self, format: &InputFormat, options: &ReadOptions) -> std::io::Result<Records> {
+        self.records_counted(format, options, &std::sync::Arc::default())
+    }
+
+    /// [`Self::records`], counting the bytes read into `progress`.
+    pub fn records_counted(
+        &self,
+        format: &InputFormat,
+        options: &ReadOptions,
+        progress: &std::sync::Arc<InputProgress>,
+    ) -> std::io::Result<Records> {
         let fields = match format {
             InputFormat::Jsonl { id_field, text_field } => Fields {
                 id: id_field.clone(),
@@ -176,12 +279,20 @@ impl InputSource {
                     return Ok(Box::new(files(p)?));
                 }
                 let labelled = shards.len() > 1 || p.is_dir();
+                let total: u64 = shards
+                    .iter()
+                    .filter_map(|s| std::fs::metadata(s).ok())
+                    .filter(std::fs::Metadata::is_file)
+                    .map(|m| m.len())
+                    .sum();
+                progress.total.store(total, Ordering::Relaxed);
                 Ok(Box::new(shard_records(
                     shards,
                     options.format,
                     fields,
                     labelled,
                     options.ids_per_shard,
+                    progress.clone(),
                 )))
             }
             InputSource::Stdin => {
@@ -266,6 +377,7 @@ fn shard_records(
     fields: Fields,
     labelled: bool,
     ids_per_shard: bool,
+    progress: std::sync::Arc<InputProgress>,
 ) -> impl Iterator<Item = std::io::Result<InputRecord>> + Send {
     let counter = Counter::default();
     shards.into_iter().flat_map(move |path| {
@@ -295,9 +407,12 @@ fn shard_records(
         let records: Box<dyn Iterator<Item = std::io::Result<InputRecord>> + Send> = match format {
             DataFormat::Parquet => match crate::datasets::parquet_rows(&path, fields.columns().as_deref()) {
                 Err(e) => failed(e),
-                Ok(rows) => {
+                Ok((rows, row_count)) => {
                     let (fields, counter, label, path) =
                         (fields.clone(), counter.clone(), label.clone(), path.clone());
+                    // Progress by rows: each row its share of the file.
+                    let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+                    let (progress, mut counted) = (progress.clone(), 0u64);
                     let mut row_no = 0usize;
                     let mut broken = false;
                     Box::new(rows.map_while(move |row| {
@@ -305,6 +420,9 @@ fn shard_records(
                             return None;
                         }
                         row_no += 1;
+                        let due = size * row_no as u64 / row_count.max(1);
+                        progress.add(due.saturating_sub(counted));
+                        counted = counted.max(due);
                         Some(match row {
                             Ok(value) => {
                                 let raw = value.to_string();
@@ -333,7 +451,7 @@ fn shard_records(
                     }))
                 }
             },
-            _ => match crate::datasets::jsonl_reader(&path, format) {
+            _ => match crate::datasets::jsonl_reader_counted(&path, format, &progress) {
                 Err(e) => failed(e.to_string()),
                 Ok(reader) => {
                     let lines = lines_of(reader, fields.clone(), label.clone(), counter.clone());

@@ -38,7 +38,9 @@ mod state;
 pub use datasets::{DataFormat, KeepFields, OutputParts, RESERVED_FIELDS, export};
 pub use dry_run::{DryRunEstimate, dry_run};
 pub use identity::{content_id, source_hash};
-pub use input::{Document, InputFormat, InputRecord, InputSource, ReadOptions, Records, RejectedInput};
+pub use input::{
+    Document, InputFormat, InputProgress, InputRecord, InputSource, ReadOptions, Records, RejectedInput,
+};
 pub use job::{GeneratedRecord, GenerationProvenance, Job, QcPolicy, Written, parse_spec};
 pub use journal::{CALL_IDENTITY_VERSION, Journal, JournalError, JournalingModel, call_key};
 pub use output::{OpenError, OutputRecord, Provenance, RecordWriter, RejectKind, RejectRecord};

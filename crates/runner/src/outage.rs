@@ -120,6 +120,11 @@ impl<T> Outage<T> {
         self.next_probe = Some(now + self.pause);
     }
 
+    /// How many documents are held.
+    pub(crate) fn held_len(&self) -> usize {
+        self.held.len()
+    }
+
     /// The next held document, oldest first.
     pub(crate) fn next_held(&mut self) -> Option<T> {
         self.held.pop_front()

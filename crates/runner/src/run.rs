@@ -22,7 +22,7 @@ use tokio::task::JoinSet;
 
 use crate::datasets::{DataFormat, OutputParts};
 use crate::identity::{DoneItems, IdKey, SourceTag, Standing, source_hash};
-use crate::input::{Document, InputFormat, InputRecord, InputSource, ReadOptions};
+use crate::input::{Document, InputFormat, InputProgress, InputRecord, InputSource, ReadOptions};
 use crate::job::{Job, ProvenanceBase, WorkPipeline, generation_config, reject_of, variants_for};
 use crate::journal::{Journal, JournalError, JournalingModel};
 use crate::outage::{Gate, Outage, is_outage};
@@ -356,6 +356,8 @@ pub struct Runner {
     model: Arc<dyn LanguageModel>,
     ledger: Option<Arc<UsageLedger>>,
     config: RunConfig,
+    /// How much of the input the run has read (see [`Runner::input_progress`]).
+    progress: Arc<InputProgress>,
 }
 
 impl std::fmt::Debug for Runner {
@@ -392,7 +394,14 @@ impl Runner {
             model,
             ledger,
             config,
+            progress: Arc::default(),
         })
+    }
+
+    /// The bytes of the input read so far and the input's size (for a
+    /// progress display's percentage and ETA), updated as the run reads.
+    pub fn input_progress(&self) -> Arc<InputProgress> {
+        self.progress.clone()
     }
 
     /// Everything that changes what the model is asked.
@@ -446,7 +455,7 @@ impl Runner {
             writer: Some(opened.writer),
             done: opened.done,
             seen: HashSet::new(),
-            input: spawn_reader(c)?,
+            input: spawn_reader(c, self.progress.clone())?,
             exhausted: false,
             ready: BinaryHeap::new(),
             ready_bytes: 0,
@@ -590,7 +599,10 @@ fn open_files(c: &RunConfig, fingerprint: &RunFingerprint) -> Result<OpenedFiles
 
 /// Reads the input on a thread of its own (blocking reads stay off the
 /// workers), a bounded channel ahead of the engine.
-pub(crate) fn spawn_reader(c: &RunConfig) -> Result<mpsc::Receiver<std::io::Result<InputRecord>>, RunError> {
+pub(crate) fn spawn_reader(
+    c: &RunConfig,
+    progress: Arc<InputProgress>,
+) -> Result<mpsc::Receiver<std::io::Result<InputRecord>>, RunError> {
     let (input, format, options) = (c.input.clone(), c.format.clone(), c.read.clone());
     let (tx, rx) = mpsc::channel(256);
     std::thread::Builder::new()
@@ -598,7 +610,7 @@ pub(crate) fn spawn_reader(c: &RunConfig) -> Result<mpsc::Receiver<std::io::Resu
         .spawn(move || {
             // Opened here: opening a FIFO waits for its writer, which must
             // not hold an async worker.
-            let records = match input.records(&format, &options) {
+            let records = match input.records_counted(&format, &options, &progress) {
                 Ok(records) => records,
                 Err(e) => {
                     let _ = tx.blocking_send(Err(e));
@@ -606,6 +618,7 @@ pub(crate) fn spawn_reader(c: &RunConfig) -> Result<mpsc::Receiver<std::io::Resu
                 }
             };
             for record in records {
+                progress.record_read();
                 let stop = record.is_err();
                 if tx.blocking_send(record).is_err() || stop {
                     return;
@@ -675,6 +688,7 @@ impl Engine<'_> {
                     break;
                 }
             };
+            self.report_progress();
             // A free slot first, then the stop and budget checks: a stop
             // that comes while every slot is busy starts nothing more.
             let permit = tokio::select! {
@@ -955,7 +969,24 @@ impl Engine<'_> {
     /// a retryable reject saying so (its calls so far are journaled). A
     /// document that failed because the endpoint is down is held back for
     /// a retry (see [`crate::outage`]).
+    /// Tells the progress display how many of the items read are settled
+    /// (done, skipped or rejected): read less waiting, running and held.
+    fn report_progress(&self) {
+        let pending = self.ready.len() + self.tasks.len() + self.outage.held_len();
+        let settled = self.summary.documents_seen.saturating_sub(pending);
+        self.runner.progress.settled(settled as u64);
+    }
+
     fn absorb(
+        &mut self,
+        joined: Result<(tokio::task::Id, (ReadyDocument, Vec<Outcome>)), tokio::task::JoinError>,
+    ) -> Result<(), RunError> {
+        let absorbed = self.absorb_task(joined);
+        self.report_progress();
+        absorbed
+    }
+
+    fn absorb_task(
         &mut self,
         joined: Result<(tokio::task::Id, (ReadyDocument, Vec<Outcome>)), tokio::task::JoinError>,
     ) -> Result<(), RunError> {

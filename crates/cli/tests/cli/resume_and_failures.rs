@@ -1029,3 +1029,36 @@ async fn the_llm_judge_vetoes_a_rewrite_the_checks_passed_and_its_problem_reache
     assert_eq!(est["calls"], 2, "one rewrite and one judge call: {est}");
     assert_eq!(fake.request_count(), 4);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn progress_lines_off_a_terminal_give_the_share_of_the_input_the_eta_and_the_cost() {
+    let fake = FakeLlm::start(|r: &FakeRequest| {
+        Reply::Delayed(
+            Duration::from_millis(250),
+            Box::new(Reply::text(r.passage().trim())),
+        )
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("progress");
+    let input = write_input(&dir, &short_docs(8));
+    let flags = ["--concurrency", "1", "--price-input", "1", "--price-output", "2"];
+    let mut cmd = rephrase(&fake.base_url(), &input, &dir.join("out.jsonl"), &flags);
+    cmd.env("CHUNKSYNTH_PROGRESS_SECONDS", "0.2");
+    let (code, err) = code_and_stderr(&output_of(cmd).await);
+    assert_eq!(code, Some(0), "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("progress: ")).collect();
+    assert!(lines.len() >= 3, "a line every 0.2 s over about 2 s: {err}");
+    let last = lines[lines.len() - 1];
+    for field in [
+        "% of the input",
+        "documents done (",
+        "failed",
+        "tokens (",
+        "retries",
+        "cost so far",
+    ] {
+        assert!(last.contains(field), "{field}: {last}");
+    }
+    assert!(lines.iter().any(|l| l.contains("ETA")), "{err}");
+}
