@@ -19,6 +19,27 @@
 //! - **The key stays secret.** [`ApiKey`] has no way to print itself.
 //! - **Batch mode.** [`BatchModel`] sends calls in wavefront rounds through
 //!   a batch runner (OpenAI batch file format).
+//!
+//! Calling an endpoint (here the project's fake server on 127.0.0.1; for a
+//! provider, `BackendConfig::from_env()` reads `LLM_BASE_URL`, `LLM_MODEL`
+//! and `LLM_API_KEY`):
+//!
+//! ```
+//! use chunksynth_backend_openai::{BackendConfig, OpenAiBackend};
+//! use chunksynth_fake_llm::{FakeLlm, Reply};
+//! use chunksynth_llm::{ChatRequest, LanguageModel, Message, TaskKind};
+//!
+//! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+//! let server = FakeLlm::start(|r| Reply::text(r.last_user_text().to_uppercase())).await?;
+//! let backend = OpenAiBackend::new(BackendConfig::new(server.base_url(), None, "fake-model"))?;
+//! let request = ChatRequest::new(TaskKind::Other, vec![Message::user("hello")]);
+//! let answer = backend.chat(&request).await?;
+//! assert_eq!(answer.text, "HELLO");
+//! // Every call is accounted: requests, retries, tokens, latency.
+//! assert_eq!(backend.ledger().snapshot().total.requests, 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }).unwrap();
+//! ```
 
 mod backend;
 mod batch;

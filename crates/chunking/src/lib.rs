@@ -5,7 +5,7 @@
 //!
 //! - a [`ChunkPlan`]'s spans tile the input exactly, so nothing is lost or
 //!   duplicated at seams;
-//! - [`stitch`] puts the source's own separators back, so an identity rewrite
+//! - [`stitch`](fn@stitch) puts the source's own separators back, so an identity rewrite
 //!   gives the input back byte for byte;
 //! - every cut lies on a `char` boundary, whatever the tokenizer.
 //!

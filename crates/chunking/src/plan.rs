@@ -69,7 +69,7 @@ impl Chunk {
 
     /// Appends this chunk's share of the output: the source whitespace before
     /// the body, `rewrite`, the source whitespace after it. The one place
-    /// seams are joined, for [`stitch`](crate::stitch) and for pipelines that
+    /// seams are joined, for [`stitch`](fn@crate::stitch) and for pipelines that
     /// build their output chunk by chunk.
     pub fn stitch_into(&self, source: &str, rewrite: &str, out: &mut String) {
         out.push_str(&source[self.span.start..self.body.start]);

@@ -5,6 +5,9 @@
 //! Output style: progress and the summary go to stderr (a bar on a terminal,
 //! plain periodic lines otherwise, nothing with `--quiet`); `NO_COLOR` turns
 //! colour off; data goes only to the files named.
+// Flag help is written for the terminal (`<output>.journal.jsonl`), not
+// as HTML; the binary's rustdoc is not read as a library's.
+#![allow(rustdoc::invalid_html_tags)]
 
 mod config;
 mod progress;

@@ -7,7 +7,7 @@
 //! - [`LanguageModel`]: usable as `Arc<dyn LanguageModel>`.
 //! - [`ScriptedModel`]: an in-process model for pipelines' unit tests.
 //! - [`UsageLedger`] and [`PriceTable`]: tokens, retries, latency, cost.
-//! - [`env`]: the one place environment variable names are spelled.
+//! - [`env`](mod@env): the one place environment variable names are spelled.
 //!
 //! A pipeline is written against `dyn LanguageModel`; a test answers it
 //! with a script:

@@ -1,11 +1,11 @@
 //! Deterministic quality metrics. Pure: no I/O, no model calls, no clocks.
 //!
-//! - [`fidelity`]: is a rewrite faithful to its source chunk? Numbers, names,
+//! - [`fidelity`](mod@fidelity): is a rewrite faithful to its source chunk? Numbers, names,
 //!   code blocks, length, content words, and detectors for summaries, chatter,
 //!   refusals and the wrong script — each with concrete findings.
 //! - [`repetition`]: Gopher's repetition rules with their thresholds, rep-n,
 //!   distinct-n, adjacent-section similarity.
-//! - [`coverage`]: required entities and key points, terminology, banned terms.
+//! - [`coverage`](mod@coverage): required entities and key points, terminology, banned terms.
 //! - [`length`]: LongWriter's S_l.
 //!
 //! Words are the project's one unit (`chunking::units`): CJK characters count

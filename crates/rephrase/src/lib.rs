@@ -9,6 +9,38 @@
 //! is retried with a repair prompt naming the concrete findings, then the
 //! configured [`FailurePolicy`] applies — and is recorded. Rewrites are
 //! stitched back with the source's own separators.
+//!
+//! Rephrasing a document with a model (here a scripted one that answers each
+//! prompt with its passage, words swapped; a backend such as
+//! `chunksynth_backend_openai::OpenAiBackend` is the same trait):
+//!
+//! ```
+//! use std::sync::Arc;
+//! use chunksynth_chunking::TokenizerSpec;
+//! use chunksynth_llm::ScriptedModel;
+//! use chunksynth_prompts::{Language, TemplateSet, last_passage, style};
+//! use chunksynth_rephrase::{ChunkWiseRephrasePipeline, ChunkOutcome, LlmRewriteModel, PipelineConfig};
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let model = ScriptedModel::text(|request| {
+//!     last_passage(request.last_user_text()).replace("uses", "relies on")
+//! });
+//! let rewrite = LlmRewriteModel::new(Arc::new(model), TemplateSet::defaults(Language::En));
+//! let tokenizer = "words".parse::<TokenizerSpec>()?.load()?;
+//! let config = PipelineConfig { chunk_tokens: 12, overlap_tokens: 2, ..PipelineConfig::default() };
+//! let pipeline = ChunkWiseRephrasePipeline::new(Arc::new(rewrite), tokenizer, config)?;
+//!
+//! let text = "Rust uses ownership to manage memory.\n\nEach value has one owner at a time.";
+//! let result = pipeline.run(text, style("textbook").unwrap()).await?;
+//! assert_eq!(
+//!     result.text,
+//!     "Rust relies on ownership to manage memory.\n\nEach value has one owner at a time."
+//! );
+//! // Two chunks, each passed the fidelity gate on its first attempt.
+//! assert!(result.chunks.iter().all(|c| c.outcome == ChunkOutcome::Passed));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }).unwrap();
+//! ```
 
 mod model;
 mod pipeline;

@@ -222,7 +222,7 @@ impl Journal {
     }
 }
 
-/// The version of [`CallIdentity`]. Bump it only when what a call asks
+/// The version of `CallIdentity`. Bump it only when what a call asks
 /// changes meaning; every journal written before then stops matching (its
 /// calls are paid again), so a bump is a release-note event.
 ///
@@ -312,7 +312,7 @@ impl<'a> CallIdentity<'a> {
 }
 
 /// The journal key of a call: SHA-256 over the model ID and the call's
-/// [`CallIdentity`] (version [`CALL_IDENTITY_VERSION`]).
+/// `CallIdentity` (version [`CALL_IDENTITY_VERSION`]).
 pub fn call_key(model: &str, request: &ChatRequest) -> String {
     let mut h = Sha256::new();
     h.update(model.as_bytes());

@@ -21,6 +21,45 @@
 //! - **Sharding** by a stable hash of the document id; **budgets** on cost or
 //!   tokens; a **dry run** that estimates without calling; **events** for a
 //!   progress display and a final [`RunSummary`].
+//!
+//! Running a small corpus against an endpoint (the project's fake server
+//! here), then once more, which finds everything done and calls nothing:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use chunksynth_backend_openai::{BackendConfig, OpenAiBackend};
+//! use chunksynth_chunking::TokenizerSpec;
+//! use chunksynth_fake_llm::{FakeLlm, Reply};
+//! use chunksynth_llm::LanguageModel;
+//! use chunksynth_runner::{InputSource, RunConfig, Runner, StopSignal};
+//!
+//! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+//! let dir = std::env::temp_dir().join(format!("chunksynth-runner-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir)?;
+//! std::fs::write(
+//!     dir.join("in.jsonl"),
+//!     "{\"id\": \"a\", \"text\": \"Rust uses ownership.\"}\n{\"id\": \"b\", \"text\": \"Each value has an owner.\"}\n",
+//! )?;
+//! let server = FakeLlm::start(|r| Reply::text(r.passage().trim())).await?;
+//! let backend = Arc::new(OpenAiBackend::new(BackendConfig::new(server.base_url(), None, "fake-model"))?);
+//! let tokenizer = "words".parse::<TokenizerSpec>()?.load()?;
+//! let config = RunConfig::rephrase(
+//!     InputSource::Path(dir.join("in.jsonl")),
+//!     dir.join("out.jsonl"),
+//!     "textbook",
+//!     tokenizer,
+//! );
+//! let model = backend.clone() as Arc<dyn LanguageModel>;
+//! let summary = Runner::new(model.clone(), Some(backend.ledger()), config.clone())?
+//!     .run(None, StopSignal::never())
+//!     .await?;
+//! assert_eq!((summary.records_written, summary.calls_made), (2, 2));
+//! let again = Runner::new(model, None, config)?.run(None, StopSignal::never()).await?;
+//! assert_eq!((again.already_done, again.calls_made), (2, 0));
+//! std::fs::remove_dir_all(&dir)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }).unwrap();
+//! ```
 
 mod datasets;
 mod dry_run;

@@ -121,6 +121,41 @@ impl Ord for ReadyDocument {
 }
 
 impl RunConfig {
+    /// A rephrasing run in `style` with the command line's defaults: rejects
+    /// and journal beside the output (`<output>.rejects.jsonl`,
+    /// `<output>.journal.jsonl`), 8 documents at a time, 1,024 read ahead,
+    /// the journal synced, outages waited out for 30 minutes, no budget.
+    /// Every field is public: change what differs.
+    pub fn rephrase(input: InputSource, output: PathBuf, style: &str, tokenizer: Arc<dyn Tokenizer>) -> Self {
+        Self {
+            input,
+            format: InputFormat::default(),
+            read: ReadOptions::default(),
+            output_parts: None,
+            rejects: crate::output::with_suffix(&output, ".rejects.jsonl"),
+            journal: crate::output::with_suffix(&output, ".journal.jsonl"),
+            output,
+            job: Job::Rephrase {
+                styles: vec![style.to_owned()],
+                variants: 0,
+                seed: 0,
+            },
+            concurrency: 8,
+            shard: None,
+            budget: Budget::default(),
+            prices: PriceTable::default(),
+            pipeline: PipelineConfig::default(),
+            tokenizer,
+            language: Language::En,
+            sampling: Sampling::default(),
+            endpoints: Vec::new(),
+            sync_journal: true,
+            lookahead: 1024,
+            restart: false,
+            outage_timeout: Some(std::time::Duration::from_secs(1800)),
+        }
+    }
+
     /// The output's format, from its name (JSONL unless it says otherwise).
     pub fn output_format(&self) -> DataFormat {
         if let Some(parts) = self.output_parts {
@@ -134,7 +169,7 @@ impl RunConfig {
 
     /// The JSONL file records are appended to: the output itself, or for
     /// another format its working file (exported to the output at the end
-    /// of a run; see [`crate::datasets`]).
+    /// of a run; see the `datasets` module).
     pub fn records_path(&self) -> PathBuf {
         match (self.output_parts, self.output_format()) {
             (None, DataFormat::Jsonl) => self.output.clone(),
