@@ -40,10 +40,11 @@ mod plan;
 mod qc;
 pub mod state;
 
+pub use chunksynth_llm::extract_json_object;
 pub use pipeline::{
     ChunkWiseGenerationPipeline, ConsistencyOutcome, DraftQc, GenerationConfig, GenerationError,
     GenerationInput, GenerationResult, SectionRecord, StateMode,
 };
-pub use plan::{GenerationPlan, PlanError, SectionSpec, TopicSpec, extract_json_object, plan_schema};
+pub use plan::{GenerationPlan, PlanError, SectionSpec, TopicSpec, plan_schema};
 pub use qc::{QcReport, QcThresholds, SectionQc, section_qc, section_qc_with};
 pub use state::StateTable;

@@ -14,9 +14,10 @@ use chunksynth_prompts::{GenerationLabels, Language, TemplateId, TemplateSet, fi
 use chunksynth_quality::repetition::shingle_similarity;
 use serde::{Deserialize, Serialize};
 
-use crate::plan::{GenerationPlan, PlanError, TopicSpec, extract_json_object, plan_schema};
+use crate::plan::{GenerationPlan, PlanError, TopicSpec, plan_schema};
 use crate::qc::{QcReport, QcThresholds, SectionQc, qc_report, section_qc_with};
 use crate::state::{StateTable, state_schema};
+use chunksynth_llm::extract_json_object;
 
 /// How the state table is updated after each section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -154,11 +155,7 @@ impl std::fmt::Debug for ChunkWiseGenerationPipeline {
 }
 
 fn block(label: &str, text: &str) -> String {
-    if text.trim().is_empty() {
-        String::new()
-    } else {
-        format!("{label}\n<<<\n{}\n>>>\n\n", text.trim())
-    }
+    chunksynth_prompts::marked_block(label, text)
 }
 
 impl ChunkWiseGenerationPipeline {

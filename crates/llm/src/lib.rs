@@ -30,6 +30,7 @@
 
 pub mod env;
 mod error;
+mod json;
 mod model;
 mod request;
 mod response;
@@ -37,6 +38,7 @@ mod scripted;
 mod usage;
 
 pub use error::{ErrorKind, LlmError};
+pub use json::extract_json_object;
 pub use model::{BoxFuture, LanguageModel};
 pub use request::{ChatRequest, Message, RequestMetadata, ResponseSchema, Role, Sampling, TaskKind};
 pub use response::{ChatResponse, FinishReason, Usage};

@@ -34,8 +34,8 @@ mod template;
 
 pub use labels::{GenerationLabels, fill, generation_labels};
 pub use render::{
-    ContinuationInput, EarlierTurn, JudgeInput, PromptProvenance, RenderedPrompt, RepairInput, RewriteInput,
-    judge_schema, last_passage,
+    CLOSE_MARKER, ContinuationInput, EarlierTurn, JudgeInput, OPEN_MARKER, PromptProvenance, RenderedPrompt,
+    RepairInput, RewriteInput, judge_schema, last_passage, marked_block,
 };
 pub use styles::{STYLES, Style, style};
 pub use template::{Language, Template, TemplateError, TemplateId, TemplateSet};

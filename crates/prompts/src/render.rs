@@ -92,15 +92,32 @@ fn labels(language: Language) -> Labels {
     }
 }
 
-/// The text between the last `<<<` and `>>>` markers of a rendered prompt:
-/// the passage it asks to rewrite (what a stand-in model echoes in tests).
+/// The markers a prompt puts around a passage; the one place they are
+/// spelled in code (the templates' own text uses them as written).
+pub const OPEN_MARKER: &str = "<<<";
+pub const CLOSE_MARKER: &str = ">>>";
+
+/// The text between the last markers of a rendered prompt: the passage it
+/// asks to rewrite (what a stand-in model echoes in tests).
 pub fn last_passage(prompt: &str) -> &str {
-    let start = prompt.rfind("<<<\n").map_or(0, |i| i + 4);
+    let open = format!("{OPEN_MARKER}\n");
+    let start = prompt.rfind(&open).map_or(0, |i| i + open.len());
     let end = prompt
-        .rfind("\n>>>")
+        .rfind(&format!("\n{CLOSE_MARKER}"))
         .filter(|&e| e >= start)
         .unwrap_or(prompt.len());
     &prompt[start..end]
+}
+
+/// `label`, then `text` between the markers, then a blank line; nothing
+/// for an empty text. Leading spaces are kept (indented code, man pages).
+pub fn marked_block(label: &str, text: &str) -> String {
+    if text.trim().is_empty() {
+        String::new()
+    } else {
+        let text = text.trim_start_matches(['\n', '\r']).trim_end();
+        format!("{label}\n{OPEN_MARKER}\n{text}\n{CLOSE_MARKER}\n\n")
+    }
 }
 
 /// `input` without the anchor, prefix and context blocks.
@@ -114,12 +131,7 @@ fn bare<'a>(input: &RewriteInput<'a>) -> RewriteInput<'a> {
 }
 
 fn block(label: &str, text: &str) -> String {
-    if text.trim().is_empty() {
-        String::new()
-    } else {
-        let text = text.trim_start_matches(['\n', '\r']).trim_end();
-        format!("{label}\n<<<\n{text}\n>>>\n\n")
-    }
+    marked_block(label, text)
 }
 
 impl TemplateSet {

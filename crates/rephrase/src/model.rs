@@ -233,11 +233,9 @@ impl FidelityJudge for LlmJudge {
     }
 }
 
-/// The first `{...}` in `text` read as a verdict.
+/// The first JSON object in `text` read as a verdict.
 fn parse_verdict(text: &str) -> Option<JudgeVerdict> {
-    let start = text.find('{')?;
-    let end = text.rfind('}')?;
-    let value: serde_json::Value = serde_json::from_str(text.get(start..=end)?).ok()?;
+    let value: serde_json::Value = serde_json::from_str(chunksynth_llm::extract_json_object(text)?).ok()?;
     let faithful = value.get("faithful")?.as_bool()?;
     let problems = value
         .get("problems")

@@ -644,8 +644,9 @@ fn strip_wrappers<'a>(source: &str, rewrite: &'a str) -> &'a str {
         text = rest.trim();
         stripped = true;
     }
-    if text.starts_with("<<<") && text.ends_with(">>>") && !source_trim.starts_with("<<<") {
-        text = text.trim_start_matches("<<<").trim_end_matches(">>>").trim();
+    let (open, close) = (chunksynth_prompts::OPEN_MARKER, chunksynth_prompts::CLOSE_MARKER);
+    if text.starts_with(open) && text.ends_with(close) && !source_trim.starts_with(open) {
+        text = text.trim_start_matches(open).trim_end_matches(close).trim();
         stripped = true;
     }
     if text.starts_with("```") && text.ends_with("```") && !source_trim.starts_with("```") {
