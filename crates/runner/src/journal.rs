@@ -157,11 +157,11 @@ impl Journal {
 
     /// Why a write failed, if one has.
     pub fn failure(&self) -> Option<String> {
-        self.failed.lock().ok().and_then(|f| f.clone())
+        locked(&self.failed).clone()
     }
 
     pub fn len(&self) -> usize {
-        self.index.lock().map_or(0, |i| i.0.len())
+        locked(&self.index).0.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -169,8 +169,8 @@ impl Journal {
     }
 
     pub fn get(&self, key: &str) -> Option<ChatResponse> {
-        let (offset, len) = self.index.lock().ok()?.get(key)?;
-        let mut files = self.files.lock().ok()?;
+        let (offset, len) = locked(&self.index).get(key)?;
+        let mut files = locked(&self.files);
         files.read.seek(SeekFrom::Start(offset)).ok()?;
         let mut buf = vec![0u8; len as usize];
         files.read.read_exact(&mut buf).ok()?;
@@ -188,10 +188,7 @@ impl Journal {
         })
         .map_err(std::io::Error::other)?;
         line.push(b'\n');
-        let mut files = self
-            .files
-            .lock()
-            .map_err(|_| std::io::Error::other("journal lock poisoned"))?;
+        let mut files = locked(&self.files);
         if let Some(why) = self.failure() {
             return Err(std::io::Error::other(why));
         }
@@ -207,17 +204,13 @@ impl Journal {
             // entry before it and the next append starts on a fresh line.
             let _ = files.append.set_len(files.len);
             let why = format!("cannot write the journal {}: {e}", self.path.display());
-            if let Ok(mut failed) = self.failed.lock() {
-                *failed = Some(why.clone());
-            }
+            *locked(&self.failed) = Some(why.clone());
             return Err(std::io::Error::new(e.kind(), why));
         }
         let offset = files.len;
         files.len += line.len() as u64;
         drop(files);
-        if let Ok(mut index) = self.index.lock() {
-            index.insert(key, offset, line.len() as u64);
-        }
+        locked(&self.index).insert(key, offset, line.len() as u64);
         Ok(())
     }
 }
@@ -356,7 +349,7 @@ impl JournalingModel {
 
     /// Tokens billed for the calls made so far (replays cost nothing).
     pub fn spent(&self) -> Usage {
-        self.spent.lock().map_or_else(|p| *p.into_inner(), |s| *s)
+        *locked(&self.spent)
     }
 
     pub fn journal(&self) -> &Journal {
@@ -396,7 +389,8 @@ impl LanguageModel for JournalingModel {
                 response.usage.prompt_tokens = prompt as u64;
                 response.usage.completion_tokens = tokenizer.count(&response.text) as u64;
             }
-            if let Ok(mut spent) = self.spent.lock() {
+            {
+                let mut spent = locked(&self.spent);
                 *spent = spent.saturating_add(response.usage);
             }
             // The write and its fsync block; keep them off the async workers.
@@ -421,6 +415,15 @@ impl LanguageModel for JournalingModel {
     fn model_id(&self) -> &str {
         self.inner.model_id()
     }
+}
+
+
+/// The data behind `mutex`, whether or not a thread panicked holding it: a
+/// poisoned lock must not make a journal lookup miss (a paid call repeated)
+/// or a write failure go unreported. Every use here leaves the data whole
+/// between statements, so what a panicking thread left is consistent.
+fn locked<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]

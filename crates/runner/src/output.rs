@@ -410,10 +410,8 @@ impl OutcomeWriter {
         let thread = std::thread::Builder::new()
             .name("chunksynth-writer".into())
             .spawn(move || {
-                if let Err(e) = write_batches(&rx, &mut output, &mut rejects)
-                    && let Ok(mut slot) = report.lock()
-                {
-                    *slot = Some(e);
+                if let Err(e) = write_batches(&rx, &mut output, &mut rejects) {
+                    *report.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e);
                 }
             })?;
         Ok(Self {
@@ -437,7 +435,10 @@ impl OutcomeWriter {
     }
 
     fn take_failure(&self) -> Option<(PathBuf, std::io::Error)> {
-        self.failed.lock().ok().and_then(|mut f| f.take())
+        self.failed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
     }
 
     /// Writes and syncs everything queued, then stops the thread. Blocks:
