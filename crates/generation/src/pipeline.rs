@@ -15,7 +15,7 @@ use chunksynth_quality::repetition::shingle_similarity;
 use serde::{Deserialize, Serialize};
 
 use crate::plan::{GenerationPlan, PlanError, TopicSpec, plan_schema};
-use crate::qc::{QcReport, QcThresholds, SectionQc, qc_report, section_qc_with};
+use crate::qc::{QcReport, QcThresholds, SectionQc, qc_report, section_qc_in};
 use crate::state::{StateTable, state_schema};
 use chunksynth_llm::extract_json_object;
 
@@ -238,13 +238,14 @@ impl ChunkWiseGenerationPipeline {
             let (first, mut calls) = self
                 .write_section(&plan, &state, i, &produced, &[], &mut section_usage)
                 .await?;
-            let first_qc = section_qc_with(
+            let first_qc = section_qc_in(
                 &plan,
                 spec,
                 &first,
                 &earlier,
                 self.tokenizer.as_ref(),
                 &self.config.qc,
+                self.config.language,
             );
             let mut drafts = vec![DraftQc::of(1, &first_qc)];
             let mut problems = first_qc.findings.clone();
@@ -256,13 +257,14 @@ impl ChunkWiseGenerationPipeline {
                     .write_section(&plan, &state, i, &produced, &problems, &mut section_usage)
                     .await?;
                 calls += n;
-                let retry_qc = section_qc_with(
+                let retry_qc = section_qc_in(
                     &plan,
                     spec,
                     &retry,
                     &earlier,
                     self.tokenizer.as_ref(),
                     &self.config.qc,
+                    self.config.language,
                 );
                 drafts.push(DraftQc::of(attempts, &retry_qc));
                 problems = retry_qc.findings.clone();
@@ -538,13 +540,14 @@ impl ChunkWiseGenerationPipeline {
         } else if !(lo..=hi).contains(&ratio) {
             Some(format!("the edit changed the length ({:.0}%)", ratio * 100.0))
         } else {
-            let after = section_qc_with(
+            let after = section_qc_in(
                 plan,
                 &plan.sections[i],
                 &edited,
                 earlier,
                 self.tokenizer.as_ref(),
                 &self.config.qc,
+                self.config.language,
             );
             (after.findings.len() > qc.findings.len())
                 .then(|| format!("the edit made the QC worse: {}", after.findings.join("; ")))

@@ -10,6 +10,7 @@ use chunksynth_quality::{
 };
 
 use crate::{GenerationPlan, SectionSpec};
+use chunksynth_prompts::{Language, QcFindingLabels, fill, generation_labels};
 
 /// The QC's thresholds; the defaults are what the suite in
 /// `tests/qc_suite` was measured with (docs/QUALITY.md). Set through
@@ -127,6 +128,21 @@ pub fn section_qc_with(
     tokenizer: &dyn Tokenizer,
     limits: &QcThresholds,
 ) -> SectionQc {
+    section_qc_in(plan, spec, text, earlier, tokenizer, limits, Language::En)
+}
+
+/// [`section_qc_with`], its findings written in `language` (a redraft
+/// prompt in Chinese quotes them in Chinese).
+pub fn section_qc_in(
+    plan: &GenerationPlan,
+    spec: &SectionSpec,
+    text: &str,
+    earlier: &[&str],
+    tokenizer: &dyn Tokenizer,
+    limits: &QcThresholds,
+    language: Language,
+) -> SectionQc {
+    let say = &generation_labels(language).findings;
     let entities: Vec<Entity> = spec
         .required_entities
         .iter()
@@ -158,23 +174,20 @@ pub fn section_qc_with(
     let within = repeated_within(text);
     let mut findings = Vec::new();
     for k in &cov.missing_key_points {
-        findings.push(format!("the key point “{k}” is not covered"));
+        findings.push(fill(say.key_point_missing, &[k]));
     }
     for e in &cov.missing_entities {
-        findings.push(format!("the entity “{e}” is never named"));
+        findings.push(fill(say.entity_missing, &[e]));
     }
     for (used, preferred) in &cov.terminology_violations {
-        findings.push(format!("“{used}” is used; write “{preferred}” instead"));
+        findings.push(fill(say.use_instead, &[used, preferred]));
     }
     for b in &cov.banned_hits {
-        findings.push(format!("“{b}” must not be mentioned"));
+        findings.push(fill(say.banned, &[b]));
     }
-    findings.extend(repeat_findings(plan, &from_earlier, &within));
+    findings.extend(repeat_findings(plan, &from_earlier, &within, say));
     if let Some(paragraph) = off_plan_paragraphs(plan, spec, text, limits.min_plan_density).first() {
-        findings.push(format!(
-            "the section drifts from its plan: the paragraph “{}” shares almost no words with its title, key points or entities",
-            quote(paragraph)
-        ));
+        findings.push(fill(say.drift_paragraph, &[&quote(paragraph)]));
     } else if judged >= MIN_DRIFT_SENTENCES
         && off_plan.len() as f64 >= limits.max_off_plan_share * judged as f64
     {
@@ -183,34 +196,38 @@ pub fn section_qc_with(
             .take(2)
             .map(|s| format!("“{}”", quote(s)))
             .collect();
-        findings.push(format!(
-            "the section drifts from its plan: {} of {judged} sentences share no word with its title, key points or entities, such as {}",
-            off_plan.len(),
-            quoted.join(" and ")
+        findings.push(fill(
+            say.drift_sentences,
+            &[
+                &off_plan.len().to_string(),
+                &judged.to_string(),
+                &quoted.join(say.and),
+            ],
         ));
     }
     if let Some(r) = &repetition
         && !r.passed()
     {
-        findings.push(format!("the section repeats itself ({})", r.failures.join(", ")));
+        findings.push(fill(say.repeats_itself, &[&r.failures.join(", ")]));
     }
     if let Some(s) = similarity
         && s > limits.max_adjacent_similarity
     {
-        findings.push(format!(
-            "the section repeats the previous one ({:.0}% of word trigrams shared)",
-            s * 100.0
-        ));
+        findings.push(fill(say.repeats_previous, &[&format!("{:.0}", s * 100.0)]));
     }
     if score < limits.min_length_score {
-        let dir = if actual > spec.target_length {
-            "long"
+        let template = if actual > spec.target_length {
+            say.too_long
         } else {
-            "short"
+            say.too_short
         };
-        findings.push(format!(
-            "the section is too {dir}: {actual} tokens for a target of {} (length score {score:.0})",
-            spec.target_length
+        findings.push(fill(
+            template,
+            &[
+                &actual.to_string(),
+                &spec.target_length.to_string(),
+                &format!("{score:.0}"),
+            ],
         ));
     }
     SectionQc {
@@ -247,6 +264,7 @@ fn repeat_findings(
     plan: &GenerationPlan,
     from_earlier: &[RepeatedSentence],
     within: &[SelfRepeat],
+    say: &QcFindingLabels,
 ) -> Vec<String> {
     let mut findings = Vec::new();
     let mut sections: Vec<usize> = from_earlier.iter().map(|r| r.earlier).collect();
@@ -256,23 +274,18 @@ fn repeat_findings(
         let title = plan.sections.get(k).map_or("", |s| s.title.as_str());
         let more = match mine.len() {
             1 => String::new(),
-            n => format!(" and {} more sentence(s)", n - 1),
+            n => fill(say.more_sentences, &[&(n - 1).to_string()]),
         };
-        findings.push(format!(
-            "the section repeats section {} (“{title}”): “{}”{more}",
-            k + 1,
-            quote(&mine[0].sentence)
+        findings.push(fill(
+            say.repeats_section,
+            &[&(k + 1).to_string(), title, &quote(&mine[0].sentence), &more],
         ));
     }
     for r in within {
         findings.push(if r.times >= 3 {
-            format!(
-                "the section loops: “{}” is written {} times",
-                quote(&r.sentence),
-                r.times
-            )
+            fill(say.loops, &[&quote(&r.sentence), &r.times.to_string()])
         } else {
-            format!("the section repeats its own sentence “{}”", quote(&r.sentence))
+            fill(say.repeats_own, &[&quote(&r.sentence)])
         });
     }
     findings

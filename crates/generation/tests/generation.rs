@@ -499,6 +499,49 @@ const PLAN_ZH: &str = r#"{
 }"#;
 
 #[tokio::test]
+async fn a_chinese_redraft_quotes_the_qc_findings_in_chinese() {
+    // The first draft of section 1 never names 云南; the redraft prompt
+    // says so in Chinese, with no English around it.
+    let first = "# 起源\n\n茶最早在中国西南饮用，那里的山林里至今还生长着野生的茶树。人们最初把它当作药物，用来提神和治疗头痛；后来才慢慢变成日常的饮品，出现在家家户户的餐桌上。";
+    let model = ScriptedModel::text(move |req| {
+        match req.task {
+        TaskKind::PlanGeneration => PLAN_ZH.to_owned(),
+        TaskKind::ConsistencyPass => between(req, "本节：\n<<<\n"),
+        _ if req.last_user_text().contains("上一稿有以下问题") => first.replace("那里", "云南"),
+        _ if req.last_user_text().contains("第 1 节") => first.to_owned(),
+        _ => "# 传播\n\n后来，茶沿着商路传到西藏。马帮翻山越岭，把压紧的茶砖运到高原，商人用茶叶换取当地的良马，这条漫长而艰险的道路因此被称为茶马古道，沿用了许多世纪。".to_owned(),
+    }
+    });
+    let config = GenerationConfig {
+        language: chunksynth_prompts::Language::Zh,
+        ..GenerationConfig::default()
+    };
+    let result = pipeline(model.clone(), config)
+        .run(GenerationInput::Topic(topic()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let redraft = model
+        .requests()
+        .iter()
+        .map(|r| r.last_user_text().to_owned())
+        .find(|t| t.contains("上一稿有以下问题"))
+        .unwrap_or_else(|| panic!("no redraft"));
+    assert!(redraft.contains("没有提到“云南”"), "{redraft}");
+    let without_loanwords = redraft.replace("token", "").replace("Markdown", "");
+    let english: Vec<&str> = without_loanwords
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 3)
+        .collect();
+    assert!(english.is_empty(), "{english:?}\n{redraft}");
+    assert!(
+        result.sections[0].drafts[0]
+            .findings
+            .iter()
+            .any(|f| f == "没有提到“云南”")
+    );
+}
+
+#[tokio::test]
 async fn chinese_generation_prompts_are_chinese_throughout() {
     let model = ScriptedModel::text(|req| match req.task {
         TaskKind::PlanGeneration => PLAN_ZH.to_owned(),

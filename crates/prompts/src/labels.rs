@@ -49,6 +49,42 @@ pub struct GenerationLabels {
     pub enumeration: &'static str,
     /// Between a label and its value.
     pub colon: &'static str,
+    /// The section QC's findings, quoted into a redraft prompt.
+    pub findings: QcFindingLabels,
+}
+
+/// The section QC's findings in one language (`{0}`, `{1}`... as [`fill`]).
+#[derive(Debug)]
+pub struct QcFindingLabels {
+    /// `{0}`: the key point.
+    pub key_point_missing: &'static str,
+    /// `{0}`: the entity.
+    pub entity_missing: &'static str,
+    /// `{0}`: the term used, `{1}`: the preferred one.
+    pub use_instead: &'static str,
+    /// `{0}`: the banned term.
+    pub banned: &'static str,
+    /// `{0}`: the paragraph.
+    pub drift_paragraph: &'static str,
+    /// `{0}`: off-plan sentences, `{1}`: sentences judged, `{2}`: examples.
+    pub drift_sentences: &'static str,
+    /// Joins two quoted examples.
+    pub and: &'static str,
+    /// `{0}`: the Gopher rules failed.
+    pub repeats_itself: &'static str,
+    /// `{0}`: the percentage of trigrams shared.
+    pub repeats_previous: &'static str,
+    /// `{0}`: tokens, `{1}`: target, `{2}`: length score.
+    pub too_long: &'static str,
+    pub too_short: &'static str,
+    /// `{0}`: section number, `{1}`: its title, `{2}`: the sentence, `{3}`: [`Self::more_sentences`] or nothing.
+    pub repeats_section: &'static str,
+    /// `{0}`: how many more.
+    pub more_sentences: &'static str,
+    /// `{0}`: the sentence, `{1}`: how many times.
+    pub loops: &'static str,
+    /// `{0}`: the sentence.
+    pub repeats_own: &'static str,
 }
 
 const EN: GenerationLabels = GenerationLabels {
@@ -84,6 +120,23 @@ const EN: GenerationLabels = GenerationLabels {
     list_separator: "; ",
     enumeration: ", ",
     colon: ": ",
+    findings: QcFindingLabels {
+        key_point_missing: "the key point “{0}” is not covered",
+        entity_missing: "the entity “{0}” is never named",
+        use_instead: "“{0}” is used; write “{1}” instead",
+        banned: "“{0}” must not be mentioned",
+        drift_paragraph: "the section drifts from its plan: the paragraph “{0}” shares almost no words with its title, key points or entities",
+        drift_sentences: "the section drifts from its plan: {0} of {1} sentences share no word with its title, key points or entities, such as {2}",
+        and: " and ",
+        repeats_itself: "the section repeats itself ({0})",
+        repeats_previous: "the section repeats the previous one ({0}% of word trigrams shared)",
+        too_long: "the section is too long: {0} tokens for a target of {1} (length score {2})",
+        too_short: "the section is too short: {0} tokens for a target of {1} (length score {2})",
+        repeats_section: "the section repeats section {0} (“{1}”): “{2}”{3}",
+        more_sentences: " and {0} more sentence(s)",
+        loops: "the section loops: “{0}” is written {1} times",
+        repeats_own: "the section repeats its own sentence “{0}”",
+    },
 };
 
 const ZH: GenerationLabels = GenerationLabels {
@@ -119,6 +172,23 @@ const ZH: GenerationLabels = GenerationLabels {
     list_separator: "；",
     enumeration: "、",
     colon: "：",
+    findings: QcFindingLabels {
+        key_point_missing: "没有写到要点“{0}”",
+        entity_missing: "没有提到“{0}”",
+        use_instead: "用了“{0}”；请改用“{1}”",
+        banned: "不得提到“{0}”",
+        drift_paragraph: "本节偏离了计划：段落“{0}”与标题、要点和实体几乎没有共同的词",
+        drift_sentences: "本节偏离了计划：{1} 句中有 {0} 句与标题、要点和实体没有共同的词，例如{2}",
+        and: "和",
+        repeats_itself: "本节自身重复（{0}）",
+        repeats_previous: "本节与上一节重复（{0}% 的三词组相同）",
+        too_long: "本节太长：{0} 个 token，目标为 {1}（长度得分 {2}）",
+        too_short: "本节太短：{0} 个 token，目标为 {1}（长度得分 {2}）",
+        repeats_section: "本节重复了第 {0} 节（“{1}”）：“{2}”{3}",
+        more_sentences: "，另有 {0} 句",
+        loops: "本节陷入循环：“{0}”写了 {1} 次",
+        repeats_own: "本节重复了自己的句子“{0}”",
+    },
 };
 
 /// The labels of a prompt language.

@@ -32,7 +32,7 @@ mod render;
 mod styles;
 mod template;
 
-pub use labels::{GenerationLabels, fill, generation_labels};
+pub use labels::{GenerationLabels, QcFindingLabels, fill, generation_labels};
 pub use render::{
     CLOSE_MARKER, ContinuationInput, EarlierTurn, JudgeInput, OPEN_MARKER, PromptProvenance, RenderedPrompt,
     RepairInput, RewriteInput, judge_schema, last_passage, marked_block,

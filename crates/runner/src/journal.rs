@@ -417,7 +417,6 @@ impl LanguageModel for JournalingModel {
     }
 }
 
-
 /// The data behind `mutex`, whether or not a thread panicked holding it: a
 /// poisoned lock must not make a journal lookup miss (a paid call repeated)
 /// or a write failure go unreported. Every use here leaves the data whole
