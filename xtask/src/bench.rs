@@ -149,7 +149,7 @@ const BENCHES: &[Bench] = &[
     },
 ];
 
-pub fn run(which: Option<&str>) -> Result<()> {
+pub(crate) fn run(which: Option<&str>) -> Result<()> {
     let selected: Vec<&Bench> = match which {
         None => BENCHES.iter().collect(),
         Some(name) => match BENCHES.iter().find(|b| b.name == name) {

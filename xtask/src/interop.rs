@@ -17,7 +17,7 @@ const PACKAGES: &[&str] = &["pyarrow==26.0.1"];
 
 /// A Python with pyarrow: `CHUNKSYNTH_INTEROP_PYTHON`, else a venv under
 /// target/ made (once) from PyPI.
-pub fn python() -> Result<PathBuf> {
+pub(crate) fn python() -> Result<PathBuf> {
     crate::venv::python(
         "interop-venv",
         "CHUNKSYNTH_INTEROP_PYTHON",
@@ -39,7 +39,7 @@ fn chunksynth() -> Result<PathBuf> {
     Ok(exe.with_file_name("chunksynth"))
 }
 
-pub fn run() -> Result<()> {
+pub(crate) fn run() -> Result<()> {
     let py = python()?;
     let bin = chunksynth()?;
     let dir = workspace_root().join("target/interop");

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-pub fn run(corpus: Option<&str>) -> Result<()> {
+pub(crate) fn run(corpus: Option<&str>) -> Result<()> {
     let corpus =
         corpus.context("usage: cargo xtask layout CORPUS.jsonl (e.g. ../shared/corpus/dev.jsonl)")?;
     let text = std::fs::read_to_string(corpus).with_context(|| format!("reading {corpus}"))?;

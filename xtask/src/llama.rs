@@ -34,7 +34,7 @@ fn free_port() -> Result<u16> {
     Ok(listener.local_addr()?.port())
 }
 
-pub fn smoke() -> Result<()> {
+pub(crate) fn smoke() -> Result<()> {
     let py = python()?;
     let dir = workspace_root().join("target/llama");
     std::fs::create_dir_all(&dir)?;

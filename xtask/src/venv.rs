@@ -6,13 +6,13 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, ensure};
 
-pub fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// `$env_var` if set, else `target/<name>` with `packages` installed (once:
 /// reused while `python -c <check>` succeeds).
-pub fn python(name: &str, env_var: &str, packages: &[&str], check: &str) -> Result<PathBuf> {
+pub(crate) fn python(name: &str, env_var: &str, packages: &[&str], check: &str) -> Result<PathBuf> {
     if let Ok(p) = std::env::var(env_var) {
         return Ok(PathBuf::from(p));
     }

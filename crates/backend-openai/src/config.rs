@@ -45,7 +45,7 @@ pub struct EndpointConfig {
 
 /// `url` without credentials (`https://user:pw@host/v1` → `https://host/v1`):
 /// what may be stored in records, journals and messages.
-pub fn without_credentials(url: &str) -> String {
+pub(crate) fn without_credentials(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
     let authority_end = rest.find('/').unwrap_or(rest.len());
     match rest[..authority_end].rfind('@') {

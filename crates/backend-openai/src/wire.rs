@@ -6,7 +6,7 @@ use serde_json::Value;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct WireCompletion {
+pub(crate) struct WireCompletion {
     pub model: Option<String>,
     pub choices: Vec<WireChoice>,
     pub usage: Option<WireUsage>,
@@ -16,27 +16,27 @@ pub struct WireCompletion {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct WireChoice {
+pub(crate) struct WireChoice {
     pub message: Option<WireMessage>,
     pub delta: Option<WireMessage>,
     pub finish_reason: Option<Value>,
 }
 
 impl WireChoice {
-    pub fn finish_reason(&self) -> Option<&str> {
+    pub(crate) fn finish_reason(&self) -> Option<&str> {
         self.finish_reason.as_ref().and_then(Value::as_str)
     }
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct WireMessage {
+pub(crate) struct WireMessage {
     pub content: Option<Value>,
 }
 
 impl WireMessage {
     /// Content as text: a string, or the text parts of a content array.
-    pub fn text(&self) -> Option<String> {
+    pub(crate) fn text(&self) -> Option<String> {
         match self.content.as_ref()? {
             Value::String(s) => Some(s.clone()),
             Value::Array(parts) => Some(
@@ -53,7 +53,7 @@ impl WireMessage {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct WireUsage {
+pub(crate) struct WireUsage {
     pub prompt_tokens: Option<Value>,
     pub completion_tokens: Option<Value>,
     pub prompt_tokens_details: Option<Value>,
@@ -67,7 +67,7 @@ fn as_u64(v: Option<&Value>) -> u64 {
 }
 
 impl WireUsage {
-    pub fn to_usage(&self) -> chunksynth_llm::Usage {
+    pub(crate) fn to_usage(&self) -> chunksynth_llm::Usage {
         let cached = self
             .prompt_tokens_details
             .as_ref()
@@ -84,12 +84,12 @@ impl WireUsage {
 /// How much of an error body is kept before the backend redacts the key
 /// and cuts the message to its final length: cutting first could leave a
 /// prefix of the key at the cut (memory stays bounded either way).
-pub const ERROR_BODY_CHARS: usize = 64 * 1024;
+pub(crate) const ERROR_BODY_CHARS: usize = 64 * 1024;
 
 /// The message and code of an error body, whatever its shape:
 /// `{"error": {"message": .., "code": 429 | "x"}}`, `{"error": "text"}`,
 /// `{"message": ..}`, or plain text.
-pub fn error_details(body: &str) -> (String, Option<String>) {
+pub(crate) fn error_details(body: &str) -> (String, Option<String>) {
     let Ok(v) = serde_json::from_str::<Value>(body) else {
         let text = body.trim();
         return (

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileConfig {
+pub(crate) struct FileConfig {
     pub model: Option<String>,
     #[serde(default)]
     pub base_urls: Vec<String>,
@@ -34,7 +34,7 @@ pub struct FileConfig {
 /// One style's bounds in the config file.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StyleBoundsToml {
+pub(crate) struct StyleBoundsToml {
     pub length_band: Option<[f64; 2]>,
     pub min_content_recall: Option<f64>,
 }
@@ -42,7 +42,7 @@ pub struct StyleBoundsToml {
 impl FileConfig {
     /// The style bounds, checked: a known style, a band with 0 < low < high,
     /// a recall floor in [0, 1].
-    pub fn style_bounds(
+    pub(crate) fn style_bounds(
         &self,
     ) -> Result<std::collections::BTreeMap<String, chunksynth_rephrase::StyleBounds>> {
         let mut out = std::collections::BTreeMap::new();
@@ -79,7 +79,7 @@ impl FileConfig {
 }
 
 impl FileConfig {
-    pub fn load(path: &Path) -> Result<Self> {
+    pub(crate) fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading the config file {}", path.display()))?;
         toml::from_str(&text).map_err(|e| {

@@ -36,12 +36,12 @@ use crate::config::FileConfig;
 
 /// Exit codes, documented in `--help` and the README.
 mod exit {
-    pub const OK: u8 = 0;
-    pub const SOME_FAILED: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const INCOMPLETE: u8 = 3;
-    pub const BUDGET: u8 = 4;
-    pub const INTERRUPTED: u8 = 130;
+    pub(crate) const OK: u8 = 0;
+    pub(crate) const SOME_FAILED: u8 = 1;
+    pub(crate) const USAGE: u8 = 2;
+    pub(crate) const INCOMPLETE: u8 = 3;
+    pub(crate) const BUDGET: u8 = 4;
+    pub(crate) const INTERRUPTED: u8 = 130;
 }
 
 const AFTER_HELP: &str = "\

@@ -18,7 +18,7 @@ use chunksynth_runner::{InputProgress, RunEvent, clock};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 /// What the display reads besides the run's events.
-pub struct Sources {
+pub(crate) struct Sources {
     pub ledger: Arc<UsageLedger>,
     pub input: Arc<InputProgress>,
     pub batch: Option<Arc<chunksynth_backend_openai::BatchStats>>,
@@ -27,7 +27,7 @@ pub struct Sources {
     pub model: String,
 }
 
-pub fn spawn(
+pub(crate) fn spawn(
     mut events: UnboundedReceiver<RunEvent>,
     sources: Sources,
     quiet: bool,

@@ -43,15 +43,15 @@ impl Default for QcThresholds {
 }
 
 /// Below this S_l a section's length fails.
-pub const MIN_LENGTH_SCORE: f64 = 70.0;
+pub(crate) const MIN_LENGTH_SCORE: f64 = 70.0;
 /// Above this similarity to the previous section, a section repeats it.
-pub const MAX_ADJACENT_SIMILARITY: f64 = 0.35;
+pub(crate) const MAX_ADJACENT_SIMILARITY: f64 = 0.35;
 /// Gopher's n-gram rules need a document-sized text to mean anything.
 const MIN_WORDS_FOR_REPETITION: usize = 80;
 /// A section drifts when at least this share of its sentences share no
 /// concept word with its plan (title, key points, entities, the topic and
 /// objective).
-pub const MAX_OFF_PLAN_SHARE: f64 = 0.5;
+pub(crate) const MAX_OFF_PLAN_SHARE: f64 = 0.5;
 /// ...counting only sentences of at least this many words, in sections of
 /// at least this many such sentences (in a shorter one, one elaborating
 /// sentence would be half of it).
@@ -59,7 +59,7 @@ const MIN_DRIFT_SENTENCE_WORDS: usize = 6;
 const MIN_DRIFT_SENTENCES: usize = 4;
 /// A paragraph of at least [`MIN_DRIFT_PARAGRAPH_WORDS`] concept words of
 /// which fewer than this share belong to the plan has left it.
-pub const MIN_PLAN_DENSITY: f64 = 0.08;
+pub(crate) const MIN_PLAN_DENSITY: f64 = 0.08;
 const MIN_DRIFT_PARAGRAPH_WORDS: usize = 15;
 /// Quotes in findings are cut to this many characters.
 const QUOTE_CHARS: usize = 100;
@@ -345,7 +345,7 @@ fn off_plan_paragraphs<'a>(
 }
 
 /// The whole report.
-pub fn qc_report(
+pub(crate) fn qc_report(
     plan: &GenerationPlan,
     sections: &[String],
     tokenizer: &dyn Tokenizer,

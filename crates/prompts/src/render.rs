@@ -9,7 +9,7 @@ use crate::{Language, Style, TemplateId, TemplateSet};
 
 /// The version of the built-in templates. Bump it with any change to their
 /// text: output records name it, and journals key finished calls on it.
-pub const DEFAULT_VERSION: &str = "1";
+pub(crate) const DEFAULT_VERSION: &str = "1";
 
 /// Which prompt made a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

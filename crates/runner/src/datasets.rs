@@ -110,7 +110,7 @@ pub const RESERVED_FIELDS: [&str; 9] = [
 /// The data shards a path names: itself, the data files of a folder (in
 /// sorted order, walked once per canonical directory), or the files a glob
 /// in its last component matches.
-pub fn shards(path: &Path, forced: Option<DataFormat>) -> std::io::Result<Vec<PathBuf>> {
+pub(crate) fn shards(path: &Path, forced: Option<DataFormat>) -> std::io::Result<Vec<PathBuf>> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -191,7 +191,7 @@ fn glob_match(pattern: &str, name: &str) -> bool {
 }
 
 /// A JSONL shard as a stream of lines, decompressed as it is read.
-pub fn jsonl_reader(path: &Path, format: DataFormat) -> std::io::Result<Box<dyn BufRead + Send>> {
+pub(crate) fn jsonl_reader(path: &Path, format: DataFormat) -> std::io::Result<Box<dyn BufRead + Send>> {
     decoded(File::open(path)?, format)
 }
 
@@ -218,7 +218,7 @@ fn decoded(
 /// The rows of a Parquet shard as JSON objects (one row group at a time),
 /// with only `columns` decoded (all of them when `None`). Columns missing
 /// from the file are left out, so the field rules report them.
-pub fn parquet_rows(
+pub(crate) fn parquet_rows(
     path: &Path,
     columns: Option<&[String]>,
 ) -> Result<(impl Iterator<Item = Result<Value, String>> + Send + use<>, u64), String> {
@@ -451,7 +451,7 @@ fn write_parquet(
 }
 
 /// The file name extension of a format's files.
-pub fn extension(format: DataFormat) -> &'static str {
+pub(crate) fn extension(format: DataFormat) -> &'static str {
     match format {
         DataFormat::Parquet => "parquet",
         DataFormat::JsonlGz => "jsonl.gz",
@@ -469,7 +469,7 @@ fn part_name(i: usize, format: DataFormat) -> String {
 /// most `per_file` records each (every part renamed into place once whole;
 /// parts left from an earlier, larger export removed). Parquet parts share
 /// one schema. Returns the records written.
-pub fn export_parts(
+pub(crate) fn export_parts(
     working: &Path,
     dir: &Path,
     format: DataFormat,
@@ -543,7 +543,7 @@ fn write_jsonl(
 }
 
 /// [`import`] of every part of a folder output, in order.
-pub fn import_parts(dir: &Path, format: DataFormat, working: &Path) -> std::io::Result<usize> {
+pub(crate) fn import_parts(dir: &Path, format: DataFormat, working: &Path) -> std::io::Result<usize> {
     let mut parts: Vec<PathBuf> = std::fs::read_dir(dir)?
         .flatten()
         .map(|e| e.path())
@@ -629,7 +629,7 @@ fn column_writer<'a, 'b, T: parquet::data_type::DataType>(
 /// Rebuilds the JSONL working file from an exported output (so that a later
 /// run resumes from it): decompressed, or the Parquet rows with their JSON
 /// columns parsed back.
-pub fn import(output: &Path, format: DataFormat, working: &Path) -> std::io::Result<usize> {
+pub(crate) fn import(output: &Path, format: DataFormat, working: &Path) -> std::io::Result<usize> {
     let tmp = crate::output::with_suffix(working, ".importing");
     let mut out = BufWriter::new(File::create(&tmp)?);
     let mut n = 0;
