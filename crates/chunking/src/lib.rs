@@ -30,6 +30,9 @@
 //! # }
 //! ```
 
+// The bottom of the graph: every public item says what it is.
+#![warn(missing_docs)]
+
 pub mod plan;
 pub mod stitch;
 pub mod structure;

@@ -26,17 +26,21 @@ impl ChunkConfig {
         })
     }
 
+    /// The token budget of a chunk.
     pub fn chunk_tokens(&self) -> usize {
         self.chunk_tokens
     }
 
+    /// Tokens of read-only source shown before each chunk.
     pub fn overlap_tokens(&self) -> usize {
         self.overlap_tokens
     }
 }
 
+/// Why a chunk configuration is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChunkConfigError {
+    /// A budget of 0 tokens.
     #[error("chunk_tokens must be at least 1 (a budget of 0 tokens cannot hold any text)")]
     ZeroBudget,
 }
@@ -49,8 +53,11 @@ pub enum ChunkConfigError {
 /// around each rewrite, so a model never has to reproduce them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chunk {
+    /// Its place in the plan, from 0.
     pub index: usize,
+    /// Its share of the source (the spans of a plan tile the source).
     pub span: Range<usize>,
+    /// `span` without the separator whitespace at its edges: what is rewritten.
     pub body: Range<usize>,
     /// Read-only source just before `span` (up to `overlap_tokens`), for
     /// continuity. It is never rewritten: it belongs to the previous chunk.
@@ -82,7 +89,9 @@ impl Chunk {
 /// the input back byte for byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChunkPlan {
+    /// The chunks, in order.
     pub chunks: Vec<Chunk>,
+    /// Tokens of the whole source.
     pub total_tokens: usize,
     /// Byte length of the source this plan was made for.
     pub source_len: usize,

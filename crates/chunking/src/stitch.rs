@@ -2,14 +2,27 @@
 
 use crate::plan::ChunkPlan;
 
+/// Why rewrites cannot be stitched.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StitchError {
+    /// Not one rewrite per chunk.
     #[error("the plan has {expected} chunks but {got} rewrites were given; give exactly one per chunk")]
-    CountMismatch { expected: usize, got: usize },
+    CountMismatch {
+        /// Chunks in the plan.
+        expected: usize,
+        /// Rewrites given.
+        got: usize,
+    },
+    /// The source is not the one the plan was made for.
     #[error(
         "the plan was made for a {plan_len}-byte source but the source given has {source_len} bytes; stitch with the text the plan was made from"
     )]
-    SourceMismatch { plan_len: usize, source_len: usize },
+    SourceMismatch {
+        /// Bytes of the source the plan was made for.
+        plan_len: usize,
+        /// Bytes of the source given.
+        source_len: usize,
+    },
 }
 
 /// Joins the rewrites of a plan's chunks with the source's own separators.

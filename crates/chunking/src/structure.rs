@@ -146,6 +146,7 @@ pub struct ProtectedRegions {
 }
 
 impl ProtectedRegions {
+    /// The regions of `text`.
     pub fn find(text: &str) -> Self {
         let lines = lines_with_offsets(text);
         let mut regions = Vec::new();
@@ -189,6 +190,7 @@ impl ProtectedRegions {
             .is_some_and(|r| r.start < pos && pos < r.end)
     }
 
+    /// The regions, sorted and disjoint.
     pub fn regions(&self) -> &[Range<usize>] {
         &self.regions
     }

@@ -21,8 +21,11 @@ use crate::units;
 /// and 0 for a stretch no token covers (a tokenizer that drops whitespace).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenSpan {
+    /// Byte offset where the span starts.
     pub start: usize,
+    /// Byte offset just past its end.
     pub end: usize,
+    /// Tokens that end inside it.
     pub tokens: u32,
 }
 
@@ -305,10 +308,15 @@ impl Tokenizer for CharTokenizer {
 /// or a path to a Hugging Face `tokenizer.json`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenizerSpec {
+    /// OpenAI's `o200k_base` (GPT-4o and later).
     O200k,
+    /// OpenAI's `cl100k_base` (GPT-4, GPT-3.5).
     Cl100k,
+    /// Words as the project counts them (`units`): no model's encoding.
     Words,
+    /// Unicode scalar values.
     Chars,
+    /// A Hugging Face `tokenizer.json` at this path.
     HuggingFace(PathBuf),
 }
 
@@ -373,12 +381,28 @@ impl fmt::Display for TokenizerSpec {
 /// Why a tokenizer could not be had. Each message names what was given.
 #[derive(Debug, thiserror::Error)]
 pub enum TokenizerError {
+    /// A name that is no tokenizer and no file.
     #[error("unknown tokenizer {given:?}: use {}", TokenizerSpec::NAMES)]
-    Unknown { given: String },
+    Unknown {
+        /// What was given.
+        given: String,
+    },
+    /// A `tokenizer.json` that cannot be read.
     #[error("cannot read tokenizer file {given}: {reason}; check the path")]
-    Unreadable { given: String, reason: String },
+    Unreadable {
+        /// The path given.
+        given: String,
+        /// Why it cannot be read.
+        reason: String,
+    },
+    /// A file that is not a Hugging Face `tokenizer.json`.
     #[error(
         "{given} is not a valid Hugging Face tokenizer.json ({reason}); give the tokenizer.json file itself, not a model folder or vocab file"
     )]
-    Invalid { given: String, reason: String },
+    Invalid {
+        /// The path given.
+        given: String,
+        /// What the parser said.
+        reason: String,
+    },
 }

@@ -41,6 +41,7 @@ impl ErrorKind {
         )
     }
 
+    /// The class's name in messages and logs (`rate_limited`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Transient => "transient",
@@ -61,7 +62,9 @@ impl ErrorKind {
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[error("{} error{}: {message}", kind.as_str(), endpoint.as_ref().map(|e| format!(" from {e}")).unwrap_or_default())]
 pub struct LlmError {
+    /// The class of failure, which decides retrying.
     pub kind: ErrorKind,
+    /// What went wrong, for people (never the key).
     pub message: String,
     /// The HTTP status, when there was one.
     pub status: Option<u16>,
@@ -76,6 +79,7 @@ pub struct LlmError {
 }
 
 impl LlmError {
+    /// An error of `kind` saying `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
             kind,
@@ -87,30 +91,36 @@ impl LlmError {
         }
     }
 
+    /// With the HTTP status the server answered.
     pub fn with_status(mut self, status: u16) -> Self {
         self.status = Some(status);
         self
     }
 
+    /// With the wait the server asked for (`Retry-After`).
     pub fn with_retry_after(mut self, wait: Duration) -> Self {
         self.retry_after_ms = Some(wait.as_millis() as u64);
         self
     }
 
+    /// With the endpoint that failed (its base URL).
     pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
         self
     }
 
+    /// With the text received before the failure (a cut stream).
     pub fn with_partial(mut self, text: impl Into<String>) -> Self {
         self.partial_text = Some(text.into());
         self
     }
 
+    /// The wait the server asked for, if any.
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after_ms.map(Duration::from_millis)
     }
 
+    /// Whether the same request may succeed later.
     pub fn is_retryable(&self) -> bool {
         self.kind.is_retryable()
     }

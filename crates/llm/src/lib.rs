@@ -28,6 +28,9 @@
 //! # }
 //! ```
 
+// The bottom of the graph: every public item says what it is.
+#![warn(missing_docs)]
+
 pub mod env;
 mod error;
 mod json;

@@ -14,6 +14,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Implementations own their error policy: a returned error is final for
 /// this request (retries, if any, already happened).
 pub trait LanguageModel: Send + Sync + std::fmt::Debug {
+    /// Answers `request`; an error is final for it.
     fn chat<'a>(&'a self, request: &'a ChatRequest) -> BoxFuture<'a, Result<ChatResponse, LlmError>>;
 
     /// The model ID requests go to (for provenance).

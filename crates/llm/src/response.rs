@@ -12,16 +12,22 @@ use crate::{ErrorKind, LlmError};
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FinishReason {
+    /// The model finished.
     Stop,
+    /// The token limit cut the answer.
     Length,
+    /// The provider's filter stopped it.
     ContentFilter,
+    /// The model asked for a tool.
     ToolCalls,
+    /// A reason this crate does not know, kept as given.
     Other(String),
     /// The server did not say.
     Unknown,
 }
 
 impl FinishReason {
+    /// A provider's finish reason, in whichever spelling it uses.
     pub fn parse(value: Option<&str>) -> Self {
         match value {
             Some("stop" | "eos" | "end_turn" | "stop_sequence") => Self::Stop,
@@ -37,7 +43,9 @@ impl FinishReason {
 /// Token counts of one call.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Usage {
+    /// Tokens of the prompt.
     pub prompt_tokens: u64,
+    /// Tokens of the answer.
     pub completion_tokens: u64,
     /// Prompt tokens served from the provider's prefix cache.
     pub cached_tokens: u64,
@@ -70,9 +78,13 @@ impl std::ops::AddAssign for Usage {
 /// One chat completion answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChatResponse {
+    /// The answer's text.
     pub text: String,
+    /// Why the model stopped.
     pub finish_reason: FinishReason,
+    /// Tokens used.
     pub usage: Usage,
+    /// From sending the request to the last byte of the answer.
     #[serde(with = "duration_ms")]
     pub latency: Duration,
     /// Which endpoint answered (its base URL, never its key).

@@ -20,6 +20,7 @@ pub struct LatencyHistogram {
 const BUCKETS_PER_DOUBLING: f64 = 8.0;
 
 impl LatencyHistogram {
+    /// Counts one call that took `latency`.
     pub fn record(&mut self, latency: Duration) {
         let us = latency.as_micros().max(1) as f64;
         let bucket = (us.log2() * BUCKETS_PER_DOUBLING).floor() as u32;
@@ -27,6 +28,7 @@ impl LatencyHistogram {
         self.count += 1;
     }
 
+    /// Calls counted.
     pub fn count(&self) -> u64 {
         self.count
     }
@@ -64,17 +66,24 @@ pub struct UsageTotals {
     pub requests: u64,
     /// HTTP attempts, retries included.
     pub attempts: u64,
+    /// Retries, by the class of the failure retried.
     pub retries_by_kind: BTreeMap<ErrorKind, u64>,
+    /// Calls that failed for good, by class.
     pub failures_by_kind: BTreeMap<ErrorKind, u64>,
+    /// Tokens of the answered calls.
     pub tokens: Usage,
+    /// Latency of the answered calls.
     pub latency: LatencyHistogram,
 }
 
 /// A copy of the ledger at one moment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageSnapshot {
+    /// All traffic.
     pub total: UsageTotals,
+    /// Per endpoint (base URL).
     pub by_endpoint: BTreeMap<String, UsageTotals>,
+    /// Per task.
     pub by_task: BTreeMap<TaskKind, UsageTotals>,
 }
 
@@ -92,6 +101,7 @@ pub struct UsageLedger {
 }
 
 impl UsageLedger {
+    /// An empty ledger.
     pub fn new() -> Self {
         Self::default()
     }
@@ -133,6 +143,7 @@ impl UsageLedger {
         });
     }
 
+    /// A copy of the totals now.
     pub fn snapshot(&self) -> UsageSnapshot {
         self.inner.lock().map(|s| s.clone()).unwrap_or_default()
     }
@@ -167,7 +178,9 @@ fn merge_totals(into: &mut UsageTotals, from: &UsageTotals) {
 /// Prices in currency units per million tokens.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Price {
+    /// Per million prompt tokens.
     pub input_per_million: f64,
+    /// Per million completion tokens.
     pub output_per_million: f64,
     /// Cached prompt tokens; `None`: billed as ordinary input.
     #[serde(default)]
@@ -175,6 +188,7 @@ pub struct Price {
 }
 
 impl Price {
+    /// What `usage` costs at this price.
     pub fn cost(&self, usage: &Usage) -> f64 {
         let cached = usage.cached_tokens.min(usage.prompt_tokens) as f64;
         let uncached = usage.prompt_tokens as f64 - cached;
@@ -189,10 +203,12 @@ impl Price {
 /// Prices per model ID; `"*"` applies to any model not listed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PriceTable {
+    /// Prices by model ID (`*`: any other model).
     pub models: BTreeMap<String, Price>,
 }
 
 impl PriceTable {
+    /// The price of `model`, or the `*` price.
     pub fn get(&self, model: &str) -> Option<&Price> {
         self.models.get(model).or_else(|| self.models.get("*"))
     }
