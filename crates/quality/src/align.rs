@@ -82,11 +82,17 @@ const MIN_OMITTED_TERMS: usize = 4;
 /// The findings of the alignment checks, by kind.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct AlignmentFindings {
+    /// Negations added or dropped.
     pub polarity: Vec<String>,
+    /// Direction and order words reversed.
     pub direction: Vec<String>,
+    /// Necessity and possibility changed.
     pub modality: Vec<String>,
+    /// Names swapped for others of the source.
     pub entities: Vec<String>,
+    /// Source sentences or clauses with no counterpart.
     pub omissions: Vec<String>,
+    /// Sentences the source does not support.
     pub additions: Vec<String>,
     /// A number of an aligned sentence changed into one the source does not
     /// have, spelled out ("one pass" → "two passes", 四百年 → 两百年).
@@ -99,6 +105,7 @@ pub struct AlignmentFindings {
 /// How well one source sentence is carried by the rewrite.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SentenceAlignment {
+    /// The source sentence.
     pub text: String,
     /// Weighted share of its words in the best window of one or two
     /// adjacent rewrite sentences.

@@ -32,6 +32,7 @@ fn folded_words(text: &str) -> Vec<String> {
 const MIN_SQUASHED_CHARS: usize = 5;
 
 impl FoldedText {
+    /// `text` folded for term matching.
     pub fn new(text: &str) -> Self {
         let words = folded_words(text);
         let mut joined = String::from(" ");
@@ -87,12 +88,15 @@ impl FoldedText {
 /// An entity with the other names it may go by.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entity {
+    /// Its name as the plan gives it.
     pub name: String,
+    /// Other names that count as naming it.
     #[serde(default)]
     pub aliases: Vec<String>,
 }
 
 impl Entity {
+    /// An entity with no aliases.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -100,6 +104,7 @@ impl Entity {
         }
     }
 
+    /// Whether `text` names it (by its name or an alias).
     pub fn found_in(&self, text: &FoldedText) -> bool {
         std::iter::once(&self.name)
             .chain(&self.aliases)
@@ -378,16 +383,20 @@ fn stem(w: &str) -> String {
 /// What a coverage check found.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CoverageReport {
+    /// Required entities the text never names.
     pub missing_entities: Vec<String>,
+    /// Key points the text does not cover.
     pub missing_key_points: Vec<String>,
     /// (discouraged term used, preferred term)
     pub terminology_violations: Vec<(String, String)>,
+    /// Banned terms the text uses.
     pub banned_hits: Vec<String>,
     /// Covered entities and key points / required ones (1.0 when none).
     pub score: f64,
 }
 
 impl CoverageReport {
+    /// Nothing missing, no discouraged or banned term.
     pub fn passed(&self) -> bool {
         self.missing_entities.is_empty()
             && self.missing_key_points.is_empty()
@@ -399,7 +408,9 @@ impl CoverageReport {
 /// A preferred term and the variants that should not be used instead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TermPreference {
+    /// The term to use.
     pub preferred: String,
+    /// Terms to write it instead of.
     #[serde(default)]
     pub avoid: Vec<String>,
 }

@@ -50,6 +50,7 @@ pub enum CheckKind {
 }
 
 impl CheckKind {
+    /// Every check, in report order.
     pub const ALL: [CheckKind; 16] = [
         CheckKind::Numbers,
         CheckKind::Names,
@@ -94,6 +95,7 @@ pub struct FidelityConfig {
     pub number_tolerance: f64,
     /// Allowed words(rewrite) / words(source), inclusive.
     pub min_length_ratio: f64,
+    /// See `min_length_ratio`.
     pub max_length_ratio: f64,
     /// Minimum share of the source's distinct content words kept.
     pub min_content_recall: f64,
@@ -137,9 +139,13 @@ impl FidelityConfig {
 /// One check's verdict.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckReport {
+    /// Which check.
     pub check: CheckKind,
+    /// Its score in [0, 1].
     pub score: f64,
+    /// Its weight in the report's score.
     pub weight: f64,
+    /// Whether it passed.
     pub passed: bool,
     /// What is wrong, concretely; empty when the check passed.
     pub findings: Vec<String>,
@@ -152,7 +158,9 @@ pub struct FidelityReport {
     pub score: f64,
     /// Every check passed and `score` reached the threshold.
     pub passed: bool,
+    /// The score a rewrite needs.
     pub threshold: f64,
+    /// Every check that ran, in order.
     pub checks: Vec<CheckReport>,
 }
 
@@ -164,6 +172,7 @@ impl FidelityReport {
             .flat_map(|c| c.findings.iter().map(String::as_str))
     }
 
+    /// The checks that failed.
     pub fn failed_checks(&self) -> impl Iterator<Item = CheckKind> + '_ {
         self.checks.iter().filter(|c| !c.passed).map(|c| c.check)
     }

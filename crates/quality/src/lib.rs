@@ -26,6 +26,9 @@
 //! assert!(report.findings().any(|f| f.contains("2015")));
 //! ```
 
+// Near the bottom of the graph: every public item says what it is.
+#![warn(missing_docs)]
+
 pub mod align;
 pub mod coverage;
 pub mod fidelity;

@@ -4,21 +4,32 @@
 
 use crate::stopwords::is_stop_word;
 
+/// What kind of name a mention is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NameKind {
+    /// A capitalised name (`Graydon Hoare`).
     ProperName,
+    /// All capitals (`HTTP`), or a lone capital mid-sentence.
     Acronym,
+    /// A code identifier (`snake_case`, `CamelCase`, `i32`).
     Identifier,
+    /// A path to an item (`std::fs::File`).
     ItemPath,
+    /// A URL.
     Url,
+    /// An e-mail address.
     Email,
+    /// A file path (`src/main.rs`).
     FilePath,
+    /// Text in backticks.
     InlineCode,
+    /// A command-line option (`--negotiate`).
     CommandOption,
 }
 
 impl NameKind {
+    /// The kind's name in findings (`inline code`).
     pub fn label(self) -> &'static str {
         match self {
             Self::ProperName => "name",
@@ -34,9 +45,12 @@ impl NameKind {
     }
 }
 
+/// A name as the text writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameMention {
+    /// The name as written.
     pub text: String,
+    /// What kind of name it is.
     pub kind: NameKind,
 }
 

@@ -9,14 +9,18 @@
 /// What a number mention means.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Quantity {
+    /// A numeric value (`1,000` and `1000` are one).
     Value(f64),
+    /// A number compared as written (a version, an IP address).
     Literal(String),
 }
 
 /// A number as written in the text, with what it means.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NumberMention {
+    /// As the text writes it.
     pub written: String,
+    /// What it means.
     pub quantity: Quantity,
 }
 

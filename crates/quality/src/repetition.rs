@@ -12,19 +12,28 @@ use crate::text::{lines, paragraphs, words};
 
 /// Gopher's thresholds: a document fails a rule when its value exceeds it.
 pub const DUP_LINE_FRAC: f64 = 0.30;
+/// Duplicated paragraphs, as a share of paragraphs.
 pub const DUP_PARA_FRAC: f64 = 0.30;
+/// Characters in duplicated lines.
 pub const DUP_LINE_CHAR_FRAC: f64 = 0.20;
+/// Characters in duplicated paragraphs.
 pub const DUP_PARA_CHAR_FRAC: f64 = 0.20;
+/// Per n: characters of the most frequent n-gram.
 pub const TOP_NGRAM_CHAR_FRAC: [(usize, f64); 3] = [(2, 0.20), (3, 0.18), (4, 0.16)];
+/// Per n: characters in duplicated n-grams.
 pub const DUP_NGRAM_CHAR_FRAC: [(usize, f64); 6] =
     [(5, 0.15), (6, 0.14), (7, 0.13), (8, 0.12), (9, 0.11), (10, 0.10)];
 
 /// Measured values of every Gopher repetition rule, and which failed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GopherRepetition {
+    /// Duplicated lines, as a share of lines.
     pub dup_line_frac: f64,
+    /// Duplicated paragraphs, as a share of paragraphs.
     pub dup_para_frac: f64,
+    /// Characters in duplicated lines, as a share of all.
     pub dup_line_char_frac: f64,
+    /// Characters in duplicated paragraphs, as a share of all.
     pub dup_para_char_frac: f64,
     /// (n, character share of the most frequent n-gram × its count)
     pub top_ngram_char_frac: Vec<(usize, f64)>,
@@ -35,6 +44,7 @@ pub struct GopherRepetition {
 }
 
 impl GopherRepetition {
+    /// No rule failed.
     pub fn passed(&self) -> bool {
         self.failures.is_empty()
     }
@@ -267,6 +277,7 @@ fn text_shingles(text: &str) -> FxHashSet<u64> {
 /// A sentence that repeats an earlier text (near-)verbatim.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RepeatedSentence {
+    /// The repeating sentence.
     pub sentence: String,
     /// Index of the earlier text it repeats (the first with most overlap).
     pub earlier: usize,

@@ -2,23 +2,36 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A writing system, as far as fidelity needs to tell them apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Script {
+    /// Latin letters.
     Latin,
+    /// Cyrillic letters.
     Cyrillic,
+    /// Greek letters.
     Greek,
+    /// Chinese characters (also used in Japanese).
     Han,
+    /// Japanese kana.
     Kana,
+    /// Korean Hangul.
     Hangul,
+    /// Arabic letters.
     Arabic,
+    /// Hebrew letters.
     Hebrew,
+    /// Devanagari.
     Devanagari,
+    /// Thai.
     Thai,
+    /// Any other letters.
     Other,
 }
 
 impl Script {
+    /// The script of a letter; `None` for anything not a letter.
     pub fn of(c: char) -> Option<Script> {
         if !c.is_alphabetic() {
             return None;
