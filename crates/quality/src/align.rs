@@ -944,6 +944,14 @@ impl Lowered {
     }
 }
 
+/// The first of `forms` that `text` uses.
+fn first_form(text: &Lowered, forms: &[&str]) -> Option<String> {
+    forms
+        .iter()
+        .find(|f| count_forms(text, &[f]) > 0)
+        .map(|f| (*f).to_owned())
+}
+
 /// The pair of forms that shifted from one side to the other, if any.
 fn shifted(src: &Lowered, rw: &Lowered, a: &[&str], b: &[&str]) -> Option<(String, String)> {
     let (sa, sb, ra, rb) = (
@@ -952,12 +960,7 @@ fn shifted(src: &Lowered, rw: &Lowered, a: &[&str], b: &[&str]) -> Option<(Strin
         count_forms(rw, a),
         count_forms(rw, b),
     );
-    let first_found = |text: &Lowered, forms: &[&str]| {
-        forms
-            .iter()
-            .find(|f| count_forms(text, &[f]) > 0)
-            .map_or_else(String::new, |f| (*f).to_owned())
-    };
+    let first_found = |text: &Lowered, forms: &[&str]| first_form(text, forms).unwrap_or_default();
     if ra < sa && rb > sb {
         Some((first_found(src, a), first_found(rw, b)))
     } else if rb < sb && ra > sa {
@@ -1120,10 +1123,7 @@ fn modality_change(src: &Lowered, rw: &Lowered) -> Option<(String, String)> {
         count(rw, HEDGES),
     );
     let first = |text: &Lowered, forms: &[&str]| {
-        forms
-            .iter()
-            .find(|f| count_forms(text, &[f]) > 0)
-            .map_or_else(|| "(no modal word)".to_owned(), |f| (*f).to_owned())
+        first_form(text, forms).unwrap_or_else(|| "(no modal word)".to_owned())
     };
     // "never" is also a negator: alone it is no claim of necessity.
     let (sa, ra) = (count(src, &["never"]), count(rw, &["never"]));

@@ -70,6 +70,17 @@ impl CheckKind {
         CheckKind::Addition,
     ];
 
+    /// The checks that compare aligned sentences (a translation turns them
+    /// off: its sentences do not share words with the source's).
+    pub const ALIGNMENT: [CheckKind; 6] = [
+        CheckKind::Polarity,
+        CheckKind::Direction,
+        CheckKind::Modality,
+        CheckKind::Entities,
+        CheckKind::Omission,
+        CheckKind::Addition,
+    ];
+
     fn default_weight(self) -> f64 {
         match self {
             CheckKind::Numbers | CheckKind::Names | CheckKind::CodeBlocks | CheckKind::Refusal => 3.0,

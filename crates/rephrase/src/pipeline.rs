@@ -707,18 +707,13 @@ pub fn gate_for(base: &FidelityConfig, style: &Style) -> FidelityConfig {
     }
     if style.target_language == Some("English") {
         config.expected_script = Some(Script::Latin);
-        for check in [
+        let word_checks = [
             CheckKind::Names,
             CheckKind::ContentRecall,
             CheckKind::Completeness,
             CheckKind::LengthRatio,
-            CheckKind::Polarity,
-            CheckKind::Direction,
-            CheckKind::Modality,
-            CheckKind::Entities,
-            CheckKind::Omission,
-            CheckKind::Addition,
-        ] {
+        ];
+        for check in word_checks.into_iter().chain(CheckKind::ALIGNMENT) {
             if !config.disabled.contains(&check) {
                 config.disabled.push(check);
             }
