@@ -446,9 +446,11 @@ fn additions(
 /// as a claim rather than glue ("Let's begin with integers.").
 const MIN_NEW_TERMS: usize = 5;
 
-/// Ideographs that end a place, an office or a dynasty: 山梨県, 四川省,
-/// 気象庁, 明朝, 北海道.
-const CJK_NAME_SUFFIXES: &[char] = &['県', '省', '庁', '市', '州', '朝', '道'];
+/// Ideographs that end a place, an office, a dynasty or an institution: 山梨県, 四川省,
+/// 気象庁, 明朝, 北海道, 正倉院, 靖国神社.
+const CJK_NAME_SUFFIXES: &[char] = &[
+    '県', '省', '庁', '市', '州', '朝', '道', '院', '寺', '宮', '社', '館',
+];
 
 /// CJK place, office and dynasty names: two ideographs before a suffix
 /// (one before 朝), none of them a function character, kana or numeral.

@@ -41,7 +41,7 @@ struct Planted {
 const LANGUAGES: [&str; 4] = ["en", "zh", "ja", "ru"];
 
 /// What the gate reaches on the suite today (goals: 0.90 and 0.05).
-const MIN_DETECTION: f64 = 0.75;
+const MIN_DETECTION: f64 = 0.76;
 const MAX_FALSE_ALARMS: f64 = 0.07;
 
 /// The checks whose finding names each kind of error: a variant failed
