@@ -132,43 +132,7 @@ pub(crate) fn alignment_findings_with(
     if src.is_empty() || rw.is_empty() {
         return out;
     }
-    let weights = specificity(&src);
-    let all_rewrite: WordSet = rw.iter().flat_map(|u| u.terms.iter().cloned()).collect();
-    let mut windows: Vec<Option<(usize, usize)>> = Vec::with_capacity(src.len());
-    for s in &src {
-        let total: f64 = s.terms.iter().map(|t| weights[t]).sum();
-        if total == 0.0 || s.terms.len() < 2 {
-            windows.push(None);
-            continue;
-        }
-        let covered = |set: &dyn Fn(&String) -> bool| {
-            s.terms.iter().filter(|t| set(t)).map(|t| weights[t]).sum::<f64>() / total
-        };
-        let (window, best) = best_window(&rw, &|r: &[Unit]| {
-            covered(&|t| r.iter().any(|u| u.terms.contains(t)))
-        });
-        let anywhere = covered(&|t| all_rewrite.contains(t));
-        out.sentences.push(SentenceAlignment {
-            text: s.text.to_owned(),
-            best,
-            anywhere,
-        });
-        if best >= MIN_ALIGNED {
-            windows.push(Some(window));
-            // A clause can only be missing if some of its words are.
-            if s.terms.iter().filter(|t| !all_rewrite.contains(*t)).count() >= MIN_CLAUSE_TERMS {
-                omitted_clause(s.text, &weights, &all_rewrite, &mut out);
-            }
-            continue;
-        }
-        windows.push(None);
-        if best < MAX_OMITTED && anywhere < MAX_OMITTED && s.terms.len() >= MIN_OMITTED_TERMS {
-            out.omissions.push(format!(
-                "omission: the source sentence “{}” has no counterpart in the rewrite; rewrite it too",
-                quote(s.text)
-            ));
-        }
-    }
+    let windows = align(&src, &rw, &mut out);
     let source_names = entities_of(source, source_names);
     let (whole_src, whole_rw) = (Lowered::new(source), Lowered::new(rewrite));
     let source_values = stated_values(source, &whole_src);
@@ -206,6 +170,49 @@ pub(crate) fn alignment_findings_with(
 
 /// A clause of fewer words says too little to be missed.
 const MIN_CLAUSE_TERMS: usize = 3;
+
+/// Each source sentence's window in the rewrite (`None`: not aligned);
+/// records how well each is carried and reports the omitted ones.
+fn align(src: &[Unit], rw: &[Unit], out: &mut AlignmentFindings) -> Vec<Option<(usize, usize)>> {
+    let weights = specificity(src);
+    let all_rewrite: WordSet = rw.iter().flat_map(|u| u.terms.iter().cloned()).collect();
+    let mut windows: Vec<Option<(usize, usize)>> = Vec::with_capacity(src.len());
+    for s in src {
+        let total: f64 = s.terms.iter().map(|t| weights[t]).sum();
+        if total == 0.0 || s.terms.len() < 2 {
+            windows.push(None);
+            continue;
+        }
+        let covered = |set: &dyn Fn(&String) -> bool| {
+            s.terms.iter().filter(|t| set(t)).map(|t| weights[t]).sum::<f64>() / total
+        };
+        let (window, best) = best_window(rw, &|r: &[Unit]| {
+            covered(&|t| r.iter().any(|u| u.terms.contains(t)))
+        });
+        let anywhere = covered(&|t| all_rewrite.contains(t));
+        out.sentences.push(SentenceAlignment {
+            text: s.text.to_owned(),
+            best,
+            anywhere,
+        });
+        if best >= MIN_ALIGNED {
+            windows.push(Some(window));
+            // A clause can only be missing if some of its words are.
+            if s.terms.iter().filter(|t| !all_rewrite.contains(*t)).count() >= MIN_CLAUSE_TERMS {
+                omitted_clause(s.text, &weights, &all_rewrite, out);
+            }
+            continue;
+        }
+        windows.push(None);
+        if best < MAX_OMITTED && anywhere < MAX_OMITTED && s.terms.len() >= MIN_OMITTED_TERMS {
+            out.omissions.push(format!(
+                "omission: the source sentence “{}” has no counterpart in the rewrite; rewrite it too",
+                quote(s.text)
+            ));
+        }
+    }
+    windows
+}
 
 /// Clause marks a sentence is split at for the clause-level omission check.
 const CLAUSE_MARKS: &[&str] = &[
@@ -609,6 +616,13 @@ const NEGATIVE_VERBS: &[&str] = &[
 /// The scopes of a sentence's negators (one or two terms each), added to
 /// `out`, and how many negators it has, added to `count`.
 fn negated_in_sentence(text: &str, count: &mut usize, out: &mut Vec<Vec<String>>) {
+    negated_words(text, count, out);
+    negated_chinese(text, count, out);
+    negated_japanese(text, count, out);
+}
+
+/// Latin and Cyrillic negators: a scope of the next content words.
+fn negated_words(text: &str, count: &mut usize, out: &mut Vec<Vec<String>>) {
     let lower = text.to_lowercase().replace('’', "'");
     let ranges: Vec<std::ops::Range<usize>> = crate::text::word_ranges(&lower).collect();
     for (i, r) in ranges.iter().enumerate() {
@@ -681,6 +695,10 @@ fn negated_in_sentence(text: &str, count: &mut usize, out: &mut Vec<Vec<String>>
             out.push(scope);
         }
     }
+}
+
+/// Chinese negators: the two characters after, past 是/能/有… .
+fn negated_chinese(text: &str, count: &mut usize, out: &mut Vec<Vec<String>>) {
     let mut zh = text.to_owned();
     for verb in ZH_NEGATING_VERBS {
         zh = zh.replace(verb, "没有");
@@ -705,6 +723,10 @@ fn negated_in_sentence(text: &str, count: &mut usize, out: &mut Vec<Vec<String>>
             out.push(vec![run]);
         }
     }
+}
+
+/// Japanese negative endings: the kanji stem of the verb before them.
+fn negated_japanese(text: &str, count: &mut usize, out: &mut Vec<Vec<String>>) {
     for neg in NEGATORS_JA {
         for (at, _) in text.match_indices(neg) {
             *count += 1;
