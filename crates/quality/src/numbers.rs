@@ -171,9 +171,51 @@ pub fn number_word_values(text: &str) -> Vec<f64> {
             if lower == "december" {
                 return Some(12.0);
             }
-            WORDS.iter().find(|(name, _)| *name == lower).map(|&(_, v)| v)
+            WORDS
+                .iter()
+                .find(|(name, _)| *name == lower)
+                .map(|&(_, v)| v)
+                .or_else(|| russian_number_word(&w.to_lowercase()))
         })
         .collect()
+}
+
+/// A Russian number word, cardinal or ordinal, in any case form, by its
+/// stem (`четыре`, `четвёртого` → 4; `трёх`, `третий` → 3): a date written
+/// "Четвёртого октября" keeps the source's 4.
+fn russian_number_word(word: &str) -> Option<f64> {
+    // Longer stems first: "семнадцат" before "сем".
+    const STEMS: [(&str, f64); 24] = [
+        ("одиннадцат", 11.0),
+        ("двенадцат", 12.0),
+        ("пятнадцат", 15.0),
+        ("двадцат", 20.0),
+        ("тридцат", 30.0),
+        ("сорок", 40.0),
+        ("перв", 1.0),
+        ("втор", 2.0),
+        ("трет", 3.0),
+        ("четвёрт", 4.0),
+        ("четверт", 4.0),
+        ("пят", 5.0),
+        ("шест", 6.0),
+        ("седьм", 7.0),
+        ("восьм", 8.0),
+        ("девят", 9.0),
+        ("десят", 10.0),
+        ("два", 2.0),
+        ("две", 2.0),
+        ("двух", 2.0),
+        ("три", 3.0),
+        ("трёх", 3.0),
+        ("четыр", 4.0),
+        ("сто", 100.0),
+    ];
+    // A stem must be most of the word ("пят" is not "пятно").
+    STEMS
+        .iter()
+        .find(|(stem, _)| word.starts_with(stem) && word.chars().count() <= stem.chars().count() + 4)
+        .map(|&(_, v)| v)
 }
 
 /// Whether two quantities are the same, values within a relative tolerance.
@@ -229,5 +271,6 @@ mod tests {
     #[test]
     fn number_words() {
         assert_eq!(number_word_values("Three cats in March"), [3.0, 3.0]);
+        assert_eq!(number_word_values("Четвёртого октября, три недели"), [4.0, 3.0]);
     }
 }
