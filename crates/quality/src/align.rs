@@ -116,7 +116,7 @@ pub struct SentenceAlignment {
 
 /// Aligns `rewrite` to `source` and runs every alignment check.
 pub fn alignment_findings(source: &str, rewrite: &str) -> AlignmentFindings {
-    alignment_findings_with(source, rewrite, &names(source))
+    alignment_findings_with(source, rewrite, &names(source), 1.0)
 }
 
 /// [`alignment_findings`] with the source's names already found (the
@@ -125,6 +125,7 @@ pub(crate) fn alignment_findings_with(
     source: &str,
     rewrite: &str,
     source_names: &[crate::names::NameMention],
+    omission_scale: f64,
 ) -> AlignmentFindings {
     let src = units(source);
     let rw = units(rewrite);
@@ -132,7 +133,7 @@ pub(crate) fn alignment_findings_with(
     if src.is_empty() || rw.is_empty() {
         return out;
     }
-    let windows = align(&src, &rw, &mut out);
+    let windows = align(&src, &rw, MAX_OMITTED * omission_scale, &mut out);
     let source_names = entities_of(source, source_names);
     let (whole_src, whole_rw) = (Lowered::new(source), Lowered::new(rewrite));
     let source_values = stated_values(source, &whole_src);
@@ -173,7 +174,12 @@ const MIN_CLAUSE_TERMS: usize = 3;
 
 /// Each source sentence's window in the rewrite (`None`: not aligned);
 /// records how well each is carried and reports the omitted ones.
-fn align(src: &[Unit], rw: &[Unit], out: &mut AlignmentFindings) -> Vec<Option<(usize, usize)>> {
+fn align(
+    src: &[Unit],
+    rw: &[Unit],
+    max_omitted: f64,
+    out: &mut AlignmentFindings,
+) -> Vec<Option<(usize, usize)>> {
     let weights = specificity(src);
     let all_rewrite: WordSet = rw.iter().flat_map(|u| u.terms.iter().cloned()).collect();
     let mut windows: Vec<Option<(usize, usize)>> = Vec::with_capacity(src.len());
@@ -199,12 +205,12 @@ fn align(src: &[Unit], rw: &[Unit], out: &mut AlignmentFindings) -> Vec<Option<(
             windows.push(Some(window));
             // A clause can only be missing if some of its words are.
             if s.terms.iter().filter(|t| !all_rewrite.contains(*t)).count() >= MIN_CLAUSE_TERMS {
-                omitted_clause(s.text, &weights, &all_rewrite, out);
+                omitted_clause(s.text, &weights, &all_rewrite, max_omitted, out);
             }
             continue;
         }
         windows.push(None);
-        if best < MAX_OMITTED && anywhere < MAX_OMITTED && s.terms.len() >= MIN_OMITTED_TERMS {
+        if best < max_omitted && anywhere < max_omitted && s.terms.len() >= MIN_OMITTED_TERMS {
             out.omissions.push(format!(
                 "omission: the source sentence “{}” has no counterpart in the rewrite; rewrite it too",
                 quote(s.text)
@@ -226,6 +232,7 @@ fn omitted_clause(
     sentence: &str,
     weights: &FxHashMap<String, f64>,
     rewrite: &WordSet,
+    max_omitted: f64,
     out: &mut AlignmentFindings,
 ) {
     let mut clauses = vec![sentence];
@@ -243,7 +250,7 @@ fn omitted_clause(
         let weight = |t: &String| weights.get(t).copied().unwrap_or(1.0);
         let total: f64 = terms.iter().map(weight).sum();
         let kept: f64 = terms.iter().filter(|t| rewrite.contains(*t)).map(weight).sum();
-        if kept / total < MAX_OMITTED {
+        if kept / total < max_omitted {
             out.omissions.push(format!(
                 "omission: “{}” (in the source sentence “{}”) has no counterpart in the rewrite; rewrite it too",
                 quote(clause),

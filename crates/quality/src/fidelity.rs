@@ -189,6 +189,10 @@ impl FidelityReport {
     }
 }
 
+/// Recall floors at or above this hold omissions to the full bar; below it
+/// (expert-terse 0.2, plain-language 0.3) the bar is lowered in proportion.
+const OMISSION_FULL_RECALL: f64 = 0.4;
+
 /// Judges `rewrite` against `source` with every enabled check.
 pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> FidelityReport {
     // Two checks need the content words of both texts: fold them once, lazily.
@@ -201,7 +205,12 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
     let names_of_source = || source_names.get_or_init(|| names(source));
     let alignment = std::cell::OnceCell::new();
     let aligned = || {
-        alignment.get_or_init(|| crate::align::alignment_findings_with(source, rewrite, names_of_source()))
+        // A style that may drop more of the source's words (a lower recall
+        // floor: terse, plain) is held to a lower bar for omissions too.
+        let omission_scale = (config.min_content_recall / OMISSION_FULL_RECALL).clamp(0.2, 1.0);
+        alignment.get_or_init(|| {
+            crate::align::alignment_findings_with(source, rewrite, names_of_source(), omission_scale)
+        })
     };
     let checks: Vec<CheckReport> = CheckKind::ALL
         .into_iter()

@@ -42,7 +42,7 @@ const LANGUAGES: [&str; 4] = ["en", "zh", "ja", "ru"];
 
 /// What the gate reaches on the suite today (goals: 0.90 and 0.05).
 const MIN_DETECTION: f64 = 0.76;
-const MAX_FALSE_ALARMS: f64 = 0.06;
+const MAX_FALSE_ALARMS: f64 = 0.05;
 
 /// The checks whose finding names each kind of error: a variant failed
 /// only by another check is not counted as caught.
