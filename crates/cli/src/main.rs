@@ -1,7 +1,8 @@
 //! `chunksynth`: rephrase and generate LLM pre-training data at corpus scale.
 //!
 //! A thin shell over the runner and the pipelines: flags over environment
-//! (`LLM_API_KEY`, `LLM_MODEL`, `LLM_BASE_URL`) over an optional TOML file.
+//! (`LLM_API_KEY`, `LLM_MODEL`, `LLM_BASE_URL`) over an optional TOML file,
+//! resolved once (`config::Settings::combine`).
 //! Output style: progress and the summary go to stderr (a bar on a terminal,
 //! plain periodic lines otherwise, nothing with `--quiet`); `NO_COLOR` turns
 //! colour off; data goes only to the files named.
@@ -32,7 +33,7 @@ use chunksynth_runner::{
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::FileConfig;
+use crate::config::Settings;
 
 /// Exit codes, documented in `--help` and the README.
 mod exit {
@@ -65,7 +66,7 @@ Exit codes:
 #[derive(Parser, Debug)]
 #[command(name = "chunksynth", version, args_override_self = true, about = "Turn long documents into LLM pre-training data, chunk by chunk.", after_help = AFTER_HELP)]
 struct Cli {
-    /// Optional TOML file with defaults for any flag (flags and environment win).
+    /// Optional TOML file with settings (model, endpoints, sampling, chunking, attempts, concurrency, style bounds; see the README); flags and the environment win.
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Print only errors.
@@ -450,8 +451,8 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<u8> {
     init_log(cli.log_format, cli.verbose);
     let file = match &cli.config {
-        Some(path) => FileConfig::load(path)?,
-        None => FileConfig::default(),
+        Some(path) => Settings::load(path)?,
+        None => Settings::default(),
     };
     match cli.command {
         Command::Styles => {
@@ -492,54 +493,64 @@ fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-/// The model ID: flag, then environment, then config file, then the default.
-fn resolve_model(m: &ModelArgs, file: &FileConfig) -> String {
-    m.model
-        .clone()
-        .or_else(|| env_var(env::MODEL))
-        .or_else(|| file.model.clone())
-        .unwrap_or_else(|| env::DEFAULT_MODEL.to_owned())
+/// The flags' settings (`None` where a flag was not given).
+fn flag_settings(m: &ModelArgs) -> Settings {
+    Settings {
+        model: m.model.clone(),
+        base_urls: (!m.base_urls.is_empty()).then(|| m.base_urls.clone()),
+        temperature: m.temperature,
+        top_p: m.top_p,
+        max_new_tokens: m.max_new_tokens,
+        max_in_flight: m.max_in_flight,
+        max_retries: m.max_retries,
+        stream: m.stream.then_some(true),
+        server_priority: m.server_priority.then_some(true),
+        price_input: m.price_input,
+        price_output: m.price_output,
+        ..Settings::default()
+    }
 }
 
-fn backend_config(m: &ModelArgs, file: &FileConfig) -> Result<BackendConfig> {
-    let model = resolve_model(m, file);
-    let urls: Vec<String> = if !m.base_urls.is_empty() {
-        m.base_urls.clone()
-    } else if let Some(url) = env_var(env::BASE_URL) {
-        url.split(',')
-            .map(|u| u.trim().to_owned())
-            .filter(|u| !u.is_empty())
-            .collect()
-    } else if !file.base_urls.is_empty() {
-        file.base_urls.clone()
-    } else {
-        vec![env::DEFAULT_BASE_URL.to_owned()]
-    };
+/// The settings of a run: `flags` over the environment over the file.
+fn resolve(flags: Settings, file: &Settings) -> Settings {
+    flags.combine(Settings::from_env()).combine(file.clone())
+}
+
+/// The model ID, or the default.
+fn resolve_model(s: &Settings) -> String {
+    s.model.clone().unwrap_or_else(|| env::DEFAULT_MODEL.to_owned())
+}
+
+fn backend_config(m: &ModelArgs, s: &Settings) -> Result<BackendConfig> {
+    let model = resolve_model(s);
+    let urls: Vec<String> = s
+        .base_urls
+        .clone()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| vec![env::DEFAULT_BASE_URL.to_owned()]);
     let key = env_var(env::API_KEY).map(ApiKey::new);
     let mut config = BackendConfig::new(urls[0].clone(), key.clone(), model);
     config.endpoints = urls
         .iter()
         .map(|u| EndpointConfig::new(u.clone(), key.clone()))
         .collect();
-    if let Some(n) = m.max_in_flight.or(file.max_in_flight) {
+    if let Some(n) = s.max_in_flight {
         config.limits.max_in_flight = n;
     }
-    if let Some(n) = m.max_retries {
+    if let Some(n) = s.max_retries {
         config.retry.max_retries = n;
     }
+    // Sending a key over plain http is a decision for the command line.
     config.allow_insecure_http = m.allow_insecure_http;
-    config.streaming = m.stream || file.stream.unwrap_or(false);
-    config.server_priority = m.server_priority || file.server_priority.unwrap_or(false);
+    config.streaming = s.stream.unwrap_or(false);
+    config.server_priority = s.server_priority.unwrap_or(false);
     config.validate()?;
     Ok(config)
 }
 
-fn prices(m: &ModelArgs, file: &FileConfig) -> PriceTable {
+fn prices(s: &Settings) -> PriceTable {
     let mut table = PriceTable::default();
-    if let (Some(i), Some(o)) = (
-        m.price_input.or(file.price_input),
-        m.price_output.or(file.price_output),
-    ) {
+    if let (Some(i), Some(o)) = (s.price_input, s.price_output) {
         table.models.insert(
             "*".into(),
             Price {
@@ -552,10 +563,10 @@ fn prices(m: &ModelArgs, file: &FileConfig) -> PriceTable {
     table
 }
 
-fn sampling(m: &ModelArgs, file: &FileConfig) -> Sampling {
+fn sampling(s: &Settings) -> Sampling {
     Sampling {
-        temperature: m.temperature.or(file.temperature),
-        top_p: m.top_p.or(file.top_p),
+        temperature: s.temperature,
+        top_p: s.top_p,
         ..Sampling::default()
     }
 }
@@ -595,8 +606,7 @@ fn resolve_shard(corpus: &CorpusArgs) -> Result<Option<Shard>> {
 /// The run configuration both jobs share, from the corpus flags.
 fn corpus_config(
     corpus: &CorpusArgs,
-    model: &ModelArgs,
-    file: &FileConfig,
+    settings: &Settings,
     job: Job,
     input: InputSource,
     format: InputFormat,
@@ -634,7 +644,7 @@ fn corpus_config(
             KeepFields::These(corpus.keep_fields.clone())
         },
     };
-    let prices = prices(model, file);
+    let prices = prices(settings);
     if corpus.max_cost.is_some() && prices.models.is_empty() {
         bail!("--max-cost needs prices: give --price-input and --price-output");
     }
@@ -676,7 +686,7 @@ fn corpus_config(
         ),
         output,
         job,
-        concurrency: corpus
+        concurrency: settings
             .concurrency
             .unwrap_or(if corpus.batch_command.is_some() || corpus.batch {
                 corpus.batch_max_requests
@@ -692,7 +702,7 @@ fn corpus_config(
         pipeline: PipelineConfig::default(),
         tokenizer,
         language,
-        sampling: sampling(model, file),
+        sampling: sampling(settings),
         endpoints: Vec::new(),
         sync_journal: true,
         lookahead: corpus.lookahead,
@@ -710,13 +720,30 @@ fn input_source(input: &str) -> InputSource {
     }
 }
 
-async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u8) -> Result<u8> {
-    let styles = match (&args.style, args.styles.is_empty()) {
-        (Some(s), _) => vec![s.clone()],
-        // Repeats are dropped by the runner (one owner for what a style list means).
-        (None, false) => args.styles.clone(),
-        (None, true) => file.styles.clone().unwrap_or_else(|| vec!["textbook".to_owned()]),
+async fn rephrase(args: RephraseArgs, file: &Settings, quiet: bool, verbose: u8) -> Result<u8> {
+    let flags = Settings {
+        styles: match (&args.style, args.styles.is_empty()) {
+            (Some(s), _) => Some(vec![s.clone()]),
+            (None, false) => Some(args.styles.clone()),
+            (None, true) => None,
+        },
+        concurrency: args.corpus.concurrency,
+        chunk_tokens: args.chunk_tokens,
+        overlap_tokens: args.overlap_tokens,
+        prefix_window_tokens: args.prefix_window_tokens,
+        window_layout: args.window_layout,
+        history_tokens: args.history_tokens,
+        anchor_tokens: args.anchor_tokens,
+        max_attempts: args.max_attempts,
+        fidelity_threshold: args.fidelity_threshold,
+        ..flag_settings(&args.model)
     };
+    let settings = resolve(flags, file);
+    // Repeats are dropped by the runner (one owner for what a style list means).
+    let styles = settings
+        .styles
+        .clone()
+        .unwrap_or_else(|| vec!["textbook".to_owned()]);
     let job = Job::Rephrase {
         styles,
         variants: args.variants,
@@ -726,55 +753,40 @@ async fn rephrase(args: RephraseArgs, file: &FileConfig, quiet: bool, verbose: u
         id_field: args.corpus.id_field.clone(),
         text_field: args.text_field.clone(),
     };
-    let mut config = corpus_config(
-        &args.corpus,
-        &args.model,
-        file,
-        job,
-        input_source(&args.input),
-        format,
-    )?;
+    let mut config = corpus_config(&args.corpus, &settings, job, input_source(&args.input), format)?;
     let pipeline = &mut config.pipeline;
-    if let Some(v) = args.chunk_tokens.or(file.chunk_tokens) {
-        pipeline.chunk_tokens = v;
-    }
-    if let Some(v) = args.overlap_tokens.or(file.overlap_tokens) {
-        pipeline.overlap_tokens = v;
-    }
-    if let Some(v) = args.prefix_window_tokens.or(file.prefix_window_tokens) {
-        pipeline.prefix_window_tokens = v;
-    }
-    if let Some(v) = args.window_layout.or(file.window_layout) {
+    let s = &settings;
+    pipeline.chunk_tokens = s.chunk_tokens.unwrap_or(pipeline.chunk_tokens);
+    pipeline.overlap_tokens = s.overlap_tokens.unwrap_or(pipeline.overlap_tokens);
+    pipeline.prefix_window_tokens = s.prefix_window_tokens.unwrap_or(pipeline.prefix_window_tokens);
+    if let Some(v) = s.window_layout {
         pipeline.window_layout = match v {
             Layout::Rolling => WindowLayout::Rolling,
             Layout::Sticky => WindowLayout::Sticky,
             Layout::Conversation => WindowLayout::Conversation,
         };
     }
-    if let Some(v) = args.history_tokens.or(file.history_tokens) {
-        pipeline.history_tokens = v;
-    }
-    if let Some(v) = args.anchor_tokens {
-        pipeline.anchor_tokens = v;
-    }
-    if let Some(v) = args.max_attempts {
-        pipeline.max_attempts = v;
-    }
-    if let Some(v) = args.fidelity_threshold {
-        pipeline.fidelity.threshold = v;
-    }
-    pipeline.style_bounds = file.style_bounds()?;
+    pipeline.history_tokens = s.history_tokens.unwrap_or(pipeline.history_tokens);
+    pipeline.anchor_tokens = s.anchor_tokens.unwrap_or(pipeline.anchor_tokens);
+    pipeline.max_attempts = s.max_attempts.unwrap_or(pipeline.max_attempts);
+    pipeline.fidelity.threshold = s.fidelity_threshold.unwrap_or(pipeline.fidelity.threshold);
+    pipeline.style_bounds = s.style_bounds()?;
     pipeline.llm_judge = args.llm_judge;
-    pipeline.max_new_tokens = args.model.max_new_tokens;
+    pipeline.max_new_tokens = s.max_new_tokens;
     pipeline.on_failure = match args.on_failure {
         OnFailure::KeepBest => FailurePolicy::KeepBest,
         OnFailure::FallBackToSource => FailurePolicy::FallBackToSource,
         OnFailure::FailDocument => FailurePolicy::FailDocument,
     };
-    run_corpus(config, &args.corpus, &args.model, file, quiet, verbose).await
+    run_corpus(config, &args.corpus, &args.model, &settings, quiet, verbose).await
 }
 
-async fn generate(args: GenerateArgs, file: &FileConfig, quiet: bool, verbose: u8) -> Result<u8> {
+async fn generate(args: GenerateArgs, file: &Settings, quiet: bool, verbose: u8) -> Result<u8> {
+    let flags = Settings {
+        concurrency: args.corpus.concurrency,
+        ..flag_settings(&args.model)
+    };
+    let settings = resolve(flags, file);
     let input = if let Some(path) = &args.manual_plan {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let plan = GenerationPlan::from_json(&text).with_context(|| format!("in {}", path.display()))?;
@@ -796,7 +808,7 @@ async fn generate(args: GenerateArgs, file: &FileConfig, quiet: bool, verbose: u
     let defaults = GenerationConfig::default();
     let job = Job::Generate {
         config: GenerationConfig {
-            max_tokens_per_call: args.model.max_new_tokens.unwrap_or(defaults.max_tokens_per_call),
+            max_tokens_per_call: settings.max_new_tokens.unwrap_or(defaults.max_tokens_per_call),
             consistency_pass: !args.no_consistency_pass,
             prefix_window_tokens: args.prefix_window_tokens.unwrap_or(defaults.prefix_window_tokens),
             ..defaults
@@ -809,8 +821,8 @@ async fn generate(args: GenerateArgs, file: &FileConfig, quiet: bool, verbose: u
     let format = InputFormat::Specs {
         id_field: args.corpus.id_field.clone(),
     };
-    let config = corpus_config(&args.corpus, &args.model, file, job, input, format)?;
-    run_corpus(config, &args.corpus, &args.model, file, quiet, verbose).await
+    let config = corpus_config(&args.corpus, &settings, job, input, format)?;
+    run_corpus(config, &args.corpus, &args.model, &settings, quiet, verbose).await
 }
 
 /// Runs a configured job to its end (or prints its dry-run estimate), with
@@ -819,7 +831,7 @@ async fn run_corpus(
     config: RunConfig,
     corpus: &CorpusArgs,
     model_args: &ModelArgs,
-    file: &FileConfig,
+    settings: &Settings,
     quiet: bool,
     verbose: u8,
 ) -> Result<u8> {
@@ -852,7 +864,7 @@ async fn run_corpus(
         }
     }
     if corpus.dry_run {
-        let model = resolve_model(model_args, file);
+        let model = resolve_model(settings);
         let est = dry_run(&config, &model).await?;
         if (corpus.batch || corpus.batch_command.is_some()) && !quiet {
             eprintln!(
@@ -884,11 +896,11 @@ async fn run_corpus(
     }
     let (model, backend, batch) = match (&corpus.batch_command, corpus.batch) {
         (Some(_), _) | (None, true) => {
-            let b = batch_model(corpus, &config, model_args, file)?;
+            let b = batch_model(corpus, &config, model_args, settings)?;
             (b.model, b.backend, Some(b.stats))
         }
         (None, false) => {
-            let backend = Arc::new(OpenAiBackend::new(backend_config(model_args, file)?)?);
+            let backend = Arc::new(OpenAiBackend::new(backend_config(model_args, settings)?)?);
             if let Err(e) = backend.check_model().await
                 && matches!(
                     e.kind,
@@ -908,7 +920,7 @@ async fn run_corpus(
     let ledger = backend.ledger();
     let output = config.output.clone();
     let config = RunConfig { endpoints, ..config };
-    let (prices_for_display, model_id_for_display) = (config.prices.clone(), resolve_model(model_args, file));
+    let (prices_for_display, model_id_for_display) = (config.prices.clone(), resolve_model(settings));
     let runner = Runner::new(model, Some(ledger.clone()), config)?;
     let (events_tx, events_rx) = tokio::sync::mpsc::unbounded_channel();
     let sources = progress::Sources {
@@ -964,19 +976,15 @@ fn batch_model(
     corpus: &CorpusArgs,
     config: &RunConfig,
     model_args: &ModelArgs,
-    file: &FileConfig,
+    settings: &Settings,
 ) -> Result<Batch> {
     let (backend_config, transport) = match &corpus.batch_command {
         Some(command) => (
-            BackendConfig::new(
-                "http://127.0.0.1/v1".to_owned(),
-                None,
-                resolve_model(model_args, file),
-            ),
+            BackendConfig::new("http://127.0.0.1/v1".to_owned(), None, resolve_model(settings)),
             BatchTransport::Command(command.clone()),
         ),
         None => (
-            backend_config(model_args, file)?,
+            backend_config(model_args, settings)?,
             BatchTransport::Api {
                 completion_window: corpus.batch_window.clone(),
                 max_poll: std::time::Duration::from_secs(60),
