@@ -44,6 +44,7 @@
 
 mod model;
 mod pipeline;
+mod window;
 
 pub use model::{
     EchoRewriteModel, FidelityJudge, JudgeVerdict, LlmJudge, LlmRewriteModel, RewriteModel, RewriteOutput,

@@ -6,13 +6,14 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use chunksynth_chunking::{ChunkConfig, ChunkConfigError, ChunkPlan, Tokenizer, prefix_window};
+use chunksynth_chunking::{ChunkConfig, ChunkConfigError, ChunkPlan, Tokenizer};
 use chunksynth_llm::{ErrorKind, FinishReason, LlmError, Usage};
 use chunksynth_prompts::{EarlierTurn, PromptProvenance, STYLES, Style};
 use chunksynth_quality::{FidelityConfig, FidelityReport, Script, chatter_preamble, fidelity};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{FidelityJudge, JudgeVerdict, RewriteModel, RewriteRequest};
+use crate::window::PromptWindow;
 
 /// What to do with a chunk whose every attempt failed the fidelity gate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -246,51 +247,28 @@ impl ChunkWiseRephrasePipeline {
         let mut records = Vec::with_capacity(plan.chunks.len());
         let mut produced = String::with_capacity(text.len());
         let mut usage = Usage::default();
-        let mut window_start = 0usize;
-        let conversing = self.config.window_layout == WindowLayout::Conversation;
-        let mut conversation = Conversation::default();
+        let mut windows = PromptWindow::new(&self.config, self.tokenizer.as_ref());
         for chunk in &plan.chunks {
             let (rewrite, record) = if chunk.has_body() {
-                let (window, context) = if conversing {
-                    if conversation.turns.is_empty() {
-                        // A new conversation opens with the rolling prompt.
-                        conversation.window = prefix_window(
-                            &produced,
-                            self.tokenizer.as_ref(),
-                            self.config.prefix_window_tokens,
-                        )
-                        .to_owned();
-                        conversation.context = text[chunk.context.clone()].to_owned();
-                    }
-                    (conversation.window.as_str(), conversation.context.as_str())
-                } else {
-                    (
-                        self.window(&produced, &mut window_start),
-                        &text[chunk.context.clone()],
-                    )
-                };
+                let shown = windows.shown(text, chunk, &produced);
                 let around = Surroundings {
                     document_id,
                     chunks: plan.chunks.len(),
                     produced: &produced,
-                    window,
-                    context,
+                    window: shown.window,
+                    context: shown.context,
                     anchor,
-                    earlier: &conversation.turns,
+                    earlier: shown.earlier,
                 };
                 let (rewrite, record) = self
                     .rewrite_chunk(text, chunk, &around, style, &fidelity_config)
                     .await?;
-                if conversing {
-                    conversation.add(
-                        &text[chunk.body.clone()],
-                        chunk.tokens,
-                        &rewrite,
-                        self.tokenizer.as_ref(),
-                        self.config.history_tokens,
-                        record.prefix_shrinks > 0,
-                    );
-                }
+                windows.rewritten(
+                    &text[chunk.body.clone()],
+                    chunk.tokens,
+                    &rewrite,
+                    record.prefix_shrinks > 0,
+                );
                 (rewrite, record)
             } else {
                 (
@@ -350,26 +328,6 @@ impl ChunkWiseRephrasePipeline {
         gate_for(&self.config.fidelity, &style)
     }
 
-    /// The already-rewritten text the next prompt shows (see [`WindowLayout`]).
-    fn window<'a>(&self, produced: &'a str, window_start: &mut usize) -> &'a str {
-        let size = self.config.prefix_window_tokens;
-        match self.config.window_layout {
-            // A conversation keeps its own window (see `run_document`).
-            WindowLayout::Rolling | WindowLayout::Conversation => {
-                prefix_window(produced, self.tokenizer.as_ref(), size)
-            }
-            WindowLayout::Sticky => {
-                let current = &produced[(*window_start).min(produced.len())..];
-                if self.tokenizer.count(current) <= size.saturating_mul(2) {
-                    return current.trim_start();
-                }
-                let fresh = prefix_window(produced, self.tokenizer.as_ref(), size);
-                *window_start = produced.len() - fresh.len();
-                fresh
-            }
-        }
-    }
-
     async fn rewrite_chunk(
         &self,
         text: &str,
@@ -397,11 +355,14 @@ impl ChunkWiseRephrasePipeline {
             // (which also leaves a conversation: its history is what overflowed).
             let shrunk = window_tokens != self.config.prefix_window_tokens;
             let (prefix, context, earlier) = if shrunk {
-                (
-                    prefix_window(around.produced, self.tokenizer.as_ref(), window_tokens),
-                    &text[chunk.context.clone()],
-                    &[][..],
-                )
+                let s = PromptWindow::shrunk(
+                    self.tokenizer.as_ref(),
+                    text,
+                    chunk,
+                    around.produced,
+                    window_tokens,
+                );
+                (s.window, s.context, s.earlier)
             } else {
                 (around.window, around.context, around.earlier)
             };
@@ -532,42 +493,6 @@ struct Surroundings<'a> {
     context: &'a str,
     anchor: &'a str,
     earlier: &'a [EarlierTurn],
-}
-
-/// The state of [`WindowLayout::Conversation`] for one document.
-#[derive(Default)]
-struct Conversation {
-    /// The opening prompt's window and context, kept so that every later
-    /// prompt starts with the same bytes.
-    window: String,
-    context: String,
-    turns: Vec<EarlierTurn>,
-    tokens: usize,
-}
-
-impl Conversation {
-    /// Records a rewritten chunk (`passage_tokens` as the plan counted it);
-    /// ends the conversation once it holds `budget` tokens, or when the
-    /// chunk's prompt had to leave it.
-    fn add(
-        &mut self,
-        passage: &str,
-        passage_tokens: usize,
-        rewrite: &str,
-        tokenizer: &dyn Tokenizer,
-        budget: usize,
-        left: bool,
-    ) {
-        self.tokens += passage_tokens + tokenizer.count(rewrite);
-        self.turns.push(EarlierTurn {
-            passage: passage.to_owned(),
-            rewrite: rewrite.to_owned(),
-        });
-        if left || self.tokens >= budget {
-            self.turns.clear();
-            self.tokens = 0;
-        }
-    }
 }
 
 /// The first `tokens` tokens of `text`, cut at a span boundary.
