@@ -3,14 +3,16 @@
 //! the state table, QC per draft with one redraft, the guarded consistency
 //! pass, and the final report.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chunksynth_chunking::{Tokenizer, prefix_window};
 use chunksynth_llm::{
     ChatRequest, FinishReason, LanguageModel, LlmError, ResponseSchema, Sampling, TaskKind, Usage,
 };
-use chunksynth_prompts::{GenerationLabels, Language, TemplateId, TemplateSet, fill, generation_labels};
+use chunksynth_prompts::{
+    ConsistencyInput, GenerationLabels, Language, PlanInput, RenderedPrompt, SectionInput, StateInput,
+    TemplateSet, fill, generation_labels,
+};
 use chunksynth_quality::repetition::shingle_similarity;
 use serde::{Deserialize, Serialize};
 
@@ -184,14 +186,7 @@ impl ChunkWiseGenerationPipeline {
         self
     }
 
-    fn request(
-        &self,
-        task: TaskKind,
-        id: TemplateId,
-        values: &BTreeMap<&str, String>,
-        max_tokens: Option<u32>,
-    ) -> ChatRequest {
-        let prompt = self.templates.render_user(id, values);
+    fn request(&self, task: TaskKind, prompt: RenderedPrompt, max_tokens: Option<u32>) -> ChatRequest {
         let mut req = ChatRequest::new(task, prompt.messages);
         req.sampling = self.config.sampling.clone();
         if max_tokens.is_some() {
@@ -325,21 +320,21 @@ impl ChunkWiseGenerationPipeline {
         let attempts = self.config.max_plan_attempts.max(1);
         let mut reason = String::new();
         for attempt in 1..=attempts {
-            let values = BTreeMap::from([
-                ("topic", topic.topic.clone()),
-                ("objective", topic.objective.clone()),
-                ("audience", topic.audience.clone()),
-                ("tone", topic.tone.clone()),
-                ("target_tokens", topic.target_tokens.to_string()),
-                ("schema", schema.clone()),
-                ("problems_block", problems.clone()),
-            ]);
+            let prompt = self.templates.plan(&PlanInput {
+                topic: &topic.topic,
+                objective: &topic.objective,
+                audience: &topic.audience,
+                tone: &topic.tone,
+                target_tokens: topic.target_tokens,
+                schema: &schema,
+                problems_block: &problems,
+            });
             let task = if attempt == 1 {
                 TaskKind::PlanGeneration
             } else {
                 TaskKind::Repair
             };
-            let mut req = self.request(task, TemplateId::PlanUser, &values, None);
+            let mut req = self.request(task, prompt, None);
             req.response_schema = Some(ResponseSchema {
                 name: "generation_plan".to_owned(),
                 schema: plan_schema(),
@@ -429,27 +424,24 @@ impl ChunkWiseGenerationPipeline {
                 format!("{tail}\n\n{text}")
             };
             let prefix = prefix_window(&before, self.tokenizer.as_ref(), self.config.prefix_window_tokens);
-            let values = BTreeMap::from([
-                ("plan_summary", plan.summary_in(l)),
-                ("state", state.render_in(plan, i, l)),
-                (
-                    "prefix_block",
-                    block(l.text_so_far, if text.is_empty() { prefix } else { "" }),
-                ),
-                ("section", section_desc.clone()),
-                ("target_tokens", spec.target_length.to_string()),
-                (
-                    "continuation_block",
-                    block(l.section_so_far, if text.is_empty() { "" } else { prefix }),
-                ),
-                ("problems_block", problems_block.clone()),
-            ]);
+            let (plan_summary, state_shown) = (plan.summary_in(l), state.render_in(plan, i, l));
+            let prefix_block = block(l.text_so_far, if text.is_empty() { prefix } else { "" });
+            let continuation_block = block(l.section_so_far, if text.is_empty() { "" } else { prefix });
+            let prompt = self.templates.section(&SectionInput {
+                plan_summary: &plan_summary,
+                state: &state_shown,
+                prefix_block: &prefix_block,
+                section: &section_desc,
+                target_tokens: spec.target_length,
+                continuation_block: &continuation_block,
+                problems_block: &problems_block,
+            });
             let task = if problems.is_empty() {
                 TaskKind::SectionGeneration
             } else {
                 TaskKind::Repair
             };
-            let mut req = self.request(task, TemplateId::SectionUser, &values, Some(max_tokens));
+            let mut req = self.request(task, prompt, Some(max_tokens));
             req.metadata.chunk_index = Some(i);
             let answer = self
                 .call(|| format!("section {} ({})", i + 1, spec.title), &req, usage)
@@ -511,18 +503,13 @@ impl ChunkWiseGenerationPipeline {
             )
         };
         let previous_tail = previous.map_or("", |p| prefix_window(p, self.tokenizer.as_ref(), 80));
-        let values = BTreeMap::from([
-            ("terminology", terminology),
-            ("previous_tail", previous_tail.to_owned()),
-            ("section_text", text.to_owned()),
-        ]);
+        let prompt = self.templates.consistency(&ConsistencyInput {
+            terminology: &terminology,
+            previous_tail,
+            section_text: text,
+        });
         let max_tokens = ((self.tokenizer.count(text) as f64 * 1.3) as u32 + 64).max(64);
-        let mut req = self.request(
-            TaskKind::ConsistencyPass,
-            TemplateId::ConsistencyUser,
-            &values,
-            Some(max_tokens),
-        );
+        let mut req = self.request(TaskKind::ConsistencyPass, prompt, Some(max_tokens));
         req.metadata.chunk_index = Some(i);
         let answer = self
             .call(|| format!("consistency pass of section {}", i + 1), &req, usage)
@@ -565,14 +552,12 @@ impl ChunkWiseGenerationPipeline {
         text: &str,
         usage: &mut Usage,
     ) -> Result<(), GenerationError> {
-        let values = BTreeMap::from([
-            ("section_text", text.to_owned()),
-            (
-                "schema",
-                serde_json::to_string_pretty(&state_schema()).unwrap_or_default(),
-            ),
-        ]);
-        let mut req = self.request(TaskKind::StateExtraction, TemplateId::StateUser, &values, None);
+        let schema = serde_json::to_string_pretty(&state_schema()).unwrap_or_default();
+        let prompt = self.templates.state(&StateInput {
+            section_text: text,
+            schema: &schema,
+        });
+        let mut req = self.request(TaskKind::StateExtraction, prompt, None);
         req.response_schema = Some(ResponseSchema {
             name: "state_update".to_owned(),
             schema: state_schema(),

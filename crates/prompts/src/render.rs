@@ -263,6 +263,105 @@ impl TemplateSet {
     }
 }
 
+/// What a plan prompt shows: the topic spec, the plan's JSON schema, and
+/// the problems of the previous answer (a marked block, or empty).
+#[derive(Debug, Clone, Copy)]
+pub struct PlanInput<'a> {
+    pub topic: &'a str,
+    pub objective: &'a str,
+    pub audience: &'a str,
+    pub tone: &'a str,
+    pub target_tokens: usize,
+    pub schema: &'a str,
+    pub problems_block: &'a str,
+}
+
+/// What a section prompt shows (blocks are already labelled in the
+/// prompt's language, or empty).
+#[derive(Debug, Clone, Copy)]
+pub struct SectionInput<'a> {
+    pub plan_summary: &'a str,
+    pub state: &'a str,
+    pub prefix_block: &'a str,
+    pub section: &'a str,
+    pub target_tokens: usize,
+    pub continuation_block: &'a str,
+    pub problems_block: &'a str,
+}
+
+/// What a consistency-pass prompt shows.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsistencyInput<'a> {
+    pub terminology: &'a str,
+    pub previous_tail: &'a str,
+    pub section_text: &'a str,
+}
+
+/// What a state-extraction prompt shows.
+#[derive(Debug, Clone, Copy)]
+pub struct StateInput<'a> {
+    pub section_text: &'a str,
+    pub schema: &'a str,
+}
+
+impl TemplateSet {
+    /// The plan prompt: one owner for its slot names.
+    pub fn plan(&self, i: &PlanInput<'_>) -> RenderedPrompt {
+        let target = i.target_tokens.to_string();
+        self.render_user(
+            TemplateId::PlanUser,
+            &BTreeMap::from([
+                ("topic", i.topic.to_owned()),
+                ("objective", i.objective.to_owned()),
+                ("audience", i.audience.to_owned()),
+                ("tone", i.tone.to_owned()),
+                ("target_tokens", target),
+                ("schema", i.schema.to_owned()),
+                ("problems_block", i.problems_block.to_owned()),
+            ]),
+        )
+    }
+
+    /// A section prompt.
+    pub fn section(&self, i: &SectionInput<'_>) -> RenderedPrompt {
+        self.render_user(
+            TemplateId::SectionUser,
+            &BTreeMap::from([
+                ("plan_summary", i.plan_summary.to_owned()),
+                ("state", i.state.to_owned()),
+                ("prefix_block", i.prefix_block.to_owned()),
+                ("section", i.section.to_owned()),
+                ("target_tokens", i.target_tokens.to_string()),
+                ("continuation_block", i.continuation_block.to_owned()),
+                ("problems_block", i.problems_block.to_owned()),
+            ]),
+        )
+    }
+
+    /// A consistency-pass prompt.
+    pub fn consistency(&self, i: &ConsistencyInput<'_>) -> RenderedPrompt {
+        self.render_user(
+            TemplateId::ConsistencyUser,
+            &BTreeMap::from([
+                ("terminology", i.terminology.to_owned()),
+                ("previous_tail", i.previous_tail.to_owned()),
+                ("section_text", i.section_text.to_owned()),
+            ]),
+        )
+    }
+
+    /// A state-extraction prompt.
+    pub fn state(&self, i: &StateInput<'_>) -> RenderedPrompt {
+        self.render_user(
+            TemplateId::StateUser,
+            &BTreeMap::from([
+                ("section_text", i.section_text.to_owned()),
+                ("schema", i.schema.to_owned()),
+            ]),
+        )
+    }
+}
+
 impl TemplateSet {
     /// Renders template `id` with `values` into one user message: for the
     /// generation pipeline, which builds its own slot values.
