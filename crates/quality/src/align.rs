@@ -1048,8 +1048,9 @@ fn changed_unit(src: &Lowered, rw: &Lowered) -> Option<(String, String)> {
     None
 }
 
-/// Words of necessity and certainty, of possibility, and the hedges among
-/// the latter (a rewrite may add "can" to explain; it may not add "usually").
+/// Words of necessity and certainty, of permission, and hedges; possibility
+/// is the last two together (a rewrite may add "can" to explain; it may not
+/// add "usually").
 const NECESSARY: &[&str] = &[
     "must",
     "always",
@@ -1075,36 +1076,18 @@ const NECESSARY: &[&str] = &[
     "всегда",
     "ровно",
 ];
-const POSSIBLE: &[&str] = &[
+const PERMISSIONS: &[&str] = &[
     "may",
-    "might",
     "can",
     "could",
-    "possibly",
-    "perhaps",
-    "probably",
-    "usually",
-    "often",
-    "sometimes",
     "optional",
-    "ideally",
     "rarely",
-    "generally",
-    "plausibly",
     "可以",
-    "可能",
-    "也许",
-    "通常",
-    "或许",
-    "かもしれない",
     "ことがある",
     "могут",
     "может",
-    "возможно",
-    "обычно",
     "примерно",
     "около",
-    "иногда",
 ];
 const HEDGES: &[&str] = &[
     "might",
@@ -1145,12 +1128,12 @@ fn modality_change(src: &Lowered, rw: &Lowered) -> Option<(String, String)> {
     let count = |text: &Lowered, forms: &[&str]| count_forms(text, forms);
     let (sn, sp, sh) = (
         count(src, NECESSARY) + must_phrases(src),
-        count(src, POSSIBLE),
+        count(src, PERMISSIONS) + count(src, HEDGES),
         count(src, HEDGES),
     );
     let (rn, rp, rh) = (
         count(rw, NECESSARY) + must_phrases(rw),
-        count(rw, POSSIBLE),
+        count(rw, PERMISSIONS) + count(rw, HEDGES),
         count(rw, HEDGES),
     );
     let first = |text: &Lowered, forms: &[&str]| {
@@ -1163,10 +1146,13 @@ fn modality_change(src: &Lowered, rw: &Lowered) -> Option<(String, String)> {
     if weakened {
         Some((
             first(src, NECESSARY),
-            first(rw, HEDGES).replace("(no modal word)", &first(rw, POSSIBLE)),
+            first(rw, HEDGES).replace("(no modal word)", &first(rw, PERMISSIONS)),
         ))
     } else if strengthened {
-        Some((first(src, POSSIBLE), first(rw, NECESSARY)))
+        Some((
+            first(src, PERMISSIONS).replace("(no modal word)", &first(src, HEDGES)),
+            first(rw, NECESSARY),
+        ))
     } else {
         None
     }
