@@ -1,9 +1,11 @@
-//! `cargo xtask layout CORPUS`: every man page of a corpus rephrased through
-//! the built binary against a fake model that answers each passage with its
-//! edges stripped, as models answer; the stitched output must give every
-//! page back byte for byte (indentation at every seam). The development
-//! corpus is `../shared/corpus/dev.jsonl`; the test suite has the same check
-//! on a shipped page (`a_man_page_keeps_its_layout_…` in crates/cli).
+//! `cargo xtask layout [CORPUS]`: man pages rephrased through the built
+//! binary against a fake model that answers each passage with its edges
+//! stripped, as models answer; the stitched output must give every page
+//! back byte for byte (indentation at every seam). Without CORPUS it runs
+//! on the man pages the repository ships (the chunking fixture and the
+//! man-page paragraphs of the quality fixtures, in four languages); with a
+//! JSONL corpus, on its documents whose id names a man page. The CLI test
+//! `a_man_page_keeps_its_layout_…` checks one page in `cargo test`.
 
 use std::path::Path;
 use std::process::Command;
@@ -11,26 +13,10 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 pub(crate) fn run(corpus: Option<&str>) -> Result<()> {
-    let corpus =
-        corpus.context("usage: cargo xtask layout CORPUS.jsonl (e.g. ../shared/corpus/dev.jsonl)")?;
-    let text = std::fs::read_to_string(corpus).with_context(|| format!("reading {corpus}"))?;
-    let pages: Vec<(String, String)> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).context("a corpus line is not JSON")?;
-            Ok((
-                v["id"].as_str().unwrap_or("").to_owned(),
-                v["text"].as_str().unwrap_or("").to_owned(),
-            ))
-        })
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .filter(|(id, _)| id.starts_with("man"))
-        .collect();
-    if pages.is_empty() {
-        bail!("{corpus} has no document whose id starts with \"man\"");
-    }
+    let pages = match corpus {
+        Some(path) => corpus_pages(path)?,
+        None => shipped_pages()?,
+    };
     let dir = Path::new("target/layout");
     std::fs::create_dir_all(dir)?;
     let input = dir.join("in.jsonl");
@@ -83,6 +69,44 @@ pub(crate) fn run(corpus: Option<&str>) -> Result<()> {
         println!("{} requests answered with stripped edges", fake.request_count());
         Ok(())
     })
+}
+
+/// The documents of a JSONL corpus whose id names a man page (`man-sed`).
+fn corpus_pages(path: &str) -> Result<Vec<(String, String)>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+    let mut pages = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).context("a corpus line is not JSON")?;
+        let id = v["id"].as_str().unwrap_or("");
+        if id.contains("man") {
+            pages.push((id.to_owned(), v["text"].as_str().unwrap_or("").to_owned()));
+        }
+    }
+    if pages.is_empty() {
+        bail!("{path} has no document whose id names a man page (\"man\" in it)");
+    }
+    Ok(pages)
+}
+
+/// The man pages this repository ships.
+fn shipped_pages() -> Result<Vec<(String, String)>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let fixture = root.join("crates/chunking/tests/fixtures/manpage.txt");
+    let mut pages = vec![(
+        "manpage.txt".to_owned(),
+        std::fs::read_to_string(&fixture).with_context(|| format!("reading {}", fixture.display()))?,
+    )];
+    let paragraphs = root.join("crates/quality/tests/fixtures/paragraphs.json");
+    let text =
+        std::fs::read_to_string(&paragraphs).with_context(|| format!("reading {}", paragraphs.display()))?;
+    let all: Vec<serde_json::Value> = serde_json::from_str(&text).context("paragraphs.json")?;
+    for (i, p) in all.iter().enumerate() {
+        let doc = p["doc"].as_str().unwrap_or("");
+        if doc.starts_with("man-") {
+            pages.push((format!("{doc}#{i}"), p["text"].as_str().unwrap_or("").to_owned()));
+        }
+    }
+    Ok(pages)
 }
 
 fn compare(pages: &[(String, String)], output: &Path, chunk_tokens: &str) -> Result<()> {

@@ -31,9 +31,9 @@ Tasks:
                      --topic --objective --target-tokens --audience --tone
                      --manual-plan-path --output, and the model flags above
   interop            dataset formats against pyarrow (venv under target/)
-  layout CORPUS      every man page of a JSONL corpus through the binary with a
-                     model that strips each answer's edges: each page must
-                     come back byte for byte
+  layout [CORPUS]    man pages (the shipped ones, or a JSONL corpus's) through
+                     the binary with a model that strips each answer's
+                     edges: each page must come back byte for byte
   snapshots          check every prompt snapshot (insta never writes here)
   help               this text
 ";
