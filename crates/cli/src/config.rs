@@ -80,10 +80,9 @@ impl Settings {
     /// What the environment says (`LLM_MODEL`, `LLM_BASE_URL`, a
     /// comma-separated pool); the key is read where it is used, never kept.
     pub(crate) fn from_env() -> Settings {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         Settings {
-            model: var(chunksynth_llm::env::MODEL),
-            base_urls: var(chunksynth_llm::env::BASE_URL).map(|urls| {
+            model: env_var(chunksynth_llm::env::MODEL),
+            base_urls: env_var(chunksynth_llm::env::BASE_URL).map(|urls| {
                 urls.split(',')
                     .map(|u| u.trim().to_owned())
                     .filter(|u| !u.is_empty())
@@ -92,6 +91,11 @@ impl Settings {
             ..Settings::default()
         }
     }
+}
+
+/// An environment variable's value; set but blank counts as unset.
+pub(crate) fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// One style's bounds in the config file.

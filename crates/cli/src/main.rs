@@ -489,10 +489,6 @@ fn tokenizer_and_language(
     Ok((tokenizer, language))
 }
 
-fn env_var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
 /// The flags' settings (`None` where a flag was not given).
 fn flag_settings(m: &ModelArgs) -> Settings {
     Settings {
@@ -528,7 +524,7 @@ fn backend_config(m: &ModelArgs, s: &Settings) -> Result<BackendConfig> {
         .clone()
         .filter(|u| !u.is_empty())
         .unwrap_or_else(|| vec![env::DEFAULT_BASE_URL.to_owned()]);
-    let key = env_var(env::API_KEY).map(ApiKey::new);
+    let key = config::env_var(env::API_KEY).map(ApiKey::new);
     let mut config = BackendConfig::new(urls[0].clone(), key.clone(), model);
     config.endpoints = urls
         .iter()

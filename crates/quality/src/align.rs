@@ -97,21 +97,6 @@ pub struct AlignmentFindings {
     /// A number of an aligned sentence changed into one the source does not
     /// have, spelled out ("one pass" → "two passes", 四百年 → 两百年).
     pub numbers: Vec<String>,
-    /// Each source sentence: its weighted share of words in the best
-    /// rewrite window, and anywhere in the rewrite.
-    pub sentences: Vec<SentenceAlignment>,
-}
-
-/// How well one source sentence is carried by the rewrite.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SentenceAlignment {
-    /// The source sentence.
-    pub text: String,
-    /// Weighted share of its words in the best window of one or two
-    /// adjacent rewrite sentences.
-    pub best: f64,
-    /// Weighted share of its words anywhere in the rewrite.
-    pub anywhere: f64,
 }
 
 /// Aligns `rewrite` to `source` and runs every alignment check.
@@ -173,7 +158,7 @@ pub(crate) fn alignment_findings_with(
 const MIN_CLAUSE_TERMS: usize = 3;
 
 /// Each source sentence's window in the rewrite (`None`: not aligned);
-/// records how well each is carried and reports the omitted ones.
+/// reports the omitted ones.
 fn align(
     src: &[Unit],
     rw: &[Unit],
@@ -196,11 +181,6 @@ fn align(
             covered(&|t| r.iter().any(|u| u.terms.contains(t)))
         });
         let anywhere = covered(&|t| all_rewrite.contains(t));
-        out.sentences.push(SentenceAlignment {
-            text: s.text.to_owned(),
-            best,
-            anywhere,
-        });
         if best >= MIN_ALIGNED {
             windows.push(Some(window));
             // A clause can only be missing if some of its words are.
@@ -1276,7 +1256,7 @@ fn cjk_numerals(text: &str) -> Vec<u64> {
 /// A name of the source that the group's rewrite drops while naming
 /// another name of the source more often than the group's source does.
 fn swapped_name(src: &str, rw: &str, source_names: &[String]) -> Option<(String, String)> {
-    let count = |text: &str, name: &str| text.matches(name).count();
+    let count = crate::names::count_name;
     let lost = source_names
         .iter()
         .find(|n| count(src, n) > 0 && count(rw, n) == 0)?;

@@ -253,9 +253,15 @@ fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
         return Some(NameKind::Identifier);
     }
     let chars: Vec<char> = token.chars().collect();
-    let camel = chars
+    // `CamelCase`, or an acronym run into a word (`GNUmakefile`; a plural
+    // acronym, `URLs`, stays an acronym).
+    let acronym_prefix = chars.len() > 3
+        && chars[..2].iter().all(|c| c.is_uppercase())
+        && chars.iter().filter(|c| c.is_lowercase()).count() >= 2;
+    let camel = (chars
         .windows(2)
         .any(|w| w[0].is_lowercase() && w[1].is_uppercase())
+        || acronym_prefix)
         && chars.iter().all(|c| c.is_alphanumeric());
     if camel {
         return Some(NameKind::Identifier);
@@ -324,7 +330,25 @@ fn inline_code(text: &str) -> Vec<&str> {
 /// Союз): a Cyrillic name is also kept when each of its words starts a word
 /// of the rewrite with all but its last two letters (at least four).
 pub fn contains_name(rewrite: &str, name: &NameMention) -> bool {
-    rewrite.contains(&name.text) || contains_inflected(rewrite, &name.text)
+    count_name(rewrite, &name.text) > 0 || contains_inflected(rewrite, &name.text)
+}
+
+/// How often `text` mentions `name` as written, as a whole word: the name
+/// `C` is not in "Chapter", `Rust` not in "Rustonomicon" (CJK text has no
+/// word boundaries, so a CJK neighbour does not count as one).
+pub fn count_name(text: &str, name: &str) -> usize {
+    let joins =
+        |c: Option<char>| c.is_some_and(|c| (c.is_alphanumeric() && !crate::text::is_cjk(c)) || c == '_');
+    let name_starts_word = joins(name.chars().next());
+    let name_ends_word = joins(name.chars().next_back());
+    text.match_indices(name)
+        .filter(|&(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + name.len()..].chars().next();
+            let glued = (name_starts_word && joins(before)) || (name_ends_word && joins(after));
+            !glued
+        })
+        .count()
 }
 
 fn is_cyrillic(c: char) -> bool {

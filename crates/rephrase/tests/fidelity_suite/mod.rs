@@ -128,15 +128,6 @@ fn realistic_restyles_pass_and_single_errors_are_caught() {
                 .entry(restyle.style.clone())
                 .or_insert((f64::MAX, 0.0, f64::MAX));
             *e = (e.0.min(ratio), e.1.max(ratio), e.2.min(recall));
-            if std::env::var_os("SUITE_DEBUG").is_some() {
-                let a = chunksynth_quality::align::alignment_findings(&source.text, &restyle.text);
-                for sa in &a.sentences {
-                    println!(
-                        "ALIGN faithful {lang}/{}/{} best {:.2} anywhere {:.2} {:.60}",
-                        source.id, restyle.style, sa.best, sa.anywhere, sa.text
-                    );
-                }
-            }
             false_alarms.0.add(&restyle.style, alarm);
             false_alarms.1.add(lang, alarm);
             if alarm {
@@ -164,15 +155,6 @@ fn realistic_restyles_pass_and_single_errors_are_caught() {
                 );
                 let variant = restyle.text.replacen(&planted.find, &planted.replace, 1);
                 let report = fidelity(&source.text, &variant, &gate);
-                if std::env::var_os("SUITE_DEBUG").is_some() && planted.kind.starts_with("omit") {
-                    let a = chunksynth_quality::align::alignment_findings(&source.text, &variant);
-                    for sa in &a.sentences {
-                        println!(
-                            "ALIGN omitted {lang}/{}/{} best {:.2} anywhere {:.2} {:.60}",
-                            source.id, restyle.style, sa.best, sa.anywhere, sa.text
-                        );
-                    }
-                }
                 let wanted = attributable(&planted.kind);
                 let hit = !report.passed && report.failed_checks().any(|c| wanted.contains(&c));
                 caught.0.add(&planted.kind, hit);
