@@ -400,7 +400,10 @@ fn additions(
     let source_words: rustc_hash::FxHashSet<&str> = crate::text::words(&folded_source).into_iter().collect();
     for name in entities(rewrite) {
         let lower = name.to_lowercase();
-        if source_words.contains(lower.as_str()) || in_source(&name, source, &folded_source) {
+        if source_words.contains(lower.as_str())
+            || in_source(&name, source, &folded_source)
+            || names_the_world(&lower, &source_words)
+        {
             continue;
         }
         let Some(j) = rw.iter().position(|u| u.text.contains(&name)) else {
@@ -434,6 +437,21 @@ fn additions(
             ));
         }
     }
+}
+
+/// The Earth by name, and the common nouns a source says it with ("на
+/// Земле" for "на планете", "on Earth" for "in the world").
+const WORLD_NAMES: &[(&str, &[&str])] = &[
+    ("earth", &["world", "planet", "globe"]),
+    ("земл", &["мир", "планет", "свет"]),
+];
+
+/// Whether a name of the rewrite is the Earth where the source says world
+/// or planet: no new claim.
+fn names_the_world(name: &str, source_words: &rustc_hash::FxHashSet<&str>) -> bool {
+    WORLD_NAMES.iter().any(|(earth, nouns)| {
+        name.starts_with(earth) && source_words.iter().any(|w| nouns.iter().any(|n| w.starts_with(n)))
+    })
 }
 
 /// An unaligned sentence needs this many words new to the source to read
