@@ -349,6 +349,23 @@ fn compare_group(
             quoted()
         ));
     }
+    let both = |text: &Lowered, a: &[&str], b: &[&str]| count_forms(text, a) > 0 && count_forms(text, b) > 0;
+    let mut segments: Option<(Segments, Segments)> = None;
+    let mut segmented = || segments.get_or_insert_with(|| (Segments::new(src), Segments::new(rw))).clone();
+    if let Some((a, b)) = DIRECTION_PAIRS.iter().find(|(a, b)| {
+        both(&lowered_src, a, b) && both(&lowered_rw, a, b) && {
+            let (s, r) = segmented();
+            let has = |forms: &'static [&'static str]| move |part: &Lowered| count_forms(part, forms) > 0;
+            traded_places((&s, &r), &has(a), &has(b), &[a, b])
+        }
+    }) {
+        out.direction.push(format!(
+            "direction: “{}” and “{}” traded what they say of — {}; keep which goes with which",
+            a[0],
+            b[0],
+            quoted()
+        ));
+    }
     if let Some((from, to)) = modality_change(&lowered_src, &lowered_rw) {
         out.modality.push(format!(
             "modality: “{from}” became “{to}” — {}; keep how certain or required it is",
@@ -372,7 +389,120 @@ fn compare_group(
             "entity: “{from}” became “{to}” — {}; keep who or what it is about",
             quoted()
         ));
+    } else if let Some((a, b)) = traded_names(src, rw, source_names, &mut segmented) {
+        out.entities.push(format!(
+            "entity: “{a}” and “{b}” traded places — {}; keep who or what each claim is about",
+            quoted()
+        ));
     }
+}
+
+/// Two names of the source, each in a clause of its own on both sides,
+/// whose clauses' other words went to the other name.
+fn traded_names(
+    src: &str,
+    rw: &str,
+    source_names: &[String],
+    segmented: &mut dyn FnMut() -> (Segments, Segments),
+) -> Option<(String, String)> {
+    let count = crate::names::count_name;
+    let present: Vec<&String> = source_names
+        .iter()
+        .filter(|n| n.chars().count() >= 2 && count(src, n) == 1 && count(rw, n) == 1)
+        .collect();
+    if present.len() < 2 {
+        return None;
+    }
+    let (s, r) = segmented();
+    for (i, a) in present.iter().enumerate() {
+        for b in &present[i + 1..] {
+            if a.contains(b.as_str()) || b.contains(a.as_str()) {
+                continue;
+            }
+            let has_a = |part: &Lowered| count(&part.text, a) > 0;
+            let has_b = |part: &Lowered| count(&part.text, b) > 0;
+            let forms: [&[&str]; 2] = [&[a.as_str()], &[b.as_str()]];
+            if traded_places((&s, &r), &has_a, &has_b, &forms) {
+                return Some(((*a).clone(), (*b).clone()));
+            }
+        }
+    }
+    None
+}
+
+/// Marks a clause ends at, for the traded-places check (not 、, which
+/// lists: 四川、陕西和甘肃).
+const CLAUSE_ENDS: &[char] = &[',', ';', ':', '.', '!', '?', '—', '(', ')', '\n', '，', '。', '；', '：', '！', '？'];
+
+/// A group's text cut into sentences and into clauses, each lower-cased
+/// once (the traded-places check tries several pairs on them).
+#[derive(Clone)]
+struct Segments {
+    sentences: std::rc::Rc<[Lowered]>,
+    clauses: std::rc::Rc<[Lowered]>,
+}
+
+impl Segments {
+    fn new(text: &str) -> Self {
+        Self {
+            sentences: sentences(text).into_iter().map(Lowered::new).collect(),
+            clauses: text.split(CLAUSE_ENDS).map(Lowered::new).collect(),
+        }
+    }
+
+    /// The terms around the one sentence that holds `has` and not `other`
+    /// ("With Secure Transport, … PKCS#12 format."), else the one clause.
+    fn own_part(
+        &self,
+        has: &dyn Fn(&Lowered) -> bool,
+        other: &dyn Fn(&Lowered) -> bool,
+        forms: &[&[&str]],
+    ) -> Option<WordSet> {
+        let only = |parts: &[Lowered]| {
+            let mut found = parts.iter().filter(|c| has(c) && !other(c));
+            let part = found.next()?;
+            found.next().is_none().then(|| context_terms(&part.text, forms))
+        };
+        only(&self.sentences).or_else(|| only(&self.clauses))
+    }
+}
+
+/// Whether `a` and `b`, each in a sentence or clause of its own in the
+/// source and in the rewrite, traded the rest of it: the rewrite's part of
+/// `a` shares more words with the source's part of `b` than with its own,
+/// and the other way round ("吸收红光和蓝光，但反射绿光" → "反射红光和蓝光，
+/// 但吸收绿光"; PKCS#12 and PEM exchanged between two engines). Every word
+/// is still there, so no count changes; only which goes with which.
+fn traded_places(
+    (src, rw): (&Segments, &Segments),
+    has_a: &dyn Fn(&Lowered) -> bool,
+    has_b: &dyn Fn(&Lowered) -> bool,
+    forms: &[&[&str]],
+) -> bool {
+    let (Some(src_a), Some(src_b), Some(rw_a), Some(rw_b)) = (
+        src.own_part(has_a, has_b, forms),
+        src.own_part(has_b, has_a, forms),
+        rw.own_part(has_a, has_b, forms),
+        rw.own_part(has_b, has_a, forms),
+    ) else {
+        return false;
+    };
+    let shared = |x: &WordSet, y: &WordSet| x.intersection(y).count();
+    let own = shared(&rw_a, &src_a) + shared(&rw_b, &src_b);
+    let crossed = shared(&rw_a, &src_b) + shared(&rw_b, &src_a);
+    crossed >= own + 2 && shared(&rw_a, &src_b) > 0 && shared(&rw_b, &src_a) > 0
+}
+
+/// A clause's alignment terms without the words being compared.
+fn context_terms(clause: &str, forms: &[&[&str]]) -> WordSet {
+    let mut terms = alignment_terms(clause);
+    for f in forms.iter().flat_map(|f| f.iter()) {
+        for t in alignment_terms(f) {
+            terms.remove(&t);
+        }
+        terms.retain(|t| !t.starts_with(f));
+    }
+    terms
 }
 
 /// Rewrite sentences that name something the source does not (an
@@ -954,6 +1084,8 @@ fn is_cyrillic(c: char) -> bool {
 /// for the word counts of the direction and modality checks (thirty-odd
 /// word lists against every aligned group).
 struct Lowered {
+    /// The text as written (names are matched case and all).
+    text: String,
     lower: String,
     words: Vec<String>,
     counts: rustc_hash::FxHashMap<String, usize>,
@@ -973,6 +1105,7 @@ impl Lowered {
             *counts.entry(w.clone()).or_insert(0) += 1;
         }
         Self {
+            text: text.to_owned(),
             has_cjk: lower.chars().any(is_cjk),
             has_cyrillic: lower.chars().any(is_cyrillic),
             lower,

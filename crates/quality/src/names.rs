@@ -267,10 +267,11 @@ fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
         return Some(NameKind::Identifier);
     }
     let acronym_core = token.strip_suffix('s').unwrap_or(token);
+    // Standards are acronyms with marks inside: PKCS#12, UTF-8, X.509.
     if letters >= 2
         && acronym_core
             .chars()
-            .all(|c| c.is_uppercase() || c.is_ascii_digit())
+            .all(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '#' | '-' | '.'))
         && acronym_core.chars().filter(|c| c.is_uppercase()).count() >= 2
     {
         return Some(NameKind::Acronym);
