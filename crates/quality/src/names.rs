@@ -103,12 +103,18 @@ pub fn names(text: &str) -> Vec<NameMention> {
         }
         let token = raw.trim_matches(|c: char| !(c.is_alphanumeric() || c == '_' || c == '/' || c == ':'));
         let token = token.trim_end_matches(':');
-        let capitalised = token.chars().next().is_some_and(char::is_uppercase)
-            && token.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
-            && token.chars().skip(1).any(char::is_lowercase)
-            && !token.chars().skip(1).any(char::is_uppercase);
+        // A possessive names its owner, with a straight or a typeset
+        // apostrophe (Rust's, Rust’s).
+        let owner = token
+            .strip_suffix("'s")
+            .or_else(|| token.strip_suffix("’s"))
+            .unwrap_or(token);
+        let capitalised = owner.chars().next().is_some_and(char::is_uppercase)
+            && owner.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+            && owner.chars().skip(1).any(char::is_lowercase)
+            && !owner.chars().skip(1).any(char::is_uppercase);
         // Capitalised stop words ("The", "In") start sentences, not names.
-        if capitalised && !is_stop_word(&token.to_lowercase()) {
+        if capitalised && !is_stop_word(&owner.to_lowercase()) {
             // Punctuation between words ends a name: "Chinese, Japanese" is two.
             if !run.is_empty() && raw.starts_with(|c: char| !c.is_alphanumeric()) {
                 runs.push((found.len(), std::mem::take(&mut run), run_at_start));
@@ -117,9 +123,9 @@ pub fn names(text: &str) -> Vec<NameMention> {
                 run_at_start = sentence_start;
             }
             if !(run.is_empty() && sentence_start) {
-                mid_sentence_capitals.insert(token);
+                mid_sentence_capitals.insert(owner);
             }
-            run.push(token);
+            run.push(owner);
             if raw.ends_with(|c: char| !c.is_alphanumeric()) {
                 runs.push((found.len(), std::mem::take(&mut run), run_at_start));
             }
