@@ -140,6 +140,15 @@ pub(crate) fn alignment_findings_with(
         );
     }
     additions(source, rewrite, &src, &rw, &windows, &mut out);
+    // A frequency made absolute in a sentence the alignment missed (a
+    // terse rewrite: "won't … very often" → "never pays").
+    if out.modality.is_empty()
+        && let Some((from, to)) = frequency_change(&whole_src, &whole_rw)
+    {
+        out.modality.push(format!(
+            "modality: “{from}” became “{to}” in the text; keep how often it holds"
+        ));
+    }
     // A reversed word in a sentence the alignment missed (a short rewrite
     // sentence, "和紙は繊維が短い。"): the same count over the whole texts.
     if out.direction.is_empty()
@@ -1250,6 +1259,49 @@ const HEDGES: &[&str] = &[
     "иногда",
 ];
 
+/// How often: a claim hedged by one of these and restated with always or
+/// never ("rarely pays" → "never pays") was made absolute.
+const FREQUENCIES: &[&str] = &[
+    "rarely",
+    "seldom",
+    "often",
+    "usually",
+    "sometimes",
+    "generally",
+    "occasionally",
+    "typically",
+    "mostly",
+    "frequently",
+    "通常",
+    "经常",
+    "有时",
+    "往往",
+    "時々",
+    "よく",
+    "たいてい",
+    "часто",
+    "иногда",
+    "обычно",
+    "редко",
+];
+const ABSOLUTES: &[&str] = &[
+    "always", "never", "总是", "从不", "从来", "いつも", "決して", "всегда", "никогда",
+];
+
+/// A frequency made absolute or an absolute hedged: (from, to).
+fn frequency_change(src: &Lowered, rw: &Lowered) -> Option<(String, String)> {
+    let (sf, rf) = (count_forms(src, FREQUENCIES), count_forms(rw, FREQUENCIES));
+    let (sa, ra) = (count_forms(src, ABSOLUTES), count_forms(rw, ABSOLUTES));
+    let first = |text: &Lowered, forms: &[&str]| first_form(text, forms).unwrap_or_default();
+    if ra > sa && rf < sf {
+        Some((first(src, FREQUENCIES), first(rw, ABSOLUTES)))
+    } else if sa > ra && sf < rf {
+        Some((first(src, ABSOLUTES), first(rw, FREQUENCIES)))
+    } else {
+        None
+    }
+}
+
 /// "needs to", "has to", "have to": necessity in two words.
 fn must_phrases(text: &Lowered) -> usize {
     let words = &text.words;
@@ -1283,7 +1335,9 @@ fn modality_change(src: &Lowered, rw: &Lowered) -> Option<(String, String)> {
     let (sa, ra) = (count(src, &["never"]), count(rw, &["never"]));
     let weakened = (rn < sn && rp > sp) || (rh > sh && rp > sp && rn <= sn);
     let strengthened = (rn > sn && rp < sp) || (rn - ra > sn - sa && sn == sa);
-    if weakened {
+    if let Some(change) = frequency_change(src, rw) {
+        Some(change)
+    } else if weakened {
         Some((
             first(src, NECESSARY),
             first(rw, HEDGES).replace("(no modal word)", &first(rw, PERMISSIONS)),
