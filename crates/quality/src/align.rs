@@ -63,6 +63,11 @@ impl<'a> Unit<'a> {
         }
     }
 
+    /// How many negators its asserting sentences have.
+    fn negator_count(&self) -> usize {
+        self.assertions.iter().map(|a| a.count).sum()
+    }
+
     /// Everything the unit negates.
     fn negated(&self) -> impl Iterator<Item = &String> {
         self.assertions.iter().flat_map(|a| a.scopes.iter().flatten())
@@ -122,10 +127,17 @@ pub(crate) fn alignment_findings_with(
     let source_names = entities_of(source, source_names);
     let (whole_src, whole_rw) = (Lowered::new(source), Lowered::new(rewrite));
     let source_values = stated_values(source, &whole_src);
-    let whole_negated = (
-        src.iter().flat_map(Unit::negated).cloned().collect(),
-        rw.iter().flat_map(Unit::negated).cloned().collect(),
-    );
+    let whole_negated = WholeNegations {
+        source: src.iter().flat_map(Unit::negated).cloned().collect(),
+        negating_source_terms: src
+            .iter()
+            .filter(|u| u.negator_count() > 0)
+            .flat_map(|u| u.terms.iter().cloned())
+            .collect(),
+        rewrite: rw.iter().flat_map(Unit::negated).cloned().collect(),
+        source_count: src.iter().map(Unit::negator_count).sum(),
+        rewrite_count: rw.iter().map(Unit::negator_count).sum(),
+    };
     for (src_units, rw_units) in groups(&windows, rw.len()) {
         let (src_group, rw_group): (Vec<&Unit>, Vec<&Unit>) = (
             src_units.iter().map(|&i| &src[i]).collect(),
@@ -330,7 +342,7 @@ fn compare_group(
     (src_units, rw_units): (&[&Unit], &[&Unit]),
     source_names: &[String],
     source_values: &[u64],
-    whole_negated: &(Vec<String>, Vec<String>),
+    whole_negated: &WholeNegations,
     out: &mut AlignmentFindings,
 ) {
     let join = |units: &[&Unit]| units.iter().map(|u| u.text).collect::<Vec<_>>().join(" ");
@@ -754,7 +766,7 @@ const NEGATIVE_ADVERBS: &[&str] = &["rarely", "seldom", "hardly", "barely", "sca
 /// Verbs that carry a negation ("rejects any reference that outlives" for
 /// "no reference outlives"), by stem: counted like the adverbs.
 const NEGATIVE_VERBS: &[&str] = &[
-    "reject", "prevent", "forbid", "refus", "prohibit", "disallow", "avoid",
+    "reject", "prevent", "forbid", "refus", "prohibit", "disallow", "avoid", "stop",
 ];
 
 /// The scopes of a sentence's negators (one or two terms each), added to
@@ -918,7 +930,7 @@ fn mentions(text: &str, terms: &WordSet, term: &str) -> bool {
 fn flipped_negation(
     src: &[&Unit],
     rw: &[&Unit],
-    whole: &(Vec<String>, Vec<String>),
+    whole: &WholeNegations,
 ) -> Option<(String, bool)> {
     let (src_side, rw_side) = (Polarity::of(src), Polarity::of(rw));
     if src_side.count == 0 && rw_side.count == 0 {
@@ -940,8 +952,8 @@ fn flipped_negation(
             })
             .map(|scope| scope.join(" "))
     };
-    let dropped = flipped(&src_side, &rw_side, &whole.1);
-    let added = flipped(&rw_side, &src_side, &whole.0);
+    let dropped = flipped(&src_side, &rw_side, &whole.rewrite);
+    let added = flipped(&rw_side, &src_side, &whole.source);
     // A paraphrase moves negations around ("won't be able to" → "cannot
     // prove"); a flip changes how many there are, or moves one from a term
     // to another the source affirms ("not by mass but by charge" → "by mass,
@@ -951,8 +963,61 @@ fn flipped_negation(
         (Some(t), Some(_)) if src_count == rw_count => Some((t, false)),
         (Some(t), _) if src_count > rw_count => Some((t, false)),
         (_, Some(t)) if rw_count > src_count => Some((t, true)),
-        _ => None,
+        _ => negation_added(src, &rw_side, whole).map(|t| (t, true)),
     }
+}
+
+/// Words that say a negation without a negator: "anonymous" is said "with
+/// no name", "optional" "need not", "unlike" "cannot"; a group that has one
+/// may gain a negator in a faithful paraphrase.
+const NEGATIVE_MEANINGS: &[&str] = &[
+    "anonymous", "optional", "unlike", "omit", "only", "except", "lack", "absent", "fail", "stop", "instead",
+    "unable", "impossible", "irrevocabl", "unsound", "invalid", "missing", "unknown", "hard", "difficult",
+    "low", "few", "little", "free", "без", "только", "кроме", "мало", "трудн", "слож", "низк", "лишь",
+    "难", "低", "少", "只", "仅", "だけ", "のみ", "少な", "低い", "難し",
+];
+
+/// A negator the rewrite's group adds where its source has none and says
+/// nothing negative ("curl asks you for it" → "curl does not ask you for
+/// it", "посылал" → "не посылал"), while the whole rewrite has more
+/// negators than the source: the negated words are paraphrased, so no
+/// phrase-level comparison sees it.
+fn negation_added(src: &[&Unit], rw: &Polarity, whole: &WholeNegations) -> Option<String> {
+    let text = src.iter().map(|u| u.text.to_lowercase()).collect::<Vec<_>>().join(" ");
+    let words = crate::text::words(&text);
+    // Negating verbs and adverbs ("prevents", "rarely") are paraphrased
+    // with a negator ("cannot get out"): the source must have no negator
+    // besides them and the rewrite more than them.
+    let implicit = words
+        .iter()
+        .filter(|w| NEGATIVE_ADVERBS.contains(w) || NEGATIVE_VERBS.iter().any(|v| w.starts_with(v)))
+        .count();
+    if Polarity::of(src).count > implicit || rw.count <= implicit || whole.rewrite_count <= whole.source_count {
+        return None;
+    }
+    let negative = |w: &str| NEGATIVE_MEANINGS.iter().any(|n| w.starts_with(n));
+    if words.iter().any(|w| negative(w))
+        || NEGATIVE_MEANINGS.iter().any(|n| n.chars().next().is_some_and(is_cjk) && text.contains(n))
+    {
+        return None;
+    }
+    // A word of a source sentence that negates was negated there already
+    // ("won't be able to … prove" → "cannot prove").
+    let scope = rw
+        .scopes
+        .iter()
+        .find(|scope| scope.iter().all(|t| !whole.negating_source_terms.contains(t)))?;
+    Some(scope.join(" "))
+}
+
+/// The negations of the whole source and rewrite: their terms and counts.
+struct WholeNegations {
+    source: Vec<String>,
+    /// The terms of the source's sentences that have a negator.
+    negating_source_terms: WordSet,
+    rewrite: Vec<String>,
+    source_count: usize,
+    rewrite_count: usize,
 }
 
 /// What a text negates and affirms, sentence by sentence; a yes/no
