@@ -152,6 +152,23 @@ pub(crate) fn alignment_findings_with(
         );
     }
     additions(source, rewrite, &src, &rw, &windows, &mut out);
+    // A negator added in a sentence the alignment did not place ("Спутник
+    // не посылал радиосигналов." where the source negates nothing).
+    if out.polarity.is_empty() {
+        let all_src: Vec<&Unit> = src.iter().collect();
+        let placed = |j: usize| windows.iter().flatten().any(|&(at, len)| (at..at + len).contains(&j));
+        if let Some((j, term)) = rw.iter().enumerate().find_map(|(j, u)| {
+            (!placed(j) && u.negator_count() > 0)
+                .then(|| negation_added(&all_src, &Polarity::of(&[u]), &whole_negated))
+                .flatten()
+                .map(|t| (j, t))
+        }) {
+            out.polarity.push(format!(
+                "polarity: the rewrite negates what the source affirms (“{term}”) in “{}”; keep the claim's polarity",
+                quote(rw[j].text)
+            ));
+        }
+    }
     // A frequency made absolute in a sentence the alignment missed (a
     // terse rewrite: "won't … very often" → "never pays").
     if out.modality.is_empty()
