@@ -63,11 +63,6 @@ impl<'a> Unit<'a> {
         }
     }
 
-    /// How many negators its asserting sentences have.
-    fn negator_count(&self) -> usize {
-        self.assertions.iter().map(|a| a.count).sum()
-    }
-
     /// Everything the unit negates.
     fn negated(&self) -> impl Iterator<Item = &String> {
         self.assertions.iter().flat_map(|a| a.scopes.iter().flatten())
@@ -129,14 +124,7 @@ pub(crate) fn alignment_findings_with(
     let source_values = stated_values(source, &whole_src);
     let whole_negated = WholeNegations {
         source: src.iter().flat_map(Unit::negated).cloned().collect(),
-        negating_source_terms: src
-            .iter()
-            .filter(|u| u.negator_count() > 0)
-            .flat_map(|u| u.terms.iter().cloned())
-            .collect(),
         rewrite: rw.iter().flat_map(Unit::negated).cloned().collect(),
-        source_count: src.iter().map(Unit::negator_count).sum(),
-        rewrite_count: rw.iter().map(Unit::negator_count).sum(),
     };
     for (src_units, rw_units) in groups(&windows, rw.len()) {
         let (src_group, rw_group): (Vec<&Unit>, Vec<&Unit>) = (
@@ -152,23 +140,6 @@ pub(crate) fn alignment_findings_with(
         );
     }
     additions(source, rewrite, &src, &rw, &windows, &mut out);
-    // A negator added in a sentence the alignment did not place ("Спутник
-    // не посылал радиосигналов." where the source negates nothing).
-    if out.polarity.is_empty() {
-        let all_src: Vec<&Unit> = src.iter().collect();
-        let placed = |j: usize| windows.iter().flatten().any(|&(at, len)| (at..at + len).contains(&j));
-        if let Some((j, term)) = rw.iter().enumerate().find_map(|(j, u)| {
-            (!placed(j) && u.negator_count() > 0)
-                .then(|| negation_added(&all_src, &Polarity::of(&[u]), &whole_negated))
-                .flatten()
-                .map(|t| (j, t))
-        }) {
-            out.polarity.push(format!(
-                "polarity: the rewrite negates what the source affirms (“{term}”) in “{}”; keep the claim's polarity",
-                quote(rw[j].text)
-            ));
-        }
-    }
     // A frequency made absolute in a sentence the alignment missed (a
     // terse rewrite: "won't … very often" → "never pays").
     if out.modality.is_empty()
@@ -389,7 +360,11 @@ fn compare_group(
     }
     let both = |text: &Lowered, a: &[&str], b: &[&str]| count_forms(text, a) > 0 && count_forms(text, b) > 0;
     let mut segments: Option<(Segments, Segments)> = None;
-    let mut segmented = || segments.get_or_insert_with(|| (Segments::new(src), Segments::new(rw))).clone();
+    let mut segmented = || {
+        segments
+            .get_or_insert_with(|| (Segments::new(src), Segments::new(rw)))
+            .clone()
+    };
     if let Some((a, b)) = DIRECTION_PAIRS.iter().find(|(a, b)| {
         both(&lowered_src, a, b) && both(&lowered_rw, a, b) && {
             let (s, r) = segmented();
@@ -470,7 +445,9 @@ fn traded_names(
 
 /// Marks a clause ends at, for the traded-places check (not 、, which
 /// lists: 四川、陕西和甘肃).
-const CLAUSE_ENDS: &[char] = &[',', ';', ':', '.', '!', '?', '—', '(', ')', '\n', '，', '。', '；', '：', '！', '？'];
+const CLAUSE_ENDS: &[char] = &[
+    ',', ';', ':', '.', '!', '?', '—', '(', ')', '\n', '，', '。', '；', '：', '！', '？',
+];
 
 /// A group's text cut into sentences and into clauses, each lower-cased
 /// once (the traded-places check tries several pairs on them).
@@ -618,7 +595,10 @@ const WORLD_NAMES: &[(&str, &[&str])] = &[
 /// or planet: no new claim.
 fn names_the_world(name: &str, source_words: &rustc_hash::FxHashSet<&str>) -> bool {
     WORLD_NAMES.iter().any(|(earth, nouns)| {
-        name.starts_with(earth) && source_words.iter().any(|w| nouns.iter().any(|n| w.starts_with(n)))
+        name.starts_with(earth)
+            && source_words
+                .iter()
+                .any(|w| nouns.iter().any(|n| w.starts_with(n)))
     })
 }
 
@@ -783,7 +763,7 @@ const NEGATIVE_ADVERBS: &[&str] = &["rarely", "seldom", "hardly", "barely", "sca
 /// Verbs that carry a negation ("rejects any reference that outlives" for
 /// "no reference outlives"), by stem: counted like the adverbs.
 const NEGATIVE_VERBS: &[&str] = &[
-    "reject", "prevent", "forbid", "refus", "prohibit", "disallow", "avoid", "stop",
+    "reject", "prevent", "forbid", "refus", "prohibit", "disallow", "avoid",
 ];
 
 /// The scopes of a sentence's negators (one or two terms each), added to
@@ -944,11 +924,7 @@ fn mentions(text: &str, terms: &WordSet, term: &str) -> bool {
 /// whether the rewrite added the negation).
 ///
 /// A negation kept elsewhere in the text (a neighbouring group) is no flip.
-fn flipped_negation(
-    src: &[&Unit],
-    rw: &[&Unit],
-    whole: &WholeNegations,
-) -> Option<(String, bool)> {
+fn flipped_negation(src: &[&Unit], rw: &[&Unit], whole: &WholeNegations) -> Option<(String, bool)> {
     let (src_side, rw_side) = (Polarity::of(src), Polarity::of(rw));
     if src_side.count == 0 && rw_side.count == 0 {
         return None;
@@ -980,61 +956,14 @@ fn flipped_negation(
         (Some(t), Some(_)) if src_count == rw_count => Some((t, false)),
         (Some(t), _) if src_count > rw_count => Some((t, false)),
         (_, Some(t)) if rw_count > src_count => Some((t, true)),
-        _ => negation_added(src, &rw_side, whole).map(|t| (t, true)),
+        _ => None,
     }
 }
 
-/// Words that say a negation without a negator: "anonymous" is said "with
-/// no name", "optional" "need not", "unlike" "cannot"; a group that has one
-/// may gain a negator in a faithful paraphrase.
-const NEGATIVE_MEANINGS: &[&str] = &[
-    "anonymous", "optional", "unlike", "omit", "only", "except", "lack", "absent", "fail", "stop", "instead",
-    "unable", "impossible", "irrevocabl", "unsound", "invalid", "missing", "unknown", "hard", "difficult",
-    "low", "few", "little", "free", "без", "только", "кроме", "мало", "трудн", "слож", "низк", "лишь",
-    "难", "低", "少", "只", "仅", "だけ", "のみ", "少な", "低い", "難し",
-];
-
-/// A negator the rewrite's group adds where its source has none and says
-/// nothing negative ("curl asks you for it" → "curl does not ask you for
-/// it", "посылал" → "не посылал"), while the whole rewrite has more
-/// negators than the source: the negated words are paraphrased, so no
-/// phrase-level comparison sees it.
-fn negation_added(src: &[&Unit], rw: &Polarity, whole: &WholeNegations) -> Option<String> {
-    let text = src.iter().map(|u| u.text.to_lowercase()).collect::<Vec<_>>().join(" ");
-    let words = crate::text::words(&text);
-    // Negating verbs and adverbs ("prevents", "rarely") are paraphrased
-    // with a negator ("cannot get out"): the source must have no negator
-    // besides them and the rewrite more than them.
-    let implicit = words
-        .iter()
-        .filter(|w| NEGATIVE_ADVERBS.contains(w) || NEGATIVE_VERBS.iter().any(|v| w.starts_with(v)))
-        .count();
-    if Polarity::of(src).count > implicit || rw.count <= implicit || whole.rewrite_count <= whole.source_count {
-        return None;
-    }
-    let negative = |w: &str| NEGATIVE_MEANINGS.iter().any(|n| w.starts_with(n));
-    if words.iter().any(|w| negative(w))
-        || NEGATIVE_MEANINGS.iter().any(|n| n.chars().next().is_some_and(is_cjk) && text.contains(n))
-    {
-        return None;
-    }
-    // A word of a source sentence that negates was negated there already
-    // ("won't be able to … prove" → "cannot prove").
-    let scope = rw
-        .scopes
-        .iter()
-        .find(|scope| scope.iter().all(|t| !whole.negating_source_terms.contains(t)))?;
-    Some(scope.join(" "))
-}
-
-/// The negations of the whole source and rewrite: their terms and counts.
+/// What the whole source and the whole rewrite negate.
 struct WholeNegations {
     source: Vec<String>,
-    /// The terms of the source's sentences that have a negator.
-    negating_source_terms: WordSet,
     rewrite: Vec<String>,
-    source_count: usize,
-    rewrite_count: usize,
 }
 
 /// What a text negates and affirms, sentence by sentence; a yes/no
@@ -1367,7 +1296,15 @@ const FREQUENCIES: &[&str] = &[
     "редко",
 ];
 const ABSOLUTES: &[&str] = &[
-    "always", "never", "总是", "从不", "从来", "いつも", "決して", "всегда", "никогда",
+    "always",
+    "never",
+    "总是",
+    "从不",
+    "从来",
+    "いつも",
+    "決して",
+    "всегда",
+    "никогда",
 ];
 
 /// A frequency made absolute or an absolute hedged: (from, to).

@@ -443,3 +443,71 @@ fn planted_corruptions_are_caught_and_faithful_rewrites_pass() {
         "false alarms {false_alarms:.3} > 0.05: {misses:#?}"
     );
 }
+
+/// Each alignment check added against real model errors, on a faithful
+/// restyle (no finding of its kind) and the same restyle with one error.
+#[test]
+fn alignment_sees_traded_places_owners_and_absolutes() {
+    use chunksynth_quality::align::{AlignmentFindings, alignment_findings};
+    type Kind = fn(&AlignmentFindings) -> &Vec<String>;
+    let cases: &[(&str, &str, &str, &str, Kind)] = &[
+        (
+            // Opposites that trade what they say of.
+            "叶绿素吸收红光和蓝光，却反射绿光，所以叶子看起来是绿色的。",
+            "叶子里的叶绿素会吸收红光和蓝光，但会把绿光反射出去，所以叶子是绿色的。",
+            "叶子里的叶绿素会反射红光和蓝光，但会把绿光吸收进去，所以叶子是绿色的。",
+            "traded",
+            |f| &f.direction,
+        ),
+        (
+            // Two names of the source exchanged between their sentences.
+            "The certificate must be in PKCS#12 format if using Secure Transport, or PEM format if using any other engine.",
+            "With Secure Transport, the certificate has to be in PKCS#12 format. With any other engine, it has to be in PEM format.",
+            "With Secure Transport, the certificate has to be in PEM format. With any other engine, it has to be in PKCS#12 format.",
+            "traded places",
+            |f| &f.entities,
+        ),
+        (
+            // A possessive with a typeset apostrophe still names its owner.
+            "This is what Rust’s ownership system solves. Rust knows the scope of &s and prevents it from escaping. Even a C compiler could catch this case.",
+            "Ownership solves this: Rust knows the scope of &s and stops it from escaping. Even a C compiler could catch this case.",
+            "Ownership solves this: a C compiler knows the scope of &s and stops it from escaping. Even a C compiler could catch this case.",
+            "“Rust” became “C”",
+            |f| &f.entities,
+        ),
+        (
+            // A hedged frequency made absolute.
+            "Putting a single value on the heap isn’t very useful, so you won’t use boxes by themselves in this way very often.",
+            "Boxing a lone value rarely pays.",
+            "Boxing a lone value never pays.",
+            "never",
+            |f| &f.modality,
+        ),
+    ];
+    for (source, faithful, wrong, expected, kind) in cases {
+        let clean = alignment_findings(source, faithful);
+        assert!(kind(&clean).is_empty(), "faithful: {faithful}\n{clean:#?}");
+        let found = alignment_findings(source, wrong);
+        assert!(
+            kind(&found).iter().any(|f| f.contains(expected)),
+            "wrong: {wrong}\nwanted a finding with {expected:?}\n{found:#?}"
+        );
+    }
+    // A negated word said again unnegated is affirmed there too: the
+    // narrative's "has kept silent" for "has not erupted" is no flip.
+    let source = "最後の噴火は1707年の宝永噴火で、それ以降は噴火していない。";
+    let narrative = "最後に火を噴いたのは1707年、宝永噴火のときで、それ以来この山は沈黙を守っている。";
+    assert!(alignment_findings(source, narrative).polarity.is_empty());
+    // The Earth named where the source says the planet is no new claim.
+    let source = "Байкал — самое глубокое озеро на планете.";
+    assert!(
+        alignment_findings(source, "Байкал — самое глубокое озеро на Земле.")
+            .additions
+            .is_empty()
+    );
+    assert!(
+        !alignment_findings(source, "Байкал — самое глубокое озеро на Марсе.")
+            .additions
+            .is_empty()
+    );
+}

@@ -44,7 +44,7 @@ struct Planted {
 const LANGUAGES: [&str; 4] = ["en", "zh", "ja", "ru"];
 
 /// What the gate reaches on the suite today (goals: 0.90 and 0.05).
-const MIN_DETECTION: f64 = 0.76;
+const MIN_DETECTION: f64 = 0.79;
 const MAX_FALSE_ALARMS: f64 = 0.05;
 
 /// The checks whose finding names each kind of error: a variant failed
@@ -94,7 +94,8 @@ impl Tally {
 }
 
 fn load(name: &str) -> Vec<Source> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fidelity_suite/{name}.toml"));
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fidelity_suite/{name}.toml"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let file: SuiteFile = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     file.source
@@ -243,8 +244,8 @@ fn realistic_restyles_pass_and_single_errors_are_caught() {
 
 /// What the gate reaches on the held-out file (measured once, when it was
 /// written; the checks were not tuned on it).
-const HELD_OUT_MIN_DETECTION: f64 = 0.0;
-const HELD_OUT_MAX_FALSE_ALARMS: f64 = 1.0;
+const HELD_OUT_MIN_DETECTION: f64 = 0.44;
+const HELD_OUT_MAX_FALSE_ALARMS: f64 = 0.17;
 
 /// The held-out restyles (`held_out.toml`): the same measurement on text the
 /// checks were not tuned on, so the suite's figure can be read for what it
@@ -255,13 +256,26 @@ const HELD_OUT_MAX_FALSE_ALARMS: f64 = 1.0;
 fn held_out_restyles_measure_what_tuning_on_the_suite_carries_over() {
     let sources: Vec<(String, Source)> = load("held_out")
         .into_iter()
-        .map(|s| (s.lang.clone().unwrap_or_else(|| panic!("{}: `lang` is required here", s.id)), s))
+        .map(|s| {
+            (
+                s.lang
+                    .clone()
+                    .unwrap_or_else(|| panic!("{}: `lang` is required here", s.id)),
+                s,
+            )
+        })
         .collect();
     let measured = measure(&sources);
     let (detection, alarm_rate) = measured.report();
     let (_, planted) = measured.caught.0.total();
     let (_, faithful) = measured.false_alarms.0.total();
     assert!(faithful >= 18 && planted >= 36, "the held-out set shrank");
-    assert!(detection >= HELD_OUT_MIN_DETECTION, "held-out detection {detection:.3}");
-    assert!(alarm_rate <= HELD_OUT_MAX_FALSE_ALARMS, "held-out false alarms {alarm_rate:.3}");
+    assert!(
+        detection >= HELD_OUT_MIN_DETECTION,
+        "held-out detection {detection:.3}"
+    );
+    assert!(
+        alarm_rate <= HELD_OUT_MAX_FALSE_ALARMS,
+        "held-out false alarms {alarm_rate:.3}"
+    );
 }
