@@ -373,9 +373,12 @@ fn check_numbers(source: &str, rewrite: &str, tolerance: f64) -> Verdict {
     (score, findings.is_empty(), findings)
 }
 
-/// Values that number list items at line starts (`1.`, `2)`).
+/// Values that number list items at line starts (`1.`, `2)`), and an
+/// enumeration inside a line ("power comes from (1) …, (2) …") that counts
+/// up from (1).
 fn list_marker_values(text: &str) -> Vec<f64> {
-    text.lines()
+    let mut out: Vec<f64> = text
+        .lines()
         .filter_map(|l| {
             let t = l.trim_start();
             let digits = t.bytes().take_while(u8::is_ascii_digit).count();
@@ -384,7 +387,19 @@ fn list_marker_values(text: &str) -> Vec<f64> {
                 .then(|| t[..digits].parse().ok())
                 .flatten()
         })
-        .collect()
+        .collect();
+    let inline: Vec<f64> = text
+        .split('(')
+        .skip(1)
+        .filter_map(|part| part.split_once(')'))
+        .filter(|(n, _)| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+        .filter_map(|(n, _)| n.parse().ok())
+        .collect();
+    // (1), (2), … in order: an enumeration, not quantities.
+    if inline.len() >= 2 && inline.iter().enumerate().all(|(i, &v)| v == (i + 1) as f64) {
+        out.extend(inline);
+    }
+    out
 }
 
 /// Whitespace runs folded to one space: justified text (man pages) has

@@ -153,6 +153,12 @@ fn fidelity_numbers_exact_values() {
     };
     let rounded = fidelity("It weighs 100.4 kg.", "It weighs 100 kg.", &tolerant);
     assert!(check_of(&rounded, CheckKind::Numbers).passed);
+    // A note that enumerates inline counts nothing; a lone "(3)" does.
+    let source = "Its power comes from expressive patterns and from the compiler's checks.";
+    let enumerated = "- power comes from: (1) expressive patterns, (2) the compiler's checks";
+    assert!(check_of(&fidelity(source, enumerated, &config), CheckKind::Numbers).passed);
+    let counted = "- power comes from expressive patterns and the compiler's checks (3)";
+    assert!(!check_of(&fidelity(source, counted, &config), CheckKind::Numbers).passed);
 }
 
 #[test]
