@@ -763,7 +763,19 @@ const NEGATIVE_ADVERBS: &[&str] = &["rarely", "seldom", "hardly", "barely", "sca
 /// Verbs that carry a negation ("rejects any reference that outlives" for
 /// "no reference outlives"), by stem: counted like the adverbs.
 const NEGATIVE_VERBS: &[&str] = &[
-    "reject", "prevent", "forbid", "refus", "prohibit", "disallow", "avoid",
+    "reject",
+    "prevent",
+    "forbid",
+    "refus",
+    "prohibit",
+    "disallow",
+    "avoid",
+    "избега",
+    "избеж",
+    "предотвра",
+    "запрещ",
+    "отказ",
+    "отверг",
 ];
 
 /// The scopes of a sentence's negators (one or two terms each), added to
@@ -1240,6 +1252,14 @@ const PERMISSIONS: &[&str] = &[
     "may",
     "can",
     "could",
+    "allow",
+    "allows",
+    "allowed",
+    "permit",
+    "permits",
+    "permitted",
+    "позволя",
+    "разреша",
     "optional",
     "rarely",
     "可以",
