@@ -251,6 +251,14 @@ fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
     {
         return Some(NameKind::CommandOption);
     }
+    // A one-letter option (`-n`, `-L`): a man page's short options differ
+    // by one letter, and swapping them changes the fact.
+    if let Some(letter) = option.strip_prefix('-')
+        && letter.len() == 1
+        && letter.bytes().all(|b| b.is_ascii_alphabetic())
+    {
+        return Some(NameKind::CommandOption);
+    }
     if is_file_path(token) {
         return Some(NameKind::FilePath);
     }
