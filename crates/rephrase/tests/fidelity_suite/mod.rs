@@ -244,7 +244,7 @@ fn realistic_restyles_pass_and_single_errors_are_caught() {
 
 /// What the gate reaches on the held-out file (measured once, when it was
 /// written; the checks were not tuned on it).
-const HELD_OUT_MIN_DETECTION: f64 = 0.44;
+const HELD_OUT_MIN_DETECTION: f64 = 0.55;
 const HELD_OUT_MAX_FALSE_ALARMS: f64 = 0.05;
 
 /// The held-out restyles (`held_out.toml`): the same measurement on text the
