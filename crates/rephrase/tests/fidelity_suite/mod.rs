@@ -242,19 +242,13 @@ fn realistic_restyles_pass_and_single_errors_are_caught() {
     );
 }
 
-/// What the gate reaches on the held-out file (measured once, when it was
-/// written; the checks were not tuned on it).
-const HELD_OUT_MIN_DETECTION: f64 = 0.55;
-const HELD_OUT_MAX_FALSE_ALARMS: f64 = 0.05;
-
-/// The held-out restyles (`held_out.toml`): the same measurement on text the
+/// The held-out sets (`held_out*.toml`): the same measurement on text the
 /// checks were not tuned on, so the suite's figure can be read for what it
-/// is.
+/// is. Each has floors at what it measured, so the gate cannot regress on it.
 ///
 /// `cargo test -p chunksynth-rephrase --test rephrase held_out -- --nocapture`
-#[test]
-fn held_out_restyles_measure_what_tuning_on_the_suite_carries_over() {
-    let sources: Vec<(String, Source)> = load("held_out")
+fn held_out(name: &str, min_detection: f64, max_false_alarms: f64) {
+    let sources: Vec<(String, Source)> = load(name)
         .into_iter()
         .map(|s| {
             (
@@ -265,17 +259,28 @@ fn held_out_restyles_measure_what_tuning_on_the_suite_carries_over() {
             )
         })
         .collect();
+    println!("## {name}");
     let measured = measure(&sources);
     let (detection, alarm_rate) = measured.report();
     let (_, planted) = measured.caught.0.total();
     let (_, faithful) = measured.false_alarms.0.total();
-    assert!(faithful >= 18 && planted >= 36, "the held-out set shrank");
+    assert!(faithful >= 18 && planted >= 36, "{name} shrank");
+    assert!(detection >= min_detection, "{name}: detection {detection:.3}");
     assert!(
-        detection >= HELD_OUT_MIN_DETECTION,
-        "held-out detection {detection:.3}"
+        alarm_rate <= max_false_alarms,
+        "{name}: false alarms {alarm_rate:.3}"
     );
-    assert!(
-        alarm_rate <= HELD_OUT_MAX_FALSE_ALARMS,
-        "held-out false alarms {alarm_rate:.3}"
-    );
+}
+
+/// The first held-out set: first measured at 47.2% / 27.8%, then used to
+/// fix the checks (docs/QUALITY.md); no longer held out.
+#[test]
+fn held_out_restyles_measure_what_tuning_on_the_suite_carries_over() {
+    held_out("held_out", 0.55, 0.05);
+}
+
+/// The second held-out set, written after the first was used.
+#[test]
+fn held_out_2_restyles_measure_what_tuning_on_the_suite_carries_over() {
+    held_out("held_out_2", 0.55, 0.34);
 }
