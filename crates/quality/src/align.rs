@@ -151,14 +151,24 @@ pub(crate) fn alignment_findings_with(
     }
     // A reversed word in a sentence the alignment missed (a short rewrite
     // sentence, "和紙は繊維が短い。"): the same count over the whole texts.
-    if out.direction.is_empty()
-        && let Some((from, to)) = DIRECTION_PAIRS
+    // Questions ask ("How are they different?"); they state no direction.
+    let stated = |text: &str| {
+        let kept: Vec<&str> = sentences(text)
+            .into_iter()
+            .filter(|s| !s.trim_end().ends_with(['?', '？']))
+            .collect();
+        Lowered::new(&kept.join(" "))
+    };
+    if out.direction.is_empty() {
+        let (stated_src, stated_rw) = (stated(source), stated(rewrite));
+        if let Some((from, to)) = DIRECTION_PAIRS
             .iter()
-            .find_map(|(a, b)| shifted(&whole_src, &whole_rw, a, b))
-    {
-        out.direction.push(format!(
-            "direction: “{from}” became “{to}” in the text; keep the direction"
-        ));
+            .find_map(|(a, b)| shifted(&stated_src, &stated_rw, a, b))
+        {
+            out.direction.push(format!(
+                "direction: “{from}” became “{to}” in the text; keep the direction"
+            ));
+        }
     }
     out
 }
@@ -757,6 +767,13 @@ const NOT_NEGATIONS_LATIN: &[(&str, &str)] = &[
     ("no", "doubt"),
     ("nothing", "but"),
 ];
+/// Verbs that negate, read as a negated head: "not ignore" affirms.
+const NEGATING_HEADS: &[&str] = &[
+    "ignor", "omit", "exclud", "skip", "hid", "lack", "miss", "forget", "fail", "avoid", "prevent",
+];
+/// Words that make an exception, negating what follows by scope.
+const EXCEPTIONS: &[&str] = &["except", "all but", "other than", "excluding", "кроме", "除了", "以外"];
+
 /// Words that lower a claim's polarity as a negator does ("rarely used"
 /// for "won't often use"): counted, with no term of their own.
 const NEGATIVE_ADVERBS: &[&str] = &["rarely", "seldom", "hardly", "barely", "scarcely"];
@@ -950,9 +967,18 @@ fn flipped_negation(src: &[&Unit], rw: &[&Unit], whole: &WholeNegations) -> Opti
             .iter()
             .find(|scope| {
                 let said: Vec<&String> = scope.iter().filter(|t| to.mentions(t)).collect();
-                !said.is_empty()
+                // A negated verb that negates ("do not ignore entries") says
+                // what "include entries" says: only the verb said again tells.
+                let double_negative = scope.first().is_some_and(|head| {
+                    NEGATING_HEADS.iter().any(|v| head.starts_with(v)) && !to.mentions(head)
+                });
+                !double_negative
+                    && !said.is_empty()
                     && said.iter().all(|t| {
-                        to.affirmations(t) > from.affirmations(t) && !to.negates(t) && !whole_to.contains(*t)
+                        to.affirmations(t) > from.affirmations(t)
+                            && !to.negates(t)
+                            && !to.excepts(t)
+                            && !whole_to.contains(*t)
                     })
             })
             .map(|scope| scope.join(" "))
@@ -1028,6 +1054,24 @@ impl<'a> Polarity<'a> {
         self.sentences
             .iter()
             .any(|(text, terms, _)| mentions(text, terms, term))
+    }
+
+    /// Whether a sentence that mentions `term` makes an exception ("all
+    /// but the implied entries", "everything except"): it negates by scope.
+    fn excepts(&self, term: &str) -> bool {
+        self.sentences.iter().any(|(text, terms, _)| {
+            if !mentions(text, terms, term) {
+                return false;
+            }
+            let lower = text.to_lowercase();
+            EXCEPTIONS.iter().any(|e| {
+                if e.chars().next().is_some_and(is_cjk) {
+                    lower.contains(e)
+                } else {
+                    crate::text::words(&lower).windows(e.split(' ').count()).any(|w| w.join(" ") == *e)
+                }
+            })
+        })
     }
 
     fn negates(&self, term: &str) -> bool {
