@@ -82,17 +82,29 @@ pub fn names(text: &str) -> Vec<NameMention> {
     // list item. Its first word starts a sentence; wrapped prose lines,
     // indented alike, do not.
     let mut previous_indent: Option<usize> = None;
+    let mut previous_bullet = false;
     let words = text.lines().flat_map(|line| {
-        let indent = line.len() - line.trim_start().len();
-        let blank = line.trim().is_empty();
-        // A list item starts a sentence too, however it is indented.
-        let bullet =
-            line.trim_start().starts_with(['-', '*', '•', '・']) && !line.trim_start().starts_with("--");
-        let block_start = bullet || previous_indent.is_none_or(|p| p != indent);
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let blank = trimmed.is_empty();
+        // A list item starts a sentence too, however it is indented; so
+        // does a line after one that is not indented under it (a note's
+        // heading: "- last point" / "Defining a struct").
+        let bullet = trimmed.starts_with(['-', '*', '•', '・']) && !trimmed.starts_with("--");
+        let after_item = previous_bullet && !bullet && previous_indent.is_some_and(|p| indent <= p);
+        let block_start = bullet || after_item || previous_indent.is_none_or(|p| p != indent);
         previous_indent = if blank { None } else { Some(indent) };
+        previous_bullet = bullet;
+        // An option and its description on one line ("-g     Think of
+        // this as -l"): the description's first word starts a sentence.
+        let description = trimmed
+            .starts_with('-')
+            .then(|| trimmed.find("  "))
+            .flatten()
+            .map(|gap| trimmed[..gap].split_whitespace().count());
         line.split_whitespace()
             .enumerate()
-            .map(move |(i, w)| (w, i == 0 && block_start))
+            .map(move |(i, w)| (w, (i == 0 && block_start) || Some(i) == description))
     });
     for (raw, starts_block) in words {
         if starts_block {
