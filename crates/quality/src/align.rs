@@ -772,7 +772,15 @@ const NEGATING_HEADS: &[&str] = &[
     "ignor", "omit", "exclud", "skip", "hid", "lack", "miss", "forget", "fail", "avoid", "prevent",
 ];
 /// Words that make an exception, negating what follows by scope.
-const EXCEPTIONS: &[&str] = &["except", "all but", "other than", "excluding", "кроме", "除了", "以外"];
+const EXCEPTIONS: &[&str] = &[
+    "except",
+    "all but",
+    "other than",
+    "excluding",
+    "кроме",
+    "除了",
+    "以外",
+];
 
 /// Words that lower a claim's polarity as a negator does ("rarely used"
 /// for "won't often use"): counted, with no term of their own.
@@ -1068,7 +1076,9 @@ impl<'a> Polarity<'a> {
                 if e.chars().next().is_some_and(is_cjk) {
                     lower.contains(e)
                 } else {
-                    crate::text::words(&lower).windows(e.split(' ').count()).any(|w| w.join(" ") == *e)
+                    crate::text::words(&lower)
+                        .windows(e.split(' ').count())
+                        .any(|w| w.join(" ") == *e)
                 }
             })
         })

@@ -117,6 +117,50 @@ fn scan_number(text: &str, start: usize) -> (usize, Quantity) {
     }
 }
 
+/// Values spelled as cardinal words (`three`, `трёх`), not months or
+/// ordinals: a source that spells a number lets its rewrite write digits
+/// ("около трёх миллионов" → "≈3 млн") without "may" excusing a 5.
+pub fn cardinal_word_values(text: &str) -> Vec<f64> {
+    const CARDINALS: &[&str] = &[
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+    ];
+    crate::text::words(text)
+        .into_iter()
+        .filter(|w| {
+            let lower = w.to_lowercase();
+            CARDINALS.contains(&lower.as_str()) || russian_number_word(&lower).is_some()
+        })
+        .flat_map(number_word_values)
+        .collect()
+}
+
 /// Values spelled as words (`three`, `twenty`, `March`): a rewrite may spell
 /// out a number the source wrote in digits.
 pub fn number_word_values(text: &str) -> Vec<f64> {
