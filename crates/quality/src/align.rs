@@ -160,10 +160,17 @@ pub(crate) fn alignment_findings_with(
         Lowered::new(&kept.join(" "))
     };
     if out.direction.is_empty() {
-        let (stated_src, stated_rw) = (stated(source), stated(rewrite));
+        let asks = |text: &str| text.contains(['?', '？']);
+        let (stated_src, stated_rw);
+        let (src_text, rw_text) = if asks(source) || asks(rewrite) {
+            (stated_src, stated_rw) = (stated(source), stated(rewrite));
+            (&stated_src, &stated_rw)
+        } else {
+            (&whole_src, &whole_rw)
+        };
         if let Some((from, to)) = DIRECTION_PAIRS
             .iter()
-            .find_map(|(a, b)| shifted(&stated_src, &stated_rw, a, b))
+            .find_map(|(a, b)| shifted(src_text, rw_text, a, b))
         {
             out.direction.push(format!(
                 "direction: “{from}” became “{to}” in the text; keep the direction"
@@ -359,27 +366,33 @@ fn compare_group(
         ));
     }
     let (lowered_src, lowered_rw) = (Lowered::new(src), Lowered::new(rw));
+    // Each pair counted once, for the shift and for the trade.
+    let counts: Vec<[usize; 4]> = DIRECTION_PAIRS
+        .iter()
+        .map(|(a, b)| pair_counts(&lowered_src, &lowered_rw, a, b))
+        .collect();
     if let Some((from, to)) = DIRECTION_PAIRS
         .iter()
-        .find_map(|(a, b)| shifted(&lowered_src, &lowered_rw, a, b))
+        .zip(&counts)
+        .find_map(|((a, b), &c)| shift_of(c, &lowered_src, &lowered_rw, a, b))
     {
         out.direction.push(format!(
             "direction: “{from}” became “{to}” — {}; keep the direction",
             quoted()
         ));
     }
-    let both = |text: &Lowered, a: &[&str], b: &[&str]| count_forms(text, a) > 0 && count_forms(text, b) > 0;
-    let mut segments: Option<(Segments, Segments)> = None;
-    let mut segmented = || {
-        segments
-            .get_or_insert_with(|| (Segments::new(src), Segments::new(rw)))
-            .clone()
-    };
-    if let Some((a, b)) = DIRECTION_PAIRS.iter().find(|(a, b)| {
-        both(&lowered_src, a, b) && both(&lowered_rw, a, b) && {
-            let (s, r) = segmented();
-            let has = |forms: &'static [&'static str]| move |part: &Lowered| count_forms(part, forms) > 0;
-            traded_places((&s, &r), &has(a), &has(b), &[a, b])
+    // Cut into sentences and clauses only where a trade is possible.
+    let parts = std::cell::OnceCell::new();
+    let parts = || parts.get_or_init(|| (Segments::new(src), Segments::new(rw)));
+    if let Some(((a, b), _)) = DIRECTION_PAIRS.iter().zip(&counts).find(|((a, b), c)| {
+        c.iter().all(|&n| n > 0) && {
+            // Rare (both words on both sides): each part lower-cased here.
+            let holds = |_: usize, _: usize, part: &str| {
+                let part = Lowered::new(part);
+                (count_forms(&part, a) > 0, count_forms(&part, b) > 0)
+            };
+            let (src_parts, rw_parts) = parts();
+            traded_places((src_parts, rw_parts), &holds, &[a, b], &mut TermCache::default())
         }
     }) {
         out.direction.push(format!(
@@ -407,12 +420,21 @@ fn compare_group(
             quoted()
         ));
     }
-    if let Some((from, to)) = swapped_name(src, rw, source_names) {
+    // The source's names in this group, with their counts on each side:
+    // one pass over the names for both entity checks.
+    let in_group: Vec<(&String, usize, usize)> = source_names
+        .iter()
+        .filter_map(|n| {
+            let here = crate::names::count_name(src, n);
+            (here > 0).then(|| (n, here, crate::names::count_name(rw, n)))
+        })
+        .collect();
+    if let Some((from, to)) = swapped_name(rw, &in_group, source_names) {
         out.entities.push(format!(
             "entity: “{from}” became “{to}” — {}; keep who or what it is about",
             quoted()
         ));
-    } else if let Some((a, b)) = traded_names(src, rw, source_names, &mut segmented) {
+    } else if let Some((a, b)) = traded_names(&parts, &in_group) {
         out.entities.push(format!(
             "entity: “{a}” and “{b}” traded places — {}; keep who or what each claim is about",
             quoted()
@@ -422,30 +444,70 @@ fn compare_group(
 
 /// Two names of the source, each in a clause of its own on both sides,
 /// whose clauses' other words went to the other name.
-fn traded_names(
-    src: &str,
-    rw: &str,
-    source_names: &[String],
-    segmented: &mut dyn FnMut() -> (Segments, Segments),
+fn traded_names<'a>(
+    parts: &dyn Fn() -> &'a (Segments<'a>, Segments<'a>),
+    in_group: &[(&String, usize, usize)],
 ) -> Option<(String, String)> {
     let count = crate::names::count_name;
-    let present: Vec<&String> = source_names
+    // Names said once on each side; at most 64, one bit each per part.
+    let present: Vec<&String> = in_group
         .iter()
-        .filter(|n| n.chars().count() >= 2 && count(src, n) == 1 && count(rw, n) == 1)
+        .filter(|&&(n, in_src, in_rw)| n.chars().count() >= 2 && in_src == 1 && in_rw == 1)
+        .map(|&(n, _, _)| n)
+        .take(64)
         .collect();
     if present.len() < 2 {
         return None;
     }
-    let (s, r) = segmented();
+    // Names that traded places come in the other order: only such pairs
+    // are worth cutting the group into parts for.
+    let (src, rw) = parts();
+    let at = |text: &str| -> Vec<usize> {
+        present
+            .iter()
+            .map(|n| text.find(n.as_str()).unwrap_or(0))
+            .collect()
+    };
+    let (src_at, rw_at) = (at(src.text), at(rw.text));
+    let reversed = |i: usize, j: usize| (src_at[i] < src_at[j]) != (rw_at[i] < rw_at[j]);
+    if !(0..present.len()).any(|i| (i + 1..present.len()).any(|j| reversed(i, j))) {
+        return None;
+    }
+    // Which names each sentence and clause holds, found once per group.
+    let masks = |seg: &Segments| -> [Vec<u64>; 2] {
+        let mask = |part: &&str| {
+            present
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| count(part, n) > 0)
+                .fold(0u64, |m, (i, _)| m | 1 << i)
+        };
+        [
+            seg.sentences.iter().map(mask).collect(),
+            seg.clauses.iter().map(mask).collect(),
+        ]
+    };
+    let (src_masks, rw_masks) = (masks(src), masks(rw));
+    // A trade is between names a source sentence, or two neighbouring ones,
+    // holds together: the pairs are few even where a man page names dozens.
+    let near = |i: usize, j: usize| {
+        let sentences = &src_masks[0];
+        (0..sentences.len()).any(|k| {
+            let m = sentences[k] | sentences.get(k + 1).copied().unwrap_or(0);
+            m & 1 << i != 0 && m & 1 << j != 0
+        })
+    };
+    let mut cache = TermCache::default();
     for (i, a) in present.iter().enumerate() {
-        for b in &present[i + 1..] {
-            if a.contains(b.as_str()) || b.contains(a.as_str()) {
+        for (j, b) in present.iter().enumerate().skip(i + 1) {
+            if a.contains(b.as_str()) || b.contains(a.as_str()) || !reversed(i, j) || !near(i, j) {
                 continue;
             }
-            let has_a = |part: &Lowered| count(&part.text, a) > 0;
-            let has_b = |part: &Lowered| count(&part.text, b) > 0;
+            let bits = |m: u64| (m & 1 << i != 0, m & 1 << j != 0);
+            let src_holds = |level: usize, k: usize, _: &str| bits(src_masks[level][k]);
+            let rw_holds = |level: usize, k: usize, _: &str| bits(rw_masks[level][k]);
             let forms: [&[&str]; 2] = [&[a.as_str()], &[b.as_str()]];
-            if traded_places((&s, &r), &has_a, &has_b, &forms) {
+            if traded_places_with((src, &src_holds), (rw, &rw_holds), &forms, &mut cache) {
                 return Some(((*a).clone(), (*b).clone()));
             }
         }
@@ -459,38 +521,56 @@ const CLAUSE_ENDS: &[char] = &[
     ',', ';', ':', '.', '!', '?', '—', '(', ')', '\n', '，', '。', '；', '：', '！', '？',
 ];
 
-/// A group's text cut into sentences and into clauses, each lower-cased
-/// once (the traded-places check tries several pairs on them).
-#[derive(Clone)]
-struct Segments {
-    sentences: std::rc::Rc<[Lowered]>,
-    clauses: std::rc::Rc<[Lowered]>,
+/// Which of two words a part holds: (level (0 sentences, 1 clauses), index,
+/// the part's text) → (holds the first, holds the second).
+type Holds<'h> = dyn Fn(usize, usize, &str) -> (bool, bool) + 'h;
+
+/// A group's text cut into sentences and into clauses.
+struct Segments<'a> {
+    text: &'a str,
+    sentences: Vec<&'a str>,
+    clauses: Vec<&'a str>,
 }
 
-impl Segments {
-    fn new(text: &str) -> Self {
+impl<'a> Segments<'a> {
+    fn new(text: &'a str) -> Self {
         Self {
-            sentences: sentences(text).into_iter().map(Lowered::new).collect(),
-            clauses: text.split(CLAUSE_ENDS).map(Lowered::new).collect(),
+            text,
+            sentences: sentences(text),
+            clauses: text.split(CLAUSE_ENDS).collect(),
         }
     }
 
-    /// The terms around the one sentence that holds `has` and not `other`
-    /// ("With Secure Transport, … PKCS#12 format."), else the one clause.
-    fn own_part(
-        &self,
-        has: &dyn Fn(&Lowered) -> bool,
-        other: &dyn Fn(&Lowered) -> bool,
-        forms: &[&[&str]],
-    ) -> Option<WordSet> {
-        let only = |parts: &[Lowered]| {
-            let mut found = parts.iter().filter(|c| has(c) && !other(c));
-            let part = found.next()?;
-            found.next().is_none().then(|| context_terms(&part.text, forms))
-        };
-        only(&self.sentences).or_else(|| only(&self.clauses))
+    /// The one sentence that holds the first word and not the second ("With
+    /// Secure Transport, … PKCS#12 format."), else the one clause: (level,
+    /// index). `holds(level, index, part)` says which of the two it holds.
+    fn own_part(&self, holds: &Holds, swap: bool) -> Option<(usize, usize)> {
+        for (level, parts) in [&self.sentences, &self.clauses].into_iter().enumerate() {
+            let mut found = parts.iter().enumerate().filter(|&(k, part)| {
+                let (a, b) = holds(level, k, part);
+                if swap { b && !a } else { a && !b }
+            });
+            if let Some((k, _)) = found.next()
+                && found.next().is_none()
+            {
+                return Some((level, k));
+            }
+        }
+        None
+    }
+
+    fn part(&self, (level, k): (usize, usize)) -> &'a str {
+        if level == 0 {
+            self.sentences[k]
+        } else {
+            self.clauses[k]
+        }
     }
 }
+
+/// Alignment terms of the parts already read, by (side, level, index).
+#[derive(Default)]
+struct TermCache(FxHashMap<(bool, usize, usize), WordSet>);
 
 /// Whether `a` and `b`, each in a sentence or clause of its own in the
 /// source and in the rewrite, traded the rest of it: the rewrite's part of
@@ -500,34 +580,47 @@ impl Segments {
 /// is still there, so no count changes; only which goes with which.
 fn traded_places(
     (src, rw): (&Segments, &Segments),
-    has_a: &dyn Fn(&Lowered) -> bool,
-    has_b: &dyn Fn(&Lowered) -> bool,
+    holds: &Holds,
     forms: &[&[&str]],
+    cache: &mut TermCache,
+) -> bool {
+    traded_places_with((src, holds), (rw, holds), forms, cache)
+}
+
+fn traded_places_with(
+    (src, src_holds): (&Segments, &Holds),
+    (rw, rw_holds): (&Segments, &Holds),
+    forms: &[&[&str]],
+    cache: &mut TermCache,
 ) -> bool {
     let (Some(src_a), Some(src_b), Some(rw_a), Some(rw_b)) = (
-        src.own_part(has_a, has_b, forms),
-        src.own_part(has_b, has_a, forms),
-        rw.own_part(has_a, has_b, forms),
-        rw.own_part(has_b, has_a, forms),
+        src.own_part(src_holds, false),
+        src.own_part(src_holds, true),
+        rw.own_part(rw_holds, false),
+        rw.own_part(rw_holds, true),
     ) else {
         return false;
     };
-    let shared = |x: &WordSet, y: &WordSet| x.intersection(y).count();
+    let mut terms = |side: bool, seg: &Segments, at: (usize, usize)| {
+        cache
+            .0
+            .entry((side, at.0, at.1))
+            .or_insert_with(|| alignment_terms(seg.part(at)))
+            .clone()
+    };
+    let (src_a, src_b) = (terms(false, src, src_a), terms(false, src, src_b));
+    let (rw_a, rw_b) = (terms(true, rw, rw_a), terms(true, rw, rw_b));
+    let compared: WordSet = forms
+        .iter()
+        .flat_map(|f| f.iter())
+        .flat_map(|f| alignment_terms(f))
+        .collect();
+    let context =
+        |t: &String| !compared.contains(t) && !forms.iter().flat_map(|f| f.iter()).any(|f| t.starts_with(f));
+    let shared = |x: &WordSet, y: &WordSet| x.iter().filter(|t| context(t) && y.contains(*t)).count();
     let own = shared(&rw_a, &src_a) + shared(&rw_b, &src_b);
     let crossed = shared(&rw_a, &src_b) + shared(&rw_b, &src_a);
     crossed >= own + 2 && shared(&rw_a, &src_b) > 0 && shared(&rw_b, &src_a) > 0
-}
-
-/// A clause's alignment terms without the words being compared.
-fn context_terms(clause: &str, forms: &[&[&str]]) -> WordSet {
-    let mut terms = alignment_terms(clause);
-    for f in forms.iter().flat_map(|f| f.iter()) {
-        for t in alignment_terms(f) {
-            terms.remove(&t);
-        }
-        terms.retain(|t| !t.starts_with(f));
-    }
-    terms
 }
 
 /// Rewrite sentences that name something the source does not (an
@@ -1179,8 +1272,6 @@ fn is_cyrillic(c: char) -> bool {
 /// for the word counts of the direction and modality checks (thirty-odd
 /// word lists against every aligned group).
 struct Lowered {
-    /// The text as written (names are matched case and all).
-    text: String,
     lower: String,
     words: Vec<String>,
     counts: rustc_hash::FxHashMap<String, usize>,
@@ -1200,7 +1291,6 @@ impl Lowered {
             *counts.entry(w.clone()).or_insert(0) += 1;
         }
         Self {
-            text: text.to_owned(),
             has_cjk: lower.chars().any(is_cjk),
             has_cyrillic: lower.chars().any(is_cyrillic),
             lower,
@@ -1220,12 +1310,28 @@ fn first_form(text: &Lowered, forms: &[&str]) -> Option<String> {
 
 /// The pair of forms that shifted from one side to the other, if any.
 fn shifted(src: &Lowered, rw: &Lowered, a: &[&str], b: &[&str]) -> Option<(String, String)> {
-    let (sa, sb, ra, rb) = (
+    shift_of(pair_counts(src, rw, a, b), src, rw, a, b)
+}
+
+/// How often the source and the rewrite say each side of a pair: [source
+/// a, source b, rewrite a, rewrite b].
+fn pair_counts(src: &Lowered, rw: &Lowered, a: &[&str], b: &[&str]) -> [usize; 4] {
+    [
         count_forms(src, a),
         count_forms(src, b),
         count_forms(rw, a),
         count_forms(rw, b),
-    );
+    ]
+}
+
+/// [`shifted`] on counts already taken.
+fn shift_of(
+    [sa, sb, ra, rb]: [usize; 4],
+    src: &Lowered,
+    rw: &Lowered,
+    a: &[&str],
+    b: &[&str],
+) -> Option<(String, String)> {
     let first_found = |text: &Lowered, forms: &[&str]| first_form(text, forms).unwrap_or_default();
     if ra < sa && rb > sb {
         Some((first_found(src, a), first_found(rw, b)))
@@ -1571,14 +1677,22 @@ fn cjk_numerals(text: &str) -> Vec<u64> {
 
 /// A name of the source that the group's rewrite drops while naming
 /// another name of the source more often than the group's source does.
-fn swapped_name(src: &str, rw: &str, source_names: &[String]) -> Option<(String, String)> {
+fn swapped_name(
+    rw: &str,
+    in_group: &[(&String, usize, usize)],
+    source_names: &[String],
+) -> Option<(String, String)> {
     let count = crate::names::count_name;
-    let lost = source_names
-        .iter()
-        .find(|n| count(src, n) > 0 && count(rw, n) == 0)?;
+    let lost = in_group.iter().find(|(_, _, in_rw)| *in_rw == 0)?.0;
+    let in_src = |n: &String| {
+        in_group
+            .iter()
+            .find(|(m, _, _)| *m == n)
+            .map_or(0, |(_, c, _)| *c)
+    };
     let gained = source_names
         .iter()
-        .find(|n| !lost.contains(n.as_str()) && !n.contains(lost.as_str()) && count(rw, n) > count(src, n))?;
+        .find(|n| !lost.contains(n.as_str()) && !n.contains(lost.as_str()) && count(rw, n) > in_src(n))?;
     Some((lost.clone(), gained.clone()))
 }
 
