@@ -256,38 +256,13 @@ fn ordinal(w: &str) -> Option<u32> {
 /// A number spelled in words at the start of `words` (`two thousand`,
 /// `forty five`), and how many words it took.
 fn number_words(words: &[String]) -> Option<(u64, usize)> {
-    fn unit(w: &str) -> Option<u64> {
-        const SMALL: [&str; 20] = [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-        ];
-        const TENS: [&str; 8] = [
-            "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-        ];
-        SMALL
+    // Units and tens; hundred, thousand and million scale them below.
+    let unit = |w: &str| {
+        crate::numbers::CARDINALS
             .iter()
-            .position(|s| *s == w)
-            .map(|i| i as u64)
-            .or_else(|| TENS.iter().position(|s| *s == w).map(|i| (i as u64 + 2) * 10))
-    }
+            .find(|&&(name, v)| name == w && v < 100)
+            .map(|&(_, v)| v)
+    };
     let (mut total, mut current, mut used) = (0u64, 0u64, 0usize);
     for w in words {
         match w.as_str() {

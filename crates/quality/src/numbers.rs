@@ -117,45 +117,52 @@ fn scan_number(text: &str, start: usize) -> (usize, Quantity) {
     }
 }
 
+/// English cardinal words and their values: the one list the number and
+/// coverage checks read.
+pub(crate) const CARDINALS: [(&str, u64); 32] = [
+    ("zero", 0),
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+    ("hundred", 100),
+    ("thousand", 1000),
+    ("million", 1_000_000),
+    ("billion", 1_000_000_000),
+];
+
 /// Values spelled as cardinal words (`three`, `трёх`), not months or
 /// ordinals: a source that spells a number lets its rewrite write digits
 /// ("около трёх миллионов" → "≈3 млн") without "may" excusing a 5.
 pub fn cardinal_word_values(text: &str) -> Vec<f64> {
-    const CARDINALS: &[&str] = &[
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-    ];
     crate::text::words(text)
         .into_iter()
         .filter(|w| {
             let lower = w.to_lowercase();
-            CARDINALS.contains(&lower.as_str()) || russian_number_word(&lower).is_some()
+            CARDINALS.iter().any(|(name, _)| *name == lower) || russian_number_word(&lower).is_some()
         })
         .flat_map(number_word_values)
         .collect()
@@ -164,35 +171,8 @@ pub fn cardinal_word_values(text: &str) -> Vec<f64> {
 /// Values spelled as words (`three`, `twenty`, `March`): a rewrite may spell
 /// out a number the source wrote in digits.
 pub fn number_word_values(text: &str) -> Vec<f64> {
-    const WORDS: [(&str, f64); 42] = [
-        ("zero", 0.0),
-        ("one", 1.0),
-        ("two", 2.0),
-        ("three", 3.0),
-        ("four", 4.0),
-        ("five", 5.0),
-        ("six", 6.0),
-        ("seven", 7.0),
-        ("eight", 8.0),
-        ("nine", 9.0),
-        ("ten", 10.0),
-        ("eleven", 11.0),
-        ("twelve", 12.0),
-        ("thirteen", 13.0),
-        ("fourteen", 14.0),
-        ("fifteen", 15.0),
-        ("sixteen", 16.0),
-        ("seventeen", 17.0),
-        ("eighteen", 18.0),
-        ("nineteen", 19.0),
-        ("twenty", 20.0),
-        ("thirty", 30.0),
-        ("forty", 40.0),
-        ("fifty", 50.0),
-        ("hundred", 100.0),
-        ("thousand", 1000.0),
-        ("million", 1e6),
-        ("billion", 1e9),
+    /// Ordinals and months, beside the cardinals.
+    const WORDS: [(&str, f64); 15] = [
         ("first", 1.0),
         ("second", 2.0),
         ("third", 3.0),
@@ -207,18 +187,17 @@ pub fn number_word_values(text: &str) -> Vec<f64> {
         ("september", 9.0),
         ("october", 10.0),
         ("november", 11.0),
+        ("december", 12.0),
     ];
     crate::text::words(text)
         .into_iter()
         .filter_map(|w| {
             let lower = w.to_ascii_lowercase();
-            if lower == "december" {
-                return Some(12.0);
-            }
-            WORDS
+            CARDINALS
                 .iter()
                 .find(|(name, _)| *name == lower)
-                .map(|&(_, v)| v)
+                .map(|&(_, v)| v as f64)
+                .or_else(|| WORDS.iter().find(|(name, _)| *name == lower).map(|&(_, v)| v))
                 .or_else(|| russian_number_word(&w.to_lowercase()))
         })
         .collect()
