@@ -1579,32 +1579,8 @@ fn changed_value(
 /// Whole values a text states: in digits, as English cardinal words, or as
 /// CJK numerals (两万, 四百, 二十万).
 fn stated_values(text: &str, lowered: &Lowered) -> Vec<u64> {
-    const CARDINALS: [(&str, u64); 24] = [
-        ("two", 2),
-        ("three", 3),
-        ("four", 4),
-        ("five", 5),
-        ("six", 6),
-        ("seven", 7),
-        ("eight", 8),
-        ("nine", 9),
-        ("ten", 10),
-        ("eleven", 11),
-        ("twelve", 12),
-        ("fifteen", 15),
-        ("twenty", 20),
-        ("thirty", 30),
-        ("forty", 40),
-        ("fifty", 50),
-        ("hundred", 100),
-        ("thousand", 1000),
-        ("once", 1),
-        ("twice", 2),
-        ("one", 1),
-        ("both", 2),
-        ("million", 1_000_000),
-        ("dozen", 12),
-    ];
+    // Counts said without a number word, beside the cardinals.
+    const COUNT_WORDS: [(&str, u64); 4] = [("once", 1), ("twice", 2), ("both", 2), ("dozen", 12)];
     let mut out: Vec<u64> = numbers(text)
         .into_iter()
         .filter_map(|m| match m.quantity {
@@ -1614,7 +1590,7 @@ fn stated_values(text: &str, lowered: &Lowered) -> Vec<u64> {
             _ => None,
         })
         .collect();
-    for &(word, v) in &CARDINALS {
+    for &(word, v) in crate::numbers::CARDINALS.iter().chain(&COUNT_WORDS) {
         let n = lowered.counts.get(word).copied().unwrap_or(0);
         out.extend(std::iter::repeat_n(v, n));
     }
