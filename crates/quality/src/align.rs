@@ -648,9 +648,22 @@ fn additions(
     let source_words: rustc_hash::FxHashSet<&str> = crate::text::words(&folded_source).into_iter().collect();
     for name in entities(rewrite) {
         let lower = name.to_lowercase();
+        // A path spelled from the source's words: `From::from` for "the from
+        // function of the From trait".
+        let spelled_path = name.contains("::")
+            && name
+                .split("::")
+                .filter(|p| !p.is_empty())
+                .all(|p| source_words.contains(p.to_lowercase().as_str()));
+        // A dynasty is 隋朝 or 隋代.
+        let dynasty = name
+            .strip_suffix('朝')
+            .is_some_and(|stem| source.contains(&format!("{stem}代")));
         if source_words.contains(lower.as_str())
             || in_source(&name, source, &folded_source)
             || names_the_world(&lower, &source_words)
+            || dynasty
+            || spelled_path
         {
             continue;
         }
@@ -769,7 +782,10 @@ fn entities_of(text: &str, found: &[crate::names::NameMention]) -> Vec<String> {
     out.extend(cjk_place_names(text));
     for (open, close) in [('《', '》'), ('「', '」')] {
         for part in text.split(open).skip(1) {
+            // A reading in parentheses is not part of the title:
+            // 「武蔵（むさし）」 names 武蔵.
             if let Some((title, _)) = part.split_once(close)
+                && let Some(title) = title.split(['（', '(']).next().map(str::trim)
                 && !title.is_empty()
                 && !out.iter().any(|o| o == title)
             {
@@ -888,6 +904,7 @@ const NEGATIVE_VERBS: &[&str] = &[
     "prohibit",
     "disallow",
     "avoid",
+    "disabl",
     "избега",
     "избеж",
     "предотвра",
@@ -943,8 +960,12 @@ fn negated_words(text: &str, count: &mut usize, out: &mut Vec<Vec<String>>) {
             out.push(scope);
             continue;
         }
-        let negator = NEGATORS_LATIN.contains(&w) || w.ends_with("n't") || NEGATORS_CYRILLIC.contains(&w);
         let next_word = ranges.get(i + 1).map(|n| &lower[n.clone()]);
+        // "rather than" negates what follows ("a trait rather than a type").
+        let negator = (w == "rather" && next_word == Some("than"))
+            || NEGATORS_LATIN.contains(&w)
+            || w.ends_with("n't")
+            || NEGATORS_CYRILLIC.contains(&w);
         if !negator
             || NOT_NEGATIONS_LATIN
                 .iter()
@@ -1394,6 +1415,8 @@ fn changed_unit(src: &Lowered, rw: &Lowered) -> Option<(String, String)> {
 /// add "usually").
 const NECESSARY: &[&str] = &[
     "must",
+    "require",
+    "requires",
     "always",
     "never",
     "required",
@@ -1601,7 +1624,7 @@ fn stated_values(text: &str, lowered: &Lowered) -> Vec<u64> {
 }
 
 /// Values of runs of CJK numerals.
-fn cjk_numerals(text: &str) -> Vec<u64> {
+pub(crate) fn cjk_numerals(text: &str) -> Vec<u64> {
     let digit = |c: char| {
         "〇一二三四五六七八九"
             .find(c)

@@ -127,7 +127,7 @@ impl Default for FidelityConfig {
         Self {
             threshold: 0.9,
             number_tolerance: 0.0,
-            min_length_ratio: 0.7,
+            min_length_ratio: DEFAULT_MIN_LENGTH_RATIO,
             max_length_ratio: 1.8,
             min_content_recall: 0.5,
             min_part_recall: 0.4,
@@ -245,7 +245,7 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
                     rewrite_words(),
                     config.min_part_recall,
                 ),
-                CheckKind::Summary => check_summary(source, rewrite),
+                CheckKind::Summary => check_summary(source, rewrite, config.min_length_ratio),
                 CheckKind::Chatter => check_chatter(source, rewrite),
                 CheckKind::Refusal => check_refusal(source, rewrite),
                 CheckKind::Script => check_script(source, rewrite, config.expected_script),
@@ -307,8 +307,10 @@ fn check_numbers(source: &str, rewrite: &str, tolerance: f64) -> Verdict {
         }
     }
     let found = numbers(rewrite);
+    // Spelled out in words or in CJK numerals (2か所 → 二つ).
     let spelled: Vec<Quantity> = number_word_values(rewrite)
         .into_iter()
+        .chain(crate::align::cjk_numerals(rewrite).into_iter().map(|v| v as f64))
         .map(Quantity::Value)
         .collect();
     let count_in_rewrite = |q: &Quantity| {
@@ -685,7 +687,10 @@ const SUMMARY_MARKERS: &[&str] = &[
     "要約すると",
 ];
 
-fn check_summary(source: &str, rewrite: &str) -> Verdict {
+/// The default config's lower length bound.
+const DEFAULT_MIN_LENGTH_RATIO: f64 = 0.7;
+
+fn check_summary(source: &str, rewrite: &str, min_length_ratio: f64) -> Verdict {
     let lower_rewrite = rewrite.to_lowercase();
     let lower_source = source.to_lowercase();
     if let Some(marker) = SUMMARY_MARKERS
@@ -702,9 +707,17 @@ fn check_summary(source: &str, rewrite: &str) -> Verdict {
         );
     }
     let s_sent = sentences(source).len();
-    let r_sent = sentences(rewrite).len();
+    // A note's bullets are its sentences, stops or not.
+    let items = rewrite
+        .lines()
+        .filter(|l| l.trim_start().starts_with(['-', '*', '•', '・']))
+        .count();
+    let r_sent = sentences(rewrite).len().max(items);
     let ratio = word_count(rewrite) as f64 / word_count(source).max(1) as f64;
-    if s_sent >= 4 && r_sent <= (s_sent / 3).max(2) && ratio < 0.5 {
+    // Half the words, for a style that keeps most of them (the default
+    // band starts at 0.7); less for a style allowed to compress.
+    let short = 0.5 * (min_length_ratio / DEFAULT_MIN_LENGTH_RATIO).min(1.0);
+    if s_sent >= 4 && r_sent <= (s_sent / 3).max(2) && ratio < short {
         let finding = format!(
             "the rewrite looks like a summary: {r_sent} sentences for {s_sent} in the source, {:.0}% of its words; rewrite every sentence",
             ratio * 100.0

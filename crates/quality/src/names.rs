@@ -306,6 +306,10 @@ fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
 }
 
 fn is_file_path(token: &str) -> bool {
+    // "408/429/500" lists numbers; a path names something.
+    if !token.chars().any(char::is_alphabetic) {
+        return false;
+    }
     let segments: Vec<&str> = token.split('/').collect();
     if segments.len() >= 2
         && segments.iter().filter(|s| !s.is_empty()).count() >= 2

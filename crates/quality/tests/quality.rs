@@ -562,4 +562,50 @@ fn faithful_patterns_of_the_held_out_sets_pass() {
         "It may change 5 times.",
         CheckKind::Numbers
     ));
+    // Held-out 3: numbers listed with slashes are no path; a dynasty is 隋朝
+    // or 隋代; a reading in parentheses is not part of a title; 二つ is 2; a
+    // path spelled from the source's words names nothing new.
+    let source = "An HTTP 408, 429 or 500 response code is transient.";
+    assert!(passes(
+        source,
+        "- transient: HTTP 408/429/500",
+        CheckKind::Addition
+    ));
+    assert!(passes(
+        "赵州桥建于隋代。",
+        "赵州桥是隋朝时建的。",
+        CheckKind::Addition
+    ));
+    let source = "高さの634は旧国名「武蔵」にちなむ。";
+    assert!(passes(
+        source,
+        "634という高さは「武蔵（むさし）」にちなむ。",
+        CheckKind::Addition
+    ));
+    assert!(passes(
+        "展望台は2か所にある。",
+        "二つの展望台がある。",
+        CheckKind::Numbers
+    ));
+    let source = "Errors go through the from function, defined in the From trait.";
+    assert!(passes(
+        source,
+        "Errors pass through `From::from`.",
+        CheckKind::Addition
+    ));
+    assert!(!passes(
+        source,
+        "Errors pass through `Into::into`.",
+        CheckKind::Addition
+    ));
+    // "disables retries" says "does no retries"; "rather than" negates.
+    let source = "Setting the number to 0 makes curl do no retries.";
+    assert!(
+        alignment_findings(source, "Setting it to 0 disables retries.")
+            .polarity
+            .is_empty()
+    );
+    let source = "You care only that it implements a trait rather than being of a specific type.";
+    let rewrite = "You only care that it implements a trait, not which specific type it is.";
+    assert!(alignment_findings(source, rewrite).polarity.is_empty());
 }

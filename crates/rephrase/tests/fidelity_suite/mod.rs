@@ -288,5 +288,5 @@ fn held_out_2_restyles_measure_what_tuning_on_the_suite_carries_over() {
 /// The third held-out set, written after the first two were used.
 #[test]
 fn held_out_3_restyles_measure_what_tuning_on_the_suite_carries_over() {
-    held_out("held_out_3", 0.66, 0.5);
+    held_out("held_out_3", 0.58, 0.12);
 }
