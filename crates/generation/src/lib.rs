@@ -46,5 +46,5 @@ pub use pipeline::{
     GenerationInput, GenerationResult, SectionRecord, StateMode,
 };
 pub use plan::{GenerationPlan, PlanError, SectionSpec, TopicSpec, plan_schema};
-pub use qc::{QcReport, QcThresholds, SectionQc, section_qc, section_qc_in, section_qc_with};
+pub use qc::{QcReport, QcThresholds, SectionQc, section_qc, section_qc_in};
 pub use state::StateTable;

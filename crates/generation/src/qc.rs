@@ -116,22 +116,18 @@ pub fn section_qc(
     earlier: &[&str],
     tokenizer: &dyn Tokenizer,
 ) -> SectionQc {
-    section_qc_with(plan, spec, text, earlier, tokenizer, &QcThresholds::default())
+    section_qc_in(
+        plan,
+        spec,
+        text,
+        earlier,
+        tokenizer,
+        &QcThresholds::default(),
+        Language::En,
+    )
 }
 
-/// [`section_qc`] with these thresholds.
-pub fn section_qc_with(
-    plan: &GenerationPlan,
-    spec: &SectionSpec,
-    text: &str,
-    earlier: &[&str],
-    tokenizer: &dyn Tokenizer,
-    limits: &QcThresholds,
-) -> SectionQc {
-    section_qc_in(plan, spec, text, earlier, tokenizer, limits, Language::En)
-}
-
-/// [`section_qc_with`], its findings written in `language` (a redraft
+/// [`section_qc`] with these thresholds, its findings written in `language` (a redraft
 /// prompt in Chinese quotes them in Chinese).
 pub fn section_qc_in(
     plan: &GenerationPlan,
@@ -358,7 +354,7 @@ pub(crate) fn qc_report(
         .enumerate()
         .map(|(i, (spec, text))| {
             let earlier: Vec<&str> = sections[..i].iter().map(String::as_str).collect();
-            section_qc_with(plan, spec, text, &earlier, tokenizer, limits)
+            section_qc_in(plan, spec, text, &earlier, tokenizer, limits, Language::En)
         })
         .collect();
     let full = sections.join("\n\n");

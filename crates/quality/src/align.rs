@@ -392,7 +392,12 @@ fn compare_group(
                 (count_forms(&part, a) > 0, count_forms(&part, b) > 0)
             };
             let (src_parts, rw_parts) = parts();
-            traded_places((src_parts, rw_parts), &holds, &[a, b], &mut TermCache::default())
+            traded_places(
+                (src_parts, &holds),
+                (rw_parts, &holds),
+                &[a, b],
+                &mut TermCache::default(),
+            )
         }
     }) {
         out.direction.push(format!(
@@ -507,7 +512,7 @@ fn traded_names<'a>(
             let src_holds = |level: usize, k: usize, _: &str| bits(src_masks[level][k]);
             let rw_holds = |level: usize, k: usize, _: &str| bits(rw_masks[level][k]);
             let forms: [&[&str]; 2] = [&[a.as_str()], &[b.as_str()]];
-            if traded_places_with((src, &src_holds), (rw, &rw_holds), &forms, &mut cache) {
+            if traded_places((src, &src_holds), (rw, &rw_holds), &forms, &mut cache) {
                 return Some(((*a).clone(), (*b).clone()));
             }
         }
@@ -579,15 +584,6 @@ struct TermCache(FxHashMap<(bool, usize, usize), WordSet>);
 /// 但吸收绿光"; PKCS#12 and PEM exchanged between two engines). Every word
 /// is still there, so no count changes; only which goes with which.
 fn traded_places(
-    (src, rw): (&Segments, &Segments),
-    holds: &Holds,
-    forms: &[&[&str]],
-    cache: &mut TermCache,
-) -> bool {
-    traded_places_with((src, holds), (rw, holds), forms, cache)
-}
-
-fn traded_places_with(
     (src, src_holds): (&Segments, &Holds),
     (rw, rw_holds): (&Segments, &Holds),
     forms: &[&[&str]],
@@ -876,9 +872,11 @@ const NOT_NEGATIONS_LATIN: &[(&str, &str)] = &[
     ("no", "doubt"),
     ("nothing", "but"),
 ];
-/// Verbs that negate, read as a negated head: "not ignore" affirms.
+/// Verbs that negate without counting as a negation of their own (the
+/// counted ones are `NEGATIVE_VERBS`); either, negated, affirms: "not
+/// ignore", "not avoid".
 const NEGATING_HEADS: &[&str] = &[
-    "ignor", "omit", "exclud", "skip", "hid", "lack", "miss", "forget", "fail", "avoid", "prevent",
+    "ignor", "omit", "exclud", "skip", "hid", "lack", "miss", "forget", "fail",
 ];
 /// Words that make an exception, negating what follows by scope.
 const EXCEPTIONS: &[&str] = &[
@@ -1092,7 +1090,11 @@ fn flipped_negation(src: &[&Unit], rw: &[&Unit], whole: &WholeNegations) -> Opti
                 // A negated verb that negates ("do not ignore entries") says
                 // what "include entries" says: only the verb said again tells.
                 let double_negative = scope.first().is_some_and(|head| {
-                    NEGATING_HEADS.iter().any(|v| head.starts_with(v)) && !to.mentions(head)
+                    NEGATING_HEADS
+                        .iter()
+                        .chain(NEGATIVE_VERBS)
+                        .any(|v| head.starts_with(v))
+                        && !to.mentions(head)
                 });
                 !double_negative
                     && !said.is_empty()
@@ -1186,13 +1188,12 @@ impl<'a> Polarity<'a> {
                 return false;
             }
             let lower = text.to_lowercase();
+            let words = crate::text::words(&lower);
             EXCEPTIONS.iter().any(|e| {
                 if e.chars().next().is_some_and(is_cjk) {
                     lower.contains(e)
                 } else {
-                    crate::text::words(&lower)
-                        .windows(e.split(' ').count())
-                        .any(|w| w.join(" ") == *e)
+                    words.windows(e.split(' ').count()).any(|w| w.join(" ") == *e)
                 }
             })
         })

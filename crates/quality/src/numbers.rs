@@ -160,12 +160,18 @@ pub(crate) const CARDINALS: [(&str, u64); 32] = [
 pub fn cardinal_word_values(text: &str) -> Vec<f64> {
     crate::text::words(text)
         .into_iter()
-        .filter(|w| {
-            let lower = w.to_lowercase();
-            CARDINALS.iter().any(|(name, _)| *name == lower) || russian_number_word(&lower).is_some()
-        })
-        .flat_map(number_word_values)
+        .filter_map(|w| cardinal_value(&w.to_lowercase()))
         .collect()
+}
+
+/// A lower-cased word's value as an English cardinal or a Russian number
+/// word.
+fn cardinal_value(lower: &str) -> Option<f64> {
+    CARDINALS
+        .iter()
+        .find(|(name, _)| *name == lower)
+        .map(|&(_, v)| v as f64)
+        .or_else(|| russian_number_word(lower))
 }
 
 /// Values spelled as words (`three`, `twenty`, `March`): a rewrite may spell
@@ -192,13 +198,8 @@ pub fn number_word_values(text: &str) -> Vec<f64> {
     crate::text::words(text)
         .into_iter()
         .filter_map(|w| {
-            let lower = w.to_ascii_lowercase();
-            CARDINALS
-                .iter()
-                .find(|(name, _)| *name == lower)
-                .map(|&(_, v)| v as f64)
-                .or_else(|| WORDS.iter().find(|(name, _)| *name == lower).map(|&(_, v)| v))
-                .or_else(|| russian_number_word(&w.to_lowercase()))
+            let lower = w.to_lowercase();
+            cardinal_value(&lower).or_else(|| WORDS.iter().find(|(name, _)| *name == lower).map(|&(_, v)| v))
         })
         .collect()
 }
