@@ -35,6 +35,7 @@
 //! # }).unwrap();
 //! ```
 
+mod headings;
 mod pipeline;
 mod plan;
 mod qc;

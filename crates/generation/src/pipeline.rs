@@ -275,7 +275,7 @@ impl ChunkWiseGenerationPipeline {
                     .consistency(&plan, i, &text, &earlier, &qc, &mut section_usage)
                     .await?;
                 if let Some(edited) = edited {
-                    text = edited;
+                    text = crate::headings::one_title_heading(&edited, &spec.title, false);
                 }
                 outcome
             } else {
@@ -448,9 +448,9 @@ impl ChunkWiseGenerationPipeline {
                 .await?;
             calls += 1;
             if text.is_empty() {
-                text = answer.text.trim().to_owned();
+                text = crate::headings::one_title_heading(answer.text.trim(), &spec.title, false);
             } else {
-                let piece = answer.text.trim();
+                let piece = &crate::headings::one_title_heading(answer.text.trim(), &spec.title, true);
                 let sep = if answer.text.starts_with(char::is_whitespace) {
                     " "
                 } else {

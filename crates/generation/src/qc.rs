@@ -166,8 +166,11 @@ pub fn section_qc_in(
         topic_words.iter().filter(|w| !used.contains(*w)).count() as f64 / topic_words.len() as f64
     };
     let (off_plan, judged) = off_plan_sentences(plan, spec, text);
-    let from_earlier = repeated_from_earlier(text, earlier);
-    let within = repeated_within(text);
+    // A heading is no sentence: a section's title repeated (a draft that
+    // restates it, a heading that names a key point) is not repetition.
+    let prose = crate::headings::without_headings(text);
+    let from_earlier = repeated_from_earlier(&prose, earlier);
+    let within = repeated_within(&prose);
     let mut findings = Vec::new();
     for k in &cov.missing_key_points {
         findings.push(fill(say.key_point_missing, &[k]));

@@ -136,6 +136,42 @@ async fn a_topic_becomes_a_plan_then_sections_with_a_passing_report() {
     assert!(result.usage.prompt_tokens > 0);
 }
 
+/// A model that restates its section's heading (the prompt asks for the
+/// title as a heading; the draft gives it twice, and a continuation call
+/// would give it again): the text keeps one heading and QC finds nothing.
+#[tokio::test]
+async fn a_draft_echoing_its_heading_gives_one_heading_and_no_finding() {
+    let model = ScriptedModel::text(|req| match req.task {
+        TaskKind::PlanGeneration => PLAN.to_owned(),
+        TaskKind::SectionGeneration | TaskKind::Repair => {
+            let section = if req.last_user_text().contains("Section 1 of 2") {
+                ORIGINS
+            } else {
+                STABILITY
+            };
+            let heading = section.lines().next().unwrap_or_default();
+            format!("{heading}\n\n{section}")
+        }
+        TaskKind::ConsistencyPass => between(req, "Section:\n<<<\n"),
+        _ => String::new(),
+    });
+    let result = pipeline(model.clone(), GenerationConfig::default())
+        .run(GenerationInput::Topic(topic()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(result.final_text, format!("{ORIGINS}\n\n{STABILITY}"));
+    for s in &result.qc_report.sections {
+        assert!(s.findings.is_empty(), "{}: {:?}", s.title, s.findings);
+    }
+    // No redraft was asked for.
+    let sections = model
+        .requests()
+        .iter()
+        .filter(|r| matches!(r.task, TaskKind::SectionGeneration | TaskKind::Repair))
+        .count();
+    assert_eq!(sections, 2);
+}
+
 #[tokio::test]
 async fn model_extracted_state_is_merged() {
     let config = GenerationConfig {

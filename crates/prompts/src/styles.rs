@@ -27,6 +27,11 @@ pub struct Style {
     /// style keeps at least (lower where the style swaps jargon for
     /// everyday words).
     pub min_content_recall: f64,
+    /// The most of the source's word 8-grams a rewrite in this style may
+    /// repeat verbatim before it counts as a copy, not a restyle (the
+    /// fidelity gate's `not_restyled`; `None`: the style is exempt, as a
+    /// translation is).
+    pub max_copy_ratio: Option<f64>,
 }
 
 impl Style {
@@ -46,6 +51,7 @@ pub const STYLES: &[Style] = &[
         instructions_zh: "将文本改写为中立的百科全书式条目（类似维基百科）：使用第三人称，措辞准确，以陈述句为主，不带个人观点，不直接称呼读者。",
         length_band: (0.7, 1.6),
         min_content_recall: 0.5,
+        max_copy_ratio: Some(0.5),
         target_language: None,
     },
     Style {
@@ -55,6 +61,7 @@ pub const STYLES: &[Style] = &[
         instructions_zh: "将文本改写为教科书或课堂讲义的一段：面向初次接触该内容的学生，逐步讲解每个概念，并在术语首次出现时加以说明。",
         length_band: (0.8, 2.6),
         min_content_recall: 0.5,
+        max_copy_ratio: Some(0.5),
         target_language: None,
     },
     Style {
@@ -64,6 +71,7 @@ pub const STYLES: &[Style] = &[
         instructions_zh: "用浅显易懂的语言改写文本：短句、日常用词、主动语态。保留每一个事实；对术语加以解释而不是删去。",
         length_band: (0.6, 2.0),
         min_content_recall: 0.3,
+        max_copy_ratio: Some(0.4),
         target_language: None,
     },
     Style {
@@ -73,6 +81,7 @@ pub const STYLES: &[Style] = &[
         instructions_zh: "面向专家改写文本：简洁凝练，使用该领域的专业术语，不作铺垫和浅显解释。保留每一个事实。",
         length_band: (0.2, 1.2),
         min_content_recall: 0.2,
+        max_copy_ratio: Some(0.35),
         target_language: None,
     },
     Style {
@@ -82,6 +91,7 @@ pub const STYLES: &[Style] = &[
         instructions_zh: "将文本改写为问答交替的形式：在每一部分之前提出读者可能会问的问题，再用该部分内容作答。每一个事实都必须出现在某个回答中。",
         length_band: (0.8, 2.6),
         min_content_recall: 0.45,
+        max_copy_ratio: Some(0.6),
         target_language: None,
     },
     Style {
@@ -91,6 +101,7 @@ pub const STYLES: &[Style] = &[
         instructions_zh: "将文本改写为叙事性的讲解：以连贯的故事方式讲述各个概念之间的联系，用过渡语说明每一点为何承接上一点。不要编造事件或事实。",
         length_band: (0.7, 2.2),
         min_content_recall: 0.4,
+        max_copy_ratio: Some(0.4),
         target_language: None,
     },
     Style {
@@ -100,6 +111,7 @@ pub const STYLES: &[Style] = &[
         instructions_zh: "将文本改写为清晰的学习笔记（参照 SwallowMath 的数学改写方式）：先列出定义和结论，再逐步写明每个推导步骤，所有公式、数字和代码保持原样。",
         length_band: (0.35, 2.6),
         min_content_recall: 0.45,
+        max_copy_ratio: Some(0.5),
         target_language: None,
     },
     Style {
@@ -109,6 +121,7 @@ pub const STYLES: &[Style] = &[
         instructions_zh: "将文本忠实地翻译成流畅的英文。完整翻译所有内容；名称、数字、代码、网址和格式保持不变。",
         length_band: (0.5, 2.0),
         min_content_recall: 0.0,
+        max_copy_ratio: None,
         target_language: Some("English"),
     },
 ];

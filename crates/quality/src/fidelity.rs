@@ -47,25 +47,17 @@ pub enum CheckKind {
     Omission,
     /// No sentence names or says what the source does not.
     Addition,
+    /// The rewrite is not a copy: it repeats at most the style's share of
+    /// the source's word 8-grams verbatim ([`copy_ratio`](crate::copying::copy_ratio)).
+    NotRestyled,
 }
 
 impl CheckKind {
-    /// Every check, in report order: the whole-text checks, then the
-    /// alignment checks.
-    pub const ALL: [CheckKind; 16] = {
-        const WHOLE_TEXT: [CheckKind; 10] = [
-            CheckKind::Numbers,
-            CheckKind::Names,
-            CheckKind::CodeBlocks,
-            CheckKind::LengthRatio,
-            CheckKind::ContentRecall,
-            CheckKind::Completeness,
-            CheckKind::Summary,
-            CheckKind::Chatter,
-            CheckKind::Refusal,
-            CheckKind::Script,
-        ];
-        let mut all = [CheckKind::Numbers; 16];
+    /// Every check, in report order: the gate's checks, then the
+    /// alignment checks (suspicions).
+    pub const ALL: [CheckKind; 17] = {
+        const WHOLE_TEXT: [CheckKind; 11] = CheckKind::GATE;
+        let mut all = [CheckKind::Numbers; 17];
         // A check added to either list must be counted here (compile error).
         assert!(WHOLE_TEXT.len() + CheckKind::ALIGNMENT.len() == all.len());
         let mut i = 0;
@@ -80,8 +72,27 @@ impl CheckKind {
         all
     };
 
+    /// The gate: checks whose findings hold on text they were not tuned on
+    /// (docs/QUALITY.md). They fail a chunk and write its repair prompt.
+    pub const GATE: [CheckKind; 11] = [
+        CheckKind::Numbers,
+        CheckKind::Names,
+        CheckKind::CodeBlocks,
+        CheckKind::LengthRatio,
+        CheckKind::ContentRecall,
+        CheckKind::Completeness,
+        CheckKind::Summary,
+        CheckKind::Chatter,
+        CheckKind::Refusal,
+        CheckKind::Script,
+        CheckKind::NotRestyled,
+    ];
+
     /// The checks that compare aligned sentences (a translation turns them
-    /// off: its sentences do not share words with the source's).
+    /// off: its sentences do not share words with the source's). Their
+    /// findings are suspicions: recorded, never a failure, unless
+    /// [`FidelityConfig::max_suspicions`] says otherwise — on restyles they
+    /// were not tuned on they flagged a quarter to a half of faithful ones.
     pub const ALIGNMENT: [CheckKind; 6] = [
         CheckKind::Polarity,
         CheckKind::Direction,
@@ -93,7 +104,11 @@ impl CheckKind {
 
     fn default_weight(self) -> f64 {
         match self {
-            CheckKind::Numbers | CheckKind::Names | CheckKind::CodeBlocks | CheckKind::Refusal => 3.0,
+            CheckKind::Numbers
+            | CheckKind::Names
+            | CheckKind::CodeBlocks
+            | CheckKind::Refusal
+            | CheckKind::NotRestyled => 3.0,
             CheckKind::Summary | CheckKind::Chatter | CheckKind::Script | CheckKind::Completeness => 2.0,
             CheckKind::Polarity
             | CheckKind::Direction
@@ -130,7 +145,22 @@ pub struct FidelityConfig {
     /// Checks that do not run (e.g. `names` and `content_recall` for a
     /// translation).
     pub disabled: Vec<CheckKind>,
+    /// The most of the source's word 8-grams a rewrite may repeat verbatim
+    /// before it is a copy (`not_restyled`); `None`: [`DEFAULT_MAX_COPY_RATIO`]
+    /// (a run sets each style's own bound). Not written when unset, so
+    /// the fingerprints of runs begun before it existed do not change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_copy_ratio: Option<f64>,
+    /// More suspicions than this fail the chunk like a gate finding (the
+    /// alignment checks then repair, as they did before they became
+    /// suspicions); `None`: suspicions never fail a chunk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_suspicions: Option<usize>,
 }
+
+/// The share of the source's word 8-grams a rewrite may repeat verbatim
+/// when no style sets its own bound.
+pub const DEFAULT_MAX_COPY_RATIO: f64 = 0.5;
 
 impl Default for FidelityConfig {
     fn default() -> Self {
@@ -144,6 +174,8 @@ impl Default for FidelityConfig {
             expected_script: None,
             weights: Vec::new(),
             disabled: Vec::new(),
+            max_copy_ratio: None,
+            max_suspicions: None,
         }
     }
 }
@@ -172,17 +204,42 @@ pub struct CheckReport {
     pub findings: Vec<String>,
 }
 
+/// Something an alignment check saw that may be an error: recorded for a
+/// judge, a reviewer or a filter, never a repair on its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suspicion {
+    /// Which alignment check saw it.
+    pub check: CheckKind,
+    /// The source sentence concerned, where the check has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The rewrite sentence concerned, where the check has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rewrite: Option<String>,
+    /// What it saw, in words.
+    pub why: String,
+}
+
 /// The verdict on one rewrite.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FidelityReport {
-    /// Weighted mean of the checks' scores.
+    /// Weighted mean of the gate's checks' scores.
     pub score: f64,
     /// Every check passed and `score` reached the threshold.
     pub passed: bool,
     /// The score a rewrite needs.
     pub threshold: f64,
-    /// Every check that ran, in order.
+    /// Every gate check that ran, in order (and the alignment checks that
+    /// failed when suspicions exceeded [`FidelityConfig::max_suspicions`]).
     pub checks: Vec<CheckReport>,
+    /// What the alignment checks saw (empty in reports written before they
+    /// were kept apart).
+    #[serde(default)]
+    pub suspicions: Vec<Suspicion>,
+    /// Share of the source's word 8-grams the rewrite repeats verbatim
+    /// ([`copy_ratio`](crate::copying::copy_ratio)).
+    #[serde(default)]
+    pub copy_ratio: f64,
 }
 
 impl FidelityReport {
@@ -222,27 +279,15 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
             crate::align::alignment_findings_with(source, rewrite, names_of_source(), omission_scale)
         })
     };
-    let checks: Vec<CheckReport> = CheckKind::ALL
+    let copy = crate::copying::copy_ratio(source, rewrite);
+    let enabled = |c: &CheckKind| !config.disabled.contains(c);
+    let mut checks: Vec<CheckReport> = CheckKind::GATE
         .into_iter()
-        .filter(|c| !config.disabled.contains(c))
+        .filter(enabled)
         .map(|check| {
             let (score, passed, findings) = match check {
-                CheckKind::Numbers => {
-                    let (score, passed, mut findings) =
-                        check_numbers(source, rewrite, config.number_tolerance);
-                    // Spelled-out numbers changed within an aligned sentence.
-                    // (Digits changed are already reported above.) Not where
-                    // alignment is off (a translation): its sentences do not
-                    // align, and aligning them would be work for nothing.
-                    let aligning = CheckKind::ALIGNMENT.iter().any(|c| !config.disabled.contains(c));
-                    if !passed || !aligning || aligned().numbers.is_empty() {
-                        (score, passed, findings)
-                    } else {
-                        findings.extend(aligned().numbers.iter().cloned());
-                        (score.min(0.5), false, findings)
-                    }
-                }
-                CheckKind::Names => check_names(names_of_source(), rewrite),
+                CheckKind::Numbers => check_numbers(source, rewrite, config.number_tolerance),
+                CheckKind::Names => check_names(names_of_source(), source, rewrite),
                 CheckKind::CodeBlocks => check_code_blocks(source, rewrite),
                 CheckKind::LengthRatio => check_length(source, rewrite, config),
                 CheckKind::ContentRecall => {
@@ -259,12 +304,8 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
                 CheckKind::Chatter => check_chatter(source, rewrite),
                 CheckKind::Refusal => check_refusal(source, rewrite),
                 CheckKind::Script => check_script(source, rewrite, config.expected_script),
-                CheckKind::Polarity => verdict_of(&aligned().polarity),
-                CheckKind::Direction => verdict_of(&aligned().direction),
-                CheckKind::Modality => verdict_of(&aligned().modality),
-                CheckKind::Entities => verdict_of(&aligned().entities),
-                CheckKind::Omission => verdict_of(&aligned().omissions),
-                CheckKind::Addition => verdict_of(&aligned().additions),
+                CheckKind::NotRestyled => check_copy(copy, config),
+                _ => pass(),
             };
             CheckReport {
                 check,
@@ -275,33 +316,96 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
             }
         })
         .collect();
+    let suspicions = if CheckKind::ALIGNMENT.iter().any(enabled) {
+        suspicions_of(aligned(), config)
+    } else {
+        Vec::new()
+    };
     let total_weight: f64 = checks.iter().map(|c| c.weight).sum();
     let score = if total_weight > 0.0 {
         checks.iter().map(|c| c.weight * c.score).sum::<f64>() / total_weight
     } else {
         1.0
     };
+    // The old strictness, for a user who asks for it: too many suspicions
+    // fail the chunk, and their checks' findings go into the repair prompt.
+    if config.max_suspicions.is_some_and(|n| suspicions.len() > n) {
+        for check in CheckKind::ALIGNMENT {
+            let findings: Vec<String> = suspicions
+                .iter()
+                .filter(|s| s.check == check)
+                .map(|s| s.why.clone())
+                .collect();
+            if !findings.is_empty() {
+                checks.push(CheckReport {
+                    check,
+                    score: 0.0,
+                    weight: config.weight(check),
+                    passed: false,
+                    findings,
+                });
+            }
+        }
+    }
     FidelityReport {
         passed: checks.iter().all(|c| c.passed) && score >= config.threshold,
         score,
         threshold: config.threshold,
         checks,
+        suspicions,
+        copy_ratio: copy.ratio,
     }
+}
+
+/// The alignment's findings as suspicions, for the enabled checks.
+fn suspicions_of(aligned: &crate::align::AlignmentFindings, config: &FidelityConfig) -> Vec<Suspicion> {
+    // Spelled-out numbers changed within an aligned sentence ("one pass" →
+    // "two passes"): as precise as the alignment, so a suspicion too.
+    let by_check = [
+        (CheckKind::Numbers, &aligned.numbers),
+        (CheckKind::Polarity, &aligned.polarity),
+        (CheckKind::Direction, &aligned.direction),
+        (CheckKind::Modality, &aligned.modality),
+        (CheckKind::Entities, &aligned.entities),
+        (CheckKind::Omission, &aligned.omissions),
+        (CheckKind::Addition, &aligned.additions),
+    ];
+    by_check
+        .into_iter()
+        .filter(|(check, _)| {
+            // Aligned numbers count where their check and alignment run.
+            !config.disabled.contains(check)
+        })
+        .flat_map(|(check, found)| {
+            found.iter().map(move |f| Suspicion {
+                check,
+                source: None,
+                rewrite: None,
+                why: f.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// A rewrite that repeats more of the source's prose verbatim than the
+/// style allows is a copy, not a rewrite.
+fn check_copy(copy: crate::copying::CopyMeasure, config: &FidelityConfig) -> Verdict {
+    let bound = config.max_copy_ratio.unwrap_or(DEFAULT_MAX_COPY_RATIO);
+    if !copy.judged || copy.ratio <= bound {
+        return (1.0, true, Vec::new());
+    }
+    let finding = format!(
+        "the rewrite repeats {:.0}% of the source word for word (at most {:.0}%); restyle it in your own words",
+        copy.ratio * 100.0,
+        bound * 100.0
+    );
+    (0.0, false, vec![finding])
 }
 
 type Verdict = (f64, bool, Vec<String>);
 
 fn pass() -> Verdict {
     (1.0, true, Vec::new())
-}
-
-/// A check that either has findings or passes.
-fn verdict_of(findings: &[String]) -> Verdict {
-    if findings.is_empty() {
-        pass()
-    } else {
-        (0.0, false, findings.to_vec())
-    }
 }
 
 fn check_numbers(source: &str, rewrite: &str, tolerance: f64) -> Verdict {
@@ -316,7 +420,9 @@ fn check_numbers(source: &str, rewrite: &str, tolerance: f64) -> Verdict {
             None => wanted.push((m.written, m.quantity, 1)),
         }
     }
-    let found = numbers(rewrite);
+    // A date written in digits (10.11.2014, 2020-05-28) names its day and
+    // year as the source's "10 ноября 2014" does; its month is not checked.
+    let found: Vec<_> = numbers(rewrite).into_iter().flat_map(date_parts).collect();
     // Spelled out in words or in CJK numerals (2か所 → 二つ).
     let spelled: Vec<Quantity> = number_word_values(rewrite)
         .into_iter()
@@ -350,12 +456,24 @@ fn check_numbers(source: &str, rewrite: &str, tolerance: f64) -> Verdict {
     } else {
         Vec::new()
     };
-    let source_spelled = cardinal_word_values(source);
+    // A number the source spells (three, 九) may be written in digits; one
+    // the rewrite computes from the source's by arithmetic it writes out
+    // is derived, not invented.
+    let mut source_spelled = cardinal_word_values(source);
+    source_spelled.extend(crate::align::cjk_numerals(source).into_iter().map(|v| v as f64));
+    let known: Vec<f64> = wanted
+        .iter()
+        .filter_map(|(_, q, _)| match q {
+            Quantity::Value(v) => Some(*v),
+            Quantity::Literal(_) => None,
+        })
+        .chain(source_spelled.iter().copied())
+        .collect();
+    let derived = crate::arithmetic::derived_values(rewrite, &known);
     let mut added: Vec<&str> = Vec::new();
     let mut more = false;
     for m in &found {
-        let excused =
-            matches!(m.quantity, Quantity::Value(v) if markers.contains(&v) || source_spelled.contains(&v));
+        let excused = matches!(m.quantity, Quantity::Value(v) if markers.contains(&v) || source_spelled.contains(&v) || derived.contains(&v));
         match wanted
             .iter()
             .find(|(_, q, _)| same_quantity(q, &m.quantity, tolerance))
@@ -387,6 +505,28 @@ fn check_numbers(source: &str, rewrite: &str, tolerance: f64) -> Verdict {
     (score, findings.is_empty(), findings)
 }
 
+/// A date in digits as its day and year; any other number as it is.
+fn date_parts(m: crate::numbers::NumberMention) -> Vec<crate::numbers::NumberMention> {
+    let parts: Vec<&str> = m.written.split(['.', '-', '/']).collect();
+    let all_digits = parts
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    let (day, year) = match lens.as_slice() {
+        [1 | 2, 1 | 2, 4] if all_digits => (parts[0], parts[2]),
+        [4, 2, 2] if all_digits => (parts[2], parts[0]),
+        _ => return vec![m],
+    };
+    [day, year]
+        .into_iter()
+        .filter_map(|p| p.parse::<f64>().ok())
+        .map(|v| crate::numbers::NumberMention {
+            written: v.to_string(),
+            quantity: Quantity::Value(v),
+        })
+        .collect()
+}
+
 /// Values that number list items at line starts (`1.`, `2)`), and an
 /// enumeration inside a line ("power comes from (1) …, (2) …") that counts
 /// up from (1).
@@ -394,7 +534,9 @@ fn list_marker_values(text: &str) -> Vec<f64> {
     let mut out: Vec<f64> = text
         .lines()
         .filter_map(|l| {
-            let t = l.trim_start();
+            // A numbered heading or a bold number (`## 3. Undo`, `**2.**`)
+            // numbers a part as a list item does.
+            let t = l.trim_start().trim_start_matches(['#', '*', ' ']);
             let digits = t.bytes().take_while(u8::is_ascii_digit).count();
             let rest = &t[digits..];
             (digits > 0 && digits <= 3 && (rest.starts_with(". ") || rest.starts_with(") ")))
@@ -422,8 +564,9 @@ fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn check_names(wanted: &[crate::names::NameMention], rewrite: &str) -> Verdict {
-    if wanted.is_empty() {
+fn check_names(wanted: &[crate::names::NameMention], source: &str, rewrite: &str) -> Verdict {
+    let added = crate::added::added_names(source, rewrite);
+    if wanted.is_empty() && added.is_empty() {
         return pass();
     }
     let rewrite = collapse_whitespace(rewrite);
@@ -433,7 +576,11 @@ fn check_names(wanted: &[crate::names::NameMention], rewrite: &str) -> Verdict {
             findings.push(format!("the {} “{}” is missing", name.kind.label(), name.text));
         }
     }
-    let score = 1.0 - findings.len() as f64 / wanted.len() as f64;
+    let missing = findings.len();
+    for (label, name) in &added {
+        findings.push(format!("the {label} “{name}” is not in the source"));
+    }
+    let score = 1.0 - (missing + added.len()) as f64 / (wanted.len() + added.len()) as f64;
     (score, findings.is_empty(), findings)
 }
 

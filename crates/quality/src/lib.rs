@@ -29,7 +29,10 @@
 // Near the bottom of the graph: every public item says what it is.
 #![warn(missing_docs)]
 
+pub mod added;
 pub mod align;
+pub mod arithmetic;
+pub mod copying;
 pub mod coverage;
 pub mod fidelity;
 pub mod length;
@@ -40,8 +43,12 @@ pub mod script;
 pub mod stopwords;
 pub mod text;
 
+pub use copying::{CopyMeasure, copy_ratio};
 pub use coverage::{CoverageReport, Entity, FoldedText, TermPreference, concept_words, coverage};
-pub use fidelity::{CheckKind, CheckReport, FidelityConfig, FidelityReport, chatter_preamble, fidelity};
+pub use fidelity::{
+    CheckKind, CheckReport, DEFAULT_MAX_COPY_RATIO, FidelityConfig, FidelityReport, Suspicion,
+    chatter_preamble, fidelity,
+};
 pub use length::length_score;
 pub use repetition::{
     GopherRepetition, RepeatedSentence, SelfRepeat, adjacent_similarity, distinct_n, gopher_repetition,

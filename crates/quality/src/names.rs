@@ -361,7 +361,47 @@ fn inline_code(text: &str) -> Vec<&str> {
 /// Союз): a Cyrillic name is also kept when each of its words starts a word
 /// of the rewrite with all but its last two letters (at least four).
 pub fn contains_name(rewrite: &str, name: &NameMention) -> bool {
-    count_name(rewrite, &name.text) > 0 || contains_inflected(rewrite, &name.text)
+    count_name(rewrite, &name.text) > 0
+        || contains_inflected(rewrite, &name.text)
+        || (matches!(name.kind, NameKind::ProperName | NameKind::Acronym)
+            && contains_variant(rewrite, &name.text))
+}
+
+/// A name written another way that names the same thing: a product name's
+/// case normalised (GitHub → Github), given names as initials (Harmon
+/// Northrop Morse → H. N. Morse), or its initials as an acronym (Central
+/// Bank of Russia → CBR).
+fn contains_variant(rewrite: &str, name: &str) -> bool {
+    // Capitals inside a word mark a product name's own spelling.
+    let inner_capital = name
+        .split_whitespace()
+        .any(|w| w.chars().skip(1).any(char::is_uppercase));
+    if inner_capital && count_name(&rewrite.to_lowercase(), &name.to_lowercase()) > 0 {
+        return true;
+    }
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let Some((last, given)) = words.split_last() else {
+        return false;
+    };
+    if given.is_empty() {
+        return false;
+    }
+    let initial = |w: &str| w.chars().next().filter(|c| c.is_uppercase());
+    if count_name(rewrite, last) > 0 {
+        let initials: Option<Vec<char>> = given.iter().map(|w| initial(w)).collect();
+        if let Some(initials) = initials {
+            let spaced: String = initials.iter().map(|c| format!("{c}. ")).collect();
+            let tight: String = initials.iter().map(|c| format!("{c}.")).collect();
+            if [format!("{spaced}{last}"), format!("{tight} {last}")]
+                .iter()
+                .any(|v| count_name(rewrite, v) > 0)
+            {
+                return true;
+            }
+        }
+    }
+    let acronym: String = words.iter().filter_map(|w| initial(w)).collect();
+    acronym.chars().count() >= 2 && count_name(rewrite, &acronym) > 0
 }
 
 /// How often `text` mentions `name` as written, as a whole word: the name

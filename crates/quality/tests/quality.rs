@@ -111,14 +111,29 @@ fn coverage_matches_aliases_case_plurals_and_separators() {
     assert!(!report.passed());
 }
 
-fn check_of(
-    report: &chunksynth_quality::FidelityReport,
-    kind: CheckKind,
-) -> &chunksynth_quality::CheckReport {
+/// The gate's report for `kind`; for an alignment check, its suspicions
+/// as a report (failed when it raised any).
+fn check_of(report: &chunksynth_quality::FidelityReport, kind: CheckKind) -> chunksynth_quality::CheckReport {
+    if CheckKind::ALIGNMENT.contains(&kind) {
+        let findings: Vec<String> = report
+            .suspicions
+            .iter()
+            .filter(|s| s.check == kind)
+            .map(|s| s.why.clone())
+            .collect();
+        return chunksynth_quality::CheckReport {
+            check: kind,
+            score: if findings.is_empty() { 1.0 } else { 0.0 },
+            weight: 0.0,
+            passed: findings.is_empty(),
+            findings,
+        };
+    }
     report
         .checks
         .iter()
         .find(|c| c.check == kind)
+        .cloned()
         .unwrap_or_else(|| panic!("no {kind:?} check"))
 }
 
@@ -199,9 +214,13 @@ fn fidelity_names_code_and_detectors_have_concrete_findings() {
     assert!(!check_of(&chatter, CheckKind::Chatter).passed);
     let refusal = fidelity(source, "I'm sorry, but I can't help with that.", &config);
     assert!(!check_of(&refusal, CheckKind::Refusal).passed);
+    // A copy keeps everything and is no rewrite: only `not_restyled` fails.
     let identical = fidelity(source, source, &config);
-    assert!(identical.passed, "{:?}", identical.findings().collect::<Vec<_>>());
-    assert!((identical.score - 1.0).abs() < EPS);
+    assert_eq!(
+        identical.failed_checks().collect::<Vec<_>>(),
+        [CheckKind::NotRestyled]
+    );
+    assert_eq!(identical.copy_ratio, 1.0);
 }
 
 // ---------------------------------------------------------------------------
@@ -392,7 +411,12 @@ const FAITHFUL: &[(&str, Edit)] = &[
 fn planted_corruptions_are_caught_and_faithful_rewrites_pass() {
     let paras = paragraphs();
     assert!(paras.len() >= 40, "fixture paragraphs missing");
-    let config = FidelityConfig::default();
+    // The faithful edits here are mechanical (reordered, synonyms), near
+    // copies by design: this measures the other checks.
+    let config = FidelityConfig {
+        disabled: vec![CheckKind::NotRestyled],
+        ..FidelityConfig::default()
+    };
     let mut lines = Vec::new();
     let (mut caught, mut planted, mut alarms, mut faithful) = (0, 0, 0, 0);
     let mut misses = Vec::new();

@@ -11,7 +11,7 @@
 //! stitched back with the source's own separators.
 //!
 //! Rephrasing a document with a model (here a scripted one that answers each
-//! prompt with its passage, words swapped; a backend such as
+//! prompt with its passage restyled; a backend such as
 //! `chunksynth_backend_openai::OpenAiBackend` is the same trait):
 //!
 //! ```
@@ -23,7 +23,9 @@
 //!
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 //! let model = ScriptedModel::text(|request| {
-//!     last_passage(request.last_user_text()).replace("uses", "relies on")
+//!     last_passage(request.last_user_text())
+//!         .replace("Rust uses ownership to manage memory.", "Memory in Rust is managed through ownership.")
+//!         .replace("Each value has one owner at a time.", "At any moment, a value has one owner.")
 //! });
 //! let rewrite = LlmRewriteModel::new(Arc::new(model), TemplateSet::defaults(Language::En));
 //! let tokenizer = "words".parse::<TokenizerSpec>()?.load()?;
@@ -34,7 +36,7 @@
 //! let result = pipeline.run(text, style("textbook").unwrap()).await?;
 //! assert_eq!(
 //!     result.text,
-//!     "Rust relies on ownership to manage memory.\n\nEach value has one owner at a time."
+//!     "Memory in Rust is managed through ownership.\n\nAt any moment, a value has one owner."
 //! );
 //! // Two chunks, each passed the fidelity gate on its first attempt.
 //! assert!(result.chunks.iter().all(|c| c.outcome == ChunkOutcome::Passed));

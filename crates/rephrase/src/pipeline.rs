@@ -630,6 +630,12 @@ pub fn gate_for(base: &FidelityConfig, style: &Style) -> FidelityConfig {
         // whole's floor: a terse restyle compresses every part.
         config.min_part_recall = style.min_content_recall * PART_RECALL_PER_RECALL;
     }
+    if config.max_copy_ratio.is_none() {
+        config.max_copy_ratio = style.max_copy_ratio;
+    }
+    if style.max_copy_ratio.is_none() && !config.disabled.contains(&CheckKind::NotRestyled) {
+        config.disabled.push(CheckKind::NotRestyled);
+    }
     if style.target_language == Some("English") {
         config.expected_script = Some(Script::Latin);
         let word_checks = [

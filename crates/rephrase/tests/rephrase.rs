@@ -52,13 +52,16 @@ fn pipeline(model: Arc<dyn RewriteModel>, config: PipelineConfig) -> ChunkWiseRe
     ChunkWiseRephrasePipeline::new(model, o200k(), config).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The rewrite model the seed's example uses: echo the chunk.
+/// The rewrite model the seed's example uses: echo the chunk. Stitching
+/// gives every fixture back byte for byte (the copy check is off here: this
+/// is about the seams).
 #[tokio::test]
 async fn an_echo_model_reproduces_every_fixture_byte_for_byte() {
     let p = pipeline(
         Arc::new(EchoRewriteModel),
         PipelineConfig {
             chunk_tokens: 120,
+            fidelity: copies_allowed(),
             ..PipelineConfig::default()
         },
     );
@@ -79,6 +82,49 @@ async fn an_echo_model_reproduces_every_fixture_byte_for_byte() {
             );
         }
     }
+}
+
+/// A copy is not a rewrite: under the default gate no chunk with prose in
+/// it passes when the model echoes it, and each carries its copy ratio.
+#[tokio::test]
+async fn an_echo_model_passes_no_chunk_of_prose() {
+    let p = pipeline(
+        Arc::new(EchoRewriteModel),
+        PipelineConfig {
+            chunk_tokens: 120,
+            max_attempts: 2,
+            ..PipelineConfig::default()
+        },
+    );
+    let mut judged = 0;
+    for (name, text) in fixtures() {
+        let result = p
+            .run(text, textbook())
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        for c in result
+            .chunks
+            .iter()
+            .filter(|c| c.outcome != ChunkOutcome::Skipped)
+        {
+            let body = &text[c.body.clone()];
+            let report = c.fidelity.as_ref().unwrap_or_else(|| panic!("{name}: no report"));
+            if chunksynth_quality::copy_ratio(body, body).judged {
+                judged += 1;
+                assert!(
+                    report.copy_ratio > 0.9,
+                    "{name} chunk {}: {}",
+                    c.index,
+                    report.copy_ratio
+                );
+                assert_eq!(c.outcome, ChunkOutcome::KeptBest, "{name} chunk {}", c.index);
+                assert_eq!(c.attempts.len(), 2, "{name} chunk {}: one repair", c.index);
+                let failed: Vec<chunksynth_quality::CheckKind> = report.failed_checks().collect();
+                assert_eq!(failed, [chunksynth_quality::CheckKind::NotRestyled], "{name}");
+            }
+        }
+    }
+    assert!(judged >= 8, "only {judged} chunks of prose");
 }
 
 #[tokio::test]
@@ -178,12 +224,30 @@ async fn each_prompt_carries_the_tail_of_the_previous_rewrite_within_the_window(
 
 const SOURCE: &str = "In 2024 the team shipped 42 releases of Chunksynth. Each release was tested on 3 machines before it went out to users.";
 
+/// The gate without the copy check: the scripted answers below repeat
+/// their sources on purpose, to test what follows a gate decision.
+fn copies_allowed() -> chunksynth_quality::FidelityConfig {
+    chunksynth_quality::FidelityConfig {
+        disabled: vec![chunksynth_quality::CheckKind::NotRestyled],
+        ..Default::default()
+    }
+}
+
 fn scripted_pipeline(model: ScriptedModel, policy: FailurePolicy) -> ChunkWiseRephrasePipeline {
+    scripted_pipeline_with(model, policy, copies_allowed())
+}
+
+fn scripted_pipeline_with(
+    model: ScriptedModel,
+    policy: FailurePolicy,
+    fidelity: chunksynth_quality::FidelityConfig,
+) -> ChunkWiseRephrasePipeline {
     let rewrite = LlmRewriteModel::new(Arc::new(model), TemplateSet::defaults(Language::En));
     pipeline(
         Arc::new(rewrite),
         PipelineConfig {
             on_failure: policy,
+            fidelity,
             ..PipelineConfig::default()
         },
     )
@@ -443,6 +507,7 @@ async fn prompts_of_a_three_chunk_document_snapshot() {
             chunk_tokens: 18,
             overlap_tokens: 6,
             prefix_window_tokens: 10,
+            fidelity: copies_allowed(),
             ..PipelineConfig::default()
         },
     )
@@ -483,7 +548,14 @@ async fn an_llm_judge_can_veto_a_rewrite_the_checks_passed() {
         model: Arc::new(model.clone()),
         templates: TemplateSet::defaults(Language::En),
     };
-    let p = pipeline(Arc::new(rewrite), PipelineConfig::default()).with_judge(Arc::new(judge));
+    let p = pipeline(
+        Arc::new(rewrite),
+        PipelineConfig {
+            fidelity: copies_allowed(),
+            ..PipelineConfig::default()
+        },
+    )
+    .with_judge(Arc::new(judge));
     let result = p.run(SOURCE, textbook()).await.unwrap_or_else(|e| panic!("{e}"));
     let tasks: Vec<TaskKind> = model.requests().iter().map(|r| r.task).collect();
     assert_eq!(
@@ -657,7 +729,13 @@ async fn a_repair_prompt_quotes_the_sentences_a_model_error_concerns() {
         TaskKind::Rewrite => wrong.to_owned(),
         _ => right.to_owned(),
     });
-    let p = scripted_pipeline(model.clone(), FailurePolicy::KeepBest);
+    // The alignment checks see these as suspicions; a user who wants them
+    // repaired says so (`--max-suspicions 0`).
+    let strict = chunksynth_quality::FidelityConfig {
+        max_suspicions: Some(0),
+        ..copies_allowed()
+    };
+    let p = scripted_pipeline_with(model.clone(), FailurePolicy::KeepBest, strict);
     let result = p.run(source, textbook()).await.unwrap_or_else(|e| panic!("{e}"));
     let requests = model.requests();
     assert_eq!(requests.len(), 2, "one repair");

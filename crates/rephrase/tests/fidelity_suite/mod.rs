@@ -36,6 +36,10 @@ struct Restyle {
 #[derive(serde::Deserialize)]
 struct Planted {
     kind: String,
+    /// What carries the error: `number`, `name`, `identifier` or `word`
+    /// (the sets written for the precise gate say; older ones do not).
+    #[serde(default)]
+    carrier: Option<String>,
     find: String,
     replace: String,
     note: String,
@@ -43,8 +47,13 @@ struct Planted {
 
 const LANGUAGES: [&str; 4] = ["en", "zh", "ja", "ru"];
 
-/// What the gate reaches on the suite today (goals: 0.90 and 0.05).
-const MIN_DETECTION: f64 = 0.79;
+/// What the gate reaches on the suite since the alignment checks became
+/// suspicions (the gate alone caught 79% while they failed chunks, at
+/// 28–50% false alarms on text not seen; docs/QUALITY.md).
+const MIN_DETECTION: f64 = 0.21;
+/// The share of the errors the gate misses that raise a suspicion of their
+/// kind, on the suite.
+const MIN_SUSPECTED: f64 = 0.70;
 const MAX_FALSE_ALARMS: f64 = 0.05;
 
 /// The checks whose finding names each kind of error: a variant failed
@@ -115,10 +124,48 @@ struct Measured {
     false_alarms: (Tally, Tally),
     /// Per error kind, style and language.
     caught: (Tally, Tally, Tally),
-    /// Per style: the faithful restyles' length ratios and content recall,
-    /// what the per-style bounds are set from.
-    observed: BTreeMap<String, (f64, f64, f64)>,
+    /// Per style: the faithful restyles' length ratios, content recall and
+    /// highest copy ratio, what the per-style bounds are set from.
+    observed: BTreeMap<String, (f64, f64, f64, f64)>,
+    /// Per gate check: faithful restyles it failed.
+    alarms_by_check: Tally,
+    /// Per carrier: errors the gate failed with a finding of their kind.
+    caught_by_carrier: Tally,
+    /// Per suspicion check: faithful restyles it was raised on.
+    suspected_faithful_by_check: Tally,
+    /// Faithful restyles with any suspicion.
+    suspected_faithful: Tally,
+    /// Errors carried by ordinary words (or of no carrier) the gate missed:
+    /// with a suspicion of their kind.
+    suspected_word_errors: Tally,
     log: Vec<String>,
+}
+
+/// What a report says, as the measurement reads it: the gate's verdict and
+/// failed checks, and the checks that raised suspicions.
+struct Seen {
+    passed: bool,
+    failed: Vec<CheckKind>,
+    suspected: Vec<CheckKind>,
+}
+
+fn seen(report: &chunksynth_quality::FidelityReport) -> Seen {
+    Seen {
+        passed: report.passed,
+        failed: report.failed_checks().collect(),
+        suspected: report.suspicions.iter().map(|s| s.check).collect(),
+    }
+}
+
+/// The gate's checks whose finding names an error carried by a number, a
+/// name or an identifier.
+fn attributable_to_carrier(carrier: &str) -> &'static [CheckKind] {
+    use CheckKind::*;
+    match carrier {
+        "number" => &[Numbers, Names],
+        "name" | "identifier" => &[Names, CodeBlocks],
+        _ => &[],
+    }
 }
 
 impl Measured {
@@ -132,9 +179,30 @@ impl Measured {
         println!("{}", self.caught.2.table("language", "errors caught"));
         println!("{}", self.false_alarms.0.table("style", "false alarms"));
         println!("{}", self.false_alarms.1.table("language", "false alarms"));
-        println!("| style | length ratio seen | lowest recall seen |\n|---|---|---|");
-        for (style, (lo, hi, recall)) in &self.observed {
-            println!("| {style} | {lo:.2}–{hi:.2} | {recall:.2} |");
+        println!(
+            "{}",
+            self.alarms_by_check
+                .table("gate check", "faithful restyles failed")
+        );
+        println!(
+            "{}",
+            self.caught_by_carrier.table("carrier", "caught by the gate")
+        );
+        println!(
+            "{}",
+            self.suspected_faithful_by_check
+                .table("suspicion", "faithful restyles with it")
+        );
+        let (s, f) = self.suspected_faithful.total();
+        let (w, wt) = self.suspected_word_errors.total();
+        println!(
+            "suspicions: {w}/{wt} errors the gate missed carry one of their kind; {s}/{f} faithful restyles carry any"
+        );
+        println!(
+            "| style | length ratio seen | lowest recall seen | highest copy ratio |\n|---|---|---|---|"
+        );
+        for (style, (lo, hi, recall, copy)) in &self.observed {
+            println!("| {style} | {lo:.2}–{hi:.2} | {recall:.2} | {copy:.2} |");
         }
         let (hit, planted) = self.caught.0.total();
         let (alarms, faithful) = self.false_alarms.0.total();
@@ -158,7 +226,8 @@ fn measure(sources: &[(String, Source)]) -> Measured {
                 .unwrap_or_else(|| panic!("{}: unknown style {}", source.id, restyle.style));
             let gate = gate_for(&FidelityConfig::default(), style);
             let report = fidelity(&source.text, &restyle.text, &gate);
-            let alarm = !report.passed;
+            let faithful = seen(&report);
+            let alarm = !faithful.passed;
             let ratio = chunksynth_quality::text::word_count(&restyle.text) as f64
                 / chunksynth_quality::text::word_count(&source.text) as f64;
             let recall = report
@@ -169,10 +238,24 @@ fn measure(sources: &[(String, Source)]) -> Measured {
             let e = m
                 .observed
                 .entry(restyle.style.clone())
-                .or_insert((f64::MAX, 0.0, f64::MAX));
-            *e = (e.0.min(ratio), e.1.max(ratio), e.2.min(recall));
+                .or_insert((f64::MAX, 0.0, f64::MAX, 0.0));
+            *e = (
+                e.0.min(ratio),
+                e.1.max(ratio),
+                e.2.min(recall),
+                e.3.max(report.copy_ratio),
+            );
             m.false_alarms.0.add(&restyle.style, alarm);
             m.false_alarms.1.add(lang, alarm);
+            for check in CheckKind::GATE {
+                m.alarms_by_check
+                    .add(&format!("{check:?}"), faithful.failed.contains(&check));
+            }
+            for check in CheckKind::ALIGNMENT {
+                m.suspected_faithful_by_check
+                    .add(&format!("{check:?}"), faithful.suspected.contains(&check));
+            }
+            m.suspected_faithful.add("any", !faithful.suspected.is_empty());
             if alarm {
                 let findings: Vec<String> = report
                     .checks
@@ -197,17 +280,31 @@ fn measure(sources: &[(String, Source)]) -> Measured {
                     planted.find
                 );
                 let variant = restyle.text.replacen(&planted.find, &planted.replace, 1);
-                let report = fidelity(&source.text, &variant, &gate);
+                let v = seen(&fidelity(&source.text, &variant, &gate));
                 let wanted = attributable(&planted.kind);
-                let hit = !report.passed && report.failed_checks().any(|c| wanted.contains(&c));
+                let carrier = planted.carrier.as_deref().unwrap_or("word");
+                let by_carrier = attributable_to_carrier(carrier);
+                let hit = !v.passed
+                    && v.failed
+                        .iter()
+                        .any(|c| wanted.contains(c) || by_carrier.contains(c));
                 m.caught.0.add(&planted.kind, hit);
                 m.caught.1.add(&restyle.style, hit);
                 m.caught.2.add(lang, hit);
+                m.caught_by_carrier.add(carrier, hit);
+                if !hit && by_carrier.is_empty() {
+                    // A new suspicion of the error's kind, one the faithful
+                    // restyle did not already raise.
+                    let new_of_kind = v
+                        .suspected
+                        .iter()
+                        .any(|c| wanted.contains(c) && !faithful.suspected.contains(c));
+                    m.suspected_word_errors.add(&planted.kind, new_of_kind);
+                }
                 if !hit {
-                    let failed: Vec<CheckKind> = report.failed_checks().collect();
                     m.log.push(format!(
-                        "MISSED {lang}/{}/{} {} ({}): failed {failed:?}",
-                        source.id, restyle.style, planted.kind, planted.note
+                        "MISSED {lang}/{}/{} {} [{carrier}] ({}): failed {:?}, suspected {:?}",
+                        source.id, restyle.style, planted.kind, planted.note, v.failed, v.suspected
                     ));
                 }
             }
@@ -234,6 +331,11 @@ fn realistic_restyles_pass_and_single_errors_are_caught() {
         detection * 100.0,
         MIN_DETECTION * 100.0
     );
+    let (suspected, missed) = measured.suspected_word_errors.total();
+    assert!(
+        suspected as f64 / missed as f64 >= MIN_SUSPECTED,
+        "suspected {suspected}/{missed}"
+    );
     assert!(
         alarm_rate <= MAX_FALSE_ALARMS,
         "false alarms {:.1}% > {:.0}%",
@@ -248,8 +350,14 @@ fn realistic_restyles_pass_and_single_errors_are_caught() {
 ///
 /// `cargo test -p chunksynth-rephrase --test rephrase held_out -- --nocapture`
 fn held_out(name: &str, min_detection: f64, max_false_alarms: f64) {
-    let sources: Vec<(String, Source)> = load(name)
-        .into_iter()
+    held_out_set(name, &[name], min_detection, max_false_alarms);
+}
+
+/// A held-out set made of `files` (each source names its `lang`).
+fn held_out_set(name: &str, files: &[&str], min_detection: f64, max_false_alarms: f64) -> Measured {
+    let sources: Vec<(String, Source)> = files
+        .iter()
+        .flat_map(|f| load(f))
         .map(|s| {
             (
                 s.lang
@@ -270,23 +378,42 @@ fn held_out(name: &str, min_detection: f64, max_false_alarms: f64) {
         alarm_rate <= max_false_alarms,
         "{name}: false alarms {alarm_rate:.3}"
     );
+    measured
+}
+
+/// Set A (`set_a_*.toml`): written for the precise gate by helpers that
+/// never read the checks; measured before the gate changed and after.
+#[test]
+fn set_a_measures_the_gate_on_text_it_was_not_tuned_on() {
+    // First contact (the checks of f5bc41c, alignment checks failing
+    // chunks): 53 / 96 caught, 31 / 48 false alarms. The split gate at
+    // first contact: 31 / 96, 13 / 48; after the fixes set A pointed to
+    // (no longer held out): 34 / 96, 9 / 48.
+    held_out_set("set_a", &["set_a_en_ru", "set_a_zh_ja"], 0.35, 0.19);
+}
+
+/// Set B (`set_b_*.toml`): written with set A, sealed while the gate was
+/// changed, measured once at the end (docs/QUALITY.md).
+#[test]
+fn set_b_measures_the_gate_on_text_nobody_tuned_on() {
+    held_out_set("set_b", &["set_b_en_ru", "set_b_zh_ja"], 0.0, 1.0);
 }
 
 /// The first held-out set: first measured at 47.2% / 27.8%, then used to
 /// fix the checks (docs/QUALITY.md); no longer held out.
 #[test]
 fn held_out_restyles_measure_what_tuning_on_the_suite_carries_over() {
-    held_out("held_out", 0.55, 0.05);
+    held_out("held_out", 0.11, 0.05);
 }
 
 /// The second held-out set, written after the first was used.
 #[test]
 fn held_out_2_restyles_measure_what_tuning_on_the_suite_carries_over() {
-    held_out("held_out_2", 0.55, 0.05);
+    held_out("held_out_2", 0.36, 0.05);
 }
 
 /// The third held-out set, written after the first two were used.
 #[test]
 fn held_out_3_restyles_measure_what_tuning_on_the_suite_carries_over() {
-    held_out("held_out_3", 0.58, 0.12);
+    held_out("held_out_3", 0.33, 0.05);
 }

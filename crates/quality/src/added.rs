@@ -1,0 +1,219 @@
+//! Names a rewrite adds: a person, an option, a command, a path the source
+//! never mentions. Only what is a name beyond doubt counts — restyles add
+//! words, labels, headings and explanations all the time, so a capitalised
+//! word alone is never enough:
+//!
+//! - options, URLs, file paths, e-mail addresses and item paths the source
+//!   does not contain;
+//! - inline code shaped like a command or identifier (no operators or
+//!   brackets: `pip install cfgrib`, not `a[(i-1)//2]`) with a word the
+//!   source does not have;
+//! - a run of two or more capitalised words mid-sentence (Guido van Rossum)
+//!   none of whose words the source has, outside headings and labels;
+//! - transliterated foreign names in CJK text (詹姆斯·洛夫洛克,
+//!   ジェームズ・ラブロック): parts joined by a middle dot, not in the source.
+
+use rustc_hash::FxHashSet;
+
+use crate::names::{NameKind, count_name, names};
+use crate::text::{fold_word, words};
+
+/// `(label, name)` for each name of `rewrite` that `source` does not have.
+pub fn added_names(source: &str, rewrite: &str) -> Vec<(&'static str, String)> {
+    let source_words: FxHashSet<String> = words(source).into_iter().map(fold_word).collect();
+    let source_lower = source.to_lowercase();
+    let in_source = |name: &str| {
+        count_name(&source_lower, &name.to_lowercase()) > 0 || crate::names::contains_inflected(source, name)
+    };
+    let heading_or_label = label_lines(rewrite);
+    let mut out: Vec<(&'static str, String)> = Vec::new();
+    let mut push = |label: &'static str, name: String| {
+        if !out.iter().any(|(_, n)| *n == name) {
+            out.push((label, name));
+        }
+    };
+    for mention in joined_names(rewrite, names(rewrite)) {
+        let text = mention.text.as_str();
+        if in_source(text) {
+            continue;
+        }
+        let added = match mention.kind {
+            NameKind::CommandOption | NameKind::Url | NameKind::Email => true,
+            NameKind::FilePath => path_like(text),
+            NameKind::InlineCode => {
+                // One word in backticks is often the subject named for
+                // clarity (`heapq`); a command with arguments is not.
+                text.contains(' ')
+                    && command_like(text)
+                    && words(text)
+                        .into_iter()
+                        .any(|w| is_term(w) && !source_words.contains(&fold_word(w)))
+            }
+            NameKind::ProperName => {
+                let parts: Vec<&str> = text.split_whitespace().collect();
+                parts.len() >= 2
+                    && !heading_or_label.iter().any(|l| l.contains(text))
+                    && parts.iter().all(|p| !source_words.contains(&fold_word(p)))
+            }
+            _ => false,
+        };
+        if added {
+            push(mention.kind.label(), mention.text);
+        }
+    }
+    for name in dotted_cjk_names(rewrite) {
+        if !source.contains(&name) {
+            push("name", name);
+        }
+    }
+    out
+}
+
+/// Lower-case particles inside personal names (Guido van Rossum).
+const NAME_PARTICLES: &[&str] = &[
+    "van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "ten", "ter", "bin", "ibn",
+];
+
+/// Consecutive capitalised names that the rewrite writes as one ("Guido"
+/// and "Rossum" in "Guido van Rossum") joined into one mention.
+fn joined_names(text: &str, found: Vec<crate::names::NameMention>) -> Vec<crate::names::NameMention> {
+    let mut out: Vec<crate::names::NameMention> = Vec::with_capacity(found.len());
+    for m in found {
+        if let Some(prev) = out.last_mut()
+            && prev.kind == NameKind::ProperName
+            && m.kind == NameKind::ProperName
+        {
+            let joined = std::iter::once(format!("{} {}", prev.text, m.text))
+                .chain(
+                    NAME_PARTICLES
+                        .iter()
+                        .map(|p| format!("{} {p} {}", prev.text, m.text)),
+                )
+                .find(|j| count_name(text, j) > 0);
+            if let Some(joined) = joined {
+                prev.text = joined;
+                continue;
+            }
+        }
+        out.push(m);
+    }
+    out
+}
+
+/// A word that can carry a name: letters, three or more.
+fn is_term(word: &str) -> bool {
+    word.chars().count() >= 3 && word.chars().all(char::is_alphabetic)
+}
+
+/// A path beyond doubt: rooted (`/etc`, `~/.config`, `./x`), with an
+/// extension, or of three parts or more; `node/child` and
+/// `analgesic/antipyretic` are words joined by a slash.
+fn path_like(text: &str) -> bool {
+    text.starts_with(['/', '~', '.'])
+        || text.rsplit('/').next().is_some_and(|last| last.contains('.'))
+        || text.matches('/').count() >= 2
+}
+
+/// Inline code that reads as a command or an identifier, not an expression.
+fn command_like(code: &str) -> bool {
+    !code.contains([
+        '(', ')', '[', ']', '{', '}', '<', '>', '=', '+', '*', '|', '&', ',',
+    ])
+}
+
+/// Lines that are headings, or whose start is a label (`**Result.**`,
+/// `Definition:`): a note style writes capitalised words there that name
+/// nothing.
+fn label_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            t.starts_with('#') || t.starts_with("**") || t.starts_with('|') || {
+                let head = t.split(':').next().unwrap_or(t);
+                head.len() < t.len() && head.split_whitespace().count() <= 4
+            }
+        })
+        .collect()
+}
+
+/// `ジェームズ・ラブロック`: katakana runs of two or more joined by a
+/// middle dot (a foreign name in Japanese). Chinese writes transliterated
+/// names with a dot too, but Han characters run on into the sentence, so
+/// where such a name ends cannot be told.
+fn dotted_cjk_names(text: &str) -> Vec<String> {
+    let is_part = |c: char| ('\u{30A1}'..='\u{30FA}').contains(&c) || c == 'ー';
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_part(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut parts = 0;
+        let mut end;
+        loop {
+            let part_start = i;
+            while i < chars.len() && is_part(chars[i]) {
+                i += 1;
+            }
+            if i - part_start >= 2 {
+                parts += 1;
+            }
+            end = i;
+            if i < chars.len()
+                && matches!(chars[i], '·' | '・')
+                && chars.get(i + 1).is_some_and(|&c| is_part(c))
+            {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        if parts >= 2 {
+            out.push(chars[start..end].iter().collect());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::added_names;
+
+    #[test]
+    fn a_person_an_option_and_a_command_the_source_lacks_are_added() {
+        let source = "The copy module offers shallow and deep copy operations. Use `copy.deepcopy()` for nested lists.";
+        let found = |rewrite: &str| added_names(source, rewrite);
+        assert_eq!(
+            found("Written by Guido van Rossum, the copy module offers shallow and deep copies.").len(),
+            1
+        );
+        assert_eq!(
+            found("Run `pip install cfgrib` first; use `copy.deepcopy()`.").len(),
+            1
+        );
+        assert_eq!(found("Pass --force to copy.").len(), 1);
+        assert_eq!(
+            added_names("光合成を研究した。", "ジェームズ・ラブロックが光合成を研究した。").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn labels_headings_and_expressions_are_not_names() {
+        let source = "A heap is a list where a[k] <= a[2*k+1]. The smallest item is a[0].";
+        for rewrite in [
+            "## Learning Note\n**Definition.** A heap is a list with `a[k] <= a[2*k+1]`.",
+            "Worked Example: the parent of `i` is `(i-1)//2`.",
+            "The smallest item, `a[0]`, comes first.",
+        ] {
+            assert!(
+                added_names(source, rewrite).is_empty(),
+                "{rewrite}: {:?}",
+                added_names(source, rewrite)
+            );
+        }
+    }
+}
