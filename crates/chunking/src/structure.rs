@@ -260,6 +260,26 @@ fn continues_list_item(line: &str) -> bool {
     !line.trim().is_empty() && !is_list_item_start(line) && !is_heading(line) && opening_fence(line).is_none()
 }
 
+/// Whether `passage`, a chunk cut from a longer text, starts inside a
+/// fenced code block: it has an odd number of fence lines, and the lines
+/// before its first fence read as code (a line ending in `;`, `{` or `}`,
+/// or a `//` comment). Whoever reads a chunk line by line starts with its
+/// fence state from this, or takes the code for prose and the prose after
+/// the closing fence for code.
+pub fn starts_inside_code_fence(passage: &str) -> bool {
+    let fences = passage.lines().filter(|l| opening_fence(l).is_some()).count();
+    if fences.is_multiple_of(2) {
+        return false;
+    }
+    passage
+        .lines()
+        .take_while(|l| opening_fence(l).is_none())
+        .any(|l| {
+            let t = l.trim();
+            t.ends_with([';', '{', '}']) || t.starts_with("//")
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,5 +328,16 @@ mod tests {
         let regions = ProtectedRegions::find(text);
         assert!(regions.splits(text.find("fn b").unwrap_or(0)));
         assert!(!regions.splits(text.find("```rs").unwrap_or(0)));
+    }
+
+    #[test]
+    fn a_chunk_that_starts_inside_a_code_block_says_so() {
+        assert!(super::starts_inside_code_fence(
+            "let x = 1;\n}\n```\n\nProse after it."
+        ));
+        assert!(!super::starts_inside_code_fence("Prose.\n```\nlet x = 1;\n```\n"));
+        assert!(!super::starts_inside_code_fence(
+            "Prose before.\n```rust\nlet x = 1;"
+        ));
     }
 }

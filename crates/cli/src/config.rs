@@ -37,6 +37,7 @@ pub(crate) struct Settings {
     pub anchor_tokens: Option<usize>,
     pub max_attempts: Option<u32>,
     pub fidelity_threshold: Option<f64>,
+    pub max_suspicions: Option<usize>,
     /// `[style_bounds.expert-terse]` `length_band = [0.3, 1.2]`,
     /// `min_content_recall = 0.2`: a style's gate bounds (file only).
     #[serde(default)]
@@ -69,6 +70,7 @@ impl Settings {
             anchor_tokens: self.anchor_tokens.or(lower.anchor_tokens),
             max_attempts: self.max_attempts.or(lower.max_attempts),
             fidelity_threshold: self.fidelity_threshold.or(lower.fidelity_threshold),
+            max_suspicions: self.max_suspicions.or(lower.max_suspicions),
             style_bounds: if self.style_bounds.is_empty() {
                 lower.style_bounds
             } else {

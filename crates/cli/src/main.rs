@@ -361,6 +361,14 @@ struct RephraseArgs {
     /// Weighted fidelity score a rewrite needs (0–1).
     #[arg(long)]
     fidelity_threshold: Option<f64>,
+    /// Fail a chunk (repair, then --on-failure) when the alignment checks
+    /// raise more than N suspicions (flipped negations, reversed
+    /// directions, swapped names, omissions, additions). Default: never;
+    /// suspicions are recorded in `fidelity.suspicions`, not repaired, since
+    /// they flag a quarter to a half of good restyles of unseen text.
+    /// 0 repairs every suspicion, as the gate did before they were kept apart.
+    #[arg(long, value_name = "N")]
+    max_suspicions: Option<usize>,
     /// After a chunk's rewrite passes the deterministic checks, ask the model
     /// (structured output) whether it is faithful: one more call per chunk;
     /// a "no" is repaired like a failed check, with the judge's problems.
@@ -732,6 +740,7 @@ async fn rephrase(args: RephraseArgs, file: &Settings, quiet: bool, verbose: u8)
         anchor_tokens: args.anchor_tokens,
         max_attempts: args.max_attempts,
         fidelity_threshold: args.fidelity_threshold,
+        max_suspicions: args.max_suspicions,
         ..flag_settings(&args.model)
     };
     let settings = resolve(flags, file);
@@ -766,6 +775,7 @@ async fn rephrase(args: RephraseArgs, file: &Settings, quiet: bool, verbose: u8)
     pipeline.anchor_tokens = s.anchor_tokens.unwrap_or(pipeline.anchor_tokens);
     pipeline.max_attempts = s.max_attempts.unwrap_or(pipeline.max_attempts);
     pipeline.fidelity.threshold = s.fidelity_threshold.unwrap_or(pipeline.fidelity.threshold);
+    pipeline.fidelity.max_suspicions = s.max_suspicions;
     pipeline.style_bounds = s.style_bounds()?;
     pipeline.llm_judge = args.llm_judge;
     pipeline.max_new_tokens = s.max_new_tokens;
@@ -1099,6 +1109,17 @@ fn report(
         fidelity,
         summary.wall_ms as f64 / 1000.0
     );
+    if !summary.suspicions.is_empty() {
+        let counts: Vec<String> = summary
+            .suspicions
+            .iter()
+            .map(|(check, n)| format!("{} {n}", check.name()))
+            .collect();
+        eprintln!(
+            "  suspicions (recorded in fidelity.suspicions, not repaired; --max-suspicions N repairs them): {}",
+            counts.join(", ")
+        );
+    }
     for (kind, n) in &summary.failures_by_kind {
         let what = if kind.is_permanent() {
             "rejected"

@@ -392,6 +392,10 @@ mod generate_corpus;
 #[path = "cli/datasets.rs"]
 mod datasets;
 
+/// The fidelity gate: copies, suspicions.
+#[path = "cli/gate.rs"]
+mod gate;
+
 /// Batch mode: wavefront rounds through a batch runner.
 #[path = "cli/batch.rs"]
 mod batch;

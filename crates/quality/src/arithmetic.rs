@@ -62,7 +62,7 @@ fn evaluate(tokens: &[Token]) -> Option<f64> {
     // Skip anything before the first number (a label's leftovers).
     let first = tokens.iter().position(|t| matches!(t, Token::Number(_)))?;
     let tokens = &tokens[first..];
-    if tokens.len() < 3 || tokens.len() % 2 == 0 {
+    if tokens.len() < 3 || tokens.len().is_multiple_of(2) {
         return None;
     }
     let mut terms: Vec<f64> = Vec::new();

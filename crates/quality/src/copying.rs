@@ -114,7 +114,7 @@ fn prose_blocks(text: &str) -> Vec<Vec<&str>> {
 /// table row, not an option list's line, not identifiers only.
 fn prose_of(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    let mut fenced = false;
+    let mut fenced = chunksynth_chunking::structure::starts_inside_code_fence(text);
     for line in text.lines() {
         let t = line.trim_start();
         if t.starts_with("```") || t.starts_with("~~~") {

@@ -102,6 +102,29 @@ impl CheckKind {
         CheckKind::Addition,
     ];
 
+    /// The check's name as records write it (`not_restyled`).
+    pub fn name(self) -> &'static str {
+        match self {
+            CheckKind::Numbers => "numbers",
+            CheckKind::Names => "names",
+            CheckKind::CodeBlocks => "code_blocks",
+            CheckKind::LengthRatio => "length_ratio",
+            CheckKind::ContentRecall => "content_recall",
+            CheckKind::Completeness => "completeness",
+            CheckKind::Summary => "summary",
+            CheckKind::Chatter => "chatter",
+            CheckKind::Refusal => "refusal",
+            CheckKind::Script => "script",
+            CheckKind::Polarity => "polarity",
+            CheckKind::Direction => "direction",
+            CheckKind::Modality => "modality",
+            CheckKind::Entities => "entities",
+            CheckKind::Omission => "omission",
+            CheckKind::Addition => "addition",
+            CheckKind::NotRestyled => "not_restyled",
+        }
+    }
+
     fn default_weight(self) -> f64 {
         match self {
             CheckKind::Numbers

@@ -6,8 +6,6 @@ use chunksynth_quality::{
     gopher_repetition, length_score, rep_n,
 };
 
-const EPS: f64 = 1e-9;
-
 #[track_caller]
 fn close(got: f64, want: f64) {
     assert!((got - want).abs() < 1e-6, "got {got}, want {want}");
@@ -632,4 +630,25 @@ fn faithful_patterns_of_the_held_out_sets_pass() {
     let source = "You care only that it implements a trait rather than being of a specific type.";
     let rewrite = "You only care that it implements a trait, not which specific type it is.";
     assert!(alignment_findings(source, rewrite).polarity.is_empty());
+}
+
+/// Runs in progress survive the upgrade: the run fingerprint holds the
+/// gate's configuration as JSON, so the default must serialize exactly as
+/// it did before `max_copy_ratio` and `max_suspicions` existed (they are
+/// written only when set).
+#[test]
+fn the_default_gate_configuration_serializes_as_before() {
+    assert_eq!(
+        serde_json::to_string(&FidelityConfig::default()).unwrap_or_default(),
+        r#"{"threshold":0.9,"number_tolerance":0.0,"min_length_ratio":0.7,"max_length_ratio":1.8,"min_content_recall":0.5,"min_part_recall":0.4,"expected_script":null,"weights":[],"disabled":[]}"#
+    );
+    let strict = FidelityConfig {
+        max_suspicions: Some(0),
+        ..FidelityConfig::default()
+    };
+    assert!(
+        serde_json::to_string(&strict)
+            .unwrap_or_default()
+            .contains("\"max_suspicions\":0")
+    );
 }

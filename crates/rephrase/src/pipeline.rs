@@ -166,6 +166,28 @@ pub struct RephraseResult {
     pub usage: Usage,
 }
 
+impl RephraseResult {
+    /// The share of the source's prose the kept rewrites repeat verbatim:
+    /// the chunks' copy ratios weighted by their length (0 when no chunk
+    /// was judged).
+    pub fn copy_ratio(&self) -> f64 {
+        let (weighted, total) = self
+            .chunks
+            .iter()
+            .filter_map(|c| c.fidelity.as_ref().map(|f| (f.copy_ratio, c.body.len() as f64)))
+            .fold((0.0, 0.0), |(w, t), (r, len)| (w + r * len, t + len));
+        if total > 0.0 { weighted / total } else { 0.0 }
+    }
+
+    /// The kept rewrites' suspicions, over all chunks.
+    pub fn suspicions(&self) -> impl Iterator<Item = &chunksynth_quality::Suspicion> {
+        self.chunks
+            .iter()
+            .filter_map(|c| c.fidelity.as_ref())
+            .flat_map(|f| f.suspicions.iter())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RephraseError {
     #[error("invalid pipeline configuration: {0}")]

@@ -54,6 +54,14 @@ const PLANNED_SECTION_TOKENS: usize = 600;
 pub async fn dry_run(config: &RunConfig, model: &str) -> Result<DryRunEstimate, RunError> {
     let mut config = config.clone();
     config.pipeline.max_attempts = 1;
+    // The estimating model answers with the passage itself: a copy the gate
+    // would fail, where a real model's restyle passes (and a judge, when
+    // set, is then asked).
+    config
+        .pipeline
+        .fidelity
+        .disabled
+        .push(chunksynth_quality::CheckKind::NotRestyled);
     if let Job::Generate { config: g, .. } = &mut config.job {
         g.max_plan_attempts = 1;
         g.max_section_attempts = 1;

@@ -124,6 +124,20 @@ impl Written {
         }
     }
 
+    /// The suspicions of a rephrased record's kept chunks, by check.
+    pub(crate) fn suspicions(&self) -> Vec<chunksynth_quality::CheckKind> {
+        match self {
+            Self::Rephrased(r) => r
+                .provenance
+                .chunks
+                .iter()
+                .filter_map(|c| c.fidelity.as_ref())
+                .flat_map(|f| f.suspicions.iter().map(|s| s.check))
+                .collect(),
+            Self::Generated(_) => Vec::new(),
+        }
+    }
+
     /// Parts (chunks, or sections) and how many of them passed their check
     /// (fidelity, or section QC).
     pub(crate) fn parts(&self) -> (usize, usize) {
@@ -346,31 +360,36 @@ async fn rephrase(
         .into_iter()
         .zip(variants)
         .map(|(result, variant)| match result {
-            Ok(r) => Ok(Written::Rephrased(Box::new(OutputRecord {
-                id: doc.id.clone(),
-                style: r.style.clone(),
-                text: r.text,
-                input_index: doc.index,
-                provenance: Provenance {
-                    source_sha256: hash.to_owned(),
-                    model: base.model.clone(),
-                    endpoints: base.endpoints.clone(),
-                    prompt: r.chunks.iter().find_map(|ch| ch.prompt.clone()),
-                    sampling: base.sampling.clone(),
-                    tokenizer: base.tokenizer.clone(),
-                    chunk_tokens: base.chunk_tokens,
-                    overlap_tokens: base.overlap_tokens,
-                    prefix_window_tokens: base.prefix_window_tokens,
-                    window_layout: base.window_layout,
-                    run_fingerprint: base.fingerprint.clone(),
-                    attempts: r.chunks.iter().map(|ch| ch.attempts.len() as u32).sum(),
-                    chunks: r.chunks,
-                    usage: r.usage,
-                    finished_at_unix_ms: crate::run::now_ms(),
-                    tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-                },
-                fields: doc.kept.clone(),
-            }))),
+            Ok(r) => {
+                let (copy_ratio, suspicions) = (r.copy_ratio(), r.suspicions().count());
+                Ok(Written::Rephrased(Box::new(OutputRecord {
+                    id: doc.id.clone(),
+                    style: r.style.clone(),
+                    text: r.text,
+                    input_index: doc.index,
+                    provenance: Provenance {
+                        source_sha256: hash.to_owned(),
+                        model: base.model.clone(),
+                        endpoints: base.endpoints.clone(),
+                        prompt: r.chunks.iter().find_map(|ch| ch.prompt.clone()),
+                        sampling: base.sampling.clone(),
+                        tokenizer: base.tokenizer.clone(),
+                        chunk_tokens: base.chunk_tokens,
+                        overlap_tokens: base.overlap_tokens,
+                        prefix_window_tokens: base.prefix_window_tokens,
+                        window_layout: base.window_layout,
+                        run_fingerprint: base.fingerprint.clone(),
+                        attempts: r.chunks.iter().map(|ch| ch.attempts.len() as u32).sum(),
+                        copy_ratio,
+                        suspicions,
+                        chunks: r.chunks,
+                        usage: r.usage,
+                        finished_at_unix_ms: crate::run::now_ms(),
+                        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+                    },
+                    fields: doc.kept.clone(),
+                })))
+            }
             Err(e) => {
                 let kind = match &e {
                     RephraseError::Model { error, .. } => RejectKind::from_model_error(error.kind),

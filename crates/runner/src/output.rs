@@ -48,6 +48,14 @@ pub struct Provenance {
     pub run_fingerprint: String,
     /// One entry per chunk: span, outcome, attempts, fidelity report.
     pub chunks: Vec<ChunkRecord>,
+    /// Share of the source's prose the text repeats verbatim (the chunks'
+    /// `copy_ratio`, weighted by length): filter a corpus on it.
+    #[serde(default)]
+    pub copy_ratio: f64,
+    /// Suspicions the alignment checks raised on the kept text (each in
+    /// its chunk's `fidelity.suspicions`).
+    #[serde(default)]
+    pub suspicions: usize,
     pub usage: Usage,
     pub attempts: u32,
     pub finished_at_unix_ms: u64,

@@ -318,6 +318,9 @@ pub struct RunSummary {
     pub cost: Option<f64>,
     pub chunks: usize,
     pub chunks_passed_fidelity: usize,
+    /// Suspicions raised on the records written, by check (`polarity`,
+    /// `addition`, …): recorded, not repaired, unless `--max-suspicions`.
+    pub suspicions: std::collections::BTreeMap<chunksynth_quality::CheckKind, usize>,
     pub wall_ms: u64,
     /// Why the run stopped before the end of the input, if it did.
     pub stopped_early: Option<StopReason>,
@@ -1106,6 +1109,9 @@ impl Engine<'_> {
                 self.summary.records_written += 1;
                 self.summary.chunks += parts;
                 self.summary.chunks_passed_fidelity += passed;
+                for check in record.suspicions() {
+                    *self.summary.suspicions.entry(check).or_default() += 1;
+                }
                 self.summary.usage += record.usage();
                 let source = SourceTag::from_hex(record.source_sha256()).unwrap_or(SourceTag::of(""));
                 self.done.insert(record.id(), record.variant(), source, false);

@@ -917,14 +917,13 @@ async fn the_operator_log_gives_reasons_as_json_and_never_the_key() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn style_bounds_in_the_config_file_move_the_gate_and_a_wrong_one_is_refused() {
-    // The model answers each passage twice over: 200% of its words, within
-    // textbook's catalogue band (0.8–2.6), outside a band the user narrows.
-    let fake = FakeLlm::start(|r: &FakeRequest| {
-        let p = r.passage();
-        Reply::text(format!("{} {}", p.trim(), p.trim()))
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    // The model answers with a restyle twice over: about 200% of the
+    // source's words, within textbook's catalogue band (0.8–2.6), outside a
+    // band the user narrows.
+    let restyle = "Every reference in a program is examined by the borrow checker, which makes sure each one stays valid for the whole time it is in use.";
+    let fake = FakeLlm::start(move |_: &FakeRequest| Reply::text(format!("{restyle} {restyle}")))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let dir = tempdir("style-bounds");
     let text = "The borrow checker looks at every reference in the program. It makes sure that each reference is valid for as long as it is used.";
     let input = write_input(&dir, &[("doc".to_owned(), text.to_owned())]);
@@ -988,7 +987,8 @@ async fn the_llm_judge_vetoes_a_rewrite_the_checks_passed_and_its_problem_reache
         if r.last_user_text().contains("Your previous rewrite had these problems") {
             return Reply::text("During compilation, the borrow checker runs and looks at every reference.");
         }
-        Reply::text(r.passage().trim())
+        // A restyle the checks pass (not a copy of the passage).
+        Reply::text("Every reference is looked at by the borrow checker, which runs during compilation.")
     })
     .await
     .unwrap_or_else(|e| panic!("{e}"));
