@@ -33,6 +33,7 @@ pub mod align;
 pub mod coverage;
 pub mod fidelity;
 pub mod length;
+pub mod lexicon;
 pub mod names;
 pub mod numbers;
 pub mod repetition;
