@@ -238,7 +238,7 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
                     if !passed || !aligning || aligned().numbers.is_empty() {
                         (score, passed, findings)
                     } else {
-                        findings.extend(aligned().numbers.iter().cloned());
+                        findings.extend(aligned().numbers.iter().map(ToString::to_string));
                         (score.min(0.5), false, findings)
                     }
                 }
@@ -296,11 +296,11 @@ fn pass() -> Verdict {
 }
 
 /// A check that either has findings or passes.
-fn verdict_of(findings: &[String]) -> Verdict {
+fn verdict_of(findings: &[impl ToString]) -> Verdict {
     if findings.is_empty() {
         pass()
     } else {
-        (0.0, false, findings.to_vec())
+        (0.0, false, findings.iter().map(ToString::to_string).collect())
     }
 }
 

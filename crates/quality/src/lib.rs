@@ -40,6 +40,7 @@ pub mod repetition;
 pub mod script;
 pub mod stopwords;
 pub mod text;
+mod words;
 
 pub use coverage::{CoverageReport, Entity, FoldedText, TermPreference, concept_words, coverage};
 pub use fidelity::{CheckKind, CheckReport, FidelityConfig, FidelityReport, chatter_preamble, fidelity};

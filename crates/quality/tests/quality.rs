@@ -454,8 +454,8 @@ fn planted_corruptions_are_caught_and_faithful_rewrites_pass() {
 /// restyle (no finding of its kind) and the same restyle with one error.
 #[test]
 fn alignment_sees_traded_places_owners_and_absolutes() {
-    use chunksynth_quality::align::{AlignmentFindings, alignment_findings};
-    type Kind = fn(&AlignmentFindings) -> &Vec<String>;
+    use chunksynth_quality::align::{AlignedFinding, AlignmentFindings, alignment_findings};
+    type Kind = fn(&AlignmentFindings) -> &Vec<AlignedFinding>;
     let cases: &[(&str, &str, &str, &str, Kind)] = &[
         (
             // Opposites that trade what they say of.
@@ -495,7 +495,7 @@ fn alignment_sees_traded_places_owners_and_absolutes() {
         assert!(kind(&clean).is_empty(), "faithful: {faithful}\n{clean:#?}");
         let found = alignment_findings(source, wrong);
         assert!(
-            kind(&found).iter().any(|f| f.contains(expected)),
+            kind(&found).iter().any(|f| f.to_string().contains(expected)),
             "wrong: {wrong}\nwanted a finding with {expected:?}\n{found:#?}"
         );
     }

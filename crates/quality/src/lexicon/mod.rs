@@ -289,6 +289,16 @@ impl Lexicons {
     }
 }
 
+/// Whether a two-word entry ("rather than", "has to") is `first` followed
+/// by `second`.
+#[inline]
+pub(crate) fn is_word_pair(entry: &str, first: &str, second: &str) -> bool {
+    entry.len() == first.len() + 1 + second.len()
+        && entry.starts_with(first)
+        && entry.ends_with(second)
+        && entry.as_bytes()[first.len()] == b' '
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
