@@ -15,6 +15,7 @@
 
 use rustc_hash::FxHashSet;
 
+use crate::lexicon::Lexicons;
 use crate::names::{NameKind, count_name, names};
 use crate::text::{fold_word, words};
 
@@ -69,11 +70,6 @@ pub fn added_names(source: &str, rewrite: &str) -> Vec<(&'static str, String)> {
     out
 }
 
-/// Lower-case particles inside personal names (Guido van Rossum).
-const NAME_PARTICLES: &[&str] = &[
-    "van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "ten", "ter", "bin", "ibn",
-];
-
 /// Consecutive capitalised names that the rewrite writes as one ("Guido"
 /// and "Rossum" in "Guido van Rossum") joined into one mention.
 fn joined_names(text: &str, found: Vec<crate::names::NameMention>) -> Vec<crate::names::NameMention> {
@@ -85,8 +81,8 @@ fn joined_names(text: &str, found: Vec<crate::names::NameMention>) -> Vec<crate:
         {
             let joined = std::iter::once(format!("{} {}", prev.text, m.text))
                 .chain(
-                    NAME_PARTICLES
-                        .iter()
+                    Lexicons::for_text(text, None)
+                        .words(|l| l.name_particles)
                         .map(|p| format!("{} {p} {}", prev.text, m.text)),
                 )
                 .find(|j| count_name(text, j) > 0);

@@ -4,9 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::fidelity::WordSet;
+use crate::lexicon::Lexicons;
 use crate::stopwords::is_stop_word;
 use crate::text::{fold_word, is_cjk, sentences, words};
+use crate::words::WordSet;
 
 /// A text folded for term matching: folded words separated by single spaces,
 /// with a space at each end so that matches fall on word boundaries.
@@ -158,10 +159,6 @@ pub fn key_point_recall(text: &str, key_point: &str) -> f64 {
     best
 }
 
-/// Words that flip a claim: kept as concept words although they are stop
-/// words (a key point "the table is never read" needs its "never").
-const NEGATORS: [&str; 7] = ["not", "never", "no", "without", "cannot", "nor", "none"];
-
 /// Content words normalised for paraphrase: folded, lightly stemmed
 /// (`recorded`/`records` → `record`, `began` → `begin`), numbers in one
 /// spelling (`2,000`, `two thousand` → `2000`), years, decades and ordinal
@@ -170,6 +167,13 @@ const NEGATORS: [&str; 7] = ["not", "never", "no", "without", "cannot", "nor", "
 /// character bigrams (its words are not delimited; single characters match
 /// too much).
 pub fn concept_words(text: &str) -> WordSet {
+    concept_words_in(text, Lexicons::for_text(text, None))
+}
+
+/// [`concept_words`] with the lexicons that apply already chosen. Words that
+/// flip a claim (`concept_negators`) are kept although they are stop words
+/// (a key point "the table is never read" needs its "never").
+pub(crate) fn concept_words_in(text: &str, lex: Lexicons) -> WordSet {
     let folded: Vec<String> = words(text).into_iter().map(|w| w.to_lowercase()).collect();
     let mut out = WordSet::default();
     let mut i = 0;
@@ -189,12 +193,12 @@ pub fn concept_words(text: &str) -> WordSet {
             i += 1;
             continue;
         }
-        if let (Some(c), Some("century" | "centuries")) = (ordinal(w), next) {
+        if let (Some(c), Some("century" | "centuries")) = (ordinal(w, lex), next) {
             out.insert(format!("c{c}"));
             i += 2;
             continue;
         }
-        if let Some((value, used)) = number_words(&folded[i..]) {
+        if let Some((value, used)) = number_words(&folded[i..], lex) {
             out.insert(value.to_string());
             i += used;
             continue;
@@ -209,10 +213,10 @@ pub fn concept_words(text: &str) -> WordSet {
         }
         if digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
             out.insert(digits);
-        } else if NEGATORS.contains(&w) || w == "n't" {
+        } else if lex.has_word(|l| l.concept_negators, w) || w == "n't" {
             out.insert("not".to_owned());
         } else if w.chars().count() >= 3 && !is_stop_word(&fold_word(w)) {
-            out.insert(stem(&fold_word(w)));
+            out.insert(stem(&fold_word(w), lex));
         }
         i += 1;
     }
@@ -220,31 +224,8 @@ pub fn concept_words(text: &str) -> WordSet {
 }
 
 /// The century an ordinal names (`nineteenth`, `19th` → 19).
-fn ordinal(w: &str) -> Option<u32> {
-    const WORDS: [&str; 21] = [
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-        "twentieth",
-        "twenty-first",
-    ];
-    if let Some(i) = WORDS.iter().position(|o| *o == w) {
+fn ordinal(w: &str, lex: Lexicons) -> Option<u32> {
+    if let Some(i) = lex.iter().find_map(|l| l.ordinals.iter().position(|o| *o == w)) {
         return Some(i as u32 + 1);
     }
     let n = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
@@ -255,11 +236,10 @@ fn ordinal(w: &str) -> Option<u32> {
 
 /// A number spelled in words at the start of `words` (`two thousand`,
 /// `forty five`), and how many words it took.
-fn number_words(words: &[String]) -> Option<(u64, usize)> {
+fn number_words(words: &[String], lex: Lexicons) -> Option<(u64, usize)> {
     // Units and tens; hundred, thousand and million scale them below.
     let unit = |w: &str| {
-        crate::numbers::CARDINALS
-            .iter()
+        lex.entries(|l| l.cardinals)
             .find(|&&(name, v)| name == w && v < 100)
             .map(|&(_, v)| v)
     };
@@ -287,58 +267,11 @@ fn number_words(words: &[String]) -> Option<(u64, usize)> {
 
 /// A light stem: irregular past forms to their base, then `-ing`/`-ed` and a
 /// final `e` off (`trading`, `traded`, `trade` → `trad`).
-fn stem(w: &str) -> String {
-    const IRREGULAR: [(&str, &str); 48] = [
-        ("understood", "understand"),
-        ("thought", "think"),
-        ("caught", "catch"),
-        ("forbidden", "forbid"),
-        ("began", "begin"),
-        ("begun", "begin"),
-        ("became", "become"),
-        ("grew", "grow"),
-        ("grown", "grow"),
-        ("brought", "bring"),
-        ("wrote", "write"),
-        ("written", "write"),
-        ("took", "take"),
-        ("taken", "take"),
-        ("made", "make"),
-        ("sold", "sell"),
-        ("bought", "buy"),
-        ("led", "lead"),
-        ("held", "hold"),
-        ("kept", "keep"),
-        ("fell", "fall"),
-        ("fallen", "fall"),
-        ("rose", "rise"),
-        ("risen", "rise"),
-        ("drank", "drink"),
-        ("drunk", "drink"),
-        ("ran", "run"),
-        ("went", "go"),
-        ("gone", "go"),
-        ("came", "come"),
-        ("gave", "give"),
-        ("given", "give"),
-        ("found", "find"),
-        ("built", "build"),
-        ("told", "tell"),
-        ("known", "know"),
-        ("knew", "know"),
-        ("drew", "draw"),
-        ("drawn", "draw"),
-        ("threw", "throw"),
-        ("thrown", "throw"),
-        ("met", "meet"),
-        ("paid", "pay"),
-        ("said", "say"),
-        ("sent", "send"),
-        ("stood", "stand"),
-        ("won", "win"),
-        ("spent", "spend"),
-    ];
-    let base = IRREGULAR.iter().find(|(f, _)| *f == w).map_or(w, |(_, b)| *b);
+fn stem(w: &str, lex: Lexicons) -> String {
+    let base = lex
+        .entries(|l| l.irregular_verbs)
+        .find(|(f, _)| *f == w)
+        .map_or(w, |(_, b)| *b);
     if !base.is_ascii() {
         return base.to_owned();
     }

@@ -36,12 +36,14 @@ pub mod copying;
 pub mod coverage;
 pub mod fidelity;
 pub mod length;
+pub mod lexicon;
 pub mod names;
 pub mod numbers;
 pub mod repetition;
 pub mod script;
 pub mod stopwords;
 pub mod text;
+mod words;
 
 pub use copying::{CopyMeasure, copy_ratio};
 pub use coverage::{CoverageReport, Entity, FoldedText, TermPreference, concept_words, coverage};

@@ -2,7 +2,9 @@
 //! code identifiers (`snake_case`, `CamelCase`, `path::to::item`), URLs,
 //! e-mail addresses, file paths and inline code.
 
+use crate::lexicon::Lexicons;
 use crate::stopwords::is_stop_word;
+use crate::words::is_cyrillic;
 
 /// What kind of name a mention is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -53,12 +55,6 @@ pub struct NameMention {
     /// What kind of name it is.
     pub kind: NameKind,
 }
-
-const FILE_EXTENSIONS: &[&str] = &[
-    "rs", "toml", "json", "jsonl", "md", "txt", "py", "c", "h", "cc", "cpp", "hpp", "js", "ts", "html",
-    "css", "yaml", "yml", "sh", "lock", "conf", "cfg", "ini", "log", "csv", "xml", "go", "java", "rb", "pdf",
-    "png", "gz", "zip", "tar",
-];
 
 /// The distinct names of `text`, in order of first appearance.
 ///
@@ -322,7 +318,7 @@ fn is_file_path(token: &str) -> bool {
     if let Some((stem, ext)) = token.rsplit_once('.') {
         return stem.chars().count() >= 2
             && stem.chars().all(|c| c.is_alphanumeric() || "_-".contains(c))
-            && FILE_EXTENSIONS.contains(&ext);
+            && Lexicons::for_text(ext, None).has_word(|l| l.file_extensions, ext);
     }
     false
 }
@@ -420,10 +416,6 @@ pub fn count_name(text: &str, name: &str) -> usize {
             !glued
         })
         .count()
-}
-
-fn is_cyrillic(c: char) -> bool {
-    ('\u{0400}'..='\u{04FF}').contains(&c)
 }
 
 /// Whether every word of a Cyrillic `name` occurs in `text` with another

@@ -6,6 +6,8 @@
 //! (a hyphen is more often a range or a dash than a minus). Digits inside
 //! identifiers (`i32`, `x86_64`) belong to the names check, not this one.
 
+use crate::lexicon::Lexicons;
+
 /// What a number mention means.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Quantity {
@@ -117,129 +119,52 @@ fn scan_number(text: &str, start: usize) -> (usize, Quantity) {
     }
 }
 
-/// English cardinal words and their values: the one list the number and
-/// coverage checks read.
-pub(crate) const CARDINALS: [(&str, u64); 32] = [
-    ("zero", 0),
-    ("one", 1),
-    ("two", 2),
-    ("three", 3),
-    ("four", 4),
-    ("five", 5),
-    ("six", 6),
-    ("seven", 7),
-    ("eight", 8),
-    ("nine", 9),
-    ("ten", 10),
-    ("eleven", 11),
-    ("twelve", 12),
-    ("thirteen", 13),
-    ("fourteen", 14),
-    ("fifteen", 15),
-    ("sixteen", 16),
-    ("seventeen", 17),
-    ("eighteen", 18),
-    ("nineteen", 19),
-    ("twenty", 20),
-    ("thirty", 30),
-    ("forty", 40),
-    ("fifty", 50),
-    ("sixty", 60),
-    ("seventy", 70),
-    ("eighty", 80),
-    ("ninety", 90),
-    ("hundred", 100),
-    ("thousand", 1000),
-    ("million", 1_000_000),
-    ("billion", 1_000_000_000),
-];
-
 /// Values spelled as cardinal words (`three`, `трёх`), not months or
 /// ordinals: a source that spells a number lets its rewrite write digits
 /// ("около трёх миллионов" → "≈3 млн") without "may" excusing a 5.
 pub fn cardinal_word_values(text: &str) -> Vec<f64> {
+    let lex = Lexicons::for_text(text, None);
     crate::text::words(text)
         .into_iter()
-        .filter_map(|w| cardinal_value(&w.to_lowercase()))
+        .filter_map(|w| cardinal_value(&w.to_lowercase(), lex))
         .collect()
 }
 
-/// A lower-cased word's value as an English cardinal or a Russian number
-/// word.
-fn cardinal_value(lower: &str) -> Option<f64> {
-    CARDINALS
-        .iter()
+/// A lower-cased word's value as a cardinal word or a number word stem.
+fn cardinal_value(lower: &str, lex: Lexicons) -> Option<f64> {
+    lex.entries(|l| l.cardinals)
         .find(|(name, _)| *name == lower)
         .map(|&(_, v)| v as f64)
-        .or_else(|| russian_number_word(lower))
+        .or_else(|| stem_value(lower, lex))
 }
 
 /// Values spelled as words (`three`, `twenty`, `March`): a rewrite may spell
 /// out a number the source wrote in digits.
 pub fn number_word_values(text: &str) -> Vec<f64> {
-    /// Ordinals and months, beside the cardinals.
-    const WORDS: [(&str, f64); 15] = [
-        ("first", 1.0),
-        ("second", 2.0),
-        ("third", 3.0),
-        ("january", 1.0),
-        ("february", 2.0),
-        ("march", 3.0),
-        ("april", 4.0),
-        ("may", 5.0),
-        ("june", 6.0),
-        ("july", 7.0),
-        ("august", 8.0),
-        ("september", 9.0),
-        ("october", 10.0),
-        ("november", 11.0),
-        ("december", 12.0),
-    ];
+    let lex = Lexicons::for_text(text, None);
     crate::text::words(text)
         .into_iter()
         .filter_map(|w| {
             let lower = w.to_lowercase();
-            cardinal_value(&lower).or_else(|| WORDS.iter().find(|(name, _)| *name == lower).map(|&(_, v)| v))
+            // Ordinals and months, beside the cardinals.
+            cardinal_value(&lower, lex).or_else(|| {
+                lex.entries(|l| l.number_words)
+                    .find(|(name, _)| *name == lower)
+                    .map(|&(_, v)| v as f64)
+            })
         })
         .collect()
 }
 
-/// A Russian number word, cardinal or ordinal, in any case form, by its
-/// stem (`четыре`, `четвёртого` → 4; `трёх`, `третий` → 3): a date written
+/// A number word, cardinal or ordinal, in any case form, by its stem
+/// (`четыре`, `четвёртого` → 4; `трёх`, `третий` → 3): a date written
 /// "Четвёртого октября" keeps the source's 4.
-fn russian_number_word(word: &str) -> Option<f64> {
-    // Longer stems first: "семнадцат" before "сем".
-    const STEMS: [(&str, f64); 24] = [
-        ("одиннадцат", 11.0),
-        ("двенадцат", 12.0),
-        ("пятнадцат", 15.0),
-        ("двадцат", 20.0),
-        ("тридцат", 30.0),
-        ("сорок", 40.0),
-        ("перв", 1.0),
-        ("втор", 2.0),
-        ("трет", 3.0),
-        ("четвёрт", 4.0),
-        ("четверт", 4.0),
-        ("пят", 5.0),
-        ("шест", 6.0),
-        ("седьм", 7.0),
-        ("восьм", 8.0),
-        ("девят", 9.0),
-        ("десят", 10.0),
-        ("два", 2.0),
-        ("две", 2.0),
-        ("двух", 2.0),
-        ("три", 3.0),
-        ("трёх", 3.0),
-        ("четыр", 4.0),
-        ("сто", 100.0),
-    ];
-    // A stem must be most of the word ("пят" is not "пятно").
-    STEMS
-        .iter()
+fn stem_value(word: &str, lex: Lexicons) -> Option<f64> {
+    // A stem must be most of the word ("пят" is not "пятно"); longer stems
+    // come first in their lists.
+    lex.entries(|l| l.cardinal_stems)
         .find(|(stem, _)| word.starts_with(stem) && word.chars().count() <= stem.chars().count() + 4)
-        .map(|&(_, v)| v)
+        .map(|&(_, v)| v as f64)
 }
 
 /// Whether two quantities are the same, values within a relative tolerance.

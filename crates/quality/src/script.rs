@@ -54,7 +54,7 @@ impl Script {
     }
 
     /// Japanese mixes kana and Han; count them as one family.
-    fn family(self) -> Script {
+    pub(crate) fn family(self) -> Script {
         match self {
             Script::Kana => Script::Han,
             s => s,

@@ -112,7 +112,8 @@ fn stem_plural(w: &str) -> String {
     if let Some(stem) = w.strip_suffix("ies") {
         return format!("{stem}y");
     }
-    for suffix in ["ches", "shes", "sses", "xes", "zes"] {
+    // English morphology: the only language this stems.
+    for suffix in crate::lexicon::en::EN.plural_suffixes {
         if w.ends_with(suffix) {
             return w[..w.len() - 2].to_owned();
         }

@@ -476,8 +476,8 @@ fn planted_corruptions_are_caught_and_faithful_rewrites_pass() {
 /// restyle (no finding of its kind) and the same restyle with one error.
 #[test]
 fn alignment_sees_traded_places_owners_and_absolutes() {
-    use chunksynth_quality::align::{AlignmentFindings, alignment_findings};
-    type Kind = fn(&AlignmentFindings) -> &Vec<String>;
+    use chunksynth_quality::align::{AlignedFinding, AlignmentFindings, alignment_findings};
+    type Kind = fn(&AlignmentFindings) -> &Vec<AlignedFinding>;
     let cases: &[(&str, &str, &str, &str, Kind)] = &[
         (
             // Opposites that trade what they say of.
@@ -517,7 +517,7 @@ fn alignment_sees_traded_places_owners_and_absolutes() {
         assert!(kind(&clean).is_empty(), "faithful: {faithful}\n{clean:#?}");
         let found = alignment_findings(source, wrong);
         assert!(
-            kind(&found).iter().any(|f| f.contains(expected)),
+            kind(&found).iter().any(|f| f.to_string().contains(expected)),
             "wrong: {wrong}\nwanted a finding with {expected:?}\n{found:#?}"
         );
     }
@@ -651,4 +651,281 @@ fn the_default_gate_configuration_serializes_as_before() {
             .unwrap_or_default()
             .contains("\"max_suspicions\":0")
     );
+}
+
+/// Word lists are data in `src/lexicon/`, one file per language; no source
+/// file grows past 600 lines. Reads every `.rs` file under `src/`.
+mod tidy {
+    use std::path::Path;
+
+    /// Files not tidied yet (none: keep it so).
+    const PENDING: &[&str] = &[];
+    /// Where word lists belong.
+    const LEXICON: &str = "src/lexicon/";
+    const MAX_LINES: usize = 600;
+
+    #[test]
+    fn word_lists_live_in_the_lexicon_and_files_stay_short() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        rs_files(&root.join("src"), &mut files);
+        assert!(files.len() > 10, "found only {files:?}");
+        let mut problems = Vec::new();
+        for path in files {
+            let rel = path
+                .strip_prefix(root)
+                .expect("under the crate")
+                .to_string_lossy()
+                .replace('\\', "/");
+            if PENDING.contains(&rel.as_str()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("readable source");
+            problems.extend(problems_in(&rel, &text));
+        }
+        assert!(
+            problems.is_empty(),
+            "move word lists to src/lexicon/ and split long files:\n{}",
+            problems.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_tidy_check_sees_a_planted_list() {
+        let planted = "fn f() {}\nconst WORDS: &[&str] = &[\"a\"];\nstatic MARKS: [char; 2] = ['a', 'b'];\nfn g() {\n    for w in [\"alpha\", \"beta\",\n        \"gamma\"] {}\n}\n";
+        let found = problems_in("src/x.rs", planted);
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(found[0].starts_with("src/x.rs:2:"), "{found:#?}");
+        assert!(found[1].starts_with("src/x.rs:3:"), "{found:#?}");
+        assert!(found[2].starts_with("src/x.rs:5:"), "{found:#?}");
+        // Not word lists: format strings, suffixes of marks, characters,
+        // indexing, lifetimes, numbers, a list inside a comment or a string.
+        let fine = "fn h<'a>(x: &'a [u8]) -> String {\n    // [\"one\", \"two\", \"three\"]\n    let _ = [\"'s\", \"’s\", \"'\", \"’\"];\n    let _ = ['x', 'y', 'z'];\n    let _ = x[0];\n    let _ = \"[\\\"a\\\", \\\"b\\\", \\\"c\\\"]\";\n    const N: [usize; 3] = [1, 2, 3];\n    format!(\"{}{}\", \"a\", \"b\")\n}\n";
+        assert_eq!(problems_in("src/y.rs", fine), Vec::<String>::new());
+        // Inside the lexicon, lists are what the files are for; everywhere a
+        // file is too long past 600 lines.
+        assert!(problems_in("src/lexicon/en.rs", planted).is_empty());
+        let long = "fn f() {}\n".repeat(MAX_LINES + 1);
+        assert_eq!(problems_in("src/lexicon/en.rs", &long).len(), 1);
+    }
+
+    fn rs_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let entries = std::fs::read_dir(dir).expect("readable directory");
+        for entry in entries {
+            let path = entry.expect("directory entry").path();
+            if path.is_dir() {
+                rs_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+        out.sort();
+    }
+
+    /// Each problem as "path:line: what".
+    fn problems_in(rel: &str, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let lines = text.lines().count();
+        if lines > MAX_LINES {
+            out.push(format!(
+                "{rel}:1: {lines} lines (at most {MAX_LINES}); split the file"
+            ));
+        }
+        if rel.starts_with(LEXICON) {
+            return out;
+        }
+        // Tests hold sample texts, not vocabulary: read up to the first
+        // test module.
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (i, line) in code.lines().enumerate() {
+            if let Some(ty) = list_type(line) {
+                out.push(format!(
+                    "{rel}:{}: a word list `{ty}` outside src/lexicon/",
+                    i + 1
+                ));
+            }
+        }
+        for line in inline_word_lists(code) {
+            out.push(format!(
+                "{rel}:{line}: an inline list of words outside src/lexicon/"
+            ));
+        }
+        out
+    }
+
+    /// The type of a `const` or `static` that holds words or characters in
+    /// a slice or an array (`&[&str]`, `[char; 4]`, `&[(&str, u64)]`).
+    fn list_type(line: &str) -> Option<&str> {
+        let mut rest = line.trim_start();
+        if rest.starts_with("//") {
+            return None;
+        }
+        for vis in ["pub(crate) ", "pub(super) ", "pub "] {
+            rest = rest.strip_prefix(vis).unwrap_or(rest);
+        }
+        let rest = rest
+            .strip_prefix("const ")
+            .or_else(|| rest.strip_prefix("static "))?;
+        let (_, after_name) = rest.split_once(':')?;
+        let ty = after_name.split('=').next()?.trim();
+        (ty.contains('[') && (ty.contains("&str") || ty.contains("char"))).then_some(ty)
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Tok {
+        /// A string literal; whether it holds a letter.
+        Str(bool),
+        /// A character or number literal.
+        Lit,
+        /// One of `[ ] ( ) , &`.
+        Mark(char),
+        /// Anything else: code, not data.
+        Code,
+    }
+
+    /// Lines where an array literal made only of literals holds three or more
+    /// strings with letters in them.
+    fn inline_word_lists(code: &str) -> Vec<usize> {
+        let toks = tokens(code);
+        let mut out = Vec::new();
+        for (i, (tok, line)) in toks.iter().enumerate() {
+            if *tok != Tok::Mark('[') {
+                continue;
+            }
+            let (mut depth, mut words, mut data) = (0usize, 0usize, true);
+            for (t, _) in &toks[i..] {
+                match t {
+                    Tok::Mark('[') => depth += 1,
+                    Tok::Mark(']') => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    Tok::Str(letters) => words += usize::from(*letters),
+                    Tok::Mark(_) | Tok::Lit => {}
+                    Tok::Code => data = false,
+                }
+            }
+            if data && words >= 3 && !out.contains(line) {
+                out.push(*line);
+            }
+        }
+        out
+    }
+
+    /// A rough Rust lexer: literals, the marks of array literals, and code;
+    /// comments skipped. Each token with its line.
+    fn tokens(code: &str) -> Vec<(Tok, usize)> {
+        let chars: Vec<char> = code.chars().collect();
+        let mut out = Vec::new();
+        let (mut i, mut line) = (0, 1);
+        // A string from `chars[start]` (after its opening quote) to its
+        // closing quote followed by `hashes` #s; returns (end, letters).
+        let string = |start: usize, hashes: usize, line: &mut usize| {
+            let (mut j, mut letters) = (start, false);
+            while j < chars.len() {
+                let c = chars[j];
+                if c == '\n' {
+                    *line += 1;
+                }
+                if c == '\\' && hashes == 0 {
+                    j += 2;
+                    continue;
+                }
+                if c == '"' && chars[j + 1..].iter().take(hashes).filter(|&&h| h == '#').count() == hashes {
+                    return (j + 1 + hashes, letters);
+                }
+                letters |= c.is_alphabetic();
+                j += 1;
+            }
+            (j, letters)
+        };
+        while i < chars.len() {
+            let c = chars[i];
+            let next = chars.get(i + 1).copied();
+            match c {
+                '\n' => {
+                    line += 1;
+                    i += 1;
+                }
+                '/' if next == Some('/') => {
+                    while i < chars.len() && chars[i] != '\n' {
+                        i += 1;
+                    }
+                }
+                '/' if next == Some('*') => {
+                    i += 2;
+                    while i + 1 < chars.len() && !(chars[i] == '*' && chars[i + 1] == '/') {
+                        line += usize::from(chars[i] == '\n');
+                        i += 1;
+                    }
+                    i += 2;
+                }
+                '"' => {
+                    let at = line;
+                    let (end, letters) = string(i + 1, 0, &mut line);
+                    out.push((Tok::Str(letters), at));
+                    i = end;
+                }
+                'r' | 'b' if matches!(next, Some('"' | '#')) || (c == 'b' && next == Some('r')) => {
+                    let mut j = i + 1 + usize::from(c == 'b' && next == Some('r'));
+                    let hashes = chars[j..].iter().take_while(|&&h| h == '#').count();
+                    j += hashes;
+                    if chars.get(j) == Some(&'"') {
+                        let at = line;
+                        let (end, letters) = string(j + 1, hashes, &mut line);
+                        out.push((Tok::Str(letters), at));
+                        i = end;
+                    } else {
+                        out.push((Tok::Code, line));
+                        i += 1;
+                    }
+                }
+                '\'' => {
+                    // A character literal ('a', '\n', '\u{3000}') or a
+                    // lifetime ('a).
+                    if next == Some('\\') {
+                        let mut j = i + 2;
+                        while j < chars.len() && chars[j] != '\'' {
+                            j += 1;
+                        }
+                        out.push((Tok::Lit, line));
+                        i = j + 1;
+                    } else if chars.get(i + 2) == Some(&'\'') {
+                        out.push((Tok::Lit, line));
+                        i += 3;
+                    } else {
+                        out.push((Tok::Code, line));
+                        i += 1;
+                        while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                            i += 1;
+                        }
+                    }
+                }
+                '[' | ']' | '(' | ')' | ',' | '&' => {
+                    out.push((Tok::Mark(c), line));
+                    i += 1;
+                }
+                c if c.is_ascii_digit() => {
+                    while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                        i += 1;
+                    }
+                    out.push((Tok::Lit, line));
+                }
+                c if c.is_alphanumeric() || c == '_' => {
+                    while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                        i += 1;
+                    }
+                    out.push((Tok::Code, line));
+                }
+                c if c.is_whitespace() => i += 1,
+                _ => {
+                    out.push((Tok::Code, line));
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
 }

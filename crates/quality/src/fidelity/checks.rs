@@ -1,0 +1,428 @@
+//! The gate's checks of what a rewrite must keep: numbers, names, code
+//! blocks, length, content words, completeness.
+
+use crate::names::{NameMention, contains_name};
+use crate::numbers::{Quantity, cardinal_word_values, number_word_values, numbers, same_quantity};
+use crate::stopwords::is_stop_word;
+use crate::text::{fold_word, is_cjk, word_count, words};
+
+use super::{FidelityConfig, Verdict, pass};
+
+pub(super) fn check_numbers(source: &str, rewrite: &str, tolerance: f64) -> Verdict {
+    // Distinct source quantities with how often each is mentioned.
+    let mut wanted: Vec<(String, Quantity, usize)> = Vec::new();
+    for m in numbers(source) {
+        match wanted
+            .iter_mut()
+            .find(|(_, q, _)| same_quantity(q, &m.quantity, tolerance))
+        {
+            Some(entry) => entry.2 += 1,
+            None => wanted.push((m.written, m.quantity, 1)),
+        }
+    }
+    // A date written in digits (10.11.2014, 2020-05-28) names its day and
+    // year as the source's "10 ноября 2014" does; its month is not checked.
+    let found: Vec<_> = numbers(rewrite).into_iter().flat_map(date_parts).collect();
+    // Spelled out in words or in CJK numerals (2か所 → 二つ).
+    let spelled: Vec<Quantity> = number_word_values(rewrite)
+        .into_iter()
+        .chain(crate::align::cjk_numerals(rewrite).into_iter().map(|v| v as f64))
+        .map(Quantity::Value)
+        .collect();
+    let count_in_rewrite = |q: &Quantity| {
+        found
+            .iter()
+            .filter(|m| same_quantity(&m.quantity, q, tolerance))
+            .count()
+    };
+    let mut findings = Vec::new();
+    let mut kept = 0usize;
+    let mut fewer = Vec::new();
+    for (written, q, n) in &wanted {
+        let got = count_in_rewrite(q);
+        if got > 0 || spelled.iter().any(|s| same_quantity(s, q, tolerance)) {
+            kept += 1;
+            if got < *n {
+                fewer.push((written, *n, got));
+            }
+        } else {
+            findings.push(format!("the number {written} is missing"));
+        }
+    }
+    // A value the source does not have is a changed or invented number,
+    // unless it only numbers a list item the rewrite added ("1. ").
+    let markers = if list_marker_values(source).is_empty() {
+        list_marker_values(rewrite)
+    } else {
+        Vec::new()
+    };
+    // A number the source spells (three, 九) may be written in digits; one
+    // the rewrite computes from the source's by arithmetic it writes out
+    // is derived, not invented.
+    let mut source_spelled = cardinal_word_values(source);
+    source_spelled.extend(crate::align::cjk_numerals(source).into_iter().map(|v| v as f64));
+    let known: Vec<f64> = wanted
+        .iter()
+        .filter_map(|(_, q, _)| match q {
+            Quantity::Value(v) => Some(*v),
+            Quantity::Literal(_) => None,
+        })
+        .chain(source_spelled.iter().copied())
+        .collect();
+    let derived = crate::arithmetic::derived_values(rewrite, &known);
+    let mut added: Vec<&str> = Vec::new();
+    let mut more = false;
+    for m in &found {
+        let excused = matches!(m.quantity, Quantity::Value(v) if markers.contains(&v) || source_spelled.contains(&v) || derived.contains(&v));
+        match wanted
+            .iter()
+            .find(|(_, q, _)| same_quantity(q, &m.quantity, tolerance))
+        {
+            Some((_, q, n)) => more |= count_in_rewrite(q) > *n,
+            None if !excused && !added.contains(&m.written.as_str()) => {
+                added.push(&m.written);
+                findings.push(format!("the number {} is not in the source", m.written));
+            }
+            None => {}
+        }
+    }
+    // Mentioned less often while another value is mentioned more often: a
+    // number was changed into one the source has elsewhere.
+    let mut substituted = 0usize;
+    if more {
+        for (written, n, got) in fewer {
+            substituted += 1;
+            findings.push(format!(
+                "the number {written} appears {got} times instead of {n}; was it changed into another number?"
+            ));
+        }
+    }
+    let denominator = wanted.len() + added.len();
+    if denominator == 0 {
+        return pass();
+    }
+    let score = kept.saturating_sub(substituted) as f64 / denominator as f64;
+    (score, findings.is_empty(), findings)
+}
+
+/// A date in digits as its day and year; any other number as it is.
+fn date_parts(m: crate::numbers::NumberMention) -> Vec<crate::numbers::NumberMention> {
+    let parts: Vec<&str> = m.written.split(['.', '-', '/']).collect();
+    let all_digits = parts
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    let (day, year) = match lens.as_slice() {
+        [1 | 2, 1 | 2, 4] if all_digits => (parts[0], parts[2]),
+        [4, 2, 2] if all_digits => (parts[2], parts[0]),
+        _ => return vec![m],
+    };
+    [day, year]
+        .into_iter()
+        .filter_map(|p| p.parse::<f64>().ok())
+        .map(|v| crate::numbers::NumberMention {
+            written: v.to_string(),
+            quantity: Quantity::Value(v),
+        })
+        .collect()
+}
+
+/// Values that number list items at line starts (`1.`, `2)`), and an
+/// enumeration inside a line ("power comes from (1) …, (2) …") that counts
+/// up from (1).
+fn list_marker_values(text: &str) -> Vec<f64> {
+    let mut out: Vec<f64> = text
+        .lines()
+        .filter_map(|l| {
+            // A numbered heading or a bold number (`## 3. Undo`, `**2.**`)
+            // numbers a part as a list item does.
+            let t = l.trim_start().trim_start_matches(['#', '*', ' ']);
+            let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+            let rest = &t[digits..];
+            (digits > 0 && digits <= 3 && (rest.starts_with(". ") || rest.starts_with(") ")))
+                .then(|| t[..digits].parse().ok())
+                .flatten()
+        })
+        .collect();
+    let inline: Vec<f64> = text
+        .split('(')
+        .skip(1)
+        .filter_map(|part| part.split_once(')'))
+        .filter(|(n, _)| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+        .filter_map(|(n, _)| n.parse().ok())
+        .collect();
+    // (1), (2), … in order: an enumeration, not quantities.
+    if inline.len() >= 2 && inline.iter().enumerate().all(|(i, &v)| v == (i + 1) as f64) {
+        out.extend(inline);
+    }
+    out
+}
+
+/// Whitespace runs folded to one space: justified text (man pages) has
+/// double spaces a rewrite will not keep.
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub(super) fn check_names(wanted: &[NameMention], source: &str, rewrite: &str) -> Verdict {
+    let added = crate::added::added_names(source, rewrite);
+    if wanted.is_empty() && added.is_empty() {
+        return pass();
+    }
+    let rewrite = collapse_whitespace(rewrite);
+    let mut findings = Vec::new();
+    for name in wanted {
+        if !contains_name(&rewrite, name) {
+            findings.push(format!("the {} “{}” is missing", name.kind.label(), name.text));
+        }
+    }
+    let missing = findings.len();
+    for (label, name) in &added {
+        findings.push(format!("the {label} “{name}” is not in the source"));
+    }
+    let score = 1.0 - (missing + added.len()) as f64 / (wanted.len() + added.len()) as f64;
+    (score, findings.is_empty(), findings)
+}
+
+/// Fenced code blocks: (first line for messages, normalised body).
+pub fn code_blocks(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let t = line.trim_start();
+        let fence = if t.starts_with("```") {
+            "```"
+        } else if t.starts_with("~~~") {
+            "~~~"
+        } else {
+            continue;
+        };
+        let mut body = Vec::new();
+        for inner in lines.by_ref() {
+            if inner.trim_start().starts_with(fence) {
+                break;
+            }
+            body.push(inner.trim_end());
+        }
+        let first = body
+            .iter()
+            .find(|l| !l.trim().is_empty())
+            .map_or("", |l| l.trim());
+        out.push((first.to_owned(), body.join("\n").trim_end().to_owned()));
+    }
+    out
+}
+
+pub(super) fn check_code_blocks(source: &str, rewrite: &str) -> Verdict {
+    let wanted = code_blocks(source);
+    if wanted.is_empty() {
+        return pass();
+    }
+    let got = code_blocks(rewrite);
+    let mut findings = Vec::new();
+    for (i, (first, body)) in wanted.iter().enumerate() {
+        if !got.iter().any(|(_, b)| b == body) {
+            findings.push(format!(
+                "code block {} (`{first}`) was changed or dropped; keep it exactly",
+                i + 1
+            ));
+        }
+    }
+    let score = 1.0 - findings.len() as f64 / wanted.len() as f64;
+    (score, findings.is_empty(), findings)
+}
+
+/// Below this many words, a length ratio says little.
+pub(super) const MIN_WORDS_FOR_RATIO: usize = 8;
+
+pub(super) fn check_length(source: &str, rewrite: &str, config: &FidelityConfig) -> Verdict {
+    let s = word_count(source);
+    if s < MIN_WORDS_FOR_RATIO {
+        return pass();
+    }
+    let ratio = word_count(rewrite) as f64 / s as f64;
+    let (lo, hi) = (config.min_length_ratio, config.max_length_ratio);
+    if (lo..=hi).contains(&ratio) {
+        return pass();
+    }
+    let score = if ratio < lo { ratio / lo } else { hi / ratio };
+    let finding = format!(
+        "the rewrite has {:.0}% of the source's words; keep it between {:.0}% and {:.0}%",
+        ratio * 100.0,
+        lo * 100.0,
+        hi * 100.0
+    );
+    (score, false, vec![finding])
+}
+
+/// A set of folded words. FxHash: these sets are built for every chunk of
+/// every rewrite, and SipHash's DoS resistance buys nothing here.
+pub type WordSet = rustc_hash::FxHashSet<String>;
+
+/// Distinct folded content words: no stop words, no bare numbers.
+pub fn content_words(text: &str) -> WordSet {
+    words(text)
+        .into_iter()
+        .filter(|w| {
+            let cjk = w.chars().next().is_some_and(is_cjk);
+            (cjk || w.chars().count() >= 3) && !w.chars().all(|c| c.is_ascii_digit())
+        })
+        .map(fold_word)
+        .filter(|w| !is_stop_word(w))
+        .map(|w| {
+            // Russian inflects by the ending: compare stems.
+            if w.chars()
+                .next()
+                .is_some_and(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+            {
+                w.chars().take(5).collect()
+            } else {
+                w
+            }
+        })
+        .collect()
+}
+
+/// Below this many content words, recall says little.
+const MIN_CONTENT_WORDS: usize = 5;
+
+/// The source's content words, whole and by thirds (for sources of at least
+/// `MIN_WORDS_FOR_PARTS` words), folded once for both checks that need them.
+pub(super) struct SourceWords {
+    whole: WordSet,
+    /// The first, middle and last third (split at word starts).
+    thirds: Option<[WordSet; 3]>,
+}
+
+impl SourceWords {
+    pub(super) fn new(source: &str) -> Self {
+        let spans: Vec<std::ops::Range<usize>> = crate::text::word_ranges(source).collect();
+        if spans.len() < MIN_WORDS_FOR_PARTS {
+            return Self {
+                whole: content_words(source),
+                thirds: None,
+            };
+        }
+        let third = spans.len() / 3;
+        let (a, b) = (spans[third].start, spans[2 * third].start);
+        let thirds = [
+            content_words(&source[..a]),
+            content_words(&source[a..b]),
+            content_words(&source[b..]),
+        ];
+        // The cuts fall between words, so the thirds' words are the whole's.
+        let whole = thirds.iter().flatten().cloned().collect();
+        Self {
+            whole,
+            thirds: Some(thirds),
+        }
+    }
+}
+
+/// The words of `wanted` not in `got`, sorted (findings must not depend on
+/// hash order).
+fn missing_sorted<'a>(wanted: &'a WordSet, got: &WordSet) -> Vec<&'a str> {
+    let mut missing: Vec<&str> = wanted
+        .iter()
+        .filter(|w| !got.contains(*w))
+        .map(String::as_str)
+        .collect();
+    missing.sort_unstable();
+    missing
+}
+
+pub(super) fn check_recall(source: &SourceWords, got: &WordSet, min_recall: f64) -> Verdict {
+    let wanted = &source.whole;
+    if wanted.len() < MIN_CONTENT_WORDS {
+        return pass();
+    }
+    let missing = missing_sorted(wanted, got);
+    let recall = 1.0 - missing.len() as f64 / wanted.len() as f64;
+    if recall >= min_recall {
+        return (recall, true, Vec::new());
+    }
+    let shown: Vec<&str> = missing.iter().take(12).copied().collect();
+    let more = missing.len().saturating_sub(shown.len());
+    let finding = format!(
+        "only {:.0}% of the source's content words are kept (at least {:.0}% needed); missing: {}{}",
+        recall * 100.0,
+        min_recall * 100.0,
+        shown.join(", "),
+        if more > 0 {
+            format!(" (+{more} more)")
+        } else {
+            String::new()
+        }
+    );
+    (recall, false, vec![finding])
+}
+
+/// Below this many words, a source is not split into thirds.
+const MIN_WORDS_FOR_PARTS: usize = 30;
+
+pub(super) fn check_completeness(
+    source: &str,
+    words: &SourceWords,
+    rewrite: &str,
+    got: &WordSet,
+    min_part_recall: f64,
+) -> Verdict {
+    let mut findings = Vec::new();
+    let mut score: f64 = 1.0;
+    if let Some(thirds) = &words.thirds {
+        for (i, wanted) in thirds.iter().enumerate() {
+            let name = match i {
+                0 => "first",
+                1 => "middle",
+                _ => "last",
+            };
+            if wanted.len() < MIN_CONTENT_WORDS {
+                continue;
+            }
+            let missing = missing_sorted(wanted, got);
+            let recall = 1.0 - missing.len() as f64 / wanted.len() as f64;
+            score = score.min(recall);
+            if recall < min_part_recall {
+                let shown: Vec<&str> = missing.iter().take(8).copied().collect();
+                findings.push(format!(
+                    "the {name} third of the source is missing ({:.0}% of its content words kept; missing: {}); rewrite all of it",
+                    recall * 100.0,
+                    shown.join(", ")
+                ));
+            }
+        }
+    }
+    let ends_sentence = |t: &str| {
+        t.trim_end()
+            .trim_end_matches(|c: char| crate::text::is_closing(c))
+            .ends_with(['.', '!', '?', '。', '！', '？', ':', ';', '…'])
+    };
+    // A list ends without a full stop (notes, bullet points).
+    let ends_in_list_item = rewrite.trim_end().lines().last().is_some_and(|l| {
+        let t = l.trim_start();
+        t.starts_with(['-', '*', '•', '・', '→'])
+            || t.split_once(['.', ')'])
+                .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
+    });
+    if ends_sentence(source)
+        && !ends_sentence(rewrite)
+        && !ends_in_list_item
+        && !rewrite.trim_end().ends_with("```")
+    {
+        let tail: String = {
+            let t = rewrite.trim_end();
+            let chars: Vec<char> = t.chars().collect();
+            chars[chars.len().saturating_sub(40)..].iter().collect()
+        };
+        findings.push(format!(
+            "the rewrite stops mid-sentence (“…{tail}”); finish the text"
+        ));
+        score = score.min(0.5);
+    }
+    let passed = findings.is_empty();
+    (
+        if passed { score.max(min_part_recall) } else { score },
+        passed,
+        findings,
+    )
+}

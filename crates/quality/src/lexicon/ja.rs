@@ -1,0 +1,82 @@
+//! Japanese. A Han or kana text selects Japanese and Chinese together: the
+//! Han characters both languages read (否定の不, 北と南) sit in `zh.rs` once.
+
+use super::Lexicon;
+use crate::script::Script;
+
+/// Japanese: words are substrings; negation is a verb ending.
+pub static JA: Lexicon = Lexicon {
+    language: "ja",
+    scripts: &[Script::Han, Script::Kana],
+
+    negators: &[],
+    negative_contractions: &[],
+    negator_chars: &[],
+    // にくい ("hard to") reads as one too: 破れにくい and 簡単には破れない say
+    // the same.
+    negative_endings: &["ない", "ません", "せず", "ずに", "にくい"],
+    particles: &['を', 'が', 'は', 'に', 'で', 'と', 'の', 'も', 'へ', '、', '。'],
+    fused_negators: &[],
+    not_fused_negations: &[],
+    negating_suffixes: &[],
+    negating_prefixes: &[],
+    not_negations: &[],
+    negative_adverbs: &[],
+    negative_verbs: &[],
+    negating_heads: &[],
+    negating_compounds: &[],
+    auxiliaries: &[],
+    auxiliary_chars: &[],
+    exceptions: &["以外"],
+
+    question_openers: &[],
+    question_markers: &[],
+    question_endings: &["か"],
+
+    necessity: &["必ず", "絶対"],
+    necessity_phrases: &[],
+    permission: &["ことがある"],
+    hedges: &["かもしれない"],
+    frequency: &["時々", "よく", "たいてい"],
+    absolutes: &["いつも", "決して"],
+    negative_absolutes: &[],
+
+    direction_pairs: &[
+        (&["にくい"], &["やすい"]),
+        (&["前"], &["後"]),
+        (&["直前"], &["直後"]),
+        (&["最後"], &["最初"]),
+        (&["長い", "長く"], &["短い", "短く"]),
+        (&["北上", "北へ"], &["南下", "南へ"]),
+        (&["以前", "より前"], &["以降", "以後", "から後"]),
+        // Compass points.
+        (&["東"], &["西"]),
+    ],
+    unit_families: &[],
+    cardinals: &[],
+    cardinal_stems: &[],
+    count_words: &[],
+    number_words: &[],
+    ordinals: &[],
+
+    stop_words: &[
+        "い", "う", "か", "が", "し", "す", "た", "て", "で", "と", "な", "に", "の", "は", "ま", "も", "る",
+        "れ", "を",
+    ],
+    concept_negators: &[],
+    irregular_verbs: &[],
+    plural_suffixes: &[],
+    function_chars: &[],
+    // 山梨県, 気象庁, 北海道, 正倉院, 靖国神社
+    name_suffixes: &['県', '庁', '道', '院', '寺', '宮', '社', '館'],
+    world_names: &[],
+    file_extensions: &[],
+    name_particles: &[],
+    clause_marks: &[],
+
+    summary_markers: &["要約すると"],
+    chatter_openings: &["以下は"],
+    chatter_closings: &[],
+    chatter_interjections: &[],
+    refusals: &["申し訳"],
+};

@@ -1,0 +1,352 @@
+//! The words the checks read, as data: one [`Lexicon`] per language, in a
+//! file of its own (`en.rs`, `ru.rs`, `zh.rs`, `ja.rs`), and script-neutral
+//! punctuation in [`common`].
+//!
+//! A check does not name words; it asks the [`Lexicons`] that apply to its
+//! text ([`Lexicons::for_text`]: by the scripts the text is written in, or
+//! one language a run names) and iterates their lists. A fifth language is
+//! one new file and one line in [`ALL`].
+//!
+//! Each word belongs to one lexicon: counts summed over the applicable
+//! lexicons must not count a word twice. Chinese and Japanese share Han
+//! characters, and a text in either selects both (as the checks always read
+//! them), so a Han word both use sits in one of the two files.
+
+pub mod common;
+pub mod en;
+pub mod ja;
+pub mod ru;
+pub mod zh;
+
+use crate::script::Script;
+
+/// Every language the checks know, in the order their words are tried
+/// (which word a finding quotes when several apply).
+pub static ALL: &[&Lexicon] = &[&en::EN, &zh::ZH, &ja::JA, &ru::RU];
+
+/// Opposite words: a text that says the first side less and the second more
+/// (or the other way round) reversed a direction or an order.
+pub type DirectionPair = (&'static [&'static str], &'static [&'static str]);
+
+/// One language's vocabulary, by what the checks do with it. A list a
+/// language has no use for is `&[]`.
+///
+/// Words are lower case. A Latin word matches a whole word; a Cyrillic one
+/// the start of a word (Russian inflects by the ending, so lists hold stems);
+/// a CJK one any substring. Lists read one character at a time are `char`s.
+#[derive(Debug)]
+pub struct Lexicon {
+    /// ISO 639-1 code (`en`), the name a run selects the language by.
+    pub language: &'static str,
+    /// The scripts the language is written in: a text with letters of any of
+    /// them (Japanese kana counts as Han) selects the lexicon.
+    pub scripts: &'static [Script],
+
+    // Negation.
+    /// Words that negate the content words after them in their clause ("not",
+    /// "не"); a two-word entry ("rather than") negates as a pair.
+    pub negators: &'static [&'static str],
+    /// Word endings that make a negator of any word ("n't").
+    pub negative_contractions: &'static [&'static str],
+    /// Characters that negate the two characters after them (不, 没).
+    pub negator_chars: &'static [char],
+    /// Endings that negate the verb stem before them (ない, ません).
+    pub negative_endings: &'static [&'static str],
+    /// Characters that end the read-back from a negative ending to its stem
+    /// (particles: を, が).
+    pub particles: &'static [char],
+    /// A prefix written into a word that negates the rest of it (не- in
+    /// неоткрытых).
+    pub fused_negators: &'static [&'static str],
+    /// Words that begin with a fused negator and negate nothing (несколько).
+    pub not_fused_negations: &'static [&'static str],
+    /// What, after a hyphen, negates the word before ("-free": royalty-free).
+    pub negating_suffixes: &'static [&'static str],
+    /// A word and hyphen that negate the word after ("non-": non-exclusive).
+    pub negating_prefixes: &'static [&'static str],
+    /// A negator with the word (or character) after it that denies nothing
+    /// ("no" "choice", 不 过).
+    pub not_negations: &'static [(&'static str, &'static str)],
+    /// Adverbs that lower a claim's polarity as a negator does ("rarely"):
+    /// counted, with no term of their own.
+    pub negative_adverbs: &'static [&'static str],
+    /// Verbs that carry a negation ("rejects", "prevents"), by stem: counted
+    /// like the adverbs; negated, they affirm.
+    pub negative_verbs: &'static [&'static str],
+    /// Verbs that negate without counting as a negation of their own
+    /// ("ignore", "omit"), by stem: negated, they affirm.
+    pub negating_heads: &'static [&'static str],
+    /// Compounds that negate without a negator character of their own, with
+    /// the negation they read as (失去 reads as 没有).
+    pub negating_compounds: &'static [(&'static str, &'static str)],
+    /// Verbs a negator is read past to the word it negates (не были открыты).
+    pub auxiliaries: &'static [&'static str],
+    /// Characters a character negator is read past (不是, 不能).
+    pub auxiliary_chars: &'static [char],
+    /// Words that make an exception, negating what follows by scope
+    /// ("except", "all but").
+    pub exceptions: &'static [&'static str],
+
+    // Questions.
+    /// First words of a question asked for a yes or a no ("is", "does").
+    pub question_openers: &'static [&'static str],
+    /// What a yes/no question holds anywhere (吗, " ли ").
+    pub question_markers: &'static [&'static str],
+    /// What a yes/no question ends with before its question mark (か).
+    pub question_endings: &'static [&'static str],
+
+    // Modality.
+    /// Words of necessity and certainty ("must", "always").
+    pub necessity: &'static [&'static str],
+    /// Two-word necessity ("has to"); a negator before it cancels it.
+    pub necessity_phrases: &'static [&'static str],
+    /// Words of permission ("may", "can").
+    pub permission: &'static [&'static str],
+    /// Hedges ("might", "usually"): a rewrite may add permission to explain,
+    /// not a hedge.
+    pub hedges: &'static [&'static str],
+    /// How often ("rarely", "often"): made always or never, a claim became
+    /// absolute.
+    pub frequency: &'static [&'static str],
+    /// Always and never.
+    pub absolutes: &'static [&'static str],
+    /// Absolutes that are negators too ("never"): alone no necessity.
+    pub negative_absolutes: &'static [&'static str],
+
+    // Direction, quantities, numbers.
+    /// Opposite direction and order words.
+    pub direction_pairs: &'static [DirectionPair],
+    /// Units of one kind ("days", "weeks"): one exchanged for another
+    /// changed a quantity.
+    pub unit_families: &'static [&'static [&'static str]],
+    /// Cardinal number words and their values ("three").
+    pub cardinals: &'static [(&'static str, u64)],
+    /// Number word stems in any case form, longer stems first (трёх, третий),
+    /// matched when the stem is most of the word.
+    pub cardinal_stems: &'static [(&'static str, u64)],
+    /// Counts said without a number word ("twice", "dozen").
+    pub count_words: &'static [(&'static str, u64)],
+    /// Ordinals and months a rewrite may spell a number as ("third",
+    /// "march").
+    pub number_words: &'static [(&'static str, u64)],
+    /// Ordinals in order, the n-th being n ("nineteenth" century).
+    pub ordinals: &'static [&'static str],
+
+    // Words and names.
+    /// Function words (sorted: looked up by binary search).
+    pub stop_words: &'static [&'static str],
+    /// Words a key point keeps as its negation "not" although they are stop
+    /// words.
+    pub concept_negators: &'static [&'static str],
+    /// Irregular verb forms and their base ("began", "begin").
+    pub irregular_verbs: &'static [(&'static str, &'static str)],
+    /// Plural endings that lose their "es" ("boxes" → "box").
+    pub plural_suffixes: &'static [&'static str],
+    /// Characters too common to say which sentence carries a fact (的, 了).
+    pub function_chars: &'static [char],
+    /// Characters that end a place, office, dynasty or institution name
+    /// (省, 県, 朝).
+    pub name_suffixes: &'static [char],
+    /// The Earth's name (as a stem) and the common nouns a source says it
+    /// with ("earth": "world", "planet").
+    pub world_names: &'static [(&'static str, &'static [&'static str])],
+    /// File name extensions a path ends with ("rs", "toml").
+    pub file_extensions: &'static [&'static str],
+    /// Lower-case particles inside personal names ("van" in Guido van
+    /// Rossum): two capitalised names with one between them are one name.
+    pub name_particles: &'static [&'static str],
+    /// Conjunctions a sentence is cut into clauses at (", but ", "，而").
+    pub clause_marks: &'static [&'static str],
+
+    // Model output around a rewrite (the fidelity detectors).
+    /// Phrases that announce a summary ("in summary").
+    pub summary_markers: &'static [&'static str],
+    /// Openings of model chatter ("here is").
+    pub chatter_openings: &'static [&'static str],
+    /// Closings of model chatter ("let me know").
+    pub chatter_closings: &'static [&'static str],
+    /// Openings that are chatter only as a short line of their own ("sure").
+    pub chatter_interjections: &'static [&'static str],
+    /// Refusals ("i cannot").
+    pub refusals: &'static [&'static str],
+}
+
+/// The lexicons that apply to a text: a set of [`ALL`]'s entries. Copy, no
+/// allocation: checks on the hot path pass it down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Lexicons(u32);
+
+impl Lexicons {
+    /// No lexicon.
+    pub const NONE: Lexicons = Lexicons(0);
+
+    /// Every lexicon.
+    pub fn all() -> Self {
+        Lexicons((1u32 << ALL.len()) - 1)
+    }
+
+    /// The lexicons of the languages written in the scripts `text` uses
+    /// (Latin: every Latin-script language; Cyrillic: Russian; Han or kana:
+    /// Chinese and Japanese, which share characters), or the one language
+    /// `language` names. An unknown name selects by script.
+    pub fn for_text(text: &str, language: Option<&str>) -> Self {
+        if let Some(name) = language
+            && let Some(i) = ALL.iter().position(|l| l.language == name)
+        {
+            return Lexicons(1 << i);
+        }
+        // The script families present, one bit each.
+        if text.is_ascii() {
+            let latin = text.bytes().any(|b| b.is_ascii_alphabetic());
+            return if latin {
+                Self::of_scripts(1 << Script::Latin as u32)
+            } else {
+                Self::NONE
+            };
+        }
+        let mut seen = 0u32;
+        let mut last: Option<Script> = None;
+        for c in text.chars() {
+            if c.is_ascii() && !c.is_ascii_alphabetic() {
+                continue;
+            }
+            let Some(script) = Script::of(c).map(Script::family) else {
+                continue;
+            };
+            if last != Some(script) {
+                seen |= 1 << script as u32;
+                last = Some(script);
+            }
+        }
+        Self::of_scripts(seen)
+    }
+
+    /// The lexicons applying to either of two texts (a source and its
+    /// rewrite).
+    pub fn for_pair(source: &str, rewrite: &str, language: Option<&str>) -> Self {
+        Self::for_text(source, language).union(Self::for_text(rewrite, language))
+    }
+
+    fn of_scripts(seen: u32) -> Self {
+        let mut set = 0u32;
+        for (i, lexicon) in ALL.iter().enumerate() {
+            if lexicon.scripts.iter().any(|s| seen & 1 << s.family() as u32 != 0) {
+                set |= 1 << i;
+            }
+        }
+        Lexicons(set)
+    }
+
+    /// Both sets.
+    #[inline]
+    pub fn union(self, other: Self) -> Self {
+        Lexicons(self.0 | other.0)
+    }
+
+    /// Whether no lexicon applies.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The lexicons, in [`ALL`]'s order.
+    #[inline]
+    pub fn iter(self) -> impl Iterator<Item = &'static Lexicon> + Clone {
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                ALL[i]
+            })
+        })
+    }
+
+    /// One list of every lexicon, in order: `lex.words(|l| l.negators)`.
+    #[inline]
+    pub fn words(
+        self,
+        list: fn(&Lexicon) -> &'static [&'static str],
+    ) -> impl Iterator<Item = &'static str> + Clone {
+        self.iter().flat_map(move |l| list(l).iter().copied())
+    }
+
+    /// One list of entries of every lexicon, in order.
+    #[inline]
+    pub fn entries<T: 'static>(
+        self,
+        list: fn(&Lexicon) -> &'static [T],
+    ) -> impl Iterator<Item = &'static T> + Clone {
+        self.iter().flat_map(move |l| list(l).iter())
+    }
+
+    /// Whether a list of characters of any lexicon holds `c`.
+    #[inline]
+    pub fn has_char(self, list: fn(&Lexicon) -> &'static [char], c: char) -> bool {
+        self.iter().any(|l| list(l).contains(&c))
+    }
+
+    /// Whether a list of words of any lexicon holds `word`.
+    #[inline]
+    pub fn has_word(self, list: fn(&Lexicon) -> &'static [&'static str], word: &str) -> bool {
+        self.iter().any(|l| list(l).contains(&word))
+    }
+}
+
+/// Whether a two-word entry ("rather than", "has to") is `first` followed
+/// by `second`.
+#[inline]
+pub(crate) fn is_word_pair(entry: &str, first: &str, second: &str) -> bool {
+    entry.len() == first.len() + 1 + second.len()
+        && entry.starts_with(first)
+        && entry.ends_with(second)
+        && entry.as_bytes()[first.len()] == b' '
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_fits_the_bit_set_and_names_each_language_once() {
+        assert!(ALL.len() <= 32, "Lexicons is a bit set of at most 32 languages");
+        for (i, l) in ALL.iter().enumerate() {
+            assert!(
+                ALL[..i].iter().all(|o| o.language != l.language),
+                "{} twice",
+                l.language
+            );
+        }
+    }
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        for l in ALL {
+            let mut sorted = l.stop_words.to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(
+                sorted, l.stop_words,
+                "keep {}'s stop words sorted, once each",
+                l.language
+            );
+        }
+    }
+
+    #[test]
+    fn texts_select_lexicons_by_script() {
+        let langs = |text: &str, name: Option<&str>| -> Vec<&str> {
+            Lexicons::for_text(text, name)
+                .iter()
+                .map(|l| l.language)
+                .collect()
+        };
+        assert_eq!(langs("It was not", None), ["en"]);
+        assert_eq!(langs("Это не так", None), ["ru"]);
+        assert_eq!(langs("这不是", None), ["zh", "ja"]);
+        assert_eq!(langs("ではない", None), ["zh", "ja"]);
+        assert_eq!(langs("Rust 是一种语言", None), ["en", "zh", "ja"]);
+        assert_eq!(langs("123 !!", None), Vec::<&str>::new());
+        assert_eq!(langs("这不是", Some("ja")), ["ja"]);
+        assert_eq!(langs("It was not", Some("xx")), ["en"]);
+    }
+}

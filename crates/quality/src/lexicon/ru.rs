@@ -1,0 +1,123 @@
+//! Russian.
+
+use super::Lexicon;
+use crate::script::Script;
+
+/// Russian: stems where the language inflects (a Cyrillic entry matches the
+/// start of a word).
+pub static RU: Lexicon = Lexicon {
+    language: "ru",
+    scripts: &[Script::Cyrillic],
+
+    negators: &["не", "нет", "ни", "никогда", "нельзя", "без", "ничего"],
+    negative_contractions: &[],
+    negator_chars: &[],
+    negative_endings: &[],
+    particles: &[],
+    fused_negators: &["не"],
+    not_fused_negations: &[
+        "несколь",
+        "некотор",
+        "недел",
+        "небо",
+        "немного",
+        "необходим",
+        "несмотр",
+        "нефт",
+        "нерв",
+        "небольш",
+    ],
+    negating_suffixes: &[],
+    negating_prefixes: &[],
+    not_negations: &[],
+    negative_adverbs: &[],
+    negative_verbs: &["избега", "избеж", "предотвра", "запрещ", "отказ", "отверг"],
+    negating_heads: &[],
+    negating_compounds: &[],
+    // не были открыты → открыты
+    auxiliaries: &[
+        "был",
+        "была",
+        "были",
+        "было",
+        "будет",
+        "может",
+        "могут",
+        "стал",
+        "стали",
+    ],
+    auxiliary_chars: &[],
+    exceptions: &["кроме"],
+
+    question_openers: &[],
+    question_markers: &[" ли "],
+    question_endings: &[],
+
+    necessity: &["обязан", "обязательно", "должен", "должна", "всегда", "ровно"],
+    necessity_phrases: &[],
+    permission: &["позволя", "разреша", "могут", "может", "примерно", "около"],
+    hedges: &["возможно", "обычно", "иногда"],
+    frequency: &["часто", "иногда", "обычно", "редко"],
+    absolutes: &["всегда", "никогда"],
+    negative_absolutes: &[],
+
+    direction_pairs: &[
+        (&["возрастан", "увелич"], &["убыван", "уменьш"]),
+        (&["впадает"], &["вытекает"]),
+        (&["длинн"], &["коротк"]),
+        (&["до", "перед"], &["после"]),
+        // Compass points.
+        (&["восто", "восточн"], &["запад"]),
+        (&["север"], &["юг", "южн"]),
+    ],
+    unit_families: &[&["секунд", "минут", "час", "недел", "месяц", "сут"]],
+    cardinals: &[],
+    // Longer stems first: "семнадцат" before "сем".
+    cardinal_stems: &[
+        ("одиннадцат", 11),
+        ("двенадцат", 12),
+        ("пятнадцат", 15),
+        ("двадцат", 20),
+        ("тридцат", 30),
+        ("сорок", 40),
+        ("перв", 1),
+        ("втор", 2),
+        ("трет", 3),
+        ("четвёрт", 4),
+        ("четверт", 4),
+        ("пят", 5),
+        ("шест", 6),
+        ("седьм", 7),
+        ("восьм", 8),
+        ("девят", 9),
+        ("десят", 10),
+        ("два", 2),
+        ("две", 2),
+        ("двух", 2),
+        ("три", 3),
+        ("трёх", 3),
+        ("четыр", 4),
+        ("сто", 100),
+    ],
+    count_words: &[],
+    number_words: &[],
+    ordinals: &[],
+
+    stop_words: &[],
+    concept_negators: &[],
+    irregular_verbs: &[],
+    plural_suffixes: &[],
+    function_chars: &[],
+    name_suffixes: &[],
+    // "на Земле" for "на планете"
+    world_names: &[("земл", &["мир", "планет", "свет"])],
+    file_extensions: &[],
+    name_particles: &[],
+    clause_marks: &[],
+
+    summary_markers: &[],
+    chatter_openings: &[],
+    chatter_closings: &[],
+    chatter_interjections: &[],
+    refusals: &[],
+};

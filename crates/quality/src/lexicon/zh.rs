@@ -1,0 +1,98 @@
+//! Chinese. A Han or kana text selects Chinese and Japanese together: Han
+//! characters both languages read sit here once.
+
+use super::Lexicon;
+use crate::script::Script;
+
+/// Chinese: words are substrings (the text does not delimit them), and some
+/// lists are read one character at a time.
+pub static ZH: Lexicon = Lexicon {
+    language: "zh",
+    scripts: &[Script::Han],
+
+    negators: &[],
+    negative_contractions: &[],
+    negator_chars: &['不', '没', '无', '非', '未'],
+    negative_endings: &[],
+    particles: &[],
+    fused_negators: &[],
+    not_fused_negations: &[],
+    negating_suffixes: &[],
+    negating_prefixes: &[],
+    // 不过, 不仅, 不断, 无论, 非常, 不同, 无数
+    not_negations: &[
+        ("不", "过"),
+        ("不", "仅"),
+        ("不", "断"),
+        ("无", "论"),
+        ("非", "常"),
+        ("不", "同"),
+        ("无", "数"),
+    ],
+    negative_adverbs: &[],
+    negative_verbs: &[],
+    negating_heads: &[],
+    // 失去光 ("losing the light") negates as 没有光 does.
+    negating_compounds: &[("失去", "没有"), ("缺少", "没有"), ("缺乏", "没有")],
+    auxiliaries: &[],
+    // 不是一道 → 一道, 不能进行 → 进行
+    auxiliary_chars: &[
+        '是', '有', '能', '会', '可', '要', '该', '得', '必', '法', '需', '用',
+    ],
+    exceptions: &["除了"],
+
+    question_openers: &[],
+    question_markers: &["吗"],
+    question_endings: &[],
+
+    necessity: &["必须", "一定", "总是", "只能", "只有", "务必"],
+    necessity_phrases: &[],
+    permission: &["可以"],
+    hedges: &["可能", "也许", "通常", "或许"],
+    frequency: &["通常", "经常", "有时", "往往"],
+    absolutes: &["总是", "从不", "从来"],
+    negative_absolutes: &[],
+
+    direction_pairs: &[
+        (&["之前", "以前", "前"], &["之后", "以后", "后"]),
+        (&["早"], &["晚"]),
+        (&["吸收"], &["反射"]),
+        (&["增加", "增长"], &["减少"]),
+        (&["低"], &["高"]),
+        // Compass points (北 and 南 for Japanese too).
+        (&["东"], &["西"]),
+        (&["北"], &["南"]),
+    ],
+    unit_families: &[&["天", "周", "小时", "分钟"]],
+    cardinals: &[],
+    cardinal_stems: &[],
+    count_words: &[],
+    number_words: &[],
+    ordinals: &[],
+
+    stop_words: &[
+        "与", "个", "中", "为", "之", "也", "了", "从", "以", "其", "及", "和", "在", "对", "将", "就", "或",
+        "把", "是", "的", "着", "等", "而", "被", "这", "那", "都",
+    ],
+    concept_negators: &[],
+    irregular_verbs: &[],
+    plural_suffixes: &[],
+    function_chars: &[
+        '的', '了', '是', '在', '和', '与', '把', '被', '这', '那', '个', '一', '也', '都', '就', '而', '及',
+        '或', '之', '其', '为', '以', '于', '着', '很', '们', '它', '他', '她', '我', '你', '有', '中', '上',
+        '下', '不', '要', '会', '能', '可', '从', '到', '对', '说', '时', '后', '前', '来', '去', '地', '得',
+        '所', '等', '年', '月', '日',
+    ],
+    // 四川省, 明朝
+    name_suffixes: &['省', '市', '州', '朝'],
+    world_names: &[],
+    file_extensions: &[],
+    name_particles: &[],
+    clause_marks: &["，而", "，但"],
+
+    summary_markers: &["总之", "总而言之", "综上所述", "本段", "这段文字"],
+    chatter_openings: &["以下是", "好的", "当然", "改写如下"],
+    chatter_closings: &["希望这", "如有需要"],
+    chatter_interjections: &["好的", "当然"],
+    refusals: &["抱歉", "我无法", "我不能"],
+};
