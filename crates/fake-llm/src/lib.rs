@@ -525,8 +525,6 @@ const DEMO_SYNONYMS: &[(&str, &str)] = &[
     ("avoiding", "sidestepping"),
     ("into", "inside"),
     ("came", "arrived"),
-    ("keep", "retain"),
-    ("keeps", "retains"),
     ("just", "merely"),
     ("only", "solely"),
     ("every", "each"),

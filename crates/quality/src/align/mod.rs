@@ -1,9 +1,9 @@
 //! Sentence alignment of a rewrite to its source, and the checks that need
-//! it: a flipped negation ([`polarity`]), a reversed direction or order word
-//! ([`direction`]), a changed modality ([`modality`]), a name swapped for
-//! another ([`entities`]), a source sentence left out ([`omission`]), a
-//! sentence the source does not support ([`addition`]), a number changed in
-//! an aligned sentence ([`numbers`]).
+//! it: a flipped negation (`polarity.rs`), a reversed direction or order word
+//! (`direction.rs`), a changed modality (`modality.rs`), a name swapped for
+//! another (`entities.rs`), a source sentence left out (`omission.rs`), a
+//! sentence the source does not support (`addition.rs`), a number changed in
+//! an aligned sentence (`numbers.rs`).
 //!
 //! Restyles reorder, merge and split sentences and turn them into questions
 //! and bullets, so each source sentence is aligned to the rewrite sentence

@@ -138,6 +138,9 @@ struct Measured {
     /// Errors carried by ordinary words (or of no carrier) the gate missed:
     /// with a suspicion of their kind.
     suspected_word_errors: Tally,
+    /// Errors carried by ordinary words the gate missed: with any
+    /// suspicion at all (to set beside the faithful restyles with any).
+    any_suspicion_word_errors: Tally,
     log: Vec<String>,
 }
 
@@ -195,8 +198,9 @@ impl Measured {
         );
         let (s, f) = self.suspected_faithful.total();
         let (w, wt) = self.suspected_word_errors.total();
+        let (a, at) = self.any_suspicion_word_errors.total();
         println!(
-            "suspicions: {w}/{wt} errors the gate missed carry one of their kind; {s}/{f} faithful restyles carry any"
+            "suspicions: {w}/{wt} errors the gate missed carry a new one of their kind, {a}/{at} carry any; {s}/{f} faithful restyles carry any"
         );
         println!(
             "| style | length ratio seen | lowest recall seen | highest copy ratio |\n|---|---|---|---|"
@@ -300,6 +304,8 @@ fn measure(sources: &[(String, Source)]) -> Measured {
                         .iter()
                         .any(|c| wanted.contains(c) && !faithful.suspected.contains(c));
                     m.suspected_word_errors.add(&planted.kind, new_of_kind);
+                    m.any_suspicion_word_errors
+                        .add(&planted.kind, !v.suspected.is_empty());
                 }
                 if !hit {
                     m.log.push(format!(
