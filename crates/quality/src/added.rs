@@ -43,8 +43,11 @@ pub fn added_names(source: &str, rewrite: &str) -> Vec<(&'static str, String)> {
             NameKind::FilePath => path_like(text),
             NameKind::InlineCode => {
                 // One word in backticks is often the subject named for
-                // clarity (`heapq`); a command with arguments is not.
+                // clarity (`heapq`); a command with arguments is not. Code
+                // that starts or ends with a space is backticks mispaired
+                // across prose.
                 text.contains(' ')
+                    && text.trim() == text
                     && command_like(text)
                     && words(text)
                         .into_iter()
@@ -53,6 +56,7 @@ pub fn added_names(source: &str, rewrite: &str) -> Vec<(&'static str, String)> {
             NameKind::ProperName => {
                 let parts: Vec<&str> = text.split_whitespace().collect();
                 parts.len() >= 2
+                    && !expands_an_acronym(&parts, source)
                     && !heading_or_label.iter().any(|l| l.contains(text))
                     && parts.iter().all(|p| !source_words.contains(&fold_word(p)))
             }
@@ -94,6 +98,21 @@ fn joined_names(text: &str, found: Vec<crate::names::NameMention>) -> Vec<crate:
         out.push(m);
     }
     out
+}
+
+/// Whether a name's initials are part of an acronym the source uses
+/// ("Operating System" in "ROS"): the rewrite spelled out what the source
+/// abbreviates.
+fn expands_an_acronym(parts: &[&str], source: &str) -> bool {
+    let initials: String = parts.iter().filter_map(|p| p.chars().next()).collect();
+    initials.chars().count() >= 2
+        && source
+            .split(|c: char| !c.is_alphanumeric() || crate::text::is_cjk(c))
+            .any(|w| {
+                w.chars().count() > 1
+                    && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
+                    && w.contains(&initials)
+            })
 }
 
 /// A word that can carry a name: letters, three or more.

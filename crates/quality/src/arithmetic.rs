@@ -136,6 +136,13 @@ fn tokens(line: &str) -> Vec<Token> {
             // A hyphen or slash is an operator only with spaces around it
             // (`150-300 bar` is a range, `km/h` a unit).
             '-' | '/' if i > 0 && spaced(i - 1) && spaced(i + 1) => out.push(Token::Op(c)),
+            // A fraction written tight (1/3 ≈ 0.333).
+            '/' if i > 0
+                && chars[i - 1].is_ascii_digit()
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit) =>
+            {
+                out.push(Token::Op(c))
+            }
             _ => {}
         }
         i += 1;
@@ -186,6 +193,7 @@ mod tests {
         assert!(derived_values("12 · 700 = 8500", &[12.0, 700.0]).is_empty());
         // An operand the source does not have.
         assert!(derived_values("3 × 700 = 2100", &[700.0]).is_empty());
+        assert_eq!(derived_values("1/3 ≈ 0.333", &[1.0, 3.0]), [0.333]);
         // A range is no subtraction.
         assert!(derived_values("150-300 = 2", &[150.0, 300.0]).is_empty());
     }

@@ -98,9 +98,12 @@ pub fn names(text: &str) -> Vec<NameMention> {
             .then(|| trimmed.find("  "))
             .flatten()
             .map(|gap| trimmed[..gap].split_whitespace().count());
-        line.split_whitespace()
-            .enumerate()
-            .map(move |(i, w)| (w, (i == 0 && block_start) || Some(i) == description))
+        line.split_whitespace().enumerate().flat_map(move |(i, w)| {
+            let starts = (i == 0 && block_start) || Some(i) == description;
+            script_pieces(w)
+                .enumerate()
+                .map(move |(k, piece)| (piece, starts && k == 0))
+        })
     });
     for (raw, starts_block) in words {
         if starts_block {
@@ -152,10 +155,13 @@ pub fn names(text: &str) -> Vec<NameMention> {
         if let Some(kind) = classify_token(raw, token) {
             let t = if kind == NameKind::CommandOption {
                 raw.trim_matches(|c: char| {
-                    matches!(c, '(' | ')' | '<' | '>' | '"' | '\'' | ',' | ';' | '.' | ':')
+                    matches!(
+                        c,
+                        '(' | ')' | '<' | '>' | '"' | '\'' | ',' | ';' | '.' | ':' | '`'
+                    )
                 })
             } else if kind == NameKind::Url || kind == NameKind::Email {
-                raw.trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | '"' | '\'' | ',' | ';'))
+                raw.trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | '"' | '\'' | ',' | ';' | '`'))
                     .trim_end_matches(['.', ':'])
             } else {
                 token
@@ -191,6 +197,55 @@ pub fn names(text: &str) -> Vec<NameMention> {
         push_run(&mut out, &words, at_start, &mid_sentence_capitals);
     }
     out
+}
+
+/// Whether `c` is written as CJK text is: Han, kana, CJK punctuation and
+/// full-width forms.
+fn cjk_side(c: char) -> bool {
+    crate::text::is_cjk(c) || ('\u{3000}'..='\u{30FF}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+}
+
+/// A whitespace-separated word cut where CJK text meets Latin text and at
+/// backticks: CJK text has no spaces, so `在PostgreSQL中` holds the name
+/// `PostgreSQL`, and a URL ends where the sentence around it resumes
+/// (`http://host/;` then `と書く`).
+fn script_pieces(word: &str) -> impl Iterator<Item = &str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut previous: Option<bool> = None;
+    for (i, c) in word.char_indices() {
+        if c == '`' {
+            if start < i {
+                pieces.push(&word[start..i]);
+            }
+            start = i + 1;
+            previous = None;
+            continue;
+        }
+        let side = cjk_side(c);
+        if previous.is_some_and(|p| p != side) && start < i {
+            pieces.push(&word[start..i]);
+            start = i;
+        }
+        previous = Some(side);
+    }
+    if start < word.len() {
+        pieces.push(&word[start..]);
+    }
+    // Punctuation after a closing backtick (`-b`.) stays with the piece
+    // before it: it ends that sentence.
+    let mut merged: Vec<&str> = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        match merged.last_mut() {
+            Some(last) if !piece.chars().any(char::is_alphanumeric) => {
+                let from = last.as_ptr() as usize - word.as_ptr() as usize;
+                let to = piece.as_ptr() as usize - word.as_ptr() as usize + piece.len();
+                *last = &word[from..to];
+            }
+            _ => merged.push(piece),
+        }
+    }
+    merged.into_iter()
 }
 
 fn push_name(out: &mut Vec<NameMention>, text: &str, kind: NameKind) {
@@ -363,6 +418,44 @@ pub fn contains_name(rewrite: &str, name: &NameMention) -> bool {
             && contains_variant(rewrite, &name.text))
 }
 
+/// The initials written just before the end of `text` ("A. N. " → A, N;
+/// "A.N. " too), in order.
+fn initials_before(text: &str) -> Vec<char> {
+    let mut rest = text.trim_end();
+    let mut found = Vec::new();
+    while let Some(before_dot) = rest.strip_suffix('.') {
+        let mut chars = before_dot.chars();
+        match chars.next_back() {
+            Some(c) if c.is_uppercase() && chars.clone().next_back().is_none_or(|p| !p.is_alphabetic()) => {
+                found.push(c);
+                rest = chars.as_str().trim_end();
+            }
+            _ => break,
+        }
+    }
+    found.reverse();
+    found
+}
+
+/// Whether `rewrite` has a capitalised word of the same stem as the
+/// one-word name `name` (Indonesian → Indonesia, Japan → Japanese): they
+/// share all but the last letter of the shorter, of five or more.
+fn same_stem_named(rewrite: &str, name: &str) -> bool {
+    let name: Vec<char> = name.chars().collect();
+    if name.len() < 5 || !name[0].is_uppercase() {
+        return false;
+    }
+    rewrite
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().next() == Some(name[0]))
+        .any(|w| {
+            let w: Vec<char> = w.chars().collect();
+            let shorter = w.len().min(name.len());
+            let common = w.iter().zip(&name).take_while(|(a, b)| a == b).count();
+            shorter >= 5 && common + 1 >= shorter
+        })
+}
+
 /// A name written another way that names the same thing: a product name's
 /// case normalised (GitHub → Github), given names as initials (Harmon
 /// Northrop Morse → H. N. Morse), or its initials as an acronym (Central
@@ -380,21 +473,30 @@ fn contains_variant(rewrite: &str, name: &str) -> bool {
         return false;
     };
     if given.is_empty() {
-        return false;
+        return same_stem_named(rewrite, last);
     }
     let initial = |w: &str| w.chars().next().filter(|c| c.is_uppercase());
-    if count_name(rewrite, last) > 0 {
-        let initials: Option<Vec<char>> = given.iter().map(|w| initial(w)).collect();
-        if let Some(initials) = initials {
-            let spaced: String = initials.iter().map(|c| format!("{c}. ")).collect();
-            let tight: String = initials.iter().map(|c| format!("{c}.")).collect();
-            if [format!("{spaced}{last}"), format!("{tight} {last}")]
-                .iter()
-                .any(|v| count_name(rewrite, v) > 0)
-            {
-                return true;
-            }
-        }
+    // The family name as written, or (Russian) with another ending.
+    let last_stem: String = {
+        let n = last.chars().count();
+        let keep = if last
+            .chars()
+            .next()
+            .is_some_and(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+        {
+            n.saturating_sub(2).max(4).min(n)
+        } else {
+            n
+        };
+        last.chars().take(keep).collect()
+    };
+    let initials: Option<Vec<char>> = given.iter().map(|w| initial(w)).collect();
+    if let Some(initials) = initials
+        && rewrite
+            .match_indices(last_stem.as_str())
+            .any(|(at, _)| initials_before(&rewrite[..at]).starts_with(&initials))
+    {
+        return true;
     }
     let acronym: String = words.iter().filter_map(|w| initial(w)).collect();
     acronym.chars().count() >= 2 && count_name(rewrite, &acronym) > 0
@@ -500,5 +602,31 @@ mod block_tests {
         let prose = "The project was started by\nGraydon Hoare in his spare time.";
         let found: Vec<String> = names(prose).into_iter().map(|n| n.text).collect();
         assert!(found.iter().any(|n| n == "Graydon Hoare"), "{found:?}");
+    }
+
+    #[test]
+    fn a_name_written_another_way_is_kept() {
+        let kept = |rewrite: &str, name: &str| {
+            contains_name(
+                rewrite,
+                &NameMention {
+                    text: name.to_owned(),
+                    kind: NameKind::ProperName,
+                },
+            )
+        };
+        assert!(kept(
+            "First made by H. N. Morse in 1878.",
+            "Harmon Northrop Morse"
+        ));
+        assert!(kept(
+            "Спроектирован под руководством А. Н. Туполева.",
+            "Андрея Туполева"
+        ));
+        assert!(kept("The CBR sets the key rate.", "Central Bank Russia"));
+        assert!(kept("Farmers in Indonesia planted it.", "Indonesian"));
+        assert!(kept("Hosted on Github.", "GitHub"));
+        assert!(!kept("It was sold in Australia.", "Austria"));
+        assert!(!kept("Made by J. Morse.", "Harmon Morse"));
     }
 }

@@ -115,9 +115,13 @@ fn date_parts(m: crate::numbers::NumberMention) -> Vec<crate::numbers::NumberMen
     let (day, year) = match lens.as_slice() {
         [1 | 2, 1 | 2, 4] if all_digits => (parts[0], parts[2]),
         [4, 2, 2] if all_digits => (parts[2], parts[0]),
+        // A month and year (06.1978): the year.
+        [1 | 2, 4] if all_digits => (parts[1], parts[1]),
         _ => return vec![m],
     };
-    [day, year]
+    let mut parts = vec![day, year];
+    parts.dedup();
+    parts
         .into_iter()
         .filter_map(|p| p.parse::<f64>().ok())
         .map(|v| crate::numbers::NumberMention {
@@ -393,8 +397,9 @@ pub(super) fn check_completeness(
         }
     }
     let ends_sentence = |t: &str| {
+        // A closing backtick ends inline code, not the sentence.
         t.trim_end()
-            .trim_end_matches(|c: char| crate::text::is_closing(c))
+            .trim_end_matches(|c: char| crate::text::is_closing(c) || c == '`')
             .ends_with(['.', '!', '?', '。', '！', '？', ':', ';', '…'])
     };
     // A list ends without a full stop (notes, bullet points).
