@@ -445,6 +445,28 @@ fn qc_flags_every_planted_defect() {
         qc.missing_key_points,
         ["Graydon Hoare started Rust as a personal project"]
     );
+    assert!(!qc.passed, "{:?}", qc.findings);
+    // Asked to, a key point not found by its words is a suspicion, not a
+    // redraft.
+    let lenient = chunksynth_generation::QcThresholds {
+        key_points_as_suspicions: true,
+        ..Default::default()
+    };
+    let qc = chunksynth_generation::section_qc_in(
+        &plan,
+        spec,
+        &missing_point,
+        &[],
+        tok.as_ref(),
+        &lenient,
+        chunksynth_prompts::Language::En,
+    );
+    assert!(
+        qc.findings.iter().all(|f| !f.contains("Graydon Hoare started")),
+        "{:?}",
+        qc.findings
+    );
+    assert_eq!(qc.suspicions.len(), 1, "{:?}", qc.suspicions);
 }
 
 #[tokio::test]
