@@ -556,6 +556,9 @@ const DEMO_SYNONYMS: &[(&str, &str)] = &[
     ("worry", "fret"),
     ("soon", "early"),
     ("still", "yet"),
+    ("promise", "pledge"),
+    ("shipped", "was released"),
+    ("released", "put out"),
 ];
 
 /// Phrases a restyle words otherwise.
@@ -701,6 +704,9 @@ fn move_clause(sentence: &str) -> String {
     if let Some(flipped) = flip_cause(sentence) {
         return flipped;
     }
+    if let Some(fronted) = front_time_phrase(sentence) {
+        return fronted;
+    }
     let Some((first, _)) = sentence.split_once(' ') else {
         return sentence.to_owned();
     };
@@ -765,6 +771,52 @@ fn flip_cause(sentence: &str) -> Option<String> {
     Some(format!("{head}{}, so {effect}{end}", c.as_str()))
 }
 
+/// "X shipped in May 2015." → "In May 2015, X shipped.": a short closing
+/// phrase of time or place with a number in it moves to the front.
+fn front_time_phrase(sentence: &str) -> Option<String> {
+    let end = sentence.chars().last().filter(|c| *c == '.')?;
+    let body = sentence.trim_end_matches('.');
+    let words: Vec<&str> = body.split(' ').collect();
+    let at = words
+        .iter()
+        .rposition(|w| matches!(*w, "in" | "on" | "since" | "by" | "during"))?;
+    let phrase = &words[at..];
+    let main = &words[..at];
+    // The phrase ends in its number (in May 2015, since 2009).
+    let dated = phrase
+        .last()
+        .is_some_and(|w| w.chars().any(|c| c.is_ascii_digit()));
+    if main.len() < 2 || phrase.len() > 4 || !dated || main.iter().any(|w| w.ends_with(':')) {
+        return None;
+    }
+    let first = main[0];
+    let main_text = if DEMO_COMMON_OPENERS.contains(&first) {
+        format!("{}{}", first.to_lowercase(), &main.join(" ")[first.len()..])
+    } else {
+        main.join(" ")
+    };
+    let mut p = phrase.join(" ");
+    p.replace_range(..1, &p[..1].to_uppercase());
+    Some(format!("{p}, {main_text}{end}"))
+}
+
+/// "keeps compiling" → "continues compiling": keep before a gerund.
+fn continue_for_keep(text: &str) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out: Vec<&str> = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        let gerund = words
+            .get(i + 1)
+            .is_some_and(|n| n.trim_end_matches(['.', ',', ';', ':']).ends_with("ing"));
+        out.push(match *w {
+            "keeps" if gerund => "continues",
+            "keep" if gerund => "continue",
+            other => other,
+        });
+    }
+    out.join(" ")
+}
+
 /// Common lower-case words swapped for synonyms and phrases contracted,
 /// outside code spans.
 fn swap_words(text: &str) -> String {
@@ -775,7 +827,7 @@ fn swap_words(text: &str) -> String {
     for (from, to) in DEMO_CONTRACTIONS.iter().chain(DEMO_PHRASES) {
         contracted = contracted.replace(&format!(" {from} "), &format!(" {to} "));
     }
-    swap_single_words(contracted.trim())
+    swap_single_words(&continue_for_keep(contracted.trim()))
 }
 
 fn swap_single_words(text: &str) -> String {
@@ -874,5 +926,26 @@ mod tests {
         assert!(process::memory_mib("VmRSS") > 1.0);
         assert!(process::memory_mib("VmHWM") >= process::memory_mib("VmRSS") * 0.5);
         assert_eq!(process::memory_mib("NoSuchField"), 0.0);
+    }
+}
+
+#[cfg(test)]
+mod demo_tests {
+    use super::demo_rewrite;
+
+    #[test]
+    fn the_demo_restyles_and_keeps_names_numbers_and_code() {
+        assert_eq!(
+            demo_rewrite(
+                "Rust 1.0 shipped in May 2015.\n\nIt came with a promise: code that compiles on 1.0 keeps compiling."
+            ),
+            "In May 2015, Rust 1.0 was released.\n\nIt arrived with a pledge: code that compiles on 1.0 continues compiling."
+        );
+        assert_eq!(
+            demo_rewrite("If the borrow fails, the compiler stops."),
+            "The compiler stops if the borrow fails."
+        );
+        let code = "```\nlet x = use_it(1);\n```";
+        assert_eq!(demo_rewrite(code), code);
     }
 }
