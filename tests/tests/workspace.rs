@@ -19,9 +19,10 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("rephrase", &["chunking", "quality", "prompts", "llm"][..]),
         ("generation", &["chunking", "quality", "prompts", "llm"][..]),
         ("backend-openai", &["llm"][..]),
-        // The demo restyler reads chunks as the chunker cut them (a code
-        // fence open at the start).
-        ("fake-llm", &["chunking", "llm", "prompts"][..]),
+        // The demo model: every task answered in kind, for `--demo` and the
+        // demo server; it reads chunks as the chunker cut them.
+        ("demo", &["chunking", "llm", "prompts"][..]),
+        ("fake-llm", &["demo", "llm", "prompts"][..]),
         // The engine runs the pipelines over any `LanguageModel`; the HTTP
         // backend is the CLI's choice, not the runner's.
         (
@@ -38,6 +39,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "rephrase",
                 "generation",
                 "backend-openai",
+                "demo",
                 "runner",
             ][..],
         ),

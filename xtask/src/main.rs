@@ -21,9 +21,10 @@ Tasks:
   llama-smoke        the backend against llama.cpp's own server on 127.0.0.1
                      (a tiny random model; installs xllamacpp and gguf from PyPI
                      into target/llama-venv once, or uses CHUNKSYNTH_LLAMA_PYTHON)
-  fake-server [PORT] run the fake OpenAI-compatible server on 127.0.0.1 until
-                     Ctrl-C; it answers a rewrite prompt with its passage
-                     upper-cased
+  fake-server [PORT] run the demo model as an OpenAI-compatible server on
+                     127.0.0.1 until Ctrl-C: restyles that keep names, numbers
+                     and code, valid plans and sections (what --demo runs
+                     in process)
   live-rephrase ARGS rephrase against a real endpoint (needs LLM_API_KEY), with
                      the seed script's flags: --input --output --style --model
                      --base-url --temperature --top-p --max-new-tokens
@@ -91,13 +92,9 @@ fn fake_server(port: Option<&str>) -> Result<()> {
             record_requests: false,
             ..Default::default()
         };
-        // Answers with the passage to rewrite (between the prompt's last
-        // <<< and >>>) with common words swapped for synonyms: visibly
-        // rewritten, and faithful, so the gate passes it.
-        let fake = chunksynth_fake_llm::FakeLlm::start_with(options, |r| {
-            chunksynth_fake_llm::Reply::text(chunksynth_fake_llm::demo_rewrite(&r.passage()))
-        })
-        .await?;
+        // The demo model behind HTTP: restyles that keep names, numbers
+        // and code (the gate passes them), valid plans, sections, verdicts.
+        let fake = chunksynth_fake_llm::FakeLlm::start_with(options, chunksynth_fake_llm::demo_reply).await?;
         println!(
             "fake server at {} (model fake-model); Ctrl-C stops it",
             fake.base_url()

@@ -237,6 +237,12 @@ struct CorpusArgs {
     /// price at OpenAI, each round taking up to the completion window.
     #[arg(long)]
     batch: bool,
+    /// Run on the built-in demo model instead of an endpoint: no server,
+    /// no key, no cost. It restyles lightly and keeps names, numbers and
+    /// code, writes valid plans and sections; records name the model
+    /// `chunksynth-demo`. For trying the tool, not for data.
+    #[arg(long, conflicts_with_all = ["batch", "batch_command"])]
+    demo: bool,
     /// The completion window asked of each batch.
     #[arg(long, default_value = "24h")]
     batch_window: String,
@@ -870,7 +876,11 @@ async fn run_corpus(
         }
     }
     if corpus.dry_run {
-        let model = resolve_model(settings);
+        let model = if corpus.demo {
+            chunksynth_demo::DEMO_MODEL.to_owned()
+        } else {
+            resolve_model(settings)
+        };
         let est = dry_run(&config, &model).await?;
         if (corpus.batch || corpus.batch_command.is_some()) && !quiet {
             eprintln!(
@@ -900,33 +910,11 @@ async fn run_corpus(
         }
         return Ok(exit::OK);
     }
-    let (model, backend, batch) = match (&corpus.batch_command, corpus.batch) {
-        (Some(_), _) | (None, true) => {
-            let b = batch_model(corpus, &config, model_args, settings)?;
-            (b.model, b.backend, Some(b.stats))
-        }
-        (None, false) => {
-            let backend = Arc::new(OpenAiBackend::new(backend_config(model_args, settings)?)?);
-            if let Err(e) = backend.check_model().await
-                && matches!(
-                    e.kind,
-                    chunksynth_llm::ErrorKind::InvalidModel | chunksynth_llm::ErrorKind::Auth
-                )
-            {
-                bail!("{e}");
-            }
-            (backend.clone() as Arc<dyn LanguageModel>, backend, None)
-        }
-    };
-    // Credentials in a URL (user:pw@host) never reach records or journals.
-    let endpoints: Vec<String> = match &batch {
-        Some(_) => vec!["batch".to_owned()],
-        None => backend.config().endpoints.iter().map(|e| e.label()).collect(),
-    };
-    let ledger = backend.ledger();
+    let (model, ledger, endpoints, batch) = model_for(corpus, &config, model_args, settings).await?;
     let output = config.output.clone();
+    let model_id_for_display = model.model_id().to_owned();
     let config = RunConfig { endpoints, ..config };
-    let (prices_for_display, model_id_for_display) = (config.prices.clone(), resolve_model(settings));
+    let prices_for_display = config.prices.clone();
     let runner = Runner::new(model, Some(ledger.clone()), config)?;
     let (events_tx, events_rx) = tokio::sync::mpsc::unbounded_channel();
     let sources = progress::Sources {
@@ -965,6 +953,49 @@ async fn run_corpus(
         );
     }
     Ok(exit_code(&summary))
+}
+
+/// The model a run calls, where its usage is recorded, the endpoint labels
+/// records carry, and batch mode's counters when it is on.
+type RunModel = (
+    Arc<dyn LanguageModel>,
+    Arc<chunksynth_llm::UsageLedger>,
+    Vec<String>,
+    Option<Arc<chunksynth_backend_openai::BatchStats>>,
+);
+
+async fn model_for(
+    corpus: &CorpusArgs,
+    config: &RunConfig,
+    model_args: &ModelArgs,
+    settings: &Settings,
+) -> Result<RunModel> {
+    if corpus.demo {
+        let demo = chunksynth_demo::DemoModel::new();
+        let ledger = demo.ledger();
+        return Ok((Arc::new(demo), ledger, vec!["demo".to_owned()], None));
+    }
+    if corpus.batch_command.is_some() || corpus.batch {
+        let b = batch_model(corpus, config, model_args, settings)?;
+        return Ok((
+            b.model,
+            b.backend.ledger(),
+            vec!["batch".to_owned()],
+            Some(b.stats),
+        ));
+    }
+    let backend = Arc::new(OpenAiBackend::new(backend_config(model_args, settings)?)?);
+    if let Err(e) = backend.check_model().await
+        && matches!(
+            e.kind,
+            chunksynth_llm::ErrorKind::InvalidModel | chunksynth_llm::ErrorKind::Auth
+        )
+    {
+        bail!("{e}");
+    }
+    // Credentials in a URL (user:pw@host) never reach records or journals.
+    let endpoints = backend.config().endpoints.iter().map(|e| e.label()).collect();
+    Ok((backend.clone(), backend.ledger(), endpoints, None))
 }
 
 /// What batch mode runs on: the model the runner calls, the backend that

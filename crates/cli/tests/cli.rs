@@ -392,6 +392,10 @@ mod generate_corpus;
 #[path = "cli/datasets.rs"]
 mod datasets;
 
+/// The first hour: --demo and the demo server.
+#[path = "cli/demo.rs"]
+mod demo;
+
 /// The fidelity gate: copies, suspicions.
 #[path = "cli/gate.rs"]
 mod gate;
@@ -404,7 +408,7 @@ mod batch;
 async fn the_demo_server_answer_passes_the_gate_on_the_example_corpus() {
     // `cargo xtask fake-server` answers with demo_rewrite: a first run on
     // examples/sample.jsonl should pass the gate without repair calls.
-    let fake = FakeLlm::start(|r: &FakeRequest| Reply::text(chunksynth_fake_llm::demo_rewrite(&r.passage())))
+    let fake = FakeLlm::start(chunksynth_fake_llm::demo_reply)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let dir = tempdir("demo");

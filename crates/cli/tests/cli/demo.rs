@@ -1,0 +1,106 @@
+//! The first hour: the main jobs with no endpoint (`--demo`), and against
+//! the demo server (`cargo xtask fake-server`).
+
+use std::path::Path;
+
+use chunksynth_fake_llm::FakeLlm;
+
+use crate::{output_of, records, tempdir};
+
+fn repo_root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+/// The binary with no endpoint, key or model in its environment: an
+/// attempt to reach one would fail (port 9 on loopback: nothing listens).
+fn offline() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chunksynth"));
+    cmd.env_remove("LLM_API_KEY")
+        .env_remove("LLM_MODEL")
+        .env("LLM_BASE_URL", "http://127.0.0.1:9/v1")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .current_dir(repo_root());
+    cmd
+}
+
+/// README's first command, as written there, on a fresh build.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_readme_first_command_runs_with_no_endpoint() {
+    let dir = tempdir("demo-readme");
+    let out = dir.join("out.jsonl");
+    let mut cmd = offline();
+    cmd.args(["rephrase", "--input", "examples/sample.jsonl", "--output"])
+        .arg(&out)
+        .arg("--demo");
+    let result = output_of(cmd).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("fidelity pass rate 100.0%"), "{stderr}");
+    let written = records(&out);
+    assert_eq!(written.len(), 2, "{stderr}");
+    for r in &written {
+        assert_eq!(r["provenance"]["model"], "chunksynth-demo");
+        assert_eq!(r["provenance"]["endpoints"], serde_json::json!(["demo"]));
+        for chunk in r["provenance"]["chunks"].as_array().into_iter().flatten() {
+            assert_eq!(
+                chunk["attempts"].as_array().map_or(0, Vec::len),
+                1,
+                "no repair: {chunk}"
+            );
+        }
+    }
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap_or_default();
+    assert!(
+        readme.contains(
+            "cargo run --release -p chunksynth-cli -- rephrase --input examples/sample.jsonl --output out.jsonl --demo"
+        ),
+        "README's first command is the one tested here"
+    );
+}
+
+fn assert_generated_with_qc_passed(out: &Path, stderr: &str) {
+    let written = records(out);
+    assert_eq!(written.len(), 1, "{stderr}");
+    let qc = &written[0]["qc_report"];
+    assert_eq!(qc["passed"], true, "{qc}");
+    let sections = qc["sections"].as_array().map_or(0, Vec::len);
+    assert!(sections >= 2, "{qc}");
+    let text = written[0]["text"].as_str().unwrap_or_default();
+    assert_eq!(
+        text.matches("\n# ").count() + usize::from(text.starts_with("# ")),
+        sections,
+        "one heading a section"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn generate_with_the_demo_writes_a_plan_and_sections_that_pass_qc() {
+    let dir = tempdir("demo-generate");
+    let out = dir.join("tea.jsonl");
+    let mut cmd = offline();
+    cmd.args(["generate", "--topic", "The history of tea", "--output"])
+        .arg(&out)
+        .arg("--demo");
+    let result = output_of(cmd).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    assert_generated_with_qc_passed(&out, &stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn generate_against_the_demo_server_passes_qc() {
+    let fake = FakeLlm::start(chunksynth_fake_llm::demo_reply)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("demo-server-generate");
+    let out = dir.join("tea.jsonl");
+    let mut cmd = crate::chunksynth(&fake.base_url());
+    cmd.args(["generate", "--topic", "How volcanoes form", "--output"])
+        .arg(&out);
+    let result = output_of(cmd).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    assert_generated_with_qc_passed(&out, &stderr);
+    assert!(fake.request_count() > 2, "a plan and sections were asked for");
+}
