@@ -447,7 +447,7 @@ fn same_stem_named(rewrite: &str, name: &str) -> bool {
     }
     rewrite
         .split(|c: char| !c.is_alphabetic())
-        .filter(|w| w.chars().next() == Some(name[0]))
+        .filter(|w| w.starts_with(name[0]))
         .any(|w| {
             let w: Vec<char> = w.chars().collect();
             let shorter = w.len().min(name.len());

@@ -82,6 +82,10 @@ pub(super) fn stated_values(text: &str, lowered: &Lowered, lex: Lexicons) -> Vec
 
 /// Values of runs of CJK numerals.
 pub(crate) fn cjk_numerals(text: &str) -> Vec<u64> {
+    // Every numeral is outside ASCII.
+    if text.is_ascii() {
+        return Vec::new();
+    }
     let digit = |c: char| {
         "〇一二三四五六七八九"
             .find(c)

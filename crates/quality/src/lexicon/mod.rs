@@ -292,6 +292,89 @@ impl Lexicons {
     }
 }
 
+/// Lookup tables over one lexicon's lists that the hot paths read per word,
+/// built once: a hash lookup in place of a scan (the first entry wins, as
+/// the scans found it).
+pub(crate) struct Index {
+    /// `stop_words`.
+    stop_words: rustc_hash::FxHashSet<&'static str>,
+    /// `irregular_verbs`: each form's base.
+    irregular_verbs: rustc_hash::FxHashMap<&'static str, &'static str>,
+    /// `cardinals` below 100 (units and tens): each name's value.
+    units: rustc_hash::FxHashMap<&'static str, u64>,
+    /// `ordinals`: each one's value (its position + 1).
+    ordinals: rustc_hash::FxHashMap<&'static str, u32>,
+}
+
+impl Index {
+    fn of(l: &'static Lexicon) -> Self {
+        let mut irregular_verbs = rustc_hash::FxHashMap::default();
+        for &(form, base) in l.irregular_verbs {
+            irregular_verbs.entry(form).or_insert(base);
+        }
+        let mut units = rustc_hash::FxHashMap::default();
+        for &(name, v) in l.cardinals {
+            if v < 100 {
+                units.entry(name).or_insert(v);
+            }
+        }
+        let mut ordinals = rustc_hash::FxHashMap::default();
+        for (i, &o) in l.ordinals.iter().enumerate() {
+            ordinals.entry(o).or_insert(i as u32 + 1);
+        }
+        Self {
+            stop_words: l.stop_words.iter().copied().collect(),
+            irregular_verbs,
+            units,
+            ordinals,
+        }
+    }
+
+    /// Whether `word` is one of the lexicon's stop words.
+    #[inline]
+    pub(crate) fn is_stop_word(&self, word: &str) -> bool {
+        self.stop_words.contains(word)
+    }
+
+    /// The base of an irregular verb form.
+    #[inline]
+    pub(crate) fn irregular_base(&self, form: &str) -> Option<&'static str> {
+        self.irregular_verbs.get(form).copied()
+    }
+
+    /// The value of a unit or ten spelled as a cardinal.
+    #[inline]
+    pub(crate) fn unit(&self, name: &str) -> Option<u64> {
+        self.units.get(name).copied()
+    }
+
+    /// The value of an ordinal.
+    #[inline]
+    pub(crate) fn ordinal(&self, word: &str) -> Option<u32> {
+        self.ordinals.get(word).copied()
+    }
+}
+
+/// [`Index`]es of [`ALL`], in its order.
+static INDEXES: std::sync::LazyLock<Vec<Index>> =
+    std::sync::LazyLock::new(|| ALL.iter().map(|l| Index::of(l)).collect());
+
+impl Lexicons {
+    /// The [`Index`]es of the lexicons, in [`ALL`]'s order.
+    #[inline]
+    pub(crate) fn indexes(self) -> impl Iterator<Item = &'static Index> + Clone {
+        let indexes: &'static [Index] = &INDEXES;
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                &indexes[i]
+            })
+        })
+    }
+}
+
 /// Whether a two-word entry ("rather than", "has to") is `first` followed
 /// by `second`.
 #[inline]
