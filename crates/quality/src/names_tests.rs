@@ -1,0 +1,87 @@
+//! Tests of `names.rs`: the names a text has, and a name kept when
+//! written another way.
+
+use super::*;
+
+fn check(text: &str, expect: &[(&str, NameKind)]) {
+    let got: Vec<(String, NameKind)> = names(text).into_iter().map(|m| (m.text, m.kind)).collect();
+    let expect: Vec<(String, NameKind)> = expect.iter().map(|(t, k)| ((*t).to_owned(), *k)).collect();
+    assert_eq!(got, expect, "names of {text:?}");
+}
+
+#[test]
+fn finds_names_and_identifiers() {
+    use NameKind::*;
+    check(
+        "The Rust Programming Language uses HashMap and std::collections::HashMap.",
+        &[
+            ("Rust Programming Language", ProperName),
+            ("HashMap", Identifier),
+            ("std::collections::HashMap", ItemPath),
+        ],
+    );
+    check(
+        "Call `saturating_add` on u8. See https://doc.rust-lang.org/book/, mail a@b.org or edit src/main.rs and Cargo.toml.",
+        &[
+            ("saturating_add", InlineCode),
+            ("u8", Identifier),
+            ("https://doc.rust-lang.org/book/", Url),
+            ("a@b.org", Email),
+            ("src/main.rs", FilePath),
+            ("Cargo.toml", FilePath),
+        ],
+    );
+    check(
+        "Every value has a type. In Rust, HTTP and URLs matter to Alice.",
+        &[
+            ("Rust", ProperName),
+            ("HTTP", Acronym),
+            ("URLs", Acronym),
+            ("Alice", ProperName),
+        ],
+    );
+}
+
+#[test]
+fn the_first_word_under_a_man_page_option_is_not_a_name() {
+    let text =
+        "       -g, --listed-incremental=FILE\n              Handle new GNU-format incremental backups.\n";
+    let found: Vec<String> = names(text).into_iter().map(|n| n.text).collect();
+    assert!(!found.iter().any(|n| n == "Handle"), "{found:?}");
+    // Wrapped prose lines, indented alike, still show a name mid-sentence.
+    // `%k' is a man page's quotation, not inline code; `Box<T>` is code.
+    let quoted: Vec<String> = names("File names match `%k' and `%p'; use `Box<T>` here.")
+        .into_iter()
+        .map(|n| n.text)
+        .collect();
+    assert_eq!(quoted, ["Box<T>"], "{quoted:?}");
+    let prose = "The project was started by\nGraydon Hoare in his spare time.";
+    let found: Vec<String> = names(prose).into_iter().map(|n| n.text).collect();
+    assert!(found.iter().any(|n| n == "Graydon Hoare"), "{found:?}");
+}
+
+#[test]
+fn a_name_written_another_way_is_kept() {
+    let kept = |rewrite: &str, name: &str| {
+        contains_name(
+            rewrite,
+            &NameMention {
+                text: name.to_owned(),
+                kind: NameKind::ProperName,
+            },
+        )
+    };
+    assert!(kept(
+        "First made by H. N. Morse in 1878.",
+        "Harmon Northrop Morse"
+    ));
+    assert!(kept(
+        "Спроектирован под руководством А. Н. Туполева.",
+        "Андрея Туполева"
+    ));
+    assert!(kept("The CBR sets the key rate.", "Central Bank Russia"));
+    assert!(kept("Farmers in Indonesia planted it.", "Indonesian"));
+    assert!(kept("Hosted on Github.", "GitHub"));
+    assert!(!kept("It was sold in Australia.", "Austria"));
+    assert!(!kept("Made by J. Morse.", "Harmon Morse"));
+}
