@@ -31,8 +31,8 @@ use std::cell::OnceCell;
 
 use rustc_hash::FxHashMap;
 
+use crate::analysis::Pair;
 use crate::lexicon::Lexicons;
-use crate::names::names;
 use crate::words::{Lowered, WordSet};
 
 pub(crate) use numbers::cjk_numerals;
@@ -146,28 +146,17 @@ pub fn alignment_findings(source: &str, rewrite: &str) -> AlignmentFindings {
 /// (`Some("en")`), or of the texts' scripts (`None`).
 pub fn alignment_findings_in(source: &str, rewrite: &str, language: Option<&str>) -> AlignmentFindings {
     let lex = Lexicons::for_pair(source, rewrite, language);
-    findings(source, rewrite, &names(source), 1.0, lex)
+    findings(&Pair::new(source, rewrite), 1.0, lex)
 }
 
-/// [`alignment_findings`] with the source's names already found (the
-/// fidelity report finds them for its names check).
-pub(crate) fn alignment_findings_with(
-    source: &str,
-    rewrite: &str,
-    source_names: &[crate::names::NameMention],
-    omission_scale: f64,
-) -> AlignmentFindings {
-    let lex = Lexicons::for_pair(source, rewrite, None);
-    findings(source, rewrite, source_names, omission_scale, lex)
+/// [`alignment_findings`] of texts the fidelity report already analysed:
+/// their names (the names check's), lower case and words are shared.
+pub(crate) fn alignment_findings_of(pair: &Pair, omission_scale: f64) -> AlignmentFindings {
+    findings(pair, omission_scale, pair.lexicons())
 }
 
-fn findings(
-    source: &str,
-    rewrite: &str,
-    source_names: &[crate::names::NameMention],
-    omission_scale: f64,
-    lex: Lexicons,
-) -> AlignmentFindings {
+fn findings(pair: &Pair, omission_scale: f64, lex: Lexicons) -> AlignmentFindings {
+    let (source, rewrite) = (pair.source.text, pair.rewrite.text);
     let src = units(source, lex);
     let rw = units(rewrite, lex);
     let mut out = AlignmentFindings::default();
@@ -175,7 +164,7 @@ fn findings(
         return out;
     }
     let windows = align(&src, &rw, MAX_OMITTED * omission_scale, lex, &mut out);
-    let source_names = entities::entities_of(source, source_names, lex);
+    let source_names = entities::entities_of(source, pair.source.names(), lex);
     let (whole_src, whole_rw) = (Lowered::new(source), Lowered::new(rewrite));
     let source_values = numbers::stated_values(source, &whole_src, lex);
     let whole_negated = polarity::WholeNegations::of(&src, &rw);
@@ -193,7 +182,8 @@ fn findings(
             &mut out,
         );
     }
-    addition::additions((source, rewrite), (&src, &rw), &windows, lex, &mut out);
+    let rewrite_entities = entities::entities_of(rewrite, pair.rewrite.names(), lex);
+    addition::additions(source, (&src, &rw), &windows, &rewrite_entities, lex, &mut out);
     // Checks on the whole texts, for what the alignment missed.
     if out.modality.is_empty() {
         modality::in_text(&whole_src, &whole_rw, lex, &mut out);
