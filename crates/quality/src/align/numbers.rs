@@ -71,7 +71,7 @@ pub(super) fn stated_values(text: &str, lowered: &Lowered, lex: Lexicons) -> Vec
         .collect();
     // Counts said without a number word, beside the cardinals.
     for &(word, v) in lex.entries(|l| l.cardinals).chain(lex.entries(|l| l.count_words)) {
-        let n = lowered.counts.get(word).copied().unwrap_or(0);
+        let n = lowered.count(word);
         out.extend(std::iter::repeat_n(v, n));
     }
     if lowered.has_cjk() {
