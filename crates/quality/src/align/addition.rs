@@ -6,7 +6,6 @@ use rustc_hash::FxHashSet;
 
 use crate::lexicon::Lexicons;
 use crate::text::is_cjk;
-use crate::words::WordSet;
 
 use super::units::Unit;
 use super::{AlignedFinding, AlignmentFindings, quote};
@@ -72,7 +71,10 @@ pub(super) fn additions(
             ));
         }
     }
-    let source_terms: WordSet = src.iter().flat_map(|u| u.terms.iter().cloned()).collect();
+    let source_terms: FxHashSet<&str> = src
+        .iter()
+        .flat_map(|u| u.terms.iter().map(String::as_str))
+        .collect();
     for (j, r) in rw.iter().enumerate() {
         let aligned = windows
             .iter()
@@ -84,7 +86,11 @@ pub(super) fn additions(
         if aligned || cjk || reported.contains(&j) || r.text.trim_end().ends_with(['?', '？', ':', '：']) {
             continue;
         }
-        let new = r.terms.iter().filter(|t| !source_terms.contains(*t)).count();
+        let new = r
+            .terms
+            .iter()
+            .filter(|t| !source_terms.contains(t.as_str()))
+            .count();
         if new >= MIN_NEW_TERMS && new * 4 >= r.terms.len() * 3 {
             out.additions.push(AlignedFinding::of_rewrite(
                 r.text,
