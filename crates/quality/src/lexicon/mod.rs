@@ -304,6 +304,78 @@ pub(crate) struct Index {
     units: rustc_hash::FxHashMap<&'static str, u64>,
     /// `ordinals`: each one's value (its position + 1).
     ordinals: rustc_hash::FxHashMap<&'static str, u32>,
+    /// What a word must look like for the negation scan to read it.
+    pub(crate) negation_bytes: NegationBytes,
+}
+
+/// Bytes that can start or end what the negation scan looks for, so that
+/// a word that cannot be a negator is passed over at a glance.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct NegationBytes {
+    /// First bytes of negators, negative adverbs and verbs, negating
+    /// prefixes and fused negators (a word that is, starts or is started by
+    /// one of them begins with the same byte).
+    pub(crate) word_first: ByteSet,
+    /// First bytes of negating suffixes (what follows the word: "-free").
+    pub(crate) after_first: ByteSet,
+    /// Last bytes of negative contractions (a word ending in "n't").
+    pub(crate) word_last: ByteSet,
+}
+
+impl NegationBytes {
+    /// Both sets of bytes.
+    pub(crate) fn union(self, other: Self) -> Self {
+        Self {
+            word_first: self.word_first.union(other.word_first),
+            after_first: self.after_first.union(other.after_first),
+            word_last: self.word_last.union(other.word_last),
+        }
+    }
+}
+
+/// A set of bytes.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    /// Every byte.
+    const ALL: ByteSet = ByteSet([u64::MAX; 4]);
+
+    fn insert(&mut self, b: u8) {
+        self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
+
+    /// The first (or last) bytes of `words`; every byte when one is empty
+    /// (it matches anything).
+    fn of<'w>(words: impl IntoIterator<Item = &'w str>, last: bool) -> Self {
+        let mut set = ByteSet::default();
+        for w in words {
+            let b = if last {
+                w.bytes().next_back()
+            } else {
+                w.bytes().next()
+            };
+            match b {
+                Some(b) => set.insert(b),
+                None => return ByteSet::ALL,
+            }
+        }
+        set
+    }
+
+    /// Whether `b` is in the set.
+    #[inline]
+    pub(crate) fn contains(self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & 1 << (b & 63) != 0
+    }
+
+    fn union(self, other: Self) -> Self {
+        let mut out = self;
+        for (o, x) in out.0.iter_mut().zip(other.0) {
+            *o |= x;
+        }
+        out
+    }
 }
 
 impl Index {
@@ -322,7 +394,22 @@ impl Index {
         for (i, &o) in l.ordinals.iter().enumerate() {
             ordinals.entry(o).or_insert(i as u32 + 1);
         }
+        let negation_bytes = NegationBytes {
+            word_first: ByteSet::of(
+                l.negators
+                    .iter()
+                    .chain(l.negative_adverbs)
+                    .chain(l.negative_verbs)
+                    .chain(l.negating_prefixes)
+                    .chain(l.fused_negators)
+                    .copied(),
+                false,
+            ),
+            after_first: ByteSet::of(l.negating_suffixes.iter().copied(), false),
+            word_last: ByteSet::of(l.negative_contractions.iter().copied(), true),
+        };
         Self {
+            negation_bytes,
             stop_words: l.stop_words.iter().copied().collect(),
             irregular_verbs,
             units,
