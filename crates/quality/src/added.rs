@@ -15,16 +15,24 @@
 
 use rustc_hash::FxHashSet;
 
+use crate::analysis::Analysis;
 use crate::lexicon::Lexicons;
-use crate::names::{NameKind, count_name, names};
+use crate::names::{NameKind, count_name};
 use crate::text::{fold_word, words};
 
 /// `(label, name)` for each name of `rewrite` that `source` does not have.
 pub fn added_names(source: &str, rewrite: &str) -> Vec<(&'static str, String)> {
-    let source_words: FxHashSet<String> = words(source).into_iter().map(fold_word).collect();
-    let source_lower = source.to_lowercase();
+    added_names_of(&Analysis::new(source), &Analysis::new(rewrite))
+}
+
+/// [`added_names`] of texts already analysed: the source's folded words and
+/// lower case, the rewrite's names, shared with the other checks.
+pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'static str, String)> {
+    let source_words: FxHashSet<&str> = source.folded().iter().map(String::as_str).collect();
+    let source_lower = source.lower();
+    let (source, rewrite_names, rewrite) = (source.text, rewrite.names(), rewrite.text);
     let in_source = |name: &str| {
-        count_name(&source_lower, &name.to_lowercase()) > 0 || crate::names::contains_inflected(source, name)
+        count_name(source_lower, &name.to_lowercase()) > 0 || crate::names::contains_inflected(source, name)
     };
     let heading_or_label = label_lines(rewrite);
     let mut out: Vec<(&'static str, String)> = Vec::new();
@@ -33,7 +41,7 @@ pub fn added_names(source: &str, rewrite: &str) -> Vec<(&'static str, String)> {
             out.push((label, name));
         }
     };
-    for mention in joined_names(rewrite, names(rewrite)) {
+    for mention in joined_names(rewrite, rewrite_names.to_vec()) {
         let text = mention.text.as_str();
         if in_source(text) {
             continue;
@@ -51,14 +59,16 @@ pub fn added_names(source: &str, rewrite: &str) -> Vec<(&'static str, String)> {
                     && command_like(text)
                     && words(text)
                         .into_iter()
-                        .any(|w| is_term(w) && !source_words.contains(&fold_word(w)))
+                        .any(|w| is_term(w) && !source_words.contains(fold_word(w).as_str()))
             }
             NameKind::ProperName => {
                 let parts: Vec<&str> = text.split_whitespace().collect();
                 parts.len() >= 2
                     && !expands_an_acronym(&parts, source)
                     && !heading_or_label.iter().any(|l| l.contains(text))
-                    && parts.iter().all(|p| !source_words.contains(&fold_word(p)))
+                    && parts
+                        .iter()
+                        .all(|p| !source_words.contains(fold_word(p).as_str()))
             }
             _ => false,
         };

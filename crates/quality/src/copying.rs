@@ -13,7 +13,7 @@
 
 use rustc_hash::FxHashSet;
 
-use crate::text::{fold_word, word_ranges};
+use crate::analysis::Analysis;
 
 /// The n of the n-grams: long enough that restyled prose rarely repeats
 /// one by chance, short enough that a copied sentence always does.
@@ -40,21 +40,32 @@ pub struct CopyMeasure {
 
 /// Measures how much of `source`'s prose `rewrite` repeats word for word.
 pub fn copy_ratio(source: &str, rewrite: &str) -> CopyMeasure {
-    let fold = |text: &str| -> Vec<String> { word_ranges(text).map(|r| fold_word(&text[r])).collect() };
+    copy_ratio_of(&Analysis::new(source), &Analysis::new(rewrite))
+}
+
+/// [`copy_ratio`] on texts already analysed: their folded words are the
+/// fidelity report's, not folded again here.
+pub(crate) fn copy_ratio_of(source: &Analysis, rewrite: &Analysis) -> CopyMeasure {
+    let folded = source.folded();
     // Words of each run of prose lines: an n-gram never spans a skipped
     // line (a copy has that line in between).
-    let mut blocks: Vec<Vec<String>> = prose_blocks(source)
+    let mut blocks: Vec<Vec<&str>> = prose_blocks(source.text)
         .iter()
-        .map(|lines| lines.iter().flat_map(|l| fold(l)).collect::<Vec<_>>())
+        .map(|lines| {
+            lines
+                .iter()
+                .flat_map(|l| folded[source.words_within(l)].iter().map(String::as_str))
+                .collect::<Vec<_>>()
+        })
         .filter(|b| !b.is_empty())
         .collect();
     let prose_words: usize = blocks.iter().map(Vec::len).sum();
     let judged = prose_words >= MIN_PROSE_WORDS;
     // No prose (code, a table): the ratio over everything, for the record.
     if blocks.is_empty() {
-        blocks = vec![fold(source)];
+        blocks = vec![folded.iter().map(String::as_str).collect()];
     }
-    let all: Vec<&String> = blocks.iter().flatten().collect();
+    let all: Vec<&str> = blocks.iter().flatten().copied().collect();
     let cjk = all
         .iter()
         .filter(|w| w.chars().next().is_some_and(crate::text::is_cjk))
@@ -64,14 +75,23 @@ pub fn copy_ratio(source: &str, rewrite: &str) -> CopyMeasure {
     } else {
         COPY_NGRAM
     };
-    let source_grams: FxHashSet<&[String]> = blocks.iter().flat_map(|b| grams(b, n)).collect();
+    let source_grams: FxHashSet<&[&str]> = blocks.iter().flat_map(|b| grams(b, n)).collect();
     if source_grams.is_empty() {
         return CopyMeasure { ratio: 0.0, judged };
     }
-    let rewrite_words = fold(rewrite);
+    let rewrite_words: Vec<&str> = rewrite.folded().iter().map(String::as_str).collect();
+    // The rewrite's n-grams, for the grams of full length; a block shorter
+    // than n is one shorter gram, looked for window by window.
+    let rewrite_grams: FxHashSet<&[&str]> = rewrite_words.windows(n).collect();
     let kept = source_grams
         .iter()
-        .filter(|g| rewrite_words.windows(g.len()).any(|w| w == **g))
+        .filter(|g| {
+            if g.len() == n {
+                rewrite_grams.contains(*g)
+            } else {
+                rewrite_words.windows(g.len()).any(|w| w == **g)
+            }
+        })
         .count();
     CopyMeasure {
         ratio: kept as f64 / source_grams.len() as f64,
@@ -81,7 +101,7 @@ pub fn copy_ratio(source: &str, rewrite: &str) -> CopyMeasure {
 
 /// The n-grams of `words` (all of them, as one gram, when there are fewer
 /// than n).
-fn grams(words: &[String], n: usize) -> Vec<&[String]> {
+fn grams<'w, 'a>(words: &'w [&'a str], n: usize) -> Vec<&'w [&'a str]> {
     if words.is_empty() {
         return Vec::new();
     }

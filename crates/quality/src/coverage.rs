@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::lexicon::Lexicons;
 use crate::stopwords::is_stop_word;
-use crate::text::{fold_word, is_cjk, sentences, words};
+use std::borrow::Cow;
+
+use crate::text::{fold_word, is_cjk, sentences, word_ranges, words};
 use crate::words::WordSet;
 
 /// A text folded for term matching: folded words separated by single spaces,
@@ -174,26 +176,37 @@ pub fn concept_words(text: &str) -> WordSet {
 /// flip a claim (`concept_negators`) are kept although they are stop words
 /// (a key point "the table is never read" needs its "never").
 pub(crate) fn concept_words_in(text: &str, lex: Lexicons) -> WordSet {
-    let folded: Vec<String> = words(text).into_iter().map(|w| w.to_lowercase()).collect();
+    // Lower-cased word by word; most words are lower case already and are
+    // borrowed, not copied.
+    let folded: Vec<Cow<str>> = word_ranges(text).map(|r| lower_word(&text[r])).collect();
     let mut out = WordSet::default();
+    // Inserted in the order they are met (a set's iteration order follows
+    // it); a word met again is not copied again.
+    let insert = |out: &mut WordSet, term: &str| {
+        if !out.contains(term) {
+            out.insert(term.to_owned());
+        }
+    };
     let mut i = 0;
     while i < folded.len() {
-        let w = folded[i].as_str();
-        let next = folded.get(i + 1).map(String::as_str);
+        let w: &str = &folded[i];
+        let next = folded.get(i + 1).map(|n| &**n);
         if w.chars().next().is_some_and(is_cjk) {
             match next.filter(|n| n.chars().next().is_some_and(is_cjk)) {
                 Some(n) => {
                     out.insert(format!("{w}{n}"));
                 }
                 None if i == 0 || !folded[i - 1].chars().next().is_some_and(is_cjk) => {
-                    out.insert(w.to_owned());
+                    insert(&mut out, w);
                 }
                 None => {}
             }
             i += 1;
             continue;
         }
-        if let (Some(c), Some("century" | "centuries")) = (ordinal(w, lex), next) {
+        if matches!(next, Some("century" | "centuries"))
+            && let Some(c) = ordinal(w, lex)
+        {
             out.insert(format!("c{c}"));
             i += 2;
             continue;
@@ -203,7 +216,11 @@ pub(crate) fn concept_words_in(text: &str, lex: Lexicons) -> WordSet {
             i += used;
             continue;
         }
-        let digits = w.replace(',', "");
+        let digits: Cow<str> = if w.contains(',') {
+            Cow::Owned(w.replace(',', ""))
+        } else {
+            Cow::Borrowed(w)
+        };
         let year = digits.strip_suffix('s').unwrap_or(&digits);
         if year.len() == 4
             && let Ok(y) = year.parse::<u32>()
@@ -212,21 +229,45 @@ pub(crate) fn concept_words_in(text: &str, lex: Lexicons) -> WordSet {
             out.insert(format!("c{}", y / 100 + 1));
         }
         if digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
-            out.insert(digits);
+            insert(&mut out, &digits);
         } else if lex.has_word(|l| l.concept_negators, w) || w == "n't" {
-            out.insert("not".to_owned());
-        } else if w.chars().count() >= 3 && !is_stop_word(&fold_word(w)) {
-            out.insert(stem(&fold_word(w), lex));
+            insert(&mut out, "not");
+        } else if w.chars().count() >= 3 {
+            let word = fold_lower_word(w);
+            if !is_stop_word(&word) {
+                insert(&mut out, stem(&word, lex));
+            }
         }
         i += 1;
     }
     out
 }
 
+/// A word lower-cased, borrowed when it is already.
+fn lower_word(w: &str) -> Cow<'_, str> {
+    if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(w)
+    } else {
+        Cow::Owned(w.to_lowercase())
+    }
+}
+
+/// [`fold_word`] of a lower-cased word.
+fn fold_lower_word(w: &str) -> String {
+    if w.is_ascii() {
+        // Lower case already: lower-casing again changes nothing.
+        let mut folded = w.to_owned();
+        crate::text::fold_lowered(&mut folded);
+        folded
+    } else {
+        fold_word(w)
+    }
+}
+
 /// The century an ordinal names (`nineteenth`, `19th` → 19).
 fn ordinal(w: &str, lex: Lexicons) -> Option<u32> {
-    if let Some(i) = lex.iter().find_map(|l| l.ordinals.iter().position(|o| *o == w)) {
-        return Some(i as u32 + 1);
+    if let Some(i) = lex.indexes().find_map(|l| l.ordinal(w)) {
+        return Some(i);
     }
     let n = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
     (n.len() < w.len() && matches!(&w[n.len()..], "st" | "nd" | "rd" | "th"))
@@ -236,16 +277,12 @@ fn ordinal(w: &str, lex: Lexicons) -> Option<u32> {
 
 /// A number spelled in words at the start of `words` (`two thousand`,
 /// `forty five`), and how many words it took.
-fn number_words(words: &[String], lex: Lexicons) -> Option<(u64, usize)> {
+fn number_words<W: AsRef<str>>(words: &[W], lex: Lexicons) -> Option<(u64, usize)> {
     // Units and tens; hundred, thousand and million scale them below.
-    let unit = |w: &str| {
-        lex.entries(|l| l.cardinals)
-            .find(|&&(name, v)| name == w && v < 100)
-            .map(|&(_, v)| v)
-    };
+    let unit = |w: &str| lex.indexes().find_map(|l| l.unit(w));
     let (mut total, mut current, mut used) = (0u64, 0u64, 0usize);
     for w in words {
-        match w.as_str() {
+        match w.as_ref() {
             "hundred" if current > 0 => current *= 100,
             "thousand" if current > 0 => {
                 total += current * 1000;
@@ -267,13 +304,10 @@ fn number_words(words: &[String], lex: Lexicons) -> Option<(u64, usize)> {
 
 /// A light stem: irregular past forms to their base, then `-ing`/`-ed` and a
 /// final `e` off (`trading`, `traded`, `trade` → `trad`).
-fn stem(w: &str, lex: Lexicons) -> String {
-    let base = lex
-        .entries(|l| l.irregular_verbs)
-        .find(|(f, _)| *f == w)
-        .map_or(w, |(_, b)| *b);
+fn stem(w: &str, lex: Lexicons) -> &str {
+    let base = lex.indexes().find_map(|l| l.irregular_base(w)).unwrap_or(w);
     if !base.is_ascii() {
-        return base.to_owned();
+        return base;
     }
     let cut = if base.len() > 5 && base.ends_with("ing") {
         &base[..base.len() - 3]
@@ -282,10 +316,7 @@ fn stem(w: &str, lex: Lexicons) -> String {
     } else {
         base
     };
-    cut.strip_suffix('e')
-        .filter(|c| c.len() >= 3)
-        .unwrap_or(cut)
-        .to_owned()
+    cut.strip_suffix('e').filter(|c| c.len() >= 3).unwrap_or(cut)
 }
 
 /// What a coverage check found.

@@ -31,6 +31,7 @@
 
 pub mod added;
 pub mod align;
+mod analysis;
 pub mod arithmetic;
 pub mod copying;
 pub mod coverage;

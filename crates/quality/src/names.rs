@@ -210,6 +210,10 @@ fn cjk_side(c: char) -> bool {
 /// `PostgreSQL`, and a URL ends where the sentence around it resumes
 /// (`http://host/;` then `と書く`).
 fn script_pieces(word: &str) -> impl Iterator<Item = &str> {
+    // ASCII without a backtick: one piece (most words), no list built.
+    if word.is_ascii() && !word.contains('`') {
+        return Some(word).filter(|w| !w.is_empty()).into_iter().chain(Vec::new());
+    }
     let mut pieces = Vec::new();
     let mut start = 0;
     let mut previous: Option<bool> = None;
@@ -245,7 +249,7 @@ fn script_pieces(word: &str) -> impl Iterator<Item = &str> {
             _ => merged.push(piece),
         }
     }
-    merged.into_iter()
+    None.into_iter().chain(merged)
 }
 
 fn push_name(out: &mut Vec<NameMention>, text: &str, kind: NameKind) {
@@ -275,6 +279,11 @@ fn push_run(
 }
 
 fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
+    // A plain lower-case word (most words) is none of the kinds below: no
+    // scheme, `@`, `::`, digit, dash, slash, dot, underscore or capital.
+    if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
     let raw_trim = raw.trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | '"' | '\'' | ',' | ';'));
     if raw_trim.starts_with("http://") || raw_trim.starts_with("https://") || raw_trim.starts_with("www.") {
         return Some(NameKind::Url);
@@ -361,12 +370,10 @@ fn is_file_path(token: &str) -> bool {
     if !token.chars().any(char::is_alphabetic) {
         return false;
     }
-    let segments: Vec<&str> = token.split('/').collect();
-    if segments.len() >= 2
-        && segments.iter().filter(|s| !s.is_empty()).count() >= 2
-        && segments
-            .iter()
-            .all(|s| s.chars().all(|c| c.is_alphanumeric() || "._-~".contains(c)))
+    let segments = || token.split('/');
+    if segments().nth(1).is_some()
+        && segments().filter(|s| !s.is_empty()).count() >= 2
+        && segments().all(|s| s.chars().all(|c| c.is_alphanumeric() || "._-~".contains(c)))
     {
         return true;
     }

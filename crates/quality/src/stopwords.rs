@@ -7,6 +7,6 @@ use crate::lexicon::Lexicons;
 /// Whether `word` (lower case) is a function word.
 pub fn is_stop_word(word: &str) -> bool {
     Lexicons::for_text(word, None)
-        .iter()
-        .any(|l| l.stop_words.binary_search(&word).is_ok())
+        .indexes()
+        .any(|l| l.is_stop_word(word))
 }

@@ -96,32 +96,42 @@ pub fn paragraphs(text: &str) -> Vec<&str> {
 /// (`Phoenix's`, `readers’`), with a plural or simple inflection removed
 /// (`entities` → `entity`, `boxes` → `box`, `cats` → `cat`).
 pub fn fold_word(word: &str) -> String {
-    let lower = word.to_lowercase();
-    let bare = ["'s", "’s", "'", "’"]
-        .iter()
-        .find_map(|p| lower.strip_suffix(p).filter(|b| !b.is_empty()))
-        .unwrap_or(&lower);
-    stem_plural(bare)
+    // One allocation: lower-cased, then cut in place.
+    let mut folded = word.to_lowercase();
+    fold_lowered(&mut folded);
+    folded
 }
 
-fn stem_plural(w: &str) -> String {
-    let n = w.chars().count();
-    if n <= 3 || !w.is_ascii() {
-        return w.to_owned();
+/// [`fold_word`] of a word already lower-cased, in place.
+pub(crate) fn fold_lowered(w: &mut String) {
+    if let Some(bare) = ["'s", "’s", "'", "’"]
+        .iter()
+        .find_map(|p| w.strip_suffix(p).filter(|b| !b.is_empty()))
+    {
+        w.truncate(bare.len());
     }
-    if let Some(stem) = w.strip_suffix("ies") {
-        return format!("{stem}y");
+    stem_plural(w);
+}
+
+fn stem_plural(w: &mut String) {
+    if !w.is_ascii() || w.len() <= 3 {
+        return;
+    }
+    if w.ends_with("ies") {
+        w.truncate(w.len() - 3);
+        w.push('y');
+        return;
     }
     // English morphology: the only language this stems.
     for suffix in crate::lexicon::en::EN.plural_suffixes {
         if w.ends_with(suffix) {
-            return w[..w.len() - 2].to_owned();
+            w.truncate(w.len() - 2);
+            return;
         }
     }
     if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-        return w[..w.len() - 1].to_owned();
+        w.truncate(w.len() - 1);
     }
-    w.to_owned()
 }
 
 #[cfg(test)]

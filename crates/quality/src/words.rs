@@ -26,31 +26,63 @@ pub(crate) fn mentions(text: &str, terms: &WordSet, term: &str) -> bool {
 
 /// A text lower-cased and split into words once, with each word's count,
 /// for the word counts of the direction and modality checks (thirty-odd
-/// word lists against every aligned group).
+/// word lists against every aligned group). Words are spans of the one
+/// lower-cased string, not strings of their own; counts are kept for the
+/// words the lexicons' lists hold (what the checks count), and any other
+/// word is counted on demand.
 pub(crate) struct Lowered {
     pub(crate) lower: String,
-    pub(crate) words: Vec<String>,
-    pub(crate) counts: rustc_hash::FxHashMap<String, usize>,
+    spans: Vec<(u32, u32)>,
+    counts: rustc_hash::FxHashMap<&'static str, usize>,
     has_cjk: bool,
     has_cyrillic: bool,
 }
 
+/// Every word of every lexicon's counted lists (the forms `count_form` and
+/// the number checks are asked about).
+static VOCABULARY: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        let mut out = rustc_hash::FxHashSet::default();
+        for l in crate::lexicon::ALL {
+            for &(a, b) in l.direction_pairs {
+                out.extend(a.iter().chain(b.iter()).copied());
+            }
+            for list in [
+                l.necessity,
+                l.permission,
+                l.hedges,
+                l.frequency,
+                l.absolutes,
+                l.negative_absolutes,
+            ] {
+                out.extend(list.iter().copied());
+            }
+            for family in l.unit_families {
+                out.extend(family.iter().copied());
+            }
+            out.extend(l.cardinals.iter().chain(l.count_words).map(|&(w, _)| w));
+        }
+        out
+    });
+
 impl Lowered {
     pub(crate) fn new(text: &str) -> Self {
         let lower = text.to_lowercase();
-        let words: Vec<String> = crate::text::words(&lower)
-            .into_iter()
-            .map(str::to_owned)
+        let spans: Vec<(u32, u32)> = crate::text::word_ranges(&lower)
+            .map(|r| (r.start as u32, r.end as u32))
             .collect();
         let mut counts = rustc_hash::FxHashMap::default();
-        for w in &words {
-            *counts.entry(w.clone()).or_insert(0) += 1;
+        for &(start, end) in &spans {
+            if let Some(&word) = VOCABULARY.get(&lower[start as usize..end as usize]) {
+                *counts.entry(word).or_insert(0) += 1;
+            }
         }
+        let ascii = lower.is_ascii();
         Self {
-            has_cjk: lower.chars().any(is_cjk),
-            has_cyrillic: lower.chars().any(is_cyrillic),
+            has_cjk: !ascii && lower.chars().any(is_cjk),
+            has_cyrillic: !ascii && lower.chars().any(is_cyrillic),
             lower,
-            words,
+            spans,
             counts,
         }
     }
@@ -58,6 +90,27 @@ impl Lowered {
     /// Whether the text has any CJK character.
     pub(crate) fn has_cjk(&self) -> bool {
         self.has_cjk
+    }
+
+    /// The words, in order.
+    pub(crate) fn words(&self) -> impl Iterator<Item = &str> + Clone {
+        self.spans
+            .iter()
+            .map(|&(start, end)| &self.lower[start as usize..end as usize])
+    }
+
+    /// The words as a list, for reading them by position.
+    pub(crate) fn word_list(&self) -> Vec<&str> {
+        self.words().collect()
+    }
+
+    /// How many of the words are `word`.
+    pub(crate) fn count(&self, word: &str) -> usize {
+        if VOCABULARY.contains(word) {
+            self.counts.get(word).copied().unwrap_or(0)
+        } else {
+            self.words().filter(|w| *w == word).count()
+        }
     }
 }
 
@@ -74,12 +127,12 @@ pub(crate) fn count_form(text: &Lowered, form: &str) -> usize {
         }
     } else if first.is_some_and(is_cyrillic) {
         if text.has_cyrillic {
-            text.words.iter().filter(|w| w.starts_with(form)).count()
+            text.words().filter(|w| w.starts_with(form)).count()
         } else {
             0
         }
     } else {
-        text.counts.get(form).copied().unwrap_or(0)
+        text.count(form)
     }
 }
 

@@ -6,9 +6,7 @@ use rustc_hash::FxHashSet;
 
 use crate::lexicon::Lexicons;
 use crate::text::is_cjk;
-use crate::words::WordSet;
 
-use super::entities::entities;
 use super::units::Unit;
 use super::{AlignedFinding, AlignmentFindings, quote};
 
@@ -19,9 +17,10 @@ const MIN_NEW_TERMS: usize = 5;
 /// Rewrite sentences that name something the source does not, and
 /// unaligned declarative sentences made of words the source does not use.
 pub(super) fn additions(
-    (source, rewrite): (&str, &str),
+    source: &str,
     (src, rw): (&[Unit], &[Unit]),
     windows: &[Option<(usize, usize)>],
+    rewrite_entities: &[String],
     lex: Lexicons,
     out: &mut AlignmentFindings,
 ) {
@@ -37,7 +36,7 @@ pub(super) fn additions(
     // lookup, not a scan of the source per name (an upper-cased rewrite
     // makes every word an acronym).
     let source_words: FxHashSet<&str> = crate::text::words(&folded_source).into_iter().collect();
-    for name in entities(rewrite, lex) {
+    for name in rewrite_entities.iter().map(String::as_str) {
         let lower = name.to_lowercase();
         // A path spelled from the source's words: `From::from` for "the from
         // function of the From trait".
@@ -51,14 +50,14 @@ pub(super) fn additions(
             .strip_suffix('朝')
             .is_some_and(|stem| source.contains(&format!("{stem}代")));
         if source_words.contains(lower.as_str())
-            || in_source(&name, source, &folded_source)
+            || in_source(name, source, &folded_source)
             || names_the_world(&lower, &source_words, lex)
             || dynasty
             || spelled_path
         {
             continue;
         }
-        let Some(j) = rw.iter().position(|u| u.text.contains(&name)) else {
+        let Some(j) = rw.iter().position(|u| u.text.contains(name)) else {
             continue;
         };
         if !reported.contains(&j) {
@@ -72,7 +71,10 @@ pub(super) fn additions(
             ));
         }
     }
-    let source_terms: WordSet = src.iter().flat_map(|u| u.terms.iter().cloned()).collect();
+    let source_terms: FxHashSet<&str> = src
+        .iter()
+        .flat_map(|u| u.terms.iter().map(String::as_str))
+        .collect();
     for (j, r) in rw.iter().enumerate() {
         let aligned = windows
             .iter()
@@ -84,7 +86,11 @@ pub(super) fn additions(
         if aligned || cjk || reported.contains(&j) || r.text.trim_end().ends_with(['?', '？', ':', '：']) {
             continue;
         }
-        let new = r.terms.iter().filter(|t| !source_terms.contains(*t)).count();
+        let new = r
+            .terms
+            .iter()
+            .filter(|t| !source_terms.contains(t.as_str()))
+            .count();
         if new >= MIN_NEW_TERMS && new * 4 >= r.terms.len() * 3 {
             out.additions.push(AlignedFinding::of_rewrite(
                 r.text,

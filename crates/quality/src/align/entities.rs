@@ -6,7 +6,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::lexicon::Lexicons;
-use crate::names::{NameMention, count_name, names};
+use crate::names::{NameMention, count_name};
 use crate::text::is_cjk;
 use crate::words::{WordSet, is_kana};
 
@@ -201,12 +201,8 @@ fn cjk_place_names(text: &str, lex: Lexicons) -> Vec<String> {
 }
 
 /// Names, acronyms and identifiers (possessive `'s` cut), CJK titles in
-/// 《》 or 「」, and CJK place, office and dynasty names.
-pub(super) fn entities(text: &str, lex: Lexicons) -> Vec<String> {
-    entities_of(text, &names(text), lex)
-}
-
-/// [`entities`] with the text's names already found.
+/// 《》 or 「」, and CJK place, office and dynasty names, of a text whose
+/// names (`names::names`) are `found`.
 pub(super) fn entities_of(text: &str, found: &[NameMention], lex: Lexicons) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for n in found {

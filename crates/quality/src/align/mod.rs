@@ -29,11 +29,11 @@ mod units;
 
 use std::cell::OnceCell;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::analysis::Pair;
 use crate::lexicon::Lexicons;
-use crate::names::names;
-use crate::words::{Lowered, WordSet};
+use crate::words::Lowered;
 
 pub(crate) use numbers::cjk_numerals;
 use segments::Segments;
@@ -146,28 +146,17 @@ pub fn alignment_findings(source: &str, rewrite: &str) -> AlignmentFindings {
 /// (`Some("en")`), or of the texts' scripts (`None`).
 pub fn alignment_findings_in(source: &str, rewrite: &str, language: Option<&str>) -> AlignmentFindings {
     let lex = Lexicons::for_pair(source, rewrite, language);
-    findings(source, rewrite, &names(source), 1.0, lex)
+    findings(&Pair::new(source, rewrite), 1.0, lex)
 }
 
-/// [`alignment_findings`] with the source's names already found (the
-/// fidelity report finds them for its names check).
-pub(crate) fn alignment_findings_with(
-    source: &str,
-    rewrite: &str,
-    source_names: &[crate::names::NameMention],
-    omission_scale: f64,
-) -> AlignmentFindings {
-    let lex = Lexicons::for_pair(source, rewrite, None);
-    findings(source, rewrite, source_names, omission_scale, lex)
+/// [`alignment_findings`] of texts the fidelity report already analysed:
+/// their names (the names check's), lower case and words are shared.
+pub(crate) fn alignment_findings_of(pair: &Pair, omission_scale: f64) -> AlignmentFindings {
+    findings(pair, omission_scale, pair.lexicons())
 }
 
-fn findings(
-    source: &str,
-    rewrite: &str,
-    source_names: &[crate::names::NameMention],
-    omission_scale: f64,
-    lex: Lexicons,
-) -> AlignmentFindings {
+fn findings(pair: &Pair, omission_scale: f64, lex: Lexicons) -> AlignmentFindings {
+    let (source, rewrite) = (pair.source.text, pair.rewrite.text);
     let src = units(source, lex);
     let rw = units(rewrite, lex);
     let mut out = AlignmentFindings::default();
@@ -175,7 +164,7 @@ fn findings(
         return out;
     }
     let windows = align(&src, &rw, MAX_OMITTED * omission_scale, lex, &mut out);
-    let source_names = entities::entities_of(source, source_names, lex);
+    let source_names = entities::entities_of(source, pair.source.names(), lex);
     let (whole_src, whole_rw) = (Lowered::new(source), Lowered::new(rewrite));
     let source_values = numbers::stated_values(source, &whole_src, lex);
     let whole_negated = polarity::WholeNegations::of(&src, &rw);
@@ -193,7 +182,8 @@ fn findings(
             &mut out,
         );
     }
-    addition::additions((source, rewrite), (&src, &rw), &windows, lex, &mut out);
+    let rewrite_entities = entities::entities_of(rewrite, pair.rewrite.names(), lex);
+    addition::additions(source, (&src, &rw), &windows, &rewrite_entities, lex, &mut out);
     // Checks on the whole texts, for what the alignment missed.
     if out.modality.is_empty() {
         modality::in_text(&whole_src, &whole_rw, lex, &mut out);
@@ -214,25 +204,72 @@ fn align(
     out: &mut AlignmentFindings,
 ) -> Vec<Option<(usize, usize)>> {
     let weights = specificity(src);
-    let all_rewrite: WordSet = rw.iter().flat_map(|u| u.terms.iter().cloned()).collect();
+    let all_rewrite: FxHashSet<&str> = rw
+        .iter()
+        .flat_map(|u| u.terms.iter().map(String::as_str))
+        .collect();
+    // Which rewrite units hold each term, one bit each: a window's score is
+    // then a mask test per term, not a set lookup per term and unit.
+    let masks: Option<FxHashMap<&str, u64>> = (rw.len() <= 64).then(|| {
+        let mut masks: FxHashMap<&str, u64> = FxHashMap::default();
+        for (j, u) in rw.iter().enumerate() {
+            for t in &u.terms {
+                *masks.entry(t.as_str()).or_default() |= 1 << j;
+            }
+        }
+        masks
+    });
     let mut windows: Vec<Option<(usize, usize)>> = Vec::with_capacity(src.len());
     for s in src {
-        let total: f64 = s.terms.iter().map(|t| weights[t]).sum();
+        let total: f64 = s.terms.iter().map(|t| weights[t.as_str()]).sum();
         if total == 0.0 || s.terms.len() < 2 {
             windows.push(None);
             continue;
         }
-        let covered = |set: &dyn Fn(&String) -> bool| {
-            s.terms.iter().filter(|t| set(t)).map(|t| weights[t]).sum::<f64>() / total
+        // Each term's weight, in the order the sums have always added them.
+        let weighted: Vec<(&str, f64)> = s
+            .terms
+            .iter()
+            .map(|t| (t.as_str(), weights[t.as_str()]))
+            .collect();
+        let covered = |set: &dyn Fn(&str) -> bool| {
+            weighted
+                .iter()
+                .filter(|(t, _)| set(t))
+                .map(|&(_, w)| w)
+                .sum::<f64>()
+                / total
         };
-        let (window, best) = best_window(rw, &|r: &[Unit]| {
-            covered(&|t| r.iter().any(|u| u.terms.contains(t)))
-        });
+        let (window, best) = match &masks {
+            Some(masks) => {
+                let held: Vec<(f64, u64)> = weighted
+                    .iter()
+                    .map(|&(t, w)| (w, masks.get(t).copied().unwrap_or(0)))
+                    .collect();
+                best_window(rw.len(), &|start, len| {
+                    let window = ((1u64 << len) - 1) << start;
+                    held.iter()
+                        .filter(|&&(_, m)| m & window != 0)
+                        .map(|&(w, _)| w)
+                        .sum::<f64>()
+                        / total
+                })
+            }
+            None => best_window(rw.len(), &|start, len| {
+                let r = &rw[start..start + len];
+                covered(&|t| r.iter().any(|u| u.terms.contains(t)))
+            }),
+        };
         let anywhere = covered(&|t| all_rewrite.contains(t));
         if best >= MIN_ALIGNED {
             windows.push(Some(window));
             // A clause can only be missing if some of its words are.
-            if s.terms.iter().filter(|t| !all_rewrite.contains(*t)).count() >= omission::MIN_CLAUSE_TERMS {
+            if s.terms
+                .iter()
+                .filter(|t| !all_rewrite.contains(t.as_str()))
+                .count()
+                >= omission::MIN_CLAUSE_TERMS
+            {
                 omission::omitted_clauses(s.text, &weights, &all_rewrite, max_omitted, lex, out);
             }
             continue;
@@ -245,19 +282,20 @@ fn align(
     windows
 }
 
-/// The best window of one or two adjacent rewrite units by `score`.
-fn best_window(rw: &[Unit], score: &dyn Fn(&[Unit]) -> f64) -> ((usize, usize), f64) {
+/// The best window of one or two adjacent rewrite units (of `units`) by
+/// `score(start, len)`.
+fn best_window(units: usize, score: &dyn Fn(usize, usize) -> f64) -> ((usize, usize), f64) {
     let mut best = ((0, 1), -1.0);
-    for j in 0..rw.len() {
-        let one = score(&rw[j..j + 1]);
+    for j in 0..units {
+        let one = score(j, 1);
         if one > best.1 {
             best = ((j, 1), one);
         }
     }
     let (j, _) = best.0;
     for start in [j.saturating_sub(1), j] {
-        if start + 2 <= rw.len() {
-            let two = score(&rw[start..start + 2]);
+        if start + 2 <= units {
+            let two = score(start, 2);
             // A second sentence must add real content, not a stray word.
             if two >= best.1 + 0.15 {
                 best = ((start, 2), two);
@@ -269,11 +307,11 @@ fn best_window(rw: &[Unit], score: &dyn Fn(&[Unit]) -> f64) -> ((usize, usize), 
 
 /// Each source word's weight: 1 / the number of source sentences that use
 /// it, so a sentence is recognised by what only it says.
-fn specificity(src: &[Unit]) -> FxHashMap<String, f64> {
-    let mut df: FxHashMap<String, f64> = FxHashMap::default();
+fn specificity<'a>(src: &'a [Unit]) -> FxHashMap<&'a str, f64> {
+    let mut df: FxHashMap<&str, f64> = FxHashMap::default();
     for u in src {
         for t in &u.terms {
-            *df.entry(t.clone()).or_default() += 1.0;
+            *df.entry(t.as_str()).or_default() += 1.0;
         }
     }
     df.values_mut().for_each(|v| *v = 1.0 / *v);

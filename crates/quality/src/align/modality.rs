@@ -55,11 +55,11 @@ fn frequency_change(src: &Lowered, rw: &Lowered, lex: Lexicons) -> Option<(Strin
 /// Necessity in two words ("needs to", "has to"); "does not have to" says
 /// the opposite: no necessity.
 fn must_phrases(text: &Lowered, lex: Lexicons) -> usize {
-    text.words
+    text.word_list()
         .windows(3)
         .filter(|w| {
             lex.words(|l| l.necessity_phrases)
-                .any(|p| is_word_pair(p, &w[1], &w[2]))
+                .any(|p| is_word_pair(p, w[1], w[2]))
                 && !(w[0] == "not" || lex.words(|l| l.negative_contractions).any(|c| w[0].ends_with(c)))
         })
         .count()

@@ -71,7 +71,7 @@ pub(super) fn stated_values(text: &str, lowered: &Lowered, lex: Lexicons) -> Vec
         .collect();
     // Counts said without a number word, beside the cardinals.
     for &(word, v) in lex.entries(|l| l.cardinals).chain(lex.entries(|l| l.count_words)) {
-        let n = lowered.counts.get(word).copied().unwrap_or(0);
+        let n = lowered.count(word);
         out.extend(std::iter::repeat_n(v, n));
     }
     if lowered.has_cjk() {
@@ -82,6 +82,10 @@ pub(super) fn stated_values(text: &str, lowered: &Lowered, lex: Lexicons) -> Vec
 
 /// Values of runs of CJK numerals.
 pub(crate) fn cjk_numerals(text: &str) -> Vec<u64> {
+    // Every numeral is outside ASCII.
+    if text.is_ascii() {
+        return Vec::new();
+    }
     let digit = |c: char| {
         "〇一二三四五六七八九"
             .find(c)

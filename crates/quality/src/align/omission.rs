@@ -1,11 +1,10 @@
 //! Omission: a source sentence with no counterpart in the rewrite, or a
 //! clause of an aligned sentence whose words are nowhere in the rewrite.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::lexicon::Lexicons;
 use crate::lexicon::common::CLAUSE_PUNCTUATION;
-use crate::words::WordSet;
 
 use super::units::{Unit, alignment_terms};
 use super::{AlignedFinding, AlignmentFindings, quote};
@@ -34,8 +33,8 @@ pub(super) fn omitted_sentence(s: &Unit, out: &mut AlignmentFindings) {
 /// not exist, or …]").
 pub(super) fn omitted_clauses(
     sentence: &str,
-    weights: &FxHashMap<String, f64>,
-    rewrite: &WordSet,
+    weights: &FxHashMap<&str, f64>,
+    rewrite: &FxHashSet<&str>,
     max_omitted: f64,
     lex: Lexicons,
     out: &mut AlignmentFindings,
@@ -56,9 +55,13 @@ pub(super) fn omitted_clauses(
         if terms.len() < MIN_CLAUSE_TERMS {
             continue;
         }
-        let weight = |t: &String| weights.get(t).copied().unwrap_or(1.0);
+        let weight = |t: &String| weights.get(t.as_str()).copied().unwrap_or(1.0);
         let total: f64 = terms.iter().map(weight).sum();
-        let kept: f64 = terms.iter().filter(|t| rewrite.contains(*t)).map(weight).sum();
+        let kept: f64 = terms
+            .iter()
+            .filter(|t| rewrite.contains(t.as_str()))
+            .map(weight)
+            .sum();
         if kept / total < max_omitted {
             out.omissions.push(AlignedFinding::of_source(
                 sentence,

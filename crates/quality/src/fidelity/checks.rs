@@ -1,10 +1,11 @@
 //! The gate's checks of what a rewrite must keep: numbers, names, code
 //! blocks, length, content words, completeness.
 
+use crate::analysis::Analysis;
 use crate::names::{NameMention, contains_name};
 use crate::numbers::{Quantity, cardinal_word_values, number_word_values, numbers, same_quantity};
 use crate::stopwords::is_stop_word;
-use crate::text::{fold_word, is_cjk, word_count, words};
+use crate::text::is_cjk;
 
 use super::{FidelityConfig, Verdict, pass};
 
@@ -168,12 +169,12 @@ fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-pub(super) fn check_names(wanted: &[NameMention], source: &str, rewrite: &str) -> Verdict {
-    let added = crate::added::added_names(source, rewrite);
+pub(super) fn check_names(wanted: &[NameMention], source: &Analysis, rewrite: &Analysis) -> Verdict {
+    let added = crate::added::added_names_of(source, rewrite);
     if wanted.is_empty() && added.is_empty() {
         return pass();
     }
-    let rewrite = collapse_whitespace(rewrite);
+    let rewrite = collapse_whitespace(rewrite.text);
     let mut findings = Vec::new();
     for name in wanted {
         if !contains_name(&rewrite, name) {
@@ -239,12 +240,12 @@ pub(super) fn check_code_blocks(source: &str, rewrite: &str) -> Verdict {
 /// Below this many words, a length ratio says little.
 pub(super) const MIN_WORDS_FOR_RATIO: usize = 8;
 
-pub(super) fn check_length(source: &str, rewrite: &str, config: &FidelityConfig) -> Verdict {
-    let s = word_count(source);
+pub(super) fn check_length(source: &Analysis, rewrite: &Analysis, config: &FidelityConfig) -> Verdict {
+    let s = source.word_count();
     if s < MIN_WORDS_FOR_RATIO {
         return pass();
     }
-    let ratio = word_count(rewrite) as f64 / s as f64;
+    let ratio = rewrite.word_count() as f64 / s as f64;
     let (lo, hi) = (config.min_length_ratio, config.max_length_ratio);
     if (lo..=hi).contains(&ratio) {
         return pass();
@@ -265,13 +266,26 @@ pub type WordSet = rustc_hash::FxHashSet<String>;
 
 /// Distinct folded content words: no stop words, no bare numbers.
 pub fn content_words(text: &str) -> WordSet {
-    words(text)
+    let analysis = Analysis::new(text);
+    content_words_of(&analysis, 0..analysis.word_count())
         .into_iter()
-        .filter(|w| {
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Content words borrowed from a text's folded words.
+pub(super) type ContentWords<'a> = rustc_hash::FxHashSet<&'a str>;
+
+/// [`content_words`] of the words `range` of an analysed text.
+pub(super) fn content_words_of<'a>(text: &'a Analysis, range: std::ops::Range<usize>) -> ContentWords<'a> {
+    let folded = text.folded();
+    range
+        .filter(|&i| {
+            let w = text.word(i);
             let cjk = w.chars().next().is_some_and(is_cjk);
             (cjk || w.chars().count() >= 3) && !w.chars().all(|c| c.is_ascii_digit())
         })
-        .map(fold_word)
+        .map(|i| folded[i].as_str())
         .filter(|w| !is_stop_word(w))
         .map(|w| {
             // Russian inflects by the ending: compare stems.
@@ -279,7 +293,8 @@ pub fn content_words(text: &str) -> WordSet {
                 .next()
                 .is_some_and(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
             {
-                w.chars().take(5).collect()
+                let end = w.char_indices().nth(5).map_or(w.len(), |(at, _)| at);
+                &w[..end]
             } else {
                 w
             }
@@ -292,30 +307,30 @@ const MIN_CONTENT_WORDS: usize = 5;
 
 /// The source's content words, whole and by thirds (for sources of at least
 /// `MIN_WORDS_FOR_PARTS` words), folded once for both checks that need them.
-pub(super) struct SourceWords {
-    whole: WordSet,
+pub(super) struct SourceWords<'a> {
+    whole: ContentWords<'a>,
     /// The first, middle and last third (split at word starts).
-    thirds: Option<[WordSet; 3]>,
+    thirds: Option<[ContentWords<'a>; 3]>,
 }
 
-impl SourceWords {
-    pub(super) fn new(source: &str) -> Self {
-        let spans: Vec<std::ops::Range<usize>> = crate::text::word_ranges(source).collect();
-        if spans.len() < MIN_WORDS_FOR_PARTS {
+impl<'a> SourceWords<'a> {
+    pub(super) fn new(source: &'a Analysis) -> Self {
+        let n = source.word_count();
+        if n < MIN_WORDS_FOR_PARTS {
             return Self {
-                whole: content_words(source),
+                whole: content_words_of(source, 0..n),
                 thirds: None,
             };
         }
-        let third = spans.len() / 3;
-        let (a, b) = (spans[third].start, spans[2 * third].start);
+        // The cuts fall at word starts, so each third's words are the
+        // whole text's words between them.
+        let third = n / 3;
         let thirds = [
-            content_words(&source[..a]),
-            content_words(&source[a..b]),
-            content_words(&source[b..]),
+            content_words_of(source, 0..third),
+            content_words_of(source, third..2 * third),
+            content_words_of(source, 2 * third..n),
         ];
-        // The cuts fall between words, so the thirds' words are the whole's.
-        let whole = thirds.iter().flatten().cloned().collect();
+        let whole = thirds.iter().flatten().copied().collect();
         Self {
             whole,
             thirds: Some(thirds),
@@ -325,17 +340,13 @@ impl SourceWords {
 
 /// The words of `wanted` not in `got`, sorted (findings must not depend on
 /// hash order).
-fn missing_sorted<'a>(wanted: &'a WordSet, got: &WordSet) -> Vec<&'a str> {
-    let mut missing: Vec<&str> = wanted
-        .iter()
-        .filter(|w| !got.contains(*w))
-        .map(String::as_str)
-        .collect();
+fn missing_sorted<'a>(wanted: &ContentWords<'a>, got: &ContentWords) -> Vec<&'a str> {
+    let mut missing: Vec<&str> = wanted.iter().filter(|w| !got.contains(*w)).copied().collect();
     missing.sort_unstable();
     missing
 }
 
-pub(super) fn check_recall(source: &SourceWords, got: &WordSet, min_recall: f64) -> Verdict {
+pub(super) fn check_recall(source: &SourceWords, got: &ContentWords, min_recall: f64) -> Verdict {
     let wanted = &source.whole;
     if wanted.len() < MIN_CONTENT_WORDS {
         return pass();
@@ -368,7 +379,7 @@ pub(super) fn check_completeness(
     source: &str,
     words: &SourceWords,
     rewrite: &str,
-    got: &WordSet,
+    got: &ContentWords,
     min_part_recall: f64,
 ) -> Verdict {
     let mut findings = Vec::new();

@@ -3,27 +3,20 @@
 //! (`summary_markers`, `chatter_*`, `refusals`), of the languages the
 //! source and the rewrite are written in.
 
-use crate::lexicon::{Lexicon, Lexicons};
+use crate::analysis::Pair;
+use crate::lexicon::Lexicons;
 use crate::script::{Script, script_shares, share_of};
-use crate::text::{sentences, word_count};
 
 use super::checks::MIN_WORDS_FOR_RATIO;
 use super::{DEFAULT_MIN_LENGTH_RATIO, Verdict, pass};
 
-/// One phrase list of the lexicons of the languages `source` and `rewrite`
-/// are written in.
-fn phrases(
-    source: &str,
-    rewrite: &str,
-    list: fn(&Lexicon) -> &'static [&'static str],
-) -> impl Iterator<Item = &'static str> + Clone {
-    Lexicons::for_pair(source, rewrite, None).words(list)
-}
-
-pub(super) fn check_summary(source: &str, rewrite: &str, min_length_ratio: f64) -> Verdict {
-    let lower_rewrite = rewrite.to_lowercase();
-    let lower_source = source.to_lowercase();
-    if let Some(marker) = phrases(source, rewrite, |l| l.summary_markers)
+pub(super) fn check_summary(pair: &Pair, min_length_ratio: f64) -> Verdict {
+    let (source, rewrite) = (&pair.source, &pair.rewrite);
+    let lower_rewrite = rewrite.lower();
+    let lower_source = source.lower();
+    if let Some(marker) = pair
+        .lexicons()
+        .words(|l| l.summary_markers)
         .find(|m| lower_rewrite.contains(*m) && !lower_source.contains(*m))
     {
         return (
@@ -35,14 +28,15 @@ pub(super) fn check_summary(source: &str, rewrite: &str, min_length_ratio: f64) 
             )],
         );
     }
-    let s_sent = sentences(source).len();
+    let s_sent = source.sentence_count();
     // A note's bullets are its sentences, stops or not.
     let items = rewrite
+        .text
         .lines()
         .filter(|l| l.trim_start().starts_with(['-', '*', '•', '・']))
         .count();
-    let r_sent = sentences(rewrite).len().max(items);
-    let ratio = word_count(rewrite) as f64 / word_count(source).max(1) as f64;
+    let r_sent = rewrite.sentence_count().max(items);
+    let ratio = rewrite.word_count() as f64 / source.word_count().max(1) as f64;
     // Half the words, for a style that keeps most of them (the default
     // band starts at 0.7); less for a style allowed to compress.
     let short = 0.5 * (min_length_ratio / DEFAULT_MIN_LENGTH_RATIO).min(1.0);
@@ -63,23 +57,30 @@ pub(super) fn check_summary(source: &str, rewrite: &str, min_length_ratio: f64) 
 /// of ownership." is content, not a preamble. The one rule the detector
 /// and rephrase's stripper share.
 pub fn chatter_preamble<'a>(source: &str, rewrite: &'a str) -> Option<&'a str> {
+    chatter_preamble_in(source, rewrite, Lexicons::for_pair(source, rewrite, None))
+}
+
+/// [`chatter_preamble`] with the pair's lexicons already chosen.
+fn chatter_preamble_in<'a>(source: &str, rewrite: &'a str, lex: Lexicons) -> Option<&'a str> {
     let line = rewrite.trim_start().lines().next()?.trim();
     let clean = |s: &str| s.trim_start_matches(['*', '#', '"', ' ', '_']).to_lowercase();
     let lower = clean(line);
     let source_lower = clean(source.trim_start());
-    let opening = phrases(source, rewrite, |l| l.chatter_openings)
+    let opening = lex
+        .words(|l| l.chatter_openings)
         .find(|o| lower.starts_with(*o) && !source_lower.starts_with(*o))?;
     let introduces = line.trim_end_matches(['*', ' ']).ends_with([':', '：']);
     let names_the_rewrite = lower.contains("rewrit") || lower.contains("改写") || lower.contains("書き換");
-    let interjection = phrases(source, rewrite, |l| l.chatter_interjections).any(|i| i == opening)
+    let interjection = lex.words(|l| l.chatter_interjections).any(|i| i == opening)
         && line.chars().count() <= 30
         && line.ends_with(['!', '.', '。', '！', ',', '，']);
     (introduces || names_the_rewrite || interjection).then_some(line)
 }
 
-pub(super) fn check_chatter(source: &str, rewrite: &str) -> Verdict {
+pub(super) fn check_chatter(pair: &Pair) -> Verdict {
+    let (source, rewrite) = (pair.source.text, pair.rewrite.text);
     let mut findings = Vec::new();
-    if let Some(line) = chatter_preamble(source, rewrite) {
+    if let Some(line) = chatter_preamble_in(source, rewrite, pair.lexicons()) {
         findings.push(format!(
             "the rewrite starts with model chatter (“{line}”); answer with the text only"
         ));
@@ -90,8 +91,10 @@ pub(super) fn check_chatter(source: &str, rewrite: &str) -> Verdict {
         .find(|&i| rewrite.is_char_boundary(i))
         .unwrap_or(0);
     let tail = rewrite[tail_start..].to_lowercase();
-    let lower_source = source.to_lowercase();
-    if let Some(closing) = phrases(source, rewrite, |l| l.chatter_closings)
+    let lower_source = pair.source.lower();
+    if let Some(closing) = pair
+        .lexicons()
+        .words(|l| l.chatter_closings)
         .find(|c| tail.contains(*c) && !lower_source.contains(*c))
     {
         findings.push(format!(
@@ -109,10 +112,12 @@ pub(super) fn check_chatter(source: &str, rewrite: &str) -> Verdict {
     }
 }
 
-pub(super) fn check_refusal(source: &str, rewrite: &str) -> Verdict {
-    let lower_rewrite = rewrite.to_lowercase().replace('’', "'");
-    let lower_source = source.to_lowercase().replace('’', "'");
-    match phrases(source, rewrite, |l| l.refusals)
+pub(super) fn check_refusal(pair: &Pair) -> Verdict {
+    let lower_rewrite = pair.rewrite.lower().replace('’', "'");
+    let lower_source = pair.source.lower().replace('’', "'");
+    match pair
+        .lexicons()
+        .words(|l| l.refusals)
         .find(|r| lower_rewrite.contains(*r) && !lower_source.contains(*r))
     {
         Some(r) => (
@@ -124,7 +129,8 @@ pub(super) fn check_refusal(source: &str, rewrite: &str) -> Verdict {
     }
 }
 
-pub(super) fn check_script(source: &str, rewrite: &str, expected: Option<Script>) -> Verdict {
+pub(super) fn check_script(pair: &Pair, expected: Option<Script>) -> Verdict {
+    let (source, rewrite) = (pair.source.text, pair.rewrite.text);
     let (script, needed) = match expected {
         Some(script) => (script, 0.5),
         None => match script_shares(source).first() {
@@ -134,7 +140,7 @@ pub(super) fn check_script(source: &str, rewrite: &str, expected: Option<Script>
     };
     let share = share_of(rewrite, script);
     let letters = rewrite.chars().filter(|c| c.is_alphabetic()).count();
-    if letters == 0 && expected.is_none() && word_count(source) < MIN_WORDS_FOR_RATIO {
+    if letters == 0 && expected.is_none() && pair.source.word_count() < MIN_WORDS_FOR_RATIO {
         return pass();
     }
     let score = if needed > 0.0 {

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::names::names;
+use crate::analysis::Pair;
 use crate::script::Script;
 
 mod checks;
@@ -12,7 +12,7 @@ mod detectors;
 
 use checks::{
     SourceWords, check_code_blocks, check_completeness, check_length, check_names, check_numbers,
-    check_recall,
+    check_recall, content_words_of,
 };
 pub use checks::{WordSet, code_blocks, content_words};
 pub use detectors::chatter_preamble;
@@ -296,24 +296,23 @@ const OMISSION_FULL_RECALL: f64 = 0.4;
 
 /// Judges `rewrite` against `source` with every enabled check.
 pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> FidelityReport {
+    // Each text analysed once (words, folded words, lower case, names),
+    // lazily, for every check that reads it.
+    let pair = Pair::new(source, rewrite);
+    let (src, rw) = (&pair.source, &pair.rewrite);
     // Two checks need the content words of both texts: fold them once, lazily.
     let rewrite_content = std::cell::OnceCell::new();
-    let rewrite_words = || rewrite_content.get_or_init(|| content_words(rewrite));
+    let rewrite_words = || rewrite_content.get_or_init(|| content_words_of(rw, 0..rw.word_count()));
     let source_content = std::cell::OnceCell::new();
-    let source_words = || source_content.get_or_init(|| SourceWords::new(source));
-    // The source's names serve the names check and the alignment's.
-    let source_names = std::cell::OnceCell::new();
-    let names_of_source = || source_names.get_or_init(|| names(source));
+    let source_words = || source_content.get_or_init(|| SourceWords::new(src));
     let alignment = std::cell::OnceCell::new();
     let aligned = || {
         // A style that may drop more of the source's words (a lower recall
         // floor: terse, plain) is held to a lower bar for omissions too.
         let omission_scale = (config.min_content_recall / OMISSION_FULL_RECALL).clamp(0.2, 1.0);
-        alignment.get_or_init(|| {
-            crate::align::alignment_findings_with(source, rewrite, names_of_source(), omission_scale)
-        })
+        alignment.get_or_init(|| crate::align::alignment_findings_of(&pair, omission_scale))
     };
-    let copy = crate::copying::copy_ratio(source, rewrite);
+    let copy = crate::copying::copy_ratio_of(src, rw);
     let enabled = |c: &CheckKind| !config.disabled.contains(c);
     let mut checks: Vec<CheckReport> = CheckKind::GATE
         .into_iter()
@@ -321,9 +320,9 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
         .map(|check| {
             let (score, passed, findings) = match check {
                 CheckKind::Numbers => check_numbers(source, rewrite, config.number_tolerance),
-                CheckKind::Names => check_names(names_of_source(), source, rewrite),
+                CheckKind::Names => check_names(src.names(), src, rw),
                 CheckKind::CodeBlocks => check_code_blocks(source, rewrite),
-                CheckKind::LengthRatio => check_length(source, rewrite, config),
+                CheckKind::LengthRatio => check_length(src, rw, config),
                 CheckKind::ContentRecall => {
                     check_recall(source_words(), rewrite_words(), config.min_content_recall)
                 }
@@ -334,10 +333,10 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
                     rewrite_words(),
                     config.min_part_recall,
                 ),
-                CheckKind::Summary => check_summary(source, rewrite, config.min_length_ratio),
-                CheckKind::Chatter => check_chatter(source, rewrite),
-                CheckKind::Refusal => check_refusal(source, rewrite),
-                CheckKind::Script => check_script(source, rewrite, config.expected_script),
+                CheckKind::Summary => check_summary(&pair, config.min_length_ratio),
+                CheckKind::Chatter => check_chatter(&pair),
+                CheckKind::Refusal => check_refusal(&pair),
+                CheckKind::Script => check_script(&pair, config.expected_script),
                 CheckKind::NotRestyled => check_copy(copy, config),
                 _ => pass(),
             };
