@@ -46,7 +46,7 @@ fn is_chinese(prompt: &str) -> bool {
 }
 
 /// A plan for the planning prompt `user`: sections of about
-/// [`TOKENS_PER_SECTION`] tokens adding up to the total asked, each with one
+/// 300 tokens adding up to the total asked, each with one
 /// key point drawn from its title and the topic.
 pub fn demo_plan(user: &str) -> String {
     let zh = is_chinese(user);
