@@ -125,6 +125,29 @@ impl OpenAiBackend {
         self.cap.current_limit()
     }
 
+    /// The endpoints from which nothing answers at all: a `GET /models` gets
+    /// no HTTP response (the connection is refused, the host unknown, TLS
+    /// fails, or nothing arrives within the connect timeout). Any HTTP
+    /// status is an answer. Empty when at least one endpoint answers: a run
+    /// then starts, and a later failure is an outage, not a missing server.
+    pub async fn silent_endpoints(&self) -> Vec<String> {
+        let mut silent = Vec::new();
+        for e in &self.config.endpoints {
+            let mut req = self
+                .http
+                .get(format!("{}/models", e.base_url))
+                .timeout(self.config.timeouts.connect);
+            if let Some(key) = &e.api_key {
+                req = req.bearer_auth(key.expose());
+            }
+            match req.send().await {
+                Ok(_) => return Vec::new(),
+                Err(_) => silent.push(e.label()),
+            }
+        }
+        silent
+    }
+
     /// Asks each endpoint's `/models` whether it offers the configured model,
     /// so a typo fails in a second instead of after the first document.
     /// Endpoints without a model list are given the benefit of the doubt.

@@ -243,6 +243,11 @@ struct CorpusArgs {
     /// `chunksynth-demo`. For trying the tool, not for data.
     #[arg(long, conflicts_with_all = ["batch", "batch_command"])]
     demo: bool,
+    /// Wait up to SECONDS for an endpoint that is starting (a server still
+    /// loading its model) before the run begins. Without it, a run whose
+    /// endpoints do not answer at all stops at once with exit 3.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    wait_for_endpoint: u64,
     /// The completion window asked of each batch.
     #[arg(long, default_value = "24h")]
     batch_window: String,
@@ -457,7 +462,13 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(exit::USAGE)
+            // Nothing was wrong with the command: rerun when the server is up.
+            let code = if e.is::<NothingAnswers>() {
+                exit::INCOMPLETE
+            } else {
+                exit::USAGE
+            };
+            ExitCode::from(code)
         }
     }
 }
@@ -985,6 +996,7 @@ async fn model_for(
         ));
     }
     let backend = Arc::new(OpenAiBackend::new(backend_config(model_args, settings)?)?);
+    wait_for_an_answer(&backend, corpus.wait_for_endpoint).await?;
     if let Err(e) = backend.check_model().await
         && matches!(
             e.kind,
@@ -996,6 +1008,45 @@ async fn model_for(
     // Credentials in a URL (user:pw@host) never reach records or journals.
     let endpoints = backend.config().endpoints.iter().map(|e| e.label()).collect();
     Ok((backend.clone(), backend.ledger(), endpoints, None))
+}
+
+/// Why a run did not start: nothing answers at any endpoint (exit 3, as a
+/// run that could not finish).
+#[derive(Debug)]
+struct NothingAnswers {
+    urls: String,
+}
+
+impl std::fmt::Display for NothingAnswers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "nothing answers at {} — is the server running? (--wait-for-endpoint SECONDS waits for one that is starting)",
+            self.urls
+        )
+    }
+}
+
+impl std::error::Error for NothingAnswers {}
+
+/// Before the first document: some endpoint must answer (any HTTP status),
+/// within `wait` seconds when given. The outage logic takes over once one
+/// has answered.
+async fn wait_for_an_answer(backend: &OpenAiBackend, wait: u64) -> Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(wait);
+    loop {
+        let silent = backend.silent_endpoints().await;
+        if silent.is_empty() {
+            return Ok(());
+        }
+        if std::time::Instant::now() >= deadline {
+            return Err(NothingAnswers {
+                urls: silent.join(", "),
+            }
+            .into());
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
 }
 
 /// What batch mode runs on: the model the runner calls, the backend that

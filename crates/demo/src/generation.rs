@@ -47,7 +47,7 @@ fn is_chinese(prompt: &str) -> bool {
 
 /// A plan for the planning prompt `user`: sections of about
 /// 300 tokens adding up to the total asked, each with one
-/// key point drawn from its title and the topic.
+/// key point drawn from its title.
 pub fn demo_plan(user: &str) -> String {
     let zh = is_chinese(user);
     let topic = field(user, &["Topic: ", "主题："]).unwrap_or("the topic");

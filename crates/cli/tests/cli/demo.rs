@@ -104,3 +104,61 @@ async fn generate_against_the_demo_server_passes_qc() {
     assert_generated_with_qc_passed(&out, &stderr);
     assert!(fake.request_count() > 2, "a plan and sections were asked for");
 }
+
+/// A server that was never started is no outage: the run says so and ends
+/// in seconds with exit 3, before reading any input.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_connection_exits_3_within_seconds_saying_so() {
+    let dir = tempdir("demo-refused");
+    let out = dir.join("out.jsonl");
+    let mut cmd = offline();
+    cmd.env("LLM_MODEL", "fake-model")
+        .args(["rephrase", "--input", "examples/sample.jsonl", "--output"])
+        .arg(&out);
+    let started = std::time::Instant::now();
+    let result = output_of(cmd).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(3), "{stderr}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        stderr.contains("nothing answers at http://127.0.0.1:9/v1 — is the server running?"),
+        "{stderr}"
+    );
+    assert!(records(&out).is_empty());
+}
+
+/// `--wait-for-endpoint`: a server that comes up while the run waits is
+/// used.
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_for_endpoint_waits_for_a_server_that_is_starting() {
+    // A free port, then nothing on it until the run has started waiting.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("demo-wait");
+    let out = dir.join("out.jsonl");
+    let mut cmd = crate::chunksynth(&format!("http://127.0.0.1:{port}/v1"));
+    cmd.current_dir(repo_root())
+        .args(["rephrase", "--input", "examples/sample.jsonl", "--output"])
+        .arg(&out)
+        .args(["--wait-for-endpoint", "20"]);
+    let run = tokio::spawn(output_of(cmd));
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let options = chunksynth_fake_llm::FakeOptions {
+        bind: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        ..Default::default()
+    };
+    let fake = FakeLlm::start_with(options, chunksynth_fake_llm::demo_reply)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let result = run.await.unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    assert_eq!(records(&out).len(), 2);
+    assert!(fake.request_count() >= 2);
+}
