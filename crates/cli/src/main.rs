@@ -923,6 +923,7 @@ async fn run_corpus(
     }
     let (model, ledger, endpoints, batch) = model_for(corpus, &config, model_args, settings).await?;
     let output = config.output.clone();
+    let rejects = config.rejects.clone();
     let model_id_for_display = model.model_id().to_owned();
     let config = RunConfig { endpoints, ..config };
     let prices_for_display = config.prices.clone();
@@ -951,6 +952,14 @@ async fn run_corpus(
     };
     let usage = ledger.snapshot();
     report(&summary, &usage, &output, corpus.summary.as_deref(), quiet)?;
+    if !quiet && summary.rejected + summary.retryable_failures > 0 {
+        let lines = tokio::task::spawn_blocking(move || reject_reasons(&rejects, summary.records_written))
+            .await
+            .unwrap_or_default();
+        for line in lines {
+            eprintln!("{line}");
+        }
+    }
     if let Some(stats) = batch
         && !quiet
     {
@@ -1008,6 +1017,60 @@ async fn model_for(
     // Credentials in a URL (user:pw@host) never reach records or journals.
     let endpoints = backend.config().endpoints.iter().map(|e| e.label()).collect();
     Ok((backend.clone(), backend.ledger(), endpoints, None))
+}
+
+/// What the rejects file says, for the terminal: the most common reasons
+/// with their counts and one example each, the file's path, and, when no
+/// record came out of an input whose lines could not be read, the likely
+/// fix. Reasons are grouped with their line numbers and digits left out.
+fn reject_reasons(rejects: &std::path::Path, records_written: usize) -> Vec<String> {
+    use std::io::BufRead;
+    let Ok(file) = std::fs::File::open(rejects) else {
+        return Vec::new();
+    };
+    let mut groups: Vec<(String, String, usize, String)> = Vec::new();
+    let mut total = 0usize;
+    let mut invalid = 0usize;
+    let mut not_json = 0usize;
+    for line in std::io::BufReader::new(file).lines().map_while(Result::ok) {
+        let Ok(r) = serde_json::from_str::<chunksynth_runner::RejectRecord>(&line) else {
+            continue;
+        };
+        total += 1;
+        let kind = serde_json::to_value(r.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        invalid += usize::from(kind == "invalid_input");
+        not_json += usize::from(r.reason.contains("is not valid JSON"));
+        let shape: String = r.reason.chars().filter(|c| !c.is_ascii_digit()).collect();
+        match groups.iter_mut().find(|g| g.0 == kind && g.1 == shape) {
+            Some(g) => g.2 += 1,
+            None => groups.push((kind, shape, 1, r.reason)),
+        }
+    }
+    groups.sort_by_key(|g| std::cmp::Reverse(g.2));
+    let mut out: Vec<String> = groups
+        .iter()
+        .take(3)
+        .map(|(kind, _, n, example)| format!("  {n} × {kind}: {example}"))
+        .collect();
+    if groups.len() > 3 {
+        out.push(format!("  … and {} other reasons", groups.len() - 3));
+    }
+    if total > 0 {
+        out.push(format!("  every reject is in {}", rejects.display()));
+    }
+    if records_written == 0 && total > 0 && not_json == total {
+        out.push(
+            "no input line is JSON: chunksynth reads JSONL, compressed JSONL, Parquet and folders of .txt/.md files (--input-format names the format when the file name does not); convert a CSV to JSONL first".to_owned(),
+        );
+    } else if records_written == 0 && total > 0 && invalid == total {
+        out.push(
+            "no input line could be read: if the text is in another field, pass --text-field NAME".to_owned(),
+        );
+    }
+    out
 }
 
 /// Why a run did not start: nothing answers at any endpoint (exit 3, as a

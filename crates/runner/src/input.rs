@@ -650,12 +650,24 @@ fn parse_value(
             given_id,
             format!("line {line}: field {text_field:?} is not a string"),
         ),
-        None => reject(
-            given_id,
-            format!(
-                "line {line}: no field {text_field:?} (set the text field name if it is called otherwise)"
-            ),
-        ),
+        None => {
+            // Name the fields the line has, and the flag that picks one.
+            let has: Vec<&str> = value
+                .as_object()
+                .map(|o| o.keys().map(String::as_str).take(8).collect())
+                .unwrap_or_default();
+            reject(
+                given_id,
+                format!(
+                    "line {line}: no field {text_field:?} (its fields: {}); pass --text-field NAME if the text is in another field",
+                    if has.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        has.join(", ")
+                    }
+                ),
+            )
+        }
     }
 }
 

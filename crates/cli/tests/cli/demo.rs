@@ -162,3 +162,42 @@ async fn wait_for_endpoint_waits_for_a_server_that_is_starting() {
     assert_eq!(records(&out).len(), 2);
     assert!(fake.request_count() >= 2);
 }
+
+/// Bad input is explained on the terminal: the reasons with counts and an
+/// example, the rejects file's path, and the likely fix.
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_says_why_on_the_terminal_and_where_the_rejects_are() {
+    let dir = tempdir("demo-bad-input");
+    let csv = dir.join("in.csv");
+    std::fs::write(&csv, "id,text\n1,hello world\n2,another line\n").unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("out.jsonl");
+    let mut cmd = offline();
+    cmd.args(["rephrase", "--demo", "--input"])
+        .arg(&csv)
+        .arg("--output")
+        .arg(&out);
+    let result = output_of(cmd).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("× invalid_input: line 2 is not valid JSON"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("out.jsonl.rejects.jsonl"), "{stderr}");
+    assert!(stderr.contains("no input line is JSON"), "{stderr}");
+
+    let jsonl = dir.join("content.jsonl");
+    std::fs::write(&jsonl, "{\"id\": \"a\", \"content\": \"Some text.\"}\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("out2.jsonl");
+    let mut cmd = offline();
+    cmd.args(["rephrase", "--demo", "--input"])
+        .arg(&jsonl)
+        .arg("--output")
+        .arg(&out);
+    let result = output_of(cmd).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("its fields: content, id"), "{stderr}");
+    assert!(stderr.contains("pass --text-field NAME"), "{stderr}");
+}
