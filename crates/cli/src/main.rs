@@ -915,7 +915,7 @@ async fn run_corpus(
                 est.prompt_tokens,
                 est.completion_tokens,
                 est.cost
-                    .map(|c| format!(", ~{c:.4} at the given prices"))
+                    .map(|c| format!(", ~{} at the given prices", progress::money(c)))
                     .unwrap_or_default()
             );
         }
@@ -1250,7 +1250,10 @@ fn report(
         retries,
         usage.total.tokens.prompt_tokens,
         usage.total.tokens.completion_tokens,
-        summary.cost.map(|c| format!("; cost {c:.4}")).unwrap_or_default(),
+        summary
+            .cost
+            .map(|c| format!("; cost {}", progress::money(c)))
+            .unwrap_or_default(),
         fidelity,
         summary.wall_ms as f64 / 1000.0
     );

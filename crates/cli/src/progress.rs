@@ -186,12 +186,38 @@ fn line(
         c.failed,
         c.chunks
     ));
-    parts.push(format!("{tokens} tokens ({:.0}/s)", tokens as f64 / secs));
+    parts.push(format!(
+        "{} tokens ({}/s)",
+        short_count(tokens as f64),
+        short_count(tokens as f64 / secs)
+    ));
     parts.push(format!("{retries} retries"));
     if let Some(cost) = cost {
-        parts.push(format!("cost so far {cost:.4}"));
+        parts.push(format!("cost so far {}", money(cost)));
     }
     parts.join(", ")
+}
+
+/// A count as people read it: 9876, 12.3k, 3.78M, 1.20B.
+pub(crate) fn short_count(n: f64) -> String {
+    let n = n.max(0.0);
+    match n {
+        n if n < 10_000.0 => format!("{n:.0}"),
+        n if n < 1e6 => format!("{:.1}k", n / 1e3),
+        n if n < 1e9 => format!("{:.2}M", n / 1e6),
+        n => format!("{:.2}B", n / 1e9),
+    }
+}
+
+/// Money to four significant digits (0.0002938, 1.500, 1234); records and
+/// the summary file keep full precision.
+pub(crate) fn money(amount: f64) -> String {
+    if amount == 0.0 || !amount.is_finite() {
+        return "0".to_owned();
+    }
+    let magnitude = amount.abs().log10().floor() as i32;
+    let decimals = (3 - magnitude).clamp(0, 12) as usize;
+    format!("{amount:.decimals$}")
 }
 
 /// `HH:MM:SS` (hours past 99 as they are).
@@ -229,10 +255,12 @@ mod tests {
             .insert(chunksynth_llm::ErrorKind::RateLimited, 3);
         let l = line(&counts, &usage, Some(0.25), Duration::from_secs(100), Some(1.5));
         assert!(l.starts_with("25.0% of the input, ETA 00:05:00, "), "{l}");
-        assert!(
-            l.contains("3 retries") && l.ends_with("cost so far 1.5000"),
-            "{l}"
-        );
+        assert!(l.contains("3 retries") && l.ends_with("cost so far 1.500"), "{l}");
         assert_eq!(hms(Duration::from_secs(3 * 3600 + 61)), "03:01:01");
+        assert_eq!(money(0.000_293_774_999_999_999_97), "0.0002938");
+        assert_eq!(money(1234.5), "1234");
+        assert_eq!(short_count(3_782_464.0), "3.78M");
+        assert_eq!(short_count(560_085.0), "560.1k");
+        assert_eq!(short_count(999.0), "999");
     }
 }
