@@ -62,6 +62,17 @@ impl DataFormat {
         }
     }
 
+    /// The name `--input-format` takes for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Jsonl => "jsonl",
+            Self::JsonlGz => "jsonl.gz",
+            Self::JsonlZst => "jsonl.zst",
+            Self::Parquet => "parquet",
+            Self::Text => "text",
+        }
+    }
+
     pub fn parse(name: &str) -> Result<Self, String> {
         match name {
             "jsonl" | "json" => Ok(Self::Jsonl),

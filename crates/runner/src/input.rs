@@ -391,10 +391,23 @@ fn shard_records(
         };
         let failed = |e: String| -> Box<dyn Iterator<Item = std::io::Result<InputRecord>> + Send> {
             if !labelled {
-                return Box::new(std::iter::once(Err(std::io::Error::other(format!(
-                    "{}: {e}",
-                    path.display()
-                )))));
+                // A file that opens but does not read as its format is the
+                // wrong format (a usage error a rerun cannot fix); one that
+                // does not open is an I/O failure.
+                let readable = std::fs::File::open(&path).is_ok();
+                let error = if readable {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "{}: {e} — it does not read as {}; name its format with --input-format (jsonl, jsonl.gz, jsonl.zst, parquet, text)",
+                            path.display(),
+                            format.name()
+                        ),
+                    )
+                } else {
+                    std::io::Error::other(format!("{}: {e}", path.display()))
+                };
+                return Box::new(std::iter::once(Err(error)));
             }
             Box::new(std::iter::once(Ok(InputRecord::Rejected(RejectedInput {
                 index: counter.next(),

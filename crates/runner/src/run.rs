@@ -359,7 +359,9 @@ impl RunError {
             Self::Open(e) => matches!(e, OpenError::NotOurs { .. }),
             Self::Journal(e) => matches!(e, JournalError::NotOurs { .. }),
             Self::State(e) => !matches!(e, StateError::Io { .. }),
-            Self::Input(_) | Self::Write { .. } => false,
+            // A single input file that is not the format it is read as.
+            Self::Input(e) => e.kind() == std::io::ErrorKind::InvalidData,
+            Self::Write { .. } => false,
         }
     }
 }

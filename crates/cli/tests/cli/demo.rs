@@ -201,3 +201,23 @@ async fn bad_input_says_why_on_the_terminal_and_where_the_rejects_are() {
     assert!(stderr.contains("its fields: content, id"), "{stderr}");
     assert!(stderr.contains("pass --text-field NAME"), "{stderr}");
 }
+
+/// A single input file that is not what its name says: exit 2 (a rerun
+/// cannot fix it), naming the file and the flag.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_jsonl_file_named_parquet_exits_2_naming_it() {
+    let dir = tempdir("demo-misnamed");
+    let input = dir.join("corpus.parquet");
+    std::fs::write(&input, "{\"id\": \"a\", \"text\": \"Some text.\"}\n").unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = offline();
+    cmd.args(["rephrase", "--demo", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(dir.join("out.jsonl"));
+    let result = output_of(cmd).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("corpus.parquet"), "{stderr}");
+    assert!(stderr.contains("does not read as parquet"), "{stderr}");
+    assert!(stderr.contains("--input-format"), "{stderr}");
+}
