@@ -39,24 +39,100 @@ impl RunFingerprint {
         hex(&Sha256::digest(&json)[..8])
     }
 
-    /// What differs from `before`, one line per part.
+    /// What differs from `before`, one line per setting, in words
+    /// ("styles: textbook,narrative → textbook"): a part that is a
+    /// structure is compared field by field.
     pub fn changes_from(&self, before: &Self) -> Vec<String> {
         let mut names: Vec<&String> = self.parts.keys().chain(before.parts.keys()).collect();
         names.sort();
         names.dedup();
-        names
-            .into_iter()
-            .filter(|n| self.parts.get(*n) != before.parts.get(*n))
-            .map(|n| {
-                let show = |v: Option<&String>| v.map_or("(unset)".to_owned(), |v| shorten(v));
-                format!(
-                    "{n}: {} -> {}",
-                    show(before.parts.get(n)),
-                    show(self.parts.get(n))
-                )
-            })
-            .collect()
+        let mut out = Vec::new();
+        for n in names {
+            let (old, new) = (before.parts.get(n), self.parts.get(n));
+            if old == new {
+                continue;
+            }
+            if let (Some(a), Some(b)) = (old.and_then(|v| fields_of(v)), new.and_then(|v| fields_of(v))) {
+                let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+                keys.sort();
+                keys.dedup();
+                let before_len = out.len();
+                for k in keys {
+                    if a.get(k) != b.get(k) {
+                        let show =
+                            |v: Option<&String>| v.map_or("(unset)".to_owned(), |v| shorten(&in_words(v)));
+                        out.push(format!("{k}: {} → {}", show(a.get(k)), show(b.get(k))));
+                    }
+                }
+                if out.len() > before_len {
+                    continue;
+                }
+            }
+            let show = |v: Option<&String>| v.map_or("(unset)".to_owned(), |v| shorten(&in_words(v)));
+            out.push(format!("{n}: {} → {}", show(old), show(new)));
+        }
+        out
     }
+}
+
+/// The fields of a structure as `{:?}` writes it (`Rephrase { styles:
+/// ["a"], seed: 0 }`), or `None` for anything else.
+fn fields_of(debug: &str) -> Option<BTreeMap<String, String>> {
+    let open = debug.find(" { ")?;
+    let body = debug[open + 3..].strip_suffix(" }")?;
+    let mut out = BTreeMap::new();
+    for item in top_level(body) {
+        let (k, v) = item.split_once(": ")?;
+        out.insert(k.trim().to_owned(), v.trim().to_owned());
+    }
+    Some(out)
+}
+
+/// `text` split at the commas outside brackets and quotes.
+fn top_level(text: &str) -> Vec<&str> {
+    let (mut depth, mut quoted, mut start) = (0i32, false, 0);
+    let mut out = Vec::new();
+    let mut previous = ' ';
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' if previous != '\\' => quoted = !quoted,
+            '[' | '{' | '(' if !quoted => depth += 1,
+            ']' | '}' | ')' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                out.push(text[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+    if !text[start..].trim().is_empty() {
+        out.push(text[start..].trim());
+    }
+    out
+}
+
+/// A `{:?}` value as a person writes it: `["a", "b"]` → `a,b`, `"x"` → `x`,
+/// `Some(3)` → `3`, `None` → `(unset)`.
+fn in_words(value: &str) -> String {
+    let v = value.trim();
+    if let Some(list) = v.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        return top_level(list)
+            .iter()
+            .map(|i| in_words(i))
+            .collect::<Vec<_>>()
+            .join(",");
+    }
+    if let Some(inner) = v.strip_prefix("Some(").and_then(|r| r.strip_suffix(')')) {
+        return in_words(inner);
+    }
+    if v == "None" {
+        return "(unset)".to_owned();
+    }
+    if let Some(s) = v.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        return s.to_owned();
+    }
+    v.to_owned()
 }
 
 fn shorten(v: &str) -> String {
@@ -205,6 +281,32 @@ mod tests {
             .with("model", "m2")
             .with("chunk_tokens", 512);
         assert_ne!(a.digest(), b.digest());
-        assert_eq!(b.changes_from(&a), ["model: \"m1\" -> \"m2\""]);
+        assert_eq!(b.changes_from(&a), ["model: m1 → m2"]);
+        // A structure, field by field, in words.
+        #[derive(Debug)]
+        #[allow(dead_code)]
+        enum Job {
+            Rephrase {
+                styles: Vec<&'static str>,
+                variants: u32,
+                seed: u64,
+            },
+        }
+        let job = |styles: Vec<&'static str>| {
+            RunFingerprint::default().with(
+                "job",
+                Job::Rephrase {
+                    styles,
+                    variants: 0,
+                    seed: 0,
+                },
+            )
+        };
+        let three = job(vec!["textbook", "narrative", "qa-interleaved"]);
+        let one = job(vec!["textbook"]);
+        assert_eq!(
+            one.changes_from(&three),
+            ["styles: textbook,narrative,qa-interleaved → textbook"]
+        );
     }
 }

@@ -201,7 +201,7 @@ async fn another_model_on_an_existing_output_is_refused_until_restart() {
     let (code, err) = code_and_stderr(&output_of(other).await);
     assert_eq!(code, Some(2), "{err}");
     assert!(
-        err.contains("model: \"fake-model\" -> \"other-model\"") && err.contains("--restart"),
+        err.contains("model: fake-model → other-model") && err.contains("--restart"),
         "{err}"
     );
     assert_eq!(fake.request_count(), calls, "nothing sent");
