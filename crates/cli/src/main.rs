@@ -924,6 +924,7 @@ async fn run_corpus(
     let (model, ledger, endpoints, batch) = model_for(corpus, &config, model_args, settings).await?;
     let output = config.output.clone();
     let rejects = config.rejects.clone();
+    let generating = matches!(config.job, Job::Generate { .. });
     let model_id_for_display = model.model_id().to_owned();
     let config = RunConfig { endpoints, ..config };
     let prices_for_display = config.prices.clone();
@@ -951,7 +952,14 @@ async fn run_corpus(
         }
     };
     let usage = ledger.snapshot();
-    report(&summary, &usage, &output, corpus.summary.as_deref(), quiet)?;
+    report(
+        &summary,
+        &usage,
+        &output,
+        corpus.summary.as_deref(),
+        quiet,
+        generating,
+    )?;
     if !quiet && summary.rejected + summary.retryable_failures > 0 {
         let lines = tokio::task::spawn_blocking(move || reject_reasons(&rejects, summary.records_written))
             .await
@@ -1214,12 +1222,18 @@ fn stop_on_signals() -> StopSignal {
     StopSignal(stop_rx)
 }
 
+/// A token count in a line of text (3.78M).
+fn short_tokens(n: u64) -> String {
+    progress::short_count(n as f64)
+}
+
 fn report(
     summary: &RunSummary,
     usage: &chunksynth_llm::UsageSnapshot,
     output: &std::path::Path,
     summary_file: Option<&std::path::Path>,
     quiet: bool,
+    generating: bool,
 ) -> Result<()> {
     let retries: u64 = usage.total.retries_by_kind.values().sum();
     if let Some(path) = summary_file {
@@ -1230,31 +1244,47 @@ fn report(
     if quiet {
         return Ok(());
     }
-    let fidelity = if summary.chunks > 0 {
+    // What the run made: rewritten records with their gate's pass rate, or
+    // generated texts with their QC.
+    let made = if generating {
         format!(
-            "{:.1}%",
-            100.0 * summary.chunks_passed_fidelity as f64 / summary.chunks as f64
+            "{} texts written to {}, QC passed {}, failed {}; {} redrafts, {} plans repaired",
+            summary.records_written,
+            output.display(),
+            summary.qc_passed,
+            summary.qc_failed,
+            summary.redrafts,
+            summary.plans_repaired
         )
     } else {
-        "n/a".to_owned()
+        let rate = if summary.chunks > 0 {
+            format!(
+                "{:.1}%",
+                100.0 * summary.chunks_passed_fidelity as f64 / summary.chunks as f64
+            )
+        } else {
+            "n/a".to_owned()
+        };
+        format!(
+            "{} records written to {}, fidelity pass rate {rate}",
+            summary.records_written,
+            output.display()
+        )
     };
     eprintln!(
-        "done: {} records written to {}, {} rejected, {} to retry, {} already done; {} calls ({} replayed from the journal, {} retries); {} prompt + {} completion tokens{}; fidelity pass rate {}; {:.1}s",
-        summary.records_written,
-        output.display(),
+        "done: {made}; {} rejected, {} to retry, {} already done; {} calls ({} replayed from the journal, {} retries); {} prompt + {} completion tokens{}; {:.1}s",
         summary.rejected,
         summary.retryable_failures,
         summary.already_done,
         summary.calls_made,
         summary.calls_replayed,
         retries,
-        usage.total.tokens.prompt_tokens,
-        usage.total.tokens.completion_tokens,
+        short_tokens(usage.total.tokens.prompt_tokens),
+        short_tokens(usage.total.tokens.completion_tokens),
         summary
             .cost
             .map(|c| format!("; cost {}", progress::money(c)))
             .unwrap_or_default(),
-        fidelity,
         summary.wall_ms as f64 / 1000.0
     );
     if !summary.suspicions.is_empty() {

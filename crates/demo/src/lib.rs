@@ -32,8 +32,10 @@ pub const DEMO_MODEL: &str = "chunksynth-demo";
 /// What the demo answers `task`, asked `user` (the last user message).
 pub fn demo_answer(task: TaskKind, user: &str) -> String {
     match task {
-        // A section redrafted with QC's findings is asked as a repair.
+        // A section redrafted with QC's findings, or a plan asked again, is
+        // a repair.
         TaskKind::Repair if task_of_prompt(user) == TaskKind::SectionGeneration => demo_section(user),
+        TaskKind::Repair if task_of_prompt(user) == TaskKind::PlanGeneration => demo_plan(user),
         TaskKind::Rewrite | TaskKind::Repair | TaskKind::Continuation | TaskKind::Other => {
             demo_rewrite(chunksynth_prompts::last_passage(user))
         }

@@ -124,6 +124,9 @@ impl DraftQc {
 pub struct GenerationResult {
     pub final_text: String,
     pub plan: GenerationPlan,
+    /// Calls the plan took (1 for a plan given or valid at once; more when
+    /// an invalid plan was repaired).
+    pub plan_attempts: u32,
     pub sections: Vec<SectionRecord>,
     pub state: StateTable,
     pub qc_report: QcReport,
@@ -216,10 +219,10 @@ impl ChunkWiseGenerationPipeline {
     /// Runs the whole pipeline.
     pub async fn run(&self, input: GenerationInput) -> Result<GenerationResult, GenerationError> {
         let mut usage = Usage::default();
-        let plan = match input {
+        let (plan, plan_attempts) = match input {
             GenerationInput::Plan(plan) => {
                 plan.validate().map_err(GenerationError::InvalidPlan)?;
-                plan
+                (plan, 1)
             }
             GenerationInput::Topic(topic) => self.generate_plan(&topic, &mut usage).await?,
         };
@@ -303,6 +306,7 @@ impl ChunkWiseGenerationPipeline {
         Ok(GenerationResult {
             final_text: texts.join("\n\n"),
             plan,
+            plan_attempts,
             sections: records,
             state,
             qc_report,
@@ -314,7 +318,7 @@ impl ChunkWiseGenerationPipeline {
         &self,
         topic: &TopicSpec,
         usage: &mut Usage,
-    ) -> Result<GenerationPlan, GenerationError> {
+    ) -> Result<(GenerationPlan, u32), GenerationError> {
         let schema = serde_json::to_string_pretty(&plan_schema()).unwrap_or_default();
         let mut problems = String::new();
         let attempts = self.config.max_plan_attempts.max(1);
@@ -347,7 +351,7 @@ impl ChunkWiseGenerationPipeline {
                 })
                 .and_then(GenerationPlan::from_json);
             match parsed {
-                Ok(plan) => return Ok(plan),
+                Ok(plan) => return Ok((plan, attempt)),
                 Err(e) => {
                     reason = e.to_string();
                     problems = format!("{}\n\n", fill(self.labels().invalid_plan, &[&reason]));

@@ -61,6 +61,9 @@ pub struct GeneratedRecord {
     /// Position of the spec in this run's input.
     pub input_index: usize,
     pub plan: GenerationPlan,
+    /// Calls the plan took (more than 1: an invalid plan was repaired).
+    #[serde(default = "one")]
+    pub plan_attempts: u32,
     pub qc_report: QcReport,
     pub sections: Vec<SectionRecord>,
     pub state: StateTable,
@@ -68,6 +71,10 @@ pub struct GeneratedRecord {
     /// Input fields kept (`--keep-fields`), as top-level fields.
     #[serde(flatten, default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// Where a generated text came from.
@@ -121,6 +128,22 @@ impl Written {
         match self {
             Self::Rephrased(r) => r.provenance.usage,
             Self::Generated(r) => r.provenance.usage,
+        }
+    }
+
+    /// For a generated text: whether its QC passed, its redrafts (section
+    /// drafts past the first) and whether its plan was repaired.
+    pub(crate) fn generation_counts(&self) -> Option<(bool, usize, bool)> {
+        match self {
+            Self::Rephrased(_) => None,
+            Self::Generated(r) => Some((
+                r.qc_report.passed,
+                r.sections
+                    .iter()
+                    .map(|s| s.attempts.saturating_sub(1) as usize)
+                    .sum(),
+                r.plan_attempts > 1,
+            )),
         }
     }
 
@@ -456,6 +479,7 @@ async fn generate(
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         },
         plan: result.plan,
+        plan_attempts: result.plan_attempts,
         qc_report: result.qc_report,
         sections: result.sections,
         state: result.state,

@@ -321,6 +321,18 @@ pub struct RunSummary {
     /// Suspicions raised on the records written, by check (`polarity`,
     /// `addition`, …): recorded, not repaired, unless `--max-suspicions`.
     pub suspicions: std::collections::BTreeMap<chunksynth_quality::CheckKind, usize>,
+    /// Generated texts whose QC passed, and failed (kept under
+    /// `--on-qc-failure keep`).
+    #[serde(default)]
+    pub qc_passed: usize,
+    #[serde(default)]
+    pub qc_failed: usize,
+    /// Section drafts written again after QC (past each section's first).
+    #[serde(default)]
+    pub redrafts: usize,
+    /// Plans that needed a repair call to be valid.
+    #[serde(default)]
+    pub plans_repaired: usize,
     pub wall_ms: u64,
     /// Why the run stopped before the end of the input, if it did.
     pub stopped_early: Option<StopReason>,
@@ -1113,6 +1125,15 @@ impl Engine<'_> {
                 self.summary.chunks_passed_fidelity += passed;
                 for check in record.suspicions() {
                     *self.summary.suspicions.entry(check).or_default() += 1;
+                }
+                if let Some((passed, redrafts, repaired)) = record.generation_counts() {
+                    if passed {
+                        self.summary.qc_passed += 1;
+                    } else {
+                        self.summary.qc_failed += 1;
+                    }
+                    self.summary.redrafts += redrafts;
+                    self.summary.plans_repaired += usize::from(repaired);
                 }
                 self.summary.usage += record.usage();
                 let source = SourceTag::from_hex(record.source_sha256()).unwrap_or(SourceTag::of(""));

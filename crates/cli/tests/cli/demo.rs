@@ -86,6 +86,13 @@ async fn generate_with_the_demo_writes_a_plan_and_sections_that_pass_qc() {
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert_eq!(result.status.code(), Some(0), "{stderr}");
     assert_generated_with_qc_passed(&out, &stderr);
+    // generate's summary speaks of texts and QC, not of a fidelity rate.
+    assert!(
+        stderr.contains("done: 1 texts written to")
+            && stderr.contains("QC passed 1, failed 0; 0 redrafts, 0 plans repaired"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("fidelity pass rate"), "{stderr}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
