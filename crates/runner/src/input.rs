@@ -264,7 +264,13 @@ impl InputSource {
         };
         match self {
             InputSource::Path(p) => {
-                if options.format == Some(DataFormat::Text) {
+                // A single .txt/.md file is one document, as each file of a
+                // folder of them is.
+                let text_file = options.format.is_none()
+                    && fields.text.is_some()
+                    && p.is_file()
+                    && DataFormat::of_path(p) == Some(DataFormat::Text);
+                if options.format == Some(DataFormat::Text) || text_file {
                     return Ok(Box::new(files(p)?));
                 }
                 let shards = crate::datasets::shards(p, options.format)?;

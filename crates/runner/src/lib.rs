@@ -83,6 +83,9 @@ pub use input::{
 pub use job::{GeneratedRecord, GenerationProvenance, Job, QcPolicy, Written, parse_spec};
 pub use journal::{CALL_IDENTITY_VERSION, Journal, JournalError, JournalingModel, call_key};
 pub use output::{OpenError, OutputRecord, Provenance, RecordWriter, RejectKind, RejectRecord};
-pub use run::{Budget, RunConfig, RunError, RunEvent, RunSummary, Runner, StopReason, StopSignal, clock};
+pub use run::{
+    Budget, DEFAULT_CONCURRENCY, RunConfig, RunError, RunEvent, RunSummary, Runner, StopReason, StopSignal,
+    clock,
+};
 pub use shard::Shard;
 pub use state::{RunFingerprint, StateError};

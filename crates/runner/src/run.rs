@@ -140,7 +140,7 @@ impl RunConfig {
                 variants: 0,
                 seed: 0,
             },
-            concurrency: 8,
+            concurrency: DEFAULT_CONCURRENCY,
             shard: None,
             budget: Budget::default(),
             prices: PriceTable::default(),
@@ -277,6 +277,10 @@ pub fn clock(unix_ms: u64) -> String {
     let s = unix_ms / 1000 % 86_400;
     format!("{:02}:{:02}:{:02} UTC", s / 3600, s / 60 % 60, s % 60)
 }
+
+/// Items in flight when a run does not say (online; batch mode sends a
+/// round's worth).
+pub const DEFAULT_CONCURRENCY: usize = 8;
 
 /// The final account of a run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -228,3 +228,71 @@ async fn a_jsonl_file_named_parquet_exits_2_naming_it() {
     assert!(stderr.contains("does not read as parquet"), "{stderr}");
     assert!(stderr.contains("--input-format"), "{stderr}");
 }
+
+/// A single .txt file is one document, not JSONL lines.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_single_text_file_is_one_document() {
+    let dir = tempdir("demo-one-txt");
+    let input = dir.join("notes.txt");
+    std::fs::write(
+        &input,
+        "Ownership is a set of rules that govern how a Rust program manages memory.\n\nA second paragraph of the same note.\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("out.jsonl");
+    let mut cmd = offline();
+    cmd.args(["rephrase", "--demo", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&out);
+    let result = output_of(cmd).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    let written = records(&out);
+    assert_eq!(written.len(), 1, "{stderr}");
+    assert_eq!(written[0]["id"], "notes.txt");
+}
+
+/// `rephrase --help` reads like a manual: options under headings, and the
+/// defaults that live in the settings types shown from there.
+#[test]
+fn rephrase_help_is_grouped_and_shows_its_defaults() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chunksynth"))
+        .args(["rephrase", "--help"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for heading in [
+        "\nInput:\n",
+        "\nOutput:\n",
+        "\nModel and endpoint:\n",
+        "\nStyles and prompts:\n",
+        "\nChunking:\n",
+        "\nGate:\n",
+        "\nBudgets and prices:\n",
+        "\nBatch:\n",
+    ] {
+        assert!(help.contains(heading), "{heading:?} missing:\n{help}");
+    }
+    let p = chunksynth_rephrase::PipelineConfig::default();
+    for (flag, default) in [
+        ("--style <STYLE>", "textbook".to_owned()),
+        ("--max-attempts", p.max_attempts.to_string()),
+        ("--chunk-tokens", p.chunk_tokens.to_string()),
+        ("--fidelity-threshold", p.fidelity.threshold.to_string()),
+    ] {
+        let at = help.find(flag).unwrap_or_else(|| panic!("{flag} missing"));
+        let next = help[at + flag.len()..]
+            .find("\n      -")
+            .map_or(help.len(), |n| at + flag.len() + n);
+        assert!(
+            help[at..next].contains(&format!("[default: {default}]")),
+            "{flag}: {}",
+            &help[at..next]
+        );
+    }
+    assert!(
+        help.contains("Parquet") && help.contains("glob"),
+        "--input names its formats"
+    );
+}
