@@ -2,7 +2,7 @@
 //! crates directly, no corpus engine: `LLM_BASE_URL`, `LLM_MODEL` and
 //! `LLM_API_KEY` say where (`cargo xtask fake-server` serves a local one).
 //!
-//! `cargo run -p chunksynth-runner --example rephrase_one -- FILE [STYLE]`
+//! `cargo run -p chunksynth-runner --example rephrase_one -- examples/notes.txt [STYLE]`
 
 use std::sync::Arc;
 
@@ -12,13 +12,24 @@ use chunksynth_prompts::{Language, TemplateSet, style};
 use chunksynth_rephrase::{ChunkWiseRephrasePipeline, LlmRewriteModel, PipelineConfig};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    // Errors in words, as the CLI prints them (not `Error: Os { .. }`).
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let path = args.next().ok_or("usage: rephrase_one FILE [STYLE]")?;
     let style_name = args.next().unwrap_or_else(|| "textbook".to_owned());
     let style = style(&style_name)
         .ok_or_else(|| format!("no style {style_name:?}; `chunksynth styles` lists them"))?;
-    let text = std::fs::read_to_string(&path)?;
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
 
     let backend = Arc::new(OpenAiBackend::new(BackendConfig::from_env()?)?);
     let rewrite = LlmRewriteModel::new(backend.clone(), TemplateSet::defaults(Language::En));
