@@ -50,28 +50,48 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Rewrite documents chunk by chunk in one or more styles.
     #[command(after_help = "Examples:
-  chunksynth rephrase --input corpus.jsonl --output out.jsonl --style textbook
-  chunksynth rephrase --input docs/ --output out.jsonl --styles textbook,narrative --variants 2
-  LLM_BASE_URL=http://127.0.0.1:8000/v1 chunksynth rephrase --input - --output out.jsonl
-  chunksynth rephrase --input corpus.jsonl --output out.jsonl --dry-run --price-input 0.2 --price-output 0.8
+  chunksynth rephrase --input examples/sample.jsonl --output out.jsonl --demo
+  chunksynth rephrase --input corpus.jsonl --output out.jsonl \\
+      --style textbook
+  chunksynth rephrase --input docs/ --output out.jsonl \\
+      --styles textbook,narrative --variants 2
+  LLM_BASE_URL=http://127.0.0.1:8000/v1 chunksynth rephrase \\
+      --input - --output out.jsonl
+  chunksynth rephrase --input corpus.jsonl --output out.jsonl \\
+      --dry-run --price-input 0.2 --price-output 0.8
   chunksynth rephrase --input corpus.jsonl --output out.jsonl --shard 3/8
 
-Resume: rerun the same command. Finished model calls are replayed from the
-journal (<output>.journal.jsonl); an item (record id, style, source text)
-already in the output is skipped, an edited one is redone and its old record
-dropped. A changed configuration on an existing output is refused (exit 2)
-unless --restart.")]
+Resume: rerun the same command. Finished model calls are replayed from
+the journal (<output>.journal.jsonl); an item (record id, style, source
+text) already in the output is skipped, an edited one is redone and its
+old record dropped. A changed configuration on an existing output is
+refused (exit 2) unless --restart.")]
     Rephrase(Box<RephraseArgs>),
     /// Generate long texts from a plan or a topic.
     #[command(after_help = "Examples:
-  chunksynth generate --topic \"The history of Rust\" --target-tokens 3000 --output rust.jsonl
+  chunksynth generate --topic \"The history of tea\" --output tea.jsonl --demo
+  chunksynth generate --topic \"The history of Rust\" \\
+      --target-tokens 3000 --output rust.jsonl
   chunksynth generate --manual-plan plan.json --output out.jsonl
-  chunksynth generate --topics topics.jsonl --output out.jsonl   (one TopicSpec per line)")]
+  chunksynth generate --topics topics.jsonl --output out.jsonl
+
+A line of topics.jsonl (one spec a line; `plan-schema --example` prints a
+whole plan for --manual-plan):
+  {\"id\": \"tea-1\", \"topic\": \"The history of tea\",
+   \"target_tokens\": 3000, \"audience\": \"students\", \"tone\": \"plain\"}")]
     Generate(Box<GenerateArgs>),
     /// List the style catalogue.
     Styles,
     /// Print the JSON schema of a generation plan.
-    PlanSchema,
+    #[command(after_help = "Examples:
+  chunksynth plan-schema > plan.schema.json
+  chunksynth plan-schema --example > plan.json
+  chunksynth generate --manual-plan plan.json --output out.jsonl --demo")]
+    PlanSchema {
+        /// Print a valid example plan instead of the schema.
+        #[arg(long)]
+        example: bool,
+    },
 }
 
 #[derive(Args, Debug, Clone, Default)]

@@ -122,7 +122,17 @@ async fn run(cli: Cli) -> Result<u8> {
                 .collect();
             print_quietly(&text)
         }
-        Command::PlanSchema => print_quietly(&format!("{}\n", serde_json::to_string_pretty(&plan_schema())?)),
+        Command::PlanSchema { example: false } => {
+            print_quietly(&format!("{}\n", serde_json::to_string_pretty(&plan_schema())?))
+        }
+        Command::PlanSchema { example: true } => {
+            // The demo's plan: valid by construction (a test reads it back).
+            let plan = chunksynth_demo::demo_plan(
+                "Topic: The history of tea\nAudience: students\nTone: plain\nTotal length: about 1200 tokens.",
+            );
+            let value: serde_json::Value = serde_json::from_str(&plan)?;
+            print_quietly(&format!("{}\n", serde_json::to_string_pretty(&value)?))
+        }
         Command::Rephrase(args) => rephrase(*args, &file, cli.quiet, cli.verbose).await,
         Command::Generate(args) => generate(*args, &file, cli.quiet, cli.verbose).await,
     }

@@ -296,3 +296,45 @@ fn rephrase_help_is_grouped_and_shows_its_defaults() {
         "--input names its formats"
     );
 }
+
+/// `plan-schema --example` prints a plan `generate --manual-plan` takes.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_example_plan_is_a_valid_manual_plan() {
+    let dir = tempdir("demo-example-plan");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chunksynth"))
+        .args(["plan-schema", "--example"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0));
+    let plan = dir.join("plan.json");
+    std::fs::write(&plan, &out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let generated = dir.join("gen.jsonl");
+    let mut cmd = offline();
+    cmd.args(["generate", "--demo", "--manual-plan"])
+        .arg(&plan)
+        .arg("--output")
+        .arg(&generated);
+    let result = output_of(cmd).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    assert_eq!(records(&generated).len(), 1, "{stderr}");
+}
+
+/// Every example line of the help fits 80 columns.
+#[test]
+fn help_examples_fit_80_columns() {
+    for command in ["rephrase", "generate", "plan-schema"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_chunksynth"))
+            .args([command, "--help"])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let help = String::from_utf8_lossy(&out.stdout);
+        let examples = help
+            .split("Examples:")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{command}: no examples"));
+        for line in examples.lines() {
+            assert!(line.chars().count() <= 80, "{command}: {line}");
+        }
+    }
+}
