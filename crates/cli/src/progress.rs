@@ -116,25 +116,38 @@ pub(crate) fn spawn(
             }
             let usage = ledger.snapshot();
             let counts = Counts { done, failed, chunks };
-            let mut msg = line(
-                &counts,
-                &usage,
-                input.fraction(),
-                started.elapsed(),
-                usage.cost(&prices, &model),
-            );
+            let (read, elapsed, cost) = (input.fraction(), started.elapsed(), usage.cost(&prices, &model));
+            let mut msg = line(&counts, &usage, read, elapsed, cost);
+            let mut extra = Vec::new();
             if let Some(since) = down_since {
-                msg.push_str(&format!("; endpoint down since {}", clock(since)));
+                let at = clock(since);
+                extra.push(Field::new(
+                    format!("endpoint down since {at}"),
+                    format!("down since {at}"),
+                    10,
+                ));
             }
             if let Some(status) = batch
                 .as_ref()
                 .and_then(|b| b.status.lock().ok().map(|s| s.clone()))
                 && !status.is_empty()
             {
-                msg.push_str(&format!("; {status}"));
+                extra.push(Field::new(status.clone(), status, 5));
+            }
+            for f in &extra {
+                msg.push_str(&format!("; {}", f.full));
             }
             if let Some(bar) = &bar {
-                bar.set_message(msg);
+                // The spinner and the elapsed time take 11 columns; the line
+                // never wraps (a wrapped line scrolls the terminal each tick).
+                let width = console::Term::stderr()
+                    .size_checked()
+                    .map_or(80, |(_, cols)| usize::from(cols))
+                    .saturating_sub(12)
+                    .max(20);
+                let mut all = fields(&counts, &usage, read, elapsed, cost);
+                all.extend(extra);
+                bar.set_message(fitted(&all, width));
                 if let Some(event) = event.as_ref().filter(|_| verbose > 0) {
                     bar.println(format!("{event:?}"));
                 }
@@ -160,7 +173,86 @@ struct Counts {
     chunks: usize,
 }
 
-/// The progress line, the same on a terminal and off it.
+/// One field of the progress line: its full form, a shorter one, and how
+/// long it stays when the terminal is narrow (higher stays longer).
+struct Field {
+    full: String,
+    short: String,
+    keep: u8,
+}
+
+impl Field {
+    fn new(full: String, short: String, keep: u8) -> Self {
+        Self { full, short, keep }
+    }
+}
+
+/// The progress line's fields, most useful first.
+fn fields(
+    c: &Counts,
+    usage: &UsageSnapshot,
+    read: Option<f64>,
+    elapsed: Duration,
+    cost: Option<f64>,
+) -> Vec<Field> {
+    let secs = elapsed.as_secs_f64().max(0.001);
+    let tokens = usage.total.tokens.total() as f64;
+    let retries: u64 = usage.total.retries_by_kind.values().sum();
+    let mut out = Vec::new();
+    if let Some(read) = read {
+        // The time left at the pace so far, once there is a pace to go by.
+        let eta = (read > 0.005 && read < 1.0 && secs >= 1.0)
+            .then(|| hms(Duration::from_secs_f64(secs * (1.0 - read) / read)));
+        let share = format!("{:.1}%", read * 100.0);
+        out.push(Field::new(
+            format!(
+                "{share} of the input{}",
+                eta.as_ref().map_or_else(String::new, |t| format!(", ETA {t}"))
+            ),
+            format!("{share}{}", eta.map_or_else(String::new, |t| format!(" ETA {t}"))),
+            9,
+        ));
+    }
+    out.push(Field::new(
+        format!("{} documents done ({:.1}/s)", c.done, c.done as f64 / secs),
+        format!("{} docs", c.done),
+        8,
+    ));
+    out.push(Field::new(
+        format!("{} failed", c.failed),
+        format!("{} failed", c.failed),
+        7,
+    ));
+    out.push(Field::new(
+        format!("{} chunks", c.chunks),
+        format!("{} ch", c.chunks),
+        2,
+    ));
+    out.push(Field::new(
+        format!(
+            "{} tokens ({}/s)",
+            short_count(tokens),
+            short_count(tokens / secs)
+        ),
+        format!("{} tok", short_count(tokens)),
+        4,
+    ));
+    out.push(Field::new(
+        format!("{retries} retries"),
+        format!("{retries} retr"),
+        3,
+    ));
+    if let Some(cost) = cost {
+        out.push(Field::new(
+            format!("cost so far {}", money(cost)),
+            format!("cost {}", money(cost)),
+            6,
+        ));
+    }
+    out
+}
+
+/// The progress line off a terminal: every field in full.
 fn line(
     c: &Counts,
     usage: &UsageSnapshot,
@@ -168,34 +260,37 @@ fn line(
     elapsed: Duration,
     cost: Option<f64>,
 ) -> String {
-    let secs = elapsed.as_secs_f64().max(0.001);
-    let tokens = usage.total.tokens.total();
-    let retries: u64 = usage.total.retries_by_kind.values().sum();
-    let mut parts = Vec::new();
-    if let Some(read) = read {
-        // The time left at the pace so far, once there is a pace to go by.
-        let eta = (read > 0.005 && read < 1.0 && secs >= 1.0)
-            .then(|| hms(Duration::from_secs_f64(secs * (1.0 - read) / read)))
-            .map_or_else(String::new, |t| format!(", ETA {t}"));
-        parts.push(format!("{:.1}% of the input{eta}", read * 100.0));
+    fields(c, usage, read, elapsed, cost)
+        .iter()
+        .map(|f| f.full.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The fields in at most `width` characters: in full if they fit, else in
+/// their short forms, else without the least useful ones, else cut.
+fn fitted(fields: &[Field], width: usize) -> String {
+    let join = |forms: Vec<&str>| forms.join(", ");
+    let full = join(fields.iter().map(|f| f.full.as_str()).collect());
+    if full.chars().count() <= width {
+        return full;
     }
-    parts.push(format!(
-        "{} documents done ({:.1}/s), {} failed, {} chunks",
-        c.done,
-        c.done as f64 / secs,
-        c.failed,
-        c.chunks
-    ));
-    parts.push(format!(
-        "{} tokens ({}/s)",
-        short_count(tokens as f64),
-        short_count(tokens as f64 / secs)
-    ));
-    parts.push(format!("{retries} retries"));
-    if let Some(cost) = cost {
-        parts.push(format!("cost so far {}", money(cost)));
+    let mut kept: Vec<&Field> = fields.iter().collect();
+    loop {
+        let short = join(kept.iter().map(|f| f.short.as_str()).collect());
+        if short.chars().count() <= width || kept.len() <= 1 {
+            return short.chars().take(width).collect();
+        }
+        // Drop the least useful field (the last of equals).
+        if let Some(i) = kept
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, f)| (f.keep, std::cmp::Reverse(*i)))
+            .map(|(i, _)| i)
+        {
+            kept.remove(i);
+        }
     }
-    parts.join(", ")
 }
 
 /// A count as people read it: 9876, 12.3k, 3.78M, 1.20B.
@@ -262,5 +357,30 @@ mod tests {
         assert_eq!(short_count(3_782_464.0), "3.78M");
         assert_eq!(short_count(560_085.0), "560.1k");
         assert_eq!(short_count(999.0), "999");
+        // At 80 columns (68 for the message) with big numbers: shorter forms,
+        // then the least useful fields go; the share, documents, failures
+        // and cost stay.
+        let mut usage = UsageSnapshot::default();
+        usage.total.tokens.prompt_tokens = 3_782_464_000;
+        let big = Counts {
+            done: 1_234_567,
+            failed: 12_345,
+            chunks: 9_876_543,
+        };
+        let all = fields(
+            &big,
+            &usage,
+            Some(0.375),
+            Duration::from_secs(7200),
+            Some(1234.5678),
+        );
+        let full = all.iter().map(|f| f.full.as_str()).collect::<Vec<_>>().join(", ");
+        assert!(full.chars().count() > 68, "{full}");
+        let fit = fitted(&all, 68);
+        assert!(fit.chars().count() <= 68, "{fit}");
+        for kept in ["37.5% ETA", "1234567 docs", "12345 failed", "cost 1235"] {
+            assert!(fit.contains(kept), "{kept}: {fit}");
+        }
+        assert_eq!(fitted(&all, 400), full);
     }
 }

@@ -338,3 +338,78 @@ fn help_examples_fit_80_columns() {
         }
     }
 }
+
+/// On a terminal 80 columns wide the progress line never wraps: under tmux,
+/// every progress line the pane shows (wrapped lines joined back, `-J`)
+/// fits in 80 columns.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_progress_line_fits_80_columns_under_tmux() {
+    let fake = FakeLlm::start(|r| {
+        chunksynth_fake_llm::Reply::Delayed(
+            std::time::Duration::from_millis(250),
+            Box::new(chunksynth_fake_llm::demo_reply(r)),
+        )
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("demo-tmux");
+    let docs: Vec<(String, String)> = (0..24)
+        .map(|i| (format!("note-{i}"), format!("Note {i} says that the borrow checker runs during compilation and looks at every reference in the program.")))
+        .collect();
+    let input = crate::write_input(&dir, &docs);
+    let out = dir.join("out.jsonl");
+    let socket = format!("chunksynth-test-{}", std::process::id());
+    let command = format!(
+        "env LLM_BASE_URL={} LLM_MODEL=fake-model {} rephrase --input {} --output {} --concurrency 1 --price-input 1 --price-output 2; sleep 30",
+        fake.base_url(),
+        env!("CARGO_BIN_EXE_chunksynth"),
+        input.display(),
+        out.display()
+    );
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("tmux: {e}"))
+    };
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "-s",
+        "progress",
+        &command,
+    ]);
+    assert!(
+        started.status.success(),
+        "{}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    let mut seen = Vec::new();
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let pane = tmux(&["capture-pane", "-p", "-J", "-t", "progress"]);
+        let text = String::from_utf8_lossy(&pane.stdout).into_owned();
+        seen.extend(
+            text.lines()
+                .filter(|l| l.contains(" docs") || l.contains("documents done"))
+                .map(str::to_owned),
+        );
+        if seen.len() >= 5 {
+            break;
+        }
+    }
+    let _ = tmux(&["kill-server"]);
+    assert!(!seen.is_empty(), "no progress line seen");
+    for line in &seen {
+        assert!(
+            line.chars().count() <= 80,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+}
