@@ -413,3 +413,59 @@ async fn the_progress_line_fits_80_columns_under_tmux() {
         );
     }
 }
+
+/// The record README shows is what `--demo` writes today: README's block is
+/// compared with a fresh run (its checks cut to those README lists, scores
+/// to two decimals, the finishing time taken as README's).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_readme_example_record_is_a_fresh_demo_run() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap_or_default();
+    let block = readme
+        .split("An excerpt of a real record")
+        .nth(1)
+        .and_then(|rest| rest.split("```json\n").nth(1))
+        .and_then(|rest| rest.split("\n```").next())
+        .unwrap_or_else(|| panic!("README has no example record"));
+    let shown: serde_json::Value =
+        serde_json::from_str(block).unwrap_or_else(|e| panic!("README's record: {e}"));
+    let dir = tempdir("demo-readme-record");
+    let out = dir.join("out.jsonl");
+    let mut cmd = offline();
+    cmd.args(["rephrase", "--input", "examples/sample.jsonl", "--output"])
+        .arg(&out)
+        .arg("--demo");
+    let result = output_of(cmd).await;
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let mut fresh = records(&out)
+        .into_iter()
+        .find(|r| r["id"] == shown["id"])
+        .unwrap_or_else(|| panic!("no record {}", shown["id"]));
+    fresh["provenance"]["finished_at_unix_ms"] = shown["provenance"]["finished_at_unix_ms"].clone();
+    let names: Vec<serde_json::Value> = shown["provenance"]["chunks"][0]["fidelity"]["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| c["check"].clone())
+        .collect();
+    if let Some(checks) = fresh["provenance"]["chunks"][0]["fidelity"]["checks"].as_array_mut() {
+        checks.retain(|c| names.contains(&c["check"]));
+    }
+    assert_eq!(rounded(&fresh), rounded(&shown));
+}
+
+/// Every float to two decimals, so a score README writes as 0.98 matches.
+fn rounded(v: &serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            serde_json::json!((n.as_f64().unwrap_or_default() * 100.0).round() / 100.0)
+        }
+        serde_json::Value::Array(a) => a.iter().map(rounded).collect(),
+        serde_json::Value::Object(o) => o.iter().map(|(k, v)| (k.clone(), rounded(v))).collect(),
+        other => other.clone(),
+    }
+}
