@@ -190,3 +190,42 @@ fn every_source_file_opens_with_a_module_doc() {
     }
     assert!(missing.is_empty(), "no `//!` module doc: {missing:#?}");
 }
+
+/// docs/ARCHITECTURE.md's list of which crate uses which, as the manifests
+/// say it: the block between the `crate-graph` markers.
+fn crate_graph() -> String {
+    let mut lines = Vec::new();
+    for dir in crate_dirs() {
+        let manifest =
+            std::fs::read_to_string(root().join("crates").join(&dir).join("Cargo.toml")).unwrap_or_default();
+        let mut ours: Vec<String> = normal_dependencies(&manifest)
+            .iter()
+            .filter_map(|d| d.strip_prefix("chunksynth-").map(str::to_owned))
+            .collect();
+        ours.sort();
+        let uses = if ours.is_empty() {
+            "none of ours".to_owned()
+        } else {
+            ours.join(", ")
+        };
+        lines.push(format!("- {dir} → {uses}"));
+    }
+    lines.join("\n")
+}
+
+/// The crate graph in docs/ARCHITECTURE.md is the manifests' (a drawing
+/// drifts: it once showed prompts → chunking, which no manifest had).
+#[test]
+fn architecture_crate_graph_is_the_manifests() {
+    let doc = std::fs::read_to_string(root().join("docs/ARCHITECTURE.md")).unwrap_or_default();
+    let block = doc
+        .split("<!-- crate-graph -->\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n<!-- /crate-graph -->").next())
+        .unwrap_or("(no crate-graph block)");
+    let wanted = crate_graph();
+    assert_eq!(
+        block, wanted,
+        "docs/ARCHITECTURE.md's crate graph differs from the manifests; put this between the markers:\n{wanted}"
+    );
+}
