@@ -395,15 +395,21 @@ fn inline_code(text: &str) -> Vec<&str> {
         let mut rest = line;
         while let Some(open) = rest.find('`') {
             let after = &rest[open + 1..];
-            // Man pages quote `like this' (find(1): `%k'): a backtick closed
-            // by an apostrophe before any backtick is a quotation, not code.
-            if let Some(quote) = after.find('\'').filter(|&q| q > 0 && !after[..q].contains('`')) {
+            // Man pages quote `%k' (find(1)): a backtick closed by an
+            // apostrophe, with no space or backtick between, is a
+            // quotation, not code. (`rsync -e 'ssh -p 22'` is code.)
+            if let Some(quote) = after
+                .find('\'')
+                .filter(|&q| q > 0 && !after[..q].contains('`') && !after[..q].contains(char::is_whitespace))
+            {
                 rest = &after[quote + 1..];
                 continue;
             }
             let Some(close) = after.find('`') else { break };
             let code = &after[..close];
-            if !code.trim().is_empty() {
+            // Code never starts or ends with a space: one that does is the
+            // prose between two spans, the backticks paired wrongly.
+            if !code.trim().is_empty() && code.trim() == code {
                 out.push(code);
             }
             rest = &after[close + 1..];
