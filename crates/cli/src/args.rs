@@ -185,7 +185,7 @@ pub(crate) struct CorpusArgs {
     /// Prompt language: en or zh.
     #[arg(long, default_value = "en", help_heading = "Styles and prompts")]
     pub(crate) language: String,
-    /// Items in flight [default: 8; with --batch-command, --batch-max-requests].
+    /// Items in flight (in batch mode: a round, --batch-max-requests).
     #[arg(long, help_heading = "Model and endpoint")]
     pub(crate) concurrency: Option<usize>,
     /// Send the calls in wavefront rounds through this batch runner, run
@@ -455,6 +455,7 @@ pub(crate) fn with_defaults(cmd: clap::Command) -> clap::Command {
                 .to_string(),
         ),
         ("max_in_flight", limits.max_in_flight.to_string()),
+        ("concurrency", chunksynth_runner::DEFAULT_CONCURRENCY.to_string()),
     ];
     let annotate = |mut sub: clap::Command| {
         for (id, value) in &shown {
