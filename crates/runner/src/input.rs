@@ -491,8 +491,27 @@ fn shard_records(
                         }))
                     } else {
                         let path = path.clone();
+                        // A compressed file that fails before its first line
+                        // is not that format (a usage error, exit 2); one
+                        // that fails later is cut short.
+                        let compressed = matches!(format, DataFormat::JsonlGz | DataFormat::JsonlZst);
+                        let mut first = true;
                         Box::new(lines.map(move |r| {
-                            r.map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+                            let at_start = std::mem::replace(&mut first, false);
+                            r.map_err(|e| {
+                                if at_start && compressed {
+                                    std::io::Error::new(
+                                        std::io::ErrorKind::InvalidData,
+                                        format!(
+                                            "{}: {e} — it does not read as {}; name its format with --input-format (jsonl, jsonl.gz, jsonl.zst, parquet, text)",
+                                            path.display(),
+                                            format.name()
+                                        ),
+                                    )
+                                } else {
+                                    std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+                                }
+                            })
                         }))
                     }
                 }

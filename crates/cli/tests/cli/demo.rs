@@ -227,6 +227,18 @@ async fn a_jsonl_file_named_parquet_exits_2_naming_it() {
     assert!(stderr.contains("corpus.parquet"), "{stderr}");
     assert!(stderr.contains("does not read as parquet"), "{stderr}");
     assert!(stderr.contains("--input-format"), "{stderr}");
+    // The same for a .jsonl.zst that is plain JSONL.
+    let zst = dir.join("corpus.jsonl.zst");
+    std::fs::write(&zst, "{\"id\": \"a\", \"text\": \"Some text.\"}\n").unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = offline();
+    cmd.args(["rephrase", "--demo", "--input"])
+        .arg(&zst)
+        .arg("--output")
+        .arg(dir.join("out2.jsonl"));
+    let result = output_of(cmd).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("does not read as jsonl.zst"), "{stderr}");
 }
 
 /// A single .txt file is one document, not JSONL lines.
