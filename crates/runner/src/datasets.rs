@@ -73,6 +73,20 @@ impl DataFormat {
         }
     }
 
+    /// Every format, in the order messages list them.
+    const ALL: [DataFormat; 5] = [
+        Self::Jsonl,
+        Self::JsonlGz,
+        Self::JsonlZst,
+        Self::Parquet,
+        Self::Text,
+    ];
+
+    /// The names `--input-format` takes, for messages ("jsonl, jsonl.gz, …").
+    pub fn names() -> String {
+        Self::ALL.map(Self::name).join(", ")
+    }
+
     pub fn parse(name: &str) -> Result<Self, String> {
         match name {
             "jsonl" | "json" => Ok(Self::Jsonl),
@@ -80,9 +94,7 @@ impl DataFormat {
             "jsonl.zst" | "zst" | "zstd" => Ok(Self::JsonlZst),
             "parquet" => Ok(Self::Parquet),
             "text" | "txt" => Ok(Self::Text),
-            other => Err(format!(
-                "unknown format {other:?}; use jsonl, jsonl.gz, jsonl.zst, parquet or text"
-            )),
+            other => Err(format!("unknown format {other:?}; use one of {}", Self::names())),
         }
     }
 }

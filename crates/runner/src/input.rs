@@ -47,7 +47,7 @@ impl RejectedInput {
     }
 }
 
-fn bytes_hash(bytes: &[u8]) -> String {
+pub(crate) fn bytes_hash(bytes: &[u8]) -> String {
     use sha2::Digest;
     crate::identity::hex(&sha2::Sha256::digest(bytes))
 }
@@ -271,7 +271,7 @@ impl InputSource {
                     && p.is_file()
                     && DataFormat::of_path(p) == Some(DataFormat::Text);
                 if options.format == Some(DataFormat::Text) || text_file {
-                    return Ok(Box::new(files(p)?));
+                    return Ok(Box::new(crate::text_files::files(p)?));
                 }
                 let shards = crate::datasets::shards(p, options.format)?;
                 if p.is_dir() && shards.is_empty() {
@@ -282,7 +282,7 @@ impl InputSource {
                         ));
                     }
                     // A folder of documents rather than of data shards.
-                    return Ok(Box::new(files(p)?));
+                    return Ok(Box::new(crate::text_files::files(p)?));
                 }
                 let labelled = shards.len() > 1 || p.is_dir();
                 let total: u64 = shards
@@ -330,7 +330,7 @@ impl InputSource {
     /// `--input-format text`: each file one document.
     fn text_files(&self) -> std::io::Result<Records> {
         match self {
-            InputSource::Path(p) => Ok(Box::new(files(p)?)),
+            InputSource::Path(p) => Ok(Box::new(crate::text_files::files(p)?)),
             InputSource::Inline(text) => Ok(Box::new(std::iter::once(Ok(InputRecord::Document(Document {
                 index: 0,
                 id: crate::identity::content_id(text),
@@ -374,6 +374,20 @@ impl Counter {
     }
 }
 
+/// A single input file that opens but does not read as `format`: a usage
+/// error (exit 2) naming the file and the flag, not an I/O failure.
+fn wrong_format(path: &Path, e: &dyn std::fmt::Display, format: DataFormat) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!(
+            "{}: {e} — it does not read as {}; name its format with --input-format ({})",
+            path.display(),
+            format.name(),
+            DataFormat::names()
+        ),
+    )
+}
+
 /// The records of several shards, in order. A shard that cannot be opened
 /// or read to its end becomes a reject naming it (when there are several:
 /// the rest of the input goes on); a single file's failure ends the input.
@@ -402,14 +416,7 @@ fn shard_records(
                 // does not open is an I/O failure.
                 let readable = std::fs::File::open(&path).is_ok();
                 let error = if readable {
-                    std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!(
-                            "{}: {e} — it does not read as {}; name its format with --input-format (jsonl, jsonl.gz, jsonl.zst, parquet, text)",
-                            path.display(),
-                            format.name()
-                        ),
-                    )
+                    wrong_format(&path, &e, format)
                 } else {
                     std::io::Error::other(format!("{}: {e}", path.display()))
                 };
@@ -500,14 +507,7 @@ fn shard_records(
                             let at_start = std::mem::replace(&mut first, false);
                             r.map_err(|e| {
                                 if at_start && compressed {
-                                    std::io::Error::new(
-                                        std::io::ErrorKind::InvalidData,
-                                        format!(
-                                            "{}: {e} — it does not read as {}; name its format with --input-format (jsonl, jsonl.gz, jsonl.zst, parquet, text)",
-                                            path.display(),
-                                            format.name()
-                                        ),
-                                    )
+                                    wrong_format(&path, &e, format)
                                 } else {
                                     std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
                                 }
@@ -737,81 +737,4 @@ fn kept_fields(value: &serde_json::Value, fields: &Fields) -> serde_json::Map<St
         }
     }
     kept
-}
-
-/// The text files under `dir` (or `dir` itself): regular files only (a FIFO
-/// or a device would block or never end), each directory visited once by
-/// its canonical path (a symlink cycle cannot repeat files).
-fn files(dir: &Path) -> std::io::Result<impl Iterator<Item = std::io::Result<InputRecord>> + Send + use<>> {
-    let mut paths = Vec::new();
-    let mut visited = std::collections::HashSet::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let meta = std::fs::metadata(&d)?;
-        if meta.is_file() {
-            paths.push(d);
-            continue;
-        }
-        if !meta.is_dir() || !visited.insert(std::fs::canonicalize(&d)?) {
-            continue;
-        }
-        for entry in std::fs::read_dir(&d)? {
-            let path = entry?.path();
-            // Follows symlinks; a dangling one is skipped.
-            let Ok(meta) = std::fs::metadata(&path) else {
-                continue;
-            };
-            if meta.is_dir() {
-                stack.push(path);
-            } else if meta.is_file()
-                && path
-                    .extension()
-                    .is_some_and(|e| matches!(e.to_str(), Some("txt" | "md" | "markdown" | "text")))
-            {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
-    let base = if dir.is_dir() {
-        dir.to_path_buf()
-    } else {
-        dir.parent().map(Path::to_path_buf).unwrap_or_default()
-    };
-    Ok(paths.into_iter().enumerate().map(move |(index, path)| {
-        let id = path.strip_prefix(&base).unwrap_or(&path).display().to_string();
-        let hash = bytes_hash(path.display().to_string().as_bytes());
-        Ok(match std::fs::read(&path) {
-            Err(e) => InputRecord::Rejected(RejectedInput {
-                index,
-                id: Some(id),
-                line: 0,
-                reason: format!("cannot read {}: {e}", path.display()),
-                source_sha256: hash,
-            }),
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Err(_) => InputRecord::Rejected(RejectedInput {
-                    index,
-                    id: Some(id),
-                    line: 0,
-                    reason: format!("{} is not valid UTF-8", path.display()),
-                    source_sha256: hash,
-                }),
-                Ok(text) if text.trim().is_empty() => InputRecord::Rejected(RejectedInput {
-                    index,
-                    id: Some(id),
-                    line: 0,
-                    reason: "empty document".into(),
-                    source_sha256: hash,
-                }),
-                Ok(text) => InputRecord::Document(Document {
-                    index,
-                    id,
-                    text,
-                    line: 0,
-                    kept: serde_json::Map::new(),
-                }),
-            },
-        })
-    }))
 }

@@ -73,6 +73,7 @@ mod output;
 mod run;
 mod shard;
 mod state;
+mod text_files;
 
 pub use datasets::{DataFormat, KeepFields, OutputParts, RESERVED_FIELDS, export};
 pub use dry_run::{DryRunEstimate, dry_run};
