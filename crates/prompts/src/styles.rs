@@ -32,6 +32,10 @@ pub struct Style {
     /// fidelity gate's `not_restyled`; `None`: the style is exempt, as a
     /// translation is).
     pub max_copy_ratio: Option<f64>,
+    /// The style asks for worked examples and derivations (a textbook's,
+    /// a learning note's), so a faithful rewrite adds numbers of its own:
+    /// the gate records an added number as a suspicion, not a failure.
+    pub works_examples: bool,
 }
 
 impl Style {
@@ -52,6 +56,7 @@ pub const STYLES: &[Style] = &[
         length_band: (0.7, 1.6),
         min_content_recall: 0.5,
         max_copy_ratio: Some(0.5),
+        works_examples: false,
         target_language: None,
     },
     Style {
@@ -62,6 +67,7 @@ pub const STYLES: &[Style] = &[
         length_band: (0.8, 2.6),
         min_content_recall: 0.5,
         max_copy_ratio: Some(0.5),
+        works_examples: true,
         target_language: None,
     },
     Style {
@@ -72,6 +78,7 @@ pub const STYLES: &[Style] = &[
         length_band: (0.6, 2.0),
         min_content_recall: 0.3,
         max_copy_ratio: Some(0.4),
+        works_examples: false,
         target_language: None,
     },
     Style {
@@ -82,6 +89,7 @@ pub const STYLES: &[Style] = &[
         length_band: (0.2, 1.2),
         min_content_recall: 0.2,
         max_copy_ratio: Some(0.35),
+        works_examples: false,
         target_language: None,
     },
     Style {
@@ -92,6 +100,7 @@ pub const STYLES: &[Style] = &[
         length_band: (0.8, 2.6),
         min_content_recall: 0.45,
         max_copy_ratio: Some(0.6),
+        works_examples: false,
         target_language: None,
     },
     Style {
@@ -102,6 +111,7 @@ pub const STYLES: &[Style] = &[
         length_band: (0.7, 2.2),
         min_content_recall: 0.4,
         max_copy_ratio: Some(0.4),
+        works_examples: false,
         target_language: None,
     },
     Style {
@@ -112,6 +122,7 @@ pub const STYLES: &[Style] = &[
         length_band: (0.35, 2.6),
         min_content_recall: 0.45,
         max_copy_ratio: Some(0.5),
+        works_examples: true,
         target_language: None,
     },
     Style {
@@ -122,6 +133,7 @@ pub const STYLES: &[Style] = &[
         length_band: (0.5, 2.0),
         min_content_recall: 0.0,
         max_copy_ratio: None,
+        works_examples: false,
         target_language: Some("English"),
     },
 ];

@@ -544,12 +544,28 @@ pub fn contains_inflected(text: &str, name: &str) -> bool {
         .iter()
         .map(|w| w.to_lowercase())
         .collect();
-    words.iter().all(|w| {
-        let lower = w.to_lowercase();
-        let n = lower.chars().count();
-        let stem: String = lower.chars().take(n.saturating_sub(2).max(4).min(n)).collect();
-        text_words.iter().any(|t| t.starts_with(&stem))
-    })
+    // A case ending is up to two letters (Идой → Ида, Манденовой →
+    // Манденова), more on a long word; a one-word name keeps four letters of stem, a longer one
+    // may cut its short words to two when another word holds a long stem.
+    let floor = if words.len() > 1 { 2 } else { 4 };
+    let long_stem = words.iter().any(|w| w.chars().count() >= 6);
+    (words.len() == 1 || long_stem)
+        && words.iter().all(|w| {
+            let lower = w.to_lowercase();
+            let n = lower.chars().count();
+            // Adjectival surnames and places end longer (Лобачевского →
+            // Лобачевский, Шаболовской → Шаболовке).
+            let ending = match n {
+                0..=6 => 2,
+                7..=8 => 3,
+                _ => 4,
+            };
+            let stem: String = lower
+                .chars()
+                .take(n.saturating_sub(ending).max(floor).min(n))
+                .collect();
+            text_words.iter().any(|t| t.starts_with(&stem))
+        })
 }
 
 #[cfg(test)]

@@ -24,6 +24,8 @@ pub struct NumberMention {
     pub written: String,
     /// What it means.
     pub quantity: Quantity,
+    /// Byte offset of its first digit in the text.
+    pub start: usize,
 }
 
 /// The number mentions of `text`, in order.
@@ -56,9 +58,18 @@ pub fn numbers(text: &str) -> Vec<NumberMention> {
             continue;
         }
         let (end, quantity) = scan_number(text, i);
+        let (end, quantity) = match quantity {
+            Quantity::Value(v) => {
+                let (end, v) = times_power_of_ten(text, end, v);
+                let (end, v) = scaled(text, end, v);
+                (end, Quantity::Value(v))
+            }
+            literal => (end, literal),
+        };
         out.push(NumberMention {
-            written: text[i..end].to_owned(),
+            written: text[i..end].trim_end().to_owned(),
             quantity,
+            start: i,
         });
         i = end;
     }
@@ -95,8 +106,30 @@ fn scan_number(text: &str, start: usize) -> (usize, Quantity) {
             break;
         }
     }
-    let mut dotted_groups = 0;
+    // Or a space of any width (`10 000`, `10\u{a0}000`), after a group of
+    // at most three digits: a year before a count (`2019 100`) is two numbers.
+    if end - start <= 3 {
+        while let Some(next) = spaced_group(text, end) {
+            digits.push_str(text[end..next].trim_start_matches(|c: char| !c.is_ascii_digit()));
+            end = next;
+        }
+    }
+    // A decimal comma (`0,5`, `3,1415`): one comma, then other than three
+    // digits, and not a list (`1,2,3`).
     let mut fraction = String::new();
+    if end - start == digits.len() && bytes.get(end) == Some(&b',') {
+        let next = digits_end(bytes, end + 1);
+        let list = (bytes.get(next) == Some(&b',') && bytes.get(next + 1).is_some_and(u8::is_ascii_digit))
+            || (start >= 2 && bytes[start - 1] == b',' && bytes[start - 2].is_ascii_digit());
+        if next > end + 1 && next - (end + 1) != 3 && !list {
+            fraction = text[end + 1..next].to_owned();
+            end = next;
+        }
+    }
+    let mut dotted_groups = 0;
+    if !fraction.is_empty() {
+        dotted_groups = 1;
+    }
     while bytes.get(end) == Some(&b'.') && bytes.get(end + 1).is_some_and(u8::is_ascii_digit) {
         let next = digits_end(bytes, end + 1);
         if dotted_groups == 0 {
@@ -108,15 +141,136 @@ fn scan_number(text: &str, start: usize) -> (usize, Quantity) {
     if dotted_groups >= 2 {
         return (end, Quantity::Literal(text[start..end].to_owned()));
     }
+    // Scientific notation: `1e7`, `2.5E-3`, not `3em` or `1e7x`.
+    let mut exponent = 0i32;
+    if matches!(bytes.get(end), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(bytes.get(end + 1), Some(b'-' | b'+')));
+        let next = digits_end(bytes, end + 1 + sign);
+        if next > end + 1 + sign
+            && !bytes
+                .get(next)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            exponent = text[end + 1..next].parse().unwrap_or(0);
+            end = next;
+        }
+    }
     let value = if fraction.is_empty() {
         digits.parse::<f64>()
     } else {
         format!("{digits}.{fraction}").parse::<f64>()
     };
     match value {
+        Ok(v) if exponent != 0 => (end, Quantity::Value(v * 10f64.powi(exponent))),
         Ok(v) => (end, Quantity::Value(v)),
         Err(_) => (end, Quantity::Literal(text[start..end].to_owned())),
     }
+}
+
+/// The end of a group of three digits after a space (`10 000`) at `end`,
+/// if one follows and no further digit does.
+fn spaced_group(text: &str, end: usize) -> Option<usize> {
+    let rest = &text[end..];
+    let space = rest
+        .chars()
+        .next()
+        .filter(|c| crate::lexicon::common::DIGIT_GROUP_SPACES.contains(c))?;
+    let from = end + space.len_utf8();
+    let bytes = text.as_bytes();
+    let next = digits_end(bytes, from);
+    (next - from == 3 && !bytes.get(next).is_some_and(u8::is_ascii_digit)).then_some(next)
+}
+
+/// A value followed by a power of ten it is multiplied by (`1.7 × 10⁷`,
+/// `10⁶`, `10^6`): the product, and where it ends.
+fn times_power_of_ten(text: &str, end: usize, value: f64) -> (usize, f64) {
+    // `10⁶` on its own is a power of ten.
+    if value == 10.0
+        && let Some((next, exponent)) = exponent_at(text, end)
+    {
+        return (next, 10f64.powi(exponent));
+    }
+    let rest = &text[end..];
+    let trimmed = rest.trim_start_matches(' ');
+    let Some(after_sign) = trimmed
+        .strip_prefix('×')
+        .or_else(|| trimmed.strip_prefix('·'))
+        .or_else(|| trimmed.strip_prefix('*'))
+    else {
+        return (end, value);
+    };
+    let after_sign = after_sign.trim_start_matches(' ');
+    let Some(after_ten) = after_sign.strip_prefix("10") else {
+        return (end, value);
+    };
+    let at = text.len() - after_ten.len();
+    match exponent_at(text, at) {
+        Some((next, exponent)) => (next, value * 10f64.powi(exponent)),
+        None => (end, value),
+    }
+}
+
+/// An exponent written at `at`: superscript digits (`⁻³`) or a caret
+/// (`^6`, `^-3`).
+fn exponent_at(text: &str, at: usize) -> Option<(usize, i32)> {
+    const SUPERSCRIPTS: &str = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+    let rest = &text[at..];
+    let (body, len) = match rest.strip_prefix('^') {
+        Some(after) => {
+            let n = after
+                .char_indices()
+                .take_while(|&(i, c)| c.is_ascii_digit() || (i == 0 && c == '-'))
+                .count();
+            (after[..n].to_owned(), 1 + n)
+        }
+        None => {
+            let mut body = String::new();
+            let mut len = 0;
+            for c in rest.chars() {
+                if c == '⁻' && body.is_empty() {
+                    body.push('-');
+                } else if let Some(i) = SUPERSCRIPTS.find(c) {
+                    body.push(char::from(b'0' + (SUPERSCRIPTS[..i].chars().count() as u8)));
+                } else {
+                    break;
+                }
+                len += c.len_utf8();
+            }
+            (body, len)
+        }
+    };
+    body.parse().ok().map(|e| (at + len, e))
+}
+
+/// A value followed by a scale word (`10 тысяч`, `1000万`, `2.5 million`):
+/// the scaled value, and where the word ends.
+fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
+    let rest = &text[end..];
+    let gap = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
+    let rest = &rest[gap..];
+    let lower = rest.chars().take(16).collect::<String>().to_lowercase();
+    for lexicon in crate::lexicon::ALL {
+        for &(word, scale) in lexicon.scale_words {
+            if let Some(after) = lower.strip_prefix(word) {
+                // A Latin word must end there (`millions`, not `millimetre`:
+                // the list holds whole words and their plural).
+                let tail = after.chars().next();
+                let latin = word.is_ascii();
+                if latin && tail.is_some_and(char::is_alphabetic) {
+                    continue;
+                }
+                // A stem (тыс) runs to the end of its word (тысяч).
+                let stem = !latin && !word.chars().any(crate::text::is_cjk);
+                let written: usize = rest
+                    .char_indices()
+                    .skip(word.chars().count())
+                    .find(|&(_, c)| !(stem && c.is_alphabetic()))
+                    .map_or(rest.len(), |(i, _)| i);
+                return (end + gap + written, value * scale);
+            }
+        }
+    }
+    (end, value)
 }
 
 /// Values spelled as cardinal words (`three`, `трёх`), not months or
@@ -167,6 +321,78 @@ fn stem_value(word: &str, lex: Lexicons) -> Option<f64> {
         .map(|&(_, v)| v as f64)
 }
 
+/// Fractions said in words (`half`, `полметра`, 一半, 九成 = 0.9): a
+/// rewrite may write each as a decimal or a percentage.
+pub fn fraction_values(text: &str) -> Vec<f64> {
+    let lex = Lexicons::for_text(text, None);
+    let mut out = Vec::new();
+    for &(word, value) in lex.entries(|l| l.fraction_words) {
+        let said = if word.is_ascii() {
+            crate::text::words(text)
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(word))
+        } else if word.chars().any(crate::text::is_cjk) {
+            text.contains(word)
+        } else {
+            crate::text::words(text)
+                .iter()
+                .any(|w| w.to_lowercase().starts_with(word))
+        };
+        if said {
+            out.push(value);
+        }
+    }
+    // Tenths: a digit or a CJK numeral before a marker (九成, 7割).
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        if lex.has_char(|l| l.tenth_markers, c)
+            && let Some(p) = previous
+        {
+            let digit = p.to_digit(10).map(f64::from).or_else(|| {
+                "〇一二三四五六七八九"
+                    .chars()
+                    .position(|d| d == p)
+                    .map(|i| i as f64)
+            });
+            if let Some(d) = digit {
+                out.push(d / 10.0);
+            }
+        }
+        previous = Some(c);
+    }
+    out
+}
+
+/// Whether the number at byte `start` numbers a step or a case the text
+/// labels ("Step 2", "Шаг 2", 第2步, ステップ2).
+pub fn after_label(text: &str, start: usize, lex: Lexicons) -> bool {
+    let before = text[..start].trim_end_matches([' ', '#', '\u{a0}']);
+    let lower = before.chars().rev().take(16).collect::<String>();
+    let lower: String = lower.chars().rev().collect::<String>().to_lowercase();
+    lex.words(|l| l.enumeration_labels).any(|label| {
+        lower.ends_with(label)
+            && !(label.chars().all(char::is_alphabetic)
+                && !label.chars().any(crate::text::is_cjk)
+                && lower[..lower.len() - label.len()]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphabetic))
+    })
+}
+
+/// Whether what follows byte `end` makes the year before it a decade
+/// ("1960s", "1960-х", 1960年代).
+pub fn decade_follows(text: &str, end: usize, lex: Lexicons) -> bool {
+    let rest = &text[end..];
+    lex.words(|l| l.decade_suffixes).any(|suffix| {
+        rest.starts_with(suffix)
+            && !rest[suffix.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() && !crate::text::is_cjk(c))
+    })
+}
+
 /// Whether two quantities are the same, values within a relative tolerance.
 pub fn same_quantity(a: &Quantity, b: &Quantity, tolerance: f64) -> bool {
     match (a, b) {
@@ -195,8 +421,8 @@ mod tests {
     fn numbers_are_read_as_values() {
         check("3.5% and 3.50 %", &["3.5=3.5", "3.50=3.5"]);
         check(
-            "1,000 or 1000, 12,34",
-            &["1,000=1000", "1000=1000", "12=12", "34=34"],
+            "1,000 or 1000, 12,34 and 1,2,3",
+            &["1,000=1000", "1000=1000", "12,34=12.34", "1=1", "2=2", "3=3"],
         );
         check(
             "v1.2.3 and 10.0.0.1 at 0xFF",
@@ -215,6 +441,43 @@ mod tests {
             "東海道新幹線は1964年、最後の噴火は1707年",
             &["1964=1964", "1707=1707"],
         );
+    }
+
+    #[test]
+    fn one_value_written_many_ways() {
+        check(
+            "10 000 т, 10\u{a0}000, 0,5 м",
+            &["10 000=10000", "10\u{a0}000=10000", "0,5=0.5"],
+        );
+        check("in 2019 100 people", &["2019=2019", "100=100"]);
+        check(
+            "10 тысяч тонн, 1000万, 2.5 million",
+            &["10 тысяч=10000", "1000万=10000000", "2.5 million=2500000"],
+        );
+        check(
+            "1 Sv = 10⁶ m³/s = 1.7 × 10⁷, 1e7 rows, 10^3",
+            &[
+                "1=1",
+                "10⁶=1000000",
+                "1.7 × 10⁷=17000000",
+                "1e7=10000000",
+                "10^3=1000",
+            ],
+        );
+        check("3em and a 1e7x", &["3=3", "1=1"]);
+        check("2 millimetres", &["2=2"]);
+    }
+
+    #[test]
+    fn fractions_labels_and_decades() {
+        assert_eq!(fraction_values("превышать полметра"), [0.5]);
+        assert_eq!(fraction_values("约九成泥沙"), [0.9]);
+        assert_eq!(fraction_values("half of it"), [0.5]);
+        let en = Lexicons::for_text("x", None);
+        assert!(after_label("Step 2: add", 5, en));
+        assert!(!after_label("Misstep 2", 8, en));
+        assert!(decade_follows("the 1960s were", 8, en));
+        assert!(!decade_follows("the 1960 set", 8, en));
     }
 
     #[test]

@@ -655,6 +655,7 @@ pub fn gate_for(base: &FidelityConfig, style: &Style) -> FidelityConfig {
     if config.max_copy_ratio.is_none() {
         config.max_copy_ratio = style.max_copy_ratio;
     }
+    config.added_numbers_are_suspicions |= style.works_examples;
     if style.max_copy_ratio.is_none() && !config.disabled.contains(&CheckKind::NotRestyled) {
         config.disabled.push(CheckKind::NotRestyled);
     }

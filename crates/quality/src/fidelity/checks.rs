@@ -9,7 +9,19 @@ use crate::text::is_cjk;
 
 use super::{FidelityConfig, Verdict, pass};
 
-pub(super) fn check_numbers(source: &str, rewrite: &str, tolerance: f64) -> Verdict {
+/// Numbers the rewrite adds, kept apart from the gate's findings when the
+/// style works its own examples ([`FidelityConfig::added_numbers_are_suspicions`]).
+pub(super) struct AddedNumbers {
+    /// Each added number's finding and the rewrite sentence it is in.
+    pub found: Vec<(String, String)>,
+}
+
+pub(super) fn check_numbers(
+    source: &str,
+    rewrite: &str,
+    tolerance: f64,
+    added_are_suspicions: bool,
+) -> (Verdict, AddedNumbers) {
     // Distinct source quantities with how often each is mentioned.
     let mut wanted: Vec<(String, Quantity, usize)> = Vec::new();
     for m in numbers(source) {
@@ -21,8 +33,8 @@ pub(super) fn check_numbers(source: &str, rewrite: &str, tolerance: f64) -> Verd
             None => wanted.push((m.written, m.quantity, 1)),
         }
     }
-    // A date written in digits (10.11.2014, 2020-05-28) names its day and
-    // year as the source's "10 ноября 2014" does; its month is not checked.
+    // A date in digits (10.11.2014, 2020-05-28, 2019.4) names its day (or
+    // month) and year as the source's words do.
     let found: Vec<_> = numbers(rewrite).into_iter().flat_map(date_parts).collect();
     // Spelled out in words or in CJK numerals (2か所 → 二つ).
     let spelled: Vec<Quantity> = number_word_values(rewrite)
@@ -50,39 +62,27 @@ pub(super) fn check_numbers(source: &str, rewrite: &str, tolerance: f64) -> Verd
             findings.push(format!("the number {written} is missing"));
         }
     }
-    // A value the source does not have is a changed or invented number,
-    // unless it only numbers a list item the rewrite added ("1. ").
-    let markers = if list_marker_values(source).is_empty() {
-        list_marker_values(rewrite)
-    } else {
-        Vec::new()
-    };
-    // A number the source spells (three, 九) may be written in digits; one
-    // the rewrite computes from the source's by arithmetic it writes out
-    // is derived, not invented.
-    let mut source_spelled = cardinal_word_values(source);
-    source_spelled.extend(crate::align::cjk_numerals(source).into_iter().map(|v| v as f64));
-    let known: Vec<f64> = wanted
-        .iter()
-        .filter_map(|(_, q, _)| match q {
-            Quantity::Value(v) => Some(*v),
-            Quantity::Literal(_) => None,
-        })
-        .chain(source_spelled.iter().copied())
-        .collect();
-    let derived = crate::arithmetic::derived_values(rewrite, &known);
-    let mut added: Vec<&str> = Vec::new();
+    let missing = findings.len();
+    let excused = excused_values(source, rewrite, &wanted);
+    let lex = crate::lexicon::Lexicons::for_text(rewrite, None);
+    let mut added: Vec<(String, String)> = Vec::new();
     let mut more = false;
     for m in &found {
-        let excused = matches!(m.quantity, Quantity::Value(v) if markers.contains(&v) || source_spelled.contains(&v) || derived.contains(&v));
+        let is_excused = match m.quantity {
+            Quantity::Value(v) => {
+                excused.contains(v)
+                    || (v <= 20.0 && crate::numbers::after_label(rewrite, m.start, lex))
+                    || is_decade_of(v, rewrite, m, lex, &excused.known)
+            }
+            Quantity::Literal(_) => false,
+        };
         match wanted
             .iter()
             .find(|(_, q, _)| same_quantity(q, &m.quantity, tolerance))
         {
             Some((_, q, n)) => more |= count_in_rewrite(q) > *n,
-            None if !excused && !added.contains(&m.written.as_str()) => {
-                added.push(&m.written);
-                findings.push(format!("the number {} is not in the source", m.written));
+            None if !is_excused && !added.iter().any(|(w, _)| *w == m.written) => {
+                added.push((m.written.clone(), sentence_at(rewrite, m.start)));
             }
             None => {}
         }
@@ -98,12 +98,118 @@ pub(super) fn check_numbers(source: &str, rewrite: &str, tolerance: f64) -> Verd
             ));
         }
     }
-    let denominator = wanted.len() + added.len();
+    // A style that works examples adds numbers of its own: an added number
+    // in a calculation or an example is then a suspicion, unless a source
+    // number went missing beside it (a changed number, not an example).
+    let mut apart = AddedNumbers { found: Vec::new() };
+    let added_count = added.len();
+    for (written, sentence) in added {
+        let finding = format!("the number {written} is not in the source");
+        if added_are_suspicions && missing == 0 && substituted == 0 && is_worked(&sentence, lex) {
+            apart.found.push((finding, sentence));
+        } else {
+            findings.push(finding);
+        }
+    }
+    let denominator = wanted.len() + added_count - apart.found.len();
     if denominator == 0 {
-        return pass();
+        return (pass(), apart);
     }
     let score = kept.saturating_sub(substituted) as f64 / denominator as f64;
-    (score, findings.is_empty(), findings)
+    ((score, findings.is_empty(), findings), apart)
+}
+
+/// Values a rewrite may add without inventing them.
+struct Excused {
+    /// The source's values, in digits or words.
+    known: Vec<f64>,
+    /// Numbers of list items the rewrite added, and values derived by
+    /// arithmetic the rewrite writes out.
+    others: Vec<f64>,
+}
+
+impl Excused {
+    fn contains(&self, v: f64) -> bool {
+        self.others.contains(&v) || self.known.contains(&v)
+    }
+}
+
+fn excused_values(source: &str, rewrite: &str, wanted: &[(String, Quantity, usize)]) -> Excused {
+    // A value the source does not have is a changed or invented number,
+    // unless it only numbers a list item the rewrite added ("1. ").
+    let mut others = if list_marker_values(source).is_empty() {
+        list_marker_values(rewrite)
+    } else {
+        Vec::new()
+    };
+    // A number the source spells (three, 九, half, 九成) may be written in
+    // digits, a fraction as a decimal or a percentage; one the rewrite
+    // computes from the source's by arithmetic it writes out is derived,
+    // not invented.
+    let mut known = cardinal_word_values(source);
+    known.extend(crate::align::cjk_numerals(source).into_iter().map(|v| v as f64));
+    for f in crate::numbers::fraction_values(source) {
+        known.extend([f, f * 100.0]);
+    }
+    known.extend(wanted.iter().filter_map(|(_, q, _)| match q {
+        Quantity::Value(v) => Some(*v),
+        Quantity::Literal(_) => None,
+    }));
+    // A count the source says with a scale word (трёх миллионов) may come
+    // back scaled (3 млн).
+    let lower = source.to_lowercase();
+    let scales: Vec<f64> = crate::lexicon::Lexicons::for_text(source, None)
+        .entries(|l| l.scale_words)
+        .filter(|(word, _)| lower.contains(word))
+        .map(|&(_, factor)| factor)
+        .collect();
+    let scaled: Vec<f64> = scales
+        .iter()
+        .flat_map(|f| known.iter().map(move |k| k * f))
+        .collect();
+    known.extend(scaled);
+    others.extend(crate::arithmetic::derived_values(rewrite, &known));
+    Excused { known, others }
+}
+
+/// A decade ("1960s") the rewrite names, with a source year in it.
+fn is_decade_of(
+    v: f64,
+    rewrite: &str,
+    m: &crate::numbers::NumberMention,
+    lex: crate::lexicon::Lexicons,
+    known: &[f64],
+) -> bool {
+    v.fract() == 0.0
+        && v % 10.0 == 0.0
+        && (1000.0..=2100.0).contains(&v)
+        && crate::numbers::decade_follows(rewrite, m.start + m.written.len(), lex)
+        && known.iter().any(|k| (v..v + 10.0).contains(k))
+}
+
+/// Whether a sentence works something out: a calculation, or an example
+/// it introduces as one.
+fn is_worked(sentence: &str, lex: crate::lexicon::Lexicons) -> bool {
+    if sentence.contains(crate::lexicon::common::CALCULATION_SIGNS) {
+        return true;
+    }
+    let lower = sentence.to_lowercase();
+    lex.words(|l| l.example_markers).any(|m| lower.contains(m))
+}
+
+/// The sentence (or line) of `text` around byte `at`, trimmed.
+fn sentence_at(text: &str, at: usize) -> String {
+    let is_end = |c: char| matches!(c, '\n' | '。' | '！' | '？' | '!' | '?');
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| is_end(c) || (c == '.' && text[i + 1..].starts_with(' ')))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[at..]
+        .char_indices()
+        .find(|&(i, c)| is_end(c) || (c == '.' && text[at + i + 1..].starts_with([' ', '\n'])))
+        .map_or(text.len(), |(i, c)| at + i + c.len_utf8());
+    text[start..end].trim().to_owned()
 }
 
 /// A date in digits as its day and year; any other number as it is.
@@ -113,8 +219,14 @@ fn date_parts(m: crate::numbers::NumberMention) -> Vec<crate::numbers::NumberMen
         .iter()
         .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    let plausible = |year: &str, month: &str| {
+        year.parse::<u32>().is_ok_and(|y| (1800..=2100).contains(&y))
+            && month.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
+    };
     let (day, year) = match lens.as_slice() {
         [1 | 2, 1 | 2, 4] if all_digits => (parts[0], parts[2]),
+        // A year and month (2019.4, 2019/04): both, as 2019年4月 has them.
+        [4, 1 | 2] if all_digits && plausible(parts[0], parts[1]) => (parts[1], parts[0]),
         [4, 2, 2] if all_digits => (parts[2], parts[0]),
         // A month and year (06.1978): the year.
         [1 | 2, 4] if all_digits => (parts[1], parts[1]),
@@ -128,6 +240,7 @@ fn date_parts(m: crate::numbers::NumberMention) -> Vec<crate::numbers::NumberMen
         .map(|v| crate::numbers::NumberMention {
             written: v.to_string(),
             quantity: Quantity::Value(v),
+            start: m.start,
         })
         .collect()
 }

@@ -187,6 +187,13 @@ pub struct FidelityConfig {
     /// suspicions); `None`: suspicions never fail a chunk.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_suspicions: Option<usize>,
+    /// A number the rewrite adds is a suspicion, not a gate finding, while
+    /// every source number is kept: for styles that work examples and
+    /// derivations (learning notes, textbooks), whose faithful rewrites add
+    /// numbers of their own (in a calculation or an example they
+    /// introduce). Not written when unset (fingerprints).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub added_numbers_are_suspicions: bool,
 }
 
 /// The default config's lower length bound.
@@ -210,6 +217,7 @@ impl Default for FidelityConfig {
             disabled: Vec::new(),
             max_copy_ratio: None,
             max_suspicions: None,
+            added_numbers_are_suspicions: false,
         }
     }
 }
@@ -314,12 +322,22 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
     };
     let copy = crate::copying::copy_ratio_of(src, rw);
     let enabled = |c: &CheckKind| !config.disabled.contains(c);
+    let mut added_numbers = Vec::new();
     let mut checks: Vec<CheckReport> = CheckKind::GATE
         .into_iter()
         .filter(enabled)
         .map(|check| {
             let (score, passed, findings) = match check {
-                CheckKind::Numbers => check_numbers(source, rewrite, config.number_tolerance),
+                CheckKind::Numbers => {
+                    let (verdict, added) = check_numbers(
+                        source,
+                        rewrite,
+                        config.number_tolerance,
+                        config.added_numbers_are_suspicions,
+                    );
+                    added_numbers = added.found;
+                    verdict
+                }
                 CheckKind::Names => check_names(src.names(), src, rw),
                 CheckKind::CodeBlocks => check_code_blocks(source, rewrite),
                 CheckKind::LengthRatio => check_length(src, rw, config),
@@ -349,11 +367,17 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
             }
         })
         .collect();
-    let suspicions = if CheckKind::ALIGNMENT.iter().any(enabled) {
+    let mut suspicions = if CheckKind::ALIGNMENT.iter().any(enabled) {
         suspicions_of(aligned(), config)
     } else {
         Vec::new()
     };
+    suspicions.extend(added_numbers.into_iter().map(|(why, sentence)| Suspicion {
+        check: CheckKind::Numbers,
+        source: None,
+        rewrite: Some(sentence),
+        why,
+    }));
     let total_weight: f64 = checks.iter().map(|c| c.weight).sum();
     let score = if total_weight > 0.0 {
         checks.iter().map(|c| c.weight * c.score).sum::<f64>() / total_weight

@@ -10,3 +10,11 @@ pub static CLAUSE_PUNCTUATION: &[&str] = &["; ", ": ", " — ", "；", "："];
 pub static CLAUSE_ENDS: &[char] = &[
     ',', ';', ':', '.', '!', '?', '—', '(', ')', '\n', '，', '。', '；', '：', '！', '？',
 ];
+
+/// Spaces a number's digits are grouped by (`10 000`): the space, no-break
+/// space, thin space and narrow no-break space.
+pub static DIGIT_GROUP_SPACES: &[char] = &[' ', '\u{a0}', '\u{2009}', '\u{202f}'];
+
+/// Signs of a worked calculation: a sentence with one of them works a
+/// number out (`24 ÷ 8 = 3`, `k = 2 → 5`).
+pub static CALCULATION_SIGNS: &[char] = &['=', '≈', '×', '÷', '→', '⇒', '+', '*', '^', '·', '−', '≤', '≥'];

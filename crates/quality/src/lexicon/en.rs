@@ -247,6 +247,37 @@ pub static EN: Lexicon = Lexicon {
         "twentieth",
         "twenty-first",
     ],
+    scale_words: &[
+        ("thousand", 1e3),
+        ("thousands", 1e3),
+        ("million", 1e6),
+        ("millions", 1e6),
+        ("billion", 1e9),
+        ("billions", 1e9),
+        ("trillion", 1e12),
+        ("bn", 1e9),
+    ],
+    fraction_words: &[
+        ("half", 0.5),
+        ("halves", 0.5),
+        ("quarter", 0.25),
+        ("quarters", 0.25),
+    ],
+    tenth_markers: &[],
+    enumeration_labels: &[
+        "step", "stage", "phase", "part", "case", "example", "rule", "method", "option", "question", "item",
+        "point", "no.",
+    ],
+    decade_suffixes: &["s", "'s", "’s"],
+    example_markers: &[
+        "for example",
+        "for instance",
+        "e.g.",
+        "suppose",
+        "say we",
+        "let's say",
+        "imagine",
+    ],
 
     stop_words: &[
         "a",

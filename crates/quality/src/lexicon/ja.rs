@@ -58,6 +58,12 @@ pub static JA: Lexicon = Lexicon {
     count_words: &[],
     number_words: &[],
     ordinals: &[],
+    scale_words: &[("億", 1e8), ("兆", 1e12)],
+    fraction_words: &[("半分", 0.5)],
+    tenth_markers: &['割'],
+    enumeration_labels: &["ステップ", "手順", "その"],
+    decade_suffixes: &[],
+    example_markers: &["たとえば", "例えば", "仮に", "例："],
 
     stop_words: &[
         "い", "う", "か", "が", "し", "す", "た", "て", "で", "と", "な", "に", "の", "は", "ま", "も", "る",

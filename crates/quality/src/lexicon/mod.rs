@@ -131,6 +131,23 @@ pub struct Lexicon {
     pub number_words: &'static [(&'static str, u64)],
     /// Ordinals in order, the n-th being n ("nineteenth" century).
     pub ordinals: &'static [&'static str],
+    /// Words that multiply the number before them ("million", "тыс", 万),
+    /// with the factor: `10 тысяч` is the `10 000` of a rewrite.
+    pub scale_words: &'static [(&'static str, f64)],
+    /// Words that say a fraction ("half", "половин", 一半), with its value:
+    /// a rewrite may write it as `0.5` or `50%`.
+    pub fraction_words: &'static [(&'static str, f64)],
+    /// Characters after a numeral that count tenths (九成, 7割 = 90%, 70%).
+    pub tenth_markers: &'static [char],
+    /// Words that label a step or a case a rewrite numbers ("Step 2",
+    /// "Шаг 2", ステップ2, 第2步): the number is its own, not a fact.
+    pub enumeration_labels: &'static [&'static str],
+    /// What after a year makes it a decade ("1960s", "1960-х", 1960年代):
+    /// supported by any source year in it.
+    pub decade_suffixes: &'static [&'static str],
+    /// What opens a worked example ("for example", "например", 例えば): a
+    /// number in it may be the example's own.
+    pub example_markers: &'static [&'static str],
 
     // Words and names.
     /// Function words (sorted: looked up by binary search).

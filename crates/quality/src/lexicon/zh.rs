@@ -69,6 +69,13 @@ pub static ZH: Lexicon = Lexicon {
     count_words: &[],
     number_words: &[],
     ordinals: &[],
+    // 千 is not here: 千米 is a kilometre.
+    scale_words: &[("万", 1e4), ("萬", 1e4), ("亿", 1e8)],
+    fraction_words: &[("一半", 0.5), ("半数", 0.5), ("过半", 0.5)],
+    tenth_markers: &['成'],
+    enumeration_labels: &["第", "步骤", "例"],
+    decade_suffixes: &["年代"],
+    example_markers: &["例如", "比如", "假设", "假如", "举例"],
 
     stop_words: &[
         "与", "个", "中", "为", "之", "也", "了", "从", "以", "其", "及", "和", "在", "对", "将", "就", "或",

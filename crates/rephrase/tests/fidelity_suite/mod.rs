@@ -405,10 +405,11 @@ fn set_a_measures_the_gate_on_text_it_was_not_tuned_on() {
 /// into CJK text, mispaired backticks, initials of an inflected name, a
 /// demonym, an acronym spelled out, month.year dates, a closing backtick),
 /// so no longer held out: 33 / 96, 12 / 48 (three of the first catches
-/// were those same broken URLs and names).
+/// were those same broken URLs and names). With numbers read in more of
+/// their spellings and examples' numbers kept apart: 29 / 96, 4 / 48.
 #[test]
 fn set_b_measures_the_gate_on_text_nobody_tuned_on() {
-    held_out_set("set_b", &["set_b_en_ru", "set_b_zh_ja"], 0.34, 0.25);
+    held_out_set("set_b", &["set_b_en_ru", "set_b_zh_ja"], 0.29, 0.10);
 }
 
 /// The first held-out set: first measured at 47.2% / 27.8%, then used to
@@ -435,18 +436,30 @@ fn held_out_3_restyles_measure_what_tuning_on_the_suite_carries_over() {
 /// measurement of that gate: 37 / 96 caught (numbers 18 / 19, identifiers
 /// 14 / 15, names 5 / 12), 21 / 48 false alarms. Then used to fix one class
 /// it showed (backticks paired across prose when code holds an apostrophe),
-/// so no longer held out: 35 / 96, 18 / 48.
+/// so no longer held out: 35 / 96, 18 / 48; then 34 / 96, 9 / 48.
 #[test]
 fn set_c_measures_the_gate_on_text_nobody_tuned_on() {
-    held_out_set("set_c", &["set_c_en_ru", "set_c_zh_ja"], 0.36, 0.38);
+    held_out_set("set_c", &["set_c_en_ru", "set_c_zh_ja"], 0.34, 0.20);
 }
 
-/// Set D (`set_d_*.toml`): written after set C was used, sealed. Nobody
-/// reads it or runs this until the next change to the checks is finished;
-/// then run it once and report that first measurement (docs/QUALITY.md):
-/// `cargo test -p chunksynth-rephrase --test rephrase set_d -- --ignored --nocapture`
+/// Set D (`set_d_*.toml`): written after set C was used, sealed until the
+/// number classes (spellings, worked examples) were done. First and only
+/// held-out measurement: 35 / 96 caught (numbers 17 / 21, identifiers
+/// 11 / 14, names 6 / 9), 13 / 48 false alarms (names 10, numbers 5). Then
+/// used to fix one class (the longer case endings of Russian adjectival
+/// names), so no longer held out: 35 / 96, 10 / 48.
+#[test]
+fn set_d_measures_the_gate_on_text_nobody_tuned_on() {
+    held_out_set("set_d", &["set_d_en_ru", "set_d_zh_ja"], 0.35, 0.22);
+}
+
+/// Set E (`set_e_*.toml`): written after set D was used, sealed. Nobody
+/// reads it or runs this until the next change to the checks (or the
+/// judge's simulation) is finished; then run it once and report that first
+/// measurement (docs/QUALITY.md):
+/// `cargo test -p chunksynth-rephrase --test rephrase set_e -- --ignored --nocapture`
 #[test]
 #[ignore = "sealed held-out set: run once, at the end of the next gate change"]
-fn set_d_is_sealed_for_the_next_first_contact_measurement() {
-    held_out_set("set_d", &["set_d_en_ru", "set_d_zh_ja"], 0.0, 1.0);
+fn set_e_is_sealed_for_the_next_first_contact_measurement() {
+    held_out_set("set_e", &["set_e_en_ru", "set_e_zh_ja"], 0.0, 1.0);
 }
