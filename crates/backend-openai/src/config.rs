@@ -68,6 +68,15 @@ impl EndpointConfig {
         }
     }
 
+    /// Scheme, host and port (`https://api.example.com:443` is written as
+    /// given): two endpoints of one origin may share a key.
+    pub fn origin(&self) -> String {
+        let url = self.label();
+        let (scheme, rest) = url.split_once("://").unwrap_or(("", &url));
+        let authority = rest.split('/').next().unwrap_or("");
+        format!("{scheme}://{}", authority.to_ascii_lowercase())
+    }
+
     pub fn is_loopback(&self) -> bool {
         let url = self.label();
         let rest = url

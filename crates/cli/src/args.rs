@@ -11,6 +11,7 @@ Environment:
   LLM_API_KEY    API key (required except for endpoints on 127.0.0.1/localhost)
   LLM_MODEL      model ID        [default: stepfun/step-3.5-flash:free]
   LLM_BASE_URL   base URL        [default: https://openrouter.ai/api/v1]
+  JUDGE_API_KEY  the judge's key, with --judge-base-url
   NO_COLOR       no colour in progress output
 
 Exit codes:
@@ -23,6 +24,61 @@ Exit codes:
        failures, disk full, I/O); rerun the same command to resume
   4    a --max-cost/--max-tokens budget is spent (earlier runs count)
   130  interrupted (SIGINT/SIGTERM); rerun the same command to resume";
+
+/// A judge model for what the gate cannot read (rephrase only).
+#[derive(Args, Debug, Clone)]
+pub(crate) struct JudgeArgs {
+    /// Ask a judge model about chunks the gate passed. `suspicious`: only
+    /// chunks with suspicions, and only about what they point at ("is this
+    /// rewrite sentence supported by the source?", "is this source sentence
+    /// in the rewrite?"); `all`: every chunk judged whole, one call each (a
+    /// bare --llm-judge). A "not supported" is repaired like a gate finding.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "MODE",
+        num_args = 0..=1,
+        default_value = "off",
+        default_missing_value = "all",
+        help_heading = "Judge"
+    )]
+    pub(crate) llm_judge: JudgeModeArg,
+    /// How `suspicious` asks: `chat` (a general model; every question of a
+    /// chunk in one call, JSON verdicts with evidence) or `claim` (a
+    /// grounding checker such as MiniCheck or FaithLens: one "Document: …
+    /// Claim: …" call per question, answered Yes or No).
+    #[arg(long, value_enum, default_value = "chat", help_heading = "Judge")]
+    pub(crate) judge_format: JudgeFormatArg,
+    /// The judge's model ID [default: the run's model].
+    #[arg(long, value_name = "MODEL", help_heading = "Judge")]
+    pub(crate) judge_model: Option<String>,
+    /// The judge's endpoint, with its key in JUDGE_API_KEY (the run's key
+    /// goes only to the run's own hosts) [default: the run's endpoints].
+    #[arg(long, value_name = "URL", help_heading = "Judge")]
+    pub(crate) judge_base_url: Option<String>,
+    /// The most questions asked about one chunk under `suspicious`.
+    #[arg(long, value_name = "N", help_heading = "Judge")]
+    pub(crate) judge_max_claims: Option<usize>,
+    /// USD per million prompt tokens of the judge's model.
+    #[arg(long, help_heading = "Judge")]
+    pub(crate) price_judge_input: Option<f64>,
+    /// USD per million completion tokens of the judge's model.
+    #[arg(long, help_heading = "Judge")]
+    pub(crate) price_judge_output: Option<f64>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum JudgeModeArg {
+    Off,
+    Suspicious,
+    All,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum JudgeFormatArg {
+    Chat,
+    Claim,
+}
 
 #[derive(Parser, Debug)]
 #[command(name = "chunksynth", version, args_override_self = true, about = "Turn long documents into LLM pre-training data, chunk by chunk.", after_help = AFTER_HELP)]
@@ -370,11 +426,8 @@ pub(crate) struct RephraseArgs {
     /// 0 repairs every suspicion, as the gate did before they were kept apart.
     #[arg(long, value_name = "N", help_heading = "Gate")]
     pub(crate) max_suspicions: Option<usize>,
-    /// After a chunk's rewrite passes the deterministic checks, ask the model
-    /// (structured output) whether it is faithful: one more call per chunk;
-    /// a "no" is repaired like a failed check, with the judge's problems.
-    #[arg(long, help_heading = "Gate")]
-    pub(crate) llm_judge: bool,
+    #[command(flatten)]
+    pub(crate) judge: JudgeArgs,
     /// Name of the text field in JSONL input.
     #[arg(long, default_value = "text", help_heading = "Input")]
     pub(crate) text_field: String,
@@ -447,6 +500,7 @@ pub(crate) fn with_defaults(cmd: clap::Command) -> clap::Command {
         ("history_tokens", p.history_tokens.to_string()),
         ("anchor_tokens", p.anchor_tokens.to_string()),
         ("max_attempts", p.max_attempts.to_string()),
+        ("judge_max_claims", p.judge_max_claims.to_string()),
         ("fidelity_threshold", p.fidelity.threshold.to_string()),
         (
             "max_retries",

@@ -218,14 +218,103 @@ pub(crate) async fn rephrase(args: RephraseArgs, file: &Settings, quiet: bool, v
     pipeline.fidelity.threshold = s.fidelity_threshold.unwrap_or(pipeline.fidelity.threshold);
     pipeline.fidelity.max_suspicions = s.max_suspicions;
     pipeline.style_bounds = s.style_bounds()?;
-    pipeline.llm_judge = args.llm_judge;
+    pipeline.llm_judge = match args.judge.llm_judge {
+        JudgeModeArg::Off => JudgeMode::Off,
+        JudgeModeArg::Suspicious => JudgeMode::Suspicious,
+        JudgeModeArg::All => JudgeMode::All,
+    };
+    pipeline.judge_format = match args.judge.judge_format {
+        JudgeFormatArg::Chat => JudgeFormat::Chat,
+        JudgeFormatArg::Claim => JudgeFormat::Claim,
+    };
+    pipeline.judge_max_claims = args
+        .judge
+        .judge_max_claims
+        .unwrap_or(pipeline.judge_max_claims)
+        .max(1);
+    if let Some(price) = judge_price(&args.judge)? {
+        config
+            .prices
+            .models
+            .insert(judge_model_id(&args.judge, &settings), price);
+    }
     pipeline.max_new_tokens = s.max_new_tokens;
     pipeline.on_failure = match args.on_failure {
         OnFailure::KeepBest => FailurePolicy::KeepBest,
         OnFailure::FallBackToSource => FailurePolicy::FallBackToSource,
         OnFailure::FailDocument => FailurePolicy::FailDocument,
     };
-    run_corpus(config, &args.corpus, &args.model, &settings, quiet, verbose).await
+    let judge = (args.judge.llm_judge != JudgeModeArg::Off).then_some(&args.judge);
+    run_corpus(
+        config,
+        &args.corpus,
+        &args.model,
+        &settings,
+        judge,
+        quiet,
+        verbose,
+    )
+    .await
+}
+
+/// The judge's model ID: its own, or the run's.
+fn judge_model_id(j: &JudgeArgs, s: &Settings) -> String {
+    j.judge_model.clone().unwrap_or_else(|| resolve_model(s))
+}
+
+/// The judge's prices, when both are given.
+fn judge_price(j: &JudgeArgs) -> Result<Option<Price>> {
+    match (j.price_judge_input, j.price_judge_output) {
+        (Some(i), Some(o)) => Ok(Some(Price {
+            input_per_million: i,
+            output_per_million: o,
+            cached_input_per_million: None,
+        })),
+        (None, None) => Ok(None),
+        _ => bail!("give both --price-judge-input and --price-judge-output, or neither"),
+    }
+}
+
+/// The judge's own backend, when it has its own model or endpoint: the
+/// run's endpoints and key for a model of their own; another endpoint
+/// with JUDGE_API_KEY (the run's key only where the origin is the run's).
+pub(crate) async fn judge_model_for(
+    j: &JudgeArgs,
+    corpus: &CorpusArgs,
+    model_args: &ModelArgs,
+    settings: &Settings,
+) -> Result<Option<(Arc<dyn LanguageModel>, Arc<chunksynth_llm::UsageLedger>)>> {
+    if corpus.demo || (j.judge_model.is_none() && j.judge_base_url.is_none()) {
+        return Ok(None);
+    }
+    let mut config = backend_config(model_args, settings)?;
+    config.model = judge_model_id(j, settings);
+    config.streaming = false;
+    config.server_priority = false;
+    if let Some(url) = &j.judge_base_url {
+        let judge = EndpointConfig::new(url.clone(), None);
+        let same_origin = config.endpoints.iter().find(|e| e.origin() == judge.origin());
+        let key = config::env_var(env::JUDGE_API_KEY)
+            .map(ApiKey::new)
+            .or_else(|| same_origin.and_then(|e| e.api_key.clone()));
+        config.endpoints = vec![EndpointConfig::new(url.clone(), key)];
+        config
+            .validate()
+            .context("the judge's endpoint (--judge-base-url, JUDGE_API_KEY)")?;
+    }
+    let backend = Arc::new(OpenAiBackend::new(config)?);
+    wait_for_an_answer(&backend, corpus.wait_for_endpoint)
+        .await
+        .context("the judge's endpoint")?;
+    if let Err(e) = backend.check_model().await
+        && matches!(
+            e.kind,
+            chunksynth_llm::ErrorKind::InvalidModel | chunksynth_llm::ErrorKind::Auth
+        )
+    {
+        bail!("the judge: {e}");
+    }
+    Ok(Some((backend.clone(), backend.ledger())))
 }
 
 pub(crate) async fn generate(args: GenerateArgs, file: &Settings, quiet: bool, verbose: u8) -> Result<u8> {
@@ -269,7 +358,7 @@ pub(crate) async fn generate(args: GenerateArgs, file: &Settings, quiet: bool, v
         id_field: args.corpus.id_field.clone(),
     };
     let config = corpus_config(&args.corpus, &settings, job, input, format)?;
-    run_corpus(config, &args.corpus, &args.model, &settings, quiet, verbose).await
+    run_corpus(config, &args.corpus, &args.model, &settings, None, quiet, verbose).await
 }
 
 /// Runs a configured job to its end (or prints its dry-run estimate), with
@@ -279,6 +368,7 @@ pub(crate) async fn run_corpus(
     corpus: &CorpusArgs,
     model_args: &ModelArgs,
     settings: &Settings,
+    judge: Option<&JudgeArgs>,
     quiet: bool,
     verbose: u8,
 ) -> Result<u8> {
@@ -352,7 +442,12 @@ pub(crate) async fn run_corpus(
     let model_id_for_display = model.model_id().to_owned();
     let config = RunConfig { endpoints, ..config };
     let prices_for_display = config.prices.clone();
-    let runner = Runner::new(model, Some(ledger.clone()), config)?;
+    let mut runner = Runner::new(model, Some(ledger.clone()), config)?;
+    if let Some(j) = judge
+        && let Some((judge_model, judge_ledger)) = judge_model_for(j, corpus, model_args, settings).await?
+    {
+        runner = runner.with_judge_model(judge_model, Some(judge_ledger));
+    }
     let (events_tx, events_rx) = tokio::sync::mpsc::unbounded_channel();
     let sources = progress::Sources {
         ledger: ledger.clone(),

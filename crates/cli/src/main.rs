@@ -26,7 +26,7 @@ use chunksynth_chunking::TokenizerSpec;
 use chunksynth_generation::{GenerationConfig, GenerationPlan, TopicSpec, plan_schema};
 use chunksynth_llm::{LanguageModel, Price, PriceTable, Sampling, env};
 use chunksynth_prompts::{Language, STYLES};
-use chunksynth_rephrase::{FailurePolicy, PipelineConfig, WindowLayout};
+use chunksynth_rephrase::{FailurePolicy, JudgeFormat, JudgeMode, PipelineConfig, WindowLayout};
 use chunksynth_runner::{
     Budget, DataFormat, InputFormat, InputSource, Job, KeepFields, OutputParts, QcPolicy, RESERVED_FIELDS,
     ReadOptions, RunConfig, RunSummary, Runner, Shard, StopReason, StopSignal, dry_run,

@@ -39,7 +39,7 @@ pub fn demo_answer(task: TaskKind, user: &str) -> String {
         TaskKind::Rewrite | TaskKind::Repair | TaskKind::Continuation | TaskKind::Other => {
             demo_rewrite(chunksynth_prompts::last_passage(user))
         }
-        TaskKind::Judge => r#"{"faithful": true, "problems": []}"#.to_owned(),
+        TaskKind::Judge => demo_verdict(user),
         TaskKind::PlanGeneration => demo_plan(user),
         TaskKind::SectionGeneration => demo_section(user),
         TaskKind::ConsistencyPass => chunksynth_prompts::last_passage(user).to_owned(),
@@ -47,6 +47,31 @@ pub fn demo_answer(task: TaskKind, user: &str) -> String {
             r#"{"entities": [], "terms": [], "timeline": [], "open_threads": []}"#.to_owned()
         }
     }
+}
+
+/// A judge's answer, in the form the prompt asks: every claim supported
+/// (claim questions), "Yes" (a grounding checker's pair), faithful (a whole
+/// chunk).
+fn demo_verdict(user: &str) -> String {
+    if user.starts_with("Document:") {
+        return "Yes".to_owned();
+    }
+    let claims = user
+        .lines()
+        .filter(|l| {
+            let rest = l.trim_start_matches(|c: char| c.is_ascii_digit());
+            rest.len() < l.len() && (rest.starts_with(". REWRITE:") || rest.starts_with(". SOURCE:"))
+        })
+        .count();
+    if claims == 0 {
+        return r#"{"faithful": true, "problems": []}"#.to_owned();
+    }
+    let verdicts: Vec<String> = (1..=claims)
+        .map(|n| {
+            format!(r#"{{"claim": {n}, "supported": true, "source_evidence": "", "rewrite_evidence": ""}}"#)
+        })
+        .collect();
+    format!(r#"{{"verdicts": [{}]}}"#, verdicts.join(", "))
 }
 
 /// The task a prompt asks for, read from its wording (the demo server gets
@@ -68,7 +93,10 @@ pub fn task_of_prompt(user: &str) -> TaskKind {
         TaskKind::ConsistencyPass
     } else if opens("List what this section introduces", "列出本节引入的内容") {
         TaskKind::StateExtraction
-    } else if opens("Compare a rewrite with its source passage", "比较改写与原文") {
+    } else if opens("Compare a rewrite with its source passage", "比较改写与原文")
+        || opens("Check a rewrite against its source passage", "逐条核对改写与原文")
+        || user.starts_with("Document:")
+    {
         TaskKind::Judge
     } else {
         TaskKind::Rewrite

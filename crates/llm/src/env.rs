@@ -2,6 +2,9 @@
 
 /// The API key sent as a bearer token. Required except for loopback endpoints.
 pub const API_KEY: &str = "LLM_API_KEY";
+/// The judge's API key (`--judge-base-url`): the run's key is never sent
+/// to another host.
+pub const JUDGE_API_KEY: &str = "JUDGE_API_KEY";
 /// The model ID.
 pub const MODEL: &str = "LLM_MODEL";
 /// The base URL of the OpenAI-compatible API (`…/v1`).

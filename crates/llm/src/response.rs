@@ -63,6 +63,16 @@ impl Usage {
         }
     }
 
+    /// The difference, stopping at zero.
+    #[must_use]
+    pub fn saturating_sub(self, rhs: Self) -> Self {
+        Self {
+            prompt_tokens: self.prompt_tokens.saturating_sub(rhs.prompt_tokens),
+            completion_tokens: self.completion_tokens.saturating_sub(rhs.completion_tokens),
+            cached_tokens: self.cached_tokens.saturating_sub(rhs.cached_tokens),
+        }
+    }
+
     /// Prompt plus completion tokens, saturating.
     pub fn total(&self) -> u64 {
         self.prompt_tokens.saturating_add(self.completion_tokens)

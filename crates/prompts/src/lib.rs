@@ -34,9 +34,9 @@ mod template;
 
 pub use labels::{GenerationLabels, QcFindingLabels, fill, generation_labels};
 pub use render::{
-    CLOSE_MARKER, ConsistencyInput, ContinuationInput, EarlierTurn, JudgeInput, OPEN_MARKER, PlanInput,
-    PromptProvenance, RenderedPrompt, RepairInput, RewriteInput, SectionInput, StateInput, judge_schema,
-    last_passage, marked_block,
+    CLOSE_MARKER, ClaimInput, ConsistencyInput, ContinuationInput, EarlierTurn, JudgeInput, OPEN_MARKER,
+    PlanInput, PromptProvenance, RenderedPrompt, RepairInput, RewriteInput, SectionInput, StateInput,
+    judge_claims_schema, judge_schema, last_passage, marked_block, read_claim_answer,
 };
 pub use styles::{STYLES, Style, style};
 pub use template::{Language, Template, TemplateError, TemplateId, TemplateSet};

@@ -263,6 +263,84 @@ impl TemplateSet {
     }
 }
 
+/// One claim a judge is asked about: a sentence of the rewrite ("is it
+/// supported by the source?") or of the source ("is its content in the
+/// rewrite?").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimInput<'a> {
+    /// A rewrite sentence, checked against the source.
+    Supported(&'a str),
+    /// A source sentence, looked for in the rewrite.
+    Kept(&'a str),
+}
+
+impl TemplateSet {
+    /// Asks a chat model about several claims of one chunk at once; the
+    /// answer must follow [`judge_claims_schema`], claims numbered from 1.
+    pub fn judge_claims(&self, source: &str, rewrite: &str, claims: &[ClaimInput<'_>]) -> RenderedPrompt {
+        let listed: Vec<String> = claims
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match c {
+                ClaimInput::Supported(text) => format!("{}. REWRITE: {text}", i + 1),
+                ClaimInput::Kept(text) => format!("{}. SOURCE: {text}", i + 1),
+            })
+            .collect();
+        let values = BTreeMap::from([
+            ("chunk", source.to_owned()),
+            ("rewrite", rewrite.to_owned()),
+            ("claims", listed.join("\n")),
+        ]);
+        RenderedPrompt {
+            messages: vec![Message::user(
+                self.get(TemplateId::JudgeClaimsUser).render(&values),
+            )],
+            provenance: self.judge_provenance(TemplateId::JudgeClaimsUser),
+        }
+    }
+
+    /// Asks a grounding checker whether `document` supports `claim`, in
+    /// the (document, claim) form MiniCheck and FaithLens were trained on;
+    /// the answer is read by [`read_claim_answer`].
+    pub fn claim_check(&self, document: &str, claim: &str) -> RenderedPrompt {
+        let values = BTreeMap::from([("document", document.to_owned()), ("claim", claim.to_owned())]);
+        let no_slots = BTreeMap::new();
+        RenderedPrompt {
+            messages: vec![
+                Message::system(self.get(TemplateId::ClaimCheckSystem).render(&no_slots)),
+                Message::user(self.get(TemplateId::ClaimCheckUser).render(&values)),
+            ],
+            provenance: self.judge_provenance(TemplateId::ClaimCheckUser),
+        }
+    }
+
+    fn judge_provenance(&self, id: TemplateId) -> PromptProvenance {
+        PromptProvenance {
+            template: id.name().to_owned(),
+            version: self.get(id).version.clone(),
+            style: String::new(),
+            language: self.language,
+        }
+    }
+}
+
+/// A grounding checker's answer: its first word, `Yes` (supported) or `No`
+/// (not), in any case and with any punctuation after it; anything else is
+/// no answer (`None`).
+pub fn read_claim_answer(text: &str) -> Option<bool> {
+    let first: String = text
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    match first.as_str() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    }
+}
+
 /// What a plan prompt shows: the topic spec, the plan's JSON schema, and
 /// the problems of the previous answer (a marked block, or empty).
 #[derive(Debug, Clone, Copy)]
@@ -378,6 +456,33 @@ impl TemplateSet {
     }
 }
 
+/// The JSON schema of a chat judge's verdicts on numbered claims:
+/// `{"verdicts": [{"claim": 1, "supported": bool, "source_evidence": "..",
+/// "rewrite_evidence": ".."}]}`.
+pub fn judge_claims_schema() -> serde_json::Value {
+    serde_json::json!({
+        "type": "object",
+        "properties": {
+            "verdicts": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "claim": {"type": "integer"},
+                        "supported": {"type": "boolean"},
+                        "source_evidence": {"type": "string"},
+                        "rewrite_evidence": {"type": "string"}
+                    },
+                    "required": ["claim", "supported", "source_evidence", "rewrite_evidence"],
+                    "additionalProperties": false
+                }
+            }
+        },
+        "required": ["verdicts"],
+        "additionalProperties": false
+    })
+}
+
 /// The JSON schema of a judge's verdict: `{"faithful": bool, "problems": [..]}`.
 pub fn judge_schema() -> serde_json::Value {
     serde_json::json!({
@@ -426,6 +531,27 @@ pub(crate) fn default_text(language: Language, id: TemplateId) -> &'static str {
              Source:\n<<<\n{{chunk}}\n>>>\n\nRewrite:\n<<<\n{{rewrite}}\n>>>\n\n\
              Answer with JSON only: {\"faithful\": true or false, \"problems\": [each problem as one short sentence]}."
         }
+        (Language::En, TemplateId::JudgeClaimsUser) => {
+            "Check a rewrite against its source passage, one numbered claim at a time. A claim marked REWRITE \
+             is a sentence of the rewrite: it is supported when everything it states is stated or directly \
+             implied by the source. A claim marked SOURCE is a sentence of the source: it is supported when \
+             its content is kept in the rewrite. Rewording, reordering, explaining and changing the style are \
+             fine; a fact added, dropped or changed (a number, a name, a negation, a direction, a certainty) \
+             is not.\n\n\
+             Source:\n<<<\n{{chunk}}\n>>>\n\nRewrite:\n<<<\n{{rewrite}}\n>>>\n\nClaims:\n{{claims}}\n\n\
+             Answer with JSON only, one verdict per claim, quoting the words of each text your verdict rests \
+             on: {\"verdicts\": [{\"claim\": 1, \"supported\": true or false, \"source_evidence\": \"...\", \
+             \"rewrite_evidence\": \"...\"}]}."
+        }
+        // MiniCheck's and FaithLens's own instruction and pair, in English
+        // whatever the prompt language: the checkers were trained on it.
+        (_, TemplateId::ClaimCheckSystem) => {
+            "Determine whether the provided claim is consistent with the corresponding document. Consistency \
+             in this context implies that all information presented in the claim is substantiated by the \
+             document. If not, it should be considered inconsistent. Please assess the claim's consistency \
+             with the document by responding with either \"Yes\" or \"No\"."
+        }
+        (_, TemplateId::ClaimCheckUser) => "Document: {{document}}\nClaim: {{claim}}",
         (Language::En, TemplateId::PlanUser) => {
             "Plan a long-form text.\n\
              Topic: {{topic}}\nObjective: {{objective}}\nAudience: {{audience}}\nTone: {{tone}}\n\
@@ -479,6 +605,14 @@ pub(crate) fn default_text(language: Language, id: TemplateId) -> &'static str {
             "比较改写与原文段落。若改写保留了原文的每一个事实、数字、名称和代码块，没有添加事实，也没有遗漏内容（风格可以自由改变），则为忠实。\n\n\
              原文：\n<<<\n{{chunk}}\n>>>\n\n改写：\n<<<\n{{rewrite}}\n>>>\n\n\
              只用 JSON 回答：{\"faithful\": true 或 false, \"problems\": [每个问题用一句简短的话]}。"
+        }
+        (Language::Zh, TemplateId::JudgeClaimsUser) => {
+            "逐条核对改写与原文段落。标为 REWRITE 的条目是改写中的一句：若其所述内容都由原文陈述或直接蕴含，则为有依据。\
+             标为 SOURCE 的条目是原文中的一句：若其内容在改写中保留，则为有依据。换说法、调整顺序、解释和改变风格都可以；\
+             增加、遗漏或改变事实（数字、名称、否定、方向、确定程度）则不行。\n\n\
+             原文：\n<<<\n{{chunk}}\n>>>\n\n改写：\n<<<\n{{rewrite}}\n>>>\n\n条目：\n{{claims}}\n\n\
+             只用 JSON 回答，每个条目一个结论，并引用两段文字中作为依据的原话：{\"verdicts\": [{\"claim\": 1, \
+             \"supported\": true 或 false, \"source_evidence\": \"...\", \"rewrite_evidence\": \"...\"}]}。"
         }
         (Language::Zh, TemplateId::RewriteSystem) => {
             "你为训练语料逐段改写长文档。\n\

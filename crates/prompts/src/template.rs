@@ -37,6 +37,14 @@ pub enum TemplateId {
     ContinuationUser,
     /// An LLM judge's fidelity verdict, answered as JSON.
     JudgeUser,
+    /// A chat judge's verdicts on the claims suspicions point at, answered
+    /// as JSON with evidence (`--judge-format chat`).
+    JudgeClaimsUser,
+    /// A grounding checker's instruction (`--judge-format claim`: MiniCheck's
+    /// and FaithLens's (document, claim) → Yes/No).
+    ClaimCheckSystem,
+    /// A grounding checker's (document, claim) pair.
+    ClaimCheckUser,
     /// A plan (JSON) from a topic spec.
     PlanUser,
     /// One section (or the continuation of one) of a planned text.
@@ -48,16 +56,27 @@ pub enum TemplateId {
 }
 
 impl TemplateId {
-    pub const ALL: [TemplateId; 9] = [
+    pub const ALL: [TemplateId; 12] = [
         Self::RewriteSystem,
         Self::RewriteUser,
         Self::RepairUser,
         Self::ContinuationUser,
         Self::JudgeUser,
+        Self::JudgeClaimsUser,
+        Self::ClaimCheckSystem,
+        Self::ClaimCheckUser,
         Self::PlanUser,
         Self::SectionUser,
         Self::ConsistencyUser,
         Self::StateUser,
+    ];
+
+    /// The claim judge's templates (`--llm-judge suspicious`), added after
+    /// runs were written: a run's fingerprint has them only when it uses them.
+    pub const CLAIM_JUDGE: [TemplateId; 3] = [
+        Self::JudgeClaimsUser,
+        Self::ClaimCheckSystem,
+        Self::ClaimCheckUser,
     ];
 
     pub fn name(self) -> &'static str {
@@ -67,6 +86,9 @@ impl TemplateId {
             Self::RepairUser => "repair_user",
             Self::ContinuationUser => "continuation_user",
             Self::JudgeUser => "judge_user",
+            Self::JudgeClaimsUser => "judge_claims_user",
+            Self::ClaimCheckSystem => "claim_check_system",
+            Self::ClaimCheckUser => "claim_check_user",
             Self::PlanUser => "plan_user",
             Self::SectionUser => "section_user",
             Self::ConsistencyUser => "consistency_user",
@@ -89,6 +111,9 @@ impl TemplateId {
             ],
             Self::ContinuationUser => &["chunk", "partial"],
             Self::JudgeUser => &["chunk", "rewrite"],
+            Self::JudgeClaimsUser => &["chunk", "rewrite", "claims"],
+            Self::ClaimCheckSystem => &[],
+            Self::ClaimCheckUser => &["document", "claim"],
             Self::PlanUser => &[
                 "topic",
                 "objective",
@@ -120,6 +145,9 @@ impl TemplateId {
             Self::RepairUser => &["chunk", "findings"],
             Self::ContinuationUser => &["chunk", "partial"],
             Self::JudgeUser => &["chunk", "rewrite"],
+            Self::JudgeClaimsUser => &["chunk", "rewrite", "claims"],
+            Self::ClaimCheckSystem => &[],
+            Self::ClaimCheckUser => &["document", "claim"],
             Self::PlanUser => &["topic", "schema"],
             Self::SectionUser => &["section", "target_tokens"],
             Self::ConsistencyUser => &["section_text"],
@@ -304,5 +332,15 @@ impl TemplateSet {
     pub fn get(&self, id: TemplateId) -> &Template {
         // Every id is present: `defaults` fills all of them.
         &self.templates[&id]
+    }
+
+    /// What a run's fingerprint digests of the templates a job uses: the
+    /// set written out, less `unused` — templates added later join a
+    /// fingerprint only when a run uses them, so outputs begun before they
+    /// existed still resume.
+    pub fn fingerprint_text(&self, unused: &[TemplateId]) -> String {
+        let mut used = self.clone();
+        used.templates.retain(|id, _| !unused.contains(id));
+        format!("{used:?}")
     }
 }

@@ -44,15 +44,21 @@
 //! # }).unwrap();
 //! ```
 
+mod claims;
 mod model;
 mod pipeline;
 mod window;
 
+pub use claims::{
+    ClaimJudge, ClaimQuestion, ClaimSide, ClaimVerdict, JudgeFormat, JudgeMode, JudgedClaims, LlmClaimJudge,
+    claim_questions,
+};
 pub use model::{
     EchoRewriteModel, FidelityJudge, JudgeVerdict, LlmJudge, LlmRewriteModel, RewriteModel, RewriteOutput,
     RewriteRequest,
 };
 pub use pipeline::{
-    AttemptRecord, ChunkOutcome, ChunkRecord, ChunkWiseRephrasePipeline, FailurePolicy, PipelineConfig,
-    RephraseError, RephraseResult, StyleBounds, WindowLayout, choose_styles, gate_for, strip_chatter,
+    AttemptRecord, ChunkOutcome, ChunkRecord, ChunkWiseRephrasePipeline, DEFAULT_JUDGE_MAX_CLAIMS,
+    FailurePolicy, PipelineConfig, RephraseError, RephraseResult, StyleBounds, WindowLayout, choose_styles,
+    gate_for, strip_chatter,
 };

@@ -12,6 +12,7 @@ use chunksynth_prompts::{EarlierTurn, PromptProvenance, STYLES, Style};
 use chunksynth_quality::{FidelityConfig, FidelityReport, Script, chatter_preamble, fidelity};
 use serde::{Deserialize, Serialize};
 
+use crate::claims::{ClaimJudge, ClaimVerdict, JudgeFormat, JudgeMode, claim_questions};
 use crate::model::{FidelityJudge, JudgeVerdict, RewriteModel, RewriteRequest};
 use crate::window::PromptWindow;
 
@@ -76,11 +77,22 @@ pub struct PipelineConfig {
     /// A style's own length band and recall floor, by style name, in place
     /// of the catalogue's (`[style_bounds.<name>]` in the config file).
     pub style_bounds: std::collections::BTreeMap<String, StyleBounds>,
-    /// Whoever builds the pipeline over a language model attaches an
-    /// [`LlmJudge`](crate::LlmJudge) over that model (the corpus runner
-    /// does; `--llm-judge`): one more call per chunk whose checks passed.
-    pub llm_judge: bool,
+    /// Whoever builds the pipeline over a language model attaches a judge
+    /// (the corpus runner does; `--llm-judge`): [`JudgeMode::All`], an
+    /// [`LlmJudge`](crate::LlmJudge), one more call per chunk whose checks
+    /// passed; [`JudgeMode::Suspicious`], an
+    /// [`LlmClaimJudge`](crate::LlmClaimJudge), asked only about chunks the
+    /// gate passed with suspicions, and only about what those point at.
+    pub llm_judge: JudgeMode,
+    /// The most claim questions asked about one chunk.
+    pub judge_max_claims: usize,
+    /// How claim questions are put (`--judge-format`).
+    pub judge_format: JudgeFormat,
 }
+
+/// The most claim questions asked about one chunk by default: most chunks
+/// with suspicions have one to three.
+pub const DEFAULT_JUDGE_MAX_CLAIMS: usize = 3;
 
 /// What a user sets for one style's gate; `None` keeps the catalogue's.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -104,7 +116,9 @@ impl Default for PipelineConfig {
             window_layout: WindowLayout::default(),
             history_tokens: 2048,
             style_bounds: Default::default(),
-            llm_judge: false,
+            llm_judge: JudgeMode::Off,
+            judge_max_claims: DEFAULT_JUDGE_MAX_CLAIMS,
+            judge_format: JudgeFormat::Chat,
         }
     }
 }
@@ -125,6 +139,17 @@ pub struct AttemptRecord {
     /// Why the judge could not answer (the checks' verdict then stands).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub judge_error: Option<String>,
+    /// The claim judge's verdicts on what the suspicions point at
+    /// (`--llm-judge suspicious`), with their evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<ClaimVerdict>,
+    /// Calls the judge made for this attempt (its usage is in the chunk's).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub judge_calls: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,6 +231,7 @@ pub enum RephraseError {
 pub struct ChunkWiseRephrasePipeline {
     model: Arc<dyn RewriteModel>,
     judge: Option<Arc<dyn FidelityJudge>>,
+    claim_judge: Option<Arc<dyn ClaimJudge>>,
     tokenizer: Arc<dyn Tokenizer>,
     config: PipelineConfig,
     chunking: ChunkConfig,
@@ -230,6 +256,7 @@ impl ChunkWiseRephrasePipeline {
         Ok(Self {
             model,
             judge: None,
+            claim_judge: None,
             tokenizer,
             config,
             chunking,
@@ -238,6 +265,11 @@ impl ChunkWiseRephrasePipeline {
 
     /// Asks `judge` for a second opinion on every rewrite the checks pass; a
     /// rewrite it finds unfaithful is repaired like any other failure.
+    pub fn with_claim_judge(mut self, judge: Arc<dyn ClaimJudge>) -> Self {
+        self.claim_judge = Some(judge);
+        self
+    }
+
     pub fn with_judge(mut self, judge: Arc<dyn FidelityJudge>) -> Self {
         self.judge = Some(judge);
         self
@@ -446,6 +478,25 @@ impl ChunkWiseRephrasePipeline {
                     Err(e) => judge_error = Some(e.to_string()),
                 }
             }
+            let (mut claims, mut judge_calls) = (Vec::new(), 0);
+            if passed
+                && !report.suspicions.is_empty()
+                && let Some(j) = &self.claim_judge
+            {
+                let questions = claim_questions(&report.suspicions, self.config.judge_max_claims);
+                match j.judge_claims(body, &rewrite, &questions).await {
+                    Ok(judged) => {
+                        usage += judged.usage;
+                        judge_calls = judged.calls;
+                        for finding in judged.verdicts.iter().filter_map(ClaimVerdict::finding) {
+                            passed = false;
+                            findings.push(finding);
+                        }
+                        claims = judged.verdicts;
+                    }
+                    Err(e) => judge_error = Some(e.to_string()),
+                }
+            }
             attempts.push(AttemptRecord {
                 attempt,
                 score: report.score,
@@ -456,6 +507,8 @@ impl ChunkWiseRephrasePipeline {
                 calls: output.calls,
                 judge,
                 judge_error,
+                claims,
+                judge_calls,
             });
             // A passing attempt beats any failing one; then the higher score.
             let better = best

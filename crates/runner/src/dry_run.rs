@@ -92,7 +92,7 @@ pub async fn dry_run(config: &RunConfig, model: &str) -> Result<DryRunEstimate, 
             &config.job,
             counters.clone(),
         ));
-        let pipeline = WorkPipeline::new(&config, model.clone())?;
+        let pipeline = WorkPipeline::new(&config, model.clone(), None)?;
         if pipeline.check(&doc).is_err() {
             est.rejected += 1;
             continue;

@@ -15,8 +15,8 @@ use chunksynth_generation::{
 use chunksynth_llm::{LanguageModel, Sampling, Usage};
 use chunksynth_prompts::{Style, TemplateSet, style};
 use chunksynth_rephrase::{
-    ChunkOutcome, ChunkWiseRephrasePipeline, LlmJudge, LlmRewriteModel, RephraseError, WindowLayout,
-    choose_styles,
+    ChunkOutcome, ChunkWiseRephrasePipeline, JudgeMode, LlmClaimJudge, LlmJudge, LlmRewriteModel,
+    RephraseError, WindowLayout, choose_styles,
 };
 use serde::{Deserialize, Serialize};
 
@@ -293,24 +293,36 @@ pub(crate) fn generation_config(c: &RunConfig) -> Option<GenerationConfig> {
 }
 
 impl WorkPipeline {
-    pub(crate) fn new(c: &RunConfig, model: Arc<dyn LanguageModel>) -> Result<Self, RunError> {
+    /// `judge` is the judge's own model (`--judge-model`), when it has one;
+    /// otherwise the run's model judges.
+    pub(crate) fn new(
+        c: &RunConfig,
+        model: Arc<dyn LanguageModel>,
+        judge: Option<Arc<dyn LanguageModel>>,
+    ) -> Result<Self, RunError> {
         let tokenizer: Arc<dyn Tokenizer> = c.tokenizer.clone();
+        let judge_model = judge.unwrap_or_else(|| model.clone());
         match &c.job {
             Job::Rephrase { .. } => {
                 ChunkConfig::new(c.pipeline.chunk_tokens, c.pipeline.overlap_tokens)
                     .map_err(|e| RunError::Config(e.to_string()))?;
-                let judge = c.pipeline.llm_judge.then(|| LlmJudge {
-                    model: model.clone(),
-                    templates: TemplateSet::defaults(c.language),
-                });
-                let mut rewrite = LlmRewriteModel::new(model, TemplateSet::defaults(c.language));
+                let templates = TemplateSet::defaults(c.language);
+                let mut rewrite = LlmRewriteModel::new(model, templates.clone());
                 rewrite.sampling = c.sampling.clone();
                 let pipeline =
                     ChunkWiseRephrasePipeline::new(Arc::new(rewrite), tokenizer, c.pipeline.clone())
                         .map_err(|e| RunError::Config(e.to_string()))?;
-                Ok(Self::Rephrase(match judge {
-                    Some(judge) => pipeline.with_judge(Arc::new(judge)),
-                    None => pipeline,
+                Ok(Self::Rephrase(match c.pipeline.llm_judge {
+                    JudgeMode::Off => pipeline,
+                    JudgeMode::All => pipeline.with_judge(Arc::new(LlmJudge {
+                        model: judge_model,
+                        templates,
+                    })),
+                    JudgeMode::Suspicious => pipeline.with_claim_judge(Arc::new(LlmClaimJudge {
+                        model: judge_model,
+                        templates,
+                        format: c.pipeline.judge_format,
+                    })),
                 }))
             }
             Job::Generate { on_qc_failure, .. } => {

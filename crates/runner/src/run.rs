@@ -14,8 +14,8 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use chunksynth_chunking::{ChunkConfig, Tokenizer};
 use chunksynth_llm::{LanguageModel, PriceTable, Sampling, Usage, UsageLedger};
-use chunksynth_prompts::{Language, TemplateSet};
-use chunksynth_rephrase::PipelineConfig;
+use chunksynth_prompts::{Language, TemplateId, TemplateSet};
+use chunksynth_rephrase::{JudgeMode, PipelineConfig};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::task::JoinSet;
@@ -407,10 +407,15 @@ impl StopSignal {
     }
 }
 
+/// A model and, when it keeps one, its usage ledger.
+type ModelAndLedger = (Arc<dyn LanguageModel>, Option<Arc<UsageLedger>>);
+
 /// Runs a job over a corpus.
 pub struct Runner {
     model: Arc<dyn LanguageModel>,
     ledger: Option<Arc<UsageLedger>>,
+    /// The judge's own model and ledger (`--judge-model`), when it has one.
+    judge: Option<ModelAndLedger>,
     config: RunConfig,
     /// How much of the input the run has read (see [`Runner::input_progress`]).
     progress: Arc<InputProgress>,
@@ -449,9 +454,21 @@ impl Runner {
         Ok(Self {
             model,
             ledger,
+            judge: None,
             config,
             progress: Arc::default(),
         })
+    }
+
+    /// Judges with `model` (its own endpoint, key and prices; `ledger`, when
+    /// given, is read for the summary's cost) in place of the run's model.
+    pub fn with_judge_model(
+        mut self,
+        model: Arc<dyn LanguageModel>,
+        ledger: Option<Arc<UsageLedger>>,
+    ) -> Self {
+        self.judge = Some((model, ledger));
+        self
     }
 
     /// The bytes of the input read so far and the input's size (for a
@@ -462,7 +479,11 @@ impl Runner {
 
     /// Everything that changes what the model is asked.
     pub fn fingerprint(&self) -> RunFingerprint {
-        fingerprint(&self.config, self.model.model_id())
+        fingerprint(
+            &self.config,
+            self.model.model_id(),
+            self.judge.as_ref().map(|(m, _)| m.model_id()),
+        )
     }
 
     pub async fn run(
@@ -501,11 +522,23 @@ impl Runner {
         let mut journaled = JournalingModel::new(self.model.clone(), journal.clone());
         journaled.count_missing_usage_with(c.tokenizer.clone());
         let journaled = Arc::new(journaled);
-        let pipeline = Arc::new(WorkPipeline::new(c, journaled.clone())?);
+        // The judge's calls are journaled beside the run's (the model's name
+        // is part of each call's key) and counted apart, priced at its rates.
+        let judge_journaled = self.judge.as_ref().map(|(model, _)| {
+            let mut j = JournalingModel::new(model.clone(), journal.clone());
+            j.count_missing_usage_with(c.tokenizer.clone());
+            Arc::new(j)
+        });
+        let pipeline = Arc::new(WorkPipeline::new(
+            c,
+            journaled.clone(),
+            judge_journaled.clone().map(|j| j as Arc<dyn LanguageModel>),
+        )?);
         let mut engine = Engine {
             runner: self,
             events,
             journaled: journaled.clone(),
+            judge_journaled: judge_journaled.clone(),
             pipeline,
             base: Arc::new(self.provenance_base(fingerprint.digest())),
             writer: Some(opened.writer),
@@ -528,12 +561,20 @@ impl Runner {
         };
         engine.drive(stop).await?;
         let mut summary = engine.finish().await?;
-        summary.calls_made = journaled.recorded();
-        summary.calls_replayed = journaled.replayed();
+        let judged = judge_journaled.as_ref();
+        summary.calls_made = journaled.recorded() + judged.map_or(0, |j| j.recorded());
+        summary.calls_replayed = journaled.replayed() + judged.map_or(0, |j| j.replayed());
         summary.cost = self
             .ledger
             .as_ref()
             .and_then(|l| l.snapshot().cost(&c.prices, self.model.model_id()));
+        if let Some((model, Some(ledger))) = &self.judge {
+            let judge_cost = ledger.snapshot().cost(&c.prices, model.model_id());
+            summary.cost = match (summary.cost, judge_cost) {
+                (Some(a), Some(b)) => Some(a + b),
+                (a, b) => a.or(b),
+            };
+        }
         summary.wall_ms = started.elapsed().as_millis() as u64;
         Ok(summary)
     }
@@ -556,14 +597,16 @@ impl Runner {
 
 /// The fingerprint of a configuration for `model`: what the job asks the
 /// model, and how.
-fn fingerprint(c: &RunConfig, model: &str) -> RunFingerprint {
+fn fingerprint(c: &RunConfig, model: &str, judge_model: Option<&str>) -> RunFingerprint {
     let p = &c.pipeline;
+    let templates = TemplateSet::defaults(c.language);
     let common = RunFingerprint::default()
         .with("model", model)
         // The templates' text is long: its digest names a change well enough.
+        // The claim judge's templates join only when it is on.
         .with(
             "templates",
-            source_hash(&format!("{:?}", TemplateSet::defaults(c.language))),
+            source_hash(&templates.fingerprint_text(&TemplateId::CLAIM_JUDGE)),
         )
         .with("sampling", &c.sampling)
         .with("tokenizer", c.tokenizer.name());
@@ -580,10 +623,28 @@ fn fingerprint(c: &RunConfig, model: &str) -> RunFingerprint {
     } else {
         common.with("style_bounds", &p.style_bounds)
     };
-    let common = if p.llm_judge {
-        common.with("llm_judge", true)
-    } else {
-        common
+    let common = match p.llm_judge {
+        JudgeMode::Off => common,
+        // As earlier versions wrote a bare `--llm-judge`.
+        JudgeMode::All => common.with("llm_judge", true),
+        JudgeMode::Suspicious => {
+            let unused: Vec<TemplateId> = TemplateId::ALL
+                .into_iter()
+                .filter(|id| !TemplateId::CLAIM_JUDGE.contains(id))
+                .collect();
+            common
+                .with("llm_judge", "suspicious")
+                .with("judge_format", p.judge_format)
+                .with("judge_max_claims", p.judge_max_claims)
+                .with(
+                    "judge_templates",
+                    source_hash(&templates.fingerprint_text(&unused)),
+                )
+        }
+    };
+    let common = match judge_model {
+        Some(judge) if p.llm_judge != JudgeMode::Off => common.with("judge_model", judge),
+        _ => common,
     };
     common
         .with("job", &c.job)
@@ -690,6 +751,8 @@ struct Engine<'a> {
     runner: &'a Runner,
     events: Option<mpsc::UnboundedSender<RunEvent>>,
     journaled: Arc<JournalingModel>,
+    /// The judge's own model, journaled, when it has one.
+    judge_journaled: Option<Arc<JournalingModel>>,
     pipeline: Arc<WorkPipeline>,
     base: Arc<ProvenanceBase>,
     writer: Option<OutcomeWriter>,
@@ -1195,7 +1258,16 @@ impl Engine<'_> {
     fn budget_spent(&self) -> Option<String> {
         let c = &self.runner.config;
         let b = &c.budget;
-        let spent = self.summary.spent_before.saturating_add(self.journaled.spent());
+        let judge_spent = self
+            .judge_journaled
+            .as_ref()
+            .map(|j| j.spent())
+            .unwrap_or_default();
+        let spent = self
+            .summary
+            .spent_before
+            .saturating_add(self.journaled.spent())
+            .saturating_add(judge_spent);
         if let Some(max) = b.max_tokens {
             let used = spent.total();
             if used >= max {
@@ -1205,7 +1277,15 @@ impl Engine<'_> {
             }
         }
         if let Some(max) = b.max_cost {
-            let cost = c.prices.get(self.runner.model.model_id())?.cost(&spent);
+            // Earlier runs' spending is priced at the run model's rates.
+            let rewriter = spent.saturating_sub(judge_spent);
+            let mut cost = c.prices.get(self.runner.model.model_id())?.cost(&rewriter);
+            if let Some((judge, _)) = &self.runner.judge {
+                cost += c
+                    .prices
+                    .get(judge.model_id())
+                    .map_or(0.0, |p| p.cost(&judge_spent));
+            }
             if cost >= max {
                 return Some(format!(
                     "cost budget spent ({cost:.4} of {max:.4}, earlier runs on this output included)"

@@ -33,10 +33,41 @@ impl RunFingerprint {
         self
     }
 
+    /// A part written as it is (a structure's `{:?}` text, in tests).
+    #[cfg(test)]
+    fn with_debug(mut self, name: &str, debug: &str) -> Self {
+        self.parts.insert(name.to_owned(), debug.to_owned());
+        self
+    }
+
     /// A short digest of all the parts.
     pub fn digest(&self) -> String {
         let json = serde_json::to_vec(&self.parts).unwrap_or_default();
         hex(&Sha256::digest(&json)[..8])
+    }
+
+    /// Whether a run fingerprinted `before` asks what this one asks: the
+    /// same parts, except fields a structure gained since, at their unset
+    /// value (`None`, `false`, `[]`) — a setting added in an upgrade that
+    /// an older run could not have set.
+    pub fn same_run_as(&self, before: &Self) -> bool {
+        let unset = |v: &str| matches!(v, "None" | "false" | "[]" | "{}");
+        let names: std::collections::BTreeSet<&String> =
+            self.parts.keys().chain(before.parts.keys()).collect();
+        names
+            .into_iter()
+            .all(|n| match (before.parts.get(n), self.parts.get(n)) {
+                (Some(old), Some(new)) if old == new => true,
+                (Some(old), Some(new)) => match (fields_of(old), fields_of(new)) {
+                    (Some(a), Some(b)) => {
+                        a.iter().all(|(k, v)| b.get(k) == Some(v))
+                            && b.iter().all(|(k, v)| a.contains_key(k) || unset(v))
+                            && old.split(" { ").next() == new.split(" { ").next()
+                    }
+                    _ => false,
+                },
+                _ => false,
+            })
     }
 
     /// What differs from `before`, one line per setting, in words
@@ -215,6 +246,9 @@ pub(crate) fn check_fingerprint(
         }
     } else if let Some(before) = before.filter(|_| has_output)
         && before.fingerprint != current.digest()
+        && !current.same_run_as(&RunFingerprint {
+            parts: before.parts.clone(),
+        })
     {
         let before = RunFingerprint { parts: before.parts };
         return Err(StateError::Changed {
@@ -271,6 +305,31 @@ pub(crate) fn lock(output: &Path, journal: &Path) -> Result<RunLock, StateError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_field_added_since_at_its_unset_value_is_the_same_run_and_nothing_else_is() {
+        let part = |p: &str| {
+            RunFingerprint::default()
+                .with("model", "m")
+                .with_debug("fidelity", p)
+        };
+        let before = part("FidelityConfig { threshold: 0.9, disabled: [] }");
+        let upgraded =
+            part("FidelityConfig { threshold: 0.9, disabled: [], max_suspicions: None, added: false }");
+        assert_ne!(before.digest(), upgraded.digest());
+        assert!(upgraded.same_run_as(&before));
+        // Set, changed, removed or renamed: another run.
+        for other in [
+            "FidelityConfig { threshold: 0.9, disabled: [], max_suspicions: Some(0) }",
+            "FidelityConfig { threshold: 0.8, disabled: [], max_suspicions: None }",
+            "FidelityConfig { threshold: 0.9 }",
+            "OtherConfig { threshold: 0.9, disabled: [] }",
+        ] {
+            assert!(!part(other).same_run_as(&before), "{other}");
+        }
+        assert!(!before.clone().with("llm_judge", true).same_run_as(&before));
+        assert!(!RunFingerprint::default().with("model", "m").same_run_as(&before));
+    }
 
     #[test]
     fn changes_name_each_part_that_differs() {

@@ -481,3 +481,63 @@ fn rounded(v: &serde_json::Value) -> serde_json::Value {
         other => other.clone(),
     }
 }
+
+/// An output begun by a version whose gate had fewer settings resumes:
+/// fields the gate gained since, at their unset value, are not a change
+/// (the state file below is what such a version wrote: the fidelity part
+/// without them, its own digest). A setting that did change is refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_output_begun_before_the_gate_gained_settings_resumes_and_a_changed_setting_is_refused() {
+    let dir = tempdir("demo-upgrade");
+    let out = dir.join("out.jsonl");
+    let run = || {
+        let mut cmd = offline();
+        cmd.args(["rephrase", "--input", "examples/sample.jsonl", "--output"])
+            .arg(&out)
+            .arg("--demo");
+        cmd
+    };
+    let first = output_of(run()).await;
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let state_path = dir.join("out.jsonl.state.json");
+    let fresh: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&state_path).expect("state file")).expect("state json");
+    let older = |fidelity: &str| {
+        let mut state = fresh.clone();
+        state["fingerprint"] = serde_json::json!("0123456789abcdef");
+        state["parts"]["fidelity"] = serde_json::json!(fidelity);
+        std::fs::write(&state_path, serde_json::to_vec(&state).expect("json")).expect("write state");
+    };
+    let current = fresh["parts"]["fidelity"]
+        .as_str()
+        .expect("a fidelity part")
+        .to_owned();
+    let before_upgrade = [
+        ", max_copy_ratio: None",
+        ", max_suspicions: None",
+        ", added_numbers_are_suspicions: false",
+    ]
+    .iter()
+    .fold(current.clone(), |p, field| p.replace(field, ""));
+    assert_ne!(
+        before_upgrade, current,
+        "the gate has fields an older version lacked"
+    );
+
+    older(&before_upgrade);
+    let resumed = output_of(run()).await;
+    let stderr = String::from_utf8_lossy(&resumed.stderr);
+    assert_eq!(resumed.status.code(), Some(0), "{stderr}");
+    assert_eq!(records(&out).len(), 2, "nothing redone or doubled: {stderr}");
+
+    older(&before_upgrade.replace("threshold: 0.9", "threshold: 0.8"));
+    let refused = output_of(run()).await;
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("threshold: 0.8 → 0.9"), "{stderr}");
+}
