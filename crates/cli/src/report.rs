@@ -133,6 +133,13 @@ pub(crate) fn report(
             counts.join(", ")
         );
     }
+    let judge = &summary.judge;
+    if judge.calls > 0 {
+        eprintln!(
+            "  judge: {} calls; {} claims not supported (repaired); {} questions without a verdict (the gate's verdict stood)",
+            judge.calls, judge.not_supported, judge.no_verdict
+        );
+    }
     for (kind, n) in &summary.failures_by_kind {
         let what = if kind.is_permanent() {
             "rejected"

@@ -400,6 +400,10 @@ mod demo;
 #[path = "cli/gate.rs"]
 mod gate;
 
+/// The judge: claim questions about suspicions, its own endpoint and key.
+#[path = "cli/judge.rs"]
+mod judge;
+
 /// Batch mode: wavefront rounds through a batch runner.
 #[path = "cli/batch.rs"]
 mod batch;

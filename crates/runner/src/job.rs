@@ -161,6 +161,26 @@ impl Written {
         }
     }
 
+    /// What the judge did for a rephrased record: its calls, and the claims
+    /// it found not supported and those it gave no verdict on.
+    pub(crate) fn judge_counts(&self) -> JudgeCounts {
+        let mut counts = JudgeCounts::default();
+        if let Self::Rephrased(r) = self {
+            for attempt in r.provenance.chunks.iter().flat_map(|c| &c.attempts) {
+                counts.calls += attempt.judge_calls as usize + usize::from(attempt.judge.is_some());
+                for claim in &attempt.claims {
+                    match claim.supported {
+                        Some(false) => counts.not_supported += 1,
+                        None => counts.no_verdict += 1,
+                        Some(true) => {}
+                    }
+                }
+                counts.no_verdict += usize::from(attempt.judge_error.is_some());
+            }
+        }
+        counts
+    }
+
     /// Parts (chunks, or sections) and how many of them passed their check
     /// (fidelity, or section QC).
     pub(crate) fn parts(&self) -> (usize, usize) {
@@ -268,6 +288,15 @@ impl ProvenanceBase {
             fingerprint: String::new(),
         }
     }
+}
+
+/// The judge's work on records: calls (whole-chunk and claim questions),
+/// claims found not supported, questions left without a verdict.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JudgeCounts {
+    pub calls: usize,
+    pub not_supported: usize,
+    pub no_verdict: usize,
 }
 
 /// A job made ready to run over one model.

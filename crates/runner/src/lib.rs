@@ -81,7 +81,7 @@ pub use identity::{content_id, source_hash};
 pub use input::{
     Document, InputFormat, InputProgress, InputRecord, InputSource, ReadOptions, Records, RejectedInput,
 };
-pub use job::{GeneratedRecord, GenerationProvenance, Job, QcPolicy, Written, parse_spec};
+pub use job::{GeneratedRecord, GenerationProvenance, Job, JudgeCounts, QcPolicy, Written, parse_spec};
 pub use journal::{CALL_IDENTITY_VERSION, Journal, JournalError, JournalingModel, call_key};
 pub use output::{OpenError, OutputRecord, Provenance, RecordWriter, RejectKind, RejectRecord};
 pub use run::{

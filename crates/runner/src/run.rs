@@ -325,6 +325,10 @@ pub struct RunSummary {
     /// Suspicions raised on the records written, by check (`polarity`,
     /// `addition`, …): recorded, not repaired, unless `--max-suspicions`.
     pub suspicions: std::collections::BTreeMap<chunksynth_quality::CheckKind, usize>,
+    /// The judge's calls, and the claims it found not supported or could
+    /// not answer (`--llm-judge`), on the records written.
+    #[serde(default)]
+    pub judge: crate::job::JudgeCounts,
     /// Generated texts whose QC passed, and failed (kept under
     /// `--on-qc-failure keep`).
     #[serde(default)]
@@ -1193,6 +1197,10 @@ impl Engine<'_> {
                 for check in record.suspicions() {
                     *self.summary.suspicions.entry(check).or_default() += 1;
                 }
+                let judged = record.judge_counts();
+                self.summary.judge.calls += judged.calls;
+                self.summary.judge.not_supported += judged.not_supported;
+                self.summary.judge.no_verdict += judged.no_verdict;
                 if let Some((passed, redrafts, repaired)) = record.generation_counts() {
                     if passed {
                         self.summary.qc_passed += 1;
