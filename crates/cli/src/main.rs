@@ -118,7 +118,7 @@ async fn run(cli: Cli) -> Result<u8> {
         Command::Styles => {
             let text: String = STYLES
                 .iter()
-                .map(|s| format!("{:<16} {}\n", s.name, s.summary))
+                .map(|s| format!("{:<16} {:<10} {}\n", s.name, s.kind.name(), s.summary))
                 .collect();
             print_quietly(&text)
         }

@@ -13,6 +13,7 @@
 //!
 //! Deterministic: the same request gets the same answer.
 
+mod formats;
 mod generation;
 mod restyle;
 
@@ -23,11 +24,29 @@ use chunksynth_llm::{
     BoxFuture, ChatRequest, ChatResponse, FinishReason, LanguageModel, LlmError, TaskKind, Usage, UsageLedger,
 };
 
+pub use formats::demo_in_kind;
 pub use generation::{demo_plan, demo_section};
 pub use restyle::demo_rewrite;
 
 /// The model id records name when the demo answered.
 pub const DEMO_MODEL: &str = "chunksynth-demo";
+
+/// What the demo answers `task`, asked `user` (the last user message) under
+/// the system message `system`: a rewrite in the form of the style the
+/// system message gives (a table, a FAQ, …), or a prose restyle.
+pub fn demo_answer_in(task: TaskKind, system: &str, user: &str) -> String {
+    if matches!(
+        task,
+        TaskKind::Rewrite | TaskKind::Repair | TaskKind::Continuation
+    ) && let Some(style) = chunksynth_prompts::STYLES
+        .iter()
+        .find(|s| system.contains(s.instructions_en) || system.contains(s.instructions_zh))
+        && let Some(answer) = demo_in_kind(style.name, chunksynth_prompts::last_passage(user))
+    {
+        return answer;
+    }
+    demo_answer(task, user)
+}
 
 /// What the demo answers `task`, asked `user` (the last user message).
 pub fn demo_answer(task: TaskKind, user: &str) -> String {
@@ -133,7 +152,12 @@ impl Default for DemoModel {
 impl LanguageModel for DemoModel {
     fn chat<'a>(&'a self, request: &'a ChatRequest) -> BoxFuture<'a, Result<ChatResponse, LlmError>> {
         Box::pin(async move {
-            let text = demo_answer(request.task, request.last_user_text());
+            let system = request
+                .messages
+                .iter()
+                .find(|m| m.role == chunksynth_llm::Role::System)
+                .map_or("", |m| m.content.as_str());
+            let text = demo_answer_in(request.task, system, request.last_user_text());
             let prompt: usize = request.messages.iter().map(|m| m.content.len()).sum();
             let usage = Usage {
                 prompt_tokens: prompt.div_ceil(4) as u64,

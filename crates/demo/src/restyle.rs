@@ -201,6 +201,12 @@ fn reorder_pairs(sentences: &mut [String]) {
     }
 }
 
+/// A line's sentences, each with its final mark (for the formats that lay
+/// them out one by one).
+pub(crate) fn sentences_of(line: &str) -> Vec<&str> {
+    demo_sentences(line)
+}
+
 /// A line's sentences, each with its final mark.
 fn demo_sentences(line: &str) -> Vec<&str> {
     let mut out = Vec::new();

@@ -490,8 +490,14 @@ pub use chunksynth_demo::demo_rewrite;
 /// consistency pass, a state table or a verdict.
 pub fn demo_reply(request: &FakeRequest) -> Reply {
     let user = request.last_user_text();
-    Reply::text(chunksynth_demo::demo_answer(
+    let system = request.body["messages"]
+        .as_array()
+        .and_then(|m| m.iter().find(|m| m["role"] == "system"))
+        .and_then(|m| m["content"].as_str())
+        .unwrap_or("");
+    Reply::text(chunksynth_demo::demo_answer_in(
         chunksynth_demo::task_of_prompt(&user),
+        system,
         &user,
     ))
 }

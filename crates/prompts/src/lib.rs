@@ -38,5 +38,5 @@ pub use render::{
     PlanInput, PromptProvenance, RenderedPrompt, RepairInput, RewriteInput, SectionInput, StateInput,
     judge_claims_schema, judge_schema, last_passage, marked_block, read_claim_answer,
 };
-pub use styles::{STYLES, Style, style};
+pub use styles::{STYLES, Style, StyleKind, style};
 pub use template::{Language, Template, TemplateError, TemplateId, TemplateSet};

@@ -18,6 +18,10 @@ pub struct PromptProvenance {
     pub version: String,
     pub style: String,
     pub language: Language,
+    /// The published study the style follows (the catalogue's
+    /// `Style::follows`); absent for the catalogue's own styles.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub follows: String,
 }
 
 /// Messages ready to send, and where they came from.
@@ -141,6 +145,7 @@ impl TemplateSet {
             version: self.get(id).version.clone(),
             style: style.name.to_owned(),
             language: self.language,
+            follows: style.follows.to_owned(),
         }
     }
 
@@ -258,6 +263,7 @@ impl TemplateSet {
                 version: self.get(TemplateId::JudgeUser).version.clone(),
                 style: String::new(),
                 language: self.language,
+                follows: String::new(),
             },
         }
     }
@@ -320,6 +326,7 @@ impl TemplateSet {
             version: self.get(id).version.clone(),
             style: String::new(),
             language: self.language,
+            follows: String::new(),
         }
     }
 }
@@ -451,6 +458,7 @@ impl TemplateSet {
                 version: self.get(id).version.clone(),
                 style: String::new(),
                 language: self.language,
+                follows: String::new(),
             },
         }
     }

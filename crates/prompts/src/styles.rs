@@ -6,6 +6,34 @@ use serde::Serialize;
 
 use crate::Language;
 
+/// What a style does with the facts of its source, which decides what the
+/// gate holds it to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StyleKind {
+    /// Every fact kept, in another form: a missing number, name or
+    /// passage is an error.
+    Restyle,
+    /// A deliberate subset (a list of facts, a distillation, questions on
+    /// the text): leaving facts out is the point, so omissions are not
+    /// errors; nothing may be added, and the output keeps at least its
+    /// style's floor of the source's content.
+    Extract,
+    /// Every fact kept in another language: the word-level checks are off.
+    Translate,
+}
+
+impl StyleKind {
+    /// The kind's name as `chunksynth styles` writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Restyle => "restyle",
+            Self::Extract => "extract",
+            Self::Translate => "translate",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Style {
     /// The name used on the command line and in output records.
@@ -36,6 +64,20 @@ pub struct Style {
     /// a learning note's), so a faithful rewrite adds numbers of its own:
     /// the gate records an added number as a suspicion, not a failure.
     pub works_examples: bool,
+    /// What the style does with the source's facts.
+    pub kind: StyleKind,
+    /// `--variants N` may choose it from a seed. The styles added after
+    /// runs were written are not chosen, so a run begun before an upgrade
+    /// gives each document the styles it gave before; name them with
+    /// `--style`.
+    pub seeded: bool,
+    /// The published study whose format it follows, precise enough to find
+    /// the prompt (empty for the catalogue's own).
+    pub follows: &'static str,
+    /// Output length / source length of a typical faithful output (the
+    /// median over the held-out sets' outputs in this style,
+    /// docs/QUALITY.md): what `--dry-run` expects a chunk's answer to cost.
+    pub expected_length: f64,
 }
 
 impl Style {
@@ -57,6 +99,10 @@ pub const STYLES: &[Style] = &[
         min_content_recall: 0.5,
         max_copy_ratio: Some(0.5),
         works_examples: false,
+        kind: StyleKind::Restyle,
+        seeded: true,
+        follows: "",
+        expected_length: 1.1,
         target_language: None,
     },
     Style {
@@ -68,6 +114,10 @@ pub const STYLES: &[Style] = &[
         min_content_recall: 0.5,
         max_copy_ratio: Some(0.5),
         works_examples: true,
+        kind: StyleKind::Restyle,
+        seeded: true,
+        follows: "",
+        expected_length: 1.67,
         target_language: None,
     },
     Style {
@@ -79,6 +129,10 @@ pub const STYLES: &[Style] = &[
         min_content_recall: 0.3,
         max_copy_ratio: Some(0.4),
         works_examples: false,
+        kind: StyleKind::Restyle,
+        seeded: true,
+        follows: "",
+        expected_length: 1.44,
         target_language: None,
     },
     Style {
@@ -90,6 +144,10 @@ pub const STYLES: &[Style] = &[
         min_content_recall: 0.2,
         max_copy_ratio: Some(0.35),
         works_examples: false,
+        kind: StyleKind::Restyle,
+        seeded: true,
+        follows: "",
+        expected_length: 0.63,
         target_language: None,
     },
     Style {
@@ -101,6 +159,10 @@ pub const STYLES: &[Style] = &[
         min_content_recall: 0.45,
         max_copy_ratio: Some(0.6),
         works_examples: false,
+        kind: StyleKind::Restyle,
+        seeded: true,
+        follows: "",
+        expected_length: 1.39,
         target_language: None,
     },
     Style {
@@ -112,6 +174,10 @@ pub const STYLES: &[Style] = &[
         min_content_recall: 0.4,
         max_copy_ratio: Some(0.4),
         works_examples: false,
+        kind: StyleKind::Restyle,
+        seeded: true,
+        follows: "",
+        expected_length: 1.47,
         target_language: None,
     },
     Style {
@@ -123,6 +189,127 @@ pub const STYLES: &[Style] = &[
         min_content_recall: 0.45,
         max_copy_ratio: Some(0.5),
         works_examples: true,
+        kind: StyleKind::Restyle,
+        seeded: true,
+        follows: "",
+        expected_length: 1.47,
+        target_language: None,
+    },
+    // The formats the published studies found best (issue 28): FinePhrase
+    // (Hugging Face, 2026: 90 configurations, 486B tokens; math 15.31,
+    // table 14.83, FAQ 14.45, tutorial 14.30 against DCLM's 13.77) and
+    // Nemotron-CC (NVIDIA; Su et al., 2024, arXiv:2412.02595, appendix:
+    // its diverse QA, distill, extract-knowledge and knowledge-list
+    // prompts). Instructions in our own words.
+    Style {
+        name: "table",
+        summary: "The facts as Markdown tables with a short lead-in (FinePhrase's table format).",
+        instructions_en: "Rewrite the text as Markdown tables: a one-sentence lead-in, then every fact of the text in table rows with clear column headers (one table per kind of fact). Keep every number, name and term exactly; add nothing the text does not say.",
+        instructions_zh: "将文本改写为 Markdown 表格：先用一句话引入，再把文本中的每一个事实放入带有清晰列标题的表格行中（每类事实一张表）。数字、名称和术语保持原样；不要添加文本没有的内容。",
+        length_band: (0.4, 1.8),
+        min_content_recall: 0.4,
+        // Cells keep the source's phrases verbatim.
+        max_copy_ratio: Some(0.6),
+        works_examples: false,
+        kind: StyleKind::Restyle,
+        seeded: false,
+        follows: "FinePhrase (Hugging Face, 2026), table format",
+        expected_length: 1.33,
+        target_language: None,
+    },
+    Style {
+        name: "faq",
+        summary: "A FAQ: readers' questions, each answered from the text (FinePhrase's FAQ format).",
+        instructions_en: "Rewrite the text as a FAQ: a list of questions a reader would ask, each followed by its answer taken from the text. Every fact of the text must appear in some answer; add nothing the text does not say.",
+        instructions_zh: "将文本改写为常见问题（FAQ）：列出读者会问的问题，每个问题后面给出取自文本的回答。文本中的每一个事实都必须出现在某个回答中；不要添加文本没有的内容。",
+        length_band: (0.8, 2.6),
+        min_content_recall: 0.45,
+        max_copy_ratio: Some(0.6),
+        works_examples: false,
+        kind: StyleKind::Restyle,
+        seeded: false,
+        follows: "FinePhrase (Hugging Face, 2026), FAQ format",
+        expected_length: 1.29,
+        target_language: None,
+    },
+    Style {
+        name: "tutorial",
+        summary: "Numbered steps with worked examples from the text only (FinePhrase's tutorial format).",
+        instructions_en: "Rewrite the text as a tutorial: numbered steps that teach how to do or understand what the text describes, with worked examples built only from the text's own facts, numbers and code. Keep every fact; invent no new facts.",
+        instructions_zh: "将文本改写为教程：用编号的步骤教读者如何完成或理解文本所描述的内容，示例只能基于文本自身的事实、数字和代码。保留每一个事实；不要编造新事实。",
+        length_band: (0.8, 2.8),
+        min_content_recall: 0.4,
+        max_copy_ratio: Some(0.5),
+        works_examples: true,
+        kind: StyleKind::Restyle,
+        seeded: false,
+        follows: "FinePhrase (Hugging Face, 2026), tutorial format",
+        expected_length: 1.62,
+        target_language: None,
+    },
+    Style {
+        name: "math-problems",
+        summary: "Word problems with worked solutions from the text's own quantities (FinePhrase's math reformulation).",
+        instructions_en: "Turn the text into math word problems with worked solutions: each problem uses quantities and relations stated in the text, and each solution writes out every computation (+, −, ×, ÷, percentages, fractions) with its result. Use only numbers from the text or computed from them; do not state facts the text does not.",
+        instructions_zh: "把文本改写成带详细解答的数学应用题：每道题使用文本中给出的数量和关系，每个解答写出每一步计算（加、减、乘、除、百分比、分数）及其结果。只使用文本中的数字或由它们算出的数字；不要陈述文本没有的事实。",
+        length_band: (0.3, 3.0),
+        min_content_recall: 0.1,
+        max_copy_ratio: Some(0.5),
+        works_examples: true,
+        // Problems use the quantities, not every fact.
+        kind: StyleKind::Extract,
+        seeded: false,
+        follows: "FinePhrase (Hugging Face, 2026), math reformulation",
+        expected_length: 1.55,
+        target_language: None,
+    },
+    Style {
+        name: "diverse-qa",
+        summary: "Yes/no, open and multiple-choice questions answered from the text (Nemotron-CC's diverse QA pairs).",
+        instructions_en: "Write questions of several kinds about the text — yes/no, open-ended and multiple-choice — each followed by its answer from the text. In a multiple-choice question, mark each wrong option with ✗ and the right one with ✓. Answer only from the text.",
+        instructions_zh: "针对文本提出多种类型的问题——是非题、开放式问题和选择题——每个问题后给出取自文本的答案。选择题中，每个错误选项用 ✗ 标出，正确选项用 ✓ 标出。只根据文本作答。",
+        length_band: (0.4, 2.8),
+        min_content_recall: 0.2,
+        max_copy_ratio: Some(0.6),
+        works_examples: false,
+        // Questions cover what they ask about, not every fact.
+        kind: StyleKind::Extract,
+        seeded: false,
+        follows: "Nemotron-CC (NVIDIA; Su et al., 2024, arXiv:2412.02595), diverse QA pairs",
+        expected_length: 1.3,
+        target_language: None,
+    },
+    Style {
+        name: "distill",
+        summary: "Shorter and clearer, the knowledge kept (Nemotron-CC's distill).",
+        instructions_en: "Distill the text: rewrite it shorter and clearer, keeping the knowledge it conveys (facts, numbers, names, definitions) and dropping repetition, filler and asides. Add nothing.",
+        instructions_zh: "提炼文本：把它改写得更短、更清楚，保留其中的知识（事实、数字、名称、定义），删去重复、赘语和题外话。不要添加任何内容。",
+        // A short chunk distils to about its own length.
+        length_band: (0.2, 1.1),
+        min_content_recall: 0.3,
+        max_copy_ratio: Some(0.5),
+        works_examples: false,
+        // Dropping asides is the point.
+        kind: StyleKind::Extract,
+        seeded: false,
+        follows: "Nemotron-CC (NVIDIA; Su et al., 2024, arXiv:2412.02595), distill",
+        expected_length: 0.8,
+        target_language: None,
+    },
+    Style {
+        name: "knowledge-list",
+        summary: "The facts as a list of self-contained items (Nemotron-CC's knowledge list).",
+        instructions_en: "Extract the knowledge in the text as a bulleted list: one self-contained fact per item, each stated so it can be understood on its own, with its numbers, names and terms exactly as in the text. Leave out what is not knowledge (opinions, filler, navigation). Add nothing.",
+        instructions_zh: "将文本中的知识提取为项目符号列表：每项一个独立完整的事实，能单独读懂，数字、名称和术语与原文一致。不是知识的内容（观点、赘语、导航文字）略去。不要添加任何内容。",
+        length_band: (0.3, 1.6),
+        min_content_recall: 0.3,
+        // Items keep the source's phrases verbatim.
+        max_copy_ratio: Some(0.7),
+        works_examples: false,
+        kind: StyleKind::Extract,
+        seeded: false,
+        follows: "Nemotron-CC (NVIDIA; Su et al., 2024, arXiv:2412.02595), knowledge list",
+        expected_length: 1.14,
         target_language: None,
     },
     Style {
@@ -134,6 +321,10 @@ pub const STYLES: &[Style] = &[
         min_content_recall: 0.0,
         max_copy_ratio: None,
         works_examples: false,
+        kind: StyleKind::Translate,
+        seeded: true,
+        follows: "",
+        expected_length: 1.0,
         target_language: Some("English"),
     },
 ];

@@ -9,7 +9,8 @@ const ROUNDING: f64 = 0.01;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Token {
-    Number(f64),
+    /// A value and the decimals it is written with.
+    Number(f64, u8),
     Op(char),
     /// `=` or `≈`.
     Equals,
@@ -21,9 +22,68 @@ enum Token {
 pub fn derived_values(text: &str, known: &[f64]) -> Vec<f64> {
     let mut derived: Vec<f64> = Vec::new();
     let is_known = |v: f64, derived: &[f64]| known.iter().chain(derived).any(|k| close(*k, v, 1e-9));
+    for (expression, result, _) in computations(text) {
+        let operands: Vec<f64> = expression
+            .iter()
+            .filter_map(|t| match t {
+                Token::Number(v, _) => Some(*v),
+                _ => None,
+            })
+            .collect();
+        if !operands.iter().all(|&v| is_known(v, &derived)) {
+            continue;
+        }
+        if evaluate(&expression).is_some_and(|v| close(v, result, ROUNDING)) {
+            derived.push(result);
+        }
+    }
+    derived
+}
+
+/// The computations `text` writes out whose result is wrong, as written
+/// ("3 × 4 = 13"), with the right result: a result may be rounded to the
+/// decimals it shows.
+pub fn wrong_computations(text: &str) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    for (expression, result, decimals) in plain_computations(text) {
+        let Some(v) = evaluate(&expression) else {
+            continue;
+        };
+        let shown = 0.5 * 10f64.powi(-i32::from(decimals)) + 1e-9;
+        if close(v, result, ROUNDING) || (v - result).abs() <= shown {
+            continue;
+        }
+        let written: Vec<String> = expression
+            .iter()
+            .map(|t| match t {
+                Token::Number(v, _) => trim_float(*v),
+                Token::Op(c) => c.to_string(),
+                Token::Equals => "=".to_owned(),
+            })
+            .collect();
+        out.push((format!("{} = {}", written.join(" "), trim_float(result)), v));
+    }
+    out
+}
+
+/// A value as a finding writes it (`12`, `0.333333` → `0.333333`).
+pub fn shown(v: f64) -> String {
+    trim_float(v)
+}
+
+fn trim_float(v: f64) -> String {
+    let s = format!("{v:.6}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// Each `… a op b = c` of each line: the expression (its longest tail that
+/// alternates numbers and operators, so a label's number before it is not
+/// an operand), the result and the result's written decimals. Each `=`
+/// closes the expression since the line's start or the last `=`.
+fn computations(text: &str) -> Vec<(Vec<Token>, f64, u8)> {
+    let mut out = Vec::new();
     for line in text.lines() {
         let tokens = tokens(line);
-        // Each `=` closes the expression since the line's start or the last `=`.
         let mut start = 0;
         for (i, t) in tokens.iter().enumerate() {
             if *t != Token::Equals {
@@ -31,25 +91,89 @@ pub fn derived_values(text: &str, known: &[f64]) -> Vec<f64> {
             }
             let left = &tokens[start..i];
             start = i + 1;
-            let Some(Token::Number(result)) = tokens.get(i + 1).copied() else {
+            let Some(Token::Number(result, decimals)) = tokens.get(i + 1).copied() else {
                 continue;
             };
-            let operands: Vec<f64> = left
-                .iter()
-                .filter_map(|t| match t {
-                    Token::Number(v) => Some(*v),
-                    _ => None,
-                })
-                .collect();
-            if operands.len() < 2 || !operands.iter().all(|&v| is_known(v, &derived)) {
-                continue;
-            }
-            if evaluate(left).is_some_and(|v| close(v, result, ROUNDING)) {
-                derived.push(result);
+            let expression = alternating_tail(left);
+            if expression.len() >= 3 {
+                out.push((expression.to_vec(), result, decimals));
             }
         }
     }
-    derived
+    out
+}
+
+/// The computations of `text` written plainly enough to check: numbers,
+/// operators and spaces from the first operand to the result, nothing
+/// around them that changes what they mean (a bracket, a power, a unit, a
+/// scale word, a comma: `2^(1/12)`, `(1071 + 1) / 2`, `17 × 10⁶`,
+/// `6 km/s − 3.5`, `1000万`).
+fn plain_computations(text: &str) -> Vec<(Vec<Token>, f64, u8)> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        let spans = spans(line);
+        let mut start = 0;
+        for i in 0..spans.len() {
+            if spans[i].0 != Token::Equals {
+                continue;
+            }
+            let left = &spans[start..i];
+            start = i + 1;
+            let Some((Token::Number(result, decimals), result_span)) = spans.get(i + 1).cloned() else {
+                continue;
+            };
+            // `a × b = c × d = e`: what follows the `=` is another
+            // expression, not a result (`35 × 30% = 35 × 0.30`).
+            if spans.get(i + 2).is_some_and(|(t, _)| matches!(t, Token::Op(_))) {
+                continue;
+            }
+            let tokens: Vec<Token> = left.iter().map(|(t, _)| *t).collect();
+            let tail = alternating_tail(&tokens).len();
+            if tail < 3 {
+                continue;
+            }
+            let first = &left[left.len() - tail].1;
+            let inside = &chars[first.start..result_span.end];
+            let before = first.start.checked_sub(1).map(|j| chars[j]);
+            let after = chars.get(result_span.end).copied();
+            // No comma (`701,955` is a thousand-grouped number in English
+            // and a decimal one in Russian), no percentage (`35 × 30%`
+            // means 35 × 0.3).
+            let plain = inside
+                .iter()
+                .all(|c| c.is_ascii_digit() || c.is_whitespace() || "+-−×·*÷/=≈.".contains(*c));
+            let clean_edges = !before.is_some_and(|c| "(^/÷×*·⁻".contains(c) || c.is_alphanumeric())
+                && !after.is_some_and(|c| "^(⁰¹²³⁴⁵⁶⁷⁸⁹×*·万亿億".contains(c) || c.is_ascii_digit());
+            if plain && clean_edges {
+                out.push((tokens[tokens.len() - tail..].to_vec(), result, decimals));
+            }
+        }
+    }
+    out
+}
+
+/// The longest tail of `tokens` that reads number, operator, number, …
+fn alternating_tail(tokens: &[Token]) -> &[Token] {
+    let mut start = tokens.len();
+    let mut want_number = true;
+    while start > 0 {
+        let t = tokens[start - 1];
+        let fits = matches!(
+            (want_number, t),
+            (true, Token::Number(..)) | (false, Token::Op(_))
+        );
+        if !fits {
+            break;
+        }
+        start -= 1;
+        want_number = !want_number;
+    }
+    // It must start with a number.
+    if tokens.get(start).is_some_and(|t| matches!(t, Token::Op(_))) {
+        start += 1;
+    }
+    &tokens[start..]
 }
 
 fn close(a: f64, b: f64, relative: f64) -> bool {
@@ -60,18 +184,18 @@ fn close(a: f64, b: f64, relative: f64) -> bool {
 /// alternate so.
 fn evaluate(tokens: &[Token]) -> Option<f64> {
     // Skip anything before the first number (a label's leftovers).
-    let first = tokens.iter().position(|t| matches!(t, Token::Number(_)))?;
+    let first = tokens.iter().position(|t| matches!(t, Token::Number(..)))?;
     let tokens = &tokens[first..];
     if tokens.len() < 3 || tokens.len().is_multiple_of(2) {
         return None;
     }
     let mut terms: Vec<f64> = Vec::new();
     let mut term = match tokens[0] {
-        Token::Number(v) => v,
+        Token::Number(v, _) => v,
         _ => return None,
     };
     for pair in tokens[1..].chunks(2) {
-        let (Token::Op(op), Token::Number(v)) = (pair[0], pair[1]) else {
+        let (Token::Op(op), Token::Number(v, _)) = (pair[0], pair[1]) else {
             return None;
         };
         match op {
@@ -100,6 +224,11 @@ fn evaluate(tokens: &[Token]) -> Option<f64> {
 /// A line's numbers, operators and equals signs; words and units between
 /// them are skipped.
 fn tokens(line: &str) -> Vec<Token> {
+    spans(line).into_iter().map(|(t, _)| t).collect()
+}
+
+/// A line's tokens with the char range each covers.
+fn spans(line: &str) -> Vec<(Token, std::ops::Range<usize>)> {
     let chars: Vec<char> = line.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -115,6 +244,12 @@ fn tokens(line: &str) -> Vec<Token> {
             }
             let written: String = chars[start..i].iter().collect();
             let mut value = parse(&written);
+            let decimals = written
+                .rsplit_once(['.', ','])
+                .filter(|(_, after)| {
+                    after.len() != 3 || written.matches([',', '.']).count() == 1 && written.contains('.')
+                })
+                .map_or(0, |(_, after)| after.len().min(9) as u8);
             if chars.get(i) == Some(&'%') {
                 i += 1;
             }
@@ -125,23 +260,23 @@ fn tokens(line: &str) -> Vec<Token> {
                 _ => {}
             }
             if let Some(v) = value {
-                out.push(Token::Number(v));
+                out.push((Token::Number(v, decimals), start..i));
             }
             continue;
         }
         let spaced = |j: usize| chars.get(j).is_none_or(|c| c.is_whitespace());
         match c {
-            '=' | '≈' => out.push(Token::Equals),
-            '+' | '×' | '·' | '*' | '÷' | '−' => out.push(Token::Op(c)),
+            '=' | '≈' => out.push((Token::Equals, i..i + 1)),
+            '+' | '×' | '·' | '*' | '÷' | '−' => out.push((Token::Op(c), i..i + 1)),
             // A hyphen or slash is an operator only with spaces around it
             // (`150-300 bar` is a range, `km/h` a unit).
-            '-' | '/' if i > 0 && spaced(i - 1) && spaced(i + 1) => out.push(Token::Op(c)),
+            '-' | '/' if i > 0 && spaced(i - 1) && spaced(i + 1) => out.push((Token::Op(c), i..i + 1)),
             // A fraction written tight (1/3 ≈ 0.333).
             '/' if i > 0
                 && chars[i - 1].is_ascii_digit()
                 && chars.get(i + 1).is_some_and(char::is_ascii_digit) =>
             {
-                out.push(Token::Op(c))
+                out.push((Token::Op(c), i..i + 1))
             }
             _ => {}
         }
@@ -167,7 +302,7 @@ fn parse(written: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::derived_values;
+    use super::{derived_values, wrong_computations};
 
     #[test]
     fn a_written_out_computation_derives_its_result() {
@@ -186,6 +321,25 @@ mod tests {
         );
         // A decimal comma (Russian).
         assert_eq!(derived_values("7 · 0,5 = 3,5", &[7.0, 0.5]), [3.5]);
+    }
+
+    #[test]
+    fn a_wrong_result_is_found_and_a_rounded_or_labelled_one_is_not() {
+        let wrong: Vec<String> = wrong_computations("Problem 1: 3 × 4 = 13 apples")
+            .into_iter()
+            .map(|w| w.0)
+            .collect();
+        assert_eq!(wrong, ["3 × 4 = 13"]);
+        assert!(wrong_computations("Problem 2: 3 × 4 = 12; 1/3 ≈ 0.33; 2 ÷ 3 ≈ 0.7").is_empty());
+        assert!(wrong_computations("150-300 = 2 and a label 2024 = 2").is_empty());
+        // A chain, a percentage, a digit group: not read as wrong.
+        assert!(
+            wrong_computations(
+                "35 × 30% = 35 × 0.30 = 10.5; 400 ÷ 200 000 × 1000 = 400 ÷ 200 = 2; 4 ÷ 24 = 1/6"
+            )
+            .is_empty()
+        );
+        assert_eq!(derived_values("Problem 1: 3 × 4 = 12", &[3.0, 4.0]), [12.0]);
     }
 
     #[test]

@@ -266,7 +266,21 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
                     .skip(word.chars().count())
                     .find(|&(_, c)| !(stem && c.is_alphabetic()))
                     .map_or(rest.len(), |(i, _)| i);
-                return (end + gap + written, value * scale);
+                // Japanese and Chinese write the rest after the scale:
+                // 135万5000 is 1 355 000, 716万3520 is 7 163 520.
+                let after = end + gap + written;
+                let bytes = text.as_bytes();
+                let rest_end = digits_end(bytes, after);
+                if !latin
+                    && !stem
+                    && rest_end > after
+                    && bytes.get(rest_end).is_none_or(|b| *b != b'.')
+                    && let Ok(rest) = text[after..rest_end].parse::<f64>()
+                    && rest < scale
+                {
+                    return (rest_end, value * scale + rest);
+                }
+                return (after, value * scale);
             }
         }
     }

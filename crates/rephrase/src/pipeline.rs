@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chunksynth_chunking::{ChunkConfig, ChunkConfigError, ChunkPlan, Tokenizer};
 use chunksynth_llm::{ErrorKind, FinishReason, LlmError, Usage};
-use chunksynth_prompts::{EarlierTurn, PromptProvenance, STYLES, Style};
+use chunksynth_prompts::{EarlierTurn, PromptProvenance, STYLES, Style, StyleKind};
 use chunksynth_quality::{FidelityConfig, FidelityReport, Script, chatter_preamble, fidelity};
 use serde::{Deserialize, Serialize};
 
@@ -667,7 +667,12 @@ pub fn choose_styles(seed: u64, document_id: &str, n: usize) -> Vec<&'static Sty
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    let mut order: Vec<&'static Style> = STYLES.iter().filter(|s| s.target_language.is_none()).collect();
+    // The styles of the first catalogue only: a style added later joining
+    // the draw would change the styles of a run begun before.
+    let mut order: Vec<&'static Style> = STYLES
+        .iter()
+        .filter(|s| s.seeded && s.kind == StyleKind::Restyle)
+        .collect();
     // Fisher-Yates with an xorshift stream seeded by the hash.
     for i in (1..order.len()).rev() {
         h ^= h << 13;
@@ -709,6 +714,16 @@ pub fn gate_for(base: &FidelityConfig, style: &Style) -> FidelityConfig {
         config.max_copy_ratio = style.max_copy_ratio;
     }
     config.added_numbers_are_suspicions |= style.works_examples;
+    if style.kind == StyleKind::Extract {
+        // Leaving facts out is the point: no omission, completeness or
+        // summary finding; the style's recall floor stays.
+        config.keeps_subset = true;
+        for check in [CheckKind::Completeness, CheckKind::Summary, CheckKind::Omission] {
+            if !config.disabled.contains(&check) {
+                config.disabled.push(check);
+            }
+        }
+    }
     if style.max_copy_ratio.is_none() && !config.disabled.contains(&CheckKind::NotRestyled) {
         config.disabled.push(CheckKind::NotRestyled);
     }

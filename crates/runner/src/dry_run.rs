@@ -212,8 +212,30 @@ impl EstimatingModel {
             TaskKind::Judge => r#"{"faithful": true, "problems": []}"#.to_owned(),
             TaskKind::Other => String::new(),
             // Rewrites, repairs, continuations, consistency edits: the
-            // passage back, as long as what was given.
-            _ => last_passage(user).to_owned(),
+            // passage back, as long as the style's outputs typically are.
+            _ => {
+                let passage = last_passage(user);
+                let system = request
+                    .messages
+                    .iter()
+                    .find(|m| m.role == chunksynth_llm::Role::System)
+                    .map_or("", |m| m.content.as_str());
+                let ratio = chunksynth_prompts::STYLES
+                    .iter()
+                    .find(|s| system.contains(s.instructions_en) || system.contains(s.instructions_zh))
+                    .map_or(1.0, |s| s.expected_length);
+                // The passage itself (the gate passes it, and a judge is
+                // then asked), lengthened to the style's typical length;
+                // never shortened: a budget is better overestimated.
+                let extra = (self.tokenizer.count(passage) as f64 * (ratio - 1.0)).round();
+                if extra < 1.0 {
+                    passage.to_owned()
+                } else {
+                    // Ending as a sentence does (a rewrite cut short fails).
+                    let more = filler(self.tokenizer.as_ref(), extra as usize);
+                    format!("{passage}\n\n{}.", more.trim_end_matches(['.', ' ']))
+                }
+            }
         }
     }
 }

@@ -541,3 +541,75 @@ async fn an_output_begun_before_the_gate_gained_settings_resumes_and_a_changed_s
     assert_eq!(refused.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("threshold: 0.8 → 0.9"), "{stderr}");
 }
+
+/// The formats the studies found best, with no endpoint: each answered in
+/// kind, each passing its gate without a repair.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_new_style_runs_with_the_demo_in_kind_and_passes_its_gate() {
+    let dir = tempdir("demo-styles");
+    for (style, in_kind) in [
+        ("table", "|---|"),
+        ("faq", "**Question 1"),
+        ("tutorial", "Step 1."),
+        ("math-problems", "**Solution.**"),
+        ("diverse-qa", "Q1 (open)"),
+        ("distill", ""),
+        ("knowledge-list", "- "),
+    ] {
+        let out = dir.join(format!("{style}.jsonl"));
+        let mut cmd = offline();
+        cmd.args(["rephrase", "--input", "examples/sample.jsonl", "--output"])
+            .arg(&out)
+            .args(["--demo", "--style", style]);
+        let result = output_of(cmd).await;
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(0), "{style}: {stderr}");
+        let written = records(&out);
+        assert_eq!(written.len(), 2, "{style}: {stderr}");
+        assert!(
+            written
+                .iter()
+                .any(|r| r["text"].as_str().unwrap_or("").contains(in_kind)),
+            "{style}: {:?}",
+            written.iter().map(|r| r["text"].clone()).collect::<Vec<_>>()
+        );
+        for r in &written {
+            for chunk in r["provenance"]["chunks"].as_array().into_iter().flatten() {
+                assert_eq!(chunk["outcome"], "passed", "{style}: {chunk}");
+                assert_eq!(
+                    chunk["attempts"].as_array().map_or(0, Vec::len),
+                    1,
+                    "{style}: {chunk}"
+                );
+            }
+        }
+    }
+}
+
+/// `chunksynth styles`: every style with its kind, the new ones citing the
+/// study they follow.
+#[tokio::test(flavor = "multi_thread")]
+async fn styles_lists_each_style_with_its_kind() {
+    let mut cmd = offline();
+    cmd.arg("styles");
+    let result = output_of(cmd).await;
+    assert_eq!(result.status.code(), Some(0));
+    let listed = String::from_utf8_lossy(&result.stdout);
+    for (style, kind) in [
+        ("textbook", "restyle"),
+        ("table", "restyle"),
+        ("knowledge-list", "extract"),
+        ("math-problems", "extract"),
+        ("translate-en", "translate"),
+    ] {
+        let line = listed
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(style))
+            .unwrap_or_else(|| panic!("{style} missing: {listed}"));
+        assert_eq!(line.split_whitespace().nth(1), Some(kind), "{line}");
+    }
+    assert!(
+        listed.contains("FinePhrase") && listed.contains("Nemotron-CC"),
+        "{listed}"
+    );
+}

@@ -10,9 +10,31 @@ use crate::script::{Script, script_shares, share_of};
 use super::checks::MIN_WORDS_FOR_RATIO;
 use super::{DEFAULT_MIN_LENGTH_RATIO, Verdict, pass};
 
+/// `text` without the lines a table follows (after blank lines).
+fn without_table_lead_ins(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let leads = |i: usize| {
+        lines[i + 1..]
+            .iter()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.trim_start().starts_with('|'))
+    };
+    (0..lines.len())
+        .filter(|&i| lines[i].trim_start().starts_with('|') || !leads(i))
+        .map(|i| lines[i])
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub(super) fn check_summary(pair: &Pair, min_length_ratio: f64) -> Verdict {
     let (source, rewrite) = (&pair.source, &pair.rewrite);
-    let lower_rewrite = rewrite.lower();
+    // A sentence that introduces a table names the text it tabulates ("the
+    // facts the text describes:"): not a summary's marker.
+    let lower_rewrite = if rewrite.text.contains('|') {
+        std::borrow::Cow::Owned(without_table_lead_ins(rewrite.text).to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(rewrite.lower())
+    };
     let lower_source = source.lower();
     if let Some(marker) = pair
         .lexicons()

@@ -9,14 +9,16 @@ use crate::script::Script;
 
 mod checks;
 mod detectors;
+mod number_check;
 
 use checks::{
-    SourceWords, check_code_blocks, check_completeness, check_length, check_names, check_numbers,
-    check_recall, content_words_of,
+    SourceWords, check_code_blocks, check_completeness, check_length, check_names, check_recall,
+    content_words_of,
 };
 pub use checks::{WordSet, code_blocks, content_words};
 pub use detectors::chatter_preamble;
 use detectors::{check_chatter, check_refusal, check_script, check_summary};
+use number_check::check_numbers;
 
 /// The checks a fidelity report is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -194,6 +196,11 @@ pub struct FidelityConfig {
     /// introduce). Not written when unset (fingerprints).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub added_numbers_are_suspicions: bool,
+    /// The style keeps a chosen part of its source (`StyleKind::Extract`:
+    /// a knowledge list, a distillation): numbers and names left out are
+    /// no finding, added ones are. Not written when unset (fingerprints).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub keeps_subset: bool,
 }
 
 /// The default config's lower length bound.
@@ -218,6 +225,7 @@ impl Default for FidelityConfig {
             max_copy_ratio: None,
             max_suspicions: None,
             added_numbers_are_suspicions: false,
+            keeps_subset: false,
         }
     }
 }
@@ -304,6 +312,8 @@ const OMISSION_FULL_RECALL: f64 = 0.4;
 
 /// Judges `rewrite` against `source` with every enabled check.
 pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> FidelityReport {
+    let claims = without_wrong_options(rewrite);
+    let rewrite: &str = &claims;
     // Each text analysed once (words, folded words, lower case, names),
     // lazily, for every check that reads it.
     let pair = Pair::new(source, rewrite);
@@ -334,11 +344,12 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
                         rewrite,
                         config.number_tolerance,
                         config.added_numbers_are_suspicions,
+                        config.keeps_subset,
                     );
                     added_numbers = added.found;
                     verdict
                 }
-                CheckKind::Names => check_names(src.names(), src, rw),
+                CheckKind::Names => check_names(src.names(), src, rw, config.keeps_subset),
                 CheckKind::CodeBlocks => check_code_blocks(source, rewrite),
                 CheckKind::LengthRatio => check_length(src, rw, config),
                 CheckKind::ContentRecall => {
@@ -410,6 +421,20 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
         suspicions,
         copy_ratio: copy.ratio,
     }
+}
+
+/// `rewrite` without the lines that hold a wrong option of a
+/// multiple-choice question (marked ✗): they are not claims of the text.
+fn without_wrong_options(rewrite: &str) -> std::borrow::Cow<'_, str> {
+    use crate::lexicon::common::WRONG_OPTION_MARKS;
+    if !rewrite.contains(WRONG_OPTION_MARKS) {
+        return std::borrow::Cow::Borrowed(rewrite);
+    }
+    let kept: Vec<&str> = rewrite
+        .lines()
+        .filter(|line| !line.contains(WRONG_OPTION_MARKS))
+        .collect();
+    std::borrow::Cow::Owned(kept.join("\n"))
 }
 
 /// The alignment's findings by the check they count for. Spelled-out

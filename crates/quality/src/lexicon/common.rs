@@ -18,3 +18,8 @@ pub static DIGIT_GROUP_SPACES: &[char] = &[' ', '\u{a0}', '\u{2009}', '\u{202f}'
 /// Signs of a worked calculation: a sentence with one of them works a
 /// number out (`24 ÷ 8 = 3`, `k = 2 → 5`).
 pub static CALCULATION_SIGNS: &[char] = &['=', '≈', '×', '÷', '→', '⇒', '+', '*', '^', '·', '−', '≤', '≥'];
+
+/// What marks a wrong option of a multiple-choice question (`diverse-qa`):
+/// such a line names what the text does not say on purpose, so the checks
+/// do not read it.
+pub static WRONG_OPTION_MARKS: &[char] = &['✗', '✘', '❌'];
