@@ -12,7 +12,8 @@
 //! here and nowhere else ([`JudgeLabels::label_supported`],
 //! [`JudgeLabels::label_kept`], [`JudgeLabels::label_faithful`]); the fake
 //! answers from it and `cargo xtask judge-eval` scores answers against it.
-//! Texts are compared with their whitespace runs collapsed.
+//! Texts are compared without their whitespace (the gate quotes a group of
+//! sentences joined by spaces).
 //!
 //! - A **REWRITE claim** (is this rewrite sentence supported by the
 //!   source?) is unsupported iff it carries the text an error inserted:
@@ -21,20 +22,26 @@
 //!   has a variant that contains the claim, and no faithful restyle of the
 //!   source contains it. A sentence of a variant that no faithful restyle
 //!   has must overlap the inserted text, so this is "the claim contains
-//!   inserted text" without guessing sentence boundaries. It needs only the
-//!   source and the claim, which is all a grounding checker is shown.
+//!   inserted text" without guessing sentence boundaries. A claim the
+//!   gate made of several sentences is unsupported when it is so as a
+//!   whole or when one of its sentences is. It needs only the source and
+//!   the claim, which is all a grounding checker is shown.
 //! - A **SOURCE claim** (is this source sentence's content kept in the
 //!   rewrite?) is unsupported iff the rewrite is a variant of an error that
 //!   changes or drops content (`alter_*`, `omit_*`; a `fabricate_*` error
 //!   adds and keeps everything) and the claim is a source sentence the
 //!   error bears on. The source is cut into sentences (at `.`, `!`, `?`,
-//!   `。`, `！`, `？` and line ends); the sentence an error bears on is the
-//!   one sharing the most content tokens with its `find` text, ties broken
-//!   by the tokens shared with the restyle's sentences around `find`
-//!   (content tokens: lower-cased words of three letters or more cut to
-//!   five, any word with a digit whole, CJK characters as bigrams). For
-//!   an omission, every sentence at least half of whose tokens are in the
-//!   omitted text is borne on too: the omitted content is all of them. A
+//!   `。`, `！`, `？`, and at line ends unless the next line goes on in lower
+//!   case); the sentence an error bears on is the one sharing the most
+//!   content tokens with its `find` text, each token weighted by one over
+//!   the number of source sentences that have it, ties broken by the
+//!   tokens (so weighted) shared with the restyle's sentences around
+//!   `find` (content tokens: lower-cased words of three letters or more
+//!   cut to five but for a few stop words, any word with a digit whole but
+//!   for a lone digit, CJK characters as bigrams).
+//!   For an omission, every sentence with at least two tokens, and at least
+//!   half of its tokens, in the omitted text is borne on too: the omitted
+//!   content is all of them. A
 //!   claim is such a sentence when one contains the other, or else when it
 //!   shares the larger share of its tokens (Jaccard) with it than with any
 //!   other source sentence.
@@ -304,24 +311,30 @@ impl JudgeLabels {
     /// the source is not labelled.
     pub fn label_supported(&self, source: &str, claim: &str) -> Option<Label> {
         let indexes = self.by_source.get(&norm(source))?;
-        let claim = norm(claim);
+        let mut pieces = vec![norm(claim)];
+        let split = sentences(claim);
+        if split.len() > 1 {
+            pieces.extend(split.into_iter().map(norm));
+        }
         let breaking = indexes.iter().find_map(|&s| {
             let restyles = &self.sources[s].restyles;
-            if restyles.iter().any(|r| norm(&r.text).contains(&claim)) {
-                return None;
-            }
-            restyles
-                .iter()
-                .flat_map(|r| r.errors.iter().map(move |e| (r, e)))
-                .find(|(r, e)| e.inserts() && norm(&e.variant(&r.text)).contains(&claim))
-                .map(|(_, e)| e)
+            pieces.iter().find_map(|piece| {
+                if restyles.iter().any(|r| norm(&r.text).contains(piece.as_str())) {
+                    return None;
+                }
+                restyles
+                    .iter()
+                    .flat_map(|r| r.errors.iter().map(move |e| (r, e)))
+                    .find(|(r, e)| e.inserts() && norm(&e.variant(&r.text)).contains(piece.as_str()))
+                    .map(|(_, e)| e)
+            })
         });
         Some(match breaking {
             Some(error) => Label {
                 holds: false,
                 hard: error.subtle(),
             },
-            None => self.holding(&claim),
+            None => self.holding(claim),
         })
     }
 
@@ -386,9 +399,11 @@ impl JudgeLabels {
     }
 }
 
-/// Whitespace runs collapsed to one space, ends trimmed.
+/// The text without its whitespace: the gate quotes a group of sentences
+/// joined by a space ("。 "), and line breaks and indents of a rewrite are
+/// layout, not content.
 fn norm(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 fn is_cjk(c: char) -> bool {
@@ -400,7 +415,8 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// Sentences: cut after `.`, `!` or `?` followed by a space, after `。`,
-/// `！` or `？`, and at line ends.
+/// `！` or `？`, and at line ends, except where the next line goes on in
+/// lower case (prose wrapped by hand, as docstrings are).
 fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -408,7 +424,14 @@ fn sentences(text: &str) -> Vec<&str> {
     while let Some((i, c)) = chars.next() {
         let next = chars.peek().map(|&(_, n)| n);
         let end = match c {
-            '\n' => Some(i),
+            '\n' => {
+                let goes_on = text[i + 1..]
+                    .trim_start_matches([' ', '\t'])
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase);
+                (!goes_on).then_some(i)
+            }
             '。' | '！' | '？' => Some(i + c.len_utf8()),
             '.' | '!' | '?' if next.is_none_or(char::is_whitespace) => Some(i + 1),
             _ => None,
@@ -418,7 +441,7 @@ fn sentences(text: &str) -> Vec<&str> {
             if !piece.is_empty() {
                 out.push(piece);
             }
-            start = i + c.len_utf8();
+            start = end;
         }
     }
     let piece = text[start..].trim();
@@ -428,19 +451,29 @@ fn sentences(text: &str) -> Vec<&str> {
     out
 }
 
-const STOP_WORDS: [&str; 24] = [
-    "the", "and", "for", "that", "with", "this", "are", "was", "from", "its", "which", "when", "into",
-    "than", "then", "each", "can", "has", "have", "also", "что", "как", "для", "это",
+/// Words too common to tell sentences apart (negations too: "not" and
+/// "don't" say the same).
+const STOP_WORDS: &[&str] = &[
+    "the", "and", "for", "that", "with", "this", "these", "those", "there", "their", "they", "them", "such",
+    "are", "was", "were", "been", "being", "from", "its", "which", "who", "what", "when", "where", "into",
+    "onto", "than", "then", "each", "can", "could", "has", "have", "had", "also", "but", "not", "don",
+    "doesn", "didn", "isn", "aren", "won", "does", "did", "any", "all", "you", "your", "our", "one", "only",
+    "very", "more", "most", "some", "other", "about", "over", "just", "will", "would", "что", "как", "для",
+    "это", "или", "при", "его", "она", "они", "так", "уже",
 ];
 
-/// Content tokens: lower-cased words of three letters or more cut to five
-/// characters (inflections aside), words with a digit whole, CJK runs as
-/// character bigrams (a lone character as itself).
+/// Content tokens: lower-cased words of three letters or more, not stop
+/// words, cut to five characters (inflections aside); words with a digit
+/// whole (a lone digit dropped); CJK runs as character bigrams (a lone
+/// character as itself).
 fn tokens(text: &str) -> HashSet<String> {
     fn flush_word(word: &mut String, out: &mut HashSet<String>) {
         let n = word.chars().count();
         if word.chars().any(|c| c.is_ascii_digit()) {
-            out.insert(word.clone());
+            // A lone digit is a list's number more often than a fact.
+            if n > 1 {
+                out.insert(word.clone());
+            }
         } else if n >= 3 && !STOP_WORDS.contains(&word.as_str()) {
             out.insert(word.chars().take(5).collect());
         }
@@ -496,23 +529,32 @@ fn shared(a: &HashSet<String>, b: &HashSet<String>) -> usize {
 }
 
 /// The sentences an error that changes or drops content bears on (see the
-/// module doc).
+/// module doc). Tokens count by their rarity among the source's sentences,
+/// so the word that makes a sentence itself outweighs the passage's topic.
 fn borne_on(sentences: &[(String, HashSet<String>)], restyle: &str, error: &PlantedError) -> Vec<usize> {
+    let weight = |token: &String| {
+        let n = sentences.iter().filter(|(_, t)| t.contains(token)).count();
+        1.0 / n.max(1) as f64
+    };
     let find = tokens(&error.find);
     let around = tokens(context(restyle, &error.find));
-    let best = sentences
-        .iter()
-        .enumerate()
-        .map(|(i, (_, t))| ((shared(t, &find), shared(t, &around)), i))
-        // The first of equals: max_by_key keeps the last, so reverse.
-        .rev()
-        .max_by_key(|&(score, _)| score)
-        .filter(|&(score, _)| score != (0, 0))
-        .map(|(_, i)| i);
-    let mut out: Vec<usize> = best.into_iter().collect();
+    let score = |t: &HashSet<String>| {
+        let of_find: f64 = t.intersection(&find).map(weight).sum();
+        let of_context: f64 = t.intersection(&around).map(weight).sum();
+        (of_find, of_context)
+    };
+    let mut best: Option<((f64, f64), usize)> = None;
+    for (i, (_, t)) in sentences.iter().enumerate() {
+        let s = score(t);
+        if s.0 + s.1 > 0.0 && best.is_none_or(|(b, _)| s > b) {
+            best = Some((s, i));
+        }
+    }
+    let mut out: Vec<usize> = best.map(|(_, i)| i).into_iter().collect();
     if error.kind.starts_with("omit") {
         for (i, (_, t)) in sentences.iter().enumerate() {
-            if !out.contains(&i) && 2 * shared(t, &find) >= t.len() {
+            let n = shared(t, &find);
+            if !out.contains(&i) && n >= 2 && 2 * n >= t.len() {
                 out.push(i);
             }
         }
@@ -1018,6 +1060,15 @@ mod tests {
         assert_eq!(holds("When it is full, entries leave by age:"), Some(true));
         // Whitespace aside.
         assert_eq!(holds("The cache  has room\nfor 32 entries."), Some(false));
+        // A group of sentences the gate quotes together, one of them broken.
+        assert_eq!(
+            holds("The cache has room for 16 entries. It was designed in Oslo. Later."),
+            Some(false)
+        );
+        assert_eq!(
+            holds("The cache has room for 16 entries. When it is full, entries leave by age:"),
+            Some(true)
+        );
         assert_eq!(l.label_supported("another source", "x"), None);
         // A word-carried error is hard; a number-carried one is not.
         assert!(l.label_supported(SOURCE, "usually the first").unwrap().hard);
