@@ -827,6 +827,24 @@ mod tests {
     }
 
     #[test]
+    fn a_fake_run_fails_on_a_missing_verdict_a_miscount_or_a_rate_far_off() {
+        let labels = Arc::new(JudgeLabels::default());
+        let judge = LabelledJudge::new(labels, ErrorProfile::Uniform(0.1), 1);
+        let mut f = Figures::default();
+        for i in 0..100 {
+            f.confusion.add(true, Some(i >= 10));
+        }
+        // The fake says it answered nothing: a miscount.
+        assert!(check_fake(&f, &judge, ErrorProfile::Uniform(0.1)).is_err());
+        // 10% wrong is no uniform:0.5.
+        let far = check_fake(&f, &judge, ErrorProfile::Uniform(0.5)).unwrap_err();
+        assert!(far.to_string().contains("asked 50.0%"), "{far}");
+        f.confusion.add(false, None);
+        let none = check_fake(&f, &judge, ErrorProfile::Uniform(0.1)).unwrap_err();
+        assert!(none.to_string().contains("1 questions got no verdict"), "{none}");
+    }
+
+    #[test]
     fn one_judge_must_be_named() {
         assert!(parse(&args(&["--sets", "a"])).is_err());
         assert!(parse(&args(&["--fake", "uniform:0.1", "--simulate"])).is_err());
