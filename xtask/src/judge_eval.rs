@@ -37,7 +37,8 @@ const USAGE: &str = "\
 cargo xtask judge-eval [--base-url URL --model M | --fake PROFILE | --simulate]
                        [--format chat|claim] [--mode suspicious|all|both]
                        [--sets a,b,c,d] [--price-input X --price-output Y]
-                       [--concurrency N] [--seed N] [--allow-insecure-http]
+                       [--judge-max-claims N] [--concurrency N] [--seed N]
+                       [--allow-insecure-http]
 
   --base-url, --model  the judge to measure (key from JUDGE_API_KEY or
                        LLM_API_KEY; a loopback endpoint needs none)
@@ -47,10 +48,14 @@ cargo xtask judge-eval [--base-url URL --model M | --fake PROFILE | --simulate]
                        hard-case 0.1, each in both modes
   --format             how claims are put: chat (default) or claim (a
                        grounding checker such as MiniCheck)
-  --mode               suspicious, all, or both (default)
+  --mode               suspicious, all, or both (default; suspicious with
+                       --format claim: a checker gives no whole-chunk verdict)
   --sets               held-out sets: letters (a = set_a_en_ru + set_a_zh_ja)
                        or file stems; default a,b,c,d
   --price-input/output US$ per million tokens; default 0.15 and 0.60
+  --judge-max-claims   questions per chunk under suspicious (default 3, as
+                       a run's)
+  --concurrency        calls at once (default 8); --seed: the fake's (27)
 ";
 
 /// US$ per million tokens, when not given: a small hosted model's price.
@@ -79,6 +84,7 @@ struct Options {
     concurrency: usize,
     seed: u64,
     allow_insecure_http: bool,
+    max_claims: usize,
 }
 
 fn parse(args: &[String]) -> Result<Options> {
@@ -95,6 +101,7 @@ fn parse(args: &[String]) -> Result<Options> {
         concurrency: 8,
         seed: 27,
         allow_insecure_http: false,
+        max_claims: DEFAULT_JUDGE_MAX_CLAIMS,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -151,6 +158,13 @@ fn parse(args: &[String]) -> Result<Options> {
                     .context("--concurrency must be a number ≥ 1")?;
             }
             "--seed" => o.seed = value()?.parse().context("--seed must be a number")?,
+            "--judge-max-claims" | "--max-claims" => {
+                o.max_claims = value()?
+                    .parse()
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .context("--judge-max-claims must be a number ≥ 1")?;
+            }
             "--allow-insecure-http" => o.allow_insecure_http = true,
             "--help" | "-h" => {
                 print!("{USAGE}");
@@ -158,6 +172,11 @@ fn parse(args: &[String]) -> Result<Options> {
             }
             other => bail!("unknown flag {other:?}\n\n{USAGE}"),
         }
+    }
+    // A grounding checker answers Yes or No to a (document, claim) pair: it
+    // cannot give the whole-chunk verdict `all` asks for.
+    if o.format == JudgeFormat::Claim && !args.iter().any(|a| a.starts_with("--mode")) {
+        o.modes = vec![JudgeMode::Suspicious];
     }
     let targets = usize::from(o.base_url.is_some()) + usize::from(o.fake.is_some()) + usize::from(o.simulate);
     ensure!(
@@ -185,7 +204,7 @@ struct Chunk {
 }
 
 /// Runs the gate on every restyle and variant, on every core.
-fn gate_all(labels: &JudgeLabels) -> Result<Vec<Chunk>> {
+fn gate_all(labels: &JudgeLabels, max_claims: usize) -> Result<Vec<Chunk>> {
     let mut work = Vec::new();
     for (s, source) in labels.sources().iter().enumerate() {
         for restyle in &source.restyles {
@@ -221,7 +240,7 @@ fn gate_all(labels: &JudgeLabels) -> Result<Vec<Chunk>> {
                                 carrier: carrier.clone(),
                                 passed: report.passed,
                                 suspicions: report.suspicions.iter().map(|x| x.check).collect(),
-                                questions: claim_questions(&report.suspicions, DEFAULT_JUDGE_MAX_CLAIMS),
+                                questions: claim_questions(&report.suspicions, max_claims),
                             }
                         })
                         .collect::<Vec<_>>()
@@ -676,7 +695,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     let started = Instant::now();
     let names: Vec<&str> = o.sets.iter().map(String::as_str).collect();
     let mut labels = JudgeLabels::load(&suite_dir(), &names).map_err(anyhow::Error::msg)?;
-    let chunks = gate_all(&labels)?;
+    let chunks = gate_all(&labels, o.max_claims)?;
     // The checks that raised each claim and each chunk's suspicions: the
     // hard-case profile's paraphrases.
     for chunk in &chunks {
@@ -713,12 +732,15 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     }
     runtime.block_on(async {
         for &mode in &o.modes {
+            let asked = match mode {
+                JudgeMode::All => "the whole-chunk prompt".to_owned(),
+                _ => format!("format {}", o.format.name()),
+            };
             println!(
-                "\n## judge {}, mode {}, format {}\n",
+                "\n## judge {}, mode {}, {asked}\n",
                 o.fake
                     .map_or_else(|| o.model.clone().unwrap_or_default(), |p| format!("fake {p}")),
                 mode.name(),
-                o.format.name()
             );
             let f = match (o.fake, &o.base_url, &o.model) {
                 (Some(profile), _, _) => {
