@@ -256,7 +256,8 @@ fn gate_all(labels: &JudgeLabels, max_claims: usize) -> Result<Vec<Chunk>> {
     Ok(chunks)
 }
 
-/// The questions a mode asks of a chunk: `None` when it asks nothing.
+/// Whether a mode asks the judge about a chunk: `suspicious` when the gate
+/// passed it with a question to ask, `all` when the gate passed it.
 fn asks(mode: JudgeMode, chunk: &Chunk) -> bool {
     match mode {
         JudgeMode::Off => false,
