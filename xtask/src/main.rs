@@ -2,6 +2,7 @@
 
 mod bench;
 mod interop;
+mod judge_eval;
 mod layout;
 mod llama;
 mod venv;
@@ -32,6 +33,14 @@ Tasks:
                      --topic --objective --target-tokens --audience --tone
                      --manual-plan-path --output, and the model flags above
   interop            dataset formats against pyarrow (venv under target/)
+  judge-eval ARGS    the LLM judge measured on the labelled held-out sets:
+                     confusion matrix, false alarms, detection by carrier,
+                     calls and cost per chunk. --base-url URL --model M
+                     [--format chat|claim] [--mode suspicious|all|both]
+                     [--sets a,b,c,d] [--price-input X --price-output Y];
+                     --fake PROFILE (uniform:P, hard-case:P) runs the
+                     labelled fake judge in process; --simulate prints the
+                     table of docs/QUALITY.md
   layout [CORPUS]    man pages (the shipped ones, or a JSONL corpus's) through
                      the binary with a model that strips each answer's
                      edges: each page must come back byte for byte
@@ -45,6 +54,7 @@ fn main() -> Result<()> {
         Some("bench") => bench::run(args.get(1).map(String::as_str)),
         Some("llama-smoke") => llama::smoke(),
         Some("interop") => interop::run(),
+        Some("judge-eval") => judge_eval::run(&args[1..]),
         Some("layout") => layout::run(args.get(1).map(String::as_str)),
         Some("fake-server") => fake_server(args.get(1).map(String::as_str)),
         Some("live-rephrase") => live("rephrase", &args[1..]),

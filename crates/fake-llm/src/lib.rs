@@ -6,6 +6,7 @@
 //! exercised over real HTTP.
 
 mod batches;
+pub mod judge;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
