@@ -219,16 +219,30 @@ impl FidelityJudge for LlmJudge {
                 schema: chunksynth_prompts::judge_schema(),
             });
             let answer = self.model.chat(&request).await?;
-            let verdict = parse_verdict(&answer.text).ok_or_else(|| {
+            if let Some(verdict) = parse_verdict(&answer.text) {
+                return Ok((verdict, answer.usage));
+            }
+            // Asked again once, saying why (a new request: a journal does
+            // not replay the first answer); then no verdict.
+            let mut usage = answer.usage;
+            request
+                .messages
+                .push(chunksynth_llm::Message::assistant(answer.text));
+            request
+                .messages
+                .push(chunksynth_llm::Message::user(crate::claims::UNREADABLE_JSON));
+            let again = self.model.chat(&request).await?;
+            usage += again.usage;
+            let verdict = parse_verdict(&again.text).ok_or_else(|| {
                 LlmError::new(
                     chunksynth_llm::ErrorKind::Malformed,
                     format!(
-                        "the judge's answer is not a verdict: {}",
-                        answer.text.chars().take(200).collect::<String>()
+                        "the judge's answer is not a verdict, twice: {}",
+                        again.text.chars().take(200).collect::<String>()
                     ),
                 )
             })?;
-            Ok((verdict, answer.usage))
+            Ok((verdict, usage))
         })
     }
 }

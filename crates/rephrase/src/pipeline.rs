@@ -479,11 +479,13 @@ impl ChunkWiseRephrasePipeline {
                 }
             }
             let (mut claims, mut judge_calls) = (Vec::new(), 0);
-            if passed
-                && !report.suspicions.is_empty()
+            let questions = match &self.claim_judge {
+                Some(_) if passed => claim_questions(&report.suspicions, self.config.judge_max_claims),
+                _ => Vec::new(),
+            };
+            if !questions.is_empty()
                 && let Some(j) = &self.claim_judge
             {
-                let questions = claim_questions(&report.suspicions, self.config.judge_max_claims);
                 match j.judge_claims(body, &rewrite, &questions).await {
                     Ok(judged) => {
                         usage += judged.usage;

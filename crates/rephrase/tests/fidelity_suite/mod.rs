@@ -457,15 +457,23 @@ fn set_d_measures_the_gate_on_text_nobody_tuned_on() {
     held_out_set("set_d", &["set_d_en_ru", "set_d_zh_ja"], 0.35, 0.22);
 }
 
-/// Set E (`set_e_*.toml`): written after set D was used, sealed. Nobody
-/// reads it or runs this until the next change to the checks (or the
-/// judge's simulation) is finished; then run it once and report that first
-/// measurement (docs/QUALITY.md):
-/// `cargo test -p chunksynth-rephrase --test rephrase set_e -- --ignored --nocapture`
+/// Set E (`set_e_*.toml`): written after set D was used, sealed until the
+/// judge and the new styles' gate were done; measured once, not tuned on:
+/// 25 / 96 caught (numbers 14 / 20, identifiers 8 / 15, names 3 / 11),
+/// 7 / 48 false alarms. `set_g_*.toml` is sealed for the next change.
+#[test]
+fn set_e_measures_the_gate_on_text_nobody_tuned_on() {
+    held_out_set("set_e", &["set_e_en_ru", "set_e_zh_ja"], 0.25, 0.15);
+}
+
+/// Set G (`set_g_*.toml`): written after set E was measured, sealed. Nobody
+/// reads it or runs this until the next change to the checks is finished;
+/// then run it once and report that first measurement (docs/QUALITY.md):
+/// `cargo test -p chunksynth-rephrase --test rephrase set_g -- --ignored --nocapture`
 #[test]
 #[ignore = "sealed held-out set: run once, at the end of the next gate change"]
-fn set_e_is_sealed_for_the_next_first_contact_measurement() {
-    held_out_set("set_e", &["set_e_en_ru", "set_e_zh_ja"], 0.0, 1.0);
+fn set_g_is_sealed_for_the_next_first_contact_measurement() {
+    held_out_set("set_g", &["set_g_en_ru", "set_g_zh_ja"], 0.0, 1.0);
 }
 
 /// Set F (`set_f_*.toml`): the new styles (issue 28: table, faq, tutorial,
