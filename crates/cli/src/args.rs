@@ -318,6 +318,13 @@ pub(crate) struct CorpusArgs {
         help_heading = "Run control"
     )]
     pub(crate) outage_timeout: u64,
+    /// After a first SIGTERM or Ctrl-C: no new call starts, and calls in
+    /// flight get this long to answer (their answers are journaled); then
+    /// the run exits 130 and the rerun resumes every document from the
+    /// journal. Keep it under the scheduler's kill delay (Slurm's KillWait,
+    /// Kubernetes' terminationGracePeriodSeconds: 30 s by default).
+    #[arg(long, value_name = "SECS", help_heading = "Run control")]
+    pub(crate) grace_seconds: Option<u64>,
     /// Stop taking items once this much is spent (needs prices).
     #[arg(long, help_heading = "Budgets and prices")]
     pub(crate) max_cost: Option<f64>,
@@ -510,6 +517,10 @@ pub(crate) fn with_defaults(cmd: clap::Command) -> clap::Command {
         ),
         ("max_in_flight", limits.max_in_flight.to_string()),
         ("concurrency", chunksynth_runner::DEFAULT_CONCURRENCY.to_string()),
+        (
+            "grace_seconds",
+            chunksynth_runner::DEFAULT_GRACE.as_secs().to_string(),
+        ),
     ];
     let annotate = |mut sub: clap::Command| {
         for (id, value) in &shown {

@@ -154,6 +154,9 @@ pub(crate) fn corpus_config(
         restart: corpus.restart,
         outage_timeout: (corpus.outage_timeout > 0)
             .then(|| std::time::Duration::from_secs(corpus.outage_timeout)),
+        grace: corpus
+            .grace_seconds
+            .map_or(chunksynth_runner::DEFAULT_GRACE, std::time::Duration::from_secs),
     })
 }
 
@@ -441,6 +444,7 @@ pub(crate) async fn run_corpus(
     let generating = matches!(config.job, Job::Generate { .. });
     let model_id_for_display = model.model_id().to_owned();
     let config = RunConfig { endpoints, ..config };
+    let grace = config.grace;
     let prices_for_display = config.prices.clone();
     let mut runner = Runner::new(model, Some(ledger.clone()), config)?;
     if let Some(j) = judge
@@ -457,7 +461,7 @@ pub(crate) async fn run_corpus(
         model: model_id_for_display,
     };
     let display = progress::spawn(events_rx, sources, quiet, verbose);
-    let summary = runner.run(Some(events_tx), stop_on_signals()).await;
+    let summary = runner.run(Some(events_tx), stop_on_signals(grace)).await;
     let _ = display.await;
     let summary = match summary {
         Ok(s) => s,
@@ -654,10 +658,12 @@ pub(crate) fn exit_code(summary: &RunSummary) -> u8 {
     }
 }
 
-/// SIGINT (Ctrl-C) and SIGTERM (Slurm, Kubernetes): the first stops taking
-/// documents and finishes those in flight, the second abandons them (their
-/// finished calls are journaled), the third exits at once.
-pub(crate) fn stop_on_signals() -> StopSignal {
+/// SIGINT (Ctrl-C) and SIGTERM (Slurm, Kubernetes), one behaviour: the
+/// first starts no new document or call and gives calls in flight up to
+/// `grace` to answer, then abandons the documents in flight (every answer
+/// is journaled; the rerun resumes them); the second abandons them at once;
+/// the third exits at once.
+pub(crate) fn stop_on_signals(grace: std::time::Duration) -> StopSignal {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(0u8);
     tokio::spawn(async move {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
@@ -675,7 +681,10 @@ pub(crate) fn stop_on_signals() -> StopSignal {
                 return;
             }
             match level {
-                1 => eprintln!("\nstopping: finishing documents in flight (signal again to stop now)"),
+                1 => eprintln!(
+                    "\nstopping: no new calls; calls in flight get up to {} s to answer, and their answers are kept — signal again to stop now",
+                    grace.as_secs()
+                ),
                 2 => eprintln!(
                     "\nstopping now: documents in flight are abandoned; their finished calls are journaled"
                 ),

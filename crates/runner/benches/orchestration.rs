@@ -110,6 +110,7 @@ fn config(dir: &Path, input: PathBuf, url: &str, concurrency: usize) -> RunConfi
         lookahead: env_num("CHUNKSYNTH_BENCH_LOOKAHEAD", 1024),
         restart: false,
         outage_timeout: None,
+        grace: chunksynth_runner::DEFAULT_GRACE,
     }
 }
 

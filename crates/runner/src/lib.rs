@@ -73,6 +73,7 @@ mod output;
 mod run;
 mod shard;
 mod state;
+mod stop_gate;
 mod text_files;
 
 pub use datasets::{DataFormat, KeepFields, OutputParts, RESERVED_FIELDS, export};
@@ -85,8 +86,8 @@ pub use job::{GeneratedRecord, GenerationProvenance, Job, JudgeCounts, QcPolicy,
 pub use journal::{CALL_IDENTITY_VERSION, Journal, JournalError, JournalingModel, call_key};
 pub use output::{OpenError, OutputRecord, Provenance, RecordWriter, RejectKind, RejectRecord};
 pub use run::{
-    Budget, DEFAULT_CONCURRENCY, RunConfig, RunError, RunEvent, RunSummary, Runner, StopReason, StopSignal,
-    clock,
+    Budget, DEFAULT_CONCURRENCY, DEFAULT_GRACE, RunConfig, RunError, RunEvent, RunSummary, Runner,
+    StopReason, StopSignal, clock,
 };
 pub use shard::Shard;
 pub use state::{RunFingerprint, StateError};

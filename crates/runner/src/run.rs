@@ -16,6 +16,8 @@ use chunksynth_chunking::{ChunkConfig, Tokenizer};
 use chunksynth_llm::{LanguageModel, PriceTable, Sampling, Usage, UsageLedger};
 use chunksynth_prompts::{Language, TemplateId, TemplateSet};
 use chunksynth_rephrase::{JudgeMode, PipelineConfig};
+
+use crate::stop_gate::{GatedModel, StopGate};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::task::JoinSet;
@@ -76,7 +78,14 @@ pub struct RunConfig {
     /// and probe until it is back, for at most this long; then stop (exit
     /// 3). `None`: no waiting, each such failure is a retryable reject.
     pub outage_timeout: Option<std::time::Duration>,
+    /// After a first stop signal, how long calls in flight may take to
+    /// answer before the run abandons them (their documents resume from the
+    /// journal). Slurm and Kubernetes kill 30 s after SIGTERM by default.
+    pub grace: std::time::Duration,
 }
+
+/// The grace period calls in flight get after a first stop signal.
+pub const DEFAULT_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Read-ahead stops at this much text even if `lookahead` documents are not
 /// reached, so that a corpus of books does not fill memory.
@@ -153,6 +162,7 @@ impl RunConfig {
             lookahead: 1024,
             restart: false,
             outage_timeout: Some(std::time::Duration::from_secs(1800)),
+            grace: DEFAULT_GRACE,
         }
     }
 
@@ -533,16 +543,25 @@ impl Runner {
             j.count_missing_usage_with(c.tokenizer.clone());
             Arc::new(j)
         });
+        let gate = Arc::new(StopGate::default());
+        let gated = |inner: Arc<dyn LanguageModel>| -> Arc<dyn LanguageModel> {
+            Arc::new(GatedModel {
+                inner,
+                gate: gate.clone(),
+            })
+        };
         let pipeline = Arc::new(WorkPipeline::new(
             c,
-            journaled.clone(),
-            judge_journaled.clone().map(|j| j as Arc<dyn LanguageModel>),
+            gated(journaled.clone()),
+            judge_journaled.clone().map(|j| gated(j)),
         )?);
         let mut engine = Engine {
             runner: self,
             events,
             journaled: journaled.clone(),
             judge_journaled: judge_journaled.clone(),
+            gate,
+            stopping_since: None,
             pipeline,
             base: Arc::new(self.provenance_base(fingerprint.digest())),
             writer: Some(opened.writer),
@@ -757,6 +776,10 @@ struct Engine<'a> {
     journaled: Arc<JournalingModel>,
     /// The judge's own model, journaled, when it has one.
     judge_journaled: Option<Arc<JournalingModel>>,
+    /// Closed by a first stop signal: no call starts after it.
+    gate: Arc<StopGate>,
+    /// When the first stop signal came (the grace period runs from it).
+    stopping_since: Option<Instant>,
     pipeline: Arc<WorkPipeline>,
     base: Arc<ProvenanceBase>,
     writer: Option<OutcomeWriter>,
@@ -857,23 +880,40 @@ impl Engine<'_> {
         self.release_held()
     }
 
-    /// Waits for documents in flight after the main loop.
+    /// Waits for documents in flight after the main loop. After a first
+    /// stop signal only the calls in flight are waited for, up to the grace
+    /// period: then every document still in flight is abandoned (its
+    /// finished calls are journaled; the rerun resumes it).
     async fn drain(&mut self, stop: &mut StopSignal) -> Result<(), RunError> {
+        let grace_ends = self.stopping_since.map(|t| t + self.runner.config.grace);
         while !self.tasks.is_empty() {
             if stop.level() >= 2 && !matches!(self.summary.stopped_early, Some(StopReason::Aborted)) {
                 // A second request overrides the first: stop now.
                 self.summary.stopped_early = None;
                 self.stop(StopReason::Aborted);
             }
-            if matches!(
-                self.summary.stopped_early,
-                Some(StopReason::Aborted | StopReason::Refused { .. } | StopReason::JournalFailed { .. })
-            ) {
+            let graceful_end = matches!(self.summary.stopped_early, Some(StopReason::Interrupted))
+                && (self.gate.in_flight() == 0 || grace_ends.is_some_and(|t| Instant::now() >= t));
+            if graceful_end
+                || matches!(
+                    self.summary.stopped_early,
+                    Some(StopReason::Aborted | StopReason::Refused { .. } | StopReason::JournalFailed { .. })
+                )
+            {
                 self.tasks.abort_all();
             }
+            let grace_over = async move {
+                match grace_ends {
+                    Some(t) => tokio::time::sleep_until(tokio::time::Instant::from_std(t)).await,
+                    None => std::future::pending().await,
+                }
+            };
+            let gate = self.gate.clone();
             tokio::select! {
                 Some(joined) = self.tasks.join_next_with_id() => self.absorb(joined)?,
                 () = stop.changed() => {}
+                () = grace_over => {}
+                () = gate.changed() => {}
             }
         }
         Ok(())
@@ -934,6 +974,8 @@ impl Engine<'_> {
             0 => false,
             1 => {
                 self.stop(StopReason::Interrupted);
+                self.gate.close();
+                self.stopping_since.get_or_insert_with(Instant::now);
                 true
             }
             _ => {

@@ -92,6 +92,7 @@ fn config(dir: &Path, input: PathBuf, base_url: &str) -> RunConfig {
         lookahead: 64,
         restart: false,
         outage_timeout: None,
+        grace: chunksynth_runner::DEFAULT_GRACE,
     }
 }
 

@@ -568,6 +568,79 @@ async fn sigterm_finishes_calls_in_flight_and_a_second_one_stops_at_once() {
     assert_eq!(records(&out).len(), docs.len());
 }
 
+/// Waits for `child` to exit, at most `limit`; its status and stderr, and
+/// how long it took from `since`.
+async fn exit_within(child: std::process::Child, since: Instant) -> (std::process::Output, Duration) {
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    (output, since.elapsed())
+}
+
+/// Slurm and Kubernetes kill 30 s after SIGTERM: one SIGTERM while every
+/// call hangs, and one during a server's `Retry-After: 86400`, each end
+/// with exit 130 inside the grace period (3 s here, 20 by default) — no new
+/// call starts, calls in flight are given up — and the rerun writes every
+/// record once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sigterm_ends_within_the_grace_period_while_calls_hang_or_wait_out_a_retry_after() {
+    for case in ["hang", "retry-after"] {
+        let release = Arc::new(AtomicBool::new(false));
+        let open = release.clone();
+        let fake = FakeLlm::start(move |r: &FakeRequest| {
+            if open.load(Ordering::SeqCst) {
+                upper(r)
+            } else if case == "hang" {
+                Reply::Delayed(Duration::from_secs(600), Box::new(upper(r)))
+            } else {
+                Reply::rate_limited("86400")
+            }
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempdir(&format!("grace-{case}"));
+        let docs = short_docs(6);
+        let input = write_input(&dir, &docs);
+        let out = dir.join("out.jsonl");
+        let child = rephrase(&fake.base_url(), &input, &out, &["--grace-seconds", "3"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while fake.request_count() < 3 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // Let the retry wait begin.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let sent = Instant::now();
+        signal(&child, "TERM");
+        let (output, took) = exit_within(child, sent).await;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(130), "{case}: {stderr}");
+        assert!(
+            took < Duration::from_secs(3 + 5),
+            "{case}: exited after {took:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("calls in flight get up to 3 s"),
+            "{case}: {stderr}"
+        );
+        let calls_before = fake.request_count();
+        release.store(true, Ordering::SeqCst);
+        let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &[])).await);
+        assert_eq!(code, Some(0), "{case}: {err}");
+        let ids = id_counts(&out);
+        assert_eq!(ids.len(), docs.len(), "{case}: {ids:?}");
+        assert!(ids.values().all(|&n| n == 1), "{case}: each record once: {ids:?}");
+        assert!(
+            fake.request_count() > calls_before,
+            "{case}: the rerun did the rest"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_token_budget_holds_across_reruns() {
     let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
