@@ -148,6 +148,25 @@ whole plan for --manual-plan):
         #[arg(long)]
         example: bool,
     },
+    /// How far a run, or every shard of one, has got: done, rejected, left
+    /// to retry, tokens, cost, last update, from the progress files runs
+    /// keep beside their outputs. Exit 0: every shard finished with nothing
+    /// rejected; 1: finished, with rejects; 3: some shard is unfinished,
+    /// stopped or never started.
+    #[command(after_help = "Examples:
+  chunksynth status out.jsonl          (out.jsonl and every out.shard-*)
+  chunksynth status out.jsonl --json")]
+    Status {
+        /// The --output of the run (for a sharded run, the name before
+        /// .shard-IIII-of-NNNN).
+        output: PathBuf,
+        /// One JSON object: shards, states, totals, exit code.
+        #[arg(long)]
+        json: bool,
+        /// A running shard silent for longer is flagged.
+        #[arg(long, value_name = "MINUTES", default_value_t = 10)]
+        silent_after: u64,
+    },
 }
 
 #[derive(Args, Debug, Clone, Default)]

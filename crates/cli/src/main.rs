@@ -49,6 +49,7 @@ mod args;
 mod job;
 mod report;
 mod resolve;
+mod status;
 
 use args::*;
 use job::*;
@@ -133,6 +134,11 @@ async fn run(cli: Cli) -> Result<u8> {
             let value: serde_json::Value = serde_json::from_str(&plan)?;
             print_quietly(&format!("{}\n", serde_json::to_string_pretty(&value)?))
         }
+        Command::Status {
+            output,
+            json,
+            silent_after,
+        } => status::status(&output, json, silent_after),
         Command::Rephrase(args) => rephrase(*args, &file, cli.quiet, cli.verbose).await,
         Command::Generate(args) => generate(*args, &file, cli.quiet, cli.verbose).await,
     }

@@ -70,6 +70,7 @@ mod journal;
 mod lines;
 mod outage;
 mod output;
+mod progress_file;
 mod run;
 mod shard;
 mod state;
@@ -85,9 +86,10 @@ pub use input::{
 pub use job::{GeneratedRecord, GenerationProvenance, Job, JudgeCounts, QcPolicy, Written, parse_spec};
 pub use journal::{CALL_IDENTITY_VERSION, Journal, JournalError, JournalingModel, call_key};
 pub use output::{OpenError, OutputRecord, Provenance, RecordWriter, RejectKind, RejectRecord};
+pub use progress_file::{Progress, RunState, progress_path, read_progress};
 pub use run::{
     Budget, DEFAULT_CONCURRENCY, DEFAULT_GRACE, RunConfig, RunError, RunEvent, RunSummary, Runner,
-    StopReason, StopSignal, clock,
+    StopReason, StopSignal, clock, now_unix_ms,
 };
 pub use shard::Shard;
 pub use state::{RunFingerprint, StateError};

@@ -17,6 +17,7 @@ use chunksynth_llm::{LanguageModel, PriceTable, Sampling, Usage, UsageLedger};
 use chunksynth_prompts::{Language, TemplateId, TemplateSet};
 use chunksynth_rephrase::{JudgeMode, PipelineConfig};
 
+use crate::progress_file::{Progress, RunState, write_progress};
 use crate::stop_gate::{GatedModel, StopGate};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Semaphore, mpsc, watch};
@@ -83,6 +84,9 @@ pub struct RunConfig {
     /// journal). Slurm and Kubernetes kill 30 s after SIGTERM by default.
     pub grace: std::time::Duration,
 }
+
+/// How often a running run rewrites its progress file.
+const PROGRESS_FILE_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The grace period calls in flight get after a first stop signal.
 pub const DEFAULT_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
@@ -261,8 +265,9 @@ pub enum RunEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum StopReason {
-    /// A first stop request: documents in flight were finished.
-    #[error("interrupted: documents in flight were finished")]
+    /// A first stop request: no call started after it; calls in flight
+    /// had the grace period to answer.
+    #[error("interrupted: no call started after the signal; calls in flight had the grace period")]
     Interrupted,
     /// A second stop request: documents in flight were abandoned (their
     /// finished calls are journaled).
@@ -443,6 +448,11 @@ impl std::fmt::Debug for Runner {
     }
 }
 
+/// Milliseconds since the Unix epoch (0 before it).
+pub fn now_unix_ms() -> u64 {
+    now_ms()
+}
+
 pub(crate) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -562,6 +572,7 @@ impl Runner {
             judge_journaled: judge_journaled.clone(),
             gate,
             stopping_since: None,
+            progress_written: Instant::now(),
             pipeline,
             base: Arc::new(self.provenance_base(fingerprint.digest())),
             writer: Some(opened.writer),
@@ -599,7 +610,68 @@ impl Runner {
             };
         }
         summary.wall_ms = started.elapsed().as_millis() as u64;
+        let progress = self.progress_of(
+            &summary,
+            spent_total(&summary, &journaled, judge_journaled.as_deref()),
+            true,
+        );
+        let output = c.output.clone();
+        // The last word on this output for `chunksynth status`; a failure to
+        // write it loses no work.
+        let _ = tokio::task::spawn_blocking(move || write_progress(&output, &progress)).await;
         Ok(summary)
+    }
+
+    /// What the progress file says of a run at `summary`, `spent` tokens
+    /// billed so far; `ended`: the run is over.
+    fn progress_of(&self, summary: &RunSummary, spent: Usage, ended: bool) -> Progress {
+        let state = match (ended, &summary.stopped_early) {
+            (false, _) => RunState::Running,
+            (true, None) if summary.retryable_failures == 0 => RunState::Finished,
+            (true, _) => RunState::Stopped,
+        };
+        let stopped_because = match (&summary.stopped_early, state) {
+            (Some(reason), _) => Some(reason.to_string()),
+            (None, RunState::Stopped) => Some(format!(
+                "{} item(s) failed in a way a rerun retries",
+                summary.retryable_failures
+            )),
+            _ => None,
+        };
+        Progress {
+            state,
+            stopped_because,
+            done: summary.records_written + summary.already_done,
+            rejected: summary.rejected + summary.already_rejected,
+            retryable: summary.retryable_failures,
+            share_done: if state == RunState::Finished {
+                Some(1.0)
+            } else {
+                self.progress.fraction()
+            },
+            tokens: spent.total(),
+            cost: self.cost_of(spent),
+            updated_unix_ms: now_ms(),
+        }
+    }
+
+    /// What `spent` costs at the run's prices (the judge's at its own, when
+    /// it has its own ledger).
+    fn cost_of(&self, spent: Usage) -> Option<f64> {
+        let c = &self.config;
+        let judge = self
+            .judge
+            .as_ref()
+            .and_then(|(m, l)| Some((m.model_id(), l.as_ref()?.snapshot().total.tokens)));
+        let judge_spent = judge.map(|(_, u)| u).unwrap_or_default();
+        let mut cost = c
+            .prices
+            .get(self.model.model_id())?
+            .cost(&spent.saturating_sub(judge_spent));
+        if let Some((model, used)) = judge {
+            cost += c.prices.get(model).map_or(0.0, |p| p.cost(&used));
+        }
+        Some(cost)
     }
 
     fn provenance_base(&self, fingerprint: String) -> ProvenanceBase {
@@ -616,6 +688,15 @@ impl Runner {
             fingerprint,
         }
     }
+}
+
+/// Tokens billed for the output: earlier runs' and this one's (the judge's
+/// included).
+fn spent_total(summary: &RunSummary, journaled: &JournalingModel, judge: Option<&JournalingModel>) -> Usage {
+    summary
+        .spent_before
+        .saturating_add(journaled.spent())
+        .saturating_add(judge.map(JournalingModel::spent).unwrap_or_default())
 }
 
 /// The fingerprint of a configuration for `model`: what the job asks the
@@ -780,6 +861,8 @@ struct Engine<'a> {
     gate: Arc<StopGate>,
     /// When the first stop signal came (the grace period runs from it).
     stopping_since: Option<Instant>,
+    /// When the progress file was last written.
+    progress_written: Instant,
     pipeline: Arc<WorkPipeline>,
     base: Arc<ProvenanceBase>,
     writer: Option<OutcomeWriter>,
@@ -835,6 +918,7 @@ impl Engine<'_> {
                 }
             };
             self.report_progress();
+            self.write_progress_now().await;
             // A free slot first, then the stop and budget checks: a stop
             // that comes while every slot is busy starts nothing more.
             let permit = tokio::select! {
@@ -1140,6 +1224,18 @@ impl Engine<'_> {
         let pending = self.ready.len() + self.tasks.len() + self.outage.held_len();
         let settled = self.summary.documents_seen.saturating_sub(pending);
         self.runner.progress.settled(settled as u64);
+    }
+
+    /// Rewrites the progress file every few seconds (off the workers).
+    async fn write_progress_now(&mut self) {
+        if self.progress_written.elapsed() < PROGRESS_FILE_EVERY {
+            return;
+        }
+        self.progress_written = Instant::now();
+        let spent = spent_total(&self.summary, &self.journaled, self.judge_journaled.as_deref());
+        let progress = self.runner.progress_of(&self.summary, spent, false);
+        let output = self.runner.config.output.clone();
+        let _ = tokio::task::spawn_blocking(move || write_progress(&output, &progress)).await;
     }
 
     fn absorb(

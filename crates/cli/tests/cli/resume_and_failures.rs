@@ -1135,3 +1135,126 @@ async fn progress_lines_off_a_terminal_give_the_share_of_the_input_the_eta_and_t
     }
     assert!(lines.iter().any(|l| l.contains("ETA")), "{err}");
 }
+
+/// `chunksynth status` over four shards in mixed states: finished,
+/// finished with a rejected item, stopped by its budget, never started;
+/// read from the progress files the runs left, the runs long gone.
+#[tokio::test(flavor = "multi_thread")]
+async fn status_reads_every_shards_progress_file_finished_rejected_stopped_and_never_started() {
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("status");
+    let shard = |i: usize| dir.join(format!("out.shard-{i:04}-of-0004.jsonl"));
+    let good = write_input(&dir, &short_docs(3));
+    let (code, err) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &good, &shard(0), &[])).await);
+    assert_eq!(code, Some(0), "{err}");
+    let with_bad = dir.join("with-bad.jsonl");
+    std::fs::write(
+        &with_bad,
+        "{\"id\": \"a\", \"text\": \"Document a says one thing.\"}\n{\"id\": \"b\"}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (code, err) =
+        code_and_stderr(&output_of(rephrase(&fake.base_url(), &with_bad, &shard(1), &[])).await);
+    assert_eq!(code, Some(1), "{err}");
+    let (code, err) = code_and_stderr(
+        &output_of(rephrase(
+            &fake.base_url(),
+            &good,
+            &shard(2),
+            &["--max-tokens", "1", "--concurrency", "1"],
+        ))
+        .await,
+    );
+    assert_eq!(code, Some(4), "{err}");
+
+    let mut cmd = chunksynth(&fake.base_url());
+    cmd.args(["status", "--json"]).arg(dir.join("out.jsonl"));
+    let result = output_of(cmd).await;
+    assert_eq!(
+        result.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap_or_default();
+    let states: Vec<&str> = report["shards"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["state"].as_str())
+        .collect();
+    assert_eq!(states.len(), 4, "{report}");
+    assert_eq!(states[0], "finished");
+    assert_eq!(states[1], "finished, with rejects");
+    assert!(states[2].starts_with("stopped: token budget spent"), "{report}");
+    assert_eq!(states[3], "never started");
+    assert_eq!(report["totals"]["rejected"], 1, "{report}");
+    assert_eq!(report["shards"][0]["progress"]["done"], 3, "{report}");
+    // The table, for people.
+    let mut cmd = chunksynth(&fake.base_url());
+    cmd.arg("status").arg(dir.join("out.jsonl"));
+    let result = output_of(cmd).await;
+    let table = String::from_utf8_lossy(&result.stdout);
+    assert_eq!(result.status.code(), Some(3), "{table}");
+    assert!(
+        table.contains("never started") && table.lines().last().unwrap_or("").starts_with("total"),
+        "{table}"
+    );
+}
+
+/// The deployable examples stay true to the CLI: their chunksynth command
+/// lines parse (every flag known: clap stops at an unknown one before the
+/// trailing --help), the grace period is under the kill delay, and the
+/// Kubernetes Job does not count an exit of 130 against its backoffLimit.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_slurm_and_kubernetes_examples_parse_and_stop_inside_their_kill_delay() {
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let script =
+        std::fs::read_to_string(root.join("examples/slurm-array.sh")).unwrap_or_else(|e| panic!("{e}"));
+    let joined = script.replace("\\\n", " ");
+    let slurm: Vec<String> = joined
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("exec chunksynth "))
+        .unwrap_or_else(|| panic!("no `exec chunksynth` line"))
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let yaml =
+        std::fs::read_to_string(root.join("examples/k8s-indexed-job.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    let k8s: Vec<String> = yaml
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("command: "))
+        .and_then(|list| serde_json::from_str::<Vec<String>>(list).ok())
+        .unwrap_or_else(|| panic!("no command list"))
+        .into_iter()
+        .skip(1)
+        .collect();
+    let grace_of = |args: &[String]| -> u64 {
+        let i = args
+            .iter()
+            .position(|a| a == "--grace-seconds")
+            .unwrap_or_else(|| panic!("{args:?}"));
+        args[i + 1].parse().unwrap_or_else(|e| panic!("{e}"))
+    };
+    for args in [&slurm, &k8s] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_chunksynth"));
+        cmd.args(args).arg("--help");
+        let result = output_of(cmd).await;
+        assert_eq!(
+            result.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        assert!(
+            grace_of(args) + 5 <= 30,
+            "{args:?}: the grace period must end before the kill"
+        );
+    }
+    assert!(yaml.contains("terminationGracePeriodSeconds: 30"));
+    assert!(
+        yaml.contains("action: Ignore") && yaml.contains("values: [130]"),
+        "an exit of 130 is not a failure"
+    );
+    assert!(script.contains("--requeue"));
+}
