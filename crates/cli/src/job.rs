@@ -461,7 +461,12 @@ pub(crate) async fn run_corpus(
         model: model_id_for_display,
     };
     let display = progress::spawn(events_rx, sources, quiet, verbose);
-    let summary = runner.run(Some(events_tx), stop_on_signals(grace)).await;
+    let summary = runner
+        .run(
+            Some(events_tx),
+            stop_on_signals(grace, runner.calls_in_flight(), quiet),
+        )
+        .await;
     let _ = display.await;
     let summary = match summary {
         Ok(s) => s,
@@ -663,10 +668,15 @@ pub(crate) fn exit_code(summary: &RunSummary) -> u8 {
 /// `grace` to answer, then abandons the documents in flight (every answer
 /// is journaled; the rerun resumes them); the second abandons them at once;
 /// the third exits at once.
-pub(crate) fn stop_on_signals(grace: std::time::Duration) -> StopSignal {
+pub(crate) fn stop_on_signals(
+    grace: std::time::Duration,
+    in_flight: chunksynth_runner::CallsInFlight,
+    quiet: bool,
+) -> StopSignal {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(0u8);
     tokio::spawn(async move {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let mut countdown: Option<tokio::task::JoinHandle<()>> = None;
         for level in 1..=3u8 {
             let got = async {
                 match term.as_mut() {
@@ -680,9 +690,16 @@ pub(crate) fn stop_on_signals(grace: std::time::Duration) -> StopSignal {
             if !got.await {
                 return;
             }
+            if let Some(c) = countdown.take() {
+                c.abort();
+            }
             match level {
+                1 if !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) => {
+                    countdown = Some(tokio::spawn(count_down(grace, in_flight.clone())));
+                }
                 1 => eprintln!(
-                    "\nstopping: no new calls; calls in flight get up to {} s to answer, and their answers are kept — signal again to stop now",
+                    "\nstopping: no new calls; {} calls in flight get up to {} s to answer, and their answers are kept — signal again to stop now",
+                    in_flight.count(),
                     grace.as_secs()
                 ),
                 2 => eprintln!(
@@ -697,4 +714,25 @@ pub(crate) fn stop_on_signals(grace: std::time::Duration) -> StopSignal {
         }
     });
     StopSignal(stop_rx)
+}
+
+/// On a terminal: what a first stop is waiting for, counted down each
+/// second on one line.
+async fn count_down(grace: std::time::Duration, in_flight: chunksynth_runner::CallsInFlight) {
+    let ends = std::time::Instant::now() + grace;
+    eprintln!();
+    loop {
+        let left = ends
+            .saturating_duration_since(std::time::Instant::now())
+            .as_secs();
+        eprint!(
+            "\rstopping: finishing {} calls in flight, {left} s left — press Ctrl-C again to stop now   ",
+            in_flight.count()
+        );
+        if left == 0 {
+            eprintln!();
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
 }

@@ -93,3 +93,4 @@ pub use run::{
 };
 pub use shard::Shard;
 pub use state::{RunFingerprint, StateError};
+pub use stop_gate::CallsInFlight;

@@ -18,7 +18,7 @@ use chunksynth_prompts::{Language, TemplateId, TemplateSet};
 use chunksynth_rephrase::{JudgeMode, PipelineConfig};
 
 use crate::progress_file::{Progress, RunState, write_progress};
-use crate::stop_gate::{GatedModel, StopGate};
+use crate::stop_gate::{CallsInFlight, GatedModel, StopGate};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::task::JoinSet;
@@ -438,6 +438,8 @@ pub struct Runner {
     config: RunConfig,
     /// How much of the input the run has read (see [`Runner::input_progress`]).
     progress: Arc<InputProgress>,
+    /// Closed by a first stop signal: no call starts after it.
+    gate: Arc<StopGate>,
 }
 
 impl std::fmt::Debug for Runner {
@@ -481,6 +483,7 @@ impl Runner {
             judge: None,
             config,
             progress: Arc::default(),
+            gate: Arc::default(),
         })
     }
 
@@ -493,6 +496,12 @@ impl Runner {
     ) -> Self {
         self.judge = Some((model, ledger));
         self
+    }
+
+    /// The calls in flight, counted as they start and answer (for a stop's
+    /// countdown).
+    pub fn calls_in_flight(&self) -> CallsInFlight {
+        CallsInFlight(self.gate.clone())
     }
 
     /// The bytes of the input read so far and the input's size (for a
@@ -553,7 +562,7 @@ impl Runner {
             j.count_missing_usage_with(c.tokenizer.clone());
             Arc::new(j)
         });
-        let gate = Arc::new(StopGate::default());
+        let gate = self.gate.clone();
         let gated = |inner: Arc<dyn LanguageModel>| -> Arc<dyn LanguageModel> {
             Arc::new(GatedModel {
                 inner,

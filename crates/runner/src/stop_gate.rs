@@ -37,6 +37,17 @@ impl StopGate {
     }
 }
 
+/// The calls a run has in flight, for a display (a stop's countdown).
+#[derive(Debug, Clone)]
+pub struct CallsInFlight(pub(crate) Arc<StopGate>);
+
+impl CallsInFlight {
+    /// Calls that started and have not answered.
+    pub fn count(&self) -> usize {
+        self.0.in_flight()
+    }
+}
+
 /// Counts a call in flight until it answers or is dropped (aborted).
 struct InFlight<'a>(&'a StopGate);
 

@@ -298,3 +298,55 @@ async fn a_batch_dry_run_says_how_many_rounds_at_what_price() {
         "{est}"
     );
 }
+
+/// A SIGTERM with a batch out: the batch stays submitted (its id kept),
+/// the run exits 130 inside the grace period without waiting for it, and
+/// the rerun re-attaches to it instead of submitting again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sigterm_with_a_batch_out_exits_within_the_grace_and_the_rerun_reattaches() {
+    let fake = fake_with(chunksynth_fake_llm::BatchOptions {
+        turnaround: std::time::Duration::from_secs(12),
+        expire_first: false,
+    })
+    .await;
+    let dir = tempdir("batch-sigterm");
+    let short: Vec<(String, String)> = (0..4)
+        .map(|i| (format!("s{i}"), format!("Short document {i} in one chunk.")))
+        .collect();
+    let input = write_input(&dir, &short);
+    let out = dir.join("out.jsonl");
+    let mut cmd = batch_api(&fake.base_url(), &input, &out);
+    cmd.args(["--grace-seconds", "2"]);
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let kept = dir.join("out.jsonl.batch/submitted.json");
+    while !(fake.batches_created() == 1 && kept.exists()) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let sent = std::time::Instant::now();
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let took = sent.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        took < std::time::Duration::from_secs(2 + 5),
+        "exited after {took:?}, not waiting for the batch: {stderr}"
+    );
+    assert!(kept.exists(), "the batch's id is kept for the rerun");
+    let o = output_of(batch_api(&fake.base_url(), &input, &out)).await;
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(fake.batches_created(), 1, "re-attached: no second submission");
+    let mut want: Vec<(String, String)> = short.into_iter().map(|(id, t)| (id, t.to_uppercase())).collect();
+    want.sort();
+    assert_eq!(texts(&out), want);
+}

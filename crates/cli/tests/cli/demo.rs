@@ -613,3 +613,86 @@ async fn styles_lists_each_style_with_its_kind() {
         "{listed}"
     );
 }
+
+/// Ctrl-C on a terminal says what the stop waits for and counts down:
+/// the calls in flight, the seconds left, how to stop at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_first_ctrl_c_on_a_terminal_counts_down_the_calls_in_flight() {
+    let fake = FakeLlm::start(|r| {
+        chunksynth_fake_llm::Reply::Delayed(
+            std::time::Duration::from_secs(600),
+            Box::new(chunksynth_fake_llm::demo_reply(r)),
+        )
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("demo-tmux-stop");
+    let docs: Vec<(String, String)> = (0..4)
+        .map(|i| {
+            (
+                format!("note-{i}"),
+                format!("Note {i} says that the borrow checker runs during compilation."),
+            )
+        })
+        .collect();
+    let input = crate::write_input(&dir, &docs);
+    let out = dir.join("out.jsonl");
+    let socket = format!("chunksynth-stop-{}", std::process::id());
+    let command = format!(
+        "env LLM_BASE_URL={} LLM_MODEL=fake-model {} rephrase --input {} --output {} --concurrency 2 --grace-seconds 6; echo EXIT=$?; sleep 30",
+        fake.base_url(),
+        env!("CARGO_BIN_EXE_chunksynth"),
+        input.display(),
+        out.display()
+    );
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("tmux: {e}"))
+    };
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-x",
+        "100",
+        "-y",
+        "24",
+        "-s",
+        "stop",
+        &command,
+    ]);
+    assert!(
+        started.status.success(),
+        "{}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while fake.request_count() < 2 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let _ = tmux(&["send-keys", "-t", "stop", "C-c"]);
+    let mut counting = String::new();
+    let mut ended = String::new();
+    for _ in 0..60 {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        let pane =
+            String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-J", "-t", "stop"]).stdout).into_owned();
+        if counting.is_empty()
+            && let Some(line) = pane.lines().find(|l| l.contains("s left — press Ctrl-C again"))
+        {
+            counting = line.to_owned();
+        }
+        if pane.contains("EXIT=") {
+            ended = pane;
+            break;
+        }
+    }
+    let _ = tmux(&["kill-server"]);
+    assert!(
+        counting.contains("stopping: finishing 2 calls in flight"),
+        "{counting:?}"
+    );
+    assert!(ended.contains("EXIT=130"), "{ended}");
+}
