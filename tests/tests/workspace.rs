@@ -16,8 +16,16 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("llm", &[][..]),
         ("quality", &["chunking"][..]),
         ("prompts", &["chunking", "llm"][..]),
-        ("rephrase", &["chunking", "quality", "prompts", "llm"][..]),
-        ("generation", &["chunking", "quality", "prompts", "llm"][..]),
+        // Claim questions for a judge model: both pipelines ask them.
+        ("judge", &["quality", "prompts", "llm"][..]),
+        (
+            "rephrase",
+            &["chunking", "quality", "prompts", "llm", "judge"][..],
+        ),
+        (
+            "generation",
+            &["chunking", "quality", "prompts", "llm", "judge"][..],
+        ),
         ("backend-openai", &["llm"][..]),
         // The demo model: every task answered in kind, for `--demo` and the
         // demo server; it reads chunks as the chunker cut them.

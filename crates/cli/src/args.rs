@@ -25,7 +25,7 @@ Exit codes:
   4    a --max-cost/--max-tokens budget is spent (earlier runs count)
   130  interrupted (SIGINT/SIGTERM); rerun the same command to resume";
 
-/// A judge model for what the gate cannot read (rephrase only).
+/// A judge model for what the lexical checks cannot read.
 #[derive(Args, Debug, Clone)]
 pub(crate) struct JudgeArgs {
     /// Ask a judge model about chunks the gate passed. `suspicious`: only
@@ -33,6 +33,8 @@ pub(crate) struct JudgeArgs {
     /// rewrite sentence supported by the source?", "is this source sentence
     /// in the rewrite?"); `all`: every chunk judged whole, one call each (a
     /// bare --llm-judge). A "not supported" is repaired like a gate finding.
+    /// On generate, either mode asks about the key points QC cannot find
+    /// by their words before redrafting for them.
     #[arg(
         long,
         value_enum,
@@ -506,6 +508,8 @@ pub(crate) struct GenerateArgs {
     /// Tokens of the text so far shown before each section [default: 512].
     #[arg(long, help_heading = "Chunking")]
     pub(crate) prefix_window_tokens: Option<usize>,
+    #[command(flatten)]
+    pub(crate) judge: JudgeArgs,
     #[command(flatten)]
     pub(crate) corpus: CorpusArgs,
     #[command(flatten)]

@@ -221,32 +221,13 @@ pub(crate) async fn rephrase(args: RephraseArgs, file: &Settings, quiet: bool, v
     pipeline.fidelity.threshold = s.fidelity_threshold.unwrap_or(pipeline.fidelity.threshold);
     pipeline.fidelity.max_suspicions = s.max_suspicions;
     pipeline.style_bounds = s.style_bounds()?;
-    pipeline.llm_judge = match args.judge.llm_judge {
-        JudgeModeArg::Off => JudgeMode::Off,
-        JudgeModeArg::Suspicious => JudgeMode::Suspicious,
-        JudgeModeArg::All => JudgeMode::All,
-    };
-    pipeline.judge_format = match args.judge.judge_format {
-        JudgeFormatArg::Chat => JudgeFormat::Chat,
-        JudgeFormatArg::Claim => JudgeFormat::Claim,
-    };
-    pipeline.judge_max_claims = args
-        .judge
-        .judge_max_claims
-        .unwrap_or(pipeline.judge_max_claims)
-        .max(1);
-    if let Some(price) = judge_price(&args.judge)? {
-        config
-            .prices
-            .models
-            .insert(judge_model_id(&args.judge, &settings), price);
-    }
     pipeline.max_new_tokens = s.max_new_tokens;
     pipeline.on_failure = match args.on_failure {
         OnFailure::KeepBest => FailurePolicy::KeepBest,
         OnFailure::FallBackToSource => FailurePolicy::FallBackToSource,
         OnFailure::FailDocument => FailurePolicy::FailDocument,
     };
+    apply_judge(&args.judge, &mut config, &settings)?;
     let judge = (args.judge.llm_judge != JudgeModeArg::Off).then_some(&args.judge);
     run_corpus(
         config,
@@ -258,6 +239,29 @@ pub(crate) async fn rephrase(args: RephraseArgs, file: &Settings, quiet: bool, v
         verbose,
     )
     .await
+}
+
+/// The judge's settings into the run's configuration, its prices into
+/// the price table.
+fn apply_judge(judge: &JudgeArgs, config: &mut RunConfig, settings: &Settings) -> Result<()> {
+    let pipeline = &mut config.pipeline;
+    pipeline.llm_judge = match judge.llm_judge {
+        JudgeModeArg::Off => JudgeMode::Off,
+        JudgeModeArg::Suspicious => JudgeMode::Suspicious,
+        JudgeModeArg::All => JudgeMode::All,
+    };
+    pipeline.judge_format = match judge.judge_format {
+        JudgeFormatArg::Chat => JudgeFormat::Chat,
+        JudgeFormatArg::Claim => JudgeFormat::Claim,
+    };
+    pipeline.judge_max_claims = judge.judge_max_claims.unwrap_or(pipeline.judge_max_claims).max(1);
+    if let Some(price) = judge_price(judge)? {
+        config
+            .prices
+            .models
+            .insert(judge_model_id(judge, settings), price);
+    }
+    Ok(())
 }
 
 /// The judge's model ID: its own, or the run's.
@@ -360,8 +364,19 @@ pub(crate) async fn generate(args: GenerateArgs, file: &Settings, quiet: bool, v
     let format = InputFormat::Specs {
         id_field: args.corpus.id_field.clone(),
     };
-    let config = corpus_config(&args.corpus, &settings, job, input, format)?;
-    run_corpus(config, &args.corpus, &args.model, &settings, None, quiet, verbose).await
+    let mut config = corpus_config(&args.corpus, &settings, job, input, format)?;
+    apply_judge(&args.judge, &mut config, &settings)?;
+    let judge = (args.judge.llm_judge != JudgeModeArg::Off).then_some(&args.judge);
+    run_corpus(
+        config,
+        &args.corpus,
+        &args.model,
+        &settings,
+        judge,
+        quiet,
+        verbose,
+    )
+    .await
 }
 
 /// Runs a configured job to its end (or prints its dry-run estimate), with

@@ -36,6 +36,7 @@
 //! ```
 
 mod headings;
+mod key_points;
 mod pipeline;
 mod plan;
 mod qc;

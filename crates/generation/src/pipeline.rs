@@ -149,6 +149,9 @@ pub struct ChunkWiseGenerationPipeline {
     tokenizer: Arc<dyn Tokenizer>,
     config: GenerationConfig,
     templates: TemplateSet,
+    /// Asked about the key points QC cannot find by their words, before a
+    /// redraft (`--llm-judge`).
+    judge: Option<Arc<dyn chunksynth_judge::ClaimJudge>>,
 }
 
 impl std::fmt::Debug for ChunkWiseGenerationPipeline {
@@ -175,7 +178,49 @@ impl ChunkWiseGenerationPipeline {
             tokenizer,
             config,
             templates,
+            judge: None,
         }
+    }
+
+    /// Asks `judge` about every key point a draft does not say by its
+    /// words before redrafting for it.
+    pub fn with_judge(mut self, judge: Arc<dyn chunksynth_judge::ClaimJudge>) -> Self {
+        self.judge = Some(judge);
+        self
+    }
+
+    /// Section QC, then the judge on the key points it could not find.
+    async fn qc_of(
+        &self,
+        plan: &GenerationPlan,
+        spec: &crate::plan::SectionSpec,
+        text: &str,
+        earlier: &[&str],
+        usage: &mut Usage,
+        calls: &mut u32,
+    ) -> SectionQc {
+        let mut qc = section_qc_in(
+            plan,
+            spec,
+            text,
+            earlier,
+            self.tokenizer.as_ref(),
+            &self.config.qc,
+            self.config.language,
+        );
+        if let Some(judge) = &self.judge {
+            let (used, n) = crate::key_points::judge_missing_key_points(
+                judge.as_ref(),
+                spec,
+                text,
+                &mut qc,
+                self.config.language,
+            )
+            .await;
+            *usage += used;
+            *calls += n;
+        }
+        qc
     }
 
     /// The labels of the prompt language.
@@ -229,6 +274,7 @@ impl ChunkWiseGenerationPipeline {
         let mut state = StateTable::new(&plan);
         let mut texts: Vec<String> = Vec::new();
         let mut records: Vec<SectionRecord> = Vec::new();
+        let mut kept_claims: Vec<Vec<chunksynth_judge::ClaimVerdict>> = Vec::new();
         for (i, spec) in plan.sections.iter().enumerate() {
             let produced = texts.join("\n\n");
             let mut section_usage = Usage::default();
@@ -236,15 +282,9 @@ impl ChunkWiseGenerationPipeline {
             let (first, mut calls) = self
                 .write_section(&plan, &state, i, &produced, &[], &mut section_usage)
                 .await?;
-            let first_qc = section_qc_in(
-                &plan,
-                spec,
-                &first,
-                &earlier,
-                self.tokenizer.as_ref(),
-                &self.config.qc,
-                self.config.language,
-            );
+            let first_qc = self
+                .qc_of(&plan, spec, &first, &earlier, &mut section_usage, &mut calls)
+                .await;
             let mut drafts = vec![DraftQc::of(1, &first_qc)];
             let mut problems = first_qc.findings.clone();
             let (mut text, mut qc) = (first, first_qc);
@@ -255,15 +295,9 @@ impl ChunkWiseGenerationPipeline {
                     .write_section(&plan, &state, i, &produced, &problems, &mut section_usage)
                     .await?;
                 calls += n;
-                let retry_qc = section_qc_in(
-                    &plan,
-                    spec,
-                    &retry,
-                    &earlier,
-                    self.tokenizer.as_ref(),
-                    &self.config.qc,
-                    self.config.language,
-                );
+                let retry_qc = self
+                    .qc_of(&plan, spec, &retry, &earlier, &mut section_usage, &mut calls)
+                    .await;
                 drafts.push(DraftQc::of(attempts, &retry_qc));
                 problems = retry_qc.findings.clone();
                 // Keep the better draft: passing first, then fewer findings.
@@ -290,6 +324,7 @@ impl ChunkWiseGenerationPipeline {
                     .await?;
             }
             usage += section_usage;
+            kept_claims.push(qc.claims.clone());
             records.push(SectionRecord {
                 index: i,
                 title: spec.title.clone(),
@@ -302,7 +337,14 @@ impl ChunkWiseGenerationPipeline {
             });
             texts.push(text);
         }
-        let qc_report = qc_report(&plan, &texts, self.tokenizer.as_ref(), &self.config.qc);
+        let mut qc_report = qc_report(&plan, &texts, self.tokenizer.as_ref(), &self.config.qc);
+        // The judge's verdicts on the drafts kept stand in the final report.
+        for (section, verdicts) in qc_report.sections.iter_mut().zip(kept_claims) {
+            if !verdicts.is_empty() {
+                crate::key_points::apply_verdicts(section, verdicts, Language::En);
+            }
+        }
+        qc_report.passed = qc_report.sections.iter().all(|s| s.passed) && qc_report.repetition.passed();
         Ok(GenerationResult {
             final_text: texts.join("\n\n"),
             plan,

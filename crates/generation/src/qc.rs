@@ -109,6 +109,10 @@ pub struct SectionQc {
     /// words).
     #[serde(default)]
     pub suspicions: Vec<String>,
+    /// A judge's verdicts on the key points QC could not find by their
+    /// words (`--llm-judge`), with its evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<chunksynth_judge::ClaimVerdict>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,6 +123,14 @@ pub struct QcReport {
     pub overall_length_score: f64,
     pub repetition: GopherRepetition,
     pub passed: bool,
+}
+
+/// The finding for a key point the section does not say by its words.
+pub(crate) fn key_point_finding(language: Language, key_point: &str) -> String {
+    fill(
+        generation_labels(language).findings.key_point_missing,
+        &[key_point],
+    )
 }
 
 /// Checks one section against its spec and the plan; `earlier` are the
@@ -193,7 +205,7 @@ pub fn section_qc_in(
         } else {
             &mut findings
         };
-        to.push(fill(say.key_point_missing, &[k]));
+        to.push(key_point_finding(language, k));
     }
     for e in &cov.missing_entities {
         findings.push(fill(say.entity_missing, &[e]));
@@ -267,6 +279,7 @@ pub fn section_qc_in(
         passed: findings.is_empty(),
         findings,
         suspicions,
+        claims: Vec::new(),
     }
 }
 

@@ -44,12 +44,11 @@
 //! # }).unwrap();
 //! ```
 
-mod claims;
 mod model;
 mod pipeline;
 mod window;
 
-pub use claims::{
+pub use chunksynth_judge::{
     ClaimJudge, ClaimQuestion, ClaimSide, ClaimVerdict, JudgeFormat, JudgeMode, JudgedClaims, LlmClaimJudge,
     claim_questions,
 };

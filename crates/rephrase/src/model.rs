@@ -230,7 +230,7 @@ impl FidelityJudge for LlmJudge {
                 .push(chunksynth_llm::Message::assistant(answer.text));
             request
                 .messages
-                .push(chunksynth_llm::Message::user(crate::claims::UNREADABLE_JSON));
+                .push(chunksynth_llm::Message::user(chunksynth_judge::UNREADABLE_JSON));
             let again = self.model.chat(&request).await?;
             usage += again.usage;
             let verdict = parse_verdict(&again.text).ok_or_else(|| {

@@ -12,9 +12,9 @@ use chunksynth_prompts::{EarlierTurn, PromptProvenance, STYLES, Style, StyleKind
 use chunksynth_quality::{FidelityConfig, FidelityReport, Script, chatter_preamble, fidelity};
 use serde::{Deserialize, Serialize};
 
-use crate::claims::{ClaimJudge, ClaimVerdict, JudgeFormat, JudgeMode, claim_questions};
 use crate::model::{FidelityJudge, JudgeVerdict, RewriteModel, RewriteRequest};
 use crate::window::PromptWindow;
+use chunksynth_judge::{ClaimJudge, ClaimVerdict, JudgeFormat, JudgeMode, claim_questions};
 
 /// What to do with a chunk whose every attempt failed the fidelity gate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

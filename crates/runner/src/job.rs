@@ -357,8 +357,20 @@ impl WorkPipeline {
             Job::Generate { on_qc_failure, .. } => {
                 let config =
                     generation_config(c).ok_or_else(|| RunError::Config("not a generate job".into()))?;
+                let templates = TemplateSet::defaults(c.language);
+                let pipeline = ChunkWiseGenerationPipeline::new(model, tokenizer, config);
+                // Key points QC cannot find by their words are asked about
+                // before a redraft, in either judge mode.
+                let pipeline = match c.pipeline.llm_judge {
+                    JudgeMode::Off => pipeline,
+                    JudgeMode::Suspicious | JudgeMode::All => pipeline.with_judge(Arc::new(LlmClaimJudge {
+                        model: judge_model,
+                        templates,
+                        format: c.pipeline.judge_format,
+                    })),
+                };
                 Ok(Self::Generate {
-                    pipeline: ChunkWiseGenerationPipeline::new(model, tokenizer, config),
+                    pipeline,
                     on_qc_failure: *on_qc_failure,
                 })
             }

@@ -724,10 +724,18 @@ fn fingerprint(c: &RunConfig, model: &str, judge_model: Option<&str>) -> RunFing
         .with("sampling", &c.sampling)
         .with("tokenizer", c.tokenizer.name());
     if let (Job::Generate { on_qc_failure, .. }, Some(generation)) = (&c.job, generation_config(c)) {
-        return common
+        let common = common
             .with("job", "generate")
             .with("generation", &generation)
             .with("on_qc_failure", on_qc_failure);
+        // Added after runs were written: only when on.
+        return match p.llm_judge {
+            JudgeMode::Off => common,
+            mode => common
+                .with("llm_judge", mode.name())
+                .with("judge_format", p.judge_format)
+                .with("judge_model", judge_model.unwrap_or(model)),
+        };
     }
     // Parts added after runs were written join only when set, so an older
     // run's output still resumes.

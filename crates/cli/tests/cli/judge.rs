@@ -271,3 +271,67 @@ async fn the_runs_key_never_goes_to_another_judge_host() {
     }
     assert!(!stderr.contains(KEY) && !std::fs::read_to_string(&out).unwrap_or_default().contains(KEY));
 }
+
+/// Generate: a key point the section says in other words (QC cannot find
+/// it by its words) is asked about before a redraft: covered, no redraft;
+/// not covered, a redraft; no judge, a redraft as before.
+#[tokio::test(flavor = "multi_thread")]
+async fn generate_asks_the_judge_about_a_key_point_before_redrafting_for_it() {
+    const PLAN: &str = r#"{"topic": "Tea", "target_total_length": 32, "sections": [
+        {"title": "Processing", "key_points": ["tea leaves are withered before rolling"], "required_entities": [], "target_length": 32}]}"#;
+    const SECTION: &str = "# Processing\n\nFreshly picked leaves are first left to wilt for several hours until they soften, and only after that are they rolled by hand or by machine to shape them.";
+    for (judge, covered, sections_written) in [(true, true, 1), (true, false, 2), (false, true, 2)] {
+        let fake = FakeLlm::start(move |r: &FakeRequest| {
+            let user = r.last_user_text();
+            if user.starts_with("Check a rewrite against its source passage") {
+                Reply::text(format!(
+                    r#"{{"verdicts": [{{"claim": 1, "supported": {covered}, "source_evidence": "withered before rolling", "rewrite_evidence": "left to wilt … only after that are they rolled"}}]}}"#
+                ))
+            } else if user.starts_with("List what this section introduces") {
+                Reply::text(r#"{"entities": [], "terms": [], "timeline": [], "open_threads": []}"#)
+            } else {
+                Reply::text(SECTION)
+            }
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempdir(&format!("judge-generate-{judge}-{covered}"));
+        let plan = dir.join("plan.json");
+        std::fs::write(&plan, PLAN).unwrap_or_else(|e| panic!("{e}"));
+        let out = dir.join("gen.jsonl");
+        let mut cmd = chunksynth(&fake.base_url());
+        cmd.args(["generate", "--manual-plan"])
+            .arg(&plan)
+            .args(["--tokenizer", "words", "--no-consistency-pass", "--output"])
+            .arg(&out);
+        if judge {
+            cmd.arg("--llm-judge");
+        }
+        let result = output_of(cmd).await;
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(
+            matches!(result.status.code(), Some(0 | 1)),
+            "{judge}/{covered}: {stderr}"
+        );
+        let asked = |prefix: &str| {
+            fake.requests()
+                .iter()
+                .filter(|r| r.last_user_text().starts_with(prefix))
+                .count()
+        };
+        assert_eq!(
+            asked("You are writing a long text section by section"),
+            sections_written,
+            "{judge}/{covered}: {stderr}"
+        );
+        let judged = asked("Check a rewrite against its source passage");
+        let qc = &records(&out)[0]["qc_report"]["sections"][0];
+        if judge {
+            assert!(judged >= 1, "{judge}/{covered}");
+            assert_eq!(qc["claims"][0]["supported"], covered, "{qc}");
+        } else {
+            assert_eq!(judged, 0);
+            assert!(qc.get("claims").is_none(), "{qc}");
+        }
+    }
+}

@@ -224,8 +224,9 @@ impl ClaimJudge for LlmClaimJudge {
 }
 
 /// What the retry tells a judge whose answer could not be read: the retry
-/// is a different request, so a journal does not replay the first answer.
-pub(crate) const UNREADABLE_JSON: &str =
+/// is a different request, so a journal does not replay the first answer
+/// (the whole-chunk judge asks again with it too).
+pub const UNREADABLE_JSON: &str =
     "Your answer could not be read as the JSON asked for. Answer again with the JSON object only.";
 const UNREADABLE_YES_NO: &str = "Answer with Yes or No only.";
 
