@@ -290,7 +290,7 @@ pub(crate) async fn judge_model_for(
     corpus: &CorpusArgs,
     model_args: &ModelArgs,
     settings: &Settings,
-) -> Result<Option<(Arc<dyn LanguageModel>, Arc<chunksynth_llm::UsageLedger>)>> {
+) -> Result<Option<Arc<OpenAiBackend>>> {
     if corpus.demo || (j.judge_model.is_none() && j.judge_base_url.is_none()) {
         return Ok(None);
     }
@@ -309,19 +309,7 @@ pub(crate) async fn judge_model_for(
             .validate()
             .context("the judge's endpoint (--judge-base-url, JUDGE_API_KEY)")?;
     }
-    let backend = Arc::new(OpenAiBackend::new(config)?);
-    wait_for_an_answer(&backend, corpus.wait_for_endpoint)
-        .await
-        .context("the judge's endpoint")?;
-    if let Err(e) = backend.check_model().await
-        && matches!(
-            e.kind,
-            chunksynth_llm::ErrorKind::InvalidModel | chunksynth_llm::ErrorKind::Auth
-        )
-    {
-        bail!("the judge: {e}");
-    }
-    Ok(Some((backend.clone(), backend.ledger())))
+    Ok(Some(Arc::new(OpenAiBackend::new(config)?)))
 }
 
 pub(crate) async fn generate(args: GenerateArgs, file: &Settings, quiet: bool, verbose: u8) -> Result<u8> {
@@ -462,10 +450,30 @@ pub(crate) async fn run_corpus(
     let grace = config.grace;
     let prices_for_display = config.prices.clone();
     let mut runner = Runner::new(model, Some(ledger.clone()), config)?;
+    let mut contacts = Vec::new();
+    if !corpus.demo && !corpus.batch && corpus.batch_command.is_none() {
+        let run_backend = Arc::new(OpenAiBackend::new(backend_config(model_args, settings)?)?);
+        contacts.push(first_contact(run_backend, corpus.wait_for_endpoint, ""));
+    }
     if let Some(j) = judge
-        && let Some((judge_model, judge_ledger)) = judge_model_for(j, corpus, model_args, settings).await?
+        && let Some(backend) = judge_model_for(j, corpus, model_args, settings).await?
     {
-        runner = runner.with_judge_model(judge_model, Some(judge_ledger));
+        contacts.push(first_contact(
+            backend.clone(),
+            corpus.wait_for_endpoint,
+            "the judge: ",
+        ));
+        runner = runner.with_judge_model(backend.clone(), Some(backend.ledger()));
+    }
+    if !contacts.is_empty() {
+        runner = runner.with_first_contact(Box::new(move || {
+            Box::pin(async move {
+                for contact in contacts {
+                    contact().await?;
+                }
+                Ok(())
+            })
+        }));
     }
     let (events_tx, events_rx) = tokio::sync::mpsc::unbounded_channel();
     let sources = progress::Sources {
@@ -556,18 +564,39 @@ pub(crate) async fn model_for(
         ));
     }
     let backend = Arc::new(OpenAiBackend::new(backend_config(model_args, settings)?)?);
-    wait_for_an_answer(&backend, corpus.wait_for_endpoint).await?;
-    if let Err(e) = backend.check_model().await
-        && matches!(
-            e.kind,
-            chunksynth_llm::ErrorKind::InvalidModel | chunksynth_llm::ErrorKind::Auth
-        )
-    {
-        bail!("{e}");
-    }
     // Credentials in a URL (user:pw@host) never reach records or journals.
     let endpoints = backend.config().endpoints.iter().map(|e| e.label()).collect();
     Ok((backend.clone(), backend.ledger(), endpoints, None))
+}
+
+/// The first contact with `backend`, made when the run's first document
+/// needs it (a finished rerun sends nothing): some endpoint answers within
+/// `wait` seconds, and it serves the model and takes the key. `who` names
+/// the backend in messages ("the judge: …").
+pub(crate) fn first_contact(
+    backend: Arc<OpenAiBackend>,
+    wait: u64,
+    who: &'static str,
+) -> chunksynth_runner::FirstContact {
+    use chunksynth_runner::FirstContactError;
+    Box::new(move || {
+        Box::pin(async move {
+            if let Err(e) = wait_for_an_answer(&backend, wait).await {
+                return Err(FirstContactError::NothingAnswers(format!("{who}{e}")));
+            }
+            match backend.check_model().await {
+                Err(e)
+                    if matches!(
+                        e.kind,
+                        chunksynth_llm::ErrorKind::InvalidModel | chunksynth_llm::ErrorKind::Auth
+                    ) =>
+                {
+                    Err(FirstContactError::Refused(format!("{who}{e}")))
+                }
+                _ => Ok(()),
+            }
+        })
+    })
 }
 
 /// Why a run did not start: nothing answers at any endpoint (exit 3, as a
@@ -670,7 +699,11 @@ pub(crate) fn exit_code(summary: &RunSummary) -> u8 {
     match &summary.stopped_early {
         Some(StopReason::Interrupted | StopReason::Aborted) => exit::INTERRUPTED,
         Some(StopReason::Refused { .. }) => exit::USAGE,
-        Some(StopReason::JournalFailed { .. } | StopReason::EndpointDown { .. }) => exit::INCOMPLETE,
+        Some(
+            StopReason::JournalFailed { .. }
+            | StopReason::EndpointDown { .. }
+            | StopReason::Unreachable { .. },
+        ) => exit::INCOMPLETE,
         Some(StopReason::BudgetSpent { .. }) => exit::BUDGET,
         None if summary.retryable_failures > 0 => exit::INCOMPLETE,
         None if summary.rejected + summary.already_rejected > 0 => exit::SOME_FAILED,

@@ -185,6 +185,9 @@ pub(crate) fn report(
         Some(reason @ StopReason::EndpointDown { .. }) => {
             eprintln!("stopped: {reason}; rerun the same command once the endpoint is back");
         }
+        Some(StopReason::Unreachable { detail }) => {
+            eprintln!("stopped: {detail}");
+        }
         Some(reason) => eprintln!("stopped early: {reason}; rerun the same command to resume"),
         None if summary.retryable_failures > 0 => eprintln!(
             "incomplete: {} items failed in ways a rerun retries; rerun the same command",

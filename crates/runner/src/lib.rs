@@ -88,8 +88,8 @@ pub use journal::{CALL_IDENTITY_VERSION, Journal, JournalError, JournalingModel,
 pub use output::{OpenError, OutputRecord, Provenance, RecordWriter, RejectKind, RejectRecord};
 pub use progress_file::{Progress, RunState, progress_path, read_progress};
 pub use run::{
-    Budget, DEFAULT_CONCURRENCY, DEFAULT_GRACE, RunConfig, RunError, RunEvent, RunSummary, Runner,
-    StopReason, StopSignal, clock, now_unix_ms,
+    Budget, DEFAULT_CONCURRENCY, DEFAULT_GRACE, FirstContact, FirstContactError, RunConfig, RunError,
+    RunEvent, RunSummary, Runner, StopReason, StopSignal, clock, now_unix_ms,
 };
 pub use shard::Shard;
 pub use state::{RunFingerprint, StateError};

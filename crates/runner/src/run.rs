@@ -282,6 +282,10 @@ pub enum StopReason {
     /// answers that cannot be kept.
     #[error("{detail}")]
     JournalFailed { detail: String },
+    /// Nothing answered the first contact, made when the first document
+    /// needed a model (a run with nothing to do makes none).
+    #[error("{detail}")]
+    Unreachable { detail: String },
     /// The endpoint stayed unavailable for the whole outage timeout.
     #[error("the endpoint has been down since {} and the outage timeout passed: {detail}", clock(*since_unix_ms))]
     EndpointDown { since_unix_ms: u64, detail: String },
@@ -426,6 +430,21 @@ impl StopSignal {
     }
 }
 
+/// Why the first contact failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FirstContactError {
+    /// Nothing answers (the run stops, exit 3: rerun when it is up).
+    NothingAnswers(String),
+    /// The endpoint refused the key or the model (the run stops, exit 2).
+    Refused(String),
+}
+
+/// What must hold before a run's first call — an endpoint that answers, a
+/// model it serves — checked once, when the first document that needs the
+/// model starts: a rerun of a finished output sends nothing at all.
+pub type FirstContact =
+    Box<dyn FnOnce() -> chunksynth_llm::BoxFuture<'static, Result<(), FirstContactError>> + Send + Sync>;
+
 /// A model and, when it keeps one, its usage ledger.
 type ModelAndLedger = (Arc<dyn LanguageModel>, Option<Arc<UsageLedger>>);
 
@@ -440,6 +459,8 @@ pub struct Runner {
     progress: Arc<InputProgress>,
     /// Closed by a first stop signal: no call starts after it.
     gate: Arc<StopGate>,
+    /// Checked before the first document that needs the model starts.
+    first_contact: std::sync::Mutex<Option<FirstContact>>,
 }
 
 impl std::fmt::Debug for Runner {
@@ -484,7 +505,17 @@ impl Runner {
             config,
             progress: Arc::default(),
             gate: Arc::default(),
+            first_contact: std::sync::Mutex::new(None),
         })
+    }
+
+    /// Checks `contact` once, right before the first document that needs
+    /// the model starts; a failure stops the run (nothing is marked failed).
+    pub fn with_first_contact(self, contact: FirstContact) -> Self {
+        if let Ok(mut slot) = self.first_contact.lock() {
+            *slot = Some(contact);
+        }
+        self
     }
 
     /// Judges with `model` (its own endpoint, key and prices; `ledger`, when
@@ -971,6 +1002,10 @@ impl Engine<'_> {
             if probe {
                 self.outage.probed(Instant::now());
             }
+            if !self.first_contact_holds().await {
+                // `next` never started: the rerun does it.
+                break;
+            }
             self.start(next, permit);
         }
         if self.summary.already_done > 0 {
@@ -979,6 +1014,26 @@ impl Engine<'_> {
         }
         self.drain(&mut stop).await?;
         self.release_held()
+    }
+
+    /// Makes the first contact, once (later calls: true); a failure stops
+    /// the run.
+    async fn first_contact_holds(&mut self) -> bool {
+        let contact = self.runner.first_contact.lock().ok().and_then(|mut c| c.take());
+        let Some(contact) = contact else {
+            return true;
+        };
+        match contact().await {
+            Ok(()) => true,
+            Err(FirstContactError::NothingAnswers(detail)) => {
+                self.stop(StopReason::Unreachable { detail });
+                false
+            }
+            Err(FirstContactError::Refused(detail)) => {
+                self.stop(StopReason::Refused { detail });
+                false
+            }
+        }
     }
 
     /// Waits for documents in flight after the main loop. After a first

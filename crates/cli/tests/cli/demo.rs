@@ -696,3 +696,43 @@ async fn a_first_ctrl_c_on_a_terminal_counts_down_the_calls_in_flight() {
     );
     assert!(ended.contains("EXIT=130"), "{ended}");
 }
+
+/// A rerun with nothing left to do contacts nobody: against an endpoint
+/// that is gone it still exits 0 with every record in place (the first
+/// contact waits for the first document that needs the model).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_finished_rerun_sends_nothing_and_needs_no_endpoint() {
+    let fake = FakeLlm::start(chunksynth_fake_llm::demo_reply)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("demo-finished-rerun");
+    let out = dir.join("out.jsonl");
+    let run = |url: &str| {
+        let mut cmd = crate::chunksynth(url);
+        cmd.current_dir(repo_root())
+            .args(["rephrase", "--input", "examples/sample.jsonl", "--output"])
+            .arg(&out);
+        cmd
+    };
+    let first = output_of(run(&fake.base_url())).await;
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let asked = fake.request_count();
+    let rerun = output_of(run(&fake.base_url())).await;
+    assert_eq!(
+        rerun.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&rerun.stderr)
+    );
+    assert_eq!(fake.request_count(), asked, "no call on a finished rerun");
+    drop(fake);
+    let gone = output_of(run("http://127.0.0.1:9/v1")).await;
+    let stderr = String::from_utf8_lossy(&gone.stderr);
+    assert_eq!(gone.status.code(), Some(0), "{stderr}");
+    assert_eq!(records(&out).len(), 2);
+}
