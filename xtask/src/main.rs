@@ -5,6 +5,7 @@ mod interop;
 mod judge_eval;
 mod layout;
 mod llama;
+mod report_check;
 mod venv;
 
 use std::process::Command;
@@ -41,6 +42,10 @@ Tasks:
                      --fake PROFILE (uniform:P, hard-case:P) runs the
                      labelled fake judge in process; --simulate prints the
                      table of docs/QUALITY.md
+  report-check       `chunksynth report` pages opened in headless Chromium
+                     (installed with apt-get when missing): charts, records,
+                     a filter in the address, a record side by side, no
+                     script error, an injected <script> shown as text
   layout [CORPUS]    man pages (the shipped ones, or a JSONL corpus's) through
                      the binary with a model that strips each answer's
                      edges: each page must come back byte for byte
@@ -55,6 +60,7 @@ fn main() -> Result<()> {
         Some("llama-smoke") => llama::smoke(),
         Some("interop") => interop::run(),
         Some("judge-eval") => judge_eval::run(&args[1..]),
+        Some("report-check") => report_check::check(),
         Some("layout") => layout::run(args.get(1).map(String::as_str)),
         Some("fake-server") => fake_server(args.get(1).map(String::as_str)),
         Some("live-rephrase") => live("rephrase", &args[1..]),

@@ -150,6 +150,37 @@ whole plan for --manual-plan):
         #[arg(long)]
         example: bool,
     },
+    /// One self-contained HTML page over a run's output: overview, quality
+    /// histograms, records to browse with each source beside its rewrite
+    /// and what the checks quote marked. No network; it holds corpus text.
+    #[command(after_help = "Examples:
+  chunksynth report out.jsonl --input corpus.jsonl -o report.html
+  chunksynth report out.jsonl --sample 50 --seed 7 --review
+  (open report.html#outcome=kept%20best to see only those)")]
+    Report {
+        /// The --output of the run (JSONL; for a sharded run, the name
+        /// before .shard-IIII-of-NNNN).
+        output: PathBuf,
+        /// The run's input (JSONL), to show each source beside its rewrite.
+        #[arg(long)]
+        input: Option<PathBuf>,
+        /// The text field of the input.
+        #[arg(long, default_value = "text")]
+        text_field: String,
+        /// Where to write the page.
+        #[arg(short = 'o', long = "out", default_value = "report.html")]
+        page: PathBuf,
+        /// Records kept for browsing (a random sample; totals count all).
+        #[arg(long, default_value_t = 500)]
+        sample: usize,
+        /// The sample's seed.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Also write <page>.review.csv: one row a shown record, with empty
+        /// verdict and note columns for reviewers.
+        #[arg(long)]
+        review: bool,
+    },
     /// How far a run, or every shard of one, has got: done, rejected, left
     /// to retry, tokens, cost, last update, from the progress files runs
     /// keep beside their outputs. Exit 0: every shard finished with nothing

@@ -47,6 +47,7 @@ mod exit {
 
 mod args;
 mod job;
+mod page;
 mod report;
 mod resolve;
 mod status;
@@ -134,6 +135,23 @@ async fn run(cli: Cli) -> Result<u8> {
             let value: serde_json::Value = serde_json::from_str(&plan)?;
             print_quietly(&format!("{}\n", serde_json::to_string_pretty(&value)?))
         }
+        Command::Report {
+            output,
+            input,
+            text_field,
+            page,
+            sample,
+            seed,
+            review,
+        } => page::report(&page::ReportArgs {
+            output: &output,
+            input: input.as_deref(),
+            text_field: &text_field,
+            page: &page,
+            sample,
+            seed,
+            review,
+        }),
         Command::Status {
             output,
             json,

@@ -736,3 +736,60 @@ async fn a_finished_rerun_sends_nothing_and_needs_no_endpoint() {
     assert_eq!(gone.status.code(), Some(0), "{stderr}");
     assert_eq!(records(&out).len(), 2);
 }
+
+/// `chunksynth report` over a demo run: one page that loads nothing from
+/// outside (a strict Content-Security-Policy, no src/href/url()/@import to
+/// anywhere), a source's `<script>` shown as text, and a review sheet whose
+/// cells a spreadsheet never runs as formulas. (The page in a real browser:
+/// `cargo xtask report-check`.)
+#[tokio::test(flavor = "multi_thread")]
+async fn report_writes_one_page_that_loads_nothing_and_shows_markup_as_text() {
+    let dir = tempdir("demo-report");
+    let input = dir.join("in.jsonl");
+    let mut corpus = std::fs::read_to_string(repo_root().join("examples/sample.jsonl")).unwrap_or_default();
+    corpus.push_str(&format!(
+        "{}\n",
+        serde_json::json!({"id": "=HYPERLINK(\"x\")", "text": "A source may hold <script>alert(1)</script> and <img src=\"https://example.com/x.png\"> as text, and nothing else."})
+    ));
+    std::fs::write(&input, corpus).unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("out.jsonl");
+    let mut cmd = offline();
+    cmd.args(["rephrase", "--demo", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&out);
+    assert_eq!(output_of(cmd).await.status.code(), Some(0));
+    let page = dir.join("report.html");
+    let mut cmd = offline();
+    cmd.arg("report")
+        .arg(&out)
+        .arg("--input")
+        .arg(&input)
+        .arg("-o")
+        .arg(&page)
+        .arg("--review");
+    let result = output_of(cmd).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("it holds corpus text"), "{stderr}");
+    let html = std::fs::read_to_string(&page).unwrap_or_default();
+    assert!(html.contains("Content-Security-Policy") && html.contains("default-src 'none'"));
+    assert!(!html.contains("<script>alert(1)") && html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    for outside in ["src=\"http", "href=\"http", "url(", "@import", "fetch("] {
+        assert!(!html.contains(outside), "{outside}");
+    }
+    assert_eq!(
+        html.matches("<tr data-style=").count(),
+        3,
+        "every record in the sample"
+    );
+    let csv = std::fs::read_to_string(dir.join("report.review.csv")).unwrap_or_default();
+    assert!(
+        csv.starts_with("id,style,outcome,score,link,verdict,note"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"x\"\")\""),
+        "a formula is text: {csv}"
+    );
+}

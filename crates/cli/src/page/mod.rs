@@ -1,0 +1,348 @@
+//! `chunksynth report`: one self-contained HTML page over a run's output —
+//! an overview, quality at a glance (histograms, outcomes, checks fired),
+//! and records to browse, each source beside its rewrite with what the
+//! checks quote marked in both. No network, no server: charts are SVG made
+//! here, the page's script and style are inline, a Content-Security-Policy
+//! forbids anything else. It holds corpus text: share it as the corpus.
+
+mod html;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+/// One rephrased record as the page shows it.
+pub(crate) struct Shown {
+    pub(crate) id: String,
+    pub(crate) style: String,
+    pub(crate) outcome: &'static str,
+    pub(crate) score: f64,
+    pub(crate) attempts: u64,
+    pub(crate) findings: Vec<String>,
+    pub(crate) suspicions: Vec<(String, Option<String>, Option<String>, String)>,
+    pub(crate) checks_failed: Vec<String>,
+    pub(crate) rewrite: String,
+    pub(crate) source: Option<String>,
+    pub(crate) tokens: u64,
+}
+
+/// What the whole output adds up to (exact, over every record).
+#[derive(Default)]
+pub(crate) struct Totals {
+    pub(crate) records: usize,
+    pub(crate) by_style: BTreeMap<String, usize>,
+    pub(crate) outcomes: BTreeMap<&'static str, usize>,
+    pub(crate) gate_checks: BTreeMap<String, usize>,
+    pub(crate) suspicion_checks: BTreeMap<String, usize>,
+    pub(crate) scores: BTreeMap<String, Vec<f64>>,
+    pub(crate) length_ratios: BTreeMap<String, Vec<f64>>,
+    pub(crate) copy_ratios: BTreeMap<String, Vec<f64>>,
+    pub(crate) finished: Vec<u64>,
+    pub(crate) tokens: u64,
+    pub(crate) calls: u64,
+    pub(crate) chunks: usize,
+    pub(crate) rejects: BTreeMap<String, Vec<String>>,
+    pub(crate) models: BTreeMap<String, usize>,
+    pub(crate) generated: usize,
+    pub(crate) qc_passed: usize,
+    pub(crate) unreadable: usize,
+}
+
+/// The worst outcome of a record's chunks, as the page names it.
+fn outcome_of(chunks: &[serde_json::Value]) -> &'static str {
+    let mut worst = "passed at once";
+    for c in chunks {
+        let attempts = c["attempts"].as_array().map_or(1, Vec::len);
+        let o = match c["outcome"].as_str().unwrap_or("") {
+            "kept_best" => "kept best",
+            "fell_back_to_source" => "fell back to source",
+            _ if attempts > 1 => "repaired",
+            _ => "passed at once",
+        };
+        let rank = |o: &str| {
+            ["passed at once", "repaired", "kept best", "fell back to source"]
+                .iter()
+                .position(|x| *x == o)
+        };
+        if rank(o) > rank(worst) {
+            worst = o;
+        }
+    }
+    worst
+}
+
+/// A reservoir sample of `cap` records, the same for the same seed.
+struct Reservoir {
+    cap: usize,
+    seen: u64,
+    state: u64,
+    kept: Vec<Shown>,
+}
+
+impl Reservoir {
+    fn offer(&mut self, shown: Shown) {
+        self.seen += 1;
+        if self.kept.len() < self.cap {
+            self.kept.push(shown);
+            return;
+        }
+        self.state ^= self.state << 13;
+        self.state ^= self.state >> 7;
+        self.state ^= self.state << 17;
+        let j = (self.state % self.seen) as usize;
+        if j < self.cap {
+            self.kept[j] = shown;
+        }
+    }
+}
+
+/// The records files of `output`: itself, or its shards beside it.
+fn record_files(output: &Path) -> Vec<PathBuf> {
+    if output.exists() {
+        return vec![output.to_path_buf()];
+    }
+    let dir = output
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let stem = output
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = output
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            name.starts_with(&format!("{stem}.shard-")) && name.ends_with(&ext) && name.contains("-of-")
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// The source texts of `input` (JSONL) by id, for the side-by-side view.
+fn sources(input: &Path, text_field: &str) -> Result<HashMap<String, String>> {
+    let file = std::fs::File::open(input).with_context(|| format!("reading {}", input.display()))?;
+    let mut out = HashMap::new();
+    for line in std::io::BufReader::new(file).lines() {
+        let line = line?;
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        let id = match &v["id"] {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => continue,
+        };
+        if let Some(text) = v[text_field].as_str() {
+            out.insert(id, text.to_owned());
+        }
+    }
+    Ok(out)
+}
+
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What the page is made from.
+pub(crate) struct ReportArgs<'a> {
+    pub(crate) output: &'a Path,
+    pub(crate) input: Option<&'a Path>,
+    pub(crate) text_field: &'a str,
+    pub(crate) page: &'a Path,
+    pub(crate) sample: usize,
+    pub(crate) seed: u64,
+    pub(crate) review: bool,
+}
+
+pub(crate) fn report(a: &ReportArgs<'_>) -> Result<u8> {
+    let files = record_files(a.output);
+    if files.is_empty() {
+        bail!(
+            "no output at {} nor shards of it: give the --output of a run",
+            a.output.display()
+        );
+    }
+    let sources = match a.input {
+        Some(input) => Some(sources(input, a.text_field)?),
+        None => None,
+    };
+    let mut totals = Totals::default();
+    let mut sample = Reservoir {
+        cap: a.sample.max(1),
+        seen: 0,
+        state: a.seed ^ 0x9e37_79b9_7f4a_7c15,
+        kept: Vec::new(),
+    };
+    for file in &files {
+        let reader = std::io::BufReader::new(
+            std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?,
+        );
+        for line in reader.lines() {
+            let line = line?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let Ok(record) = serde_json::from_str::<serde_json::Value>(&line) else {
+                totals.unreadable += 1;
+                continue;
+            };
+            if let Some(shown) = tally(&mut totals, &record, sources.as_ref()) {
+                sample.offer(shown);
+            }
+        }
+        let rejects = runner_rejects_path(file);
+        if let Ok(text) = std::fs::read_to_string(&rejects) {
+            for line in text.lines() {
+                let Ok(r) = serde_json::from_str::<serde_json::Value>(line) else {
+                    continue;
+                };
+                let kind = r["kind"].as_str().unwrap_or("?").to_owned();
+                totals
+                    .rejects
+                    .entry(kind)
+                    .or_default()
+                    .push(r["reason"].as_str().unwrap_or("").to_owned());
+            }
+        }
+    }
+    let shown = std::mem::take(&mut sample.kept);
+    let page = html::page(&totals, &shown, sample.seen, sources.is_some(), a.output);
+    let tmp = with_suffix(a.page, ".tmp");
+    std::fs::write(&tmp, page).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, a.page).with_context(|| format!("writing {}", a.page.display()))?;
+    eprintln!(
+        "report: {} ({} records, {} shown); it holds corpus text — share it as you would share the corpus",
+        a.page.display(),
+        totals.records + totals.generated,
+        shown.len()
+    );
+    if a.review {
+        let csv = a.page.with_extension("review.csv");
+        std::fs::write(&csv, html::review_csv(&shown, a.page))
+            .with_context(|| format!("writing {}", csv.display()))?;
+        eprintln!("review sheet: {}", csv.display());
+    }
+    Ok(exit::OK)
+}
+
+fn runner_rejects_path(records: &Path) -> PathBuf {
+    with_suffix(records, ".rejects.jsonl")
+}
+
+/// Adds one record to the totals; what the page shows of it.
+fn tally(t: &mut Totals, r: &serde_json::Value, sources: Option<&HashMap<String, String>>) -> Option<Shown> {
+    let p = &r["provenance"];
+    if let Some(ms) = p["finished_at_unix_ms"].as_u64() {
+        t.finished.push(ms);
+    }
+    *t.models
+        .entry(p["model"].as_str().unwrap_or("?").to_owned())
+        .or_default() += 1;
+    if r.get("qc_report").is_some() {
+        t.generated += 1;
+        t.qc_passed += usize::from(r["qc_report"]["passed"] == true);
+        return None;
+    }
+    t.records += 1;
+    let style = r["style"].as_str().unwrap_or("").to_owned();
+    *t.by_style.entry(style.clone()).or_default() += 1;
+    let chunks = p["chunks"].as_array().cloned().unwrap_or_default();
+    t.chunks += chunks.len();
+    let outcome = outcome_of(&chunks);
+    *t.outcomes.entry(outcome).or_default() += 1;
+    let mut score = 1.0f64;
+    let (mut findings, mut suspicions, mut failed) = (Vec::new(), Vec::new(), Vec::new());
+    let mut source_len = 0u64;
+    for c in &chunks {
+        source_len += c["span"]["end"]
+            .as_u64()
+            .unwrap_or(0)
+            .saturating_sub(c["span"]["start"].as_u64().unwrap_or(0));
+        let f = &c["fidelity"];
+        score = score.min(f["score"].as_f64().unwrap_or(1.0));
+        for check in f["checks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|k| k["passed"] == false)
+        {
+            let name = check["check"].as_str().unwrap_or("?").to_owned();
+            *t.gate_checks.entry(name.clone()).or_default() += 1;
+            failed.push(name);
+        }
+        for s in f["suspicions"].as_array().into_iter().flatten() {
+            let check = s["check"].as_str().unwrap_or("?").to_owned();
+            *t.suspicion_checks.entry(check.clone()).or_default() += 1;
+            suspicions.push((
+                check,
+                s["source"].as_str().map(str::to_owned),
+                s["rewrite"].as_str().map(str::to_owned),
+                s["why"].as_str().unwrap_or("").to_owned(),
+            ));
+        }
+        for a in c["attempts"].as_array().into_iter().flatten() {
+            t.calls += a["calls"].as_u64().unwrap_or(1);
+            findings.extend(
+                a["findings"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|x| x.as_str().map(str::to_owned)),
+            );
+        }
+    }
+    let text = r["text"].as_str().unwrap_or("").to_owned();
+    let tokens = p["usage"]["prompt_tokens"].as_u64().unwrap_or(0)
+        + p["usage"]["completion_tokens"].as_u64().unwrap_or(0);
+    t.tokens += tokens;
+    t.scores.entry(style.clone()).or_default().push(score);
+    if source_len > 0 {
+        t.length_ratios
+            .entry(style.clone())
+            .or_default()
+            .push(text.len() as f64 / source_len as f64);
+    }
+    if let Some(copy) = p["copy_ratio"].as_f64() {
+        t.copy_ratios.entry(style.clone()).or_default().push(copy);
+    }
+    let id = match &r["id"] {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    // A source whose digest is not the record's is another text: not shown.
+    let source = sources
+        .and_then(|s| s.get(&id))
+        .filter(|s| p["source_sha256"].as_str().is_none_or(|d| d == sha256_hex(s)))
+        .cloned();
+    Some(Shown {
+        id,
+        style,
+        outcome,
+        score,
+        attempts: p["attempts"].as_u64().unwrap_or(1),
+        findings,
+        suspicions,
+        checks_failed: failed,
+        rewrite: text,
+        source,
+        tokens,
+    })
+}
