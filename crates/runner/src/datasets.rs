@@ -213,6 +213,30 @@ fn glob_match(pattern: &str, name: &str) -> bool {
     p[pi..].iter().all(|c| *c == '*')
 }
 
+/// The records of an output in any format a run writes — JSONL, `.jsonl.zst`,
+/// `.jsonl.gz` (streamed), Parquet or a folder of parts (read into JSONL at
+/// `scratch`, removed by the caller) — as JSON lines, for tools that read an
+/// output whole (`chunksynth report`).
+pub fn records_as_jsonl(output: &Path, scratch: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
+    if output.is_dir() {
+        let format = std::fs::read_dir(output)?
+            .flatten()
+            .filter_map(|e| DataFormat::of_path(&e.path()))
+            .find(|f| *f != DataFormat::Text)
+            .unwrap_or(DataFormat::Jsonl);
+        import_parts(output, format, scratch)?;
+        return jsonl_reader(scratch, DataFormat::Jsonl);
+    }
+    match DataFormat::of_path(output) {
+        Some(DataFormat::Parquet) => {
+            import(output, DataFormat::Parquet, scratch)?;
+            jsonl_reader(scratch, DataFormat::Jsonl)
+        }
+        Some(format @ (DataFormat::JsonlGz | DataFormat::JsonlZst)) => jsonl_reader(output, format),
+        _ => jsonl_reader(output, DataFormat::Jsonl),
+    }
+}
+
 /// A JSONL shard as a stream of lines, decompressed as it is read.
 pub(crate) fn jsonl_reader(path: &Path, format: DataFormat) -> std::io::Result<Box<dyn BufRead + Send>> {
     decoded(File::open(path)?, format)

@@ -77,7 +77,7 @@ mod state;
 mod stop_gate;
 mod text_files;
 
-pub use datasets::{DataFormat, KeepFields, OutputParts, RESERVED_FIELDS, export};
+pub use datasets::{DataFormat, KeepFields, OutputParts, RESERVED_FIELDS, export, records_as_jsonl};
 pub use dry_run::{DryRunEstimate, dry_run};
 pub use identity::{content_id, source_hash};
 pub use input::{

@@ -191,10 +191,10 @@ pub(crate) fn report(a: &ReportArgs<'_>) -> Result<u8> {
         state: a.seed ^ 0x9e37_79b9_7f4a_7c15,
         kept: Vec::new(),
     };
+    let scratch = with_suffix(a.page, ".records.tmp");
     for file in &files {
-        let reader = std::io::BufReader::new(
-            std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?,
-        );
+        let reader = chunksynth_runner::records_as_jsonl(file, &scratch)
+            .with_context(|| format!("reading {}", file.display()))?;
         for line in reader.lines() {
             let line = line?;
             if line.trim().is_empty() {
@@ -223,6 +223,7 @@ pub(crate) fn report(a: &ReportArgs<'_>) -> Result<u8> {
             }
         }
     }
+    let _ = std::fs::remove_file(&scratch);
     let shown = std::mem::take(&mut sample.kept);
     let page = html::page(&totals, &shown, sample.seen, sources.is_some(), a.output);
     let tmp = with_suffix(a.page, ".tmp");

@@ -793,3 +793,34 @@ async fn report_writes_one_page_that_loads_nothing_and_shows_markup_as_text() {
         "a formula is text: {csv}"
     );
 }
+
+/// A report reads every format a run writes: Parquet and compressed JSONL.
+#[tokio::test(flavor = "multi_thread")]
+async fn report_reads_parquet_and_compressed_outputs() {
+    let dir = tempdir("demo-report-formats");
+    for name in ["out.parquet", "out.jsonl.zst", "out.jsonl.gz"] {
+        let out = dir.join(name);
+        let mut cmd = offline();
+        cmd.args([
+            "rephrase",
+            "--demo",
+            "--input",
+            "examples/sample.jsonl",
+            "--output",
+        ])
+        .arg(&out);
+        assert_eq!(output_of(cmd).await.status.code(), Some(0), "{name}");
+        let page = dir.join(format!("{name}.html"));
+        let mut cmd = offline();
+        cmd.arg("report").arg(&out).arg("-o").arg(&page);
+        let result = output_of(cmd).await;
+        assert_eq!(
+            result.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let html = std::fs::read_to_string(&page).unwrap_or_default();
+        assert!(html.contains("<td id=\"n-records\">2</td>"), "{name}");
+    }
+}
