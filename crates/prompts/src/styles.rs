@@ -74,6 +74,9 @@ pub struct Style {
     /// The published study whose format it follows, precise enough to find
     /// the prompt (empty for the catalogue's own).
     pub follows: &'static str,
+    /// The style works on the text's quantities (`math-problems`): a chunk
+    /// without any number is kept as it is, with no call.
+    pub needs_quantities: bool,
     /// Output length / source length of a typical faithful output (the
     /// median over the held-out sets' outputs in this style,
     /// docs/QUALITY.md): what `--dry-run` expects a chunk's answer to cost.
@@ -103,6 +106,7 @@ pub const STYLES: &[Style] = &[
         seeded: true,
         follows: "",
         expected_length: 1.1,
+        needs_quantities: false,
         target_language: None,
     },
     Style {
@@ -118,6 +122,7 @@ pub const STYLES: &[Style] = &[
         seeded: true,
         follows: "",
         expected_length: 1.67,
+        needs_quantities: false,
         target_language: None,
     },
     Style {
@@ -133,6 +138,7 @@ pub const STYLES: &[Style] = &[
         seeded: true,
         follows: "",
         expected_length: 1.44,
+        needs_quantities: false,
         target_language: None,
     },
     Style {
@@ -148,6 +154,7 @@ pub const STYLES: &[Style] = &[
         seeded: true,
         follows: "",
         expected_length: 0.63,
+        needs_quantities: false,
         target_language: None,
     },
     Style {
@@ -163,6 +170,7 @@ pub const STYLES: &[Style] = &[
         seeded: true,
         follows: "",
         expected_length: 1.39,
+        needs_quantities: false,
         target_language: None,
     },
     Style {
@@ -178,6 +186,7 @@ pub const STYLES: &[Style] = &[
         seeded: true,
         follows: "",
         expected_length: 1.47,
+        needs_quantities: false,
         target_language: None,
     },
     Style {
@@ -193,6 +202,7 @@ pub const STYLES: &[Style] = &[
         seeded: true,
         follows: "",
         expected_length: 1.47,
+        needs_quantities: false,
         target_language: None,
     },
     // The formats the published studies found best (issue 28): FinePhrase
@@ -215,6 +225,7 @@ pub const STYLES: &[Style] = &[
         seeded: false,
         follows: "FinePhrase (Hugging Face, 2026), table format",
         expected_length: 1.33,
+        needs_quantities: false,
         target_language: None,
     },
     Style {
@@ -230,6 +241,7 @@ pub const STYLES: &[Style] = &[
         seeded: false,
         follows: "FinePhrase (Hugging Face, 2026), FAQ format",
         expected_length: 1.29,
+        needs_quantities: false,
         target_language: None,
     },
     Style {
@@ -245,6 +257,7 @@ pub const STYLES: &[Style] = &[
         seeded: false,
         follows: "FinePhrase (Hugging Face, 2026), tutorial format",
         expected_length: 1.62,
+        needs_quantities: false,
         target_language: None,
     },
     Style {
@@ -261,6 +274,7 @@ pub const STYLES: &[Style] = &[
         seeded: false,
         follows: "FinePhrase (Hugging Face, 2026), math reformulation",
         expected_length: 1.55,
+        needs_quantities: true,
         target_language: None,
     },
     Style {
@@ -277,6 +291,7 @@ pub const STYLES: &[Style] = &[
         seeded: false,
         follows: "Nemotron-CC (NVIDIA; Su et al., 2024, arXiv:2412.02595), diverse QA pairs",
         expected_length: 1.3,
+        needs_quantities: false,
         target_language: None,
     },
     Style {
@@ -294,6 +309,7 @@ pub const STYLES: &[Style] = &[
         seeded: false,
         follows: "Nemotron-CC (NVIDIA; Su et al., 2024, arXiv:2412.02595), distill",
         expected_length: 0.8,
+        needs_quantities: false,
         target_language: None,
     },
     Style {
@@ -310,6 +326,7 @@ pub const STYLES: &[Style] = &[
         seeded: false,
         follows: "Nemotron-CC (NVIDIA; Su et al., 2024, arXiv:2412.02595), knowledge list",
         expected_length: 1.14,
+        needs_quantities: false,
         target_language: None,
     },
     Style {
@@ -325,6 +342,7 @@ pub const STYLES: &[Style] = &[
         seeded: true,
         follows: "",
         expected_length: 1.0,
+        needs_quantities: false,
         target_language: Some("English"),
     },
 ];

@@ -163,6 +163,9 @@ pub enum ChunkOutcome {
     FellBackToSource,
     /// Whitespace only: nothing to rewrite, no call made.
     Skipped,
+    /// The style has nothing to work on in this chunk (`math-problems`: no
+    /// quantity): kept as it is, no call made — not a copy, not a failure.
+    NothingForTheStyle,
 }
 
 /// What happened to one chunk.
@@ -303,7 +306,9 @@ impl ChunkWiseRephrasePipeline {
         let mut usage = Usage::default();
         let mut windows = PromptWindow::new(&self.config, self.tokenizer.as_ref());
         for chunk in &plan.chunks {
-            let (rewrite, record) = if chunk.has_body() {
+            let unsuited = style.needs_quantities
+                && chunksynth_quality::numbers::numbers(&text[chunk.body.clone()]).is_empty();
+            let (rewrite, record) = if chunk.has_body() && !unsuited {
                 let shown = windows.shown(text, chunk, &produced);
                 let around = Surroundings {
                     document_id,
@@ -325,13 +330,21 @@ impl ChunkWiseRephrasePipeline {
                 );
                 (rewrite, record)
             } else {
+                let (kept, outcome) = if unsuited && chunk.has_body() {
+                    (
+                        text[chunk.body.clone()].to_owned(),
+                        ChunkOutcome::NothingForTheStyle,
+                    )
+                } else {
+                    (String::new(), ChunkOutcome::Skipped)
+                };
                 (
-                    String::new(),
+                    kept,
                     ChunkRecord {
                         index: chunk.index,
                         span: chunk.span.clone(),
                         body: chunk.body.clone(),
-                        outcome: ChunkOutcome::Skipped,
+                        outcome,
                         attempts: Vec::new(),
                         fidelity: None,
                         usage: Usage::default(),

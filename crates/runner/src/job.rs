@@ -189,7 +189,14 @@ impl Written {
                 let chunks = &r.provenance.chunks;
                 let passed = chunks
                     .iter()
-                    .filter(|ch| ch.outcome == ChunkOutcome::Passed)
+                    // Kept as it is because the style has nothing to do
+                    // there: no failure.
+                    .filter(|ch| {
+                        matches!(
+                            ch.outcome,
+                            ChunkOutcome::Passed | ChunkOutcome::NothingForTheStyle
+                        )
+                    })
                     .count();
                 (chunks.len(), passed)
             }

@@ -58,6 +58,7 @@ fn outcome_of(chunks: &[serde_json::Value]) -> &'static str {
         let o = match c["outcome"].as_str().unwrap_or("") {
             "kept_best" => "kept best",
             "fell_back_to_source" => "fell back to source",
+            "nothing_for_the_style" => "passed at once",
             _ if attempts > 1 => "repaired",
             _ => "passed at once",
         };

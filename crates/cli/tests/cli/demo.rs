@@ -575,6 +575,12 @@ async fn every_new_style_runs_with_the_demo_in_kind_and_passes_its_gate() {
         );
         for r in &written {
             for chunk in r["provenance"]["chunks"].as_array().into_iter().flatten() {
+                // A chunk without quantities gets no math problems and no
+                // call (its own test below).
+                if style == "math-problems" && chunk["outcome"] == "nothing_for_the_style" {
+                    assert_eq!(chunk["attempts"].as_array().map_or(1, Vec::len), 0, "{chunk}");
+                    continue;
+                }
                 assert_eq!(chunk["outcome"], "passed", "{style}: {chunk}");
                 assert_eq!(
                     chunk["attempts"].as_array().map_or(0, Vec::len),
@@ -823,4 +829,61 @@ async fn report_reads_parquet_and_compressed_outputs() {
         let html = std::fs::read_to_string(&page).unwrap_or_default();
         assert!(html.contains("<td id=\"n-records\">2</td>"), "{name}");
     }
+}
+
+/// `math-problems` on a chunk without a quantity: no call, the chunk kept
+/// as it is and recorded so (not a copy, not a failure); a chunk with
+/// quantities gets its problems.
+#[tokio::test(flavor = "multi_thread")]
+async fn math_problems_sends_no_call_for_a_chunk_without_quantities() {
+    let dir = tempdir("demo-math");
+    let input = crate::write_input(
+        &dir,
+        &[
+            (
+                "plain".to_owned(),
+                "The borrow checker looks at every reference in the program.".to_owned(),
+            ),
+            (
+                "counted".to_owned(),
+                "The bridge opened in 1932. It is 503 metres long.".to_owned(),
+            ),
+        ],
+    );
+    let out = dir.join("out.jsonl");
+    let mut cmd = offline();
+    cmd.args(["rephrase", "--demo", "--style", "math-problems", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&out);
+    let result = output_of(cmd).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    let written = records(&out);
+    let plain = written
+        .iter()
+        .find(|r| r["id"] == "plain")
+        .unwrap_or_else(|| panic!("{written:?}"));
+    assert_eq!(
+        plain["text"],
+        "The borrow checker looks at every reference in the program."
+    );
+    let chunk = &plain["provenance"]["chunks"][0];
+    assert_eq!(chunk["outcome"], "nothing_for_the_style", "{chunk}");
+    assert_eq!(chunk["attempts"], serde_json::json!([]), "no call: {chunk}");
+    let counted = written
+        .iter()
+        .find(|r| r["id"] == "counted")
+        .unwrap_or_else(|| panic!("{written:?}"));
+    assert!(
+        counted["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("1932 + 503 = 2435"),
+        "{counted}"
+    );
+    assert!(
+        stderr.contains("1 calls") || stderr.contains(" 1 call"),
+        "one call in all: {stderr}"
+    );
 }
