@@ -6,6 +6,7 @@ mod judge_eval;
 mod layout;
 mod llama;
 mod report_check;
+mod store_server;
 mod venv;
 
 use std::process::Command;
@@ -46,6 +47,8 @@ Tasks:
                      (installed with apt-get when missing): charts, records,
                      a filter in the address, a record side by side, no
                      script error, an injected <script> shown as text
+  store-server       build s3s-fs (an S3-compatible server from crates.io)
+                     into target/tools/s3s for the object-store tests
   layout [CORPUS]    man pages (the shipped ones, or a JSONL corpus's) through
                      the binary with a model that strips each answer's
                      edges: each page must come back byte for byte
@@ -61,6 +64,7 @@ fn main() -> Result<()> {
         Some("interop") => interop::run(),
         Some("judge-eval") => judge_eval::run(&args[1..]),
         Some("report-check") => report_check::check(),
+        Some("store-server") => store_server::install(),
         Some("layout") => layout::run(args.get(1).map(String::as_str)),
         Some("fake-server") => fake_server(args.get(1).map(String::as_str)),
         Some("live-rephrase") => live("rephrase", &args[1..]),

@@ -163,6 +163,8 @@ pub(crate) fn corpus_config(
 pub(crate) fn input_source(input: &str) -> InputSource {
     if input == "-" {
         InputSource::Stdin
+    } else if chunksynth_runner::remote::is_url(input) {
+        InputSource::Object(input.to_owned())
     } else {
         InputSource::Path(PathBuf::from(input))
     }

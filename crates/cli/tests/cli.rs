@@ -408,6 +408,10 @@ mod judge;
 #[path = "cli/batch.rs"]
 mod batch;
 
+/// Object stores: inputs read from a real S3-compatible server.
+#[path = "cli/store.rs"]
+mod store;
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_server_answer_passes_the_gate_on_the_example_corpus() {
     // `cargo xtask fake-server` answers with demo_rewrite: a first run on

@@ -11,7 +11,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::datasets::{DataFormat, KeepFields, RESERVED_FIELDS};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A document to process.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +100,9 @@ impl Default for InputFormat {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputSource {
     Path(PathBuf),
+    /// An object store location (`s3://bucket/prefix/`, a glob of objects,
+    /// `https://host/file.jsonl`): see [`crate::remote`].
+    Object(String),
     Stdin,
     /// JSONL given on the command line (`generate --topic`).
     Inline(String),
@@ -285,13 +288,32 @@ impl InputSource {
                     return Ok(Box::new(crate::text_files::files(p)?));
                 }
                 let labelled = shards.len() > 1 || p.is_dir();
-                let total: u64 = shards
-                    .iter()
-                    .filter_map(|s| std::fs::metadata(s).ok())
-                    .filter(std::fs::Metadata::is_file)
-                    .map(|m| m.len())
-                    .sum();
-                progress.total.store(total, Ordering::Relaxed);
+                let shards: Vec<_> = shards.into_iter().map(crate::datasets::DataFile::Local).collect();
+                progress
+                    .total
+                    .store(shards.iter().map(|s| s.size()).sum(), Ordering::Relaxed);
+                Ok(Box::new(shard_records(
+                    shards,
+                    options.format,
+                    fields,
+                    labelled,
+                    options.ids_per_shard,
+                    progress.clone(),
+                )))
+            }
+            InputSource::Object(url) => {
+                if options.format == Some(DataFormat::Text) {
+                    return Err(text_from_store(url));
+                }
+                let shards = crate::remote::shards(url, options.format)?;
+                let labelled = shards.len() > 1 || url.ends_with('/') || url.contains(['*', '?']);
+                let shards: Vec<_> = shards
+                    .into_iter()
+                    .map(crate::datasets::DataFile::Remote)
+                    .collect();
+                progress
+                    .total
+                    .store(shards.iter().map(|s| s.size()).sum(), Ordering::Relaxed);
                 Ok(Box::new(shard_records(
                     shards,
                     options.format,
@@ -331,6 +353,7 @@ impl InputSource {
     fn text_files(&self) -> std::io::Result<Records> {
         match self {
             InputSource::Path(p) => Ok(Box::new(crate::text_files::files(p)?)),
+            InputSource::Object(url) => Err(text_from_store(url)),
             InputSource::Inline(text) => Ok(Box::new(std::iter::once(Ok(InputRecord::Document(Document {
                 index: 0,
                 id: crate::identity::content_id(text),
@@ -376,12 +399,21 @@ impl Counter {
 
 /// A single input file that opens but does not read as `format`: a usage
 /// error (exit 2) naming the file and the flag, not an I/O failure.
-fn wrong_format(path: &Path, e: &dyn std::fmt::Display, format: DataFormat) -> std::io::Error {
+/// Text files (one document each) are read from local folders only.
+fn text_from_store(url: &str) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!(
+            "{url}: text files are read from a local folder only; in a store, give JSONL or Parquet shards"
+        ),
+    )
+}
+
+fn wrong_format(shown: &str, e: &dyn std::fmt::Display, format: DataFormat) -> std::io::Error {
     std::io::Error::new(
         std::io::ErrorKind::InvalidData,
         format!(
-            "{}: {e} — it does not read as {}; name its format with --input-format ({})",
-            path.display(),
+            "{shown}: {e} — it does not read as {}; name its format with --input-format ({})",
             format.name(),
             DataFormat::names()
         ),
@@ -392,7 +424,7 @@ fn wrong_format(path: &Path, e: &dyn std::fmt::Display, format: DataFormat) -> s
 /// or read to its end becomes a reject naming it (when there are several:
 /// the rest of the input goes on); a single file's failure ends the input.
 fn shard_records(
-    shards: Vec<std::path::PathBuf>,
+    shards: Vec<crate::datasets::DataFile>,
     forced: Option<DataFormat>,
     fields: Fields,
     labelled: bool,
@@ -400,12 +432,11 @@ fn shard_records(
     progress: std::sync::Arc<InputProgress>,
 ) -> impl Iterator<Item = std::io::Result<InputRecord>> + Send {
     let counter = Counter::default();
-    shards.into_iter().flat_map(move |path| {
-        let format = forced
-            .or_else(|| DataFormat::of_path(&path))
-            .unwrap_or(DataFormat::Jsonl);
+    shards.into_iter().flat_map(move |file| {
+        let format = forced.or_else(|| file.format()).unwrap_or(DataFormat::Jsonl);
+        let shown = file.shown();
         let label = if labelled {
-            format!("{}: ", path.display())
+            format!("{shown}: ")
         } else {
             String::new()
         };
@@ -414,11 +445,10 @@ fn shard_records(
                 // A file that opens but does not read as its format is the
                 // wrong format (a usage error a rerun cannot fix); one that
                 // does not open is an I/O failure.
-                let readable = std::fs::File::open(&path).is_ok();
-                let error = if readable {
-                    wrong_format(&path, &e, format)
+                let error = if file.opens() {
+                    wrong_format(&shown, &e, format)
                 } else {
-                    std::io::Error::other(format!("{}: {e}", path.display()))
+                    std::io::Error::other(format!("{shown}: {e}"))
                 };
                 return Box::new(std::iter::once(Err(error)));
             }
@@ -427,17 +457,17 @@ fn shard_records(
                 id: None,
                 line: 0,
                 reason: format!("{label}cannot read this shard: {e}"),
-                source_sha256: bytes_hash(path.display().to_string().as_bytes()),
+                source_sha256: bytes_hash(shown.as_bytes()),
             }))))
         };
         let records: Box<dyn Iterator<Item = std::io::Result<InputRecord>> + Send> = match format {
-            DataFormat::Parquet => match crate::datasets::parquet_rows(&path, fields.columns().as_deref()) {
+            DataFormat::Parquet => match file.parquet_rows(fields.columns().as_deref()) {
                 Err(e) => failed(e),
                 Ok((rows, row_count)) => {
-                    let (fields, counter, label, path) =
-                        (fields.clone(), counter.clone(), label.clone(), path.clone());
+                    let (fields, counter, label, shown) =
+                        (fields.clone(), counter.clone(), label.clone(), shown.clone());
                     // Progress by rows: each row its share of the file.
-                    let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+                    let size = file.size();
                     let (progress, mut counted) = (progress.clone(), 0u64);
                     let mut row_no = 0usize;
                     let mut broken = false;
@@ -468,23 +498,21 @@ fn shard_records(
                                     id: None,
                                     line: row_no,
                                     reason: format!("{label}row {row_no} and after cannot be read: {e}"),
-                                    source_sha256: bytes_hash(
-                                        format!("{}#{row_no}", path.display()).as_bytes(),
-                                    ),
+                                    source_sha256: bytes_hash(format!("{shown}#{row_no}").as_bytes()),
                                 }))
                             }
                         })
                     }))
                 }
             },
-            _ => match crate::datasets::jsonl_reader_counted(&path, format, &progress) {
+            _ => match file.jsonl(format, &progress) {
                 Err(e) => failed(e.to_string()),
                 Ok(reader) => {
                     let lines = lines_of(reader, fields.clone(), label.clone(), counter.clone());
                     if labelled {
                         // A read error (a truncated .zst) ends this shard
                         // with a reject naming it, not the whole input.
-                        let (counter, label, path) = (counter.clone(), label.clone(), path.clone());
+                        let (counter, label, shown) = (counter.clone(), label.clone(), shown.clone());
                         Box::new(lines.map(move |r| {
                             r.or_else(|e| {
                                 Ok(InputRecord::Rejected(RejectedInput {
@@ -492,12 +520,12 @@ fn shard_records(
                                     id: None,
                                     line: 0,
                                     reason: format!("{label}the rest of this shard cannot be read: {e}"),
-                                    source_sha256: bytes_hash(format!("{}#rest", path.display()).as_bytes()),
+                                    source_sha256: bytes_hash(format!("{shown}#rest").as_bytes()),
                                 }))
                             })
                         }))
                     } else {
-                        let path = path.clone();
+                        let shown = shown.clone();
                         // A compressed file that fails before its first line
                         // is not that format (a usage error, exit 2); one
                         // that fails later is cut short.
@@ -507,9 +535,9 @@ fn shard_records(
                             let at_start = std::mem::replace(&mut first, false);
                             r.map_err(|e| {
                                 if at_start && compressed {
-                                    wrong_format(&path, &e, format)
+                                    wrong_format(&shown, &e, format)
                                 } else {
-                                    std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+                                    std::io::Error::new(e.kind(), format!("{shown}: {e}"))
                                 }
                             })
                         }))
@@ -520,10 +548,7 @@ fn shard_records(
         if !ids_per_shard {
             return records;
         }
-        let shard = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let shard = file.file_name();
         Box::new(records.map(move |r| {
             r.map(|mut record| {
                 match &mut record {

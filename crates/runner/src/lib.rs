@@ -71,6 +71,7 @@ mod lines;
 mod outage;
 mod output;
 mod progress_file;
+pub mod remote;
 mod run;
 mod shard;
 mod state;

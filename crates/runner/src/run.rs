@@ -399,7 +399,14 @@ impl RunError {
             Self::Journal(e) => matches!(e, JournalError::NotOurs { .. }),
             Self::State(e) => !matches!(e, StateError::Io { .. }),
             // A single input file that is not the format it is read as.
-            Self::Input(e) => e.kind() == std::io::ErrorKind::InvalidData,
+            // A store that refuses the credentials or has no such bucket.
+            Self::Input(e) => matches!(
+                e.kind(),
+                std::io::ErrorKind::InvalidData
+                    | std::io::ErrorKind::InvalidInput
+                    | std::io::ErrorKind::PermissionDenied
+                    | std::io::ErrorKind::NotFound
+            ),
             Self::Write { .. } => false,
         }
     }

@@ -12,11 +12,11 @@ use serde_json::{Value, json};
 
 use super::{chunksynth, newlines, output_of, tempdir, upper};
 
-fn lines(docs: &[Value]) -> String {
+pub(super) fn lines(docs: &[Value]) -> String {
     docs.iter().map(|d| format!("{d}\n")).collect()
 }
 
-fn docs(n: usize, from: usize) -> Vec<Value> {
+pub(super) fn docs(n: usize, from: usize) -> Vec<Value> {
     (from..from + n)
         .map(|i| {
             json!({"id": format!("d{i}"), "text": format!("Document {i} has a few words."),
@@ -25,7 +25,7 @@ fn docs(n: usize, from: usize) -> Vec<Value> {
         .collect()
 }
 
-fn write_gz(path: &Path, docs: &[Value]) {
+pub(super) fn write_gz(path: &Path, docs: &[Value]) {
     let mut e = flate2::write::GzEncoder::new(
         std::fs::File::create(path).unwrap_or_else(|e| panic!("{e}")),
         flate2::Compression::default(),
@@ -35,13 +35,13 @@ fn write_gz(path: &Path, docs: &[Value]) {
     e.finish().unwrap_or_else(|e| panic!("{e}"));
 }
 
-fn write_zst(path: &Path, docs: &[Value]) {
+pub(super) fn write_zst(path: &Path, docs: &[Value]) {
     let bytes = zstd::encode_all(lines(docs).as_bytes(), 3).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(path, bytes).unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// Every record of an output file, in input order, whatever its format.
-fn read_any(path: &Path) -> Vec<Value> {
+pub(super) fn read_any(path: &Path) -> Vec<Value> {
     let name = path.to_string_lossy().to_string();
     let text = if name.ends_with(".parquet") {
         let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -78,7 +78,7 @@ fn read_any(path: &Path) -> Vec<Value> {
     all
 }
 
-fn rephrase(base_url: &str, input: &Path, out: &Path, extra: &[&str]) -> Command {
+pub(super) fn rephrase(base_url: &str, input: &Path, out: &Path, extra: &[&str]) -> Command {
     let mut cmd = chunksynth(base_url);
     cmd.args(["rephrase", "--input"])
         .arg(input)
@@ -89,7 +89,7 @@ fn rephrase(base_url: &str, input: &Path, out: &Path, extra: &[&str]) -> Command
     cmd
 }
 
-async fn run_ok(cmd: Command) -> String {
+pub(super) async fn run_ok(cmd: Command) -> String {
     let o = output_of(cmd).await;
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(o.status.code(), Some(0), "{err}");
@@ -98,7 +98,7 @@ async fn run_ok(cmd: Command) -> String {
 
 /// Texts in id order (a Parquet file made by chunksynth holds its rows in
 /// the order they finished).
-fn texts_by_id(records: &[Value]) -> Vec<String> {
+pub(super) fn texts_by_id(records: &[Value]) -> Vec<String> {
     let mut sorted = records.to_vec();
     sorted.sort_by_key(|r| r["id"].as_str().map(|id| (id.len(), id.to_owned())));
     texts(&sorted)
@@ -111,7 +111,7 @@ fn texts(records: &[Value]) -> Vec<String> {
         .collect()
 }
 
-fn upper_texts(docs: &[Value]) -> Vec<String> {
+pub(super) fn upper_texts(docs: &[Value]) -> Vec<String> {
     docs.iter()
         .map(|d| d["text"].as_str().unwrap_or("").to_uppercase())
         .collect()
