@@ -278,9 +278,26 @@ pub(crate) enum OnFailure {
 pub(crate) struct CorpusArgs {
     /// The output: one record per item and variant, as JSONL (`.jsonl`),
     /// compressed JSONL (`.jsonl.gz`, `.jsonl.zst`) or Parquet (`.parquet`,
-    /// or a folder with --output-format).
+    /// or a folder with --output-format); or an object-store prefix
+    /// (`s3://bucket/out/`, `gs://`, `az://`) that receives parts as the run
+    /// goes (see --work-dir, --part-seconds).
     #[arg(long, short, help_heading = "Output")]
     pub(crate) output: PathBuf,
+    /// With a store --output: the local folder for the run's journal,
+    /// working file, rejects and state [default: a folder named after the
+    /// output under the system's temporary folder]. Losing it costs the
+    /// records not yet published, not the run.
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub(crate) work_dir: Option<PathBuf>,
+    /// With a store --output: publish the records finished since the last
+    /// part as a new part this often (and at the end).
+    #[arg(long, default_value_t = 300, value_name = "SECONDS", help_heading = "Output")]
+    pub(crate) part_seconds: u64,
+    /// With a store --output: the writer's lease on the output lasts this
+    /// long unless renewed (every third of it); a second writer is refused
+    /// while it lasts, and may take it over once it has lapsed.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS", help_heading = "Output")]
+    pub(crate) lease_seconds: u64,
     /// Rejects file [default: <output>.rejects.jsonl].
     #[arg(long, help_heading = "Output")]
     pub(crate) rejects: Option<PathBuf>,
@@ -417,7 +434,8 @@ pub(crate) struct CorpusArgs {
     #[arg(long, help_heading = "Input")]
     pub(crate) ids_per_shard: bool,
     /// Write --output as a folder of parts in this format (parquet,
-    /// jsonl.zst, jsonl.gz, jsonl): part-00000.parquet, ...
+    /// jsonl.zst, jsonl.gz, jsonl): part-00000.parquet, ...; with a store
+    /// --output, the format of its parts (default jsonl).
     #[arg(long, value_name = "FORMAT", help_heading = "Output")]
     pub(crate) output_format: Option<String>,
     /// With --output-format: records per part file.

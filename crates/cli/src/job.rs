@@ -93,7 +93,15 @@ pub(crate) fn corpus_config(
     if corpus.max_cost.is_some() && prices.models.is_empty() {
         bail!("--max-cost needs prices: give --price-input and --price-output");
     }
-    let output = shard_path(&corpus.output, shard);
+    // A store output is written locally into the work dir and published
+    // from there (crate::store_output).
+    let output = match crate::store_output::url(corpus) {
+        Some(url) => shard_path(
+            &crate::store_output::work_dir(corpus, url, shard).join("records.jsonl"),
+            shard,
+        ),
+        None => shard_path(&corpus.output, shard),
+    };
     let output_parts = corpus
         .output_format
         .as_deref()
@@ -110,6 +118,7 @@ pub(crate) fn corpus_config(
                 })
         })
         .transpose()?;
+    let output_parts = output_parts.filter(|_| crate::store_output::url(corpus).is_none());
     if output_parts.is_some() && corpus.output.is_file() {
         bail!(
             "--output-format writes a folder of parts, and {} is a file: give a folder path",
@@ -398,6 +407,7 @@ pub(crate) async fn run_corpus(
             p.display()
         );
     }
+    let store = crate::store_output::open(&config, corpus, corpus.dry_run, quiet).await?;
     let mut config = config;
     if corpus.batch {
         for price in config.prices.models.values_mut() {
@@ -486,13 +496,15 @@ pub(crate) async fn run_corpus(
         model: model_id_for_display,
     };
     let display = progress::spawn(events_rx, sources, quiet, verbose);
-    let summary = runner
-        .run(
-            Some(events_tx),
-            stop_on_signals(grace, runner.calls_in_flight(), quiet),
-        )
-        .await;
+    let stop_tx = Arc::new(tokio::sync::watch::channel(0u8).0);
+    let stop = stop_on_signals(stop_tx.clone(), grace, runner.calls_in_flight(), quiet);
+    let publisher = store.as_ref().and_then(|s| s.start(stop_tx));
+    let summary = runner.run(Some(events_tx), stop).await;
     let _ = display.await;
+    let published = match publisher {
+        Some(p) => Some(p.finish().await),
+        None => None,
+    };
     let summary = match summary {
         Ok(s) => s,
         Err(e) => {
@@ -504,6 +516,29 @@ pub(crate) async fn run_corpus(
             });
         }
     };
+    if let (Some(published), Some(store)) = (&published, &store) {
+        match published {
+            Ok(p) if !quiet => eprintln!(
+                "  published {} part{} ({} records) to {}{}",
+                p.parts,
+                if p.parts == 1 { "" } else { "s" },
+                p.records,
+                store.output.shown(),
+                if p.republished {
+                    ", the whole output anew (compacted)"
+                } else {
+                    ""
+                }
+            ),
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!(
+                    "error: publishing to the store: {e}; the work dir keeps everything, rerun to publish it"
+                );
+                return Ok(exit::INCOMPLETE);
+            }
+        }
+    }
     let usage = ledger.snapshot();
     report(
         &summary,
@@ -719,11 +754,12 @@ pub(crate) fn exit_code(summary: &RunSummary) -> u8 {
 /// is journaled; the rerun resumes them); the second abandons them at once;
 /// the third exits at once.
 pub(crate) fn stop_on_signals(
+    stop_tx: Arc<tokio::sync::watch::Sender<u8>>,
     grace: std::time::Duration,
     in_flight: chunksynth_runner::CallsInFlight,
     quiet: bool,
 ) -> StopSignal {
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(0u8);
+    let stop_rx = stop_tx.subscribe();
     tokio::spawn(async move {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
         let mut countdown: Option<tokio::task::JoinHandle<()>> = None;
@@ -760,7 +796,8 @@ pub(crate) fn stop_on_signals(
                     std::process::exit(i32::from(exit::INTERRUPTED));
                 }
             }
-            let _ = stop_tx.send(level);
+            // Another stop (a lost lease) may have asked for more already.
+            stop_tx.send_modify(|l| *l = (*l).max(level));
         }
     });
     StopSignal(stop_rx)

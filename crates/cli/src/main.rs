@@ -51,6 +51,7 @@ mod page;
 mod report;
 mod resolve;
 mod status;
+mod store_output;
 
 use args::*;
 use job::*;
@@ -100,7 +101,7 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e:#}");
             // Nothing was wrong with the command: rerun when the server is up.
-            let code = if e.is::<NothingAnswers>() {
+            let code = if e.is::<NothingAnswers>() || e.is::<store_output::StoreUnavailable>() {
                 exit::INCOMPLETE
             } else {
                 exit::USAGE

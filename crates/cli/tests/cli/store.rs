@@ -208,3 +208,216 @@ async fn wrong_credentials_and_missing_objects_stop_at_once_with_exit_2() {
     }
     assert_eq!(fake.requests().len(), 0, "no model call before the input opens");
 }
+
+/// The manifest of the `all` shard under `out/`: its parts and records.
+fn manifest(s3: &S3Server) -> Option<Value> {
+    let bytes = std::fs::read(s3.root.join("corpus/out/manifest-all.json")).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Every record the manifest's parts hold, in input order.
+fn published(s3: &S3Server) -> Vec<Value> {
+    let Some(m) = manifest(s3) else { return Vec::new() };
+    let mut all: Vec<Value> = m["parts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| read_any(&s3.root.join("corpus").join(p.as_str().unwrap_or_default())))
+        .collect();
+    all.sort_by_key(|v| v["input_index"].as_u64());
+    all
+}
+
+/// A store output gets parts while the run goes. A second writer is
+/// refused while the first holds the lease. After `kill -9` and a lost work
+/// dir, a rerun on a "new machine" (once the dead run's lease lapsed)
+/// restores what was published and calls the model only for the rest:
+/// every record once, no call repeated for a published record.
+#[tokio::test(flavor = "multi_thread")]
+async fn parts_are_published_during_the_run_and_a_rerun_without_the_work_dir_does_only_what_they_lack() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let dir = tempdir("s3-write");
+    let Some(s3) = S3Server::start(&dir) else { return };
+    // Until the kill, calls after the 12th are held: the child cannot
+    // finish before it is killed, however slowly this test is scheduled.
+    let killed = Arc::new(AtomicBool::new(false));
+    let open = killed.clone();
+    let fake = FakeLlm::start(move |r: &chunksynth_fake_llm::FakeRequest| {
+        let held = r.index >= 12 && !open.load(Ordering::SeqCst);
+        let delay = Duration::from_millis(if held { 120_000 } else { 20 });
+        chunksynth_fake_llm::Reply::Delayed(delay, Box::new(upper(r)))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let all = docs(30, 0);
+    let input = dir.join("in.jsonl");
+    std::fs::write(&input, lines(&all)).unwrap_or_else(|e| panic!("{e}"));
+    let out = url("out/");
+    let flags = |work: &Path| -> Vec<String> {
+        [
+            "--part-seconds",
+            "1",
+            "--lease-seconds",
+            "4",
+            "--output-format",
+            "parquet",
+            "--output-records-per-file",
+            "5",
+            "--work-dir",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .chain([work.display().to_string()])
+        .collect()
+    };
+    let args = |work: &Path| flags(work);
+    let first = args(&dir.join("w1"));
+    let mut cmd = rephrase(
+        &fake.base_url(),
+        &input,
+        &out,
+        &first.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    s3.env(&mut cmd, SECRET_KEY);
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while manifest(&s3).and_then(|m| m["records"].as_u64()) != Some(12) {
+        assert!(
+            Instant::now() < deadline,
+            "12 records were not published: {:?}",
+            manifest(&s3)
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let second = args(&dir.join("w2"));
+    let mut cmd = rephrase(
+        &fake.base_url(),
+        &input,
+        &out,
+        &second.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    s3.env(&mut cmd, SECRET_KEY);
+    let o = output_of(cmd).await;
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "a second writer: {err}");
+    assert!(err.contains("being written by another run"), "{err}");
+
+    child.kill().unwrap_or_else(|e| panic!("{e}"));
+    let _ = child.wait();
+    killed.store(true, Ordering::SeqCst);
+    let at_kill = published(&s3);
+    assert_eq!(at_kill.len(), 12, "{:?}", manifest(&s3));
+    std::fs::remove_dir_all(dir.join("w1")).unwrap_or_else(|e| panic!("{e}"));
+    // The dead run's lease lapses; then a new machine takes over.
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    let calls_before = fake.request_count();
+    let third = args(&dir.join("w3"));
+    let mut cmd = rephrase(
+        &fake.base_url(),
+        &input,
+        &out,
+        &third.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    s3.env(&mut cmd, SECRET_KEY);
+    let err = run_ok(cmd).await;
+    assert!(err.contains("restored 12 records"), "{err}");
+    assert_eq!(
+        fake.request_count() - calls_before,
+        30 - 12,
+        "the rerun calls for what the parts lack, nothing more: {err}"
+    );
+    let records = published(&s3);
+    let ids: Vec<&str> = records.iter().filter_map(|r| r["id"].as_str()).collect();
+    let want: Vec<String> = (0..30).map(|i| format!("d{i}")).collect();
+    assert_eq!(ids, want, "every record once");
+    assert_eq!(texts_by_id(&records), upper_texts(&all));
+    // No part outside the manifest, no lease left, no secret anywhere.
+    let listed: Vec<String> = std::fs::read_dir(s3.root.join("corpus/out"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let parts = manifest(&s3)
+        .map(|m| m["parts"].as_array().map_or(0, Vec::len))
+        .unwrap_or(0);
+    assert_eq!(
+        listed.iter().filter(|n| n.starts_with("part-")).count(),
+        parts,
+        "{listed:?}"
+    );
+    assert!(
+        !listed.iter().any(|n| n.starts_with("lease-")),
+        "released: {listed:?}"
+    );
+    for name in &listed {
+        let bytes = std::fs::read(s3.root.join("corpus/out").join(name)).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(SECRET_KEY),
+            "{name} holds the secret"
+        );
+    }
+}
+
+/// Refused credentials for a store output: exit 2 before any call, and
+/// the secret in no message.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_store_output_with_wrong_credentials_is_refused_with_exit_2() {
+    let dir = tempdir("s3-out-refused");
+    let Some(s3) = S3Server::start(&dir) else { return };
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let input = dir.join("in.jsonl");
+    std::fs::write(&input, lines(&docs(2, 0))).unwrap_or_else(|e| panic!("{e}"));
+    let wrong = "s3-WRONG-secret-1111";
+    let work = dir.join("work").display().to_string();
+    let mut cmd = rephrase(&fake.base_url(), &input, &url("out/"), &["--work-dir", &work]);
+    s3.env(&mut cmd, wrong);
+    let o = output_of(cmd).await;
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("s3://corpus/out/") && err.contains("credentials"),
+        "{err}"
+    );
+    assert!(!err.contains(wrong), "the secret leaked: {err}");
+    assert_eq!(fake.request_count(), 0);
+}
+
+/// An edited input record is redone; at the end the run publishes the
+/// compacted output as a new set of parts, switches the manifest to it and
+/// deletes the old parts: each id once, with its new text.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edited_input_republishes_the_compacted_output_as_a_new_part_set() {
+    let dir = tempdir("s3-edit");
+    let Some(s3) = S3Server::start(&dir) else { return };
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let mut all = docs(4, 0);
+    let input = dir.join("in.jsonl");
+    std::fs::write(&input, lines(&all)).unwrap_or_else(|e| panic!("{e}"));
+    let work = dir.join("work").display().to_string();
+    for round in 0..2 {
+        let mut cmd = rephrase(&fake.base_url(), &input, &url("out/"), &["--work-dir", &work]);
+        s3.env(&mut cmd, SECRET_KEY);
+        let err = run_ok(cmd).await;
+        if round == 1 {
+            assert!(err.contains("the whole output anew"), "{err}");
+        }
+        all[2]["text"] = Value::from("Document 2 was edited since.");
+        std::fs::write(&input, lines(&all)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let records = published(&s3);
+    assert_eq!(records.len(), 4, "{records:?}");
+    assert_eq!(texts_by_id(&records), upper_texts(&all));
+    let parts: Vec<String> = std::fs::read_dir(s3.root.join("corpus/out"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("part-"))
+        .collect();
+    assert_eq!(parts.len(), 1, "the old part set is gone: {parts:?}");
+}

@@ -17,9 +17,15 @@ use object_store::ObjectStore;
 // client needs and does not ask for itself.
 use reqwest as _;
 
+mod lease;
 mod objects;
+mod publish;
+mod publisher;
 
+pub use lease::{Lease, LeaseError, LeaseRefused};
 pub(crate) use objects::{RemoteObject, shards};
+pub use publish::{Published, RemoteOutput, WorkFiles, default_work_dir, shard_tag};
+pub use publisher::Publisher;
 
 /// The URL schemes read as object stores.
 const SCHEMES: &[(&str, Scheme)] = &[
@@ -200,6 +206,70 @@ pub(crate) fn block_on<T: Send + 'static>(
             source: "a store request was dropped".into(),
         })
     })
+}
+
+/// The whole object at `key`, or `None` when there is none.
+pub(crate) fn get_whole(
+    store: &Arc<dyn ObjectStore>,
+    key: &str,
+    shown: &str,
+) -> std::io::Result<Option<bytes::Bytes>> {
+    let (s, k) = (store.clone(), object_store::path::Path::from(key));
+    match block_on(async move {
+        use object_store::ObjectStoreExt;
+        s.get(&k).await?.bytes().await
+    }) {
+        Ok(b) => Ok(Some(b)),
+        Err(object_store::Error::NotFound { .. }) => Ok(None),
+        Err(e) => Err(store_error(shown, e)),
+    }
+}
+
+/// Writes `bytes` as the object at `key`, replacing what was there.
+pub(crate) fn put_whole(
+    store: &Arc<dyn ObjectStore>,
+    key: &str,
+    bytes: Vec<u8>,
+    shown: &str,
+) -> std::io::Result<()> {
+    let (s, k) = (store.clone(), object_store::path::Path::from(key));
+    block_on(async move {
+        use object_store::ObjectStoreExt;
+        s.put(&k, bytes.into()).await
+    })
+    .map(|_| ())
+    .map_err(|e| store_error(shown, e))
+}
+
+/// The current time in milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// A value no other run will draw: a digest of the time, the process and
+/// the host (names a part generation or a lease holder).
+pub(crate) fn unique_id() -> String {
+    use sha2::{Digest, Sha256};
+    let seed = format!(
+        "{:?}-{}-{}",
+        std::time::SystemTime::now(),
+        std::process::id(),
+        host_name()
+    );
+    let digest = Sha256::digest(seed.as_bytes());
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// This machine's name, for a lease's holder (a pod's name on Kubernetes).
+pub(crate) fn host_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown-host".to_owned())
 }
 
 #[cfg(test)]
