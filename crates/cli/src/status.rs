@@ -94,8 +94,47 @@ fn state_of(p: Option<&Progress>, now_ms: u64, silent_ms: u64) -> String {
     }
 }
 
+/// The rows of a store output: its `progress-<shard>.json` objects.
+fn store_rows(url: &str) -> Result<(Vec<Row>, Option<usize>)> {
+    let found = chunksynth_runner::remote::progress_in_store(url)?;
+    let mut rows = Vec::new();
+    let mut count = None;
+    let mut shards = Vec::new();
+    for (tag, progress) in found {
+        if tag == "all" {
+            rows.push(Row {
+                index: None,
+                output: PathBuf::from(url),
+                progress,
+            });
+        } else if let Some((i, n)) = tag.split_once("-of-")
+            && let (Ok(i), Ok(n)) = (i.parse::<usize>(), n.parse::<usize>())
+        {
+            count = Some(n);
+            shards.push((i, progress));
+        }
+    }
+    if let Some(n) = count {
+        for index in 0..n {
+            let progress = shards
+                .iter()
+                .find(|(i, _)| *i == index)
+                .and_then(|(_, p)| p.clone());
+            rows.push(Row {
+                index: Some(index),
+                output: PathBuf::from(format!("{url} (shard {index:04}-of-{n:04})")),
+                progress,
+            });
+        }
+    }
+    Ok((rows, count))
+}
+
 pub(crate) fn status(output: &Path, json: bool, silent_minutes: u64) -> Result<u8> {
-    let (rows, count) = rows(output);
+    let (rows, count) = match output.to_str().filter(|s| chunksynth_runner::remote::is_url(s)) {
+        Some(url) => store_rows(url)?,
+        None => rows(output),
+    };
     if rows.is_empty() {
         bail!(
             "no progress file for {} or its shards (<output>.progress.json, written by runs of this version): is the path the --output of a run?",

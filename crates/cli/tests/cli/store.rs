@@ -420,4 +420,188 @@ async fn an_edited_input_republishes_the_compacted_output_as_a_new_part_set() {
         .filter(|n| n.starts_with("part-"))
         .collect();
     assert_eq!(parts.len(), 1, "the old part set is gone: {parts:?}");
+
+    // `chunksynth status` reads the progress object the run published.
+    let mut cmd = super::chunksynth(&fake.base_url());
+    cmd.args(["status", "s3://corpus/out/"]);
+    s3.env(&mut cmd, SECRET_KEY);
+    let o = output_of(cmd).await;
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{table}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(table.contains("finished"), "{table}");
+    assert!(
+        table.lines().any(|l| l.starts_with("total") && l.contains(" 4 ")),
+        "{table}"
+    );
+}
+
+/// A proxy in front of the S3 server that answers every `every`-th request
+/// with a 500 of its own (the server never sees that one) and passes the
+/// others through, one request per connection.
+struct FaultyProxy {
+    endpoint: String,
+    failed: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl FaultyProxy {
+    async fn start(upstream: &str, every: usize) -> Self {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let upstream = upstream.trim_start_matches("http://").to_owned();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let endpoint = format!(
+            "http://{}",
+            listener.local_addr().unwrap_or_else(|e| panic!("{e}"))
+        );
+        let (seen, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let counted = failed.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let n = seen.fetch_add(1, Ordering::SeqCst);
+                let fail = n % every == every - 1;
+                if fail {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                }
+                tokio::spawn(relay(client, upstream.clone(), fail));
+            }
+        });
+        Self {
+            endpoint,
+            failed,
+            task,
+        }
+    }
+}
+
+impl Drop for FaultyProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// One request: read it whole, then answer 500 or pass it on with
+/// `Connection: close` and copy the answer back.
+async fn relay(mut client: tokio::net::TcpStream, upstream: String, fail: bool) -> std::io::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 16 << 10];
+    let head_end = loop {
+        let n = client.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let header = |name: &str| {
+        head.lines()
+            .find_map(|l| {
+                l.split_once(':')
+                    .filter(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+            })
+            .map(|(_, v)| v.trim().to_ascii_lowercase())
+    };
+    let length: usize = header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let chunked = header("transfer-encoding").is_some_and(|v| v.contains("chunked"));
+    loop {
+        let body = &buf[head_end..];
+        let whole = if chunked {
+            body.windows(5).any(|w| w == b"0\r\n\r\n")
+        } else {
+            body.len() >= length
+        };
+        if whole {
+            break;
+        }
+        let n = client.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    if fail {
+        let body =
+            "<?xml version=\"1.0\"?><Error><Code>InternalError</Code><Message>injected</Message></Error>";
+        let answer = format!(
+            "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        client.write_all(answer.as_bytes()).await?;
+        return client.shutdown().await;
+    }
+    let mut forwarded: String = head
+        .trim_end_matches("\r\n")
+        .split("\r\n")
+        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+        .map(|l| format!("{l}\r\n"))
+        .collect();
+    forwarded.push_str("Connection: close\r\n\r\n");
+    let mut server = tokio::net::TcpStream::connect(&upstream).await?;
+    server.write_all(forwarded.as_bytes()).await?;
+    server.write_all(&buf[head_end..]).await?;
+    tokio::io::copy(&mut server, &mut client).await?;
+    client.shutdown().await
+}
+
+/// One store request in twenty fails with a 500, reading shards and
+/// writing parts alike: the store client retries, the run finishes with
+/// every record once, and no part is lost or doubled.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_store_failing_one_request_in_twenty_loses_nothing() {
+    let dir = tempdir("s3-faults");
+    let Some(s3) = S3Server::start(&dir) else { return };
+    let proxy = FaultyProxy::start(&s3.endpoint, 20).await;
+    let fake = FakeLlm::start(|r: &chunksynth_fake_llm::FakeRequest| {
+        chunksynth_fake_llm::Reply::Delayed(Duration::from_millis(50), Box::new(upper(r)))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (a, c) = (docs(40, 0), docs(40, 40));
+    write_gz(&dir.join("a.jsonl.gz"), &a);
+    let plain = dir.join("c.jsonl");
+    std::fs::write(&plain, lines(&c)).unwrap_or_else(|e| panic!("{e}"));
+    let made = dir.join("made.parquet");
+    run_ok(rephrase(&fake.base_url(), &plain, &made, &[])).await;
+    s3.put("in/train-00000.jsonl.gz", &dir.join("a.jsonl.gz"));
+    s3.put("in/train-00001.parquet", &made);
+    let work = dir.join("work").display().to_string();
+    let mut cmd = rephrase(
+        &fake.base_url(),
+        &url("in/"),
+        &url("out/"),
+        &[
+            "--work-dir",
+            &work,
+            "--part-seconds",
+            "1",
+            "--output-format",
+            "jsonl.zst",
+            "--output-records-per-file",
+            "3",
+        ],
+    );
+    s3.env(&mut cmd, SECRET_KEY);
+    cmd.env("AWS_ENDPOINT_URL", &proxy.endpoint);
+    let err = run_ok(cmd).await;
+    let failed = proxy.failed.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        failed >= 2,
+        "only {failed} requests failed: the test tests nothing"
+    );
+    eprintln!("{failed} store requests failed with a 500 and were retried");
+    let records = published(&s3);
+    let all: Vec<Value> = a.iter().chain(&c).cloned().collect();
+    assert_eq!(records.len(), all.len(), "{err}");
+    assert_eq!(texts_by_id(&records), upper_texts(&all), "{err}");
 }

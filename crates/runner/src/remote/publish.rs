@@ -419,6 +419,16 @@ impl RemoteOutput {
         Ok(done)
     }
 
+    /// Uploads the progress file alone (cheap; between parts, so that
+    /// `chunksynth status` on the store stays current).
+    pub fn publish_progress(&self) -> std::io::Result<()> {
+        let key = format!("{}.json", self.key("progress"));
+        match std::fs::read(&self.progress) {
+            Ok(bytes) => put_whole(&self.store, &key, bytes, &self.shown_key(&key)),
+            Err(_) => Ok(()),
+        }
+    }
+
     /// Copies up to `records_per_part` whole lines from `reader` into the
     /// outgoing file; returns the bytes and lines taken (a torn last line
     /// stays for the next publication).
@@ -480,6 +490,42 @@ impl RemoteOutput {
         let body = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::other)?;
         put_whole(&self.store, &key, body, &self.shown_key(&key))
     }
+}
+
+/// The progress objects under an output prefix, by shard tag (`all`,
+/// `0003-of-0016`), for `chunksynth status`; an object that does not parse
+/// is `None`.
+pub fn progress_in_store(url: &str) -> std::io::Result<Vec<(String, Option<crate::Progress>)>> {
+    let location = Location::parse(url)?;
+    let store = location.store()?;
+    let prefix = match location.key.trim_end_matches('/') {
+        "" => String::new(),
+        k => format!("{k}/"),
+    };
+    let shown = location.shown(&prefix);
+    let (s, p) = (store.clone(), prefix.clone());
+    let listed = block_on(async move {
+        let p = (!p.is_empty()).then(|| StorePath::from(p.as_str()));
+        s.list_with_delimiter(p.as_ref()).await
+    })
+    .map_err(|e| store_error(&shown, e))?;
+    let mut found = Vec::new();
+    for meta in listed.objects {
+        let key = meta.location.to_string();
+        let Some(tag) = meta
+            .location
+            .filename()
+            .and_then(|n| n.strip_prefix("progress-"))
+            .and_then(|n| n.strip_suffix(".json"))
+            .map(str::to_owned)
+        else {
+            continue;
+        };
+        let bytes = get_whole(&store, &key, &location.shown(&key))?;
+        found.push((tag, bytes.and_then(|b| serde_json::from_slice(&b).ok())));
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(found)
 }
 
 fn inode(meta: &std::fs::Metadata) -> u64 {

@@ -48,7 +48,12 @@ impl Publisher {
                                 return Err(why);
                             }
                             Ok(Err(e)) => tracing::warn!(error = %e, "renewing the output's lease failed; trying again"),
-                            _ => {}
+                            _ => {
+                                let o = out.clone();
+                                if let Ok(Err(e)) = tokio::task::spawn_blocking(move || o.publish_progress()).await {
+                                    tracing::warn!(error = %e, "uploading the progress file failed");
+                                }
+                            }
                         }
                     }
                     _ = publish.tick() => {
