@@ -174,7 +174,12 @@ pub(crate) struct ReportArgs<'a> {
 }
 
 pub(crate) fn report(a: &ReportArgs<'_>) -> Result<u8> {
-    let files = record_files(a.output);
+    // A store prefix is downloaded first (the parts its manifests name).
+    let downloaded = with_suffix(a.page, ".store.tmp");
+    let files = match a.output.to_str().filter(|s| chunksynth_runner::remote::is_url(s)) {
+        Some(url) => chunksynth_runner::remote::download_output(url, &downloaded)?,
+        None => record_files(a.output),
+    };
     if files.is_empty() {
         bail!(
             "no output at {} nor shards of it: give the --output of a run",
@@ -225,6 +230,7 @@ pub(crate) fn report(a: &ReportArgs<'_>) -> Result<u8> {
         }
     }
     let _ = std::fs::remove_file(&scratch);
+    let _ = std::fs::remove_dir_all(&downloaded);
     let shown = std::mem::take(&mut sample.kept);
     let page = html::page(&totals, &shown, sample.seen, sources.is_some(), a.output);
     let tmp = with_suffix(a.page, ".tmp");

@@ -1219,16 +1219,27 @@ async fn the_slurm_and_kubernetes_examples_parse_and_stop_inside_their_kill_dela
         .split_whitespace()
         .map(str::to_owned)
         .collect();
-    let yaml =
-        std::fs::read_to_string(root.join("examples/k8s-indexed-job.yaml")).unwrap_or_else(|e| panic!("{e}"));
-    let k8s: Vec<String> = yaml
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("command: "))
-        .and_then(|list| serde_json::from_str::<Vec<String>>(list).ok())
-        .unwrap_or_else(|| panic!("no command list"))
-        .into_iter()
-        .skip(1)
-        .collect();
+    let yaml_of = |name: &str| {
+        std::fs::read_to_string(root.join("examples").join(name)).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let command_of = |yaml: &str| -> Vec<String> {
+        yaml.lines()
+            .find_map(|l| l.trim().strip_prefix("command: "))
+            .and_then(|list| serde_json::from_str::<Vec<String>>(list).ok())
+            .unwrap_or_else(|| panic!("no command list"))
+            .into_iter()
+            .skip(1)
+            .collect()
+    };
+    let (yaml, yaml_s3) = (
+        yaml_of("k8s-indexed-job.yaml"),
+        yaml_of("k8s-indexed-job-s3.yaml"),
+    );
+    let (k8s, k8s_s3) = (command_of(&yaml), command_of(&yaml_s3));
+    assert!(
+        k8s_s3.iter().any(|a| a.starts_with("s3://")) && k8s_s3.contains(&"--work-dir".to_owned()),
+        "{k8s_s3:?}"
+    );
     let grace_of = |args: &[String]| -> u64 {
         let i = args
             .iter()
@@ -1236,7 +1247,7 @@ async fn the_slurm_and_kubernetes_examples_parse_and_stop_inside_their_kill_dela
             .unwrap_or_else(|| panic!("{args:?}"));
         args[i + 1].parse().unwrap_or_else(|e| panic!("{e}"))
     };
-    for args in [&slurm, &k8s] {
+    for args in [&slurm, &k8s, &k8s_s3] {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_chunksynth"));
         cmd.args(args).arg("--help");
         let result = output_of(cmd).await;
@@ -1251,10 +1262,12 @@ async fn the_slurm_and_kubernetes_examples_parse_and_stop_inside_their_kill_dela
             "{args:?}: the grace period must end before the kill"
         );
     }
-    assert!(yaml.contains("terminationGracePeriodSeconds: 30"));
-    assert!(
-        yaml.contains("action: Ignore") && yaml.contains("values: [130]"),
-        "an exit of 130 is not a failure"
-    );
+    for yaml in [&yaml, &yaml_s3] {
+        assert!(yaml.contains("terminationGracePeriodSeconds: 30"));
+        assert!(
+            yaml.contains("action: Ignore") && yaml.contains("values: [130]"),
+            "an exit of 130 is not a failure"
+        );
+    }
     assert!(script.contains("--requeue"));
 }

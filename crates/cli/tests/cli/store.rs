@@ -438,6 +438,22 @@ async fn an_edited_input_republishes_the_compacted_output_as_a_new_part_set() {
         table.lines().any(|l| l.starts_with("total") && l.contains(" 4 ")),
         "{table}"
     );
+
+    // `chunksynth report` reads the parts the manifest names.
+    let page = dir.join("report.html");
+    let mut cmd = super::chunksynth(&fake.base_url());
+    cmd.args(["report", "s3://corpus/out/", "-o"]).arg(&page);
+    s3.env(&mut cmd, SECRET_KEY);
+    let o = output_of(cmd).await;
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("4 records"), "{err}");
+    let html = std::fs::read_to_string(&page).unwrap_or_default();
+    assert!(
+        html.contains("DOCUMENT 2 WAS EDITED SINCE."),
+        "the edited record is in the page"
+    );
+    assert!(!html.contains(SECRET_KEY));
 }
 
 /// A proxy in front of the S3 server that answers every `every`-th request

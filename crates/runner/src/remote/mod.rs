@@ -24,7 +24,9 @@ mod publisher;
 
 pub use lease::{Lease, LeaseError, LeaseRefused};
 pub(crate) use objects::{RemoteObject, shards};
-pub use publish::{Published, RemoteOutput, WorkFiles, default_work_dir, progress_in_store, shard_tag};
+pub use publish::{
+    Published, RemoteOutput, WorkFiles, default_work_dir, download_output, progress_in_store, shard_tag,
+};
 pub use publisher::Publisher;
 
 /// The URL schemes read as object stores.

@@ -306,32 +306,7 @@ impl RemoteOutput {
 
     /// Appends the records of one part to `out`; returns how many.
     fn download_part(&self, key: &str, out: &mut impl Write) -> std::io::Result<u64> {
-        let shown = self.shown_key(key);
-        let bytes = get_whole(&self.store, key, &shown)?.ok_or_else(|| {
-            std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                format!("{shown}: the manifest names this part but the store has none; restore it or delete the manifest"),
-            )
-        })?;
-        let ext = key.rsplit_once("part-").map_or("jsonl", |(_, n)| n);
-        let ext = ext.split_once('.').map_or("jsonl", |(_, e)| e);
-        let local = self.work_dir.join(format!("incoming.{ext}"));
-        std::fs::write(&local, bytes)?;
-        let scratch = self.work_dir.join("incoming.scratch.jsonl");
-        let reader = crate::datasets::records_as_jsonl(&local, &scratch)?;
-        let mut n = 0;
-        for line in reader.lines() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            out.write_all(line.as_bytes())?;
-            out.write_all(b"\n")?;
-            n += 1;
-        }
-        let _ = std::fs::remove_file(&local);
-        let _ = std::fs::remove_file(&scratch);
-        Ok(n)
+        append_part(&self.store, &self.shown_key(key), key, &self.work_dir, out)
     }
 
     fn save(&self, state: &PublishState) -> std::io::Result<()> {
@@ -526,6 +501,104 @@ pub fn progress_in_store(url: &str) -> std::io::Result<Vec<(String, Option<crate
     }
     found.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(found)
+}
+
+/// Appends the records of the part `key` to `out` (any format, read
+/// through `scratch_dir`); returns how many.
+fn append_part(
+    store: &Arc<dyn ObjectStore>,
+    shown: &str,
+    key: &str,
+    scratch_dir: &Path,
+    out: &mut impl Write,
+) -> std::io::Result<u64> {
+    let bytes = get_whole(store, key, shown)?.ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{shown}: the manifest names this part but the store has none; restore it or delete the manifest"),
+        )
+    })?;
+    let name = key.rsplit('/').next().unwrap_or(key);
+    let ext = name.split_once('.').map_or("jsonl", |(_, e)| e);
+    let local = scratch_dir.join(format!("incoming.{ext}"));
+    std::fs::write(&local, bytes)?;
+    let scratch = scratch_dir.join("incoming.scratch.jsonl");
+    let reader = crate::datasets::records_as_jsonl(&local, &scratch)?;
+    let mut n = 0;
+    for line in reader.lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        out.write_all(line.as_bytes())?;
+        out.write_all(b"\n")?;
+        n += 1;
+    }
+    let _ = std::fs::remove_file(&local);
+    let _ = std::fs::remove_file(&scratch);
+    Ok(n)
+}
+
+/// Downloads every shard's output under a store prefix (the parts its
+/// manifest names, and its rejects) into `dir`, as `records-<shard>.jsonl`
+/// with `records-<shard>.jsonl.rejects.jsonl` beside it, for tools that
+/// read an output whole (`chunksynth report`). Returns the records files.
+pub fn download_output(url: &str, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let location = Location::parse(url)?;
+    let store = location.store()?;
+    let prefix = match location.key.trim_end_matches('/') {
+        "" => String::new(),
+        k => format!("{k}/"),
+    };
+    let shown = location.shown(&prefix);
+    let (s, p) = (store.clone(), prefix.clone());
+    let listed = block_on(async move {
+        let p = (!p.is_empty()).then(|| StorePath::from(p.as_str()));
+        s.list_with_delimiter(p.as_ref()).await
+    })
+    .map_err(|e| store_error(&shown, e))?;
+    std::fs::create_dir_all(dir)?;
+    let mut files = Vec::new();
+    for meta in listed.objects {
+        let Some(tag) = meta
+            .location
+            .filename()
+            .and_then(|n| n.strip_prefix("manifest-"))
+            .and_then(|n| n.strip_suffix(".json"))
+            .map(str::to_owned)
+        else {
+            continue;
+        };
+        let key = meta.location.to_string();
+        let Some(bytes) = get_whole(&store, &key, &location.shown(&key))? else {
+            continue;
+        };
+        let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{}: {e}", location.shown(&key)),
+            )
+        })?;
+        let records = dir.join(format!("records-{tag}.jsonl"));
+        let mut out = std::io::BufWriter::new(File::create(&records)?);
+        for part in &manifest.parts {
+            append_part(&store, &location.shown(part), part, dir, &mut out)?;
+        }
+        out.flush()?;
+        let rejects_key = format!("{prefix}rejects-{tag}.jsonl");
+        if let Some(bytes) = get_whole(&store, &rejects_key, &location.shown(&rejects_key))? {
+            std::fs::write(crate::output::with_suffix(&records, ".rejects.jsonl"), bytes)?;
+        }
+        files.push(records);
+    }
+    if files.is_empty() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{shown}: no manifest-<shard>.json here: is it the --output of a run?"),
+        ));
+    }
+    files.sort();
+    Ok(files)
 }
 
 fn inode(meta: &std::fs::Metadata) -> u64 {
