@@ -47,8 +47,9 @@ Tasks:
                      (installed with apt-get when missing): charts, records,
                      a filter in the address, a record side by side, no
                      script error, an injected <script> shown as text
-  store-server       build s3s-fs (an S3-compatible server from crates.io)
-                     into target/tools/s3s for the object-store tests
+  store-server       the object-store tests' servers, under target/tools/:
+                     s3s-fs (S3, from crates.io) and Azurite (Azure Blob,
+                     from npm)
   layout [CORPUS]    man pages (the shipped ones, or a JSONL corpus's) through
                      the binary with a model that strips each answer's
                      edges: each page must come back byte for byte
