@@ -800,3 +800,52 @@ async fn azure_blob_parts_lease_and_glob_input() {
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(err.contains("20 records"), "{err}");
 }
+
+/// A run whose lease is taken from it (here: deleted, as a takeover after
+/// a long pause would replace it) stops at once, publishes nothing more,
+/// and exits 3 saying why.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_that_loses_its_lease_stops_at_once_and_publishes_nothing_more() {
+    let dir = tempdir("s3-lease-lost");
+    let Some(s3) = S3Server::start(&dir) else { return };
+    let fake = FakeLlm::start(|r: &chunksynth_fake_llm::FakeRequest| {
+        let delay = Duration::from_millis(if r.index >= 4 { 120_000 } else { 10 });
+        chunksynth_fake_llm::Reply::Delayed(delay, Box::new(upper(r)))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let input = dir.join("in.jsonl");
+    std::fs::write(&input, lines(&docs(10, 0))).unwrap_or_else(|e| panic!("{e}"));
+    let work = dir.join("work").display().to_string();
+    let mut cmd = rephrase(
+        &fake.base_url(),
+        &input,
+        &url("out/"),
+        &["--work-dir", &work, "--part-seconds", "1", "--lease-seconds", "3"],
+    );
+    s3.env(&mut cmd, SECRET_KEY);
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while manifest(&s3).and_then(|m| m["records"].as_u64()) != Some(4) {
+        assert!(Instant::now() < deadline, "4 records were not published");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    std::fs::remove_file(s3.root.join("corpus/out/lease-all.json")).unwrap_or_else(|e| panic!("{e}"));
+    let taken = Instant::now();
+    let o = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("taken by another run"), "{err}");
+    assert!(
+        taken.elapsed() < Duration::from_secs(15),
+        "stopped at the next renewal, not after the held calls"
+    );
+    assert_eq!(manifest(&s3).and_then(|m| m["records"].as_u64()), Some(4));
+}

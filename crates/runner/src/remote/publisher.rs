@@ -1,10 +1,13 @@
-//! The task that keeps a remote output current during a run: renews the
-//! lease every third of its time and publishes a part every `every` (and
-//! once more at the end). Store work is blocking and runs off the async
-//! workers. A lease taken by another run stops publication at once and
-//! calls `on_lost`, which stops the run: two writers must never publish.
+//! The tasks that keep a remote output current during a run: one renews the
+//! lease every third of its time (and uploads the progress file), one
+//! publishes a part every `every`; a last part is published at the end.
+//! They are apart so that a long upload never delays a renewal past the
+//! lease's end. Store work is blocking and runs off the async workers. A
+//! lease taken by another run stops publication at once and calls
+//! `on_lost`, which stops the run: two writers must never publish.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -18,7 +21,8 @@ pub struct Publisher {
     output: Arc<RemoteOutput>,
     lease: Arc<Lease>,
     stop: watch::Sender<bool>,
-    task: JoinHandle<Result<Published, String>>,
+    renewing: JoinHandle<Result<(), String>>,
+    publishing: JoinHandle<Published>,
 }
 
 impl Publisher {
@@ -28,64 +32,32 @@ impl Publisher {
         every: Duration,
         on_lost: impl Fn(String) + Send + 'static,
     ) -> Self {
-        let (stop, mut stopped) = watch::channel(false);
-        let (out, held) = (output.clone(), lease.clone());
-        let task = tokio::spawn(async move {
-            let mut total = Published::default();
-            let mut renew = tokio::time::interval(held.renew_every());
-            let mut publish = tokio::time::interval(every.max(Duration::from_secs(1)));
-            renew.tick().await;
-            publish.tick().await;
-            loop {
-                tokio::select! {
-                    _ = stopped.changed() => return Ok(total),
-                    _ = renew.tick() => {
-                        let l = held.clone();
-                        match tokio::task::spawn_blocking(move || l.renew()).await {
-                            Ok(Err(e)) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-                                let why = e.to_string();
-                                on_lost(why.clone());
-                                return Err(why);
-                            }
-                            Ok(Err(e)) => tracing::warn!(error = %e, "renewing the output's lease failed; trying again"),
-                            _ => {
-                                let o = out.clone();
-                                if let Ok(Err(e)) = tokio::task::spawn_blocking(move || o.publish_progress()).await {
-                                    tracing::warn!(error = %e, "uploading the progress file failed");
-                                }
-                            }
-                        }
-                    }
-                    _ = publish.tick() => {
-                        let o = out.clone();
-                        match tokio::task::spawn_blocking(move || o.publish()).await {
-                            Ok(Ok(p)) => {
-                                if p.parts > 0 {
-                                    tracing::info!(parts = p.parts, records = p.records, "published to the store");
-                                }
-                                total.parts += p.parts;
-                                total.records += p.records;
-                            }
-                            Ok(Err(e)) => tracing::warn!(error = %e, "publishing a part failed; trying again at the next one"),
-                            Err(e) => tracing::warn!(error = %e, "publishing a part failed"),
-                        }
-                    }
-                }
-            }
-        });
+        let (stop, stopped) = watch::channel(false);
+        let lost = Arc::new(AtomicBool::new(false));
+        let renewing = tokio::spawn(renew(
+            lease.clone(),
+            output.clone(),
+            stopped.clone(),
+            lost.clone(),
+            on_lost,
+        ));
+        let publishing = tokio::spawn(publish(output.clone(), every, stopped, lost));
         Self {
             output,
             lease,
             stop,
-            task,
+            renewing,
+            publishing,
         }
     }
 
-    /// Stops the task, publishes what is left, and releases the lease.
-    /// Returns what was published during and at the end of the run.
+    /// Stops the tasks, publishes what is left (unless the lease was lost),
+    /// and releases the lease. Returns what was published during and at the
+    /// end of the run.
     pub async fn finish(self) -> Result<Published, String> {
         let _ = self.stop.send(true);
-        let during = self.task.await.map_err(|e| e.to_string())??;
+        let during = self.publishing.await.map_err(|e| e.to_string())?;
+        self.renewing.await.map_err(|e| e.to_string())??;
         let (output, lease) = (self.output, self.lease);
         tokio::task::spawn_blocking(move || {
             let last = output.publish().map_err(|e| e.to_string());
@@ -99,5 +71,75 @@ impl Publisher {
         })
         .await
         .map_err(|e| e.to_string())?
+    }
+}
+
+/// Renews the lease until stopped; a lease taken by another run ends it
+/// with the reason, after `on_lost`.
+async fn renew(
+    lease: Arc<Lease>,
+    output: Arc<RemoteOutput>,
+    mut stopped: watch::Receiver<bool>,
+    lost: Arc<AtomicBool>,
+    on_lost: impl Fn(String),
+) -> Result<(), String> {
+    let mut tick = tokio::time::interval(lease.renew_every());
+    tick.tick().await;
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => return Ok(()),
+            _ = tick.tick() => {}
+        }
+        let l = lease.clone();
+        match tokio::task::spawn_blocking(move || l.renew()).await {
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                lost.store(true, Ordering::SeqCst);
+                let why = e.to_string();
+                on_lost(why.clone());
+                return Err(why);
+            }
+            Ok(Err(e)) => tracing::warn!(error = %e, "renewing the output's lease failed; trying again"),
+            _ => {
+                let o = output.clone();
+                if let Ok(Err(e)) = tokio::task::spawn_blocking(move || o.publish_progress()).await {
+                    tracing::warn!(error = %e, "uploading the progress file failed");
+                }
+            }
+        }
+    }
+}
+
+/// Publishes a part every `every` until stopped or the lease is lost.
+async fn publish(
+    output: Arc<RemoteOutput>,
+    every: Duration,
+    mut stopped: watch::Receiver<bool>,
+    lost: Arc<AtomicBool>,
+) -> Published {
+    let mut total = Published::default();
+    let mut tick = tokio::time::interval(every.max(Duration::from_secs(1)));
+    tick.tick().await;
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => return total,
+            _ = tick.tick() => {}
+        }
+        if lost.load(Ordering::SeqCst) {
+            return total;
+        }
+        let o = output.clone();
+        match tokio::task::spawn_blocking(move || o.publish()).await {
+            Ok(Ok(p)) => {
+                if p.parts > 0 {
+                    tracing::info!(parts = p.parts, records = p.records, "published to the store");
+                }
+                total.parts += p.parts;
+                total.records += p.records;
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "publishing a part failed; trying again at the next one")
+            }
+            Err(e) => tracing::warn!(error = %e, "publishing a part failed"),
+        }
     }
 }
