@@ -171,7 +171,7 @@ whole plan for --manual-plan):
         #[arg(short = 'o', long = "out", default_value = "report.html")]
         page: PathBuf,
         /// Records kept for browsing (a random sample; totals count all).
-        #[arg(long, default_value_t = 500)]
+        #[arg(long, default_value_t = crate::page::DEFAULT_SAMPLE)]
         sample: usize,
         /// The sample's seed.
         #[arg(long, default_value_t = 0)]
@@ -283,6 +283,20 @@ pub(crate) struct CorpusArgs {
     /// goes (see --work-dir, --part-seconds).
     #[arg(long, short, help_heading = "Output")]
     pub(crate) output: PathBuf,
+    /// Keep a report page of the run at FILE (the page `chunksynth report`
+    /// makes), rewritten every --report-seconds during the run and once
+    /// more at its end.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub(crate) report: Option<PathBuf>,
+    /// With --report: how often the page is rewritten during the run.
+    #[arg(
+        long,
+        default_value_t = 60,
+        value_name = "SECONDS",
+        requires = "report",
+        help_heading = "Output"
+    )]
+    pub(crate) report_seconds: u64,
     /// With a store --output: the local folder for the run's journal,
     /// working file, rejects and state [default: a folder named after the
     /// output under the system's temporary folder]. Losing it costs the

@@ -456,6 +456,7 @@ pub(crate) async fn run_corpus(
     let (model, ledger, endpoints, batch) = model_for(corpus, &config, model_args, settings).await?;
     let output = config.output.clone();
     let rejects = config.rejects.clone();
+    let records_path = config.records_path();
     let generating = matches!(config.job, Job::Generate { .. });
     let model_id_for_display = model.model_id().to_owned();
     let config = RunConfig { endpoints, ..config };
@@ -499,8 +500,29 @@ pub(crate) async fn run_corpus(
     let stop_tx = Arc::new(tokio::sync::watch::channel(0u8).0);
     let stop = stop_on_signals(stop_tx.clone(), grace, runner.calls_in_flight(), quiet);
     let publisher = store.as_ref().and_then(|s| s.start(stop_tx));
+    let watch = watch_report(corpus, &records_path, &rejects);
     let summary = runner.run(Some(events_tx), stop).await;
     let _ = display.await;
+    if let Some((task, page)) = watch {
+        task.abort();
+        let _ = task.await;
+        let output = output.clone();
+        let made = tokio::task::spawn_blocking(move || {
+            crate::page::report(&crate::page::ReportArgs {
+                output: &output,
+                input: None,
+                text_field: "text",
+                page: &page,
+                sample: crate::page::DEFAULT_SAMPLE,
+                seed: 0,
+                review: false,
+            })
+        })
+        .await;
+        if let Ok(Err(e)) | Err(e) = made.map_err(anyhow::Error::from) {
+            eprintln!("warning: the report page was not written: {e:#}");
+        }
+    }
     let published = match publisher {
         Some(p) => Some(p.finish().await),
         None => None,
@@ -569,6 +591,43 @@ pub(crate) async fn run_corpus(
         );
     }
     Ok(exit_code(&summary))
+}
+
+/// `--report FILE`: a task that rewrites the page every `--report-seconds`
+/// from what finished since its last update; the caller makes the final
+/// page from the whole output when the run ends.
+fn watch_report(
+    corpus: &CorpusArgs,
+    records: &std::path::Path,
+    rejects: &std::path::Path,
+) -> Option<(tokio::task::JoinHandle<()>, PathBuf)> {
+    let page = corpus.report.clone()?;
+    let watch = crate::page::Watch::new(
+        &page,
+        records,
+        rejects,
+        &corpus.output,
+        crate::page::DEFAULT_SAMPLE,
+    );
+    let watch = Arc::new(std::sync::Mutex::new(watch));
+    let every = std::time::Duration::from_secs(corpus.report_seconds.max(1));
+    let task = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            let w = watch.clone();
+            let updated = tokio::task::spawn_blocking(move || {
+                w.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .update()
+            })
+            .await;
+            if let Ok(Err(e)) = updated {
+                eprintln!("warning: rewriting the report page failed: {e}");
+            }
+        }
+    });
+    Some((task, page))
 }
 
 /// The model a run calls, where its usage is recorded, the endpoint labels

@@ -6,12 +6,18 @@
 //! forbids anything else. It holds corpus text: share it as the corpus.
 
 mod html;
+mod watch;
+
+pub(crate) use watch::Watch;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use super::*;
+
+/// Records kept for browsing when nobody says how many.
+pub(crate) const DEFAULT_SAMPLE: usize = 500;
 
 /// One rephrased record as the page shows it.
 pub(crate) struct Shown {

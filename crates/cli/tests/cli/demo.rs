@@ -887,3 +887,70 @@ async fn math_problems_sends_no_call_for_a_chunk_without_quantities() {
         "one call in all: {stderr}"
     );
 }
+
+/// `--report FILE` keeps the page current during a run: while calls after
+/// the fifth take their time, the page already counts the records
+/// finished, and at the end it counts them all (made from the whole
+/// output, here a Parquet file the run exported at its end).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_page_is_kept_during_the_run_and_made_whole_at_its_end() {
+    let fake = chunksynth_fake_llm::FakeLlm::start(|r: &chunksynth_fake_llm::FakeRequest| {
+        let delay = std::time::Duration::from_millis(if r.index >= 5 { 6_000 } else { 0 });
+        chunksynth_fake_llm::Reply::Delayed(
+            delay,
+            Box::new(chunksynth_fake_llm::Reply::text(r.passage().to_uppercase())),
+        )
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("report-watch");
+    let input = dir.join("in.jsonl");
+    let body: String = (0..10)
+        .map(|i| {
+            format!(
+                "{}\n",
+                serde_json::json!({"id": format!("d{i}"), "text": format!("Document {i} says a few plain things.")})
+            )
+        })
+        .collect();
+    std::fs::write(&input, body).unwrap_or_else(|e| panic!("{e}"));
+    let page = dir.join("page.html");
+    let mut cmd = super::chunksynth(&fake.base_url());
+    cmd.args(["rephrase", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(dir.join("out.parquet"))
+        .args(["--style", "textbook", "--max-attempts", "1", "--concurrency", "5"])
+        .arg("--report")
+        .arg(&page)
+        .args(["--report-seconds", "1"]);
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut during = String::new();
+    while !during.contains("id=\"n-records\">10<") && std::time::Instant::now() < deadline {
+        let html = std::fs::read_to_string(&page).unwrap_or_default();
+        if html.contains("id=\"n-records\">5<") {
+            during = html;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        during.contains("id=\"n-records\">5<"),
+        "no page with the first 5 records during the run"
+    );
+    let o = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(&page).unwrap_or_default();
+    assert!(
+        html.contains("id=\"n-records\">10<"),
+        "the final page counts every record"
+    );
+}

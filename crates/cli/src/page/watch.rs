@@ -1,0 +1,107 @@
+//! `--report FILE` on `rephrase` and `generate`: the report page rewritten
+//! during the run (every `--report-seconds`, written aside and renamed) and
+//! at its end. During the run the page's aggregates are kept as records
+//! finish: each update reads only the lines appended to the working file
+//! since the last one, so an update costs what finished since, not the
+//! output so far. At the end the page is made once more from the finished
+//! output in full (exact after compaction, and for an output the end of
+//! the run exported to Parquet).
+
+use std::io::{BufRead, Read, Seek};
+use std::path::{Path, PathBuf};
+
+use super::{Reservoir, Totals, html, tally};
+use crate::job::with_suffix;
+
+/// The page of a run in progress.
+pub(crate) struct Watch {
+    page: PathBuf,
+    /// The run's JSONL working file, read from `offset` on.
+    records: PathBuf,
+    rejects: PathBuf,
+    /// The output as the page names it.
+    output: PathBuf,
+    offset: u64,
+    totals: Totals,
+    sample: Reservoir,
+}
+
+impl Watch {
+    pub(crate) fn new(page: &Path, records: &Path, rejects: &Path, output: &Path, sample: usize) -> Self {
+        Self {
+            page: page.to_path_buf(),
+            records: records.to_path_buf(),
+            rejects: rejects.to_path_buf(),
+            output: output.to_path_buf(),
+            offset: 0,
+            totals: Totals::default(),
+            sample: Reservoir {
+                cap: sample.max(1),
+                seen: 0,
+                state: 0x9e37_79b9_7f4a_7c15,
+                kept: Vec::new(),
+            },
+        }
+    }
+
+    /// Takes in the whole lines appended since the last update, reads the
+    /// rejects (small) again, and rewrites the page.
+    pub(crate) fn update(&mut self) -> std::io::Result<()> {
+        if let Ok(mut file) = std::fs::File::open(&self.records) {
+            let len = file.metadata()?.len();
+            if len < self.offset {
+                // Rewritten under us (compaction): start over.
+                *self = Self::new(
+                    &self.page,
+                    &self.records,
+                    &self.rejects,
+                    &self.output,
+                    self.sample.cap,
+                );
+            }
+            file.seek(std::io::SeekFrom::Start(self.offset))?;
+            let mut reader = std::io::BufReader::new(file.take(len - self.offset));
+            let mut line = Vec::new();
+            loop {
+                line.clear();
+                let n = reader.read_until(b'\n', &mut line)?;
+                if n == 0 || line.last() != Some(&b'\n') {
+                    break;
+                }
+                self.offset += n as u64;
+                match serde_json::from_slice::<serde_json::Value>(&line) {
+                    Ok(record) => {
+                        if let Some(shown) = tally(&mut self.totals, &record, None) {
+                            self.sample.offer(shown);
+                        }
+                    }
+                    Err(_) if line.iter().all(u8::is_ascii_whitespace) => {}
+                    Err(_) => self.totals.unreadable += 1,
+                }
+            }
+        }
+        self.totals.rejects.clear();
+        if let Ok(text) = std::fs::read_to_string(&self.rejects) {
+            for line in text.lines() {
+                let Ok(r) = serde_json::from_str::<serde_json::Value>(line) else {
+                    continue;
+                };
+                self.totals
+                    .rejects
+                    .entry(r["kind"].as_str().unwrap_or("?").to_owned())
+                    .or_default()
+                    .push(r["reason"].as_str().unwrap_or("").to_owned());
+            }
+        }
+        let page = html::page(
+            &self.totals,
+            &self.sample.kept,
+            self.sample.seen,
+            false,
+            &self.output,
+        );
+        let tmp = with_suffix(&self.page, ".tmp");
+        std::fs::write(&tmp, page)?;
+        std::fs::rename(&tmp, &self.page)
+    }
+}
