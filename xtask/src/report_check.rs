@@ -180,8 +180,42 @@ pub(crate) fn check() -> Result<()> {
     if big_dom.contains("data-error=\"1\"") {
         bail!("report-check: a script error on the 10,000-record page");
     }
+    // Generated texts: a text opens from the address as its plan.
+    let generated = dir.join("generated.jsonl");
+    let _ = std::fs::remove_file(&generated);
+    for side in [
+        ".journal.jsonl",
+        ".state.json",
+        ".rejects.jsonl",
+        ".progress.json",
+    ] {
+        let _ = std::fs::remove_file(format!("{}{side}", generated.display()));
+    }
+    run(Command::new(&bin)
+        .args([
+            "--quiet",
+            "generate",
+            "--demo",
+            "--topic",
+            "How tides work",
+            "--output",
+        ])
+        .arg(&generated))?;
+    let generated_page = dir.join("generated.html");
+    run(Command::new(&bin)
+        .arg("report")
+        .arg(&generated)
+        .arg("-o")
+        .arg(&generated_page))?;
+    let text = dom(&browser, &generated_page, "#t-0")?;
+    if !text.contains("class=\"record text open\" id=\"t-0\"") || !text.contains("class=\"covered\"") {
+        bail!("report-check: generated text 0 did not open with its plan");
+    }
+    if text.contains("data-error=\"1\"") {
+        bail!("report-check: a script error on the generated-text page");
+    }
     println!(
-        "report-check: both pages open in {} with charts, records, filters and no error; screenshot {}",
+        "report-check: the three pages open in {} with charts, records, filters, a generated text's plan and no error; screenshot {}",
         browser.display(),
         shot.display()
     );

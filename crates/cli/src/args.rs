@@ -506,6 +506,11 @@ pub(crate) struct RephraseArgs {
     /// What to do with a chunk no attempt made faithful.
     #[arg(long, value_enum, default_value = "keep-best", help_heading = "Gate")]
     pub(crate) on_failure: OnFailure,
+    /// Keep every attempt's text in provenance (`attempts[].text`), so that
+    /// `chunksynth report` shows what each repair replaced; records grow by
+    /// the failed attempts' texts.
+    #[arg(long, help_heading = "Gate")]
+    pub(crate) keep_attempt_texts: bool,
     /// Weighted fidelity score a rewrite needs (0–1).
     #[arg(long, help_heading = "Gate")]
     pub(crate) fidelity_threshold: Option<f64>,

@@ -233,6 +233,7 @@ pub(crate) async fn rephrase(args: RephraseArgs, file: &Settings, quiet: bool, v
     pipeline.fidelity.max_suspicions = s.max_suspicions;
     pipeline.style_bounds = s.style_bounds()?;
     pipeline.max_new_tokens = s.max_new_tokens;
+    pipeline.keep_attempt_texts = args.keep_attempt_texts;
     pipeline.on_failure = match args.on_failure {
         OnFailure::KeepBest => FailurePolicy::KeepBest,
         OnFailure::FallBackToSource => FailurePolicy::FallBackToSource,

@@ -88,6 +88,10 @@ pub struct PipelineConfig {
     pub judge_max_claims: usize,
     /// How claim questions are put (`--judge-format`).
     pub judge_format: JudgeFormat,
+    /// Keep each attempt's text in its [`AttemptRecord`] (for reviewing
+    /// repairs; records grow by the failed attempts' texts). Not part of a
+    /// run's identity: the texts are the journaled answers either way.
+    pub keep_attempt_texts: bool,
 }
 
 /// The most claim questions asked about one chunk by default: most chunks
@@ -119,6 +123,7 @@ impl Default for PipelineConfig {
             llm_judge: JudgeMode::Off,
             judge_max_claims: DEFAULT_JUDGE_MAX_CLAIMS,
             judge_format: JudgeFormat::Chat,
+            keep_attempt_texts: false,
         }
     }
 }
@@ -146,6 +151,10 @@ pub struct AttemptRecord {
     /// Calls the judge made for this attempt (its usage is in the chunk's).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub judge_calls: u32,
+    /// The attempt's rewrite, when the run keeps them
+    /// ([`PipelineConfig::keep_attempt_texts`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -524,6 +533,7 @@ impl ChunkWiseRephrasePipeline {
                 judge_error,
                 claims,
                 judge_calls,
+                text: self.config.keep_attempt_texts.then(|| rewrite.clone()),
             });
             // A passing attempt beats any failing one; then the higher score.
             let better = best

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{Shown, Totals};
+use super::{Shown, ShownText, Totals};
 
 /// Text as HTML shows it, never as markup.
 pub(crate) fn escape(text: &str) -> String {
@@ -35,9 +35,9 @@ table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:3px 8p
 mark{background:#ffd54f}tr.hidden{display:none}td a{cursor:pointer}";
 
 /// Filters from the address (`#outcome=kept%20best&style=table`) and the
-/// selects, rows shown or hidden; `#r-N` opens record N.
+/// selects, rows shown or hidden; `#r-N` opens record N, `#t-N` text N.
 const SCRIPT: &str = r#"window.onerror=function(){document.body.setAttribute('data-error','1')};
-function params(){var h=decodeURIComponent(location.hash.slice(1));var p={};if(h.indexOf('r-')===0){p.record=h;return p;}
+function params(){var h=decodeURIComponent(location.hash.slice(1));var p={};if(h.indexOf('r-')===0||h.indexOf('t-')===0){p.record=h;return p;}
 h.split('&').forEach(function(kv){var i=kv.indexOf('=');if(i>0)p[kv.slice(0,i)]=kv.slice(i+1);});return p;}
 function apply(){var p=params();var f={};['style','outcome','check'].forEach(function(k){var s=document.getElementById('f-'+k);if(p[k]!==undefined)s.value=p[k];f[k]=p[k]!==undefined?p[k]:s.value;});
 var shown=0;document.querySelectorAll('#records tbody tr').forEach(function(tr){var ok=(!f.style||tr.dataset.style===f.style)&&(!f.outcome||tr.dataset.outcome===f.outcome)&&(!f.check||(' '+tr.dataset.checks+' ').indexOf(' '+f.check+' ')>=0);
@@ -158,7 +158,14 @@ fn quoted(finding: &str) -> Vec<&str> {
     out
 }
 
-pub(crate) fn page(t: &Totals, shown: &[Shown], seen: u64, with_sources: bool, output: &Path) -> String {
+pub(crate) fn page(
+    t: &Totals,
+    shown: &[Shown],
+    seen: u64,
+    texts: &[ShownText],
+    with_sources: bool,
+    output: &Path,
+) -> String {
     let mut h = String::new();
     let _ = write!(
         h,
@@ -220,7 +227,12 @@ pub(crate) fn page(t: &Totals, shown: &[Shown], seen: u64, with_sources: bool, o
             h.push_str(&histogram(&format!("{style}: copy ratio"), c, 0.0, 1.0));
         }
     }
+    if t.generated > 0 {
+        h.push_str(&bars("generated sections: QC", &t.qc_checks));
+        h.push_str(&bars("generated sections: consistency pass", &t.consistency));
+    }
     h.push_str("</div>");
+    generated(&mut h, t, texts);
     // Browse.
     let options = |values: Vec<String>| -> String {
         let mut o = String::from("<option value=\"\">all</option>");
@@ -299,10 +311,89 @@ pub(crate) fn page(t: &Totals, shown: &[Shown], seen: u64, with_sources: bool, o
         for (check, _, _, why) in &s.suspicions {
             let _ = write!(h, "<li>suspicion ({}): {}</li>", escape(check), escape(why));
         }
-        h.push_str("</ul></section>");
+        h.push_str("</ul>");
+        for (attempt, score, findings, text) in &s.failed_attempts {
+            let quotes: Vec<&str> = findings.iter().flat_map(|f| quoted(f)).collect();
+            let _ = write!(
+                h,
+                "<details class=\"attempt\"><summary>attempt {attempt} (score {score:.2}, failed): {}</summary><pre>{}</pre></details>",
+                escape(&findings.join("; ")),
+                marked(text, &quotes)
+            );
+        }
+        h.push_str("</section>");
     }
     let _ = write!(h, "<script>{SCRIPT}</script></body></html>");
     h
+}
+
+/// Generated texts: a table of the sampled ones, each opening (`#t-N`) as
+/// its plan section by section — key points ticked or not, what QC found,
+/// what the consistency pass did — beside the section's text.
+fn generated(h: &mut String, t: &Totals, texts: &[ShownText]) {
+    if texts.is_empty() {
+        return;
+    }
+    let _ = write!(
+        h,
+        "<h2>Generated texts</h2><p>{} shown of {} texts ({} passed QC).</p><table id=\"texts\"><thead><tr><th>id</th><th>topic</th><th>QC</th><th>sections passed</th><th>calls</th><th>tokens</th></tr></thead><tbody>",
+        texts.len(),
+        t.generated,
+        t.qc_passed
+    );
+    for (i, x) in texts.iter().enumerate() {
+        let _ = write!(
+            h,
+            "<tr><td><a href=\"#t-{i}\">{}</a></td><td>{}</td><td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td></tr>",
+            escape(&x.id),
+            escape(&x.topic),
+            if x.passed { "passed" } else { "failed" },
+            x.sections.iter().filter(|s| s.passed).count(),
+            x.sections.len(),
+            x.calls,
+            x.tokens
+        );
+    }
+    h.push_str("</tbody></table>");
+    for (i, x) in texts.iter().enumerate() {
+        let _ = write!(
+            h,
+            "<section class=\"record text\" id=\"t-{i}\"><h3>{} — {} — QC {}</h3>",
+            escape(&x.id),
+            escape(&x.topic),
+            if x.passed { "passed" } else { "failed" }
+        );
+        for s in &x.sections {
+            let _ = write!(
+                h,
+                "<h4>{} — {} ({} draft{}; consistency: {})</h4><div class=\"pair\"><div><b>plan</b><ul class=\"key-points\">",
+                escape(&s.title),
+                if s.passed { "passed" } else { "failed" },
+                s.drafts,
+                if s.drafts == 1 { "" } else { "s" },
+                escape(&s.consistency)
+            );
+            for (point, covered) in &s.key_points {
+                let _ = write!(
+                    h,
+                    "<li class=\"{}\">{} {}</li>",
+                    if *covered { "covered" } else { "missing" },
+                    if *covered { "✓" } else { "✗" },
+                    escape(point)
+                );
+            }
+            h.push_str("</ul>");
+            for f in &s.findings {
+                let _ = write!(h, "<p>QC: {}</p>", escape(f));
+            }
+            let _ = write!(
+                h,
+                "</div><div><b>text</b><pre class=\"section-text\">{}</pre></div></div>",
+                escape(&s.text)
+            );
+        }
+        h.push_str("</section>");
+    }
 }
 
 /// A spreadsheet cell: quoted, and never read as a formula.

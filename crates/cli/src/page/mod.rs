@@ -32,6 +32,37 @@ pub(crate) struct Shown {
     pub(crate) rewrite: String,
     pub(crate) source: Option<String>,
     pub(crate) tokens: u64,
+    /// Attempts that failed and were replaced, when the run kept their
+    /// texts (`--keep-attempt-texts`): attempt, score, findings, text.
+    pub(crate) failed_attempts: Vec<(u64, f64, Vec<String>, String)>,
+}
+
+/// One generated text as the page shows it: its plan, section by section.
+pub(crate) struct ShownText {
+    pub(crate) id: String,
+    pub(crate) topic: String,
+    pub(crate) passed: bool,
+    pub(crate) calls: u64,
+    pub(crate) tokens: u64,
+    pub(crate) sections: Vec<ShownSection>,
+}
+
+/// A section of a generated text: its key points ticked or not, what QC
+/// found, what the consistency pass did, and its text.
+pub(crate) struct ShownSection {
+    pub(crate) title: String,
+    pub(crate) key_points: Vec<(String, bool)>,
+    pub(crate) passed: bool,
+    pub(crate) findings: Vec<String>,
+    pub(crate) consistency: String,
+    pub(crate) drafts: usize,
+    pub(crate) text: String,
+}
+
+/// A record as tallied: a rewrite or a generated text.
+enum Tallied {
+    Record(Shown),
+    Text(ShownText),
 }
 
 /// What the whole output adds up to (exact, over every record).
@@ -53,6 +84,10 @@ pub(crate) struct Totals {
     pub(crate) models: BTreeMap<String, usize>,
     pub(crate) generated: usize,
     pub(crate) qc_passed: usize,
+    /// Generated sections by what QC found in them (and how many passed).
+    pub(crate) qc_checks: BTreeMap<String, usize>,
+    /// Generated sections by what the consistency pass did.
+    pub(crate) consistency: BTreeMap<String, usize>,
     pub(crate) unreadable: usize,
 }
 
@@ -81,15 +116,24 @@ fn outcome_of(chunks: &[serde_json::Value]) -> &'static str {
 }
 
 /// A reservoir sample of `cap` records, the same for the same seed.
-struct Reservoir {
+struct Reservoir<T> {
     cap: usize,
     seen: u64,
     state: u64,
-    kept: Vec<Shown>,
+    kept: Vec<T>,
 }
 
-impl Reservoir {
-    fn offer(&mut self, shown: Shown) {
+impl<T> Reservoir<T> {
+    fn new(cap: usize, seed: u64) -> Self {
+        Self {
+            cap: cap.max(1),
+            seen: 0,
+            state: seed ^ 0x9e37_79b9_7f4a_7c15,
+            kept: Vec::new(),
+        }
+    }
+
+    fn offer(&mut self, shown: T) {
         self.seen += 1;
         if self.kept.len() < self.cap {
             self.kept.push(shown);
@@ -197,12 +241,8 @@ pub(crate) fn report(a: &ReportArgs<'_>) -> Result<u8> {
         None => None,
     };
     let mut totals = Totals::default();
-    let mut sample = Reservoir {
-        cap: a.sample.max(1),
-        seen: 0,
-        state: a.seed ^ 0x9e37_79b9_7f4a_7c15,
-        kept: Vec::new(),
-    };
+    let mut sample = Reservoir::new(a.sample, a.seed);
+    let mut texts = Reservoir::new(a.sample, a.seed);
     let scratch = with_suffix(a.page, ".records.tmp");
     for file in &files {
         let reader = chunksynth_runner::records_as_jsonl(file, &scratch)
@@ -216,8 +256,9 @@ pub(crate) fn report(a: &ReportArgs<'_>) -> Result<u8> {
                 totals.unreadable += 1;
                 continue;
             };
-            if let Some(shown) = tally(&mut totals, &record, sources.as_ref()) {
-                sample.offer(shown);
+            match tally(&mut totals, &record, sources.as_ref()) {
+                Tallied::Record(shown) => sample.offer(shown),
+                Tallied::Text(text) => texts.offer(text),
             }
         }
         let rejects = runner_rejects_path(file);
@@ -238,14 +279,30 @@ pub(crate) fn report(a: &ReportArgs<'_>) -> Result<u8> {
     let _ = std::fs::remove_file(&scratch);
     let _ = std::fs::remove_dir_all(&downloaded);
     let shown = std::mem::take(&mut sample.kept);
-    let page = html::page(&totals, &shown, sample.seen, sources.is_some(), a.output);
+    let page = html::page(
+        &totals,
+        &shown,
+        sample.seen,
+        &texts.kept,
+        sources.is_some(),
+        a.output,
+    );
     let tmp = with_suffix(a.page, ".tmp");
     std::fs::write(&tmp, page).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, a.page).with_context(|| format!("writing {}", a.page.display()))?;
+    let texts_shown = if totals.generated > 0 {
+        format!(
+            "; {} generated texts, {} shown",
+            totals.generated,
+            texts.kept.len()
+        )
+    } else {
+        String::new()
+    };
     eprintln!(
-        "report: {} ({} records, {} shown); it holds corpus text — share it as you would share the corpus",
+        "report: {} ({} records, {} shown{texts_shown}); it holds corpus text — share it as you would share the corpus",
         a.page.display(),
-        totals.records + totals.generated,
+        totals.records,
         shown.len()
     );
     if a.review {
@@ -262,7 +319,7 @@ fn runner_rejects_path(records: &Path) -> PathBuf {
 }
 
 /// Adds one record to the totals; what the page shows of it.
-fn tally(t: &mut Totals, r: &serde_json::Value, sources: Option<&HashMap<String, String>>) -> Option<Shown> {
+fn tally(t: &mut Totals, r: &serde_json::Value, sources: Option<&HashMap<String, String>>) -> Tallied {
     let p = &r["provenance"];
     if let Some(ms) = p["finished_at_unix_ms"].as_u64() {
         t.finished.push(ms);
@@ -271,9 +328,7 @@ fn tally(t: &mut Totals, r: &serde_json::Value, sources: Option<&HashMap<String,
         .entry(p["model"].as_str().unwrap_or("?").to_owned())
         .or_default() += 1;
     if r.get("qc_report").is_some() {
-        t.generated += 1;
-        t.qc_passed += usize::from(r["qc_report"]["passed"] == true);
-        return None;
+        return Tallied::Text(tally_text(t, r));
     }
     t.records += 1;
     let style = r["style"].as_str().unwrap_or("").to_owned();
@@ -284,6 +339,7 @@ fn tally(t: &mut Totals, r: &serde_json::Value, sources: Option<&HashMap<String,
     *t.outcomes.entry(outcome).or_default() += 1;
     let mut score = 1.0f64;
     let (mut findings, mut suspicions, mut failed) = (Vec::new(), Vec::new(), Vec::new());
+    let mut failed_attempts = Vec::new();
     let mut source_len = 0u64;
     for c in &chunks {
         source_len += c["span"]["end"]
@@ -314,6 +370,21 @@ fn tally(t: &mut Totals, r: &serde_json::Value, sources: Option<&HashMap<String,
         }
         for a in c["attempts"].as_array().into_iter().flatten() {
             t.calls += a["calls"].as_u64().unwrap_or(1);
+            if a["passed"] == false
+                && let Some(text) = a["text"].as_str()
+            {
+                failed_attempts.push((
+                    a["attempt"].as_u64().unwrap_or(0),
+                    a["score"].as_f64().unwrap_or(0.0),
+                    a["findings"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect(),
+                    text.to_owned(),
+                ));
+            }
             findings.extend(
                 a["findings"]
                     .as_array()
@@ -346,7 +417,7 @@ fn tally(t: &mut Totals, r: &serde_json::Value, sources: Option<&HashMap<String,
         .and_then(|s| s.get(&id))
         .filter(|s| p["source_sha256"].as_str().is_none_or(|d| d == sha256_hex(s)))
         .cloned();
-    Some(Shown {
+    Tallied::Record(Shown {
         id,
         style,
         outcome,
@@ -358,5 +429,105 @@ fn tally(t: &mut Totals, r: &serde_json::Value, sources: Option<&HashMap<String,
         rewrite: text,
         source,
         tokens,
+        failed_attempts,
     })
+}
+
+/// What QC reports of a section, by the field that holds it.
+const QC_FIELDS: &[(&str, &str)] = &[
+    ("missing key points", "missing_key_points"),
+    ("missing entities", "missing_entities"),
+    ("terminology", "terminology_issues"),
+    ("banned phrases", "banned_hits"),
+    ("off-plan sentences", "off_plan_sentences"),
+    ("repeated from earlier", "repeated_from_earlier"),
+    ("repeated within", "repeated_within"),
+];
+
+/// Adds one generated text to the totals; what the page shows of it.
+fn tally_text(t: &mut Totals, r: &serde_json::Value) -> ShownText {
+    t.generated += 1;
+    let qc = &r["qc_report"];
+    t.qc_passed += usize::from(qc["passed"] == true);
+    let p = &r["provenance"];
+    let tokens = p["usage"]["prompt_tokens"].as_u64().unwrap_or(0)
+        + p["usage"]["completion_tokens"].as_u64().unwrap_or(0);
+    t.tokens += tokens;
+    let calls = p["calls"].as_u64().unwrap_or(0);
+    t.calls += calls;
+    let planned = r["plan"]["sections"].as_array().cloned().unwrap_or_default();
+    let reports = qc["sections"].as_array().cloned().unwrap_or_default();
+    let written = r["sections"].as_array().cloned().unwrap_or_default();
+    let mut sections = Vec::new();
+    for (i, plan) in planned.iter().enumerate() {
+        let report = reports.get(i).unwrap_or(&serde_json::Value::Null);
+        let section = written.get(i).unwrap_or(&serde_json::Value::Null);
+        let strings = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .into_iter()
+                .flatten()
+                .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned))
+                .collect()
+        };
+        let missing = strings(&report["missing_key_points"]);
+        let passed = report["passed"] == true;
+        *t.qc_checks
+            .entry(
+                if passed {
+                    "sections passed"
+                } else {
+                    "sections failed"
+                }
+                .to_owned(),
+            )
+            .or_default() += 1;
+        for (name, field) in QC_FIELDS {
+            if report[*field].as_array().is_some_and(|a| !a.is_empty()) {
+                *t.qc_checks.entry((*name).to_owned()).or_default() += 1;
+            }
+        }
+        if report["repetition"]["failures"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+        {
+            *t.qc_checks.entry("repetition".to_owned()).or_default() += 1;
+        }
+        let consistency = section["consistency"]["outcome"]
+            .as_str()
+            .unwrap_or("none")
+            .to_owned();
+        *t.consistency.entry(consistency.clone()).or_default() += 1;
+        let mut findings = strings(&report["findings"]);
+        findings.extend(
+            strings(&report["suspicions"])
+                .into_iter()
+                .map(|s| format!("suspicion: {s}")),
+        );
+        sections.push(ShownSection {
+            title: plan["title"].as_str().unwrap_or("").to_owned(),
+            key_points: strings(&plan["key_points"])
+                .into_iter()
+                .map(|k| {
+                    let covered = !missing.contains(&k);
+                    (k, covered)
+                })
+                .collect(),
+            passed,
+            findings,
+            consistency,
+            drafts: section["drafts"].as_array().map_or(0, Vec::len),
+            text: section["text"].as_str().unwrap_or("").to_owned(),
+        });
+    }
+    ShownText {
+        id: match &r["id"] {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        },
+        topic: r["plan"]["topic"].as_str().unwrap_or("").to_owned(),
+        passed: qc["passed"] == true,
+        calls,
+        tokens,
+        sections,
+    }
 }

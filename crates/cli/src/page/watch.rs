@@ -10,7 +10,7 @@
 use std::io::{BufRead, Read, Seek};
 use std::path::{Path, PathBuf};
 
-use super::{Reservoir, Totals, html, tally};
+use super::{Reservoir, Shown, ShownText, Tallied, Totals, html, tally};
 use crate::job::with_suffix;
 
 /// The page of a run in progress.
@@ -23,7 +23,8 @@ pub(crate) struct Watch {
     output: PathBuf,
     offset: u64,
     totals: Totals,
-    sample: Reservoir,
+    sample: Reservoir<Shown>,
+    texts: Reservoir<ShownText>,
 }
 
 impl Watch {
@@ -35,12 +36,8 @@ impl Watch {
             output: output.to_path_buf(),
             offset: 0,
             totals: Totals::default(),
-            sample: Reservoir {
-                cap: sample.max(1),
-                seen: 0,
-                state: 0x9e37_79b9_7f4a_7c15,
-                kept: Vec::new(),
-            },
+            sample: Reservoir::new(sample, 0),
+            texts: Reservoir::new(sample, 0),
         }
     }
 
@@ -70,11 +67,10 @@ impl Watch {
                 }
                 self.offset += n as u64;
                 match serde_json::from_slice::<serde_json::Value>(&line) {
-                    Ok(record) => {
-                        if let Some(shown) = tally(&mut self.totals, &record, None) {
-                            self.sample.offer(shown);
-                        }
-                    }
+                    Ok(record) => match tally(&mut self.totals, &record, None) {
+                        Tallied::Record(shown) => self.sample.offer(shown),
+                        Tallied::Text(text) => self.texts.offer(text),
+                    },
                     Err(_) if line.iter().all(u8::is_ascii_whitespace) => {}
                     Err(_) => self.totals.unreadable += 1,
                 }
@@ -97,6 +93,7 @@ impl Watch {
             &self.totals,
             &self.sample.kept,
             self.sample.seen,
+            &self.texts.kept,
             false,
             &self.output,
         );

@@ -954,3 +954,130 @@ async fn a_report_page_is_kept_during_the_run_and_made_whole_at_its_end() {
         "the final page counts every record"
     );
 }
+
+/// A report of `generate`: each text opens as its plan, section by section,
+/// with its key points ticked (or crossed when QC misses one), what QC found
+/// and what the consistency pass did, beside the section's text; QC and
+/// consistency are counted per section in the charts.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_of_generated_texts_shows_each_plan_with_its_key_points_ticked() {
+    let dir = tempdir("report-generate");
+    let out = dir.join("gen.jsonl");
+    let mut cmd = offline();
+    cmd.args(["generate", "--demo", "--topic", "How tides work", "--output"])
+        .arg(&out);
+    let result = output_of(cmd).await;
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let page = dir.join("gen.html");
+    let mut cmd = offline();
+    cmd.arg("report").arg(&out).arg("-o").arg(&page);
+    let result = output_of(cmd).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("1 generated texts, 1 shown"), "{stderr}");
+    let html = std::fs::read_to_string(&page).unwrap_or_default();
+    let record = records(&out).remove(0);
+    assert!(html.contains("<h2>Generated texts</h2>") && html.contains("id=\"t-0\""));
+    for section in record["plan"]["sections"].as_array().into_iter().flatten() {
+        let title = section["title"].as_str().unwrap_or("");
+        assert!(html.contains(&format!("<h4>{title} — ")), "{title}");
+        for point in section["key_points"].as_array().into_iter().flatten() {
+            let point = point.as_str().unwrap_or("");
+            assert!(html.contains(&format!("✓ {point}")), "{point} ticked");
+        }
+    }
+    assert!(html.contains("generated sections: QC") && html.contains("generated sections: consistency pass"));
+    assert!(html.contains("sections passed"));
+
+    // A key point QC reports missing is crossed, not ticked.
+    let mut edited = record.clone();
+    let point = edited["plan"]["sections"][0]["key_points"][0]
+        .as_str()
+        .unwrap_or("")
+        .to_owned();
+    edited["qc_report"]["sections"][0]["missing_key_points"] = serde_json::json!([point.clone()]);
+    edited["qc_report"]["sections"][0]["passed"] = serde_json::json!(false);
+    let edited_out = dir.join("edited.jsonl");
+    std::fs::write(&edited_out, format!("{edited}\n")).unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = offline();
+    cmd.arg("report").arg(&edited_out).arg("-o").arg(&page);
+    assert_eq!(output_of(cmd).await.status.code(), Some(0));
+    let html = std::fs::read_to_string(&page).unwrap_or_default();
+    assert!(html.contains(&format!("✗ {point}")), "missing point crossed");
+    assert!(html.contains("sections failed"));
+}
+
+/// `--keep-attempt-texts`: a first attempt that changed a number is kept in
+/// provenance beside its findings, and the report shows it under the
+/// record; without the flag no attempt carries a text.
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_attempts_are_kept_with_the_flag_and_shown_by_the_report() {
+    let fake = FakeLlm::start(|r: &chunksynth_fake_llm::FakeRequest| {
+        // The first attempt changes the year; the repair restyles it
+        // faithfully.
+        let text = if r.index.is_multiple_of(2) {
+            "After years of public work on the language, Rust 1.0 came out in May 2016."
+        } else {
+            "After years of public work on the language, Rust 1.0 came out in May 2015."
+        };
+        chunksynth_fake_llm::Reply::text(text)
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("attempt-texts");
+    let input = dir.join("in.jsonl");
+    std::fs::write(
+        &input,
+        format!(
+            "{}\n",
+            serde_json::json!({"id": "rust", "text": "Rust 1.0 was released in May 2015 after years of public work on the language."})
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for keep in [false, true] {
+        let out = dir.join(format!("out-{keep}.jsonl"));
+        let mut cmd = super::chunksynth(&fake.base_url());
+        cmd.args(["rephrase", "--input"])
+            .arg(&input)
+            .arg("--output")
+            .arg(&out)
+            .args(["--style", "textbook", "--concurrency", "1"]);
+        if keep {
+            cmd.arg("--keep-attempt-texts");
+        }
+        let result = output_of(cmd).await;
+        assert_eq!(
+            result.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let record = records(&out).remove(0);
+        let attempts = record["provenance"]["chunks"][0]["attempts"].clone();
+        assert_eq!(attempts.as_array().map_or(0, Vec::len), 2, "{attempts}");
+        if !keep {
+            assert!(attempts[0].get("text").is_none(), "{attempts}");
+            continue;
+        }
+        assert_eq!(attempts[0]["passed"], false);
+        assert!(
+            attempts[0]["text"].as_str().is_some_and(|t| t.contains("2016")),
+            "{attempts}"
+        );
+        let page = dir.join("page.html");
+        let mut cmd = offline();
+        cmd.arg("report").arg(&out).arg("-o").arg(&page);
+        assert_eq!(output_of(cmd).await.status.code(), Some(0));
+        let html = std::fs::read_to_string(&page).unwrap_or_default();
+        assert!(
+            html.contains("<details class=\"attempt\"><summary>attempt 1"),
+            "the failed attempt is shown"
+        );
+        assert!(html.contains("May 2016"), "with its text");
+    }
+}
