@@ -180,6 +180,14 @@ whole plan for --manual-plan):
         /// verdict and note columns for reviewers.
         #[arg(long)]
         review: bool,
+        /// Price per million prompt tokens, for the cost in the overview
+        /// (with --price-output). Without prices the cost is what the
+        /// runs' progress files say, when they say it.
+        #[arg(long, requires = "price_output")]
+        price_input: Option<f64>,
+        /// Price per million completion tokens.
+        #[arg(long, requires = "price_input")]
+        price_output: Option<f64>,
     },
     /// How far a run, or every shard of one, has got: done, rejected, left
     /// to retry, tokens, cost, last update, from the progress files runs

@@ -517,6 +517,7 @@ pub(crate) async fn run_corpus(
                 sample: crate::page::DEFAULT_SAMPLE,
                 seed: 0,
                 review: false,
+                prices: None,
             })
         })
         .await;

@@ -144,6 +144,8 @@ async fn run(cli: Cli) -> Result<u8> {
             sample,
             seed,
             review,
+            price_input,
+            price_output,
         } => page::report(&page::ReportArgs {
             output: &output,
             input: input.as_deref(),
@@ -152,6 +154,7 @@ async fn run(cli: Cli) -> Result<u8> {
             sample,
             seed,
             review,
+            prices: price_input.zip(price_output),
         }),
         Command::Status {
             output,

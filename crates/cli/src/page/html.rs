@@ -202,6 +202,30 @@ pub(crate) fn page(
         ),
         t.unreadable
     );
+    let mut extra = String::new();
+    if let Some((cost, whence)) = t.cost {
+        let _ = write!(
+            extra,
+            "<tr><th>cost</th><td id=\"cost\">{cost:.4} ({whence})</td></tr>"
+        );
+    }
+    if let (Some(first), Some(last)) = (t.finished.iter().min(), t.finished.iter().max()) {
+        let _ = write!(
+            extra,
+            "<tr><th>records finished over</th><td>{} s</td></tr>",
+            (last - first).div_ceil(1000)
+        );
+    }
+    for (config, n) in &t.configs {
+        let _ = write!(
+            extra,
+            "<tr><th>configuration ({n})</th><td>{}</td></tr>",
+            escape(config)
+        );
+    }
+    if !extra.is_empty() {
+        let _ = write!(h, "<table class=\"config\">{extra}</table>");
+    }
     for (kind, reasons) in &t.rejects {
         let _ = write!(
             h,

@@ -78,6 +78,13 @@ pub(crate) struct Totals {
     pub(crate) copy_ratios: BTreeMap<String, Vec<f64>>,
     pub(crate) finished: Vec<u64>,
     pub(crate) tokens: u64,
+    pub(crate) prompt_tokens: u64,
+    pub(crate) completion_tokens: u64,
+    /// What the run cost, and whence the figure.
+    pub(crate) cost: Option<(f64, &'static str)>,
+    /// Records by the configuration that made them (tokenizer, chunking,
+    /// window, sampling, template).
+    pub(crate) configs: BTreeMap<String, usize>,
     pub(crate) calls: u64,
     pub(crate) chunks: usize,
     pub(crate) rejects: BTreeMap<String, Vec<String>>,
@@ -221,6 +228,8 @@ pub(crate) struct ReportArgs<'a> {
     pub(crate) sample: usize,
     pub(crate) seed: u64,
     pub(crate) review: bool,
+    /// Per million prompt and completion tokens, for the cost.
+    pub(crate) prices: Option<(f64, f64)>,
 }
 
 pub(crate) fn report(a: &ReportArgs<'_>) -> Result<u8> {
@@ -278,6 +287,17 @@ pub(crate) fn report(a: &ReportArgs<'_>) -> Result<u8> {
     }
     let _ = std::fs::remove_file(&scratch);
     let _ = std::fs::remove_dir_all(&downloaded);
+    totals.cost = match a.prices {
+        Some((input, output)) => Some((
+            (totals.prompt_tokens as f64 * input + totals.completion_tokens as f64 * output) / 1e6,
+            "at the prices given",
+        )),
+        None => files
+            .iter()
+            .filter_map(|f| chunksynth_runner::read_progress(f).and_then(|p| p.cost))
+            .reduce(|a, b| a + b)
+            .map(|c| (c, "as the runs' progress files say")),
+    };
     let shown = std::mem::take(&mut sample.kept);
     let page = html::page(
         &totals,
@@ -327,6 +347,9 @@ fn tally(t: &mut Totals, r: &serde_json::Value, sources: Option<&HashMap<String,
     *t.models
         .entry(p["model"].as_str().unwrap_or("?").to_owned())
         .or_default() += 1;
+    t.prompt_tokens += p["usage"]["prompt_tokens"].as_u64().unwrap_or(0);
+    t.completion_tokens += p["usage"]["completion_tokens"].as_u64().unwrap_or(0);
+    *t.configs.entry(configuration(p)).or_default() += 1;
     if r.get("qc_report").is_some() {
         return Tallied::Text(tally_text(t, r));
     }
@@ -431,6 +454,43 @@ fn tally(t: &mut Totals, r: &serde_json::Value, sources: Option<&HashMap<String,
         tokens,
         failed_attempts,
     })
+}
+
+/// The configuration a record's provenance names, in one line.
+fn configuration(p: &serde_json::Value) -> String {
+    let mut parts = vec![format!("tokenizer {}", p["tokenizer"].as_str().unwrap_or("?"))];
+    if let Some(chunk) = p["chunk_tokens"].as_u64() {
+        parts.push(format!(
+            "chunks of {chunk} tokens (+{} overlap)",
+            p["overlap_tokens"].as_u64().unwrap_or(0)
+        ));
+    }
+    if let Some(layout) = p["window_layout"].as_str() {
+        parts.push(format!(
+            "window {layout}, {} tokens",
+            p["prefix_window_tokens"].as_u64().unwrap_or(0)
+        ));
+    }
+    let sampling: Vec<String> = p["sampling"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    if !sampling.is_empty() {
+        parts.push(format!("sampling {}", sampling.join(", ")));
+    }
+    // The style and language, not the template: a repaired record names
+    // the repair's template.
+    if let Some(style) = p["prompt"]["style"].as_str() {
+        parts.push(format!(
+            "style {style}, prompts v{} ({})",
+            p["prompt"]["version"].as_str().unwrap_or("?"),
+            p["prompt"]["language"].as_str().unwrap_or("?")
+        ));
+    }
+    parts.join("; ")
 }
 
 /// What QC reports of a section, by the field that holds it.

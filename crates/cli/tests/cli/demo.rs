@@ -1081,3 +1081,66 @@ async fn failed_attempts_are_kept_with_the_flag_and_shown_by_the_report() {
         assert!(html.contains("May 2016"), "with its text");
     }
 }
+
+/// The overview names the configuration that made the records and the
+/// cost: at the prices given, else as the run's progress file says.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_report_states_configuration_and_cost() {
+    let dir = tempdir("report-cost");
+    let out = dir.join("out.jsonl");
+    let mut cmd = offline();
+    cmd.args([
+        "rephrase",
+        "--demo",
+        "--style",
+        "faq",
+        "--input",
+        "examples/sample.jsonl",
+        "--output",
+    ])
+    .arg(&out)
+    .args(["--price-input", "1", "--price-output", "2"]);
+    let result = output_of(cmd).await;
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let page = dir.join("page.html");
+    let usage: (u64, u64) = records(&out).iter().fold((0, 0), |(p, c), r| {
+        (
+            p + r["provenance"]["usage"]["prompt_tokens"].as_u64().unwrap_or(0),
+            c + r["provenance"]["usage"]["completion_tokens"]
+                .as_u64()
+                .unwrap_or(0),
+        )
+    });
+    for (prices, whence, cost) in [
+        (None, "as the runs' progress files say", None),
+        (
+            Some(("3", "5")),
+            "at the prices given",
+            Some((usage.0 * 3 + usage.1 * 5) as f64 / 1e6),
+        ),
+    ] {
+        let mut cmd = offline();
+        cmd.arg("report").arg(&out).arg("-o").arg(&page);
+        if let Some((i, o)) = prices {
+            cmd.args(["--price-input", i, "--price-output", o]);
+        }
+        assert_eq!(output_of(cmd).await.status.code(), Some(0));
+        let html = std::fs::read_to_string(&page).unwrap_or_default();
+        assert!(html.contains(whence), "{whence}");
+        if let Some(cost) = cost {
+            assert!(
+                html.contains(&format!("{cost:.4} (at the prices given)")),
+                "{cost}"
+            );
+        }
+        assert!(
+            html.contains("tokenizer o200k; chunks of 512 tokens (+64 overlap); window rolling, 256 tokens; style faq, prompts v"),
+            "the configuration"
+        );
+    }
+}
