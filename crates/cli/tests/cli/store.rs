@@ -47,6 +47,13 @@ struct S3Server {
 
 impl S3Server {
     fn start(dir: &Path) -> Option<Self> {
+        Self::start_with(dir, true)
+    }
+
+    /// `signed`: requests must carry a signature by the test's keys;
+    /// otherwise the server serves anyone, as a plain HTTP file server
+    /// (with range requests) does.
+    fn start_with(dir: &Path, signed: bool) -> Option<Self> {
         let binary = s3s_fs()?;
         let root = dir.join("s3");
         std::fs::create_dir_all(root.join("corpus")).unwrap_or_else(|e| panic!("{e}"));
@@ -54,9 +61,12 @@ impl S3Server {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .unwrap_or_else(|e| panic!("{e}"));
-        let child = Command::new(binary)
-            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-            .args(["--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY])
+        let mut cmd = Command::new(binary);
+        cmd.args(["--host", "127.0.0.1", "--port", &port.to_string()]);
+        if signed {
+            cmd.args(["--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY]);
+        }
+        let child = cmd
             .arg(&root)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -848,4 +858,37 @@ async fn a_run_that_loses_its_lease_stops_at_once_and_publishes_nothing_more() {
         "stopped at the next renewal, not after the held calls"
     );
     assert_eq!(manifest(&s3).and_then(|m| m["records"].as_u64()), Some(4));
+}
+
+/// `http(s)://` names single files, read by ranged GETs from any server
+/// that answers them (here s3s-fs serving anyone, as a static file server
+/// would): a `.jsonl.zst` and a Parquet file; a missing file and a glob
+/// (plain HTTP has no listing) stop at once with exit 2.
+#[tokio::test(flavor = "multi_thread")]
+async fn single_files_are_read_over_plain_http_by_range_requests() {
+    let dir = tempdir("http-files");
+    let Some(server) = S3Server::start_with(&dir, false) else {
+        return;
+    };
+    let fake = FakeLlm::start(upper).await.unwrap_or_else(|e| panic!("{e}"));
+    let (a, c) = (docs(5, 0), docs(5, 5));
+    write_zst(&dir.join("a.jsonl.zst"), &a);
+    let plain = dir.join("c.jsonl");
+    std::fs::write(&plain, lines(&c)).unwrap_or_else(|e| panic!("{e}"));
+    let made = dir.join("made.parquet");
+    run_ok(rephrase(&fake.base_url(), &plain, &made, &[])).await;
+    server.put("files/a.jsonl.zst", &dir.join("a.jsonl.zst"));
+    server.put("files/c.parquet", &made);
+    let http = |name: &str| PathBuf::from(format!("{}/corpus/files/{name}", server.endpoint));
+    for (name, docs) in [("a.jsonl.zst", &a), ("c.parquet", &c)] {
+        let out = dir.join(format!("{name}.out.jsonl"));
+        run_ok(rephrase(&fake.base_url(), &http(name), &out, &[])).await;
+        assert_eq!(texts_by_id(&read_any(&out)), upper_texts(docs), "{name}");
+    }
+    for (name, says) in [("missing.jsonl", "does not exist"), ("*.parquet", "no listing")] {
+        let o = output_of(rephrase(&fake.base_url(), &http(name), &dir.join("x.jsonl"), &[])).await;
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(says), "{name}: {err}");
+    }
 }
