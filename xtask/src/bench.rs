@@ -206,6 +206,9 @@ fn cargo_bench(root: &Path, bench: &Bench, run: &Run) -> Result<String> {
     if bench.name == "formats" {
         // pyarrow, for comparison (the interop task's venv).
         command.env("CHUNKSYNTH_BENCH_PYTHON", crate::interop::python()?);
+        // An S3 server on loopback, to read the same files from a store.
+        crate::store_server::install()?;
+        command.env("CHUNKSYNTH_BENCH_S3S", crate::store_server::s3s_fs_binary());
     }
     eprintln!("running {}: {}", bench.name, run.note);
     let output = command

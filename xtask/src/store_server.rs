@@ -18,9 +18,14 @@ pub(crate) fn install() -> Result<()> {
     azurite()
 }
 
+/// Where [`install`] puts the s3s-fs binary.
+pub(crate) fn s3s_fs_binary() -> std::path::PathBuf {
+    workspace_root().join("target/tools/s3s/bin/s3s-fs")
+}
+
 fn s3s_fs() -> Result<()> {
     let root = workspace_root().join("target/tools/s3s");
-    let binary = root.join("bin/s3s-fs");
+    let binary = s3s_fs_binary();
     if binary.exists() {
         eprintln!("store-server: {} is installed", binary.display());
         return Ok(());

@@ -13,6 +13,8 @@
 //! (the large-file run); `CHUNKSYNTH_BENCH_UNIQUE=1` opens every text with a
 //! random line, so that repeats of the corpus neither dictionary-encode nor
 //! compress away (the Parquet file is then about as large as its text).
+//! When `CHUNKSYNTH_BENCH_S3S` names s3s-fs, the Parquet and `.jsonl.zst`
+//! files are also read from an S3 server on loopback.
 
 use std::io::Write;
 use std::path::Path;
@@ -38,11 +40,15 @@ fn corpus() -> Vec<String> {
 /// Reads `path` as a run would; returns (records, text bytes, seconds,
 /// peak RSS while reading in MiB).
 fn read(path: &Path) -> (usize, usize, f64, f64) {
+    read_source(InputSource::Path(path.to_path_buf()))
+}
+
+fn read_source(source: InputSource) -> (usize, usize, f64, f64) {
     // Resets this process's peak RSS (Linux), so the peak below is the
     // read's, not the writing's before it.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let started = Instant::now();
-    let records = InputSource::Path(path.to_path_buf())
+    let records = source
         .records(&InputFormat::default(), &ReadOptions::default())
         .unwrap_or_else(|e| panic!("{e}"));
     let (mut n, mut bytes) = (0, 0);
@@ -60,7 +66,81 @@ fn read(path: &Path) -> (usize, usize, f64, f64) {
     )
 }
 
+/// The same files served by an S3 server on loopback (s3s-fs, named by
+/// `CHUNKSYNTH_BENCH_S3S`; `cargo xtask bench formats` installs it), each
+/// read by a child process of this benchmark pointed at the server: ranged
+/// GETs instead of a local file.
+fn read_from_store(dir: &Path, files: &[(&str, std::path::PathBuf)]) {
+    let Ok(server) = std::env::var("CHUNKSYNTH_BENCH_S3S") else {
+        return;
+    };
+    let bucket = dir.join("store/bench");
+    std::fs::create_dir_all(&bucket).unwrap_or_else(|e| panic!("{e}"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut child = std::process::Command::new(server)
+        .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+        .arg(dir.join("store"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("s3s-fs: {e}"));
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let child_env = |cmd: &mut std::process::Command| {
+        cmd.env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+            .env("AWS_SKIP_SIGNATURE", "true")
+            .env("AWS_REGION", "us-east-1");
+    };
+    for (name, path) in files.iter().filter(|(n, _)| ["parquet", "jsonl.zst"].contains(n)) {
+        let key = format!("in.{name}");
+        // Uploaded through the server, as a store holds its objects (with
+        // their ETag: a file only placed in its folder has its MD5 taken
+        // on every read).
+        let mut upload = std::process::Command::new(std::env::current_exe().unwrap_or_default());
+        upload
+            .env("CHUNKSYNTH_BENCH_UPLOAD", path)
+            .env("CHUNKSYNTH_BENCH_READ_ONE", format!("s3://bench/{key}"));
+        child_env(&mut upload);
+        let done = upload.status().unwrap_or_else(|e| panic!("{e}"));
+        assert!(done.success(), "uploading {key}");
+        let size = std::fs::metadata(path).map_or(0, |m| m.len()) as f64 / 1e6;
+        let mut read = std::process::Command::new(std::env::current_exe().unwrap_or_default());
+        read.env("CHUNKSYNTH_BENCH_READ_ONE", format!("s3://bench/{key}"));
+        child_env(&mut read);
+        let out = read.output().unwrap_or_else(|e| panic!("{e}"));
+        let line = String::from_utf8_lossy(&out.stdout);
+        let v: Vec<f64> = line.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+        if let [n, bytes, secs, peak] = v[..] {
+            println!(
+                "| {name} from S3 (s3s-fs on loopback) | {size:.0} | {:.0} | {:.0} | {peak:.0} |",
+                bytes / 1e6 / secs,
+                n / secs
+            );
+        } else {
+            println!(
+                "(reading {key} from the store failed: {})",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 fn main() {
+    if let Ok(url) = std::env::var("CHUNKSYNTH_BENCH_READ_ONE") {
+        if let Ok(file) = std::env::var("CHUNKSYNTH_BENCH_UPLOAD") {
+            chunksynth_runner::remote::upload(Path::new(&file), &url).unwrap_or_else(|e| panic!("{e}"));
+            return;
+        }
+        let (n, bytes, secs, peak) = read_source(InputSource::Object(url));
+        println!("{n} {bytes} {secs} {peak}");
+        return;
+    }
     let mb: usize = std::env::var("CHUNKSYNTH_BENCH_READ_MB")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -133,6 +213,7 @@ fn main() {
             n as f64 / secs
         );
     }
+    read_from_store(&dir, &files);
     if let Ok(python) = std::env::var("CHUNKSYNTH_BENCH_PYTHON") {
         let script = "import sys, time, pyarrow.parquet as pq, pyarrow.compute as pc\n\
                       t = time.perf_counter()\n\

@@ -288,18 +288,8 @@ impl InputSource {
                     return Ok(Box::new(crate::text_files::files(p)?));
                 }
                 let labelled = shards.len() > 1 || p.is_dir();
-                let shards: Vec<_> = shards.into_iter().map(crate::datasets::DataFile::Local).collect();
-                progress
-                    .total
-                    .store(shards.iter().map(|s| s.size()).sum(), Ordering::Relaxed);
-                Ok(Box::new(shard_records(
-                    shards,
-                    options.format,
-                    fields,
-                    labelled,
-                    options.ids_per_shard,
-                    progress.clone(),
-                )))
+                let shards = shards.into_iter().map(crate::datasets::DataFile::Local).collect();
+                Ok(files_records(shards, labelled, fields, options, progress))
             }
             InputSource::Object(url) => {
                 if options.format == Some(DataFormat::Text) {
@@ -307,21 +297,11 @@ impl InputSource {
                 }
                 let shards = crate::remote::shards(url, options.format)?;
                 let labelled = shards.len() > 1 || url.ends_with('/') || url.contains(['*', '?']);
-                let shards: Vec<_> = shards
+                let shards = shards
                     .into_iter()
                     .map(crate::datasets::DataFile::Remote)
                     .collect();
-                progress
-                    .total
-                    .store(shards.iter().map(|s| s.size()).sum(), Ordering::Relaxed);
-                Ok(Box::new(shard_records(
-                    shards,
-                    options.format,
-                    fields,
-                    labelled,
-                    options.ids_per_shard,
-                    progress.clone(),
-                )))
+                Ok(files_records(shards, labelled, fields, options, progress))
             }
             InputSource::Stdin => {
                 let reader: Box<dyn BufRead + Send> = match options.format {
@@ -399,6 +379,28 @@ impl Counter {
 
 /// A single input file that opens but does not read as `format`: a usage
 /// error (exit 2) naming the file and the flag, not an I/O failure.
+/// The records of an input's data files, its size known for progress.
+fn files_records(
+    files: Vec<crate::datasets::DataFile>,
+    labelled: bool,
+    fields: Fields,
+    options: &ReadOptions,
+    progress: &std::sync::Arc<InputProgress>,
+) -> Records {
+    progress.total.store(
+        files.iter().map(crate::datasets::DataFile::size).sum(),
+        Ordering::Relaxed,
+    );
+    Box::new(shard_records(
+        files,
+        options.format,
+        fields,
+        labelled,
+        options.ids_per_shard,
+        progress.clone(),
+    ))
+}
+
 /// Text files (one document each) are read from local folders only.
 fn text_from_store(url: &str) -> std::io::Error {
     std::io::Error::new(

@@ -118,6 +118,29 @@ impl Drop for S3Server {
     }
 }
 
+/// A fake model that answers at once until its `after`-th call, and holds
+/// every later call (two minutes) until the switch it returns is set.
+async fn holding_fake(after: usize) -> (FakeLlm, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    let released = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let open = released.clone();
+    let fake = FakeLlm::start(move |r: &chunksynth_fake_llm::FakeRequest| {
+        let held = r.index >= after && !open.load(std::sync::atomic::Ordering::SeqCst);
+        let delay = Duration::from_millis(if held { 120_000 } else { 10 });
+        chunksynth_fake_llm::Reply::Delayed(delay, Box::new(upper(r)))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    (fake, released)
+}
+
+/// `n` documents written as `dir/in.jsonl`.
+fn input_of(dir: &Path, n: usize) -> (Vec<Value>, PathBuf) {
+    let all = docs(n, 0);
+    let input = dir.join("in.jsonl");
+    std::fs::write(&input, lines(&all)).unwrap_or_else(|e| panic!("{e}"));
+    (all, input)
+}
+
 fn url(key: &str) -> PathBuf {
     PathBuf::from(format!("s3://corpus/{key}"))
 }
@@ -246,24 +269,12 @@ fn published(s3: &S3Server) -> Vec<Value> {
 /// every record once, no call repeated for a published record.
 #[tokio::test(flavor = "multi_thread")]
 async fn parts_are_published_during_the_run_and_a_rerun_without_the_work_dir_does_only_what_they_lack() {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
     let dir = tempdir("s3-write");
     let Some(s3) = S3Server::start(&dir) else { return };
     // Until the kill, calls after the 12th are held: the child cannot
     // finish before it is killed, however slowly this test is scheduled.
-    let killed = Arc::new(AtomicBool::new(false));
-    let open = killed.clone();
-    let fake = FakeLlm::start(move |r: &chunksynth_fake_llm::FakeRequest| {
-        let held = r.index >= 12 && !open.load(Ordering::SeqCst);
-        let delay = Duration::from_millis(if held { 120_000 } else { 20 });
-        chunksynth_fake_llm::Reply::Delayed(delay, Box::new(upper(r)))
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let all = docs(30, 0);
-    let input = dir.join("in.jsonl");
-    std::fs::write(&input, lines(&all)).unwrap_or_else(|e| panic!("{e}"));
+    let (fake, killed) = holding_fake(12).await;
+    let (all, input) = input_of(&dir, 30);
     let out = url("out/");
     let flags = |work: &Path| -> Vec<String> {
         [
@@ -321,7 +332,7 @@ async fn parts_are_published_during_the_run_and_a_rerun_without_the_work_dir_doe
 
     child.kill().unwrap_or_else(|e| panic!("{e}"));
     let _ = child.wait();
-    killed.store(true, Ordering::SeqCst);
+    killed.store(true, std::sync::atomic::Ordering::SeqCst);
     let at_kill = published(&s3);
     assert_eq!(at_kill.len(), 12, "{:?}", manifest(&s3));
     std::fs::remove_dir_all(dir.join("w1")).unwrap_or_else(|e| panic!("{e}"));
@@ -723,22 +734,10 @@ impl Drop for Azurite {
 /// and reported.
 #[tokio::test(flavor = "multi_thread")]
 async fn azure_blob_parts_lease_and_glob_input() {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
     let dir = tempdir("azure");
     let Some(az) = Azurite::start(&dir) else { return };
-    let killed = Arc::new(AtomicBool::new(false));
-    let open = killed.clone();
-    let fake = FakeLlm::start(move |r: &chunksynth_fake_llm::FakeRequest| {
-        let held = r.index >= 8 && !open.load(Ordering::SeqCst);
-        let delay = Duration::from_millis(if held { 120_000 } else { 10 });
-        chunksynth_fake_llm::Reply::Delayed(delay, Box::new(upper(r)))
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let all = docs(20, 0);
-    let input = dir.join("in.jsonl");
-    std::fs::write(&input, lines(&all)).unwrap_or_else(|e| panic!("{e}"));
+    let (fake, killed) = holding_fake(8).await;
+    let (_, input) = input_of(&dir, 20);
     let stage1 = Path::new("az://corpus/stage1/");
     let work = dir.join("w1");
     let flags = [
@@ -784,7 +783,7 @@ async fn azure_blob_parts_lease_and_glob_input() {
     assert!(err.contains("being written by another run"), "{err}");
     child.kill().unwrap_or_else(|e| panic!("{e}"));
     let _ = child.wait();
-    killed.store(true, Ordering::SeqCst);
+    killed.store(true, std::sync::atomic::Ordering::SeqCst);
     let calls = fake.request_count();
     let err = run_ok(run_to(stage1, &work)).await;
     assert!(
@@ -818,14 +817,8 @@ async fn azure_blob_parts_lease_and_glob_input() {
 async fn a_run_that_loses_its_lease_stops_at_once_and_publishes_nothing_more() {
     let dir = tempdir("s3-lease-lost");
     let Some(s3) = S3Server::start(&dir) else { return };
-    let fake = FakeLlm::start(|r: &chunksynth_fake_llm::FakeRequest| {
-        let delay = Duration::from_millis(if r.index >= 4 { 120_000 } else { 10 });
-        chunksynth_fake_llm::Reply::Delayed(delay, Box::new(upper(r)))
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let input = dir.join("in.jsonl");
-    std::fs::write(&input, lines(&docs(10, 0))).unwrap_or_else(|e| panic!("{e}"));
+    let (fake, _) = holding_fake(4).await;
+    let (_, input) = input_of(&dir, 10);
     let work = dir.join("work").display().to_string();
     let mut cmd = rephrase(
         &fake.base_url(),

@@ -210,6 +210,14 @@ pub(crate) fn block_on<T: Send + 'static>(
     })
 }
 
+/// Copies a local file to the object `url` names (one request when small,
+/// else a multipart upload that shows only once complete).
+pub fn upload(file: &std::path::Path, url: &str) -> std::io::Result<()> {
+    let location = Location::parse(url)?;
+    let store = location.store()?;
+    publish::upload_file(&store, &location.key, file, &location.shown(&location.key))
+}
+
 /// The whole object at `key`, or `None` when there is none.
 pub(crate) fn get_whole(
     store: &Arc<dyn ObjectStore>,

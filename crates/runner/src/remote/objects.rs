@@ -16,7 +16,11 @@ use crate::datasets::DataFormat;
 const STREAM_BLOCK: u64 = 8 << 20;
 /// Bytes fetched per request inside a Parquet file (pages are smaller than
 /// a column chunk; a block holds several).
-const PARQUET_BLOCK: u64 = 1 << 20;
+const PARQUET_BLOCK: u64 = 4 << 20;
+/// Blocks kept: rows are assembled from several column chunks at once (the
+/// id's and the text's, far apart in the file), each read page by page; a
+/// block per column read keeps each one's next page at hand.
+const CACHED_BLOCKS: usize = 4;
 /// A Parquet file's footer and metadata are read together from its tail.
 const PARQUET_TAIL: u64 = 64 << 10;
 
@@ -32,9 +36,10 @@ struct Object {
     path: StorePath,
     shown: String,
     size: u64,
-    /// The last block fetched: Parquet reads a page header, then the page,
-    /// then the next header, from the same few hundred kilobytes.
-    cache: Mutex<Option<(u64, Bytes)>>,
+    /// The blocks fetched last, the most recent at the end: Parquet reads a
+    /// page header, then the page, then the next header, from the same few
+    /// hundred kilobytes of each column it reads.
+    cache: Mutex<Vec<(u64, Bytes)>>,
 }
 
 impl RemoteObject {
@@ -74,11 +79,14 @@ impl Object {
             .cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((at, data)) = cache.as_ref()
-            && *at <= start
-            && end <= at + data.len() as u64
+        if let Some(i) = cache
+            .iter()
+            .rposition(|(at, data)| *at <= start && end <= at + data.len() as u64)
         {
-            return Ok(data.slice((start - at) as usize..(end - at) as usize));
+            let hit = cache.remove(i);
+            let slice = hit.1.slice((start - hit.0) as usize..(end - hit.0) as usize);
+            cache.push(hit);
+            return Ok(slice);
         }
         // A read near the end is the footer: take the whole tail at once.
         let from = if self.size - start <= PARQUET_TAIL && block == PARQUET_BLOCK {
@@ -91,7 +99,13 @@ impl Object {
         let data = block_on(async move { store.get_range(&path, from..to).await })
             .map_err(|e| store_error(&self.shown, e))?;
         let slice = data.slice((start - from) as usize..((end - from) as usize).min(data.len()));
-        *cache = Some((from, data));
+        if block == STREAM_BLOCK {
+            // A stream never goes back: keep its current block only.
+            cache.clear();
+        } else if cache.len() >= CACHED_BLOCKS {
+            cache.remove(0);
+        }
+        cache.push((from, data));
         Ok(slice)
     }
 }
@@ -226,7 +240,7 @@ pub(crate) fn shards(input: &str, forced: Option<DataFormat>) -> std::io::Result
                 shown: location.shown(m.location.as_ref()),
                 path: m.location,
                 size: m.size,
-                cache: Mutex::new(None),
+                cache: Mutex::new(Vec::new()),
             }),
         })
         .collect())

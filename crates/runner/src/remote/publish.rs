@@ -467,10 +467,18 @@ impl RemoteOutput {
     }
 }
 
-/// The progress objects under an output prefix, by shard tag (`all`,
-/// `0003-of-0016`), for `chunksynth status`; an object that does not parse
-/// is `None`.
-pub fn progress_in_store(url: &str) -> std::io::Result<Vec<(String, Option<crate::Progress>)>> {
+/// An output prefix's objects of one kind, and where they were listed.
+struct ShardObjects {
+    location: Location,
+    store: Arc<dyn ObjectStore>,
+    prefix: String,
+    /// Each object's key and shard tag, in key order.
+    objects: Vec<(String, String)>,
+}
+
+/// An output prefix's objects named `<kind>-<shard>.<ext>` (its
+/// manifests, its progress files).
+fn shard_objects(url: &str, kind: &str, ext: &str) -> std::io::Result<ShardObjects> {
     let location = Location::parse(url)?;
     let store = location.store()?;
     let prefix = match location.key.trim_end_matches('/') {
@@ -484,18 +492,40 @@ pub fn progress_in_store(url: &str) -> std::io::Result<Vec<(String, Option<crate
         s.list_with_delimiter(p.as_ref()).await
     })
     .map_err(|e| store_error(&shown, e))?;
+    let (start, end) = (format!("{kind}-"), format!(".{ext}"));
+    let mut found: Vec<(String, String)> = listed
+        .objects
+        .iter()
+        .filter_map(|meta| {
+            let tag = meta
+                .location
+                .filename()?
+                .strip_prefix(&start)?
+                .strip_suffix(&end)?;
+            Some((meta.location.to_string(), tag.to_owned()))
+        })
+        .collect();
+    found.sort();
+    Ok(ShardObjects {
+        location,
+        store,
+        prefix,
+        objects: found,
+    })
+}
+
+/// The progress objects under an output prefix, by shard tag (`all`,
+/// `0003-of-0016`), for `chunksynth status`; an object that does not parse
+/// is `None`.
+pub fn progress_in_store(url: &str) -> std::io::Result<Vec<(String, Option<crate::Progress>)>> {
+    let ShardObjects {
+        location,
+        store,
+        objects,
+        ..
+    } = shard_objects(url, "progress", "json")?;
     let mut found = Vec::new();
-    for meta in listed.objects {
-        let key = meta.location.to_string();
-        let Some(tag) = meta
-            .location
-            .filename()
-            .and_then(|n| n.strip_prefix("progress-"))
-            .and_then(|n| n.strip_suffix(".json"))
-            .map(str::to_owned)
-        else {
-            continue;
-        };
+    for (key, tag) in objects {
         let bytes = get_whole(&store, &key, &location.shown(&key))?;
         found.push((tag, bytes.and_then(|b| serde_json::from_slice(&b).ok())));
     }
@@ -544,32 +574,16 @@ fn append_part(
 /// with `records-<shard>.jsonl.rejects.jsonl` beside it, for tools that
 /// read an output whole (`chunksynth report`). Returns the records files.
 pub fn download_output(url: &str, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let location = Location::parse(url)?;
-    let store = location.store()?;
-    let prefix = match location.key.trim_end_matches('/') {
-        "" => String::new(),
-        k => format!("{k}/"),
-    };
+    let ShardObjects {
+        location,
+        store,
+        prefix,
+        objects: manifests,
+    } = shard_objects(url, "manifest", "json")?;
     let shown = location.shown(&prefix);
-    let (s, p) = (store.clone(), prefix.clone());
-    let listed = block_on(async move {
-        let p = (!p.is_empty()).then(|| StorePath::from(p.as_str()));
-        s.list_with_delimiter(p.as_ref()).await
-    })
-    .map_err(|e| store_error(&shown, e))?;
     std::fs::create_dir_all(dir)?;
     let mut files = Vec::new();
-    for meta in listed.objects {
-        let Some(tag) = meta
-            .location
-            .filename()
-            .and_then(|n| n.strip_prefix("manifest-"))
-            .and_then(|n| n.strip_suffix(".json"))
-            .map(str::to_owned)
-        else {
-            continue;
-        };
-        let key = meta.location.to_string();
+    for (key, tag) in manifests {
         let Some(bytes) = get_whole(&store, &key, &location.shown(&key))? else {
             continue;
         };
@@ -607,7 +621,12 @@ fn inode(meta: &std::fs::Metadata) -> u64 {
 
 /// Uploads a local file as `key`: one request when small, else a multipart
 /// upload (the object appears only when the upload completes).
-fn upload_file(store: &Arc<dyn ObjectStore>, key: &str, file: &Path, shown: &str) -> std::io::Result<()> {
+pub(super) fn upload_file(
+    store: &Arc<dyn ObjectStore>,
+    key: &str,
+    file: &Path,
+    shown: &str,
+) -> std::io::Result<()> {
     let size = std::fs::metadata(file)?.len();
     if size <= SINGLE_PUT {
         return put_whole(store, key, std::fs::read(file)?, shown);
