@@ -84,6 +84,109 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
     out
 }
 
+/// What an extract (a style that keeps a chosen part of its source and adds
+/// nothing) may not add beyond [`added_names_of`]: where a restyle may
+/// explain, an extract carries only the source's own names, so single
+/// words count too.
+///
+/// - a capitalised word that follows a lower-case word in its sentence
+///   ("… forester in Salzburg", "по методике Росстата"), in no form in the
+///   source — a word after a line start, a bullet, a table cell's bar or a
+///   label starts its own sentence and is not taken;
+/// - a one-word identifier in backticks (`libx265`) the source does not
+///   have;
+/// - a title in 《》 or 〈〉 the source does not have;
+/// - in CJK text, a Latin word of three letters or more with a lower-case
+///   one (`prettier`) the source does not have.
+pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'static str, String)> {
+    let source_lower = source.lower();
+    let source_words: FxHashSet<&str> = source.folded().iter().map(String::as_str).collect();
+    let absent = |word: &str| {
+        !source_words.contains(fold_word(word).as_str())
+            && !source_lower.contains(&word.to_lowercase())
+            && !crate::names::contains_inflected(source.text, word)
+    };
+    let text = rewrite.text;
+    let mut out: Vec<(&'static str, String)> = Vec::new();
+    let mut push = |label: &'static str, name: &str| {
+        if !out.iter().any(|(_, n)| n == name) {
+            out.push((label, name.to_owned()));
+        }
+    };
+    for mention in rewrite.names() {
+        let name = mention.text.as_str();
+        match mention.kind {
+            // A compound is the name it is made of (Laspeyres-type).
+            NameKind::ProperName
+                if !name.contains(' ')
+                    && name
+                        .split('-')
+                        .filter(|part| part.chars().next().is_some_and(char::is_uppercase))
+                        .all(absent)
+                    && after_lower_case_word(text, name) =>
+            {
+                push("name", name);
+            }
+            NameKind::InlineCode
+                if !name.contains(char::is_whitespace)
+                    && name.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                    && !source.text.contains(name) =>
+            {
+                push("identifier", name);
+            }
+            _ => {}
+        }
+    }
+    for title in bracketed_titles(text) {
+        if !source.text.contains(title) {
+            push("title", title);
+        }
+    }
+    // Written in CJK: a third of its characters or more are Han or kana.
+    let cjk = text
+        .chars()
+        .filter(|&c| crate::text::is_cjk(c) || ('\u{3040}'..='\u{30FF}').contains(&c))
+        .count();
+    if cjk * 3 >= text.chars().filter(|c| !c.is_whitespace()).count() {
+        for word in text.split(|c: char| !c.is_ascii_alphabetic()) {
+            if word.len() >= 3 && word.chars().any(|c| c.is_ascii_lowercase()) && absent(word) {
+                push("name", word);
+            }
+        }
+    }
+    out
+}
+
+/// Whether some occurrence of `word` in `text` comes right after a
+/// lower-case word of the same sentence (a capital there marks a name).
+fn after_lower_case_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].trim_end_matches([' ', '\u{a0}']);
+        before.len() < i
+            && before
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_lowercase() || c == ',')
+    })
+}
+
+/// Titles of works as Chinese writes them: 《天工开物》, 〈…〉.
+fn bracketed_titles(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for (open, close) in [('《', '》'), ('〈', '〉')] {
+        let mut rest = text;
+        while let Some(i) = rest.find(open) {
+            let after = &rest[i + open.len_utf8()..];
+            let Some(j) = after.find(close) else { break };
+            if j > 0 {
+                out.push(&after[..j]);
+            }
+            rest = &after[j + close.len_utf8()..];
+        }
+    }
+    out
+}
+
 /// Consecutive capitalised names that the rewrite writes as one ("Guido"
 /// and "Rossum" in "Guido van Rossum") joined into one mention.
 fn joined_names(text: &str, found: Vec<crate::names::NameMention>) -> Vec<crate::names::NameMention> {
@@ -206,6 +309,67 @@ fn dotted_cjk_names(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::added_names;
+    use crate::analysis::Analysis;
+
+    fn in_extract(source: &str, rewrite: &str) -> Vec<String> {
+        super::added_in_extract(&Analysis::new(source), &Analysis::new(rewrite))
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect()
+    }
+
+    #[test]
+    fn an_extract_may_not_add_a_single_name_a_code_a_title_or_a_latin_word() {
+        let source = "The basal area factor was devised by the forester Walter Bitterlich in 1947. Use ffmpeg to convert.";
+        assert_eq!(
+            in_extract(
+                source,
+                "- The factor was devised by Walter Bitterlich in Salzburg in 1947."
+            ),
+            ["Salzburg"]
+        );
+        assert_eq!(
+            in_extract(source, "- Convert with `ffmpeg` and `libx265`."),
+            ["libx265"]
+        );
+        assert_eq!(
+            in_extract("在1947年提出。", "据《天工开物》所载，在1947年提出。"),
+            ["天工开物"]
+        );
+        assert_eq!(
+            in_extract(
+                "ローカルの eslint を使う。",
+                "ローカルの eslint や prettier を使う。"
+            ),
+            ["prettier"]
+        );
+        assert_eq!(
+            in_extract(
+                "Смертность составила 2 ‰.",
+                "Смертность составила 2 ‰ по методике Росстата."
+            ),
+            ["Росстата"]
+        );
+    }
+
+    #[test]
+    fn words_that_start_a_line_a_cell_a_bullet_or_a_label_are_not_added_names() {
+        let source =
+            "The basal area factor was devised by the forester Walter Bitterlich in 1947; it stores a year.";
+        for rewrite in [
+            "| Term | Meaning |\n|---|---|\n| Factor | Devised by Walter Bitterlich in 1947 |\n| Storage | Stores a year |",
+            "- Factor: devised in 1947.\n- Inventor: Walter Bitterlich, a forester.",
+            "**Question 1.** Who devised it? Walter Bitterlich, in 1947.",
+            "Key point: Bitterlich devised the factor in 1947.",
+            "Most use a Bitterlich-type factor devised in 1947.",
+        ] {
+            assert!(
+                in_extract(source, rewrite).is_empty(),
+                "{rewrite}: {:?}",
+                in_extract(source, rewrite)
+            );
+        }
+    }
 
     #[test]
     fn a_person_an_option_and_a_command_the_source_lacks_are_added() {

@@ -22,7 +22,14 @@ pub(super) fn check_names(
     rewrite: &Analysis,
     keeps_subset: bool,
 ) -> Verdict {
-    let added = crate::added::added_names_of(source, rewrite);
+    let mut added = crate::added::added_names_of(source, rewrite);
+    if keeps_subset {
+        for (label, name) in crate::added::added_in_extract(source, rewrite) {
+            if !added.iter().any(|(_, n)| n.contains(&name)) {
+                added.push((label, name));
+            }
+        }
+    }
     let wanted = if keeps_subset { &[][..] } else { wanted };
     if wanted.is_empty() && added.is_empty() {
         return pass();
