@@ -236,13 +236,35 @@ fn spans(line: &str) -> Vec<(Token, std::ops::Range<usize>)> {
         let c = chars[i];
         if c.is_ascii_digit() {
             let start = i;
-            while i < chars.len()
-                && (chars[i].is_ascii_digit()
-                    || (matches!(chars[i], '.' | ',') && chars.get(i + 1).is_some_and(char::is_ascii_digit)))
-            {
+            // Digits grouped by spaces (42 000, 1 566 000) are one number
+            // when the first group has at most three digits and each
+            // group after it exactly three: a year before a count
+            // (2019 100) stays two.
+            let grouped_at = |i: usize| {
+                crate::lexicon::common::DIGIT_GROUP_SPACES.contains(&chars[i])
+                    && (1..=3).all(|k| chars.get(i + k).is_some_and(char::is_ascii_digit))
+                    && !chars.get(i + 4).is_some_and(char::is_ascii_digit)
+            };
+            let (mut first_group, mut grouped, mut separated) = (0usize, false, false);
+            while i < chars.len() {
+                if chars[i].is_ascii_digit() {
+                    first_group += usize::from(!grouped && !separated);
+                } else if matches!(chars[i], '.' | ',')
+                    && !grouped
+                    && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+                {
+                    separated = true;
+                } else if grouped_at(i) && !separated && (grouped || first_group <= 3) {
+                    grouped = true;
+                } else {
+                    break;
+                }
                 i += 1;
             }
-            let written: String = chars[start..i].iter().collect();
+            let written: String = chars[start..i]
+                .iter()
+                .filter(|c| !crate::lexicon::common::DIGIT_GROUP_SPACES.contains(c))
+                .collect();
             let mut value = parse(&written);
             let decimals = written
                 .rsplit_once(['.', ','])
@@ -340,6 +362,13 @@ mod tests {
             .is_empty()
         );
         assert_eq!(derived_values("Problem 1: 3 × 4 = 12", &[3.0, 4.0]), [12.0]);
+    }
+
+    #[test]
+    fn digits_grouped_by_spaces_are_one_number() {
+        assert!(wrong_computations("2000 × 21 = 42 000 яиц.").is_empty());
+        assert!(wrong_computations("130 500 × 12 = 1 566 000 мм².").is_empty());
+        assert_eq!(wrong_computations("2000 × 21 = 41 000 яиц.").len(), 1);
     }
 
     #[test]

@@ -424,17 +424,40 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
 }
 
 /// `rewrite` without the lines that hold a wrong option of a
-/// multiple-choice question (marked ✗): they are not claims of the text.
+/// multiple-choice question (marked ✗, or "— wrong" after the option):
+/// they are not claims of the text.
 fn without_wrong_options(rewrite: &str) -> std::borrow::Cow<'_, str> {
-    use crate::lexicon::common::WRONG_OPTION_MARKS;
-    if !rewrite.contains(WRONG_OPTION_MARKS) {
+    let lex = crate::lexicon::Lexicons::for_text(rewrite, None);
+    if !rewrite.lines().any(|line| is_wrong_option(line, lex)) {
         return std::borrow::Cow::Borrowed(rewrite);
     }
     let kept: Vec<&str> = rewrite
         .lines()
-        .filter(|line| !line.contains(WRONG_OPTION_MARKS))
+        .filter(|line| !is_wrong_option(line, lex))
         .collect();
     std::borrow::Cow::Owned(kept.join("\n"))
+}
+
+/// A line that marks itself a wrong option: a ✗, or an option label
+/// (`A.`, `B)`, `(c)`, `А)`) whose text is followed by a dash or colon and
+/// a word that says wrong.
+fn is_wrong_option(line: &str, lex: crate::lexicon::Lexicons) -> bool {
+    use crate::lexicon::common::WRONG_OPTION_MARKS;
+    if line.contains(WRONG_OPTION_MARKS) {
+        return true;
+    }
+    let t = line
+        .trim_start()
+        .trim_start_matches(['-', '*', ' '])
+        .trim_start_matches('(');
+    let mut chars = t.chars();
+    let labelled =
+        chars.next().is_some_and(char::is_alphabetic) && matches!(chars.next(), Some('.' | ')' | '）'));
+    labelled
+        && t.split(['—', '–', '―', ':', '：', '-']).skip(1).any(|after| {
+            let after = after.trim_start().to_lowercase();
+            lex.words(|l| l.wrong_option_words).any(|w| after.starts_with(w))
+        })
 }
 
 /// The alignment's findings by the check they count for. Spelled-out

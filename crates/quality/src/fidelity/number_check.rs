@@ -251,8 +251,9 @@ fn date_parts(m: crate::numbers::NumberMention) -> Vec<crate::numbers::NumberMen
         // A year and month (2019.4, 2019/04): both, as 2019年4月 has them.
         [4, 1 | 2] if all_digits && plausible(parts[0], parts[1]) => (parts[1], parts[0]),
         [4, 2, 2] if all_digits => (parts[2], parts[0]),
-        // A month and year (06.1978): the year.
-        [1 | 2, 4] if all_digits => (parts[1], parts[1]),
+        // A month and year (06.1978): the year — only where it reads as
+        // one: 0.3528 is a decimal, not month 0 of year 3528.
+        [1 | 2, 4] if all_digits && plausible(parts[1], parts[0]) => (parts[1], parts[1]),
         _ => return vec![m],
     };
     let mut parts = vec![day, year];
@@ -325,4 +326,46 @@ fn list_marker_values(text: &str) -> Vec<f64> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{FidelityConfig, fidelity};
+
+    #[test]
+    fn a_decimal_with_four_places_is_not_a_month_and_year() {
+        let source = "Adobe rounded the point to 0.3528 mm in 1985.";
+        let numbers = |rewrite: &str| -> Vec<String> {
+            fidelity(source, rewrite, &FidelityConfig::default())
+                .findings()
+                .filter(|f| f.contains("number"))
+                .map(str::to_owned)
+                .collect()
+        };
+        assert!(numbers("In 1985 Adobe set the point at 0.3528 mm.").is_empty());
+        assert!(!numbers("In 1985 Adobe set the point at 0.3582 mm.").is_empty());
+    }
+
+    #[test]
+    fn an_option_marked_wrong_in_words_is_not_a_claim() {
+        let source = "The Kola borehole reached 12,262 metres in 1989.";
+        let numbers = |rewrite: &str| -> Vec<String> {
+            fidelity(source, rewrite, &FidelityConfig::default())
+                .findings()
+                .filter(|f| f.contains("number"))
+                .map(str::to_owned)
+                .collect()
+        };
+        for options in [
+            "A. 7,000 metres — wrong\nB. 12,262 metres",
+            "А) 7 000 м — неверно\nБ) 12 262 м",
+            "A. 7000米 —— 错\nB. 12262米",
+            "A. 7000メートル ―― 誤り\nB. 12262メートル",
+        ] {
+            let rewrite = format!("**Q (multiple choice).** How deep did it go by 1989?\n{options}");
+            assert!(numbers(&rewrite).is_empty(), "{options}: {:?}", numbers(&rewrite));
+        }
+        // An option not marked wrong is a claim like any other.
+        assert!(!numbers("How deep by 1989?\nA. 7,000 metres\nB. 12,262 metres").is_empty());
+    }
 }

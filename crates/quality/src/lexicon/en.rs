@@ -554,4 +554,5 @@ pub static EN: Lexicon = Lexicon {
         "i won't be able",
         "i must decline",
     ],
+    wrong_option_words: &["wrong", "incorrect", "false"],
 };

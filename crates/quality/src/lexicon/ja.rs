@@ -85,4 +85,5 @@ pub static JA: Lexicon = Lexicon {
     chatter_closings: &[],
     chatter_interjections: &[],
     refusals: &["申し訳"],
+    wrong_option_words: &["誤り", "不正解", "間違い"],
 };

@@ -186,6 +186,9 @@ pub struct Lexicon {
     pub chatter_interjections: &'static [&'static str],
     /// Refusals ("i cannot").
     pub refusals: &'static [&'static str],
+    /// Words that mark a multiple-choice option as wrong when written
+    /// after a dash or a colon ("C. Paris — wrong"), as well as ✗ does.
+    pub wrong_option_words: &'static [&'static str],
 }
 
 /// The lexicons that apply to a text: a set of [`ALL`]'s entries. Copy, no

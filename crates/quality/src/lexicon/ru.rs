@@ -156,4 +156,5 @@ pub static RU: Lexicon = Lexicon {
     chatter_closings: &[],
     chatter_interjections: &[],
     refusals: &[],
+    wrong_option_words: &["неверно", "неправильно", "неверный", "ошибка"],
 };
