@@ -484,14 +484,15 @@ fn set_h_measures_the_new_styles_gate() {
     held_out_set("set_h", &["set_h_en_ru", "set_h_zh_ja"], 0.55, 0.06);
 }
 
-/// Set G (`set_g_*.toml`): written after set E was measured, sealed. Nobody
-/// reads it or runs this until the next change to the checks is finished;
-/// then run it once and report that first measurement (docs/QUALITY.md):
-/// `cargo test -p chunksynth-rephrase --test rephrase set_g -- --ignored --nocapture`
+/// Set G (`set_g_*.toml`): written after set E was measured and sealed
+/// until the next change to the checks; measured once when session 9's
+/// changes (the extract name rule and set H's classes) were in: 34 / 96
+/// caught (numbers 16 / 20, names 6 / 11, identifiers 12 / 15), 12 / 48
+/// false alarms (docs/QUALITY.md). Now a floor like the others, no longer
+/// held out: a fresh set measures the next change.
 #[test]
-#[ignore = "sealed held-out set: run once, at the end of the next gate change"]
-fn set_g_is_sealed_for_the_next_first_contact_measurement() {
-    held_out_set("set_g", &["set_g_en_ru", "set_g_zh_ja"], 0.0, 1.0);
+fn set_g_measured_once_at_session_9() {
+    held_out_set("set_g", &["set_g_en_ru", "set_g_zh_ja"], 0.34, 0.26);
 }
 
 /// Set F (`set_f_*.toml`): the new styles (issue 28: table, faq, tutorial,
