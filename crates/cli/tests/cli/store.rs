@@ -38,6 +38,32 @@ fn s3s_fs() -> Option<PathBuf> {
     None
 }
 
+/// A free port on 127.0.0.1.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `cmd` started quietly, once it listens on `port`.
+fn serve(mut cmd: Command, port: u16, what: &str) -> Child {
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{what} did not listen"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
+
 /// An S3 server over a folder: each bucket a sub-folder, each object a file.
 struct S3Server {
     child: Child,
@@ -57,29 +83,14 @@ impl S3Server {
         let binary = s3s_fs()?;
         let root = dir.join("s3");
         std::fs::create_dir_all(root.join("corpus")).unwrap_or_else(|e| panic!("{e}"));
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let port = free_port();
         let mut cmd = Command::new(binary);
         cmd.args(["--host", "127.0.0.1", "--port", &port.to_string()]);
         if signed {
             cmd.args(["--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY]);
         }
-        let child = cmd
-            .arg(&root)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("s3s-fs: {e}"));
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "s3s-fs did not listen"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        cmd.arg(&root);
+        let child = serve(cmd, port, "s3s-fs");
         Some(Self {
             child,
             endpoint: format!("http://127.0.0.1:{port}"),
@@ -675,14 +686,11 @@ impl Azurite {
             eprintln!("skipped: azurite is not installed (run `cargo xtask store-server`)");
             return None;
         }
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let port = free_port();
         let data = dir.join("azurite");
         std::fs::create_dir_all(&data).unwrap_or_else(|e| panic!("{e}"));
-        let child = Command::new(binary)
-            .args(["--blobHost", "127.0.0.1", "--blobPort", &port.to_string()])
+        let mut cmd = Command::new(binary);
+        cmd.args(["--blobHost", "127.0.0.1", "--blobPort", &port.to_string()])
             .args([
                 "--skipApiVersionCheck",
                 "--loose",
@@ -690,19 +698,8 @@ impl Azurite {
                 "--disableTelemetry",
                 "--location",
             ])
-            .arg(&data)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("azurite: {e}"));
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "azurite did not listen"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+            .arg(&data);
+        let child = serve(cmd, port, "azurite");
         let made = Command::new("node")
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/azurite_container.js"))
             .args([&port.to_string(), "corpus"])

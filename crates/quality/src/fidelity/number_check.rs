@@ -332,16 +332,19 @@ fn list_marker_values(text: &str) -> Vec<f64> {
 mod tests {
     use crate::{FidelityConfig, fidelity};
 
+    /// The numbers check's findings on `rewrite` of `source`.
+    fn number_findings(source: &str, rewrite: &str) -> Vec<String> {
+        fidelity(source, rewrite, &FidelityConfig::default())
+            .findings()
+            .filter(|f| f.contains("number"))
+            .map(str::to_owned)
+            .collect()
+    }
+
     #[test]
     fn a_decimal_with_four_places_is_not_a_month_and_year() {
         let source = "Adobe rounded the point to 0.3528 mm in 1985.";
-        let numbers = |rewrite: &str| -> Vec<String> {
-            fidelity(source, rewrite, &FidelityConfig::default())
-                .findings()
-                .filter(|f| f.contains("number"))
-                .map(str::to_owned)
-                .collect()
-        };
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
         assert!(numbers("In 1985 Adobe set the point at 0.3528 mm.").is_empty());
         assert!(!numbers("In 1985 Adobe set the point at 0.3582 mm.").is_empty());
     }
@@ -349,13 +352,7 @@ mod tests {
     #[test]
     fn an_option_marked_wrong_in_words_is_not_a_claim() {
         let source = "The Kola borehole reached 12,262 metres in 1989.";
-        let numbers = |rewrite: &str| -> Vec<String> {
-            fidelity(source, rewrite, &FidelityConfig::default())
-                .findings()
-                .filter(|f| f.contains("number"))
-                .map(str::to_owned)
-                .collect()
-        };
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
         for options in [
             "A. 7,000 metres — wrong\nB. 12,262 metres",
             "А) 7 000 м — неверно\nБ) 12 262 м",
