@@ -38,6 +38,7 @@ pub mod coverage;
 pub mod fidelity;
 pub mod length;
 pub mod lexicon;
+mod name_variants;
 pub mod names;
 pub mod numbers;
 pub mod repetition;

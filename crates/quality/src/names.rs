@@ -3,8 +3,8 @@
 //! e-mail addresses, file paths and inline code.
 
 use crate::lexicon::Lexicons;
+pub use crate::name_variants::{contains_inflected, contains_name};
 use crate::stopwords::is_stop_word;
-use crate::words::is_cyrillic;
 
 /// What kind of name a mention is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -152,7 +152,10 @@ pub fn names(text: &str) -> Vec<NameMention> {
         {
             push_name(&mut found, token, NameKind::Acronym);
         }
-        if let Some(kind) = classify_token(raw, token) {
+        // A capitals-only label at a line's start ("NOTE:", "WARNING:")
+        // heads what follows; it names nothing.
+        let label = starts_block && raw.ends_with(':') && token.chars().all(|c| !c.is_lowercase());
+        if let Some(kind) = classify_token(raw, token).filter(|_| !label) {
             let t = if kind == NameKind::CommandOption {
                 raw.trim_matches(|c: char| {
                     matches!(
@@ -370,6 +373,10 @@ fn is_file_path(token: &str) -> bool {
     if !token.chars().any(char::is_alphabetic) {
         return false;
     }
+    // "K/M/G", "N/E/S/W": single letters or signs in a row list them.
+    if token.split('/').all(|s| s.chars().count() <= 1) {
+        return false;
+    }
     let segments = || token.split('/');
     if segments().nth(1).is_some()
         && segments().filter(|s| !s.is_empty()).count() >= 2
@@ -418,103 +425,6 @@ fn inline_code(text: &str) -> Vec<&str> {
     out
 }
 
-/// Whether `rewrite` still contains `name`, as written (case included: the
-/// common noun "box" does not keep the type `Box`).
-///
-/// Russian inflects names (Москву, из Москвы; Советским Союзом, Советский
-/// Союз): a Cyrillic name is also kept when each of its words starts a word
-/// of the rewrite with all but its last two letters (at least four).
-pub fn contains_name(rewrite: &str, name: &NameMention) -> bool {
-    count_name(rewrite, &name.text) > 0
-        || contains_inflected(rewrite, &name.text)
-        || (matches!(name.kind, NameKind::ProperName | NameKind::Acronym)
-            && contains_variant(rewrite, &name.text))
-}
-
-/// The initials written just before the end of `text` ("A. N. " → A, N;
-/// "A.N. " too), in order.
-fn initials_before(text: &str) -> Vec<char> {
-    let mut rest = text.trim_end();
-    let mut found = Vec::new();
-    while let Some(before_dot) = rest.strip_suffix('.') {
-        let mut chars = before_dot.chars();
-        match chars.next_back() {
-            Some(c) if c.is_uppercase() && chars.clone().next_back().is_none_or(|p| !p.is_alphabetic()) => {
-                found.push(c);
-                rest = chars.as_str().trim_end();
-            }
-            _ => break,
-        }
-    }
-    found.reverse();
-    found
-}
-
-/// Whether `rewrite` has a capitalised word of the same stem as the
-/// one-word name `name` (Indonesian → Indonesia, Japan → Japanese): they
-/// share all but the last letter of the shorter, of five or more.
-fn same_stem_named(rewrite: &str, name: &str) -> bool {
-    let name: Vec<char> = name.chars().collect();
-    if name.len() < 5 || !name[0].is_uppercase() {
-        return false;
-    }
-    rewrite
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| w.starts_with(name[0]))
-        .any(|w| {
-            let w: Vec<char> = w.chars().collect();
-            let shorter = w.len().min(name.len());
-            let common = w.iter().zip(&name).take_while(|(a, b)| a == b).count();
-            shorter >= 5 && common + 1 >= shorter
-        })
-}
-
-/// A name written another way that names the same thing: a product name's
-/// case normalised (GitHub → Github), given names as initials (Harmon
-/// Northrop Morse → H. N. Morse), or its initials as an acronym (Central
-/// Bank of Russia → CBR).
-fn contains_variant(rewrite: &str, name: &str) -> bool {
-    // Capitals inside a word mark a product name's own spelling.
-    let inner_capital = name
-        .split_whitespace()
-        .any(|w| w.chars().skip(1).any(char::is_uppercase));
-    if inner_capital && count_name(&rewrite.to_lowercase(), &name.to_lowercase()) > 0 {
-        return true;
-    }
-    let words: Vec<&str> = name.split_whitespace().collect();
-    let Some((last, given)) = words.split_last() else {
-        return false;
-    };
-    if given.is_empty() {
-        return same_stem_named(rewrite, last);
-    }
-    let initial = |w: &str| w.chars().next().filter(|c| c.is_uppercase());
-    // The family name as written, or (Russian) with another ending.
-    let last_stem: String = {
-        let n = last.chars().count();
-        let keep = if last
-            .chars()
-            .next()
-            .is_some_and(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
-        {
-            n.saturating_sub(2).max(4).min(n)
-        } else {
-            n
-        };
-        last.chars().take(keep).collect()
-    };
-    let initials: Option<Vec<char>> = given.iter().map(|w| initial(w)).collect();
-    if let Some(initials) = initials
-        && rewrite
-            .match_indices(last_stem.as_str())
-            .any(|(at, _)| initials_before(&rewrite[..at]).starts_with(&initials))
-    {
-        return true;
-    }
-    let acronym: String = words.iter().filter_map(|w| initial(w)).collect();
-    acronym.chars().count() >= 2 && count_name(rewrite, &acronym) > 0
-}
-
 /// How often `text` mentions `name` as written, as a whole word: the name
 /// `C` is not in "Chapter", `Rust` not in "Rustonomicon" (CJK text has no
 /// word boundaries, so a CJK neighbour does not count as one).
@@ -531,41 +441,6 @@ pub fn count_name(text: &str, name: &str) -> usize {
             !glued
         })
         .count()
-}
-
-/// Whether every word of a Cyrillic `name` occurs in `text` with another
-/// ending.
-pub fn contains_inflected(text: &str, name: &str) -> bool {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    if words.is_empty() || !words.iter().all(|w| w.chars().next().is_some_and(is_cyrillic)) {
-        return false;
-    }
-    let text_words: Vec<String> = crate::text::words(text)
-        .iter()
-        .map(|w| w.to_lowercase())
-        .collect();
-    // A case ending is up to two letters (Идой → Ида, Манденовой →
-    // Манденова), more on a long word; a one-word name keeps four letters of stem, a longer one
-    // may cut its short words to two when another word holds a long stem.
-    let floor = if words.len() > 1 { 2 } else { 4 };
-    let long_stem = words.iter().any(|w| w.chars().count() >= 6);
-    (words.len() == 1 || long_stem)
-        && words.iter().all(|w| {
-            let lower = w.to_lowercase();
-            let n = lower.chars().count();
-            // Adjectival surnames and places end longer (Лобачевского →
-            // Лобачевский, Шаболовской → Шаболовке).
-            let ending = match n {
-                0..=6 => 2,
-                7..=8 => 3,
-                _ => 4,
-            };
-            let stem: String = lower
-                .chars()
-                .take(n.saturating_sub(ending).max(floor).min(n))
-                .collect();
-            text_words.iter().any(|t| t.starts_with(&stem))
-        })
 }
 
 #[cfg(test)]

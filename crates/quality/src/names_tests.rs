@@ -85,3 +85,25 @@ fn a_name_written_another_way_is_kept() {
     assert!(!kept("It was sold in Australia.", "Austria"));
     assert!(!kept("Made by J. Morse.", "Harmon Morse"));
 }
+
+#[test]
+fn labels_slash_lists_possessives_and_plural_acronyms() {
+    use NameKind::*;
+    // A capitals label at a line's start names nothing; a slash list of
+    // single letters is not a path.
+    check("NOTE: the hash functions are in zlib.\nSizes show as K/M/G.", &[]);
+    // A possessive inside a name, and a plural acronym, are kept when the
+    // rewrite writes them so or in the singular.
+    let hospital = NameMention {
+        text: "St Mary Hospital".into(),
+        kind: ProperName,
+    };
+    assert!(contains_name("Fleming worked at St Mary's Hospital in London.", &hospital));
+    assert!(!contains_name("Fleming worked at a hospital in London.", &hospital));
+    let urls = NameMention {
+        text: "URLs".into(),
+        kind: Acronym,
+    };
+    assert!(contains_name("a URL-safe alphabet", &urls));
+    assert!(!contains_name("a web-safe alphabet", &urls));
+}

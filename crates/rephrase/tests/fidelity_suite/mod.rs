@@ -488,11 +488,14 @@ fn set_h_measures_the_new_styles_gate() {
 /// until the next change to the checks; measured once when session 9's
 /// changes (the extract name rule and set H's classes) were in: 34 / 96
 /// caught (numbers 16 / 20, names 6 / 11, identifiers 12 / 15), 12 / 48
-/// false alarms (docs/QUALITY.md). Now a floor like the others, no longer
-/// held out: a fresh set measures the next change.
+/// false alarms (docs/QUALITY.md). Then used to fix the classes it
+/// showed (a capitals label, a plural acronym, a possessive inside a
+/// name, a slash list of letters), so no longer held out: 32 / 96 (two
+/// errors had been "caught" only by those false alarms), 5 / 48. A fresh
+/// set measures the next change.
 #[test]
 fn set_g_measured_once_at_session_9() {
-    held_out_set("set_g", &["set_g_en_ru", "set_g_zh_ja"], 0.34, 0.26);
+    held_out_set("set_g", &["set_g_en_ru", "set_g_zh_ja"], 0.32, 0.11);
 }
 
 /// Set F (`set_f_*.toml`): the new styles (issue 28: table, faq, tutorial,

@@ -1,0 +1,168 @@
+//! A name kept when the rewrite writes it another way: inflected
+//! (Russian cases), with its given names as initials, as its acronym, its
+//! case normalised, through a possessive, or a plural acronym by its
+//! singular. What names a text has is `names.rs`.
+
+use crate::names::{NameKind, NameMention, count_name};
+use crate::words::is_cyrillic;
+
+/// Whether `rewrite` still contains `name`, as written (case included: the
+/// common noun "box" does not keep the type `Box`).
+///
+/// Russian inflects names (Москву, из Москвы; Советским Союзом, Советский
+/// Союз): a Cyrillic name is also kept when each of its words starts a word
+/// of the rewrite with all but its last two letters (at least four).
+pub fn contains_name(rewrite: &str, name: &NameMention) -> bool {
+    count_name(rewrite, &name.text) > 0
+        || contains_inflected(rewrite, &name.text)
+        || (matches!(name.kind, NameKind::ProperName | NameKind::Acronym)
+            && contains_variant(rewrite, &name.text))
+        // A plural acronym is kept by its singular (URLs → URL).
+        || (name.kind == NameKind::Acronym
+            && name
+                .text
+                .strip_suffix('s')
+                .is_some_and(|core| count_name(rewrite, core) > 0))
+        || (name.kind == NameKind::ProperName && contains_possessive(rewrite, &name.text))
+}
+
+/// A name read through a possessive inside it ("St Mary's Hospital" is
+/// the name "St Mary Hospital"), written so again.
+fn contains_possessive(rewrite: &str, name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    (0..words.len().saturating_sub(1)).any(|i| {
+        ["'s", "’s"].iter().any(|mark| {
+            let variant: Vec<String> = words
+                .iter()
+                .enumerate()
+                .map(|(j, w)| {
+                    if j == i {
+                        format!("{w}{mark}")
+                    } else {
+                        (*w).to_owned()
+                    }
+                })
+                .collect();
+            count_name(rewrite, &variant.join(" ")) > 0
+        })
+    })
+}
+
+/// The initials written just before the end of `text` ("A. N. " → A, N;
+/// "A.N. " too), in order.
+fn initials_before(text: &str) -> Vec<char> {
+    let mut rest = text.trim_end();
+    let mut found = Vec::new();
+    while let Some(before_dot) = rest.strip_suffix('.') {
+        let mut chars = before_dot.chars();
+        match chars.next_back() {
+            Some(c) if c.is_uppercase() && chars.clone().next_back().is_none_or(|p| !p.is_alphabetic()) => {
+                found.push(c);
+                rest = chars.as_str().trim_end();
+            }
+            _ => break,
+        }
+    }
+    found.reverse();
+    found
+}
+
+/// Whether `rewrite` has a capitalised word of the same stem as the
+/// one-word name `name` (Indonesian → Indonesia, Japan → Japanese): they
+/// share all but the last letter of the shorter, of five or more.
+fn same_stem_named(rewrite: &str, name: &str) -> bool {
+    let name: Vec<char> = name.chars().collect();
+    if name.len() < 5 || !name[0].is_uppercase() {
+        return false;
+    }
+    rewrite
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.starts_with(name[0]))
+        .any(|w| {
+            let w: Vec<char> = w.chars().collect();
+            let shorter = w.len().min(name.len());
+            let common = w.iter().zip(&name).take_while(|(a, b)| a == b).count();
+            shorter >= 5 && common + 1 >= shorter
+        })
+}
+
+/// A name written another way that names the same thing: a product name's
+/// case normalised (GitHub → Github), given names as initials (Harmon
+/// Northrop Morse → H. N. Morse), or its initials as an acronym (Central
+/// Bank of Russia → CBR).
+fn contains_variant(rewrite: &str, name: &str) -> bool {
+    // Capitals inside a word mark a product name's own spelling.
+    let inner_capital = name
+        .split_whitespace()
+        .any(|w| w.chars().skip(1).any(char::is_uppercase));
+    if inner_capital && count_name(&rewrite.to_lowercase(), &name.to_lowercase()) > 0 {
+        return true;
+    }
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let Some((last, given)) = words.split_last() else {
+        return false;
+    };
+    if given.is_empty() {
+        return same_stem_named(rewrite, last);
+    }
+    let initial = |w: &str| w.chars().next().filter(|c| c.is_uppercase());
+    // The family name as written, or (Russian) with another ending.
+    let last_stem: String = {
+        let n = last.chars().count();
+        let keep = if last
+            .chars()
+            .next()
+            .is_some_and(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+        {
+            n.saturating_sub(2).max(4).min(n)
+        } else {
+            n
+        };
+        last.chars().take(keep).collect()
+    };
+    let initials: Option<Vec<char>> = given.iter().map(|w| initial(w)).collect();
+    if let Some(initials) = initials
+        && rewrite
+            .match_indices(last_stem.as_str())
+            .any(|(at, _)| initials_before(&rewrite[..at]).starts_with(&initials))
+    {
+        return true;
+    }
+    let acronym: String = words.iter().filter_map(|w| initial(w)).collect();
+    acronym.chars().count() >= 2 && count_name(rewrite, &acronym) > 0
+}
+
+/// Whether every word of a Cyrillic `name` occurs in `text` with another
+/// ending.
+pub fn contains_inflected(text: &str, name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.is_empty() || !words.iter().all(|w| w.chars().next().is_some_and(is_cyrillic)) {
+        return false;
+    }
+    let text_words: Vec<String> = crate::text::words(text)
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect();
+    // A case ending is up to two letters (Идой → Ида, Манденовой →
+    // Манденова), more on a long word; a one-word name keeps four letters of stem, a longer one
+    // may cut its short words to two when another word holds a long stem.
+    let floor = if words.len() > 1 { 2 } else { 4 };
+    let long_stem = words.iter().any(|w| w.chars().count() >= 6);
+    (words.len() == 1 || long_stem)
+        && words.iter().all(|w| {
+            let lower = w.to_lowercase();
+            let n = lower.chars().count();
+            // Adjectival surnames and places end longer (Лобачевского →
+            // Лобачевский, Шаболовской → Шаболовке).
+            let ending = match n {
+                0..=6 => 2,
+                7..=8 => 3,
+                _ => 4,
+            };
+            let stem: String = lower
+                .chars()
+                .take(n.saturating_sub(ending).max(floor).min(n))
+                .collect();
+            text_words.iter().any(|t| t.starts_with(&stem))
+        })
+}
