@@ -98,8 +98,14 @@ fn labels_slash_lists_possessives_and_plural_acronyms() {
         text: "St Mary Hospital".into(),
         kind: ProperName,
     };
-    assert!(contains_name("Fleming worked at St Mary's Hospital in London.", &hospital));
-    assert!(!contains_name("Fleming worked at a hospital in London.", &hospital));
+    assert!(contains_name(
+        "Fleming worked at St Mary's Hospital in London.",
+        &hospital
+    ));
+    assert!(!contains_name(
+        "Fleming worked at a hospital in London.",
+        &hospital
+    ));
     let urls = NameMention {
         text: "URLs".into(),
         kind: Acronym,
