@@ -484,6 +484,18 @@ fn set_h_measures_the_new_styles_gate() {
     held_out_set("set_h", &["set_h_en_ru", "set_h_zh_ja"], 0.55, 0.06);
 }
 
+/// Set I (`set_i_*.toml`): 16 sources (English, Russian, Chinese,
+/// Japanese), 48 faithful restyles and 96 single errors, written by a
+/// helper that never read the checks while set G's classes were being fixed;
+/// sealed. Nobody reads it or runs this until the next change to the checks
+/// is finished; then run it once and report that first measurement:
+/// `cargo test -p chunksynth-rephrase --test rephrase set_i -- --ignored --nocapture`
+#[test]
+#[ignore = "sealed held-out set: run once, at the end of the next gate change"]
+fn set_i_is_sealed_for_the_next_first_contact_measurement() {
+    held_out_set("set_i", &["set_i_en_ru", "set_i_zh_ja"], 0.0, 1.0);
+}
+
 /// Set G (`set_g_*.toml`): written after set E was measured and sealed
 /// until the next change to the checks; measured once when session 9's
 /// changes (the extract name rule and set H's classes) were in: 34 / 96
@@ -491,8 +503,8 @@ fn set_h_measures_the_new_styles_gate() {
 /// false alarms (docs/QUALITY.md). Then used to fix the classes it
 /// showed (a capitals label, a plural acronym, a possessive inside a
 /// name, a slash list of letters), so no longer held out: 32 / 96 (two
-/// errors had been "caught" only by those false alarms), 5 / 48. A fresh
-/// set measures the next change.
+/// errors had been "caught" only by those false alarms), 5 / 48. Set I
+/// (sealed) measures the next change.
 #[test]
 fn set_g_measured_once_at_session_9() {
     held_out_set("set_g", &["set_g_en_ru", "set_g_zh_ja"], 0.32, 0.11);
