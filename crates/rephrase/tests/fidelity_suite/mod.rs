@@ -486,14 +486,14 @@ fn set_h_measures_the_new_styles_gate() {
 
 /// Set I (`set_i_*.toml`): 16 sources (English, Russian, Chinese,
 /// Japanese), 48 faithful restyles and 96 single errors, written by a
-/// helper that never read the checks while set G's classes were being fixed;
-/// sealed. Nobody reads it or runs this until the next change to the checks
-/// is finished; then run it once and report that first measurement:
-/// `cargo test -p chunksynth-rephrase --test rephrase set_i -- --ignored --nocapture`
+/// helper that never read the checks while set G's classes were being
+/// fixed; sealed until the end of that session, then measured once on its
+/// final gate: 39 / 96 caught (numbers 22 / 26, names 9 / 18, identifiers
+/// 8 / 18, ordinary words 0 / 34), 10 / 48 false alarms (docs/QUALITY.md).
+/// A floor from then on; the next gate change needs a fresh sealed set.
 #[test]
-#[ignore = "sealed held-out set: run once, at the end of the next gate change"]
-fn set_i_is_sealed_for_the_next_first_contact_measurement() {
-    held_out_set("set_i", &["set_i_en_ru", "set_i_zh_ja"], 0.0, 1.0);
+fn set_i_measured_once_at_the_end_of_session_9() {
+    held_out_set("set_i", &["set_i_en_ru", "set_i_zh_ja"], 0.40, 0.21);
 }
 
 /// Set G (`set_g_*.toml`): written after set E was measured and sealed
@@ -503,8 +503,8 @@ fn set_i_is_sealed_for_the_next_first_contact_measurement() {
 /// false alarms (docs/QUALITY.md). Then used to fix the classes it
 /// showed (a capitals label, a plural acronym, a possessive inside a
 /// name, a slash list of letters), so no longer held out: 32 / 96 (two
-/// errors had been "caught" only by those false alarms), 5 / 48. Set I
-/// (sealed) measures the next change.
+/// errors had been "caught" only by those false alarms), 5 / 48; set I
+/// measured them at first contact.
 #[test]
 fn set_g_measured_once_at_session_9() {
     held_out_set("set_g", &["set_g_en_ru", "set_g_zh_ja"], 0.32, 0.11);
