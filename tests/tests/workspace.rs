@@ -15,17 +15,10 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("chunking", &[][..]),
         ("llm", &[][..]),
         ("quality", &["chunking"][..]),
-        ("prompts", &["chunking", "llm"][..]),
-        // Claim questions for a judge model: both pipelines ask them.
-        ("judge", &["quality", "prompts", "llm"][..]),
-        (
-            "rephrase",
-            &["chunking", "quality", "prompts", "llm", "judge"][..],
-        ),
-        (
-            "generation",
-            &["chunking", "quality", "prompts", "llm", "judge"][..],
-        ),
+        // The claim judge (`prompts::judge`) turns suspicions into questions.
+        ("prompts", &["chunking", "llm", "quality"][..]),
+        ("rephrase", &["chunking", "quality", "prompts", "llm"][..]),
+        ("generation", &["chunking", "quality", "prompts", "llm"][..]),
         ("backend-openai", &["llm"][..]),
         // The demo model: every task answered in kind, for `--demo` and the
         // demo server; it reads chunks as the chunker cut them.

@@ -5,9 +5,9 @@
 //! it finds missing is (a suspicion becomes a finding); one it cannot
 //! answer stays as QC said.
 
-use chunksynth_judge::{ClaimJudge, ClaimQuestion, ClaimSide, ClaimVerdict};
 use chunksynth_llm::Usage;
 use chunksynth_prompts::Language;
+use chunksynth_prompts::judge::{ClaimJudge, ClaimQuestion, ClaimSide, ClaimVerdict};
 use chunksynth_quality::CheckKind;
 
 use crate::plan::SectionSpec;

@@ -151,7 +151,7 @@ pub struct ChunkWiseGenerationPipeline {
     templates: TemplateSet,
     /// Asked about the key points QC cannot find by their words, before a
     /// redraft (`--llm-judge`).
-    judge: Option<Arc<dyn chunksynth_judge::ClaimJudge>>,
+    judge: Option<Arc<dyn chunksynth_prompts::judge::ClaimJudge>>,
 }
 
 impl std::fmt::Debug for ChunkWiseGenerationPipeline {
@@ -184,7 +184,7 @@ impl ChunkWiseGenerationPipeline {
 
     /// Asks `judge` about every key point a draft does not say by its
     /// words before redrafting for it.
-    pub fn with_judge(mut self, judge: Arc<dyn chunksynth_judge::ClaimJudge>) -> Self {
+    pub fn with_judge(mut self, judge: Arc<dyn chunksynth_prompts::judge::ClaimJudge>) -> Self {
         self.judge = Some(judge);
         self
     }
@@ -274,7 +274,7 @@ impl ChunkWiseGenerationPipeline {
         let mut state = StateTable::new(&plan);
         let mut texts: Vec<String> = Vec::new();
         let mut records: Vec<SectionRecord> = Vec::new();
-        let mut kept_claims: Vec<Vec<chunksynth_judge::ClaimVerdict>> = Vec::new();
+        let mut kept_claims: Vec<Vec<chunksynth_prompts::judge::ClaimVerdict>> = Vec::new();
         for (i, spec) in plan.sections.iter().enumerate() {
             let produced = texts.join("\n\n");
             let mut section_usage = Usage::default();

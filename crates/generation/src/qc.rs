@@ -112,7 +112,7 @@ pub struct SectionQc {
     /// A judge's verdicts on the key points QC could not find by their
     /// words (`--llm-judge`), with its evidence.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub claims: Vec<chunksynth_judge::ClaimVerdict>,
+    pub claims: Vec<chunksynth_prompts::judge::ClaimVerdict>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

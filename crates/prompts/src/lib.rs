@@ -27,6 +27,7 @@
 //! assert_eq!(prompt.provenance.template, "rewrite_user");
 //! ```
 
+pub mod judge;
 mod labels;
 mod render;
 mod styles;

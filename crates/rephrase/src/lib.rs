@@ -48,7 +48,7 @@ mod model;
 mod pipeline;
 mod window;
 
-pub use chunksynth_judge::{
+pub use chunksynth_prompts::judge::{
     ClaimJudge, ClaimQuestion, ClaimSide, ClaimVerdict, JudgeFormat, JudgeMode, JudgedClaims, LlmClaimJudge,
     claim_questions,
 };

@@ -228,9 +228,9 @@ impl FidelityJudge for LlmJudge {
             request
                 .messages
                 .push(chunksynth_llm::Message::assistant(answer.text));
-            request
-                .messages
-                .push(chunksynth_llm::Message::user(chunksynth_judge::UNREADABLE_JSON));
+            request.messages.push(chunksynth_llm::Message::user(
+                chunksynth_prompts::judge::UNREADABLE_JSON,
+            ));
             let again = self.model.chat(&request).await?;
             usage += again.usage;
             let verdict = parse_verdict(&again.text).ok_or_else(|| {

@@ -11,10 +11,10 @@
 
 use std::sync::Arc;
 
+use crate::{ClaimInput, TemplateSet, judge_claims_schema, read_claim_answer};
 use chunksynth_llm::{
     BoxFuture, ChatRequest, LanguageModel, LlmError, Message, ResponseSchema, TaskKind, Usage,
 };
-use chunksynth_prompts::{ClaimInput, TemplateSet, judge_claims_schema, read_claim_answer};
 use chunksynth_quality::{CheckKind, Suspicion};
 use serde::{Deserialize, Serialize};
 
