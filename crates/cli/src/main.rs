@@ -29,7 +29,7 @@ use chunksynth_prompts::{Language, STYLES};
 use chunksynth_rephrase::{FailurePolicy, JudgeFormat, JudgeMode, PipelineConfig, WindowLayout};
 use chunksynth_runner::{
     Budget, DataFormat, InputFormat, InputSource, Job, KeepFields, OutputParts, QcPolicy, RESERVED_FIELDS,
-    ReadOptions, RunConfig, RunSummary, Runner, Shard, StopReason, StopSignal, dry_run,
+    ReadOptions, RunConfig, RunSummary, Runner, Shard, StopReason, dry_run,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -50,6 +50,7 @@ mod job;
 mod page;
 mod report;
 mod resolve;
+mod signals;
 mod status;
 mod store_output;
 

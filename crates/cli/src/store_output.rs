@@ -58,6 +58,7 @@ pub(crate) async fn open(
     };
     let files = WorkFiles::of(config);
     let ttl = std::time::Duration::from_secs(corpus.lease_seconds.max(3));
+    let part_seconds = corpus.part_seconds;
     let opened = tokio::task::spawn_blocking(move || -> Result<StoreOutput> {
         let lease = if dry_run {
             None
@@ -72,7 +73,7 @@ pub(crate) async fn open(
         Ok(StoreOutput {
             output: Arc::new(output),
             lease,
-            part_seconds: 0,
+            part_seconds,
         })
     })
     .await??;
@@ -90,10 +91,7 @@ pub(crate) async fn open(
             }
         );
     }
-    Ok(Some(StoreOutput {
-        part_seconds: corpus.part_seconds,
-        ..opened
-    }))
+    Ok(Some(opened))
 }
 
 /// A store error in the CLI's terms: the user's fix (credentials, a missing

@@ -288,7 +288,10 @@ impl InputSource {
                     return Ok(Box::new(crate::text_files::files(p)?));
                 }
                 let labelled = shards.len() > 1 || p.is_dir();
-                let shards = shards.into_iter().map(crate::datasets::DataFile::Local).collect();
+                let shards = shards
+                    .into_iter()
+                    .map(crate::data_file::DataFile::Local)
+                    .collect();
                 Ok(files_records(shards, labelled, fields, options, progress))
             }
             InputSource::Object(url) => {
@@ -299,7 +302,7 @@ impl InputSource {
                 let labelled = shards.len() > 1 || url.ends_with('/') || url.contains(['*', '?']);
                 let shards = shards
                     .into_iter()
-                    .map(crate::datasets::DataFile::Remote)
+                    .map(crate::data_file::DataFile::Remote)
                     .collect();
                 Ok(files_records(shards, labelled, fields, options, progress))
             }
@@ -381,14 +384,14 @@ impl Counter {
 /// error (exit 2) naming the file and the flag, not an I/O failure.
 /// The records of an input's data files, its size known for progress.
 fn files_records(
-    files: Vec<crate::datasets::DataFile>,
+    files: Vec<crate::data_file::DataFile>,
     labelled: bool,
     fields: Fields,
     options: &ReadOptions,
     progress: &std::sync::Arc<InputProgress>,
 ) -> Records {
     progress.total.store(
-        files.iter().map(crate::datasets::DataFile::size).sum(),
+        files.iter().map(crate::data_file::DataFile::size).sum(),
         Ordering::Relaxed,
     );
     Box::new(shard_records(
@@ -426,7 +429,7 @@ fn wrong_format(shown: &str, e: &dyn std::fmt::Display, format: DataFormat) -> s
 /// or read to its end becomes a reject naming it (when there are several:
 /// the rest of the input goes on); a single file's failure ends the input.
 fn shard_records(
-    shards: Vec<crate::datasets::DataFile>,
+    shards: Vec<crate::data_file::DataFile>,
     forced: Option<DataFormat>,
     fields: Fields,
     labelled: bool,

@@ -61,6 +61,7 @@
 //! # }).unwrap();
 //! ```
 
+mod data_file;
 mod datasets;
 mod dry_run;
 mod identity;

@@ -6,9 +6,7 @@
 //! forbids anything else. It holds corpus text: share it as the corpus.
 
 mod html;
-mod watch;
-
-pub(crate) use watch::Watch;
+pub(crate) mod watch;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;

@@ -102,3 +102,34 @@ impl Watch {
         std::fs::rename(&tmp, &self.page)
     }
 }
+
+/// `--report FILE`: a task that rewrites the page every `--report-seconds`
+/// from what finished since its last update; the caller makes the final
+/// page from the whole output when the run ends.
+pub(crate) fn spawn(
+    corpus: &crate::args::CorpusArgs,
+    records: &std::path::Path,
+    rejects: &std::path::Path,
+) -> Option<(tokio::task::JoinHandle<()>, PathBuf)> {
+    let page = corpus.report.clone()?;
+    let watch = Watch::new(&page, records, rejects, &corpus.output, super::DEFAULT_SAMPLE);
+    let watch = std::sync::Arc::new(std::sync::Mutex::new(watch));
+    let every = std::time::Duration::from_secs(corpus.report_seconds.max(1));
+    let task = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            let w = watch.clone();
+            let updated = tokio::task::spawn_blocking(move || {
+                w.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .update()
+            })
+            .await;
+            if let Ok(Err(e)) = updated {
+                eprintln!("warning: rewriting the report page failed: {e}");
+            }
+        }
+    });
+    Some((task, page))
+}
