@@ -106,19 +106,12 @@ fn contains_variant(rewrite: &str, name: &str) -> bool {
         return same_stem_named(rewrite, last);
     }
     let initial = |w: &str| w.chars().next().filter(|c| c.is_uppercase());
-    // The family name as written, or (Russian) with another ending.
-    let last_stem: String = {
-        let n = last.chars().count();
-        let keep = if last
-            .chars()
-            .next()
-            .is_some_and(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
-        {
-            n.saturating_sub(2).max(4).min(n)
-        } else {
-            n
-        };
-        last.chars().take(keep).collect()
+    // The family name as written, or (Russian) with another ending
+    // (Тушинского → Г. К. Тушинский).
+    let last_stem: String = if last.chars().next().is_some_and(is_cyrillic) {
+        case_stem(last, 4)
+    } else {
+        (*last).to_owned()
     };
     let initials: Option<Vec<char>> = given.iter().map(|w| initial(w)).collect();
     if let Some(initials) = initials
@@ -150,19 +143,23 @@ pub fn contains_inflected(text: &str, name: &str) -> bool {
     let long_stem = words.iter().any(|w| w.chars().count() >= 6);
     (words.len() == 1 || long_stem)
         && words.iter().all(|w| {
-            let lower = w.to_lowercase();
-            let n = lower.chars().count();
-            // Adjectival surnames and places end longer (Лобачевского →
-            // Лобачевский, Шаболовской → Шаболовке).
-            let ending = match n {
-                0..=6 => 2,
-                7..=8 => 3,
-                _ => 4,
-            };
-            let stem: String = lower
-                .chars()
-                .take(n.saturating_sub(ending).max(floor).min(n))
-                .collect();
+            let stem = case_stem(&w.to_lowercase(), floor);
             text_words.iter().any(|t| t.starts_with(&stem))
         })
+}
+
+/// A Russian word without the letters a case ending may change, keeping at
+/// least `floor`: up to two on a short word, more on a long one —
+/// adjectival surnames and places end longer (Лобачевского → Лобачевский,
+/// Шаболовской → Шаболовке).
+fn case_stem(word: &str, floor: usize) -> String {
+    let n = word.chars().count();
+    let ending = match n {
+        0..=6 => 2,
+        7..=8 => 3,
+        _ => 4,
+    };
+    word.chars()
+        .take(n.saturating_sub(ending).max(floor).min(n))
+        .collect()
 }

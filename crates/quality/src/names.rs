@@ -120,10 +120,13 @@ pub fn names(text: &str) -> Vec<NameMention> {
             .strip_suffix("'s")
             .or_else(|| token.strip_suffix("’s"))
             .unwrap_or(token);
-        let capitalised = owner.chars().next().is_some_and(char::is_uppercase)
-            && owner.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
-            && owner.chars().skip(1).any(char::is_lowercase)
-            && !owner.chars().skip(1).any(char::is_uppercase);
+        // A double name joins capitalised parts (Сент-Дьёрди, Jean-Paul).
+        let capitalised = owner.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+            && owner.split('-').all(|part| {
+                part.chars().next().is_some_and(char::is_uppercase)
+                    && part.chars().skip(1).any(char::is_lowercase)
+                    && !part.chars().skip(1).any(char::is_uppercase)
+            });
         // Capitalised stop words ("The", "In") start sentences, not names.
         if capitalised && !is_stop_word(&owner.to_lowercase()) {
             // Punctuation between words ends a name: "Chinese, Japanese" is two.
@@ -175,10 +178,16 @@ pub fn names(text: &str) -> Vec<NameMention> {
         // start it follows.
         // Nor does a tag in parentheses at its start ("(HTTP) Tells curl").
         let tag = raw.starts_with('(') && raw.ends_with(')');
+        let ends_sentence = || {
+            raw.trim_end_matches(['"', '\'', ')', '”', '’'])
+                .ends_with(['.', '!', '?', ':', '。', '！', '？'])
+        };
         if raw.chars().any(char::is_alphanumeric) && !(tag && sentence_start) {
-            sentence_start = raw
-                .trim_end_matches(['"', '\'', ')', '”', '’'])
-                .ends_with(['.', '!', '?', ':', '。', '！', '？']);
+            sentence_start = ends_sentence();
+        } else if !raw.chars().any(char::is_alphanumeric) && ends_sentence() {
+            // A sign after a number ends its sentence too ("8 %. Чайное
+            // растение"): the next word starts one.
+            sentence_start = true;
         }
         if sentence_start && !run.is_empty() {
             runs.push((found.len(), std::mem::take(&mut run), run_at_start));

@@ -37,7 +37,10 @@ pub(super) fn check_names(
     let rewrite = collapse_whitespace(rewrite.text);
     let mut findings = Vec::new();
     for name in wanted {
-        if !contains_name(&rewrite, name) {
+        if !contains_name(&rewrite, name)
+            && !kept_by_its_own_word(&rewrite, name, wanted)
+            && !kept_by_its_abbreviation(source.text, &rewrite, &name.text)
+        {
             findings.push(format!("the {} “{}” is missing", name.kind.label(), name.text));
         }
     }
@@ -47,6 +50,54 @@ pub(super) fn check_names(
     }
     let score = 1.0 - (missing + added.len()) as f64 / (wanted.len() + added.len()) as f64;
     (score, findings.is_empty(), findings)
+}
+
+/// A name of several words kept by one that only it has: a person by the
+/// family name (Arthur Doodson → Doodson, Карл Фридрих Гаусс → Гаусса), an
+/// institution by its own word (Harvard University → Harvard), a treaty by
+/// its head (the United Nations Convention → the Convention). A word another
+/// of the source's names shares ("University" of two universities) keeps
+/// neither.
+fn kept_by_its_own_word(rewrite: &str, name: &NameMention, wanted: &[NameMention]) -> bool {
+    use crate::names::{NameKind, contains_inflected, count_name};
+    name.kind == NameKind::ProperName
+        && name.text.contains(' ')
+        && name.text.split_whitespace().any(|word| {
+            word.chars().count() >= 4
+                && word.chars().next().is_some_and(char::is_uppercase)
+                && !is_stop_word(&word.to_lowercase())
+                && !wanted
+                    .iter()
+                    .any(|other| other.text != name.text && other.text.split_whitespace().any(|w| w == word))
+                && (count_name(rewrite, word) > 0 || contains_inflected(rewrite, word))
+        })
+}
+
+/// A name the source abbreviates in brackets right after it ("the United
+/// Nations Convention on the Law of the Sea (UNCLOS)", "Банк России (ЦБ)")
+/// kept by that abbreviation.
+fn kept_by_its_abbreviation(source: &str, rewrite: &str, name: &str) -> bool {
+    source.match_indices(name).any(|(at, _)| {
+        let after = &source[at + name.len()..];
+        // The bracket within the next few words.
+        let Some(open) = after.find(['(', '（']) else {
+            return false;
+        };
+        if after[..open].split_whitespace().count() > 6 {
+            return false;
+        }
+        let inside = &after[open..].trim_start_matches(['(', '（']);
+        let abbreviation: &str = inside
+            .split(|c: char| matches!(c, ')' | '）' | ',' | ';' | '，'))
+            .next()
+            .unwrap_or("")
+            .trim();
+        let capitals = abbreviation.chars().filter(|c| c.is_uppercase()).count();
+        capitals >= 2
+            && !abbreviation.contains(char::is_whitespace)
+            && abbreviation.chars().next() == name.chars().next()
+            && crate::names::count_name(rewrite, abbreviation) > 0
+    })
 }
 
 /// Fenced code blocks: (first line for messages, normalised body).

@@ -51,12 +51,27 @@ pub(super) fn check_numbers(
             .filter(|m| same_quantity(&m.quantity, q, tolerance))
             .count()
     };
+    let centuries = century_years(source);
+    // A value the source scales in a range ("2.2 to 3.8 million") comes
+    // back scaled ("2.2 million").
+    let scales = scale_factors(source);
+    let kept_otherwise = |q: &Quantity| match q {
+        Quantity::Value(v) => {
+            centuries
+                .iter()
+                .any(|&(n, year)| n == *v && count_in_rewrite(&Quantity::Value(year)) > 0)
+                || scales
+                    .iter()
+                    .any(|f| count_in_rewrite(&Quantity::Value(v * f)) > 0)
+        }
+        Quantity::Literal(_) => false,
+    };
     let mut findings = Vec::new();
     let mut kept = 0usize;
     let mut fewer = Vec::new();
     for (written, q, n) in &wanted {
         let got = count_in_rewrite(q);
-        if got > 0 || spelled.iter().any(|s| same_quantity(s, q, tolerance)) {
+        if got > 0 || spelled.iter().any(|s| same_quantity(s, q, tolerance)) || kept_otherwise(q) {
             kept += 1;
             if got < *n {
                 fewer.push((written, *n, got));
@@ -79,7 +94,8 @@ pub(super) fn check_numbers(
             ));
         }
     }
-    let excused = excused_values(source, rewrite, &wanted);
+    let mut excused = excused_values(source, rewrite, &wanted);
+    excused.known.extend(centuries.iter().map(|&(_, year)| year));
     let lex = crate::lexicon::Lexicons::for_text(rewrite, None);
     let mut added: Vec<(String, String)> = Vec::new();
     let mut more = false;
@@ -180,12 +196,7 @@ fn excused_values(source: &str, rewrite: &str, wanted: &[(String, Quantity, usiz
     }));
     // A count the source says with a scale word (трёх миллионов) may come
     // back scaled (3 млн).
-    let lower = source.to_lowercase();
-    let scales: Vec<f64> = crate::lexicon::Lexicons::for_text(source, None)
-        .entries(|l| l.scale_words)
-        .filter(|(word, _)| lower.contains(word))
-        .map(|&(_, factor)| factor)
-        .collect();
+    let scales = scale_factors(source);
     let scaled: Vec<f64> = scales
         .iter()
         .flat_map(|f| known.iter().map(move |k| k * f))
@@ -193,6 +204,38 @@ fn excused_values(source: &str, rewrite: &str, wanted: &[(String, Quantity, usiz
     known.extend(scaled);
     others.extend(crate::arithmetic::derived_values(rewrite, &known));
     Excused { known, others }
+}
+
+/// The factors of the scale words `text` uses (million, млн, 万).
+fn scale_factors(text: &str) -> Vec<f64> {
+    let lower = text.to_lowercase();
+    crate::lexicon::Lexicons::for_text(text, None)
+        .entries(|l| l.scale_words)
+        .filter(|(word, _)| lower.contains(word))
+        .map(|&(_, factor)| factor)
+        .collect()
+}
+
+/// (n, the first year of the century) for each century `text` names by its
+/// ordinal ("15th century", "в 15 веке", 15世纪 → (15, 1400)): a rewrite may
+/// name it by its years ("the 1400s").
+fn century_years(text: &str) -> Vec<(f64, f64)> {
+    let lex = crate::lexicon::Lexicons::for_text(text, None);
+    crate::numbers::numbers(text)
+        .into_iter()
+        .filter_map(|m| {
+            let Quantity::Value(n) = m.quantity else {
+                return None;
+            };
+            let rest = text[m.start + m.written.len()..]
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '-')
+                .trim_start();
+            ((1.0..=21.0).contains(&n)
+                && n.fract() == 0.0
+                && lex.words(|l| l.century_words).any(|w| rest.starts_with(w)))
+            .then_some((n, (n - 1.0) * 100.0))
+        })
+        .collect()
 }
 
 /// A decade ("1960s") the rewrite names, with a source year in it.

@@ -269,6 +269,7 @@ pub static EN: Lexicon = Lexicon {
         "point", "no.",
     ],
     decade_suffixes: &["s", "'s", "’s"],
+    century_words: &["century", "centuries"],
     example_markers: &[
         "for example",
         "for instance",

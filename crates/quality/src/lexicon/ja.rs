@@ -63,6 +63,7 @@ pub static JA: Lexicon = Lexicon {
     tenth_markers: &['割'],
     enumeration_labels: &["ステップ", "手順", "その"],
     decade_suffixes: &[],
+    century_words: &["世紀"],
     example_markers: &["たとえば", "例えば", "仮に", "例："],
 
     stop_words: &[

@@ -145,6 +145,9 @@ pub struct Lexicon {
     /// What after a year makes it a decade ("1960s", "1960-х", 1960年代):
     /// supported by any source year in it.
     pub decade_suffixes: &'static [&'static str],
+    /// What after an ordinal makes it a century ("15th century", "XV век",
+    /// 15世纪): the same time as the years it spans ("the 1400s").
+    pub century_words: &'static [&'static str],
     /// What opens a worked example ("for example", "например", 例えば): a
     /// number in it may be the example's own.
     pub example_markers: &'static [&'static str],

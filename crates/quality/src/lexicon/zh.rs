@@ -75,6 +75,7 @@ pub static ZH: Lexicon = Lexicon {
     tenth_markers: &['成'],
     enumeration_labels: &["第", "步骤", "例"],
     decade_suffixes: &["年代"],
+    century_words: &["世纪"],
     example_markers: &["例如", "比如", "假设", "假如", "举例"],
 
     stop_words: &[
