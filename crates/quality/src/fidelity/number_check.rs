@@ -119,6 +119,24 @@ pub(super) fn check_numbers(
             None => {}
         }
     }
+    // A number spelled in CJK numerals with a unit (三千, 二十二) is a
+    // number as digits are, unless the source has it in any form.
+    let known_spelled: Vec<f64> = number_word_values(source)
+        .into_iter()
+        .chain(crate::align::cjk_numerals(source).into_iter().map(|v| v as f64))
+        .collect();
+    for v in cjk_compound_numerals(rewrite) {
+        let q = Quantity::Value(v);
+        let written = crate::arithmetic::shown(v);
+        if !(excused.contains(v)
+            || known_spelled.contains(&v)
+            || wanted.iter().any(|(_, w, _)| same_quantity(w, &q, tolerance))
+            || found.iter().any(|m| same_quantity(&m.quantity, &q, tolerance))
+            || added.iter().any(|(w, _)| *w == written))
+        {
+            added.push((written, String::new()));
+        }
+    }
     // Mentioned less often while another value is mentioned more often: a
     // number was changed into one the source has elsewhere.
     let mut substituted = 0usize;
@@ -408,4 +426,32 @@ mod tests {
         // An option not marked wrong is a claim like any other.
         assert!(!numbers("How deep by 1989?\nA. 7,000 metres\nB. 12,262 metres").is_empty());
     }
+}
+
+/// CJK numeral runs of two characters or more with a unit (三千, 二十二,
+/// 三万); not one said as approximate (三十多年, 二十余).
+fn cjk_compound_numerals(text: &str) -> Vec<f64> {
+    let lex = crate::lexicon::Lexicons::for_text(text, None);
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let numeral = |c: char| lex.has_char(|l| l.numeral_chars, c);
+    let mut i = 0;
+    while i < chars.len() {
+        if !numeral(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && numeral(chars[i]) {
+            i += 1;
+        }
+        let run: String = chars[start..i].iter().collect();
+        let approximate = chars
+            .get(i)
+            .is_some_and(|&c| lex.has_char(|l| l.approximate_marks, c));
+        if i - start >= 2 && run.chars().any(|c| lex.has_char(|l| l.numeral_units, c)) && !approximate {
+            out.extend(crate::align::cjk_numerals(&run).into_iter().map(|v| v as f64));
+        }
+    }
+    out
 }

@@ -264,6 +264,9 @@ pub static EN: Lexicon = Lexicon {
         ("quarters", 0.25),
     ],
     tenth_markers: &[],
+    numeral_chars: &[],
+    numeral_units: &[],
+    approximate_marks: &[],
     enumeration_labels: &[
         "step", "stage", "phase", "part", "case", "example", "rule", "method", "option", "question", "item",
         "point", "no.",

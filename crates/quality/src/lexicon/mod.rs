@@ -137,6 +137,14 @@ pub struct Lexicon {
     /// Words that say a fraction ("half", "половин", 一半), with its value:
     /// a rewrite may write it as `0.5` or `50%`.
     pub fraction_words: &'static [(&'static str, f64)],
+    /// CJK numerals: digits and units (三, 十, 万); the values are
+    /// [`crate::align`]'s to read.
+    pub numeral_chars: &'static [char],
+    /// The numerals that are units (十, 百, 千, 万): a run with one is a
+    /// number, not a word like 一般.
+    pub numeral_units: &'static [char],
+    /// What after a numeral makes it approximate (三十多年, 二十余).
+    pub approximate_marks: &'static [char],
     /// Characters after a numeral that count tenths (九成, 7割 = 90%, 70%).
     pub tenth_markers: &'static [char],
     /// Words that label a step or a case a rewrite numbers ("Step 2",

@@ -129,6 +129,9 @@ pub static RU: Lexicon = Lexicon {
         ("четверт", 0.25),
     ],
     tenth_markers: &[],
+    numeral_chars: &[],
+    numeral_units: &[],
+    approximate_marks: &[],
     enumeration_labels: &[
         "шаг",
         "этап",

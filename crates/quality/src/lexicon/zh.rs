@@ -73,6 +73,11 @@ pub static ZH: Lexicon = Lexicon {
     scale_words: &[("万", 1e4), ("萬", 1e4), ("亿", 1e8)],
     fraction_words: &[("一半", 0.5), ("半数", 0.5), ("过半", 0.5)],
     tenth_markers: &['成'],
+    numeral_chars: &[
+        '〇', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千', '万', '两',
+    ],
+    numeral_units: &['十', '百', '千', '万'],
+    approximate_marks: &['多', '余', '几', '来'],
     enumeration_labels: &["第", "步骤", "例"],
     decade_suffixes: &["年代"],
     century_words: &["世纪"],
