@@ -236,7 +236,7 @@ fn is_term(word: &str) -> bool {
 /// A path beyond doubt: rooted (`/etc`, `~/.config`, `./x`), with an
 /// extension, or of three parts or more; `node/child` and
 /// `analgesic/antipyretic` are words joined by a slash.
-fn path_like(text: &str) -> bool {
+pub(crate) fn path_like(text: &str) -> bool {
     text.starts_with(['/', '~', '.'])
         || text.rsplit('/').next().is_some_and(|last| last.contains('.'))
         || text.matches('/').count() >= 2

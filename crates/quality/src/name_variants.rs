@@ -128,7 +128,8 @@ fn contains_variant(rewrite: &str, name: &str) -> bool {
 /// Whether every word of a Cyrillic `name` occurs in `text` with another
 /// ending.
 pub fn contains_inflected(text: &str, name: &str) -> bool {
-    let words: Vec<&str> = name.split_whitespace().collect();
+    // A double name's parts are words of their own (Алма-Атой → Алма-Ата).
+    let words: Vec<&str> = name.split([' ', '-']).filter(|w| !w.is_empty()).collect();
     if words.is_empty() || !words.iter().all(|w| w.chars().next().is_some_and(is_cyrillic)) {
         return false;
     }

@@ -167,8 +167,9 @@ pub fn names(text: &str) -> Vec<NameMention> {
                     )
                 })
             } else if kind == NameKind::Url || kind == NameKind::Email {
-                raw.trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | '"' | '\'' | ',' | ';' | '`'))
-                    .trim_end_matches(['.', ':'])
+                // Closing marks in any order ("(https://x/)." ends with ").").
+                raw.trim_start_matches(['(', '<', '"', '\'', '`'])
+                    .trim_end_matches([')', '>', '"', '\'', ',', ';', '`', '.', ':'])
             } else {
                 token
             };

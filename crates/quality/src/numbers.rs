@@ -394,6 +394,17 @@ pub fn after_label(text: &str, start: usize, lex: Lexicons) -> bool {
     })
 }
 
+/// Whether what follows byte `end` counts items ("2つ", "3 kinds").
+pub fn counts_items(text: &str, end: usize, lex: Lexicons) -> bool {
+    let rest = text[end..].trim_start_matches([' ', '\u{a0}']);
+    lex.words(|l| l.item_counters).any(|counter| {
+        rest.starts_with(counter)
+            && !rest[counter.len()..].chars().next().is_some_and(|c| {
+                c.is_alphanumeric() && !crate::text::is_cjk(c) && !counter.chars().any(crate::text::is_cjk)
+            })
+    })
+}
+
 /// Whether what follows byte `end` makes the year before it a decade
 /// ("1960s", "1960-х", 1960年代).
 pub fn decade_follows(text: &str, end: usize, lex: Lexicons) -> bool {

@@ -36,10 +36,14 @@ pub(super) fn check_summary(pair: &Pair, min_length_ratio: f64) -> Verdict {
         std::borrow::Cow::Borrowed(rewrite.lower())
     };
     let lower_source = source.lower();
-    if let Some(marker) = pair
-        .lexicons()
-        .words(|l| l.summary_markers)
-        .find(|m| lower_rewrite.contains(*m) && !lower_source.contains(*m))
+    let ratio = rewrite.word_count() as f64 / source.word_count().max(1) as f64;
+    // A summary is shorter than its text: a textbook's "this section
+    // explains" over a rewrite as long as the source introduces it.
+    if ratio < 1.0
+        && let Some(marker) = pair
+            .lexicons()
+            .words(|l| l.summary_markers)
+            .find(|m| lower_rewrite.contains(*m) && !lower_source.contains(*m))
     {
         return (
             0.0,
@@ -58,7 +62,6 @@ pub(super) fn check_summary(pair: &Pair, min_length_ratio: f64) -> Verdict {
         .filter(|l| l.trim_start().starts_with(['-', '*', '•', '・']))
         .count();
     let r_sent = rewrite.sentence_count().max(items);
-    let ratio = rewrite.word_count() as f64 / source.word_count().max(1) as f64;
     // Half the words, for a style that keeps most of them (the default
     // band starts at 0.7); less for a style allowed to compress.
     let short = 0.5 * (min_length_ratio / DEFAULT_MIN_LENGTH_RATIO).min(1.0);

@@ -70,8 +70,9 @@ pub(super) fn check_numbers(
     let mut kept = 0usize;
     let mut fewer = Vec::new();
     for (written, q, n) in &wanted {
-        let got = count_in_rewrite(q);
-        if got > 0 || spelled.iter().any(|s| same_quantity(s, q, tolerance)) || kept_otherwise(q) {
+        // Spelled mentions count too ("около ста операций" keeps 100).
+        let got = count_in_rewrite(q) + spelled.iter().filter(|s| same_quantity(s, q, tolerance)).count();
+        if got > 0 || kept_otherwise(q) {
             kept += 1;
             if got < *n {
                 fewer.push((written, *n, got));
@@ -104,6 +105,7 @@ pub(super) fn check_numbers(
             Quantity::Value(v) => {
                 excused.contains(v)
                     || (v <= 20.0 && crate::numbers::after_label(rewrite, m.start, lex))
+                    || (v <= 10.0 && crate::numbers::counts_items(rewrite, m.start + m.written.len(), lex))
                     || is_decade_of(v, rewrite, m, lex, &excused.known)
             }
             Quantity::Literal(_) => false,

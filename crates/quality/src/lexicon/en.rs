@@ -271,6 +271,9 @@ pub static EN: Lexicon = Lexicon {
         "step", "stage", "phase", "part", "case", "example", "rule", "method", "option", "question", "item",
         "point", "no.",
     ],
+    item_counters: &[
+        "kinds", "types", "ways", "steps", "parts", "stages", "levels", "things", "items",
+    ],
     decade_suffixes: &["s", "'s", "’s"],
     century_words: &["century", "centuries"],
     example_markers: &[

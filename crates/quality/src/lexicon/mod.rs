@@ -150,6 +150,10 @@ pub struct Lexicon {
     /// Words that label a step or a case a rewrite numbers ("Step 2",
     /// "Шаг 2", ステップ2, 第2步): the number is its own, not a fact.
     pub enumeration_labels: &'static [&'static str],
+    /// What after a small number counts the text's own items ("2つの働き",
+    /// 3种, "two kinds"): a restyle that counts what the source lists adds
+    /// no fact.
+    pub item_counters: &'static [&'static str],
     /// What after a year makes it a decade ("1960s", "1960-х", 1960年代):
     /// supported by any source year in it.
     pub decade_suffixes: &'static [&'static str],

@@ -281,6 +281,20 @@ fn measure(sources: &[(String, Source)]) -> Measured {
                     .iter()
                     .filter(|c| !c.passed)
                     .flat_map(|c| c.findings.iter().map(move |f| format!("{:?}: {f}", c.check)))
+                    .chain((report.score < report.threshold).then(|| {
+                        let low: Vec<String> = report
+                            .checks
+                            .iter()
+                            .filter(|c| c.score < 1.0)
+                            .map(|c| format!("{:?} {:.2}", c.check, c.score))
+                            .collect();
+                        format!(
+                            "score {:.2} below {:.2}: {}",
+                            report.score,
+                            report.threshold,
+                            low.join(", ")
+                        )
+                    }))
                     .collect();
                 m.log.push(format!(
                     "FALSE ALARM {lang}/{}/{}:\n  {}",
