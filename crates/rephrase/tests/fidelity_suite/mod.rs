@@ -254,6 +254,9 @@ fn measure(sources: &[(String, Source)]) -> Measured {
                 .iter()
                 .find(|c| c.check == CheckKind::ContentRecall)
                 .map_or(1.0, |c| c.score);
+            if std::env::var("CS_RATIO").is_ok() {
+                println!("RATIO {lang} {} {ratio:.3}", restyle.style);
+            }
             let e = m
                 .observed
                 .entry(restyle.style.clone())
