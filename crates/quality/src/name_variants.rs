@@ -141,7 +141,8 @@ pub fn contains_inflected(text: &str, name: &str) -> bool {
     // Манденова), more on a long word; a one-word name keeps four letters of stem, a longer one
     // may cut its short words to two when another word holds a long stem.
     let floor = if words.len() > 1 { 2 } else { 4 };
-    let long_stem = words.iter().any(|w| w.chars().count() >= 6);
+    // A double name (Алма-Ата) is one long name of short parts.
+    let long_stem = words.iter().any(|w| w.chars().count() >= 6) || name.contains('-');
     (words.len() == 1 || long_stem)
         && words.iter().all(|w| {
             let stem = case_stem(&w.to_lowercase(), floor);

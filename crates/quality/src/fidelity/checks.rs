@@ -78,9 +78,18 @@ fn kept_by_its_own_word(rewrite: &str, name: &NameMention, wanted: &[NameMention
         })
 }
 
+/// Whether the initials of `name`'s words occur in `abbreviation` in order
+/// (United Nations Convention, Law, Sea: each in UNCLOS).
+fn initials_in_order(name: &str, abbreviation: &str) -> bool {
+    let mut letters = abbreviation.chars();
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .all(|initial| letters.any(|c| c == initial))
+}
+
 /// A name the source abbreviates in brackets right after it ("the United
-/// Nations Convention on the Law of the Sea (UNCLOS)", "Банк России (ЦБ)")
-/// kept by that abbreviation.
+/// Nations Convention on the Law of the Sea (UNCLOS)": the names United
+/// Nations Convention, Law and Sea) kept by that abbreviation.
 fn kept_by_its_abbreviation(source: &str, rewrite: &str, name: &str) -> bool {
     source.match_indices(name).any(|(at, _)| {
         let after = &source[at + name.len()..];
@@ -100,7 +109,7 @@ fn kept_by_its_abbreviation(source: &str, rewrite: &str, name: &str) -> bool {
         let capitals = abbreviation.chars().filter(|c| c.is_uppercase()).count();
         capitals >= 2
             && !abbreviation.contains(char::is_whitespace)
-            && abbreviation.chars().next() == name.chars().next()
+            && initials_in_order(name, abbreviation)
             && crate::names::count_name(rewrite, abbreviation) > 0
     })
 }
@@ -381,4 +390,62 @@ pub(super) fn check_completeness(
         passed,
         findings,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{FidelityConfig, fidelity};
+
+    /// The findings of `rewrite` of `source` that contain `what`.
+    fn findings(source: &str, rewrite: &str, what: &str) -> Vec<String> {
+        fidelity(source, rewrite, &FidelityConfig::default())
+            .findings()
+            .filter(|f| f.contains(what))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn a_name_is_kept_by_its_own_word_or_by_its_abbreviation() {
+        let source = "Arthur Doodson built a machine in 1948 that combined 42 constituents; Edward Purcell measured it.";
+        let names = |rewrite: &str| findings(source, rewrite, "name");
+        assert!(
+            names("In 1948 Doodson built a machine combining 42 constituents; Purcell measured it.")
+                .is_empty()
+        );
+        assert!(
+            !names("In 1948 Doodson built a machine combining 42 constituents; it was measured.").is_empty()
+        );
+        let source =
+            "The United Nations Convention on the Law of the Sea (UNCLOS) was opened for signature in 1982.";
+        assert_eq!(
+            findings(source, "UNCLOS was opened for signature in 1982.", "name"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn a_word_after_a_sign_starts_a_sentence_and_names_nothing() {
+        let source = "Влага не должна превышать 8 %. Чайное растение выращивают и в России.";
+        let rewrite = "Влага — не больше 8 %. Чай выращивают и в России.";
+        assert!(findings(source, rewrite, "name").is_empty());
+    }
+
+    #[test]
+    fn a_url_keeps_its_closing_marks_out_and_a_slash_pair_is_not_a_path() {
+        let source =
+            "The module follows https://peps.python.org/pep-0506/ and does wrapping/filling of text.";
+        let rewrite =
+            "The module follows PEP 506 (https://peps.python.org/pep-0506/). It wraps and fills text.";
+        assert!(findings(source, rewrite, "URL").is_empty());
+        assert!(findings(source, rewrite, "path").is_empty());
+    }
+
+    #[test]
+    fn a_summary_marker_counts_only_in_a_shorter_rewrite() {
+        let source = "The mint strikes coins from blanks. Each blank is annealed, cleaned and upset before it is struck.";
+        let long = "This section explains how a mint strikes coins. It starts from blanks. Each blank is first annealed, then cleaned, and then upset, and only after that is it struck between the dies.";
+        assert!(findings(source, long, "summary").is_empty());
+        assert!(!findings(source, "This section explains how coins are struck.", "summary").is_empty());
+    }
 }

@@ -391,6 +391,34 @@ fn list_marker_values(text: &str) -> Vec<f64> {
     out
 }
 
+/// CJK numeral runs of two characters or more with a unit (三千, 二十二,
+/// 三万); not one said as approximate (三十多年, 二十余).
+fn cjk_compound_numerals(text: &str) -> Vec<f64> {
+    let lex = crate::lexicon::Lexicons::for_text(text, None);
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let numeral = |c: char| lex.has_char(|l| l.numeral_chars, c);
+    let mut i = 0;
+    while i < chars.len() {
+        if !numeral(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && numeral(chars[i]) {
+            i += 1;
+        }
+        let run: String = chars[start..i].iter().collect();
+        let approximate = chars
+            .get(i)
+            .is_some_and(|&c| lex.has_char(|l| l.approximate_marks, c));
+        if i - start >= 2 && run.chars().any(|c| lex.has_char(|l| l.numeral_units, c)) && !approximate {
+            out.extend(crate::align::cjk_numerals(&run).into_iter().map(|v| v as f64));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{FidelityConfig, fidelity};
@@ -428,32 +456,53 @@ mod tests {
         // An option not marked wrong is a claim like any other.
         assert!(!numbers("How deep by 1989?\nA. 7,000 metres\nB. 12,262 metres").is_empty());
     }
-}
 
-/// CJK numeral runs of two characters or more with a unit (三千, 二十二,
-/// 三万); not one said as approximate (三十多年, 二十余).
-fn cjk_compound_numerals(text: &str) -> Vec<f64> {
-    let lex = crate::lexicon::Lexicons::for_text(text, None);
-    let mut out = Vec::new();
-    let chars: Vec<char> = text.chars().collect();
-    let numeral = |c: char| lex.has_char(|l| l.numeral_chars, c);
-    let mut i = 0;
-    while i < chars.len() {
-        if !numeral(chars[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len() && numeral(chars[i]) {
-            i += 1;
-        }
-        let run: String = chars[start..i].iter().collect();
-        let approximate = chars
-            .get(i)
-            .is_some_and(|&c| lex.has_char(|l| l.approximate_marks, c));
-        if i - start >= 2 && run.chars().any(|c| lex.has_char(|l| l.numeral_units, c)) && !approximate {
-            out.extend(crate::align::cjk_numerals(&run).into_iter().map(|v| v as f64));
-        }
+    #[test]
+    fn a_century_may_be_named_by_its_years() {
+        let source = "Sewing on raised cords, usual in the 15th century, gave way after 1820.";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(
+            numbers("In the 1400s books were sewn on raised cords; after 1820 that gave way.").is_empty()
+        );
+        assert!(
+            !numbers("In the 1500s books were sewn on raised cords; after 1820 that gave way.").is_empty()
+        );
     }
-    out
+
+    #[test]
+    fn a_value_of_a_scaled_range_comes_back_scaled() {
+        let source = "Estimates of the total range from 2.2 to 3.8 million species.";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("Estimates range from 2.2 million to 3.8 million species.").is_empty());
+        assert!(!numbers("Estimates range from 2.4 million to 3.8 million species.").is_empty());
+    }
+
+    #[test]
+    fn cjk_numerals_with_a_unit_are_numbers() {
+        let source = "晒场上约有3万口酱缸。";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("晒场上大约有三万口酱缸。").is_empty());
+        assert!(!numbers("晒场上大约有三千口酱缸。").is_empty());
+        // Approximate: 三十多年 says "more than thirty", derived, not a fact.
+        assert!(
+            number_findings(
+                "1926年发现蚕茧，1958年再次发掘。",
+                "1926年发现蚕茧，三十多年后的1958年再次发掘。"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_count_of_the_texts_own_items_and_case_forms_are_not_added_numbers() {
+        assert!(
+            number_findings("地震ではP波とS波が届く。", "地震では2種類の波、P波とS波が届く。").is_empty()
+        );
+        assert!(
+            number_findings("Он выполнил около 100 операций.", "Он провёл около ста операций.").is_empty()
+        );
+        assert!(number_findings("Орган имеет 3 мануала.", "Это орган с тремя мануалами.").is_empty());
+        // A count of something else is a number like any other.
+        assert!(!number_findings("地震ではP波とS波が届く。", "地震では2時間後にP波とS波が届く。").is_empty());
+    }
 }
