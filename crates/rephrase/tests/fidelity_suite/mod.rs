@@ -431,7 +431,7 @@ fn set_a_measures_the_gate_on_text_it_was_not_tuned_on() {
     // chunks): 53 / 96 caught, 31 / 48 false alarms. The split gate at
     // first contact: 31 / 96, 13 / 48; after the fixes set A pointed to
     // (no longer held out): 34 / 96, 9 / 48.
-    held_out_set("set_a", &["set_a_en_ru", "set_a_zh_ja"], 0.36, 0.19);
+    held_out_set("set_a", &["set_a_en_ru", "set_a_zh_ja"], 0.36, 0.03);
 }
 
 /// Set B (`set_b_*.toml`): written with set A, sealed while the gate was
@@ -445,7 +445,7 @@ fn set_a_measures_the_gate_on_text_it_was_not_tuned_on() {
 /// their spellings and examples' numbers kept apart: 29 / 96, 4 / 48.
 #[test]
 fn set_b_measures_the_gate_on_text_nobody_tuned_on() {
-    held_out_set("set_b", &["set_b_en_ru", "set_b_zh_ja"], 0.29, 0.10);
+    held_out_set("set_b", &["set_b_en_ru", "set_b_zh_ja"], 0.29, 0.07);
 }
 
 /// The first held-out set: first measured at 47.2% / 27.8%, then used to
@@ -475,7 +475,7 @@ fn held_out_3_restyles_measure_what_tuning_on_the_suite_carries_over() {
 /// so no longer held out: 35 / 96, 18 / 48; then 34 / 96, 9 / 48.
 #[test]
 fn set_c_measures_the_gate_on_text_nobody_tuned_on() {
-    held_out_set("set_c", &["set_c_en_ru", "set_c_zh_ja"], 0.34, 0.20);
+    held_out_set("set_c", &["set_c_en_ru", "set_c_zh_ja"], 0.35, 0.11);
 }
 
 /// Set D (`set_d_*.toml`): written after set C was used, sealed until the
@@ -486,7 +486,7 @@ fn set_c_measures_the_gate_on_text_nobody_tuned_on() {
 /// names), so no longer held out: 35 / 96, 10 / 48.
 #[test]
 fn set_d_measures_the_gate_on_text_nobody_tuned_on() {
-    held_out_set("set_d", &["set_d_en_ru", "set_d_zh_ja"], 0.35, 0.22);
+    held_out_set("set_d", &["set_d_en_ru", "set_d_zh_ja"], 0.31, 0.13);
 }
 
 /// Set E (`set_e_*.toml`): written after set D was used, sealed until the
@@ -495,7 +495,7 @@ fn set_d_measures_the_gate_on_text_nobody_tuned_on() {
 /// 7 / 48 false alarms. `set_g_*.toml` is sealed for the next change.
 #[test]
 fn set_e_measures_the_gate_on_text_nobody_tuned_on() {
-    held_out_set("set_e", &["set_e_en_ru", "set_e_zh_ja"], 0.25, 0.15);
+    held_out_set("set_e", &["set_e_en_ru", "set_e_zh_ja"], 0.26, 0.09);
 }
 
 /// Set H (`set_h_*.toml`): the new styles again, 16 sources (English,
@@ -513,7 +513,7 @@ fn set_e_measures_the_gate_on_text_nobody_tuned_on() {
 /// no longer held out: 83 / 142, 3 / 64.
 #[test]
 fn set_h_measures_the_new_styles_gate() {
-    held_out_set("set_h", &["set_h_en_ru", "set_h_zh_ja"], 0.55, 0.06);
+    held_out_set("set_h", &["set_h_en_ru", "set_h_zh_ja"], 0.58, 0.02);
 }
 
 /// Set I (`set_i_*.toml`): 16 sources (English, Russian, Chinese,
@@ -525,7 +525,7 @@ fn set_h_measures_the_new_styles_gate() {
 /// A floor from then on; the next gate change needs a fresh sealed set.
 #[test]
 fn set_i_measured_once_at_the_end_of_session_9() {
-    held_out_set("set_i", &["set_i_en_ru", "set_i_zh_ja"], 0.40, 0.21);
+    held_out_set("set_i", &["set_i_en_ru", "set_i_zh_ja"], 0.47, 0.07);
 }
 
 /// Set G (`set_g_*.toml`): written after set E was measured and sealed
@@ -539,7 +539,7 @@ fn set_i_measured_once_at_the_end_of_session_9() {
 /// measured them at first contact.
 #[test]
 fn set_g_measured_once_at_session_9() {
-    held_out_set("set_g", &["set_g_en_ru", "set_g_zh_ja"], 0.32, 0.11);
+    held_out_set("set_g", &["set_g_en_ru", "set_g_zh_ja"], 0.33, 0.05);
 }
 
 /// Set F (`set_f_*.toml`): the new styles (issue 28: table, faq, tutorial,
@@ -557,5 +557,24 @@ fn set_g_measured_once_at_session_9() {
 /// 23 / 56 (names 2 / 6, identifiers 2 / 6), 5 / 56.
 #[test]
 fn set_f_measures_the_new_styles_gate() {
-    held_out_set("set_f", &["set_f_en_ru", "set_f_zh_ja"], 0.35, 0.10);
+    held_out_set("set_f", &["set_f_en_ru", "set_f_zh_ja"], 0.41, 0.09);
+}
+
+/// Set J (`set_j_*.toml`): 16 sources (English, Russian, Chinese,
+/// Japanese), 48 restyles in the seven restyle styles and 96 single errors,
+/// written in session 10 by helpers that never read the checks, while that
+/// session's gate changes were being made on sets A-I; sealed until the end
+/// of the session and measured once (docs/QUALITY.md).
+#[test]
+#[ignore = "sealed until the end of session 10"]
+fn set_j_measured_once_at_the_end_of_session_10() {
+    held_out_set("set_j", &["set_j_en_ru", "set_j_zh_ja"], 0.0, 1.0);
+}
+
+/// Set K (`set_k_*.toml`): the seven new styles again (56 outputs, 112
+/// single errors, four languages), written and sealed with set J.
+#[test]
+#[ignore = "sealed until the end of session 10"]
+fn set_k_measured_once_at_the_end_of_session_10() {
+    held_out_set("set_k", &["set_k_en_ru", "set_k_zh_ja"], 0.0, 1.0);
 }
