@@ -18,10 +18,14 @@ enum Token {
 
 /// The values `text` derives by arithmetic it writes out, starting from
 /// `known` (the source's values): for each `a op b … = c` whose operands
-/// are known or derived earlier and whose result is right, `c`.
+/// are known or derived earlier and whose result is right, `c`. An operand
+/// may also be a unit conversion's factor
+/// ([`crate::lexicon::common::CONVERSION_FACTORS`]), with at least one
+/// operand the source's; such a factor, once used, is derived too.
 pub fn derived_values(text: &str, known: &[f64]) -> Vec<f64> {
     let mut derived: Vec<f64> = Vec::new();
     let is_known = |v: f64, derived: &[f64]| known.iter().chain(derived).any(|k| close(*k, v, 1e-9));
+    let is_factor = |v: f64| crate::lexicon::common::CONVERSION_FACTORS.contains(&v);
     for (expression, result, _) in computations(text) {
         let operands: Vec<f64> = expression
             .iter()
@@ -30,10 +34,19 @@ pub fn derived_values(text: &str, known: &[f64]) -> Vec<f64> {
                 _ => None,
             })
             .collect();
-        if !operands.iter().all(|&v| is_known(v, &derived)) {
+        if !operands.iter().all(|&v| is_known(v, &derived) || is_factor(v))
+            || !operands.iter().any(|&v| is_known(v, &derived))
+        {
             continue;
         }
         if evaluate(&expression).is_some_and(|v| close(v, result, ROUNDING)) {
+            derived.extend(
+                operands
+                    .iter()
+                    .filter(|&&v| !is_known(v, &derived))
+                    .copied()
+                    .collect::<Vec<_>>(),
+            );
             derived.push(result);
         }
     }

@@ -23,3 +23,11 @@ pub static CALCULATION_SIGNS: &[char] = &['=', '≈', '×', '÷', '→', '⇒', 
 /// such a line names what the text does not say on purpose, so the checks
 /// do not read it.
 pub static WRONG_OPTION_MARKS: &[char] = &['✗', '✘', '❌'];
+
+/// Factors a worked solution converts units by (ten and its powers, 60
+/// seconds or minutes, 24 hours, 7 days, 12 months, 52 weeks, 365 days,
+/// 3,600 seconds): an operand of a computation written out may be one
+/// though the source does not say it (`215000000 ÷ 365 ≈ 589041`).
+pub static CONVERSION_FACTORS: &[f64] = &[
+    10.0, 100.0, 1_000.0, 10_000.0, 1e6, 1e8, 1e9, 60.0, 24.0, 7.0, 12.0, 52.0, 365.0, 3_600.0,
+];
