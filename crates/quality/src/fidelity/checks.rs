@@ -45,6 +45,8 @@ pub(super) fn check_names(
         if !contains_name(&rewrite, name)
             && !kept_by_its_own_word(&rewrite, name, wanted)
             && !kept_by_its_abbreviation(source.text, &rewrite, &name.text)
+            && !kept_by_a_short_form(source.text, &rewrite, &name.text)
+            && !kept_by_an_acronym(&rewrite, &name.text)
         {
             findings.push(format!("the {} “{}” is missing", name.kind.label(), name.text));
         }
@@ -76,6 +78,50 @@ fn kept_by_its_own_word(rewrite: &str, name: &NameMention, wanted: &[NameMention
                     .any(|other| other.text != name.text && other.text.split_whitespace().any(|w| w == word))
                 && (count_name(rewrite, word) > 0 || contains_inflected(rewrite, word))
         })
+}
+
+/// An official name of which only the first word is capitalised, as
+/// Russian writes them (Гражданского кодекса, Государственного реестра),
+/// kept by its usual short form: the initials of it and the words after it
+/// (ГК), or its first syllable joined to the next word (Госреестра).
+fn kept_by_a_short_form(source: &str, rewrite: &str, name: &str) -> bool {
+    if name.contains(' ') {
+        return false;
+    }
+    let rewrite_words = crate::text::words(rewrite);
+    source.match_indices(name).any(|(at, _)| {
+        let next: Vec<&str> = source[at + name.len()..]
+            .split_whitespace()
+            .take(2)
+            .take_while(|w| w.chars().next().is_some_and(char::is_lowercase))
+            .collect();
+        let Some(first) = next.first() else { return false };
+        let initials: String = std::iter::once(name)
+            .chain(next.iter().copied())
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .collect();
+        let by_initials = (2..=initials.chars().count()).any(|n| {
+            let short: String = initials.chars().take(n).collect();
+            rewrite_words.iter().any(|w| *w == short)
+        });
+        let syllable: String = name.chars().take(3).collect();
+        let stem: String = first.chars().take(4).collect();
+        let joined = format!("{syllable}{stem}");
+        by_initials || (stem.chars().count() == 4 && rewrite_words.iter().any(|w| w.starts_with(&joined)))
+    })
+}
+
+/// A name of several words kept by an acronym of a longer form of it that
+/// starts with its initial and holds its initials in order (Советским
+/// Союзом → СССР).
+fn kept_by_an_acronym(rewrite: &str, name: &str) -> bool {
+    let initials: Vec<char> = name.split_whitespace().filter_map(|w| w.chars().next()).collect();
+    initials.len() >= 2
+        && rewrite
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= initials.len() && w.chars().all(char::is_uppercase))
+            .any(|w| w.chars().next() == initials.first().copied() && initials_in_order(name, w))
 }
 
 /// Whether the initials of `name`'s words occur in `abbreviation` in order
@@ -421,6 +467,17 @@ mod tests {
         assert_eq!(
             findings(source, "UNCLOS was opened for signature in 1982.", "name"),
             Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn an_official_name_is_kept_by_its_short_form() {
+        let source = "Согласно статье 196 Гражданского кодекса срок составляет 3 года; вид исключён из Государственного реестра. Спутник запущен Советским Союзом.";
+        let names = |rewrite: &str| findings(source, rewrite, "name");
+        assert!(names("Срок — 3 года (ст. 196 ГК). Вид исключён из Госреестра. Запущен СССР.").is_empty());
+        assert_eq!(
+            names("Срок — 3 года (ст. 196). Вид исключён из реестра. Запущен СССР.").len(),
+            2
         );
     }
 
