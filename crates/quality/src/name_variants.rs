@@ -146,7 +146,12 @@ pub fn contains_inflected(text: &str, name: &str) -> bool {
     (words.len() == 1 || long_stem)
         && words.iter().all(|w| {
             let stem = case_stem(&w.to_lowercase(), floor);
-            text_words.iter().any(|t| t.starts_with(&stem))
+            // A short stem (Лун) begins words of its own length only, not
+            // "сентября" for Сена.
+            let n = w.chars().count();
+            text_words
+                .iter()
+                .any(|t| t.starts_with(&stem) && (stem.chars().count() >= 4 || t.chars().count() <= n + 1))
         })
 }
 
@@ -156,6 +161,8 @@ pub fn contains_inflected(text: &str, name: &str) -> bool {
 /// Шаболовской → Шаболовке).
 fn case_stem(word: &str, floor: usize) -> String {
     let n = word.chars().count();
+    // A short name changes its last letter only (Луна, Луну, Луне).
+    let floor = if n <= 4 { floor.min(3) } else { floor };
     let ending = match n {
         0..=6 => 2,
         7..=8 => 3,

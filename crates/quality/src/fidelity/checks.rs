@@ -42,6 +42,15 @@ pub(super) fn check_names(
         if name.kind == crate::names::NameKind::FilePath && !crate::added::path_like(&name.text) {
             continue;
         }
+        // A month is a number the numbers check keeps ("April 2016" →
+        // "2016-04"), not a name.
+        let lower = name.text.to_lowercase();
+        if crate::lexicon::Lexicons::for_text(&name.text, None)
+            .entries(|l| l.number_words)
+            .any(|(word, _)| *word == lower)
+        {
+            continue;
+        }
         if !contains_name(&rewrite, name)
             && !kept_by_its_own_word(&rewrite, name, wanted)
             && !kept_by_its_abbreviation(source.text, &rewrite, &name.text)
@@ -401,10 +410,19 @@ pub(super) fn check_completeness(
         }
     }
     let ends_sentence = |t: &str| {
-        // A closing backtick ends inline code, not the sentence.
-        t.trim_end()
-            .trim_end_matches(|c: char| crate::text::is_closing(c) || c == '`')
-            .ends_with(['.', '!', '?', '。', '！', '？', ':', ';', '…'])
+        let ends = |t: &str| {
+            // A closing backtick ends inline code, not the sentence.
+            t.trim_end()
+                .trim_end_matches(|c: char| crate::text::is_closing(c) || c == '`')
+                .ends_with(['.', '!', '?', '。', '！', '？', ':', ';', '…'])
+        };
+        // A bracket after a finished sentence ("…何kmでしょうか。（答え：23.3
+        // km）") ends it too.
+        let t = t.trim_end();
+        ends(t)
+            || t.strip_suffix([')', '）'])
+                .and_then(|inner| inner.rfind(['(', '（']).map(|open| &inner[..open]))
+                .is_some_and(ends)
     };
     // A list ends without a full stop (notes, bullet points), and so does
     // a table's last row.
@@ -479,6 +497,25 @@ mod tests {
             names("Срок — 3 года (ст. 196). Вид исключён из реестра. Запущен СССР.").len(),
             2
         );
+    }
+
+    #[test]
+    fn a_month_is_no_name_and_a_short_russian_name_declines() {
+        let source = "The regulation applied from April 2016. Луноход-1 доставили на Луну в 1970 году.";
+        let names = |rewrite: &str| findings(source, rewrite, "name");
+        assert!(names("Applied from 2016-04. В 1970 году Луноход-1 работал на Луне.").is_empty());
+        // A three-letter stem begins words of its own length only.
+        assert!(!findings("Париж стоит на Сене.", "Париж, 12 сентября.", "name").is_empty());
+    }
+
+    #[test]
+    fn a_bracket_after_a_finished_sentence_ends_the_text() {
+        let source = "全長は53.85 kmで、海底部は23.3 kmである。";
+        let complete = |rewrite: &str| findings(source, rewrite, "mid-sentence").is_empty();
+        assert!(complete(
+            "全長53.85 kmのうち、海底部は何kmでしょうか。（答え：23.3 km）"
+        ));
+        assert!(!complete("全長53.85 kmのうち、海底部は23.3 kmで（答え"));
     }
 
     #[test]
