@@ -157,7 +157,7 @@ fn kept_by_its_abbreviation(source: &str, rewrite: &str, name: &str) -> bool {
         }
         let inside = &after[open..].trim_start_matches(['(', '（']);
         let abbreviation: &str = inside
-            .split(|c: char| matches!(c, ')' | '）' | ',' | ';' | '，'))
+            .split([')', '）', ',', ';', '，'])
             .next()
             .unwrap_or("")
             .trim();
