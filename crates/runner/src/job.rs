@@ -1,4 +1,4 @@
-//! Jobs: what the engine does to one work item. The engine (`run.rs`)
+//! Jobs: what the engine does to one work item. The engine (`run/engine.rs`)
 //! owns reading, identity, scheduling, journaling, writing, budgets and the
 //! summary; a job says which variants an item has, whether its input is
 //! usable, and how to turn it into records. Rephrasing and generation are
