@@ -54,19 +54,35 @@ pub fn derived_values(text: &str, known: &[f64]) -> Vec<f64> {
 }
 
 /// The computations `text` writes out whose result is wrong, as written
-/// ("3 × 4 = 13"), with the right result: a result may be rounded to the
-/// decimals it shows.
+/// ("3 × 4 = 13"), with the right result: a result after `=` may be rounded
+/// to the decimals it shows (or, written with trailing zeros, to them:
+/// "= 38,000"), one after `≈` by a hundredth of it. A computation whose
+/// commas may group thousands or mark decimals (`24 × 1,852 = 44,448`,
+/// `756 ÷ 8 = 94,5`) is wrong only if it is wrong read either way.
 pub fn wrong_computations(text: &str) -> Vec<(String, f64)> {
     let mut out = Vec::new();
-    for (expression, result, decimals) in plain_computations(text) {
-        let Some(v) = evaluate(&expression) else {
+    for found in plain_computations(text) {
+        let Some(v) = evaluate(&found.expression) else {
             continue;
         };
-        let shown = 0.5 * 10f64.powi(-i32::from(decimals)) + 1e-9;
-        if close(v, result, ROUNDING) || (v - result).abs() <= shown {
+        if right_as_written(v, found.result, found.decimals, found.approximate) {
             continue;
         }
-        let written: Vec<String> = expression
+        // Commas read the other way: all of them decimal marks.
+        if found.inside.contains(',') {
+            let other = found.inside.replace(',', ".");
+            let right_otherwise = computations(&other)
+                .into_iter()
+                .any(|(expression, result, decimals)| {
+                    evaluate(&expression)
+                        .is_some_and(|v| right_as_written(v, result, decimals, found.approximate))
+                });
+            if right_otherwise {
+                continue;
+            }
+        }
+        let written: Vec<String> = found
+            .expression
             .iter()
             .map(|t| match t {
                 Token::Number(v, _) => trim_float(*v),
@@ -74,9 +90,25 @@ pub fn wrong_computations(text: &str) -> Vec<(String, f64)> {
                 Token::Equals => "=".to_owned(),
             })
             .collect();
-        out.push((format!("{} = {}", written.join(" "), trim_float(result)), v));
+        out.push((format!("{} = {}", written.join(" "), trim_float(found.result)), v));
     }
     out
+}
+
+/// Whether `result`, written with `decimals` decimals, is what `value`
+/// gives, rounded as written.
+fn right_as_written(value: f64, result: f64, decimals: u8, approximate: bool) -> bool {
+    let mut slack = 0.5 * 10f64.powi(-i32::from(decimals)) + 1e-9;
+    if decimals == 0 && result != 0.0 && result.fract() == 0.0 {
+        let mut zeros = 0;
+        let mut r = result.abs();
+        while zeros < 9 && r % 10.0 == 0.0 {
+            r /= 10.0;
+            zeros += 1;
+        }
+        slack = slack.max(0.5 * 10f64.powi(zeros));
+    }
+    (value - result).abs() <= slack || (approximate && close(value, result, ROUNDING))
 }
 
 /// A value as a finding writes it (`12`, `0.333333` → `0.333333`).
@@ -96,6 +128,8 @@ fn trim_float(v: f64) -> String {
 fn computations(text: &str) -> Vec<(Vec<Token>, f64, u8)> {
     let mut out = Vec::new();
     for line in text.lines() {
+        // Bold around a result (`≈ **7,8 км**`) is emphasis, not `×`.
+        let line = &line.replace("**", "");
         let tokens = tokens(line);
         let mut start = 0;
         for (i, t) in tokens.iter().enumerate() {
@@ -121,9 +155,10 @@ fn computations(text: &str) -> Vec<(Vec<Token>, f64, u8)> {
 /// around them that changes what they mean (a bracket, a power, a unit, a
 /// scale word, a comma: `2^(1/12)`, `(1071 + 1) / 2`, `17 × 10⁶`,
 /// `6 km/s − 3.5`, `1000万`).
-fn plain_computations(text: &str) -> Vec<(Vec<Token>, f64, u8)> {
+fn plain_computations(text: &str) -> Vec<Written> {
     let mut out = Vec::new();
     for line in text.lines() {
+        let line = &line.replace("**", "");
         let chars: Vec<char> = line.chars().collect();
         let spans = spans(line);
         let mut start = 0;
@@ -150,20 +185,37 @@ fn plain_computations(text: &str) -> Vec<(Vec<Token>, f64, u8)> {
             let inside = &chars[first.start..result_span.end];
             let before = first.start.checked_sub(1).map(|j| chars[j]);
             let after = chars.get(result_span.end).copied();
-            // No comma (`701,955` is a thousand-grouped number in English
-            // and a decimal one in Russian), no percentage (`35 × 30%`
-            // means 35 × 0.3).
+            // No percentage (`35 × 30%` means 35 × 0.3). A comma stays
+            // (`701,955` groups thousands in English and marks decimals in
+            // Russian): the check reads it both ways.
             let plain = inside
                 .iter()
-                .all(|c| c.is_ascii_digit() || c.is_whitespace() || "+-−×·*÷/=≈.".contains(*c));
+                .all(|c| c.is_ascii_digit() || c.is_whitespace() || "+-−×·*÷/=≈.,".contains(*c));
             let clean_edges = !before.is_some_and(|c| "(^/÷×*·⁻".contains(c) || c.is_alphanumeric())
                 && !after.is_some_and(|c| "^(⁰¹²³⁴⁵⁶⁷⁸⁹×*·万亿億".contains(c) || c.is_ascii_digit());
             if plain && clean_edges {
-                out.push((tokens[tokens.len() - tail..].to_vec(), result, decimals));
+                out.push(Written {
+                    expression: tokens[tokens.len() - tail..].to_vec(),
+                    result,
+                    decimals,
+                    approximate: chars[spans[i].1.start] == '≈',
+                    inside: inside.iter().collect(),
+                });
             }
         }
     }
     out
+}
+
+/// A computation written plainly: its expression, result, the result's
+/// decimals, whether it says `≈`, and its text from the first operand to
+/// the result.
+struct Written {
+    expression: Vec<Token>,
+    result: f64,
+    decimals: u8,
+    approximate: bool,
+    inside: String,
 }
 
 /// The longest tail of `tokens` that reads number, operator, number, …
@@ -392,5 +444,31 @@ mod tests {
         assert_eq!(derived_values("1/3 ≈ 0.333", &[1.0, 3.0]), [0.333]);
         // A range is no subtraction.
         assert!(derived_values("150-300 = 2", &[150.0, 300.0]).is_empty());
+    }
+
+    #[test]
+    fn commas_are_read_both_ways_and_a_result_is_rounded_as_written() {
+        for right in [
+            "24 × 1,852 = 44,448 m",
+            "756 ÷ 8 = 94,5 кг",
+            "1,02 × 1,02 = 1,0404",
+            "197,000 − 118,200 = 78,800 m³",
+            "101 ÷ 13 ≈ **7,8 км**",
+            "215000000 ÷ 365 = 589041",
+        ] {
+            assert!(wrong_computations(right).is_empty(), "{right}");
+        }
+        for wrong in [
+            "24 × 1,852 = 44,848 m",
+            "200 × 1,852 = 307,400 m",
+            "150 × 1,852 = 278,800 m",
+            "756 ÷ 8 = 96,5 кг",
+            "1,02 × 1,02 = 1,0440",
+            "197,000 − 118,200 = 88,800 m³",
+            "666.67 ÷ 2 = 332.335",
+            "101 ÷ 13 ≈ **8,4 км**",
+        ] {
+            assert_eq!(wrong_computations(wrong).len(), 1, "{wrong}");
+        }
     }
 }
