@@ -104,7 +104,9 @@ pub(super) fn check_numbers(
         let is_excused = match m.quantity {
             Quantity::Value(v) => {
                 excused.contains(v)
-                    || (v <= 20.0 && crate::numbers::after_label(rewrite, m.start, lex))
+                    || (v <= 20.0
+                        && (crate::numbers::after_label(rewrite, m.start, lex)
+                            || numbers_a_heading(rewrite, m.start, m.written.len())))
                     || (v <= 10.0 && crate::numbers::counts_items(rewrite, m.start + m.written.len(), lex))
                     || is_decade_of(v, rewrite, m, lex, &excused.known)
             }
@@ -283,19 +285,39 @@ fn is_worked(sentence: &str, lex: crate::lexicon::Lexicons) -> bool {
     lex.words(|l| l.example_markers).any(|m| lower.contains(m))
 }
 
+/// Whether the number at `start` numbers a heading: one word before it on
+/// its line, after heading or emphasis marks, and a stop or a colon after
+/// it ("**Утверждение 4.**", "## Claim 2:", "结论 1：").
+fn numbers_a_heading(text: &str, start: usize, len: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[line_start..start]
+        .trim_start_matches(['#', '*', '_', ' '])
+        .trim_end();
+    let after = &text[start + len..];
+    !before.is_empty()
+        && before.chars().all(char::is_alphabetic)
+        && after.starts_with(['.', ':', '：', ')', '）'])
+}
+
 /// The sentence (or line) of `text` around byte `at`, trimmed.
 fn sentence_at(text: &str, at: usize) -> String {
     let is_end = |c: char| matches!(c, '\n' | '。' | '！' | '？' | '!' | '?');
+    // A label's stop inside emphasis ends it too: "**Задача 3.** О …".
+    let stop_before_space = |rest: &str| rest.trim_start_matches(['*', '_']).starts_with(' ');
     let start = text[..at]
         .char_indices()
         .rev()
-        .find(|&(i, c)| is_end(c) || (c == '.' && text[i + 1..].starts_with(' ')))
+        .find(|&(i, c)| is_end(c) || (c == '.' && stop_before_space(&text[i + 1..])))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let end = text[at..]
         .char_indices()
         .find(|&(i, c)| is_end(c) || (c == '.' && text[at + i + 1..].starts_with([' ', '\n'])))
         .map_or(text.len(), |(i, c)| at + i + c.len_utf8());
-    text[start..end].trim().to_owned()
+    text[start..end]
+        .trim()
+        .trim_start_matches(['*', '_'])
+        .trim_start()
+        .to_owned()
 }
 
 /// A date in digits as its day and year; any other number as it is.
@@ -455,6 +477,25 @@ mod tests {
         }
         // An option not marked wrong is a claim like any other.
         assert!(!numbers("How deep by 1989?\nA. 7,000 metres\nB. 12,262 metres").is_empty());
+    }
+
+    #[test]
+    fn a_number_added_to_a_problem_statement_is_a_finding_and_a_heading_number_is_not() {
+        let source = "The float method was announced in 1959; the current standard dates from 2014.";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        let problem = |year: &str| {
+            format!(
+                "**Problem 3.** The method was announced in {year} and the standard dates from 2014. How many years apart?\n\n*Solution.* 2014 − 1959 = 55 years."
+            )
+        };
+        assert!(numbers(&problem("1959")).is_empty());
+        assert!(!numbers(&problem("1952")).is_empty());
+        assert!(
+            numbers(
+                "**Claim 4.** The method was announced in 1959.\n**Claim 5:** The standard dates from 2014."
+            )
+            .is_empty()
+        );
     }
 
     #[test]

@@ -269,7 +269,7 @@ pub static EN: Lexicon = Lexicon {
     approximate_marks: &[],
     enumeration_labels: &[
         "step", "stage", "phase", "part", "case", "example", "rule", "method", "option", "question", "item",
-        "point", "no.",
+        "point", "no.", "problem", "exercise", "task",
     ],
     item_counters: &[
         "kinds", "types", "ways", "steps", "parts", "stages", "levels", "things", "items",

@@ -78,7 +78,7 @@ pub static ZH: Lexicon = Lexicon {
     ],
     numeral_units: &['十', '百', '千', '万'],
     approximate_marks: &['多', '余', '几', '来'],
-    enumeration_labels: &["第", "步骤", "例"],
+    enumeration_labels: &["第", "步骤", "例", "题目", "问题", "题"],
     item_counters: &["种", "类", "项", "条", "步", "方面"],
     decade_suffixes: &["年代"],
     century_words: &["世纪"],

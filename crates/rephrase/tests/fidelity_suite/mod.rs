@@ -316,7 +316,11 @@ fn measure(sources: &[(String, Source)]) -> Measured {
                     planted.find
                 );
                 let variant = restyle.text.replacen(&planted.find, &planted.replace, 1);
-                let v = seen(&fidelity(&source.text, &variant, &gate));
+                let report = fidelity(&source.text, &variant, &gate);
+                if std::env::var("CS_DEBUG").is_ok_and(|d| d == format!("{}/{}", source.id, restyle.style)) {
+                    println!("DEBUG {}: {:#?}", planted.note, report);
+                }
+                let v = seen(&report);
                 let wanted = attributable(&planted.kind);
                 let carrier = planted.carrier.as_deref().unwrap_or("word");
                 let by_carrier = attributable_to_carrier(carrier);
