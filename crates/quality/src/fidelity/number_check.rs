@@ -414,7 +414,8 @@ fn list_marker_values(text: &str) -> Vec<f64> {
 }
 
 /// CJK numeral runs of two characters or more with a unit (三千, 二十二,
-/// 三万); not one said as approximate (三十多年, 二十余).
+/// 三万), and single numerals before a measure (三年, 两倍); not one said as
+/// approximate (三十多年, 二十余).
 fn cjk_compound_numerals(text: &str) -> Vec<f64> {
     let lex = crate::lexicon::Lexicons::for_text(text, None);
     let mut out = Vec::new();
@@ -434,7 +435,16 @@ fn cjk_compound_numerals(text: &str) -> Vec<f64> {
         let approximate = chars
             .get(i)
             .is_some_and(|&c| lex.has_char(|l| l.approximate_marks, c));
-        if i - start >= 2 && run.chars().any(|c| lex.has_char(|l| l.numeral_units, c)) && !approximate {
+        let rest: String = chars[i..chars.len().min(i + 3)].iter().collect();
+        // 三年, 两倍: one numeral before a measure is a count, not part of a
+        // word (一般, 统一; 一 alone is too common a part of words to read).
+        // 千年 and 万人 say "ages" and "crowds": a unit alone is no count.
+        let counted = i - start == 1
+            && !run.starts_with('一')
+            && !run.chars().any(|c| lex.has_char(|l| l.numeral_units, c))
+            && lex.words(|l| l.numeral_measures).any(|m| rest.starts_with(m));
+        let compound = i - start >= 2 && run.chars().any(|c| lex.has_char(|l| l.numeral_units, c));
+        if (compound || counted) && !approximate {
             out.extend(crate::align::cjk_numerals(&run).into_iter().map(|v| v as f64));
         }
     }
@@ -532,6 +542,10 @@ mod tests {
             )
             .is_empty()
         );
+        // One numeral before a measure is a count; a unit alone is not.
+        let source = "船舶碰撞的请求权时效为2年。";
+        assert!(!number_findings(source, "船舶碰撞的请求权，时效是三年。").is_empty());
+        assert!(number_findings(source, "千年来，船舶碰撞的请求权时效都是两年。").is_empty());
     }
 
     #[test]

@@ -267,6 +267,7 @@ pub static EN: Lexicon = Lexicon {
     numeral_chars: &[],
     numeral_units: &[],
     approximate_marks: &[],
+    numeral_measures: &[],
     enumeration_labels: &[
         "step", "stage", "phase", "part", "case", "example", "rule", "method", "option", "question", "item",
         "point", "no.", "problem", "exercise", "task",

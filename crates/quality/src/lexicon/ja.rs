@@ -64,6 +64,7 @@ pub static JA: Lexicon = Lexicon {
     numeral_chars: &[],
     numeral_units: &[],
     approximate_marks: &[],
+    numeral_measures: &[],
     enumeration_labels: &["ステップ", "手順", "その", "問", "問題", "例題"],
     item_counters: &["つ", "種類", "項目", "点", "段階", "通り"],
     decade_suffixes: &[],

@@ -143,6 +143,9 @@ pub struct Lexicon {
     /// The numerals that are units (十, 百, 千, 万): a run with one is a
     /// number, not a word like 一般.
     pub numeral_units: &'static [char],
+    /// What after a single CJK numeral makes it a count or a span (三年,
+    /// 两倍, 七次): 三 alone is a number there, not part of a word.
+    pub numeral_measures: &'static [&'static str],
     /// What after a numeral makes it approximate (三十多年, 二十余).
     pub approximate_marks: &'static [char],
     /// Characters after a numeral that count tenths (九成, 7割 = 90%, 70%).

@@ -138,6 +138,7 @@ pub static RU: Lexicon = Lexicon {
     numeral_chars: &[],
     numeral_units: &[],
     approximate_marks: &[],
+    numeral_measures: &[],
     enumeration_labels: &[
         "шаг",
         "этап",
