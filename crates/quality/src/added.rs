@@ -50,16 +50,23 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
             NameKind::CommandOption | NameKind::Url | NameKind::Email => true,
             NameKind::FilePath => path_like(text),
             NameKind::InlineCode => {
+                // An option, URL or path in backticks (`--exclude-from`) is
+                // added as it would be bare.
+                let as_bare = crate::names::classify_token(text, text);
                 // One word in backticks is often the subject named for
                 // clarity (`heapq`); a command with arguments is not. Code
                 // that starts or ends with a space is backticks mispaired
                 // across prose.
-                text.contains(' ')
-                    && text.trim() == text
-                    && command_like(text)
-                    && words(text)
-                        .into_iter()
-                        .any(|w| is_term(w) && !source_words.contains(fold_word(w).as_str()))
+                matches!(
+                    as_bare,
+                    Some(NameKind::CommandOption | NameKind::Url | NameKind::Email)
+                ) || as_bare == Some(NameKind::FilePath) && path_like(text)
+                    || text.contains(' ')
+                        && text.trim() == text
+                        && command_like(text)
+                        && words(text)
+                            .into_iter()
+                            .any(|w| is_term(w) && !source_words.contains(fold_word(w).as_str()))
             }
             NameKind::ProperName => {
                 let parts: Vec<&str> = text.split_whitespace().collect();
@@ -384,6 +391,7 @@ mod tests {
             1
         );
         assert_eq!(found("Pass --force to copy.").len(), 1);
+        assert_eq!(found("Pass `--force` to copy.").len(), 1);
         assert_eq!(
             added_names("光合成を研究した。", "ジェームズ・ラブロックが光合成を研究した。").len(),
             1

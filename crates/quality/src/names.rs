@@ -291,7 +291,7 @@ fn push_run(
     }
 }
 
-fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
+pub(crate) fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
     // A plain lower-case word (most words) is none of the kinds below: no
     // scheme, `@`, `::`, digit, dash, slash, dot, underscore or capital.
     if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_lowercase()) {
