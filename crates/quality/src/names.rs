@@ -158,7 +158,11 @@ pub fn names(text: &str) -> Vec<NameMention> {
         // A capitals-only label at a line's start ("NOTE:", "WARNING:")
         // heads what follows; it names nothing.
         let label = starts_block && raw.ends_with(':') && token.chars().all(|c| !c.is_lowercase());
-        if let Some(kind) = classify_token(raw, token).filter(|_| !label) {
+        // A chemical formula (Fe₃O₄, 3H2, NH₃) names a substance: written
+        // with subscripts or digits alike.
+        if !label && let Some(formula) = chemical_formula(token) {
+            push_name(&mut found, &formula, NameKind::Identifier);
+        } else if let Some(kind) = classify_token(raw, token).filter(|_| !label) {
             let t = if kind == NameKind::CommandOption {
                 raw.trim_matches(|c: char| {
                     matches!(
@@ -376,6 +380,49 @@ pub(crate) fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
         return Some(NameKind::Acronym);
     }
     None
+}
+
+/// Subscript digits as digits (H₂O → H2O).
+pub fn plain_subscripts(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '₀'..='₉' => char::from_digit(c as u32 - '₀' as u32, 10).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// `token` as a chemical formula with its subscripts as digits, when it is
+/// one: an optional coefficient, then element symbols (a capital and at
+/// most one small letter) with counts, a count among them (`Fe3O4`, `3H2`,
+/// `NH₃`; not `CO`, `Fe`).
+fn chemical_formula(token: &str) -> Option<String> {
+    let plain = plain_subscripts(token);
+    if !plain.is_ascii() || !plain.bytes().any(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let bytes = plain.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && bytes[i].is_ascii_digit() {
+        i += 1;
+    }
+    let (mut elements, mut counts) = (0, 0);
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_uppercase() {
+            return None;
+        }
+        i += 1;
+        if i < bytes.len() && bytes[i].is_ascii_lowercase() {
+            i += 1;
+        }
+        elements += 1;
+        let digits = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        counts += usize::from(i > digits);
+    }
+    (elements >= 1 && counts >= 1 && plain.len() <= 12).then_some(plain)
 }
 
 fn is_file_path(token: &str) -> bool {

@@ -34,7 +34,7 @@ pub(super) fn check_names(
     if wanted.is_empty() && added.is_empty() {
         return pass();
     }
-    let rewrite = collapse_whitespace(rewrite.text);
+    let rewrite = crate::names::plain_subscripts(&collapse_whitespace(rewrite.text));
     let mut findings = Vec::new();
     for name in wanted {
         // Two words joined by a slash ("wrapping/filling") may be said
@@ -516,6 +516,15 @@ mod tests {
             "全長53.85 kmのうち、海底部は何kmでしょうか。（答え：23.3 km）"
         ));
         assert!(!complete("全長53.85 kmのうち、海底部は23.3 kmで（答え"));
+    }
+
+    #[test]
+    fn a_chemical_formula_is_kept_with_subscripts_or_digits() {
+        let source = "The catalyst is magnetite (Fe3O4); the reaction N2 + 3H2 → 2NH3 releases heat.";
+        let names = |rewrite: &str| findings(source, rewrite, "identifier");
+        assert!(names("Magnetite, Fe₃O₄, is the catalyst; N₂ + 3H₂ → 2NH₃ releases heat.").is_empty());
+        assert!(!names("Magnetite, Fe₂O₃, is the catalyst; N₂ + 3H₂ → 2NH₃ releases heat.").is_empty());
+        assert!(!names("Magnetite, Fe₃O₄, is the catalyst; N₂ + 2H₂ → 2NH₃ releases heat.").is_empty());
     }
 
     #[test]
