@@ -31,3 +31,7 @@ pub static WRONG_OPTION_MARKS: &[char] = &['✗', '✘', '❌'];
 pub static CONVERSION_FACTORS: &[f64] = &[
     10.0, 100.0, 1_000.0, 10_000.0, 1e6, 1e8, 1e9, 60.0, 24.0, 7.0, 12.0, 52.0, 365.0, 3_600.0,
 ];
+
+/// The letters Roman numerals are written with: `XIV` is a number, not an
+/// acronym.
+pub static ROMAN_NUMERAL_LETTERS: &[char] = &['I', 'V', 'X', 'L', 'C', 'D', 'M'];
