@@ -69,13 +69,23 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
                             .any(|w| is_term(w) && !source_words.contains(fold_word(w).as_str()))
             }
             NameKind::ProperName => {
-                let parts: Vec<&str> = text.split_whitespace().collect();
-                parts.len() >= 2
+                let lex = Lexicons::for_text(text, None);
+                // A name's particles (Le, van) are words of other names too.
+                let parts: Vec<&str> = text
+                    .split_whitespace()
+                    .filter(|p| !lex.has_word(|l| l.name_particles, &p.to_lowercase()))
+                    .collect();
+                let absent = |p: &&str| !source_words.contains(fold_word(p).as_str());
+                let several = parts.len() >= 2
                     && !expands_an_acronym(&parts, source)
-                    && !heading_or_label.iter().any(|l| l.contains(text))
-                    && parts
-                        .iter()
-                        .all(|p| !source_words.contains(fold_word(p).as_str()))
+                    && parts.iter().all(absent)
+                    && !crate::names::contains_inflected(source, text);
+                // A surname after initials is a person's (М. В. Фрунзе).
+                let person = parts.len() == 1
+                    && absent(&parts[0])
+                    && !crate::names::contains_inflected(source, text)
+                    && after_initials(rewrite, text);
+                (several || person) && !heading_or_label.iter().any(|l| l.contains(text))
             }
             _ => false,
         };
@@ -165,6 +175,20 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
         }
     }
     out
+}
+
+/// Whether `name` follows initials somewhere in `text` ("М. В. Фрунзе",
+/// "J. Smith"): capitals with stops, each a word of its own.
+fn after_initials(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].trim_end();
+        let Some(rest) = before.strip_suffix('.') else {
+            return false;
+        };
+        let mut chars = rest.chars().rev();
+        chars.next().is_some_and(char::is_uppercase)
+            && chars.next().is_none_or(|c| c.is_whitespace() || c == '.')
+    })
 }
 
 /// Acronyms of `rewrite` (two capitals or more: `ICF`, `БАМ`) the source
@@ -454,6 +478,26 @@ mod tests {
             1
         );
         assert_eq!(found("Pass --force to copy.").len(), 1);
+        // A particle another name of the source has (Le Chatelier) does
+        // not make a new person the source's; a surname after initials is
+        // a person's.
+        let haber = "Fritz Haber used Le Chatelier's principle. The institute trained chemists.";
+        assert_eq!(
+            added_names(
+                haber,
+                "Fritz Haber, with Robert Le Rossignol, used Le Chatelier's principle."
+            )
+            .len(),
+            1
+        );
+        assert_eq!(
+            added_names(
+                "Институт готовил химиков.",
+                "Институт имени М. В. Фрунзе готовил химиков."
+            )
+            .len(),
+            1
+        );
         assert_eq!(found("Pass `--force` to copy.").len(), 1);
         assert_eq!(
             added_names("光合成を研究した。", "ジェームズ・ラブロックが光合成を研究した。").len(),

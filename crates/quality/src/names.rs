@@ -187,8 +187,10 @@ pub fn names(text: &str) -> Vec<NameMention> {
             raw.trim_end_matches(['"', '\'', ')', '”', '’'])
                 .ends_with(['.', '!', '?', ':', '。', '！', '？'])
         };
+        // An initial's stop ("М. В. Фрунзе", "J. Smith") ends no sentence.
+        let initial = raw.chars().count() == 2 && raw.starts_with(char::is_uppercase) && raw.ends_with('.');
         if raw.chars().any(char::is_alphanumeric) && !(tag && sentence_start) {
-            sentence_start = ends_sentence();
+            sentence_start = ends_sentence() && !initial;
         } else if !raw.chars().any(char::is_alphanumeric) && ends_sentence() {
             // A sign after a number ends its sentence too ("8 %. Чайное
             // растение"): the next word starts one.
