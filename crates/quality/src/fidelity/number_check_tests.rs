@@ -1,0 +1,118 @@
+//! The numbers check on the forms numbers take in realistic rewrites.
+
+use crate::{FidelityConfig, fidelity};
+
+/// The numbers check's findings on `rewrite` of `source`.
+fn number_findings(source: &str, rewrite: &str) -> Vec<String> {
+    fidelity(source, rewrite, &FidelityConfig::default())
+        .findings()
+        .filter(|f| f.contains("number"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_decimal_with_four_places_is_not_a_month_and_year() {
+    let source = "Adobe rounded the point to 0.3528 mm in 1985.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("In 1985 Adobe set the point at 0.3528 mm.").is_empty());
+    assert!(!numbers("In 1985 Adobe set the point at 0.3582 mm.").is_empty());
+}
+
+#[test]
+fn an_option_marked_wrong_in_words_is_not_a_claim() {
+    let source = "The Kola borehole reached 12,262 metres in 1989.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    for options in [
+        "A. 7,000 metres — wrong\nB. 12,262 metres",
+        "А) 7 000 м — неверно\nБ) 12 262 м",
+        "A. 7000米 —— 错\nB. 12262米",
+        "A. 7000メートル ―― 誤り\nB. 12262メートル",
+    ] {
+        let rewrite = format!("**Q (multiple choice).** How deep did it go by 1989?\n{options}");
+        assert!(numbers(&rewrite).is_empty(), "{options}: {:?}", numbers(&rewrite));
+    }
+    // An option not marked wrong is a claim like any other.
+    assert!(!numbers("How deep by 1989?\nA. 7,000 metres\nB. 12,262 metres").is_empty());
+}
+
+#[test]
+fn a_number_added_to_a_problem_statement_is_a_finding_and_a_heading_number_is_not() {
+    let source = "The float method was announced in 1959; the current standard dates from 2014.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    let problem = |year: &str| {
+        format!(
+            "**Problem 3.** The method was announced in {year} and the standard dates from 2014. How many years apart?\n\n*Solution.* 2014 − 1959 = 55 years."
+        )
+    };
+    assert!(numbers(&problem("1959")).is_empty());
+    assert!(!numbers(&problem("1952")).is_empty());
+    assert!(
+        numbers("**Claim 4.** The method was announced in 1959.\n**Claim 5:** The standard dates from 2014.")
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_century_may_be_named_by_its_years() {
+    let source = "Sewing on raised cords, usual in the 15th century, gave way after 1820.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("In the 1400s books were sewn on raised cords; after 1820 that gave way.").is_empty());
+    assert!(!numbers("In the 1500s books were sewn on raised cords; after 1820 that gave way.").is_empty());
+}
+
+#[test]
+fn a_spelled_century_may_be_written_in_digits() {
+    let source = "The mite spread to the western honey bee in the twentieth century.";
+    assert!(
+        number_findings(
+            source,
+            "In the 20th century the mite spread to the western honey bee."
+        )
+        .is_empty()
+    );
+    assert!(
+        !number_findings(
+            source,
+            "In the 19th century the mite spread to the western honey bee."
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn a_value_of_a_scaled_range_comes_back_scaled() {
+    let source = "Estimates of the total range from 2.2 to 3.8 million species.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("Estimates range from 2.2 million to 3.8 million species.").is_empty());
+    assert!(!numbers("Estimates range from 2.4 million to 3.8 million species.").is_empty());
+}
+
+#[test]
+fn cjk_numerals_with_a_unit_are_numbers() {
+    let source = "晒场上约有3万口酱缸。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("晒场上大约有三万口酱缸。").is_empty());
+    assert!(!numbers("晒场上大约有三千口酱缸。").is_empty());
+    // Approximate: 三十多年 says "more than thirty", derived, not a fact.
+    assert!(
+        number_findings(
+            "1926年发现蚕茧，1958年再次发掘。",
+            "1926年发现蚕茧，三十多年后的1958年再次发掘。"
+        )
+        .is_empty()
+    );
+    // One numeral before a measure is a count; a unit alone is not.
+    let source = "船舶碰撞的请求权时效为2年。";
+    assert!(!number_findings(source, "船舶碰撞的请求权，时效是三年。").is_empty());
+    assert!(number_findings(source, "千年来，船舶碰撞的请求权时效都是两年。").is_empty());
+}
+
+#[test]
+fn a_count_of_the_texts_own_items_and_case_forms_are_not_added_numbers() {
+    assert!(number_findings("地震ではP波とS波が届く。", "地震では2種類の波、P波とS波が届く。").is_empty());
+    assert!(number_findings("Он выполнил около 100 операций.", "Он провёл около ста операций.").is_empty());
+    assert!(number_findings("Орган имеет 3 мануала.", "Это орган с тремя мануалами.").is_empty());
+    // A count of something else is a number like any other.
+    assert!(!number_findings("地震ではP波とS波が届く。", "地震では2時間後にP波とS波が届く。").is_empty());
+}
