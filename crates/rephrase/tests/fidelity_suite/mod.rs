@@ -435,7 +435,7 @@ fn set_a_measures_the_gate_on_text_it_was_not_tuned_on() {
     // chunks): 53 / 96 caught, 31 / 48 false alarms. The split gate at
     // first contact: 31 / 96, 13 / 48; after the fixes set A pointed to
     // (no longer held out): 34 / 96, 9 / 48.
-    held_out_set("set_a", &["set_a_en_ru", "set_a_zh_ja"], 0.36, 0.03);
+    held_out_set("set_a", &["set_a_en_ru", "set_a_zh_ja"], 0.38, 0.03);
 }
 
 /// Set B (`set_b_*.toml`): written with set A, sealed while the gate was
@@ -479,7 +479,7 @@ fn held_out_3_restyles_measure_what_tuning_on_the_suite_carries_over() {
 /// so no longer held out: 35 / 96, 18 / 48; then 34 / 96, 9 / 48.
 #[test]
 fn set_c_measures_the_gate_on_text_nobody_tuned_on() {
-    held_out_set("set_c", &["set_c_en_ru", "set_c_zh_ja"], 0.35, 0.11);
+    held_out_set("set_c", &["set_c_en_ru", "set_c_zh_ja"], 0.36, 0.07);
 }
 
 /// Set D (`set_d_*.toml`): written after set C was used, sealed until the
@@ -490,7 +490,7 @@ fn set_c_measures_the_gate_on_text_nobody_tuned_on() {
 /// names), so no longer held out: 35 / 96, 10 / 48.
 #[test]
 fn set_d_measures_the_gate_on_text_nobody_tuned_on() {
-    held_out_set("set_d", &["set_d_en_ru", "set_d_zh_ja"], 0.31, 0.13);
+    held_out_set("set_d", &["set_d_en_ru", "set_d_zh_ja"], 0.32, 0.13);
 }
 
 /// Set E (`set_e_*.toml`): written after set D was used, sealed until the
@@ -499,7 +499,7 @@ fn set_d_measures_the_gate_on_text_nobody_tuned_on() {
 /// 7 / 48 false alarms. `set_g_*.toml` is sealed for the next change.
 #[test]
 fn set_e_measures_the_gate_on_text_nobody_tuned_on() {
-    held_out_set("set_e", &["set_e_en_ru", "set_e_zh_ja"], 0.26, 0.09);
+    held_out_set("set_e", &["set_e_en_ru", "set_e_zh_ja"], 0.27, 0.07);
 }
 
 /// Set H (`set_h_*.toml`): the new styles again, 16 sources (English,
@@ -517,7 +517,7 @@ fn set_e_measures_the_gate_on_text_nobody_tuned_on() {
 /// no longer held out: 83 / 142, 3 / 64.
 #[test]
 fn set_h_measures_the_new_styles_gate() {
-    held_out_set("set_h", &["set_h_en_ru", "set_h_zh_ja"], 0.58, 0.02);
+    held_out_set("set_h", &["set_h_en_ru", "set_h_zh_ja"], 0.64, 0.02);
 }
 
 /// Set I (`set_i_*.toml`): 16 sources (English, Russian, Chinese,
@@ -529,7 +529,7 @@ fn set_h_measures_the_new_styles_gate() {
 /// A floor from then on; the next gate change needs a fresh sealed set.
 #[test]
 fn set_i_measured_once_at_the_end_of_session_9() {
-    held_out_set("set_i", &["set_i_en_ru", "set_i_zh_ja"], 0.47, 0.07);
+    held_out_set("set_i", &["set_i_en_ru", "set_i_zh_ja"], 0.48, 0.07);
 }
 
 /// Set G (`set_g_*.toml`): written after set E was measured and sealed
@@ -561,7 +561,7 @@ fn set_g_measured_once_at_session_9() {
 /// 23 / 56 (names 2 / 6, identifiers 2 / 6), 5 / 56.
 #[test]
 fn set_f_measures_the_new_styles_gate() {
-    held_out_set("set_f", &["set_f_en_ru", "set_f_zh_ja"], 0.41, 0.09);
+    held_out_set("set_f", &["set_f_en_ru", "set_f_zh_ja"], 0.48, 0.08);
 }
 
 /// Set J (`set_j_*.toml`): 16 sources (English, Russian, Chinese,
@@ -575,7 +575,7 @@ fn set_f_measures_the_new_styles_gate() {
 /// bracket after a finished sentence): 3 / 48, 51 / 72.
 #[test]
 fn set_j_measured_once_at_the_end_of_session_10() {
-    held_out_set("set_j", &["set_j_en_ru", "set_j_zh_ja"], 0.53, 0.07);
+    held_out_set("set_j", &["set_j_en_ru", "set_j_zh_ja"], 0.55, 0.07);
 }
 
 /// Set K (`set_k_*.toml`): the seven new styles again (56 outputs, 112
@@ -585,5 +585,5 @@ fn set_j_measured_once_at_the_end_of_session_10() {
 /// pointed to: 3 / 56.
 #[test]
 fn set_k_measured_once_at_the_end_of_session_10() {
-    held_out_set("set_k", &["set_k_en_ru", "set_k_zh_ja"], 0.41, 0.06);
+    held_out_set("set_k", &["set_k_en_ru", "set_k_zh_ja"], 0.51, 0.06);
 }
