@@ -48,7 +48,7 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
         }
         let added = match mention.kind {
             NameKind::CommandOption | NameKind::Url | NameKind::Email => true,
-            NameKind::FilePath => path_like(text),
+            NameKind::FilePath => path_like(text) && !made_of_the_sources_parts(text, source),
             NameKind::InlineCode => {
                 // An option, URL or path in backticks (`--exclude-from`) is
                 // added as it would be bare.
@@ -60,7 +60,9 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
                 matches!(
                     as_bare,
                     Some(NameKind::CommandOption | NameKind::Url | NameKind::Email)
-                ) || as_bare == Some(NameKind::FilePath) && path_like(text)
+                ) || as_bare == Some(NameKind::FilePath)
+                    && path_like(text)
+                    && !made_of_the_sources_parts(text, source)
                     || text.contains(' ')
                         && text.trim() == text
                         && command_like(text)
@@ -147,7 +149,7 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
             NameKind::InlineCode
                 if !name.contains(char::is_whitespace)
                     && name.chars().filter(|c| c.is_alphabetic()).count() >= 3
-                    && !source.text.contains(name) =>
+                    && !made_of_the_sources_parts(name, source.text) =>
             {
                 push("identifier", name);
             }
@@ -175,6 +177,16 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
         }
     }
     out
+}
+
+/// Whether every part of a path or a setting is the source's
+/// (`example.com/hello/v2` from "example.com/hello" and "a /v2 suffix",
+/// `GOPROXY=direct` from "set GOPROXY to direct"): put together as the
+/// source says to.
+fn made_of_the_sources_parts(code: &str, source: &str) -> bool {
+    code.split(['/', '='])
+        .filter(|p| !p.is_empty())
+        .all(|p| source.contains(p))
 }
 
 /// Whether `name` follows initials somewhere in `text` ("М. В. Фрунзе",
@@ -444,6 +456,21 @@ mod tests {
         assert_eq!(in_extract(source, "- The ICF was founded in 1966."), ["ICF"]);
         assert!(in_extract(source, "- The WCF was founded in 1966.").is_empty());
         assert!(in_extract(source, "- Founded in MCMLXVI (1966).").is_empty());
+    }
+
+    #[test]
+    fn a_path_or_a_setting_made_of_the_sources_parts_is_not_added() {
+        let source = "The module example.com/hello must end in /v2 from version 2 on; set GOPROXY to direct to skip the proxy.";
+        assert!(added_names(source, "Rename it to `example.com/hello/v2` for version 2.").is_empty());
+        assert_eq!(
+            added_names(source, "Rename it to `example.com/world/v2` for version 2.").len(),
+            1
+        );
+        assert!(in_extract(source, "- Use `GOPROXY=direct` to skip the proxy.").is_empty());
+        assert_eq!(
+            in_extract(source, "- Use `GOPROXY=off` to skip the proxy.").len(),
+            1
+        );
     }
 
     #[test]

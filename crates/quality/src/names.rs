@@ -173,7 +173,9 @@ pub fn names(text: &str) -> Vec<NameMention> {
             } else if kind == NameKind::Url || kind == NameKind::Email {
                 // Closing marks in any order ("(https://x/)." ends with ").").
                 raw.trim_start_matches(['(', '<', '"', '\'', '`'])
-                    .trim_end_matches([')', '>', '"', '\'', ',', ';', '`', '.', ':'])
+                    .trim_end_matches([
+                        ')', '>', '"', '\'', ',', ';', '`', '.', ':', '）', '。', '、', '，', '」', '』',
+                    ])
             } else {
                 token
             };

@@ -541,6 +541,15 @@ mod tests {
         let rewrite =
             "The module follows PEP 506 (https://peps.python.org/pep-0506/). It wraps and fills text.";
         assert!(findings(source, rewrite, "URL").is_empty());
+        let source = "Gems come from https://rubygems.org by default.";
+        assert!(
+            findings(
+                source,
+                "既定の取得元は`source \"https://rubygems.org\"`）。",
+                "URL"
+            )
+            .is_empty()
+        );
         assert!(findings(source, rewrite, "path").is_empty());
     }
 
