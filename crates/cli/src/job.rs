@@ -24,16 +24,7 @@ pub(crate) fn with_suffix(path: &std::path::Path, suffix: &str) -> PathBuf {
 
 /// `out.jsonl` → `out.shard-0003-of-0008.jsonl`: each shard writes its own files.
 pub(crate) fn shard_path(path: &std::path::Path, shard: Option<Shard>) -> PathBuf {
-    let Some(s) = shard else { return path.to_path_buf() };
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let ext = path
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
-    path.with_file_name(format!("{stem}.shard-{:04}-of-{:04}{ext}", s.index, s.count))
+    shard.map_or_else(|| path.to_path_buf(), |s| chunksynth_runner::shard_file(path, s))
 }
 
 pub(crate) fn resolve_shard(corpus: &CorpusArgs) -> Result<Option<Shard>> {

@@ -28,46 +28,15 @@ fn rows(output: &Path) -> (Vec<Row>, Option<usize>) {
             progress: read_progress(output),
         });
     }
-    let dir = output
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let stem = output
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let ext = output
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
-    let prefix = format!("{stem}.shard-");
-    let mut count = None;
-    let mut shards: Vec<(usize, PathBuf)> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let rest = name.strip_prefix(&prefix)?.strip_suffix(".progress.json")?;
-            let rest = rest.strip_suffix(ext.as_str())?;
-            let (index, of) = rest.split_once("-of-")?;
-            let (index, of): (usize, usize) = (index.parse().ok()?, of.parse().ok()?);
-            count = Some(of);
-            Some((
-                index,
-                dir.join(format!("{stem}.shard-{index:04}-of-{of:04}{ext}")),
-            ))
-        })
-        .collect();
-    shards.sort();
-    shards.dedup_by_key(|(i, _)| *i);
+    let shards = chunksynth_runner::shard_files_beside(output, ".progress.json");
+    let count = shards.iter().map(|(s, _)| s.count).max();
     if let Some(n) = count {
         for index in 0..n {
-            let found = shards.iter().find(|(i, _)| *i == index);
+            let found = shards.iter().find(|(s, _)| s.index == index);
             rows.push(Row {
                 index: Some(index),
                 output: found.map_or_else(
-                    || dir.join(format!("{stem}.shard-{index:04}-of-{n:04}{ext}")),
+                    || chunksynth_runner::shard_file(output, chunksynth_runner::Shard { index, count: n }),
                     |(_, p)| p.clone(),
                 ),
                 progress: found.and_then(|(_, p)| read_progress(p)),

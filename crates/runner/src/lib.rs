@@ -93,6 +93,6 @@ pub use run::{
     Budget, DEFAULT_CONCURRENCY, DEFAULT_GRACE, FirstContact, FirstContactError, RunConfig, RunError,
     RunEvent, RunSummary, Runner, StopReason, StopSignal, clock, now_unix_ms,
 };
-pub use shard::Shard;
+pub use shard::{Shard, shard_file, shard_files_beside};
 pub use state::{RunFingerprint, StateError};
 pub use stop_gate::CallsInFlight;

@@ -12,6 +12,63 @@ pub struct Shard {
     pub count: usize,
 }
 
+/// `out.jsonl` → `out.shard-0003-of-0008.jsonl`: the file `output` names
+/// for one shard (each shard writes its own files). The one place the
+/// shard file names are made and read.
+pub fn shard_file(output: &std::path::Path, shard: Shard) -> std::path::PathBuf {
+    let (stem, ext) = stem_and_ext(output);
+    output.with_file_name(format!(
+        "{stem}.shard-{:04}-of-{:04}{ext}",
+        shard.index, shard.count
+    ))
+}
+
+/// The shards' files beside `output` whose names end in `suffix` after the
+/// output's own (`""` for the records, `".progress.json"` for progress
+/// files): each shard and its output's path, in shard order.
+pub fn shard_files_beside(output: &std::path::Path, suffix: &str) -> Vec<(Shard, std::path::PathBuf)> {
+    let dir = output
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let (stem, ext) = stem_and_ext(output);
+    let prefix = format!("{stem}.shard-");
+    let mut found: Vec<(Shard, std::path::PathBuf)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rest = name
+                .strip_prefix(&prefix)?
+                .strip_suffix(suffix)?
+                .strip_suffix(ext.as_str())?;
+            let (index, count) = rest.split_once("-of-")?;
+            let shard = Shard {
+                index: index.parse().ok()?,
+                count: count.parse().ok()?,
+            };
+            Some((shard, shard_file(output, shard)))
+        })
+        .collect();
+    found.sort_by_key(|(s, _)| (s.index, s.count));
+    found.dedup_by_key(|(s, _)| s.index);
+    found
+}
+
+/// A file name's stem and its extension with the dot (`out`, `.jsonl`).
+fn stem_and_ext(path: &std::path::Path) -> (String, String) {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    (stem, ext)
+}
+
 impl Shard {
     /// `I/N` with 0 ≤ I < N.
     pub fn parse(spec: &str) -> Result<Self, String> {

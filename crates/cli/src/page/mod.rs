@@ -159,33 +159,10 @@ fn record_files(output: &Path) -> Vec<PathBuf> {
     if output.exists() {
         return vec![output.to_path_buf()];
     }
-    let dir = output
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let stem = output
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let ext = output
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+    chunksynth_runner::shard_files_beside(output, "")
         .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            name.starts_with(&format!("{stem}.shard-")) && name.ends_with(&ext) && name.contains("-of-")
-        })
-        .collect();
-    found.sort();
-    found
+        .map(|(_, path)| path)
+        .collect()
 }
 
 /// The source texts of `input` (JSONL) by id, for the side-by-side view.
