@@ -739,6 +739,7 @@ pub fn gate_for(base: &FidelityConfig, style: &Style) -> FidelityConfig {
         config.max_copy_ratio = style.max_copy_ratio;
     }
     config.added_numbers_are_suspicions |= style.works_examples;
+    config.names_mentioned_once_are_suspicions |= style.drops_context_names;
     if style.kind == StyleKind::Extract {
         // Leaving facts out is the point: no omission, completeness or
         // summary finding; the style's recall floor stays.

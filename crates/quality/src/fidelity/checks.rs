@@ -21,7 +21,8 @@ pub(super) fn check_names(
     source: &Analysis,
     rewrite: &Analysis,
     keeps_subset: bool,
-) -> Verdict {
+    once_mentioned_are_suspicions: bool,
+) -> (Verdict, Vec<String>) {
     let mut added = crate::added::added_names_of(source, rewrite);
     if keeps_subset {
         for (label, name) in crate::added::added_in_extract(source, rewrite) {
@@ -32,8 +33,9 @@ pub(super) fn check_names(
     }
     let wanted = if keeps_subset { &[][..] } else { wanted };
     if wanted.is_empty() && added.is_empty() {
-        return pass();
+        return (pass(), Vec::new());
     }
+    let mut apart = Vec::new();
     let rewrite = crate::names::plain_subscripts(&collapse_whitespace(rewrite.text));
     let mut findings = Vec::new();
     for name in wanted {
@@ -57,15 +59,24 @@ pub(super) fn check_names(
             && !kept_by_a_short_form(source.text, &rewrite, &name.text)
             && !kept_by_an_acronym(&rewrite, &name.text)
         {
-            findings.push(format!("the {} “{}” is missing", name.kind.label(), name.text));
+            let finding = format!("the {} “{}” is missing", name.kind.label(), name.text);
+            if once_mentioned_are_suspicions
+                && name.kind == crate::names::NameKind::ProperName
+                && crate::names::count_name(source.text, &name.text) <= 1
+            {
+                apart.push(finding);
+            } else {
+                findings.push(finding);
+            }
         }
     }
     let missing = findings.len();
     for (label, name) in &added {
         findings.push(format!("the {label} “{name}” is not in the source"));
     }
-    let score = 1.0 - (missing + added.len()) as f64 / (wanted.len() + added.len()) as f64;
-    (score, findings.is_empty(), findings)
+    let score =
+        1.0 - (missing + added.len()) as f64 / (wanted.len() + added.len() - apart.len()).max(1) as f64;
+    ((score, findings.is_empty(), findings), apart)
 }
 
 /// A name of several words kept by one that only it has: a person by the
@@ -525,6 +536,21 @@ mod tests {
         assert!(names("Magnetite, Fe₃O₄, is the catalyst; N₂ + 3H₂ → 2NH₃ releases heat.").is_empty());
         assert!(!names("Magnetite, Fe₂O₃, is the catalyst; N₂ + 3H₂ → 2NH₃ releases heat.").is_empty());
         assert!(!names("Magnetite, Fe₃O₄, is the catalyst; N₂ + 2H₂ → 2NH₃ releases heat.").is_empty());
+    }
+
+    #[test]
+    fn a_style_for_experts_may_leave_out_a_name_its_source_mentions_once() {
+        let source = "The sched module of Python runs events at set times. Events run in order; sched keeps them in a heap.";
+        let terse = "sched: events at set times, run in order, kept in a heap.";
+        let config = FidelityConfig {
+            names_mentioned_once_are_suspicions: true,
+            ..FidelityConfig::default()
+        };
+        let report = fidelity(source, terse, &config);
+        assert!(!report.findings().any(|f| f.contains("Python")));
+        assert!(report.suspicions.iter().any(|s| s.why.contains("Python")));
+        // Any other style: a finding, as before.
+        assert!(!findings(source, terse, "Python").is_empty());
     }
 
     #[test]

@@ -201,6 +201,11 @@ pub struct FidelityConfig {
     /// no finding, added ones are. Not written when unset (fingerprints).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub keeps_subset: bool,
+    /// The style may leave out a name its source mentions only once
+    /// (`Style::drops_context_names`): such a name missing is a suspicion,
+    /// not a finding. Not written when unset (fingerprints).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub names_mentioned_once_are_suspicions: bool,
 }
 
 /// The default config's lower length bound.
@@ -226,6 +231,7 @@ impl Default for FidelityConfig {
             max_suspicions: None,
             added_numbers_are_suspicions: false,
             keeps_subset: false,
+            names_mentioned_once_are_suspicions: false,
         }
     }
 }
@@ -333,6 +339,7 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
     let copy = crate::copying::copy_ratio_of(src, rw);
     let enabled = |c: &CheckKind| !config.disabled.contains(c);
     let mut added_numbers = Vec::new();
+    let mut missing_context_names = Vec::new();
     let mut checks: Vec<CheckReport> = CheckKind::GATE
         .into_iter()
         .filter(enabled)
@@ -349,7 +356,17 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
                     added_numbers = added.found;
                     verdict
                 }
-                CheckKind::Names => check_names(src.names(), src, rw, config.keeps_subset),
+                CheckKind::Names => {
+                    let (verdict, apart) = check_names(
+                        src.names(),
+                        src,
+                        rw,
+                        config.keeps_subset,
+                        config.names_mentioned_once_are_suspicions,
+                    );
+                    missing_context_names = apart;
+                    verdict
+                }
                 CheckKind::CodeBlocks => check_code_blocks(source, rewrite),
                 CheckKind::LengthRatio => check_length(src, rw, config),
                 CheckKind::ContentRecall => {
@@ -383,6 +400,12 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
     } else {
         Vec::new()
     };
+    suspicions.extend(missing_context_names.into_iter().map(|why| Suspicion {
+        check: CheckKind::Names,
+        source: None,
+        rewrite: None,
+        why,
+    }));
     suspicions.extend(added_numbers.into_iter().map(|(why, sentence)| Suspicion {
         check: CheckKind::Numbers,
         source: None,
