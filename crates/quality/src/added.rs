@@ -78,10 +78,15 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
                     .filter(|p| !lex.has_word(|l| l.name_particles, &p.to_lowercase()))
                     .collect();
                 let absent = |p: &&str| !source_words.contains(fold_word(p).as_str());
+                // A family name the source has in any form (Арцимовича) is
+                // its person, given names spelled out for initials or not.
                 let several = parts.len() >= 2
                     && !expands_an_acronym(&parts, source)
                     && parts.iter().all(absent)
-                    && !crate::names::contains_inflected(source, text);
+                    && !crate::names::contains_inflected(source, text)
+                    && !parts
+                        .last()
+                        .is_some_and(|last| crate::names::contains_inflected(source, last));
                 // A surname after initials is a person's (М. В. Фрунзе).
                 let person = parts.len() == 1
                     && absent(&parts[0])
@@ -189,17 +194,18 @@ fn made_of_the_sources_parts(code: &str, source: &str) -> bool {
         .all(|p| source.contains(p))
 }
 
-/// Whether `name` follows initials somewhere in `text` ("М. В. Фрунзе",
-/// "J. Smith"): capitals with stops, each a word of its own.
+/// Whether `name` follows two initials somewhere in `text` ("М. В.
+/// Фрунзе", "J. R. Smith"): capitals with stops, each a word of its own.
+/// One alone may label a multiple-choice option ("Б. Восемь").
 fn after_initials(text: &str, name: &str) -> bool {
+    let initial_before = |s: &str| -> Option<usize> {
+        let rest = s.trim_end().strip_suffix('.')?;
+        let mut chars = rest.char_indices().rev();
+        let (at, c) = chars.next()?;
+        (c.is_uppercase() && chars.next().is_none_or(|(_, c)| c.is_whitespace() || c == '.')).then_some(at)
+    };
     text.match_indices(name).any(|(at, _)| {
-        let before = text[..at].trim_end();
-        let Some(rest) = before.strip_suffix('.') else {
-            return false;
-        };
-        let mut chars = rest.chars().rev();
-        chars.next().is_some_and(char::is_uppercase)
-            && chars.next().is_none_or(|c| c.is_whitespace() || c == '.')
+        initial_before(&text[..at]).is_some_and(|first| initial_before(&text[..first]).is_some())
     })
 }
 

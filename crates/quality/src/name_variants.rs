@@ -133,10 +133,9 @@ pub fn contains_inflected(text: &str, name: &str) -> bool {
     if words.is_empty() || !words.iter().all(|w| w.chars().next().is_some_and(is_cyrillic)) {
         return false;
     }
-    let text_words: Vec<String> = crate::text::words(text)
-        .iter()
-        .map(|w| w.to_lowercase())
-        .collect();
+    // Russian writes ё as е more often than not (Пётр, Петра).
+    let plain_yo = |w: &str| w.to_lowercase().replace('ё', "е");
+    let text_words: Vec<String> = crate::text::words(text).iter().map(|w| plain_yo(w)).collect();
     // A case ending is up to two letters (Идой → Ида, Манденовой →
     // Манденова), more on a long word; a one-word name keeps four letters of stem, a longer one
     // may cut its short words to two when another word holds a long stem.
@@ -145,7 +144,7 @@ pub fn contains_inflected(text: &str, name: &str) -> bool {
     let long_stem = words.iter().any(|w| w.chars().count() >= 6) || name.contains('-');
     (words.len() == 1 || long_stem)
         && words.iter().all(|w| {
-            let stem = case_stem(&w.to_lowercase(), floor);
+            let stem = case_stem(&plain_yo(w), floor);
             // A short stem (Лун) begins words of its own length only, not
             // "сентября" for Сена.
             let n = w.chars().count();

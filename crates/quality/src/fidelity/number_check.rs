@@ -74,7 +74,9 @@ pub(super) fn check_numbers(
         let got = count_in_rewrite(q) + spelled.iter().filter(|s| same_quantity(s, q, tolerance)).count();
         if got > 0 || kept_otherwise(q) {
             kept += 1;
-            if got < *n {
+            // Kept another way (a century by its years, a scaled value),
+            // it is not a number changed into another.
+            if got < *n && !kept_otherwise(q) {
                 fewer.push((written, *n, got));
             }
         } else if !keeps_subset {

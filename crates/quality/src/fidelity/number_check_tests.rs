@@ -85,6 +85,7 @@ fn a_value_of_a_scaled_range_comes_back_scaled() {
     let source = "Estimates of the total range from 2.2 to 3.8 million species.";
     let numbers = |rewrite: &str| number_findings(source, rewrite);
     assert!(numbers("Estimates range from 2.2 million to 3.8 million species.").is_empty());
+    assert!(numbers("| Low | 2.2 million |\n| High | 3.8 million |").is_empty());
     assert!(!numbers("Estimates range from 2.4 million to 3.8 million species.").is_empty());
 }
 
