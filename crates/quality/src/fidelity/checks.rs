@@ -440,6 +440,8 @@ pub(super) fn check_completeness(
     let ends_in_list_item = rewrite.trim_end().lines().last().is_some_and(|l| {
         let t = l.trim_start();
         t.starts_with(['-', '*', '•', '・', '→'])
+            // A note's pictograph heads an item too ("💡 覚え方：…").
+            || t.starts_with(|c: char| ('\u{2600}'..='\u{27BF}').contains(&c) || ('\u{1F300}'..='\u{1FAFF}').contains(&c))
             || (t.starts_with('|') && t.trim_end().ends_with('|'))
             || t.split_once(['.', ')'])
                 .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
@@ -527,6 +529,9 @@ mod tests {
             "全長53.85 kmのうち、海底部は何kmでしょうか。（答え：23.3 km）"
         ));
         assert!(!complete("全長53.85 kmのうち、海底部は23.3 kmで（答え"));
+        assert!(complete(
+            "全長53.85 km、海底部は23.3 km。\n\n💡 覚え方：海底部は「23.3」"
+        ));
     }
 
     #[test]
