@@ -402,8 +402,17 @@ fn dotted_cjk_names(text: &str) -> Vec<String> {
             }
             break;
         }
-        if parts >= 2 {
-            out.push(chars[start..end].iter().collect());
+        let run: String = chars[start..end].iter().collect();
+        // A part said twice (ステップ・バイ・ステップ, "step by step") makes
+        // a phrase, not a person's names.
+        let mut seen: Vec<&str> = Vec::new();
+        let repeats = run.split(['·', '・']).any(|part| {
+            let again = seen.contains(&part);
+            seen.push(part);
+            again
+        });
+        if parts >= 2 && !repeats {
+            out.push(run);
         }
     }
     out
@@ -536,6 +545,7 @@ mod tests {
             added_names("光合成を研究した。", "ジェームズ・ラブロックが光合成を研究した。").len(),
             1
         );
+        assert!(added_names("手順を説明する。", "ステップ・バイ・ステップで手順を説明する。").is_empty());
     }
 
     #[test]
