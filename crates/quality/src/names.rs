@@ -305,6 +305,14 @@ pub(crate) fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
     if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_lowercase()) {
         return None;
     }
+    // A number glued to its unit (1kWh, 5mg) is a quantity the numbers
+    // check reads, not an identifier.
+    if token.starts_with(|c: char| c.is_ascii_digit()) && {
+        let unit = token.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+        !unit.is_empty() && unit.chars().all(char::is_alphabetic) && unit.chars().any(char::is_lowercase)
+    } {
+        return None;
+    }
     let raw_trim = raw.trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | '"' | '\'' | ',' | ';'));
     if raw_trim.starts_with("http://") || raw_trim.starts_with("https://") || raw_trim.starts_with("www.") {
         return Some(NameKind::Url);

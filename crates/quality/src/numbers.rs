@@ -259,6 +259,17 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
                 if latin && tail.is_some_and(char::is_alphabetic) {
                     continue;
                 }
+                // A one-letter scale (190k) only glued and as the list
+                // writes it: 300 K is a temperature.
+                if latin
+                    && word.len() == 1
+                    && (gap > 0
+                        || !rest.starts_with(word)
+                        || tail.is_some_and(|c| !(c.is_whitespace() || ",.;:)".contains(c))))
+                {
+                    // (and not in a formula: `a[2k+1]`)
+                    continue;
+                }
                 // A stem (тыс) runs to the end of its word (тысяч).
                 let stem = !latin && !word.chars().any(crate::text::is_cjk);
                 let written: usize = rest

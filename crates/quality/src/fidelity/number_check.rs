@@ -235,9 +235,25 @@ fn excused_values(source: &str, rewrite: &str, wanted: &[(String, Quantity, usiz
 /// The factors of the scale words `text` uses (million, млн, 万).
 fn scale_factors(text: &str) -> Vec<f64> {
     let lower = text.to_lowercase();
+    // A one-letter scale (190k) counts only glued to a number, as one.
+    let glued = |word: &str| {
+        text.match_indices(word).any(|(at, _)| {
+            text[..at].ends_with(|c: char| c.is_ascii_digit())
+                && text[at + word.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c.is_whitespace() || ",.;:)".contains(c))
+        })
+    };
     crate::lexicon::Lexicons::for_text(text, None)
         .entries(|l| l.scale_words)
-        .filter(|(word, _)| lower.contains(word))
+        .filter(|(word, _)| {
+            if word.len() == 1 {
+                glued(word)
+            } else {
+                lower.contains(word)
+            }
+        })
         .map(|&(_, factor)| factor)
         .collect()
 }

@@ -117,3 +117,13 @@ fn a_count_of_the_texts_own_items_and_case_forms_are_not_added_numbers() {
     // A count of something else is a number like any other.
     assert!(!number_findings("地震ではP波とS波が届く。", "地震では2時間後にP波とS波が届く。").is_empty());
 }
+
+#[test]
+fn thousands_written_short_and_a_number_glued_to_its_unit() {
+    let source = "By 2020 it held more than 190,000 modules; a plant makes 1kWh per cycle at 300 K.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("2020: >190k modules; 1 kWh per cycle at 300 K.").is_empty());
+    assert!(!numbers("2020: >180k modules; 1 kWh per cycle at 300 K.").is_empty());
+    // Not in a formula, nor a kelvin.
+    assert!(!number_findings("The heap has a[k] <= a[2k+1].", "The heap has a[k] <= a[2000+1].").is_empty());
+}

@@ -256,6 +256,8 @@ pub static EN: Lexicon = Lexicon {
         ("billions", 1e9),
         ("trillion", 1e12),
         ("bn", 1e9),
+        // Written glued and in lower case only (190k; 300K is kelvins).
+        ("k", 1e3),
     ],
     fraction_words: &[
         ("half", 0.5),
