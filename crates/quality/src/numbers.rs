@@ -252,6 +252,13 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
     for lexicon in crate::lexicon::ALL {
         for &(word, scale) in lexicon.scale_words {
             if let Some(after) = lower.strip_prefix(word) {
+                // 兆瓦 is megawatts: a metric prefix, not a scale.
+                if crate::lexicon::ALL
+                    .iter()
+                    .any(|l| l.prefix_units.iter().any(|u| after.starts_with(u)))
+                {
+                    continue;
+                }
                 // A Latin word must end there (`millions`, not `millimetre`:
                 // the list holds whole words and their plural).
                 let tail = after.chars().next();

@@ -127,3 +127,10 @@ fn thousands_written_short_and_a_number_glued_to_its_unit() {
     // Not in a formula, nor a kelvin.
     assert!(!number_findings("The heap has a[k] <= a[2k+1].", "The heap has a[k] <= a[2000+1].").is_empty());
 }
+
+#[test]
+fn chinese_zhao_before_a_unit_is_mega() {
+    let source = "电站总装机容量3600兆瓦，共6台机组。";
+    assert!(number_findings(source, "| 总装机容量 | 3600 MW |\n| 机组 | 6台 |").is_empty());
+    assert!(!number_findings(source, "| 总装机容量 | 3000 MW |\n| 机组 | 6台 |").is_empty());
+}

@@ -259,6 +259,7 @@ pub static EN: Lexicon = Lexicon {
         // Written glued and in lower case only (190k; 300K is kelvins).
         ("k", 1e3),
     ],
+    prefix_units: &[],
     fraction_words: &[
         ("half", 0.5),
         ("halves", 0.5),

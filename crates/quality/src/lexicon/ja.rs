@@ -59,6 +59,7 @@ pub static JA: Lexicon = Lexicon {
     number_words: &[],
     ordinals: &[],
     scale_words: &[("億", 1e8), ("兆", 1e12)],
+    prefix_units: &[],
     fraction_words: &[("半分", 0.5)],
     tenth_markers: &['割'],
     numeral_chars: &[],

@@ -134,6 +134,9 @@ pub struct Lexicon {
     /// Words that multiply the number before them ("million", "тыс", 万),
     /// with the factor: `10 тысяч` is the `10 000` of a rewrite.
     pub scale_words: &'static [(&'static str, f64)],
+    /// Units before which a scale word is a metric prefix instead (Chinese
+    /// 兆瓦 is megawatts, where Japanese 兆 alone is a trillion).
+    pub prefix_units: &'static [&'static str],
     /// Words that say a fraction ("half", "половин", 一半), with its value:
     /// a rewrite may write it as `0.5` or `50%`.
     pub fraction_words: &'static [(&'static str, f64)],

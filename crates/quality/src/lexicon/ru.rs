@@ -125,6 +125,7 @@ pub static RU: Lexicon = Lexicon {
         ("триллион", 1e12),
         ("трлн", 1e12),
     ],
+    prefix_units: &[],
     fraction_words: &[
         ("полтор", 1.5),
         ("половин", 0.5),

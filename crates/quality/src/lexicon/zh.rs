@@ -71,6 +71,7 @@ pub static ZH: Lexicon = Lexicon {
     ordinals: &[],
     // 千 is not here: 千米 is a kilometre.
     scale_words: &[("万", 1e4), ("萬", 1e4), ("亿", 1e8)],
+    prefix_units: &["瓦", "赫", "焦", "帕", "字节", "比特", "欧", "伏", "吨"],
     fraction_words: &[("一半", 0.5), ("半数", 0.5), ("过半", 0.5)],
     tenth_markers: &['成'],
     numeral_chars: &[
