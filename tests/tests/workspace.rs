@@ -15,8 +15,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("chunking", &[][..]),
         ("llm", &[][..]),
         ("quality", &["chunking"][..]),
-        // The claim judge (`prompts::judge`) turns suspicions into questions.
-        ("prompts", &["chunking", "llm", "quality"][..]),
+        ("prompts", &["chunking", "llm"][..]),
         ("rephrase", &["chunking", "quality", "prompts", "llm"][..]),
         ("generation", &["chunking", "quality", "prompts", "llm"][..]),
         ("backend-openai", &["llm"][..]),

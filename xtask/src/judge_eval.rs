@@ -701,7 +701,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     // hard-case profile's paraphrases.
     for chunk in &chunks {
         for q in &chunk.questions {
-            labels.hint(&q.claim, q.check.name());
+            labels.hint(&q.claim, &q.check);
         }
         for check in &chunk.suspicions {
             labels.hint(&chunk.rewrite, check.name());

@@ -29,7 +29,7 @@ pub(crate) async fn judge_missing_key_points(
         .missing_key_points
         .iter()
         .map(|k| ClaimQuestion {
-            check: CheckKind::Omission,
+            check: CheckKind::Omission.name().to_owned(),
             side: ClaimSide::Kept,
             claim: k.clone(),
         })

@@ -15,7 +15,6 @@ use crate::{ClaimInput, TemplateSet, judge_claims_schema, read_claim_answer};
 use chunksynth_llm::{
     BoxFuture, ChatRequest, LanguageModel, LlmError, Message, ResponseSchema, TaskKind, Usage,
 };
-use chunksynth_quality::{CheckKind, Suspicion};
 use serde::{Deserialize, Serialize};
 
 /// How much a run asks its judge (`--llm-judge`).
@@ -81,8 +80,10 @@ pub enum ClaimSide {
 /// One question for the judge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimQuestion {
-    /// The suspicion that raised it.
-    pub check: CheckKind,
+    /// The check whose suspicion raised it, by the name records give it
+    /// (`omission`, `polarity`): the pipelines fill it in, so this crate
+    /// needs no fidelity checks below it.
+    pub check: String,
     pub side: ClaimSide,
     /// The sentence asked about.
     pub claim: String,
@@ -138,45 +139,6 @@ impl ClaimVerdict {
             ),
         })
     }
-}
-
-/// The questions a chunk's suspicions raise, at most `max`, each sentence
-/// asked about once: an omission asks whether the source sentence is kept;
-/// anything else whether the rewrite sentence is supported.
-pub fn claim_questions(suspicions: &[Suspicion], max: usize) -> Vec<ClaimQuestion> {
-    let mut out: Vec<ClaimQuestion> = Vec::new();
-    for s in suspicions {
-        let question = match (&s.rewrite, &s.source) {
-            (Some(rewrite), _) if s.check != CheckKind::Omission => ClaimQuestion {
-                check: s.check,
-                side: ClaimSide::Supported,
-                claim: rewrite.clone(),
-            },
-            (_, Some(source)) => ClaimQuestion {
-                check: s.check,
-                side: ClaimSide::Kept,
-                claim: source.clone(),
-            },
-            (Some(rewrite), None) => ClaimQuestion {
-                check: s.check,
-                side: ClaimSide::Supported,
-                claim: rewrite.clone(),
-            },
-            (None, None) => continue,
-        };
-        if question.claim.trim().is_empty()
-            || out
-                .iter()
-                .any(|q| q.side == question.side && q.claim == question.claim)
-        {
-            continue;
-        }
-        if out.len() == max {
-            break;
-        }
-        out.push(question);
-    }
-    out
 }
 
 /// Answers claim questions about one chunk.
@@ -351,47 +313,17 @@ fn read_verdicts(text: &str, questions: &[ClaimQuestion]) -> Option<Vec<ClaimVer
 mod tests {
     use super::*;
 
-    fn suspicion(check: CheckKind, source: Option<&str>, rewrite: Option<&str>) -> Suspicion {
-        Suspicion {
-            check,
-            source: source.map(str::to_owned),
-            rewrite: rewrite.map(str::to_owned),
-            why: String::new(),
+    fn asked(claim: &str) -> ClaimQuestion {
+        ClaimQuestion {
+            check: "addition".to_owned(),
+            side: ClaimSide::Supported,
+            claim: claim.to_owned(),
         }
     }
 
     #[test]
-    fn omissions_ask_about_the_source_the_rest_about_the_rewrite_each_once() {
-        let questions = claim_questions(
-            &[
-                suspicion(CheckKind::Omission, Some("A is B."), None),
-                suspicion(CheckKind::Polarity, Some("A is B."), Some("A is not B.")),
-                suspicion(CheckKind::Modality, Some("A is B."), Some("A is not B.")),
-                suspicion(CheckKind::Addition, None, Some("C is D.")),
-                suspicion(CheckKind::Numbers, None, Some("E = 5.")),
-            ],
-            3,
-        );
-        let asked: Vec<(ClaimSide, &str)> = questions.iter().map(|q| (q.side, q.claim.as_str())).collect();
-        assert_eq!(
-            asked,
-            [
-                (ClaimSide::Kept, "A is B."),
-                (ClaimSide::Supported, "A is not B."),
-                (ClaimSide::Supported, "C is D.")
-            ]
-        );
-    }
-
-    #[test]
     fn verdicts_are_read_by_number_and_a_skipped_claim_has_none() {
-        let qs = claim_questions(
-            &[
-                suspicion(CheckKind::Addition, None, Some("one")),
-                suspicion(CheckKind::Addition, None, Some("two")),
-            ],
-            4,
-        );
+        let qs = [asked("one"), asked("two")];
         let read = read_verdicts(
             r#"Here: {"verdicts": [{"claim": 2, "supported": false, "source_evidence": "x", "rewrite_evidence": "two"}]}"#,
             &qs,

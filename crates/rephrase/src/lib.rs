@@ -44,14 +44,15 @@
 //! # }).unwrap();
 //! ```
 
+mod claims;
 mod model;
 mod pipeline;
 mod window;
 
 pub use chunksynth_prompts::judge::{
     ClaimJudge, ClaimQuestion, ClaimSide, ClaimVerdict, JudgeFormat, JudgeMode, JudgedClaims, LlmClaimJudge,
-    claim_questions,
 };
+pub use claims::claim_questions;
 pub use model::{
     EchoRewriteModel, FidelityJudge, JudgeVerdict, LlmJudge, LlmRewriteModel, RewriteModel, RewriteOutput,
     RewriteRequest,

@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{FidelityJudge, JudgeVerdict, RewriteModel, RewriteRequest};
 use crate::window::PromptWindow;
-use chunksynth_prompts::judge::{ClaimJudge, ClaimVerdict, JudgeFormat, JudgeMode, claim_questions};
+use chunksynth_prompts::judge::{ClaimJudge, ClaimVerdict, JudgeFormat, JudgeMode};
+
+use crate::claims::claim_questions;
 
 /// What to do with a chunk whose every attempt failed the fidelity gate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
