@@ -169,12 +169,7 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
             push("title", title);
         }
     }
-    // Written in CJK: a third of its characters or more are Han or kana.
-    let cjk = text
-        .chars()
-        .filter(|&c| crate::text::is_cjk(c) || ('\u{3040}'..='\u{30FF}').contains(&c))
-        .count();
-    if cjk * 3 >= text.chars().filter(|c| !c.is_whitespace()).count() {
+    if crate::text::written_in_cjk(text) {
         for word in text.split(|c: char| !c.is_ascii_alphabetic()) {
             if word.len() >= 3 && word.chars().any(|c| c.is_ascii_lowercase()) && absent(word) {
                 push("name", word);

@@ -409,10 +409,15 @@ pub fn plain_subscripts(text: &str) -> String {
 /// most one small letter) with counts, a count among them (`Fe3O4`, `3H2`,
 /// `NH₃`; not `CO`, `Fe`).
 fn chemical_formula(token: &str) -> Option<String> {
-    let plain = plain_subscripts(token);
-    if !plain.is_ascii() || !plain.bytes().any(|b| b.is_ascii_uppercase()) {
+    // Most words have no capital or a letter beyond ASCII: no copy made.
+    if !token.bytes().any(|b| b.is_ascii_uppercase())
+        || !token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ('₀'..='₉').contains(&c))
+    {
         return None;
     }
+    let plain = plain_subscripts(token);
     let bytes = plain.as_bytes();
     let mut i = 0;
     while i < bytes.len() && bytes[i].is_ascii_digit() {

@@ -10,6 +10,16 @@ pub fn is_closing(c: char) -> bool {
     is_closing_punctuation(c)
 }
 
+/// Whether `text` is written in CJK: a third of its characters or more
+/// are Han or kana.
+pub fn written_in_cjk(text: &str) -> bool {
+    let cjk = text
+        .chars()
+        .filter(|&c| is_cjk(c) || ('\u{3040}'..='\u{30FF}').contains(&c))
+        .count();
+    cjk * 3 >= text.chars().filter(|c| !c.is_whitespace()).count()
+}
+
 /// The words of `text`, as slices.
 pub fn words(text: &str) -> Vec<&str> {
     word_ranges(text).map(|r| &text[r]).collect()

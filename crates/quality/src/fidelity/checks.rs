@@ -233,20 +233,14 @@ pub(super) const MIN_WORDS_FOR_RATIO: usize = 8;
 
 /// How much longer CJK restyles run than Latin and Cyrillic ones in the
 /// units words are counted in: the median length ratio of the faithful
-/// restyles of sets A-I, CJK over the rest, is 1.10 (encyclopedic) to 1.36
-/// (learning-note) for the styles that expand (textbook 1.78 / 1.48,
-/// plain-language 1.35 / 1.19, qa-interleaved 1.44 / 1.21). The upper bound
-/// of a style's band, measured over both, stretches by this much for CJK.
+/// outputs of sets A-I, CJK over the rest, is 0.98 (diverse-qa) to 1.30
+/// (textbook: 2.01 / 1.55) for the styles that expand, 1.15 at their
+/// median (qa-interleaved 1.23, plain-language 1.16); this stretch sits at
+/// the high end, as an upper bound should. The fidelity suite's
+/// `cjk_restyles_run_longer_than_latin_and_cyrillic_ones` prints the table.
+/// The upper bound of a style's band, measured over both, stretches by
+/// this much for CJK.
 const CJK_LENGTH_FACTOR: f64 = 1.25;
-
-/// Written in CJK: a third of its characters or more are Han or kana.
-fn written_in_cjk(text: &str) -> bool {
-    let cjk = text
-        .chars()
-        .filter(|&c| is_cjk(c) || ('\u{3040}'..='\u{30FF}').contains(&c))
-        .count();
-    cjk * 3 >= text.chars().filter(|c| !c.is_whitespace()).count()
-}
 
 pub(super) fn check_length(source: &Analysis, rewrite: &Analysis, config: &FidelityConfig) -> Verdict {
     let s = source.word_count();
@@ -254,7 +248,7 @@ pub(super) fn check_length(source: &Analysis, rewrite: &Analysis, config: &Fidel
         return pass();
     }
     let ratio = rewrite.word_count() as f64 / s as f64;
-    let hi = if written_in_cjk(rewrite.text) {
+    let hi = if crate::text::written_in_cjk(rewrite.text) {
         config.max_length_ratio * CJK_LENGTH_FACTOR
     } else {
         config.max_length_ratio

@@ -97,7 +97,7 @@ pub(super) fn check_numbers(
             ));
         }
     }
-    let mut excused = excused_values(source, rewrite, &wanted);
+    let mut excused = excused_values(source, rewrite, &wanted, &scales);
     excused
         .known
         .extend(centuries.iter().flat_map(|&(n, year)| [n, year]));
@@ -129,11 +129,16 @@ pub(super) fn check_numbers(
     }
     // A number spelled in CJK numerals with a unit (三千, 二十二) is a
     // number as digits are, unless the source has it in any form.
-    let known_spelled: Vec<f64> = number_word_values(source)
-        .into_iter()
-        .chain(crate::align::cjk_numerals(source).into_iter().map(|v| v as f64))
-        .collect();
-    for v in cjk_compound_numerals(rewrite) {
+    let spelled_in_rewrite = cjk_compound_numerals(rewrite);
+    let known_spelled: Vec<f64> = if spelled_in_rewrite.is_empty() {
+        Vec::new()
+    } else {
+        number_word_values(source)
+            .into_iter()
+            .chain(crate::align::cjk_numerals(source).into_iter().map(|v| v as f64))
+            .collect()
+    };
+    for v in spelled_in_rewrite {
         let q = Quantity::Value(v);
         let written = crate::arithmetic::shown(v);
         if !(excused.contains(v)
@@ -199,7 +204,12 @@ impl Excused {
     }
 }
 
-fn excused_values(source: &str, rewrite: &str, wanted: &[(String, Quantity, usize)]) -> Excused {
+fn excused_values(
+    source: &str,
+    rewrite: &str,
+    wanted: &[(String, Quantity, usize)],
+    scales: &[f64],
+) -> Excused {
     // A value the source does not have is a changed or invented number,
     // unless it only numbers a list item the rewrite added ("1. ").
     let mut others = if list_marker_values(source).is_empty() {
@@ -222,7 +232,6 @@ fn excused_values(source: &str, rewrite: &str, wanted: &[(String, Quantity, usiz
     }));
     // A count the source says with a scale word (трёх миллионов) may come
     // back scaled (3 млн).
-    let scales = scale_factors(source);
     let scaled: Vec<f64> = scales
         .iter()
         .flat_map(|f| known.iter().map(move |k| k * f))
