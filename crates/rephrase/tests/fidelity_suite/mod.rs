@@ -254,9 +254,6 @@ fn measure(sources: &[(String, Source)]) -> Measured {
                 .iter()
                 .find(|c| c.check == CheckKind::ContentRecall)
                 .map_or(1.0, |c| c.score);
-            if std::env::var("CS_RATIO").is_ok() {
-                println!("RATIO {lang} {} {ratio:.3}", restyle.style);
-            }
             let e = m
                 .observed
                 .entry(restyle.style.clone())
@@ -668,4 +665,54 @@ fn set_r_measured_once_at_the_end_of_session_10() {
 #[test]
 fn set_s_measured_once_at_the_end_of_session_10() {
     held_out_set("set_s", &["set_s_en_ru", "set_s_zh_ja"], 0.51, 0.09);
+}
+
+/// What the gate's CJK length factor (`CJK_LENGTH_FACTOR` in
+/// crates/quality/src/fidelity/checks.rs, 1.25) is set from: the median
+/// length ratio of the faithful restyles of sets A-I, CJK over Latin and
+/// Cyrillic, per style that expands (printed; docs/QUALITY.md quotes it).
+#[test]
+fn cjk_restyles_run_longer_than_latin_and_cyrillic_ones() {
+    let mut ratios: BTreeMap<(String, bool), Vec<f64>> = BTreeMap::new();
+    for set in ["a", "b", "c", "d", "e", "f", "g", "h", "i"] {
+        for half in ["en_ru", "zh_ja"] {
+            for source in load(&format!("set_{set}_{half}")) {
+                let cjk = matches!(source.lang.as_deref(), Some("zh" | "ja"));
+                let words = chunksynth_quality::text::word_count(&source.text) as f64;
+                for restyle in &source.restyle {
+                    let ratio = chunksynth_quality::text::word_count(&restyle.text) as f64 / words;
+                    ratios
+                        .entry((restyle.style.clone(), cjk))
+                        .or_default()
+                        .push(ratio);
+                }
+            }
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let mut factors: Vec<f64> = Vec::new();
+    println!("| style | median ratio, Latin/Cyrillic | CJK | CJK / Latin |\n|---|---|---|---|");
+    let mut styles: Vec<String> = ratios.keys().map(|(s, _)| s.clone()).collect();
+    styles.dedup();
+    for style in &styles {
+        let (Some(mut latin), Some(mut cjk)) = (
+            ratios.get(&(style.clone(), false)).cloned(),
+            ratios.get(&(style.clone(), true)).cloned(),
+        ) else {
+            continue;
+        };
+        let (l, c) = (median(&mut latin), median(&mut cjk));
+        if l > 1.0 {
+            factors.push(c / l);
+        }
+        println!("| {style} | {l:.2} | {c:.2} | {:.2} |", c / l);
+    }
+    // Over the styles that expand, CJK runs longer by a tenth or more at
+    // the median.
+    let typical = median(&mut factors);
+    println!("median CJK / Latin over the styles that expand: {typical:.2}");
+    assert!(typical >= 1.1, "{factors:?}");
 }
