@@ -133,9 +133,18 @@ pub fn contains_inflected(text: &str, name: &str) -> bool {
     if words.is_empty() || !words.iter().all(|w| w.chars().next().is_some_and(is_cyrillic)) {
         return false;
     }
-    // Russian writes ё as е more often than not (Пётр, Петра).
-    let plain_yo = |w: &str| w.to_lowercase().replace('ё', "е");
-    let text_words: Vec<String> = crate::text::words(text).iter().map(|w| plain_yo(w)).collect();
+    // Letters written for one another are one (Пётр, Петра: ё as е).
+    let pairs: Vec<(char, char)> = crate::lexicon::Lexicons::for_text(name, None)
+        .entries(|l| l.equivalent_letters)
+        .copied()
+        .collect();
+    let one_spelling = |w: &str| {
+        w.to_lowercase()
+            .chars()
+            .map(|c| pairs.iter().find(|(from, _)| *from == c).map_or(c, |(_, to)| *to))
+            .collect::<String>()
+    };
+    let text_words: Vec<String> = crate::text::words(text).iter().map(|w| one_spelling(w)).collect();
     // A case ending is up to two letters (Идой → Ида, Манденовой →
     // Манденова), more on a long word; a one-word name keeps four letters of stem, a longer one
     // may cut its short words to two when another word holds a long stem.
@@ -144,7 +153,7 @@ pub fn contains_inflected(text: &str, name: &str) -> bool {
     let long_stem = words.iter().any(|w| w.chars().count() >= 6) || name.contains('-');
     (words.len() == 1 || long_stem)
         && words.iter().all(|w| {
-            let stem = case_stem(&plain_yo(w), floor);
+            let stem = case_stem(&one_spelling(w), floor);
             // A short stem (Лун) begins words of its own length only, not
             // "сентября" for Сена.
             let n = w.chars().count();

@@ -503,6 +503,7 @@ pub static EN: Lexicon = Lexicon {
     function_chars: &[],
     name_suffixes: &[],
     world_names: &[("earth", &["world", "planet", "globe"])],
+    equivalent_letters: &[],
     file_extensions: &[
         "rs", "toml", "json", "jsonl", "md", "txt", "py", "c", "h", "cc", "cpp", "hpp", "js", "ts", "html",
         "css", "yaml", "yml", "sh", "lock", "conf", "cfg", "ini", "log", "csv", "xml", "go", "java", "rb",

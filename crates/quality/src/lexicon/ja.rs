@@ -83,6 +83,7 @@ pub static JA: Lexicon = Lexicon {
     // 山梨県, 気象庁, 北海道, 正倉院, 靖国神社
     name_suffixes: &['県', '庁', '道', '院', '寺', '宮', '社', '館'],
     world_names: &[],
+    equivalent_letters: &[],
     file_extensions: &[],
     name_particles: &[],
     clause_marks: &[],

@@ -188,6 +188,9 @@ pub struct Lexicon {
     /// The Earth's name (as a stem) and the common nouns a source says it
     /// with ("earth": "world", "planet").
     pub world_names: &'static [(&'static str, &'static [&'static str])],
+    /// Letters written for one another (Russian ё, mostly written е: Пётр,
+    /// Петра): names are matched with the first read as the second.
+    pub equivalent_letters: &'static [(char, char)],
     /// File name extensions a path ends with ("rs", "toml").
     pub file_extensions: &'static [&'static str],
     /// Lower-case particles inside personal names ("van" in Guido van

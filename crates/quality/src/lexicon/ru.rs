@@ -179,6 +179,7 @@ pub static RU: Lexicon = Lexicon {
     name_suffixes: &[],
     // "на Земле" for "на планете"
     world_names: &[("земл", &["мир", "планет", "свет"])],
+    equivalent_letters: &[('ё', 'е')],
     file_extensions: &[],
     name_particles: &[],
     clause_marks: &[],

@@ -105,6 +105,7 @@ pub static ZH: Lexicon = Lexicon {
     // 四川省, 明朝
     name_suffixes: &['省', '市', '州', '朝'],
     world_names: &[],
+    equivalent_letters: &[],
     file_extensions: &[],
     name_particles: &[],
     clause_marks: &["，而", "，但"],
