@@ -716,3 +716,26 @@ fn cjk_restyles_run_longer_than_latin_and_cyrillic_ones() {
     println!("median CJK / Latin over the styles that expand: {typical:.2}");
     assert!(typical >= 1.1, "{factors:?}");
 }
+
+/// The catalogue's `drops_context_names` reaches the gate: `expert-terse`
+/// may leave out a name its source mentions once (a suspicion), any other
+/// style may not.
+#[test]
+fn only_a_style_for_experts_may_leave_out_a_context_name() {
+    let source = "The sched module of Python runs events at set times. Events run in order; sched keeps them in a heap.";
+    let rewrite = "sched: events at set times, run in order, kept in a heap.";
+    for (style, may) in [("expert-terse", true), ("textbook", false)] {
+        let gate = gate_for(
+            &FidelityConfig::default(),
+            chunksynth_prompts::style(style).expect("in the catalogue"),
+        );
+        let report = fidelity(source, rewrite, &gate);
+        let failed = report.findings().any(|f| f.contains("Python"));
+        assert_eq!(failed, !may, "{style}");
+        assert_eq!(
+            report.suspicions.iter().any(|s| s.why.contains("Python")),
+            may,
+            "{style}"
+        );
+    }
+}
