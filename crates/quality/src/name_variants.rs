@@ -1,9 +1,12 @@
 //! A name kept when the rewrite writes it another way: inflected
 //! (Russian cases), with its given names as initials, as its acronym, its
 //! case normalised, through a possessive, or a plural acronym by its
-//! singular. What names a text has is `names.rs`.
+//! singular; and, with the source at hand, by its own word, its bracketed
+//! abbreviation, its short form or a longer form's acronym. What names a
+//! text has is `names.rs`.
 
 use crate::names::{NameKind, NameMention, count_name};
+use crate::stopwords::is_stop_word;
 use crate::words::is_cyrillic;
 
 /// Whether `rewrite` still contains `name`, as written (case included: the
@@ -179,4 +182,121 @@ fn case_stem(word: &str, floor: usize) -> String {
     word.chars()
         .take(n.saturating_sub(ending).max(floor).min(n))
         .collect()
+}
+
+/// A name kept by what the source around it says it may be called (the
+/// rewrite need not write it as the source did): by the word only it has,
+/// the abbreviation the source gives it, its official short form, or an
+/// acronym of a longer form. `contains_name` is the rewrite's spellings of
+/// the name itself; these need the source and its other names.
+pub(crate) fn kept_another_way(
+    rewrite: &str,
+    name: &NameMention,
+    source: &str,
+    wanted: &[NameMention],
+) -> bool {
+    kept_by_its_own_word(rewrite, name, wanted)
+        || kept_by_its_abbreviation(source, rewrite, &name.text)
+        || kept_by_a_short_form(source, rewrite, &name.text)
+        || kept_by_an_acronym(rewrite, &name.text)
+}
+
+/// A name of several words kept by one that only it has: a person by the
+/// family name (Arthur Doodson → Doodson, Карл Фридрих Гаусс → Гаусса), an
+/// institution by its own word (Harvard University → Harvard), a treaty by
+/// its head (the United Nations Convention → the Convention). A word another
+/// of the source's names shares ("University" of two universities) keeps
+/// neither.
+fn kept_by_its_own_word(rewrite: &str, name: &NameMention, wanted: &[NameMention]) -> bool {
+    name.kind == NameKind::ProperName
+        && name.text.contains(' ')
+        && name.text.split_whitespace().any(|word| {
+            word.chars().count() >= 4
+                && word.chars().next().is_some_and(char::is_uppercase)
+                && !is_stop_word(&word.to_lowercase())
+                && !wanted
+                    .iter()
+                    .any(|other| other.text != name.text && other.text.split_whitespace().any(|w| w == word))
+                && (count_name(rewrite, word) > 0 || contains_inflected(rewrite, word))
+        })
+}
+
+/// An official name of which only the first word is capitalised, as
+/// Russian writes them (Гражданского кодекса, Государственного реестра),
+/// kept by its usual short form: the initials of it and the words after it
+/// (ГК), or its first syllable joined to the next word (Госреестра).
+fn kept_by_a_short_form(source: &str, rewrite: &str, name: &str) -> bool {
+    if name.contains(' ') {
+        return false;
+    }
+    let rewrite_words = crate::text::words(rewrite);
+    source.match_indices(name).any(|(at, _)| {
+        let next: Vec<&str> = source[at + name.len()..]
+            .split_whitespace()
+            .take(2)
+            .take_while(|w| w.chars().next().is_some_and(char::is_lowercase))
+            .collect();
+        let Some(first) = next.first() else { return false };
+        let initials: String = std::iter::once(name)
+            .chain(next.iter().copied())
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .collect();
+        let by_initials = (2..=initials.chars().count()).any(|n| {
+            let short: String = initials.chars().take(n).collect();
+            rewrite_words.iter().any(|w| *w == short)
+        });
+        let syllable: String = name.chars().take(3).collect();
+        let stem: String = first.chars().take(4).collect();
+        let joined = format!("{syllable}{stem}");
+        by_initials || (stem.chars().count() == 4 && rewrite_words.iter().any(|w| w.starts_with(&joined)))
+    })
+}
+
+/// A name of several words kept by an acronym of a longer form of it that
+/// starts with its initial and holds its initials in order (Советским
+/// Союзом → СССР).
+fn kept_by_an_acronym(rewrite: &str, name: &str) -> bool {
+    let initials: Vec<char> = name.split_whitespace().filter_map(|w| w.chars().next()).collect();
+    initials.len() >= 2
+        && rewrite
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= initials.len() && w.chars().all(char::is_uppercase))
+            .any(|w| w.chars().next() == initials.first().copied() && initials_in_order(name, w))
+}
+
+/// Whether the initials of `name`'s words occur in `abbreviation` in order
+/// (United Nations Convention, Law, Sea: each in UNCLOS).
+fn initials_in_order(name: &str, abbreviation: &str) -> bool {
+    let mut letters = abbreviation.chars();
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .all(|initial| letters.any(|c| c == initial))
+}
+
+/// A name the source abbreviates in brackets right after it ("the United
+/// Nations Convention on the Law of the Sea (UNCLOS)": the names United
+/// Nations Convention, Law and Sea) kept by that abbreviation.
+fn kept_by_its_abbreviation(source: &str, rewrite: &str, name: &str) -> bool {
+    source.match_indices(name).any(|(at, _)| {
+        let after = &source[at + name.len()..];
+        // The bracket within the next few words.
+        let Some(open) = after.find(['(', '（']) else {
+            return false;
+        };
+        if after[..open].split_whitespace().count() > 6 {
+            return false;
+        }
+        let inside = &after[open..].trim_start_matches(['(', '（']);
+        let abbreviation: &str = inside
+            .split([')', '）', ',', ';', '，'])
+            .next()
+            .unwrap_or("")
+            .trim();
+        let capitals = abbreviation.chars().filter(|c| c.is_uppercase()).count();
+        capitals >= 2
+            && !abbreviation.contains(char::is_whitespace)
+            && initials_in_order(name, abbreviation)
+            && crate::names::count_name(rewrite, abbreviation) > 0
+    })
 }
