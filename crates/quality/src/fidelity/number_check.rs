@@ -55,6 +55,7 @@ pub(super) fn check_numbers(
     // A value the source scales in a range ("2.2 to 3.8 million") comes
     // back scaled ("2.2 million").
     let scales = scale_factors(source);
+    let rewrite_scales = scale_factors(rewrite);
     let kept_otherwise = |q: &Quantity| match q {
         Quantity::Value(v) => {
             centuries
@@ -107,7 +108,7 @@ pub(super) fn check_numbers(
     for m in &found {
         let is_excused = match m.quantity {
             Quantity::Value(v) => {
-                excused.contains(v)
+                excused.contains_restated(v, &m.written, &rewrite_scales)
                     || (v <= 20.0
                         && (crate::numbers::after_label(rewrite, m.start, lex)
                             || numbers_a_heading(rewrite, m.start, m.written.len())))
@@ -201,6 +202,28 @@ impl Excused {
                 .others
                 .iter()
                 .any(|d| *d == v || (v != 0.0 && (d - v).abs() <= 0.005 * d.abs()))
+    }
+
+    /// [`Self::contains`], or a derived result restated to the precision
+    /// `written` shows (≈ 23.4, "roughly 23 times"), as a percentage
+    /// (8,750 ÷ 20,000 = 0.4375, "43.75 %") or with a scale word of the
+    /// rewrite's (7.1 ÷ 0.8 = 8.875, "约8.9万吨").
+    fn contains_restated(&self, v: f64, written: &str, scales: &[f64]) -> bool {
+        let digits = written.trim_end_matches(|c: char| !c.is_ascii_digit());
+        let decimals = digits
+            .rsplit_once(['.', ','])
+            .map_or(0, |(_, d)| d.chars().take_while(char::is_ascii_digit).count());
+        let half_unit = 0.5 * 10f64.powi(-(decimals.min(6) as i32));
+        let shown: Vec<f64> = std::iter::once(v).chain(scales.iter().map(|f| v / f)).collect();
+        self.contains(v)
+            || self.others.iter().any(|d| {
+                // Rounded, not moved: the shown precision is finer than a
+                // twentieth of the value.
+                let near = |x: f64, s: f64| (x - s).abs() <= half_unit && half_unit <= 0.05 * x.abs();
+                shown
+                    .iter()
+                    .any(|&s| near(*d, s) || (d.abs() < 1.0 && near(d * 100.0, s)))
+            })
     }
 }
 

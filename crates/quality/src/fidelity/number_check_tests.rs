@@ -134,3 +134,23 @@ fn chinese_zhao_before_a_unit_is_mega() {
     assert!(number_findings(source, "| 总装机容量 | 3600 MW |\n| 机组 | 6台 |").is_empty());
     assert!(!number_findings(source, "| 总装机容量 | 3000 MW |\n| 机组 | 6台 |").is_empty());
 }
+
+#[test]
+fn a_derived_result_may_be_restated_rounded_or_as_a_percentage() {
+    let source =
+        "H1 weighed about 34 kg and H4 about 1.45 kg. The Act offered up to £20,000; Harrison got £8,750.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    let solution = |ratio: &str, share: &str| {
+        format!(
+            "*Solution.* 34 ÷ 1.45 ≈ 23.4, so H1 weighed roughly {ratio} times as much.\n\n*Solution.* 8,750 ÷ 20,000 = 0.4375, i.e. {share} % of the prize."
+        )
+    };
+    assert!(
+        numbers(&solution("23", "43.75")).is_empty(),
+        "{:?}",
+        numbers(&solution("23", "43.75"))
+    );
+    // Restated wrong, it is a number the source does not have.
+    assert!(!numbers(&solution("25", "43.75")).is_empty());
+    assert!(!numbers(&solution("23", "47.5")).is_empty());
+}
