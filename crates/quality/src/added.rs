@@ -131,6 +131,7 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
             && !crate::names::contains_inflected(source.text, word)
     };
     let text = rewrite.text;
+    let plain_source = crate::names::plain_subscripts(source.text);
     let mut out: Vec<(&'static str, String)> = Vec::new();
     let mut push = |label: &'static str, name: &str| {
         if !out.iter().any(|(_, n)| n == name) {
@@ -150,6 +151,15 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
                     && after_lower_case_word(text, name) =>
             {
                 push("name", name);
+            }
+            // A formula or a code (Na2AlF6, A31) the source does not have,
+            // unless it numbers a series the rewrite labels its parts with
+            // (Q1, Q2, Q3).
+            NameKind::Identifier
+                if !plain_source.contains(&crate::names::plain_subscripts(name))
+                    && !numbers_a_series(text, name) =>
+            {
+                push("identifier", name);
             }
             NameKind::InlineCode
                 if !name.contains(char::is_whitespace)
@@ -177,6 +187,22 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
         }
     }
     out
+}
+
+/// Whether `code` (Q2) is a letter and a number the rewrite also writes
+/// with the number before or after it (Q1, Q3): a label of its parts.
+fn numbers_a_series(text: &str, code: &str) -> bool {
+    let Some(digits_at) = code.find(|c: char| c.is_ascii_digit()) else {
+        return false;
+    };
+    let (prefix, digits) = code.split_at(digits_at);
+    let Ok(n) = digits.parse::<u32>() else {
+        return false;
+    };
+    [n.checked_sub(1), n.checked_add(1)]
+        .into_iter()
+        .flatten()
+        .any(|m| crate::names::count_name(text, &format!("{prefix}{m}")) > 0)
 }
 
 /// Whether every part of a path or a setting is the source's
@@ -315,7 +341,13 @@ fn joined_names(text: &str, found: Vec<crate::names::NameMention>) -> Vec<crate:
 /// ("Operating System" in "ROS"): the rewrite spelled out what the source
 /// abbreviates.
 fn expands_an_acronym(parts: &[&str], source: &str) -> bool {
-    let initials: String = parts.iter().filter_map(|p| p.chars().next()).collect();
+    // Each part of a hyphenated word gives its initial (Meso-Scale Model:
+    // MSM).
+    let initials: String = parts
+        .iter()
+        .flat_map(|p| p.split('-'))
+        .filter_map(|p| p.chars().next())
+        .collect();
     initials.chars().count() >= 2
         && source
             .split(|c: char| !c.is_alphanumeric() || crate::text::is_cjk(c))
@@ -351,15 +383,47 @@ fn command_like(code: &str) -> bool {
 /// `Definition:`): a note style writes capitalised words there that name
 /// nothing.
 fn label_lines(text: &str) -> Vec<&str> {
-    text.lines()
-        .filter(|l| {
-            let t = l.trim_start();
-            t.starts_with('#') || t.starts_with("**") || t.starts_with('|') || {
-                let head = t.split(':').next().unwrap_or(t);
-                head.len() < t.len() && head.split_whitespace().count() <= 4
+    let mut out = Vec::new();
+    let mut header_row = true;
+    for line in text.lines() {
+        let t = line.trim_start();
+        if t.starts_with('#') {
+            out.push(t);
+            continue;
+        }
+        if t.starts_with('|') {
+            // A table's header row and its first column label; the other
+            // cells are what the table says.
+            let separator = t.chars().all(|c| "|-: ".contains(c));
+            if header_row || separator {
+                out.push(t);
+            } else if let Some(first) = t[1..].split('|').next() {
+                out.push(first);
             }
-        })
-        .collect()
+            header_row = false;
+            continue;
+        }
+        header_row = true;
+        let t = t.trim_start_matches(['-', '*', '+', '•', ' ']).trim_start();
+        let t = t
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start_matches(['.', ')', ' ']);
+        // A bold lead (**Step 2. Check the Seal**) or what comes before a
+        // colon in a short label (Key Facts: …).
+        if let Some(rest) = line
+            .trim_start()
+            .strip_prefix("**")
+            .or_else(|| t.strip_prefix("**"))
+            && let Some(end) = rest.find("**")
+        {
+            out.push(&rest[..end]);
+        }
+        let head = t.split(':').next().unwrap_or(t);
+        if head.len() < t.len() && head.split_whitespace().count() <= 4 {
+            out.push(head);
+        }
+    }
+    out
 }
 
 /// `ジェームズ・ラブロック`: katakana runs of two or more joined by a
@@ -414,148 +478,5 @@ fn dotted_cjk_names(text: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::added_names;
-    use crate::analysis::Analysis;
-
-    fn in_extract(source: &str, rewrite: &str) -> Vec<String> {
-        super::added_in_extract(&Analysis::new(source), &Analysis::new(rewrite))
-            .into_iter()
-            .map(|(_, n)| n)
-            .collect()
-    }
-
-    #[test]
-    fn an_extract_may_not_add_a_single_name_a_code_a_title_or_a_latin_word() {
-        let source = "The basal area factor was devised by the forester Walter Bitterlich in 1947. Use ffmpeg to convert.";
-        assert_eq!(
-            in_extract(
-                source,
-                "- The factor was devised by Walter Bitterlich in Salzburg in 1947."
-            ),
-            ["Salzburg"]
-        );
-        assert_eq!(
-            in_extract(source, "- Convert with `ffmpeg` and `libx265`."),
-            ["libx265"]
-        );
-        assert_eq!(
-            in_extract("在1947年提出。", "据《天工开物》所载，在1947年提出。"),
-            ["天工开物"]
-        );
-        assert_eq!(
-            in_extract(
-                "ローカルの eslint を使う。",
-                "ローカルの eslint や prettier を使う。"
-            ),
-            ["prettier"]
-        );
-        assert_eq!(
-            in_extract(
-                "Смертность составила 2 ‰.",
-                "Смертность составила 2 ‰ по методике Росстата."
-            ),
-            ["Росстата"]
-        );
-    }
-
-    #[test]
-    fn an_extract_may_not_add_an_acronym_the_source_does_not_spell_out() {
-        let source =
-            "The World Curling Federation was founded in 1966; the Baikal-Amur Mainline opened in 1984.";
-        assert_eq!(in_extract(source, "- The ICF was founded in 1966."), ["ICF"]);
-        assert!(in_extract(source, "- The WCF was founded in 1966.").is_empty());
-        assert!(in_extract(source, "- Founded in MCMLXVI (1966).").is_empty());
-    }
-
-    #[test]
-    fn a_path_or_a_setting_made_of_the_sources_parts_is_not_added() {
-        let source = "The module example.com/hello must end in /v2 from version 2 on; set GOPROXY to direct to skip the proxy.";
-        assert!(added_names(source, "Rename it to `example.com/hello/v2` for version 2.").is_empty());
-        assert_eq!(
-            added_names(source, "Rename it to `example.com/world/v2` for version 2.").len(),
-            1
-        );
-        assert!(in_extract(source, "- Use `GOPROXY=direct` to skip the proxy.").is_empty());
-        assert_eq!(
-            in_extract(source, "- Use `GOPROXY=off` to skip the proxy.").len(),
-            1
-        );
-    }
-
-    #[test]
-    fn words_that_start_a_line_a_cell_a_bullet_or_a_label_are_not_added_names() {
-        let source =
-            "The basal area factor was devised by the forester Walter Bitterlich in 1947; it stores a year.";
-        for rewrite in [
-            "| Term | Meaning |\n|---|---|\n| Factor | Devised by Walter Bitterlich in 1947 |\n| Storage | Stores a year |",
-            "- Factor: devised in 1947.\n- Inventor: Walter Bitterlich, a forester.",
-            "**Question 1.** Who devised it? Walter Bitterlich, in 1947.",
-            "Key point: Bitterlich devised the factor in 1947.",
-            "Most use a Bitterlich-type factor devised in 1947.",
-        ] {
-            assert!(
-                in_extract(source, rewrite).is_empty(),
-                "{rewrite}: {:?}",
-                in_extract(source, rewrite)
-            );
-        }
-    }
-
-    #[test]
-    fn a_person_an_option_and_a_command_the_source_lacks_are_added() {
-        let source = "The copy module offers shallow and deep copy operations. Use `copy.deepcopy()` for nested lists.";
-        let found = |rewrite: &str| added_names(source, rewrite);
-        assert_eq!(
-            found("Written by Guido van Rossum, the copy module offers shallow and deep copies.").len(),
-            1
-        );
-        assert_eq!(
-            found("Run `pip install cfgrib` first; use `copy.deepcopy()`.").len(),
-            1
-        );
-        assert_eq!(found("Pass --force to copy.").len(), 1);
-        // A particle another name of the source has (Le Chatelier) does
-        // not make a new person the source's; a surname after initials is
-        // a person's.
-        let haber = "Fritz Haber used Le Chatelier's principle. The institute trained chemists.";
-        assert_eq!(
-            added_names(
-                haber,
-                "Fritz Haber, with Robert Le Rossignol, used Le Chatelier's principle."
-            )
-            .len(),
-            1
-        );
-        assert_eq!(
-            added_names(
-                "Институт готовил химиков.",
-                "Институт имени М. В. Фрунзе готовил химиков."
-            )
-            .len(),
-            1
-        );
-        assert_eq!(found("Pass `--force` to copy.").len(), 1);
-        assert_eq!(
-            added_names("光合成を研究した。", "ジェームズ・ラブロックが光合成を研究した。").len(),
-            1
-        );
-        assert!(added_names("手順を説明する。", "ステップ・バイ・ステップで手順を説明する。").is_empty());
-    }
-
-    #[test]
-    fn labels_headings_and_expressions_are_not_names() {
-        let source = "A heap is a list where a[k] <= a[2*k+1]. The smallest item is a[0].";
-        for rewrite in [
-            "## Learning Note\n**Definition.** A heap is a list with `a[k] <= a[2*k+1]`.",
-            "Worked Example: the parent of `i` is `(i-1)//2`.",
-            "The smallest item, `a[0]`, comes first.",
-        ] {
-            assert!(
-                added_names(source, rewrite).is_empty(),
-                "{rewrite}: {:?}",
-                added_names(source, rewrite)
-            );
-        }
-    }
-}
+#[path = "added_tests.rs"]
+mod tests;

@@ -113,7 +113,8 @@ pub fn names(text: &str) -> Vec<NameMention> {
             sentence_start = true;
         }
         let token = raw.trim_matches(|c: char| !(c.is_alphanumeric() || c == '_' || c == '/' || c == ':'));
-        let token = token.trim_end_matches(':');
+        // A colon ends a label after any closing mark ("Rob Pike):").
+        let token = token.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '_' || c == '/'));
         // A possessive names its owner, with a straight or a typeset
         // apostrophe (Rust's, Rust’s).
         let owner = token
@@ -340,6 +341,14 @@ pub(crate) fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && token.chars().any(|c| c.is_ascii_digit())
         && raw_trim.trim_end_matches(['.', ',', ':', ';', ')']) == token
+    {
+        return Some(NameKind::Identifier);
+    }
+    // A code of one capital and digits (ICD-10 A30, the GPS signal L1, the
+    // timekeeper H4): a changed digit changes what it names.
+    if (2..=5).contains(&token.len())
+        && token.starts_with(|c: char| c.is_ascii_uppercase())
+        && token[1..].bytes().all(|b| b.is_ascii_digit())
     {
         return Some(NameKind::Identifier);
     }

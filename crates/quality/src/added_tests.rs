@@ -1,0 +1,184 @@
+//! Names a rewrite adds, on the forms realistic rewrites take.
+
+use super::added_names;
+use crate::analysis::Analysis;
+
+fn in_extract(source: &str, rewrite: &str) -> Vec<String> {
+    super::added_in_extract(&Analysis::new(source), &Analysis::new(rewrite))
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect()
+}
+
+#[test]
+fn an_extract_may_not_add_a_single_name_a_code_a_title_or_a_latin_word() {
+    let source =
+        "The basal area factor was devised by the forester Walter Bitterlich in 1947. Use ffmpeg to convert.";
+    assert_eq!(
+        in_extract(
+            source,
+            "- The factor was devised by Walter Bitterlich in Salzburg in 1947."
+        ),
+        ["Salzburg"]
+    );
+    assert_eq!(
+        in_extract(source, "- Convert with `ffmpeg` and `libx265`."),
+        ["libx265"]
+    );
+    assert_eq!(
+        in_extract("在1947年提出。", "据《天工开物》所载，在1947年提出。"),
+        ["天工开物"]
+    );
+    assert_eq!(
+        in_extract(
+            "ローカルの eslint を使う。",
+            "ローカルの eslint や prettier を使う。"
+        ),
+        ["prettier"]
+    );
+    assert_eq!(
+        in_extract(
+            "Смертность составила 2 ‰.",
+            "Смертность составила 2 ‰ по методике Росстата."
+        ),
+        ["Росстата"]
+    );
+}
+
+#[test]
+fn an_extract_may_not_add_an_acronym_the_source_does_not_spell_out() {
+    let source = "The World Curling Federation was founded in 1966; the Baikal-Amur Mainline opened in 1984.";
+    assert_eq!(in_extract(source, "- The ICF was founded in 1966."), ["ICF"]);
+    assert!(in_extract(source, "- The WCF was founded in 1966.").is_empty());
+    assert!(in_extract(source, "- Founded in MCMLXVI (1966).").is_empty());
+}
+
+#[test]
+fn a_path_or_a_setting_made_of_the_sources_parts_is_not_added() {
+    let source = "The module example.com/hello must end in /v2 from version 2 on; set GOPROXY to direct to skip the proxy.";
+    assert!(added_names(source, "Rename it to `example.com/hello/v2` for version 2.").is_empty());
+    assert_eq!(
+        added_names(source, "Rename it to `example.com/world/v2` for version 2.").len(),
+        1
+    );
+    assert!(in_extract(source, "- Use `GOPROXY=direct` to skip the proxy.").is_empty());
+    assert_eq!(
+        in_extract(source, "- Use `GOPROXY=off` to skip the proxy.").len(),
+        1
+    );
+}
+
+#[test]
+fn words_that_start_a_line_a_cell_a_bullet_or_a_label_are_not_added_names() {
+    let source =
+        "The basal area factor was devised by the forester Walter Bitterlich in 1947; it stores a year.";
+    for rewrite in [
+        "| Term | Meaning |\n|---|---|\n| Factor | Devised by Walter Bitterlich in 1947 |\n| Storage | Stores a year |",
+        "- Factor: devised in 1947.\n- Inventor: Walter Bitterlich, a forester.",
+        "**Question 1.** Who devised it? Walter Bitterlich, in 1947.",
+        "Key point: Bitterlich devised the factor in 1947.",
+        "Most use a Bitterlich-type factor devised in 1947.",
+    ] {
+        assert!(
+            in_extract(source, rewrite).is_empty(),
+            "{rewrite}: {:?}",
+            in_extract(source, rewrite)
+        );
+    }
+}
+
+#[test]
+fn a_person_an_option_and_a_command_the_source_lacks_are_added() {
+    let source =
+        "The copy module offers shallow and deep copy operations. Use `copy.deepcopy()` for nested lists.";
+    let found = |rewrite: &str| added_names(source, rewrite);
+    assert_eq!(
+        found("Written by Guido van Rossum, the copy module offers shallow and deep copies.").len(),
+        1
+    );
+    assert_eq!(
+        found("Run `pip install cfgrib` first; use `copy.deepcopy()`.").len(),
+        1
+    );
+    assert_eq!(found("Pass --force to copy.").len(), 1);
+    // A particle another name of the source has (Le Chatelier) does
+    // not make a new person the source's; a surname after initials is
+    // a person's.
+    let haber = "Fritz Haber used Le Chatelier's principle. The institute trained chemists.";
+    assert_eq!(
+        added_names(
+            haber,
+            "Fritz Haber, with Robert Le Rossignol, used Le Chatelier's principle."
+        )
+        .len(),
+        1
+    );
+    assert_eq!(
+        added_names(
+            "Институт готовил химиков.",
+            "Институт имени М. В. Фрунзе готовил химиков."
+        )
+        .len(),
+        1
+    );
+    assert_eq!(found("Pass `--force` to copy.").len(), 1);
+    assert_eq!(
+        added_names("光合成を研究した。", "ジェームズ・ラブロックが光合成を研究した。").len(),
+        1
+    );
+    assert!(added_names("手順を説明する。", "ステップ・バイ・ステップで手順を説明する。").is_empty());
+}
+
+#[test]
+fn labels_headings_and_expressions_are_not_names() {
+    let source = "A heap is a list where a[k] <= a[2*k+1]. The smallest item is a[0].";
+    for rewrite in [
+        "## Learning Note\n**Definition.** A heap is a list with `a[k] <= a[2*k+1]`.",
+        "Worked Example: the parent of `i` is `(i-1)//2`.",
+        "The smallest item, `a[0]`, comes first.",
+    ] {
+        assert!(
+            added_names(source, rewrite).is_empty(),
+            "{rewrite}: {:?}",
+            added_names(source, rewrite)
+        );
+    }
+}
+
+#[test]
+fn an_extract_may_not_add_a_formula_or_a_code_but_may_label_its_parts() {
+    let source = "Alumina dissolves in molten cryolite, Na3AlF6. Leprosy is coded A30 in ICD-10.";
+    assert!(in_extract(source, "- Cryolite: Na₃AlF₆\n- ICD-10: A30").is_empty());
+    assert_eq!(in_extract(source, "- Cryolite: Na2AlF6"), ["Na2AlF6"]);
+    assert_eq!(in_extract(source, "- ICD-10 code: A31"), ["A31"]);
+    assert!(in_extract(source, "**Q1.** What is cryolite?\n**Q2.** Its code? A30.").is_empty());
+}
+
+#[test]
+fn a_name_in_a_label_line_is_read_past_the_label() {
+    let source = "The go command uses minimal version selection (MVS), designed by Russ Cox.";
+    assert!(added_names(source, "- Selection: MVS (minimal version selection; Russ Cox).").is_empty());
+    let added = |rewrite: &str| {
+        added_names(source, rewrite)
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        added("- Selection: MVS (designed by Russ Cox and Rob Pike): lowest versions."),
+        ["Rob Pike"]
+    );
+    // A table's header row and first column label; its cells are claims.
+    let table =
+        "| Design Choice | Who |\n|---|---|\n| Version Selection | designed by Russ Cox and Rob Pike |";
+    assert_eq!(added(table), ["Rob Pike"]);
+    assert!(added("| Design Choice | Who |\n|---|---|\n| Version Selection | Russ Cox |").is_empty());
+    // An acronym's hyphenated expansion is no new name.
+    assert!(
+        added_names(
+            "MSM runs eight times a day.",
+            "The Meso-Scale Model (MSM) runs eight times a day."
+        )
+        .is_empty()
+    );
+}
