@@ -470,11 +470,14 @@ fn list_marker_values(text: &str) -> Vec<f64> {
             table.clear();
             continue;
         };
-        // `1`, `1.`, or a rank with its counter (`1位`, `2nd`); the header
-        // and the rule row count nothing.
+        // `1`, `1.`, a rank with its counter (`1位`, `2nd`) or a numbered
+        // step (`1. 溶融`, `2) Heat`); the header and the rule row count
+        // nothing.
         let cell = row.split('|').next().unwrap_or("").trim();
         let digits = cell.bytes().take_while(u8::is_ascii_digit).count();
-        let value = (digits > 0 && cell[digits..].chars().count() <= 2)
+        let rest = &cell[digits..];
+        let step = rest.starts_with(". ") || rest.starts_with(") ");
+        let value = (digits > 0 && (rest.chars().count() <= 2 || step))
             .then(|| cell[..digits].parse::<u32>().ok())
             .flatten();
         if value.is_some() {

@@ -154,3 +154,16 @@ fn a_derived_result_may_be_restated_rounded_or_as_a_percentage() {
     assert!(!numbers(&solution("25", "43.75")).is_empty());
     assert!(!numbers(&solution("23", "47.5")).is_empty());
 }
+
+#[test]
+fn one_spelled_in_any_russian_case_is_one_and_a_table_may_number_its_steps() {
+    let source = "Бора продолжается обычно от одних до трёх суток, однако бывает и дольше.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("Бора: обычно 1–3 сут., иногда дольше.").is_empty());
+    assert!(!numbers("Бора: обычно 2–3 сут., иногда дольше.").is_empty());
+    let source = "銀を含む鉱石を鉛と共に溶かし、灰の上で加熱して銀を分離する。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    let steps = "| 工程 | 内容 |\n|---|---|\n| 1. 溶融 | 鉱石を鉛と溶かす |\n| 2. 加熱 | 灰の上で加熱する |\n| 3. 分離 | 銀を分離する |";
+    assert!(numbers(steps).is_empty(), "{:?}", numbers(steps));
+    assert!(!numbers("| 工程 | 内容 |\n|---|---|\n| 溶融 | 鉱石を鉛と2回溶かす |").is_empty());
+}
