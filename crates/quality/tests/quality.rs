@@ -632,6 +632,32 @@ fn faithful_patterns_of_the_held_out_sets_pass() {
     assert!(alignment_findings(source, rewrite).polarity.is_empty());
 }
 
+#[test]
+fn an_adjective_made_from_a_name_may_be_left_out_once_and_a_name_may_not() {
+    let config = FidelityConfig::default();
+    let names = |source: &str, rewrite: &str| check_of(&fidelity(source, rewrite, &config), CheckKind::Names);
+    let source = "The 1883 eruption of Krakatoa, in the Indonesian archipelago, was heard 4,800 km away.";
+    let report = fidelity(
+        source,
+        "Krakatoa's 1883 eruption was heard 4,800 km away, across the archipelago.",
+        &config,
+    );
+    assert!(check_of(&report, CheckKind::Names).passed, "{report:?}");
+    // Left out, it is still a suspicion a judge can read.
+    assert!(report.suspicions.iter().any(|s| s.why.contains("Indonesian")));
+    // The place itself is a name the gate wants.
+    assert!(
+        !names(
+            source,
+            "The 1883 eruption in the Indonesian archipelago was heard 4,800 km away."
+        )
+        .passed
+    );
+    // Russian names of places are adjectives themselves: left out, a finding.
+    let source = "Опыты вели в Каменной степи Воронежской губернии с 1892 года.";
+    assert!(!names(source, "С 1892 года опыты вели в Каменной степи.").passed);
+}
+
 /// Runs in progress survive the upgrade: the run fingerprint holds the
 /// gate's configuration as JSON, so the default must serialize exactly as
 /// it did before `max_copy_ratio` and `max_suspicions` existed (they are

@@ -56,10 +56,9 @@ pub(super) fn check_names(
         }
         if !contains_name(&rewrite, name) && !kept_another_way(&rewrite, name, source.text, wanted) {
             let finding = format!("the {} “{}” is missing", name.kind.label(), name.text);
-            if once_mentioned_are_suspicions
-                && name.kind == crate::names::NameKind::ProperName
-                && crate::names::count_name(source.text, &name.text) <= 1
-            {
+            let once = name.kind == crate::names::NameKind::ProperName
+                && crate::names::count_name(source.text, &name.text) <= 1;
+            if once && (once_mentioned_are_suspicions || is_name_adjective(&name.text)) {
                 apart.push(finding);
             } else {
                 findings.push(finding);
@@ -73,6 +72,19 @@ pub(super) fn check_names(
     let score =
         1.0 - (missing + added.len()) as f64 / (wanted.len() + added.len() - apart.len()).max(1) as f64;
     ((score, findings.is_empty(), findings), apart)
+}
+
+/// Whether a one-word name is an adjective made from a name (Indonesian,
+/// Anglo-French, Адриатического): a restyle leaves it out as context ("the
+/// Indonesian island of Java" → "Java"), and a name put in its place is an
+/// added name.
+fn is_name_adjective(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    let last = lower.rsplit('-').next().unwrap_or(&lower);
+    !name.contains(' ')
+        && crate::lexicon::Lexicons::for_text(name, None)
+            .words(|l| l.name_adjective_endings)
+            .any(|ending| last.len() > ending.len() + 2 && last.ends_with(ending))
 }
 
 /// Fenced code blocks: (first line for messages, normalised body).

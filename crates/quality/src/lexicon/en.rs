@@ -513,6 +513,7 @@ pub static EN: Lexicon = Lexicon {
     name_particles: &[
         "van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "ten", "ter", "bin", "ibn",
     ],
+    name_adjective_endings: &["ian", "ean", "can", "ish", "ese", "ic"],
     clause_marks: &[", but ", ", and ", ", or "],
 
     summary_markers: &[

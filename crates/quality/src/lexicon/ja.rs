@@ -86,6 +86,7 @@ pub static JA: Lexicon = Lexicon {
     equivalent_letters: &[],
     file_extensions: &[],
     name_particles: &[],
+    name_adjective_endings: &[],
     clause_marks: &[],
 
     summary_markers: &["要約すると"],

@@ -196,6 +196,10 @@ pub struct Lexicon {
     /// Lower-case particles inside personal names ("van" in Guido van
     /// Rossum): two capitalised names with one between them are one name.
     pub name_particles: &'static [&'static str],
+    /// Endings of adjectives made from a name (Indonesian, Finnish,
+    /// Адриатического): a restyle may leave such a word out as context
+    /// where the noun it qualifies stays.
+    pub name_adjective_endings: &'static [&'static str],
     /// Conjunctions a sentence is cut into clauses at (", but ", "，而").
     pub clause_marks: &'static [&'static str],
 

@@ -193,6 +193,9 @@ pub static RU: Lexicon = Lexicon {
     equivalent_letters: &[('ё', 'е')],
     file_extensions: &[],
     name_particles: &[],
+    // Russian names of places and events are adjectives themselves
+    // (Воронежская губерния, Гражданская война): none is context alone.
+    name_adjective_endings: &[],
     clause_marks: &[],
 
     summary_markers: &[],
