@@ -249,6 +249,16 @@ fn excused_values(
     for f in crate::numbers::fraction_values(source) {
         known.extend([f, f * 100.0]);
     }
+    // A percentage works in a computation as its fraction (80% → 7.1 ÷ 0.8).
+    for m in numbers(source) {
+        if let Quantity::Value(v) = m.quantity
+            && source[m.start + m.written.len()..]
+                .trim_start()
+                .starts_with(['%', '％'])
+        {
+            known.push(v / 100.0);
+        }
+    }
     known.extend(wanted.iter().filter_map(|(_, q, _)| match q {
         Quantity::Value(v) => Some(*v),
         Quantity::Literal(_) => None,

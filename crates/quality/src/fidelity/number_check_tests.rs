@@ -167,3 +167,24 @@ fn one_spelled_in_any_russian_case_is_one_and_a_table_may_number_its_steps() {
     assert!(numbers(steps).is_empty(), "{:?}", numbers(steps));
     assert!(!numbers("| 工程 | 内容 |\n|---|---|\n| 溶融 | 鉱石を鉛と2回溶かす |").is_empty());
 }
+
+#[test]
+fn a_percentage_works_as_its_fraction_and_seven_is_spelled_in_its_cases() {
+    let source = "2022年中国钨产量约7.1万吨，占全球的80%以上。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    let solution = |result: &str| {
+        format!(
+            "2022年中国钨产量约7.1万吨，占全球的80%以上。若恰好占80%，全球产量为 7.1 ÷ 0.8 = {result}（万吨）。"
+        )
+    };
+    assert!(
+        numbers(&solution("8.875")).is_empty(),
+        "{:?}",
+        numbers(&solution("8.875"))
+    );
+    assert!(!numbers(&solution("9.875")).is_empty());
+    let source = "Совет состоит из семи членов, назначаемых на 14 лет.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("| Совет | 7 членов | 14 лет |").is_empty());
+    assert!(!numbers("| Совет | 9 членов | 14 лет |").is_empty());
+}
