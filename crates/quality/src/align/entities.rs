@@ -7,8 +7,7 @@ use rustc_hash::FxHashMap;
 
 use crate::lexicon::Lexicons;
 use crate::names::{NameMention, count_name};
-use crate::text::is_cjk;
-use crate::words::{WordSet, is_kana};
+use crate::words::WordSet;
 
 use super::segments::{Holds, Segments};
 use super::units::alignment_terms;
@@ -173,33 +172,6 @@ pub(super) fn traded_places(
     crossed >= own + 2 && shared(&rw_a, &src_b) > 0 && shared(&rw_b, &src_a) > 0
 }
 
-/// CJK place, office and dynasty names: two ideographs before a name
-/// suffix (one before 朝), none of them a function character, kana or
-/// numeral.
-fn cjk_place_names(text: &str, lex: Lexicons) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let ideograph = |c: char| {
-        is_cjk(c)
-            && !is_kana(c)
-            && !lex.has_char(|l| l.function_chars, c)
-            && !"〇一二三四五六七八九十百千万两".contains(c)
-    };
-    let mut out = Vec::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if !lex.has_char(|l| l.name_suffixes, c) || chars.get(i + 1) == Some(&'代') {
-            continue;
-        }
-        let stem = if c == '朝' { 1 } else { 2 };
-        if i >= stem && chars[i - stem..i].iter().all(|&d| ideograph(d)) {
-            let name: String = chars[i - stem..=i].iter().collect();
-            if !out.contains(&name) {
-                out.push(name);
-            }
-        }
-    }
-    out
-}
-
 /// Names, acronyms and identifiers (possessive `'s` cut), CJK titles in
 /// 《》 or 「」, and CJK place, office and dynasty names, of a text whose
 /// names (`names::names`) are `found`.
@@ -211,7 +183,7 @@ pub(super) fn entities_of(text: &str, found: &[NameMention], lex: Lexicons) -> V
             out.push(t);
         }
     }
-    out.extend(cjk_place_names(text, lex));
+    out.extend(crate::cjk_names::place_names(text, lex));
     for (open, close) in [('《', '》'), ('「', '」')] {
         for part in text.split(open).skip(1) {
             // A reading in parentheses is not part of the title:

@@ -65,12 +65,25 @@ pub(super) fn check_names(
             }
         }
     }
+    // CJK names marked by a suffix (姫路市): written without capitals,
+    // the names above do not hold them.
+    if !keeps_subset && crate::text::written_in_cjk(source.text) {
+        for name in crate::cjk_names::missing_place_names(source.text, &rewrite) {
+            let finding = format!("the name “{name}” is missing");
+            if once_mentioned_are_suspicions && source.text.matches(name.as_str()).count() <= 1 {
+                apart.push(finding);
+            } else {
+                findings.push(finding);
+            }
+        }
+    }
     let missing = findings.len();
     for (label, name) in &added {
         findings.push(format!("the {label} “{name}” is not in the source"));
     }
-    let score =
-        1.0 - (missing + added.len()) as f64 / (wanted.len() + added.len() - apart.len()).max(1) as f64;
+    let score = (1.0
+        - (missing + added.len()) as f64 / (wanted.len() + added.len() - apart.len()).max(1) as f64)
+        .max(0.0);
     ((score, findings.is_empty(), findings), apart)
 }
 

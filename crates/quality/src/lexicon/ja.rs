@@ -81,7 +81,9 @@ pub static JA: Lexicon = Lexicon {
     plural_suffixes: &[],
     function_chars: &[],
     // 山梨県, 気象庁, 北海道, 正倉院, 靖国神社
-    name_suffixes: &['県', '庁', '道', '院', '寺', '宮', '社', '館'],
+    name_suffixes: &[
+        '県', '庁', '道', '院', '寺', '宮', '社', '館', '市', '町', '村', '府',
+    ],
     world_names: &[],
     equivalent_letters: &[],
     file_extensions: &[],

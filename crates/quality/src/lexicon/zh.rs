@@ -103,7 +103,7 @@ pub static ZH: Lexicon = Lexicon {
         '所', '等', '年', '月', '日',
     ],
     // 四川省, 明朝
-    name_suffixes: &['省', '市', '州', '朝'],
+    name_suffixes: &['省', '市', '州', '朝', '县', '院'],
     world_names: &[],
     equivalent_letters: &[],
     file_extensions: &[],
