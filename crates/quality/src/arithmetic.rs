@@ -61,16 +61,24 @@ pub fn derived_values(text: &str, known: &[f64]) -> Vec<f64> {
 /// `756 ÷ 8 = 94,5`) is wrong only if it is wrong read either way.
 pub fn wrong_computations(text: &str) -> Vec<(String, f64)> {
     let mut out = Vec::new();
-    for found in plain_computations(text) {
+    'found: for found in plain_computations(text) {
         let Some(v) = evaluate(&found.expression) else {
             continue;
         };
         if right_as_written(v, found.result, found.decimals, found.approximate) {
             continue;
         }
-        // Commas read the other way: all of them decimal marks.
-        if found.inside.contains(',') {
-            let other = found.inside.replace(',', ".");
+        // Commas read the other way (all of them decimal marks), or the
+        // scale words left off, since a result may carry the scale its
+        // operands only imply (500 − 300 = 200万元).
+        let others = [
+            found.inside.contains(',').then(|| found.inside.replace(',', ".")),
+            found
+                .inside
+                .contains(['万', '亿', '億'])
+                .then(|| found.inside.replace(['万', '亿', '億'], "")),
+        ];
+        for other in others.into_iter().flatten() {
             let right_otherwise = computations(&other)
                 .into_iter()
                 .any(|(expression, result, decimals)| {
@@ -78,7 +86,7 @@ pub fn wrong_computations(text: &str) -> Vec<(String, f64)> {
                         .is_some_and(|v| right_as_written(v, result, decimals, found.approximate))
                 });
             if right_otherwise {
-                continue;
+                continue 'found;
             }
         }
         let written: Vec<String> = found
@@ -106,7 +114,11 @@ fn right_as_written(value: f64, result: f64, decimals: u8, approximate: bool) ->
             r /= 10.0;
             zeros += 1;
         }
-        slack = slack.max(0.5 * 10f64.powi(zeros));
+        // Rounded to its zeros only with two significant digits kept
+        // (38,000 for 37,950; 20 is no rounding of 25).
+        if r >= 10.0 {
+            slack = slack.max(0.5 * 10f64.powi(zeros));
+        }
     }
     (value - result).abs() <= slack || (approximate && close(value, result, ROUNDING))
 }
@@ -188,11 +200,12 @@ fn plain_computations(text: &str) -> Vec<Written> {
             // No percentage (`35 × 30%` means 35 × 0.3). A comma stays
             // (`701,955` groups thousands in English and marks decimals in
             // Russian): the check reads it both ways.
-            let plain = inside
-                .iter()
-                .all(|c| c.is_ascii_digit() || c.is_whitespace() || "+-−×·*÷/=≈.,".contains(*c));
+            // A unit after an operand or the result (30 МВт − 5 МВт = 25
+            // МВт, 1,000万円 × 0.078 = 78万円) is read past; the numbers
+            // carry their scale words.
+            let plain = with_units_only(inside);
             let clean_edges = !before.is_some_and(|c| "(^/÷×*·⁻".contains(c) || c.is_alphanumeric())
-                && !after.is_some_and(|c| "^(⁰¹²³⁴⁵⁶⁷⁸⁹×*·万亿億".contains(c) || c.is_ascii_digit());
+                && !after.is_some_and(|c| "^(⁰¹²³⁴⁵⁶⁷⁸⁹×*·".contains(c) || c.is_ascii_digit());
             if plain && clean_edges {
                 out.push(Written {
                     expression: tokens[tokens.len() - tail..].to_vec(),
@@ -205,6 +218,33 @@ fn plain_computations(text: &str) -> Vec<Written> {
         }
     }
     out
+}
+
+/// Whether `inside` (a computation from its first operand to its result)
+/// holds only numbers, operators and units: a run of letters right after a
+/// number (with at most one space), never a word between an operator and
+/// its operand.
+fn with_units_only(inside: &[char]) -> bool {
+    let mut previous: Option<char> = None;
+    let mut in_unit = false;
+    for (k, &c) in inside.iter().enumerate() {
+        if c.is_ascii_digit() || "+-−×·*÷/=≈.,".contains(c) {
+            in_unit = false;
+        } else if c.is_whitespace() {
+            continue;
+        } else if c.is_alphabetic() || c == '·' {
+            let after_number = previous.is_some_and(|p| p.is_ascii_digit())
+                && (k == 0 || inside[k - 1].is_ascii_digit() || inside[k - 1] == ' ');
+            if !(in_unit || after_number) {
+                return false;
+            }
+            in_unit = true;
+        } else {
+            return false;
+        }
+        previous = Some(c);
+    }
+    true
 }
 
 /// A computation written plainly: its expression, result, the result's
@@ -341,10 +381,14 @@ fn spans(line: &str) -> Vec<(Token, std::ops::Range<usize>)> {
                 i += 1;
             }
             // 万 and 亿 scale the number before them (120万円).
-            match chars.get(i) {
-                Some('万') => value = value.map(|v| v * 1e4),
-                Some('亿' | '億') => value = value.map(|v| v * 1e8),
-                _ => {}
+            let scale = match chars.get(i) {
+                Some('万') => Some(1e4),
+                Some('亿' | '億') => Some(1e8),
+                _ => None,
+            };
+            if let Some(f) = scale {
+                value = value.map(|v| v * f);
+                i += 1;
             }
             if let Some(v) = value {
                 out.push((Token::Number(v, decimals), start..i));
@@ -354,7 +398,10 @@ fn spans(line: &str) -> Vec<(Token, std::ops::Range<usize>)> {
         let spaced = |j: usize| chars.get(j).is_none_or(|c| c.is_whitespace());
         match c {
             '=' | '≈' => out.push((Token::Equals, i..i + 1)),
-            '+' | '×' | '·' | '*' | '÷' | '−' => out.push((Token::Op(c), i..i + 1)),
+            '+' | '×' | '*' | '÷' | '−' => out.push((Token::Op(c), i..i + 1)),
+            // A middle dot multiplies between numbers (12 · 700); in a unit
+            // (千瓦·时, kW·h) it joins letters.
+            '·' if between_numbers(&chars, i) => out.push((Token::Op(c), i..i + 1)),
             // A hyphen or slash is an operator only with spaces around it
             // (`150-300 bar` is a range, `km/h` a unit).
             '-' | '/' if i > 0 && spaced(i - 1) && spaced(i + 1) => out.push((Token::Op(c), i..i + 1)),
@@ -370,6 +417,14 @@ fn spans(line: &str) -> Vec<(Token, std::ops::Range<usize>)> {
         i += 1;
     }
     out
+}
+
+/// Whether the nearest non-space characters on both sides of `i` are
+/// digits.
+fn between_numbers(chars: &[char], i: usize) -> bool {
+    let before = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+    let after = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+    before.is_some_and(char::is_ascii_digit) && after.is_some_and(char::is_ascii_digit)
 }
 
 /// `1,000` and `1.5` as written in English; `8423,46` (a decimal comma,
@@ -470,5 +525,37 @@ mod tests {
         ] {
             assert_eq!(wrong_computations(wrong).len(), 1, "{wrong}");
         }
+    }
+
+    #[test]
+    fn a_computation_with_units_or_scale_words_is_checked_and_a_small_round_result_is_not_rounding() {
+        let wrong = |text: &str| {
+            wrong_computations(text)
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            wrong("*Решение.* 30 − 5 = 20 МВт; 25 ÷ 30 ≈ 0,833"),
+            ["30 − 5 = 20"]
+        );
+        assert!(wrong("*Решение.* 30 − 5 = 25 МВт; 25 ÷ 30 ≈ 0,833").is_empty());
+        assert_eq!(wrong("Doubling time ≈ 70 ÷ 2 = **30 years**."), ["70 ÷ 2 = 30"]);
+        assert!(wrong("37,950 × 1 = 38,000 km").is_empty());
+        // A middle dot in a unit joins letters; between numbers it multiplies.
+        assert_eq!(
+            wrong("**解：** 87.16 − 66.12 = 21.14（亿千瓦·时）。"),
+            ["87.16 − 66.12 = 21.14"]
+        );
+        assert!(wrong("87.16 − 66.12 = 21.04（亿千瓦·时）").is_empty());
+        assert_eq!(
+            wrong("- 国税分：1,000万円 × 0.078 = 87万円"),
+            ["10000000 × 0.078 = 870000"]
+        );
+        assert!(wrong("- 国税分：1,000万円 × 0.078 = 78万円").is_empty());
+        // A result may carry the scale its operands only imply.
+        assert!(wrong("增加 500 − 300 = 200万元。").is_empty());
+        // A word between an operator and its operand is no unit.
+        assert!(wrong("30 − about 5 = 20").is_empty());
     }
 }
