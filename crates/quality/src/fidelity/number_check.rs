@@ -84,6 +84,23 @@ pub(super) fn check_numbers(
             findings.push(format!("the number {written} is missing"));
         }
     }
+    // A number the source writes in CJK numerals with a unit or a measure
+    // (六个月, 二十回, 六万) is kept as digits are: in any form.
+    if !keeps_subset && !source.is_ascii() {
+        let in_rewrite = |v: f64| {
+            let q = Quantity::Value(v);
+            found.iter().any(|m| same_quantity(&m.quantity, &q, tolerance))
+                || spelled.iter().any(|s| same_quantity(s, &q, tolerance))
+                || wanted.iter().any(|(_, w, _)| same_quantity(w, &q, tolerance))
+        };
+        let mut lost: Vec<f64> = Vec::new();
+        for v in cjk_compound_numerals(source) {
+            if v >= 2.0 && !lost.contains(&v) && !in_rewrite(v) {
+                lost.push(v);
+                findings.push(format!("the number {} is missing", crate::arithmetic::shown(v)));
+            }
+        }
+    }
     let missing = findings.len();
     // A computation written out with a wrong result, unless the source
     // writes the same one.

@@ -188,3 +188,12 @@ fn a_percentage_works_as_its_fraction_and_seven_is_spelled_in_its_cases() {
     assert!(numbers("| Совет | 7 членов | 14 лет |").is_empty());
     assert!(!numbers("| Совет | 9 членов | 14 лет |").is_empty());
 }
+
+#[test]
+fn a_number_in_cjk_numerals_is_kept_in_any_form() {
+    let source = "商标注册有效期为十年，期满前十二个月内可以续展；期满未办理的，可以给予六个月的宽展期。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("注册商标有效期10年。期满前12个月内可续展，未办理的还有6个月宽展期。").is_empty());
+    assert!(numbers("有效期十年；期满前十二个月内续展，另有六个月宽展期。").is_empty());
+    assert!(!numbers("有效期十年；期满前十二个月内续展，另有三个月宽展期。").is_empty());
+}
