@@ -376,7 +376,11 @@ fn is_decade_of(
 /// Whether a sentence works something out: a calculation, or an example
 /// it introduces as one.
 fn is_worked(sentence: &str, lex: crate::lexicon::Lexicons) -> bool {
-    if sentence.contains(crate::lexicon::common::CALCULATION_SIGNS) {
+    // Bold marks (`**問題1** …`) are emphasis, not multiplication.
+    let calculation = sentence
+        .replace("**", "")
+        .contains(crate::lexicon::common::CALCULATION_SIGNS);
+    if calculation {
         return true;
     }
     let lower = sentence.to_lowercase();

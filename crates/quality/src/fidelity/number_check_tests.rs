@@ -197,3 +197,32 @@ fn a_number_in_cjk_numerals_is_kept_in_any_form() {
     assert!(numbers("有效期十年；期满前十二个月内续展，另有六个月宽展期。").is_empty());
     assert!(!numbers("有效期十年；期满前十二个月内续展，另有三个月宽展期。").is_empty());
 }
+
+#[test]
+fn a_bold_label_does_not_make_a_problem_statement_a_calculation() {
+    // As math-problems is gated: an extract that works examples.
+    let config = FidelityConfig {
+        keeps_subset: true,
+        added_numbers_are_suspicions: true,
+        ..FidelityConfig::default()
+    };
+    let source = "牛乳は無脂乳固形分8.0%以上、乳脂肪分3.0%以上を含まなければならない。";
+    let findings = |rewrite: &str| {
+        fidelity(source, rewrite, &config)
+            .findings()
+            .filter(|f| f.contains("number"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let problem = |value: &str| {
+        format!(
+            "**問題1** 牛乳は無脂乳固形分{value}%以上、乳脂肪分3.0%以上を含む。合計は何%か。\n\n**解答** 8.0 + 3.0 = 11.0（%）。"
+        )
+    };
+    assert!(
+        findings(&problem("8.0")).is_empty(),
+        "{:?}",
+        findings(&problem("8.0"))
+    );
+    assert!(!findings(&problem("8.5")).is_empty());
+}
