@@ -180,8 +180,18 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
         }
     }
     if crate::text::written_in_cjk(text) {
+        // A unit the rewrite writes after a number somewhere (1.575 GHz) is
+        // a unit wherever it stands (换算成GHz).
+        let after_a_number = |word: &str| {
+            text.match_indices(word)
+                .any(|(at, _)| text[..at].trim_end().ends_with(|c: char| c.is_ascii_digit()))
+        };
         for word in text.split(|c: char| !c.is_ascii_alphabetic()) {
-            if word.len() >= 3 && word.chars().any(|c| c.is_ascii_lowercase()) && absent(word) {
+            if word.len() >= 3
+                && word.chars().any(|c| c.is_ascii_lowercase())
+                && absent(word)
+                && !after_a_number(word)
+            {
                 push("name", word);
             }
         }

@@ -182,3 +182,22 @@ fn a_name_in_a_label_line_is_read_past_the_label() {
         .is_empty()
     );
 }
+
+#[test]
+fn a_unit_in_cjk_text_is_no_added_word() {
+    let source = "B1C信号的中心频率为1575.42 MHz。";
+    assert!(
+        in_extract(
+            source,
+            "换算成GHz是多少？1575.42 ÷ 1000 = 1.57542，即约1.575 GHz。"
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        in_extract(
+            source,
+            "该信号与Galileo系统兼容，中心频率换算成GHz约为1.575 GHz。"
+        ),
+        ["Galileo"]
+    );
+}
