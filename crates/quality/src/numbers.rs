@@ -322,6 +322,15 @@ fn cardinal_value(lower: &str, lex: Lexicons) -> Option<f64> {
         .find(|(name, _)| *name == lower)
         .map(|&(_, v)| v as f64)
         .or_else(|| stem_value(lower, lex))
+        .or_else(|| {
+            // A compound's numeral (девятиглавая: 9), four letters or more
+            // after it.
+            lex.entries(|l| l.compound_number_prefixes)
+                .find(|(prefix, _)| {
+                    lower.starts_with(prefix) && lower.chars().count() >= prefix.chars().count() + 4
+                })
+                .map(|&(_, v)| v as f64)
+        })
 }
 
 /// Values spelled as words (`three`, `twenty`, `March`): a rewrite may spell
@@ -527,5 +536,10 @@ mod tests {
     fn number_words() {
         assert_eq!(number_word_values("Three cats in March"), [3.0, 3.0]);
         assert_eq!(number_word_values("Четвёртого октября, три недели"), [4.0, 3.0]);
+        assert_eq!(
+            number_word_values("девятиглавая церковь, двухэтажный дом"),
+            [9.0, 2.0]
+        );
+        assert!(number_word_values("семинар в столовой").is_empty());
     }
 }

@@ -206,6 +206,7 @@ pub static EN: Lexicon = Lexicon {
         ("billion", 1000000000),
     ],
     cardinal_stems: &[],
+    compound_number_prefixes: &[],
     count_words: &[("once", 1), ("twice", 2), ("both", 2), ("dozen", 12)],
     number_words: &[
         ("first", 1),

@@ -55,6 +55,7 @@ pub static JA: Lexicon = Lexicon {
     unit_families: &[],
     cardinals: &[],
     cardinal_stems: &[],
+    compound_number_prefixes: &[],
     count_words: &[],
     number_words: &[],
     ordinals: &[],

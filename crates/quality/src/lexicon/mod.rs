@@ -124,6 +124,9 @@ pub struct Lexicon {
     /// Number word stems in any case form, longer stems first (трёх, третий),
     /// matched when the stem is most of the word.
     pub cardinal_stems: &'static [(&'static str, u64)],
+    /// Numerals that begin compound words (девятиглавая, двухэтажный):
+    /// such a word says its number.
+    pub compound_number_prefixes: &'static [(&'static str, u64)],
     /// Counts said without a number word ("twice", "dozen").
     pub count_words: &'static [(&'static str, u64)],
     /// Ordinals and months a rewrite may spell a number as ("third",

@@ -66,6 +66,7 @@ pub static ZH: Lexicon = Lexicon {
     unit_families: &[&["天", "周", "小时", "分钟"]],
     cardinals: &[],
     cardinal_stems: &[],
+    compound_number_prefixes: &[],
     count_words: &[],
     number_words: &[],
     ordinals: &[],
