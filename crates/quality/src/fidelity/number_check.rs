@@ -280,6 +280,26 @@ fn excused_values(
         Quantity::Value(v) => Some(*v),
         Quantity::Literal(_) => None,
     }));
+    // A year the source names by the one before or after it (1921 … 次年,
+    // 1494 … a year earlier) may be written out (1922, 1493).
+    let lex = crate::lexicon::Lexicons::for_text(source, None);
+    let lower = source.to_lowercase();
+    let says = |words: fn(&crate::lexicon::Lexicon) -> &'static [&'static str]| {
+        lex.words(words).any(|w| lower.contains(w))
+    };
+    let steps: Vec<f64> = [
+        (says(|l| l.next_year_words), 1.0),
+        (says(|l| l.previous_year_words), -1.0),
+    ]
+    .into_iter()
+    .filter_map(|(said, step)| said.then_some(step))
+    .collect();
+    let years: Vec<f64> = known
+        .iter()
+        .filter(|v| v.fract() == 0.0 && (1000.0..=2100.0).contains(*v))
+        .flat_map(|y| steps.iter().map(move |s| y + s))
+        .collect();
+    known.extend(years);
     // A count the source says with a scale word (трёх миллионов) may come
     // back scaled (3 млн).
     let scaled: Vec<f64> = scales

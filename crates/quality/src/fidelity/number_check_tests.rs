@@ -226,3 +226,16 @@ fn a_bold_label_does_not_make_a_problem_statement_a_calculation() {
     );
     assert!(!findings(&problem("8.5")).is_empty());
 }
+
+#[test]
+fn a_year_named_by_the_one_before_or_after_it_may_be_written_out() {
+    let source = "1921年，班廷和贝斯特成功提取了胰岛素，次年胰岛素首次用于治疗患者。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("1921年提取了胰岛素。次年（1922年）首次用于治疗患者。").is_empty());
+    assert!(!numbers("1921年提取了胰岛素。次年（1923年）首次用于治疗患者。").is_empty());
+    // The direction is the word's: a year earlier is not a year later.
+    let source = "The treaty of 1494 replaced the line drawn a year earlier.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("The 1494 treaty replaced the 1493 line.").is_empty());
+    assert!(!numbers("The 1494 treaty replaced the 1495 line.").is_empty());
+}

@@ -206,6 +206,8 @@ pub static EN: Lexicon = Lexicon {
         ("billion", 1000000000),
     ],
     cardinal_stems: &[],
+    next_year_words: &["following year", "next year", "year later"],
+    previous_year_words: &["previous year", "year before", "year earlier"],
     compound_number_prefixes: &[],
     count_words: &[("once", 1), ("twice", 2), ("both", 2), ("dozen", 12)],
     number_words: &[

@@ -55,6 +55,8 @@ pub static JA: Lexicon = Lexicon {
     unit_families: &[],
     cardinals: &[],
     cardinal_stems: &[],
+    next_year_words: &["翌年", "次年", "その次の年"],
+    previous_year_words: &["前年", "前の年"],
     compound_number_prefixes: &[],
     count_words: &[],
     number_words: &[],

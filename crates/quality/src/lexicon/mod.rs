@@ -124,6 +124,12 @@ pub struct Lexicon {
     /// Number word stems in any case form, longer stems first (трёх, третий),
     /// matched when the stem is most of the word.
     pub cardinal_stems: &'static [(&'static str, u64)],
+    /// Words that name the year after another (次年, the following
+    /// year): a rewrite may write that year out.
+    pub next_year_words: &'static [&'static str],
+    /// Words that name the year before another (前年, a year earlier,
+    /// годом ранее).
+    pub previous_year_words: &'static [&'static str],
     /// Numerals that begin compound words (девятиглавая, двухэтажный):
     /// such a word says its number.
     pub compound_number_prefixes: &'static [(&'static str, u64)],
