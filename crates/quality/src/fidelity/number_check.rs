@@ -187,7 +187,11 @@ pub(super) fn check_numbers(
     let added_count = added.len();
     for (written, sentence) in added {
         let finding = format!("the number {written} is not in the source");
-        if added_are_suspicions && missing == 0 && substituted == 0 && is_worked(&sentence, lex) {
+        // 1 is what an article or "per" says (a day → ≥ 1 day, line 1,
+        // 1釜あたり): added while every source number is kept, it is a
+        // suspicion.
+        let one = written == "1";
+        if missing == 0 && substituted == 0 && (one || (added_are_suspicions && is_worked(&sentence, lex))) {
             apart.found.push((finding, sentence));
         } else {
             findings.push(finding);

@@ -239,3 +239,15 @@ fn a_year_named_by_the_one_before_or_after_it_may_be_written_out() {
     assert!(numbers("The 1494 treaty replaced the 1493 line.").is_empty());
     assert!(!numbers("The 1494 treaty replaced the 1495 line.").is_empty());
 }
+
+#[test]
+fn an_added_one_is_a_suspicion_unless_a_number_went_missing_beside_it() {
+    let source = "Scurvy follows when intake stays below 10 mg a day for a month or more.";
+    let report = |rewrite: &str| fidelity(source, rewrite, &FidelityConfig::default());
+    let terse = report("Scurvy follows when the intake stays below 10 mg a day for at least 1 month.");
+    let numbers: Vec<&str> = terse.findings().filter(|f| f.contains("number")).collect();
+    assert!(numbers.is_empty(), "{numbers:?}");
+    assert!(terse.suspicions.iter().any(|s| s.why.contains("number 1 ")));
+    // Beside a changed number it is a finding.
+    assert!(!report("Scurvy follows when the intake stays below 1 mg a day for a month or more.").passed);
+}
