@@ -55,7 +55,6 @@ pub(super) fn check_numbers(
     // A value the source scales in a range ("2.2 to 3.8 million") comes
     // back scaled ("2.2 million").
     let scales = scale_factors(source);
-    let rewrite_scales = scale_factors(rewrite);
     let kept_otherwise = |q: &Quantity| match q {
         Quantity::Value(v) => {
             centuries
@@ -119,6 +118,12 @@ pub(super) fn check_numbers(
     excused
         .known
         .extend(centuries.iter().flat_map(|&(n, year)| [n, year]));
+    // Scale words matter only to restate a derived result (约8.9万吨).
+    let rewrite_scales = if excused.others.is_empty() {
+        Vec::new()
+    } else {
+        scale_factors(rewrite)
+    };
     let lex = crate::lexicon::Lexicons::for_text(rewrite, None);
     let mut added: Vec<(String, String)> = Vec::new();
     let mut more = false;
@@ -230,21 +235,25 @@ impl Excused {
     /// (8,750 ÷ 20,000 = 0.4375, "43.75 %") or with a scale word of the
     /// rewrite's (7.1 ÷ 0.8 = 8.875, "约8.9万吨").
     fn contains_restated(&self, v: f64, written: &str, scales: &[f64]) -> bool {
+        if self.contains(v) {
+            return true;
+        }
+        if self.others.is_empty() {
+            return false;
+        }
         let digits = written.trim_end_matches(|c: char| !c.is_ascii_digit());
         let decimals = digits
             .rsplit_once(['.', ','])
             .map_or(0, |(_, d)| d.chars().take_while(char::is_ascii_digit).count());
         let half_unit = 0.5 * 10f64.powi(-(decimals.min(6) as i32));
-        let shown: Vec<f64> = std::iter::once(v).chain(scales.iter().map(|f| v / f)).collect();
-        self.contains(v)
-            || self.others.iter().any(|d| {
-                // Rounded, not moved: the shown precision is finer than a
-                // twentieth of the value.
-                let near = |x: f64, s: f64| (x - s).abs() <= half_unit && half_unit <= 0.05 * x.abs();
-                shown
-                    .iter()
-                    .any(|&s| near(*d, s) || (d.abs() < 1.0 && near(d * 100.0, s)))
-            })
+        // Rounded, not moved: the shown precision is finer than a twentieth
+        // of the value.
+        let near = |x: f64, s: f64| (x - s).abs() <= half_unit && half_unit <= 0.05 * x.abs();
+        self.others.iter().any(|d| {
+            std::iter::once(v)
+                .chain(scales.iter().map(|f| v / f))
+                .any(|s| near(*d, s) || (d.abs() < 1.0 && near(d * 100.0, s)))
+        })
     }
 }
 
@@ -286,10 +295,15 @@ fn excused_values(
     }));
     // A year the source names by the one before or after it (1921 … 次年,
     // 1494 … a year earlier) may be written out (1922, 1493).
+    let is_year = |v: &&f64| v.fract() == 0.0 && (1000.0..=2100.0).contains(*v);
     let lex = crate::lexicon::Lexicons::for_text(source, None);
-    let lower = source.to_lowercase();
+    let lower = if known.iter().any(|v| is_year(&v)) {
+        source.to_lowercase()
+    } else {
+        String::new()
+    };
     let says = |words: fn(&crate::lexicon::Lexicon) -> &'static [&'static str]| {
-        lex.words(words).any(|w| lower.contains(w))
+        !lower.is_empty() && lex.words(words).any(|w| lower.contains(w))
     };
     let steps: Vec<f64> = [
         (says(|l| l.next_year_words), 1.0),
@@ -300,7 +314,7 @@ fn excused_values(
     .collect();
     let years: Vec<f64> = known
         .iter()
-        .filter(|v| v.fract() == 0.0 && (1000.0..=2100.0).contains(*v))
+        .filter(is_year)
         .flat_map(|y| steps.iter().map(move |s| y + s))
         .collect();
     known.extend(years);
