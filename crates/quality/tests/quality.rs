@@ -658,6 +658,31 @@ fn an_adjective_made_from_a_name_may_be_left_out_once_and_a_name_may_not() {
     assert!(!names(source, "С 1892 года опыты вели в Каменной степи.").passed);
 }
 
+#[test]
+fn a_terse_style_may_leave_out_a_product_named_once_and_not_an_option() {
+    let config = FidelityConfig {
+        names_mentioned_once_are_suspicions: true,
+        ..FidelityConfig::default()
+    };
+    let names = |source: &str, rewrite: &str| check_of(&fidelity(source, rewrite, &config), CheckKind::Names);
+    let source = "In PostgreSQL, VACUUM reclaims the space of dead tuples; VACUUM FULL rewrites the table.";
+    assert!(
+        names(
+            source,
+            "VACUUM reclaims dead tuples' space; VACUUM FULL rewrites the table."
+        )
+        .passed
+    );
+    let source = "Run mvn with -DskipTests to skip the tests; -o builds offline.";
+    assert!(
+        !names(
+            source,
+            "Run mvn: -Dmaven.test.skip skips tests; -o builds offline."
+        )
+        .passed
+    );
+}
+
 /// Runs in progress survive the upgrade: the run fingerprint holds the
 /// gate's configuration as JSON, so the default must serialize exactly as
 /// it did before `max_copy_ratio` and `max_suspicions` existed (they are

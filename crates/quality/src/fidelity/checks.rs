@@ -56,9 +56,15 @@ pub(super) fn check_names(
         }
         if !contains_name(&rewrite, name) && !kept_another_way(&rewrite, name, source.text, wanted) {
             let finding = format!("the {} “{}” is missing", name.kind.label(), name.text);
-            let once = name.kind == crate::names::NameKind::ProperName
-                && crate::names::count_name(source.text, &name.text) <= 1;
-            if once && (once_mentioned_are_suspicions || is_name_adjective(&name.text)) {
+            let once = crate::names::count_name(source.text, &name.text) <= 1;
+            // A product's name written in one word of letters (PostgreSQL,
+            // OpenSSH) is context as a proper name is; code is not.
+            let product = name.kind == crate::names::NameKind::Identifier
+                && name.text.chars().all(char::is_alphabetic)
+                && !source.text.contains(&format!("-{}", name.text))
+                && !source.text.contains(&format!("`{}", name.text));
+            let context = name.kind == crate::names::NameKind::ProperName || product;
+            if once && context && (once_mentioned_are_suspicions || is_name_adjective(&name.text)) {
                 apart.push(finding);
             } else {
                 findings.push(finding);
