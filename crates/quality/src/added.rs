@@ -401,13 +401,13 @@ fn label_lines(text: &str) -> Vec<&str> {
             out.push(t);
             continue;
         }
-        if t.starts_with('|') {
+        if let Some(cells) = t.strip_prefix('|') {
             // A table's header row and its first column label; the other
             // cells are what the table says.
             let separator = t.chars().all(|c| "|-: ".contains(c));
             if header_row || separator {
                 out.push(t);
-            } else if let Some(first) = t[1..].split('|').next() {
+            } else if let Some(first) = cells.split('|').next() {
                 out.push(first);
             }
             header_row = false;

@@ -10,6 +10,7 @@ use crate::script::Script;
 mod checks;
 mod detectors;
 mod number_check;
+mod number_forms;
 
 use checks::{
     SourceWords, check_code_blocks, check_completeness, check_length, check_names, check_recall,

@@ -251,3 +251,15 @@ fn an_added_one_is_a_suspicion_unless_a_number_went_missing_beside_it() {
     // Beside a changed number it is a finding.
     assert!(!report("Scurvy follows when the intake stays below 1 mg a day for a month or more.").passed);
 }
+
+#[test]
+fn a_models_number_is_mentioned_as_often_as_its_name() {
+    let source = "Ту-144 впервые поднялся в воздух в 1968 году. Ту-144 летал до 1978 года; всего построили 16 машин Ту-144.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("Ту-144: первый полёт 1968, 16 машин, полёты до 1978; 16 — серия.").is_empty());
+    // A count mentioned less often while another is mentioned more is still
+    // a number changed into another.
+    let source = "It has 4 engines and 4 wheels, and 9 seats.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(!numbers("It has 4 engines, 9 wheels and 9 seats.").is_empty());
+}
