@@ -667,6 +667,22 @@ fn set_s_measured_once_at_the_end_of_session_10() {
     held_out_set("set_s", &["set_s_en_ru", "set_s_zh_ja"], 0.51, 0.09);
 }
 
+/// Set T (`set_t_*.toml`): 48 restyles and 96 single errors in four
+/// languages, written in session 11 by helpers that never read the checks
+/// (nor README's description of the gate), after sets R and S had been
+/// used; sealed until the session's last gate change and measured once.
+#[test]
+fn set_t_measured_once_at_the_end_of_session_11() {
+    held_out_set("set_t", &["set_t_en_ru", "set_t_zh_ja"], 0.0, 1.0);
+}
+
+/// Set U (`set_u_*.toml`): the seven new styles (56 outputs, 112 single
+/// errors, four languages), written and sealed with set T, measured once.
+#[test]
+fn set_u_measured_once_at_the_end_of_session_11() {
+    held_out_set("set_u", &["set_u_en_ru", "set_u_zh_ja"], 0.0, 1.0);
+}
+
 /// What the gate's CJK length factor (`CJK_LENGTH_FACTOR` in
 /// crates/quality/src/fidelity/checks.rs, 1.25) is set from: the median
 /// length ratio of the faithful restyles of sets A-I, CJK over Latin and
