@@ -205,9 +205,10 @@ pub(super) fn check_numbers(
     for (written, sentence) in added {
         let finding = format!("the number {written} is not in the source");
         // 1 is what an article or "per" says (a day → ≥ 1 day, line 1,
-        // 1釜あたり): added while every source number is kept, it is a
+        // 1釜あたり), 0 a starting point (発売年を0年目とする, a score of
+        // 0): added while every source number is kept, each is a
         // suspicion.
-        let one = written == "1";
+        let one = written == "1" || written == "0";
         if missing == 0 && substituted == 0 && (one || (added_are_suspicions && is_worked(&sentence, lex))) {
             apart.found.push((finding, sentence));
         } else {

@@ -263,3 +263,11 @@ fn a_models_number_is_mentioned_as_often_as_its_name() {
     let numbers = |rewrite: &str| number_findings(source, rewrite);
     assert!(!numbers("It has 4 engines, 9 wheels and 9 seats.").is_empty());
 }
+
+#[test]
+fn an_added_zero_as_a_starting_point_is_a_suspicion() {
+    let source = "チキンラーメンは1958年に発売された。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("チキンラーメンの発売は1958年（発売年を0年目とする）。").is_empty());
+    assert!(!numbers("チキンラーメンは1959年に発売された（発売年を0年目とする）。").is_empty());
+}

@@ -83,10 +83,9 @@ pub static JA: Lexicon = Lexicon {
     irregular_verbs: &[],
     plural_suffixes: &[],
     function_chars: &[],
-    // 山梨県, 気象庁, 北海道, 正倉院, 靖国神社
-    name_suffixes: &[
-        '県', '庁', '道', '院', '寺', '宮', '社', '館', '市', '町', '村', '府',
-    ],
+    // 山梨県, 気象庁, 正倉院, 靖国神社, 姫路市; not 道, which ends 軌道,
+    // 鉄道 and 報道 far more often than 北海道.
+    name_suffixes: &['県', '庁', '院', '寺', '宮', '社', '館', '市', '町', '村', '府'],
     world_names: &[],
     equivalent_letters: &[],
     file_extensions: &[],
