@@ -432,7 +432,7 @@ fn set_a_measures_the_gate_on_text_it_was_not_tuned_on() {
     // chunks): 53 / 96 caught, 31 / 48 false alarms. The split gate at
     // first contact: 31 / 96, 13 / 48; after the fixes set A pointed to
     // (no longer held out): 34 / 96, 9 / 48.
-    held_out_set("set_a", &["set_a_en_ru", "set_a_zh_ja"], 0.38, 0.03);
+    held_out_set("set_a", &["set_a_en_ru", "set_a_zh_ja"], 0.37, 0.03);
 }
 
 /// Set B (`set_b_*.toml`): written with set A, sealed while the gate was
@@ -446,26 +446,26 @@ fn set_a_measures_the_gate_on_text_it_was_not_tuned_on() {
 /// their spellings and examples' numbers kept apart: 29 / 96, 4 / 48.
 #[test]
 fn set_b_measures_the_gate_on_text_nobody_tuned_on() {
-    held_out_set("set_b", &["set_b_en_ru", "set_b_zh_ja"], 0.28, 0.07);
+    held_out_set("set_b", &["set_b_en_ru", "set_b_zh_ja"], 0.28, 0.03);
 }
 
 /// The first held-out set: first measured at 47.2% / 27.8%, then used to
 /// fix the checks (docs/QUALITY.md); no longer held out.
 #[test]
 fn held_out_restyles_measure_what_tuning_on_the_suite_carries_over() {
-    held_out("held_out", 0.11, 0.05);
+    held_out("held_out", 0.11, 0.01);
 }
 
 /// The second held-out set, written after the first was used.
 #[test]
 fn held_out_2_restyles_measure_what_tuning_on_the_suite_carries_over() {
-    held_out("held_out_2", 0.33, 0.05);
+    held_out("held_out_2", 0.33, 0.01);
 }
 
 /// The third held-out set, written after the first two were used.
 #[test]
 fn held_out_3_restyles_measure_what_tuning_on_the_suite_carries_over() {
-    held_out("held_out_3", 0.33, 0.05);
+    held_out("held_out_3", 0.33, 0.01);
 }
 
 /// Set C (`set_c_*.toml`): written while set B was being used, sealed
@@ -476,7 +476,7 @@ fn held_out_3_restyles_measure_what_tuning_on_the_suite_carries_over() {
 /// so no longer held out: 35 / 96, 18 / 48; then 34 / 96, 9 / 48.
 #[test]
 fn set_c_measures_the_gate_on_text_nobody_tuned_on() {
-    held_out_set("set_c", &["set_c_en_ru", "set_c_zh_ja"], 0.36, 0.03);
+    held_out_set("set_c", &["set_c_en_ru", "set_c_zh_ja"], 0.36, 0.01);
 }
 
 /// Set D (`set_d_*.toml`): written after set C was used, sealed until the
@@ -487,7 +487,7 @@ fn set_c_measures_the_gate_on_text_nobody_tuned_on() {
 /// names), so no longer held out: 35 / 96, 10 / 48.
 #[test]
 fn set_d_measures_the_gate_on_text_nobody_tuned_on() {
-    held_out_set("set_d", &["set_d_en_ru", "set_d_zh_ja"], 0.32, 0.13);
+    held_out_set("set_d", &["set_d_en_ru", "set_d_zh_ja"], 0.33, 0.09);
 }
 
 /// Set E (`set_e_*.toml`): written after set D was used, sealed until the
@@ -496,7 +496,7 @@ fn set_d_measures_the_gate_on_text_nobody_tuned_on() {
 /// 7 / 48 false alarms. `set_g_*.toml` is sealed for the next change.
 #[test]
 fn set_e_measures_the_gate_on_text_nobody_tuned_on() {
-    held_out_set("set_e", &["set_e_en_ru", "set_e_zh_ja"], 0.27, 0.05);
+    held_out_set("set_e", &["set_e_en_ru", "set_e_zh_ja"], 0.29, 0.03);
 }
 
 /// Set H (`set_h_*.toml`): the new styles again, 16 sources (English,
@@ -514,7 +514,7 @@ fn set_e_measures_the_gate_on_text_nobody_tuned_on() {
 /// no longer held out: 83 / 142, 3 / 64.
 #[test]
 fn set_h_measures_the_new_styles_gate() {
-    held_out_set("set_h", &["set_h_en_ru", "set_h_zh_ja"], 0.64, 0.02);
+    held_out_set("set_h", &["set_h_en_ru", "set_h_zh_ja"], 0.65, 0.02);
 }
 
 /// Set I (`set_i_*.toml`): 16 sources (English, Russian, Chinese,
@@ -526,7 +526,7 @@ fn set_h_measures_the_new_styles_gate() {
 /// A floor from then on; the next gate change needs a fresh sealed set.
 #[test]
 fn set_i_measured_once_at_the_end_of_session_9() {
-    held_out_set("set_i", &["set_i_en_ru", "set_i_zh_ja"], 0.48, 0.05);
+    held_out_set("set_i", &["set_i_en_ru", "set_i_zh_ja"], 0.50, 0.03);
 }
 
 /// Set G (`set_g_*.toml`): written after set E was measured and sealed
@@ -558,7 +558,7 @@ fn set_g_measured_once_at_session_9() {
 /// 23 / 56 (names 2 / 6, identifiers 2 / 6), 5 / 56.
 #[test]
 fn set_f_measures_the_new_styles_gate() {
-    held_out_set("set_f", &["set_f_en_ru", "set_f_zh_ja"], 0.48, 0.06);
+    held_out_set("set_f", &["set_f_en_ru", "set_f_zh_ja"], 0.50, 0.04);
 }
 
 /// Set J (`set_j_*.toml`): 16 sources (English, Russian, Chinese,
@@ -572,7 +572,7 @@ fn set_f_measures_the_new_styles_gate() {
 /// bracket after a finished sentence): 3 / 48, 51 / 72.
 #[test]
 fn set_j_measured_once_at_the_end_of_session_10() {
-    held_out_set("set_j", &["set_j_en_ru", "set_j_zh_ja"], 0.55, 0.05);
+    held_out_set("set_j", &["set_j_en_ru", "set_j_zh_ja"], 0.56, 0.05);
 }
 
 /// Set K (`set_k_*.toml`): the seven new styles again (56 outputs, 112
@@ -582,7 +582,7 @@ fn set_j_measured_once_at_the_end_of_session_10() {
 /// pointed to: 3 / 56.
 #[test]
 fn set_k_measured_once_at_the_end_of_session_10() {
-    held_out_set("set_k", &["set_k_en_ru", "set_k_zh_ja"], 0.51, 0.06);
+    held_out_set("set_k", &["set_k_en_ru", "set_k_zh_ja"], 0.52, 0.02);
 }
 
 /// Set L (`set_l_*.toml`): 48 restyles and 96 single errors in four
@@ -594,7 +594,7 @@ fn set_k_measured_once_at_the_end_of_session_10() {
 /// closing marks; a path or setting made of the source's parts): 3 / 48.
 #[test]
 fn set_l_measured_once_at_the_end_of_session_10() {
-    held_out_set("set_l", &["set_l_en_ru", "set_l_zh_ja"], 0.54, 0.05);
+    held_out_set("set_l", &["set_l_en_ru", "set_l_zh_ja"], 0.58, 0.03);
 }
 
 /// Set M (`set_m_*.toml`): the seven new styles (56 outputs, 112 single
@@ -604,7 +604,7 @@ fn set_l_measured_once_at_the_end_of_session_10() {
 /// 58 / 85.
 #[test]
 fn set_m_measured_once_at_the_end_of_session_10() {
-    held_out_set("set_m", &["set_m_en_ru", "set_m_zh_ja"], 0.51, 0.06);
+    held_out_set("set_m", &["set_m_en_ru", "set_m_zh_ja"], 0.53, 0.04);
 }
 
 /// Set N (`set_n_*.toml`): 48 restyles and 96 single errors in four
@@ -624,7 +624,7 @@ fn set_n_measured_once_at_the_end_of_session_10() {
 /// 5 / 56, 47 / 84).
 #[test]
 fn set_o_measured_once_at_the_end_of_session_10() {
-    held_out_set("set_o", &["set_o_en_ru", "set_o_zh_ja"], 0.42, 0.06);
+    held_out_set("set_o", &["set_o_en_ru", "set_o_zh_ja"], 0.47, 0.04);
 }
 
 /// Set P (`set_p_*.toml`): 48 restyles and 96 single errors in four
@@ -635,7 +635,7 @@ fn set_o_measured_once_at_the_end_of_session_10() {
 /// 10 / 48, 49 / 73). Held out no longer: a floor.
 #[test]
 fn set_p_measured_once_at_the_end_of_session_10() {
-    held_out_set("set_p", &["set_p_en_ru", "set_p_zh_ja"], 0.52, 0.07);
+    held_out_set("set_p", &["set_p_en_ru", "set_p_zh_ja"], 0.53, 0.05);
 }
 
 /// Set Q (`set_q_*.toml`): the seven new styles (56 outputs, 112 single
@@ -644,7 +644,7 @@ fn set_p_measured_once_at_the_end_of_session_10() {
 /// 4 / 56, 54 / 84).
 #[test]
 fn set_q_measured_once_at_the_end_of_session_10() {
-    held_out_set("set_q", &["set_q_en_ru", "set_q_zh_ja"], 0.49, 0.09);
+    held_out_set("set_q", &["set_q_en_ru", "set_q_zh_ja"], 0.51, 0.04);
 }
 
 /// Set R (`set_r_*.toml`): 48 restyles and 96 single errors in four
@@ -655,7 +655,7 @@ fn set_q_measured_once_at_the_end_of_session_10() {
 /// 6 / 48, 46 / 72). A floor from now on.
 #[test]
 fn set_r_measured_once_at_the_end_of_session_10() {
-    held_out_set("set_r", &["set_r_en_ru", "set_r_zh_ja"], 0.52, 0.09);
+    held_out_set("set_r", &["set_r_en_ru", "set_r_zh_ja"], 0.55, 0.07);
 }
 
 /// Set S (`set_s_*.toml`): the seven new styles (56 outputs, 112 single
@@ -664,23 +664,29 @@ fn set_r_measured_once_at_the_end_of_session_10() {
 /// 8 / 56, 55 / 85).
 #[test]
 fn set_s_measured_once_at_the_end_of_session_10() {
-    held_out_set("set_s", &["set_s_en_ru", "set_s_zh_ja"], 0.51, 0.09);
+    held_out_set("set_s", &["set_s_en_ru", "set_s_zh_ja"], 0.55, 0.01);
 }
 
 /// Set T (`set_t_*.toml`): 48 restyles and 96 single errors in four
 /// languages, written in session 11 by helpers that never read the checks
 /// (nor README's description of the gate), after sets R and S had been
-/// used; sealed until the session's last gate change and measured once.
+/// used; sealed until the session's last gate change and measured once:
+/// 9 / 48 false alarms, 62 / 72 errors carried by a number, name or
+/// identifier caught (the session's starting gate: 8 / 48, 62 / 72). Two
+/// classes fixed after that (Japanese 道, an added 0): 8 / 48. A floor
+/// from now on.
 #[test]
 fn set_t_measured_once_at_the_end_of_session_11() {
-    held_out_set("set_t", &["set_t_en_ru", "set_t_zh_ja"], 0.0, 1.0);
+    held_out_set("set_t", &["set_t_en_ru", "set_t_zh_ja"], 0.64, 0.17);
 }
 
 /// Set U (`set_u_*.toml`): the seven new styles (56 outputs, 112 single
-/// errors, four languages), written and sealed with set T, measured once.
+/// errors, four languages), written and sealed with set T, measured once:
+/// 5 / 56 false alarms, 58 / 84 carried errors caught (starting gate:
+/// 5 / 56, 57 / 84); 3 / 56 after the two classes above.
 #[test]
 fn set_u_measured_once_at_the_end_of_session_11() {
-    held_out_set("set_u", &["set_u_en_ru", "set_u_zh_ja"], 0.0, 1.0);
+    held_out_set("set_u", &["set_u_en_ru", "set_u_zh_ja"], 0.51, 0.06);
 }
 
 /// What the gate's CJK length factor (`CJK_LENGTH_FACTOR` in
