@@ -271,3 +271,11 @@ fn an_added_zero_as_a_starting_point_is_a_suspicion() {
     assert!(numbers("チキンラーメンの発売は1958年（発売年を0年目とする）。").is_empty());
     assert!(!numbers("チキンラーメンは1959年に発売された（発売年を0年目とする）。").is_empty());
 }
+
+#[test]
+fn an_iso_dates_month_may_be_the_sources_month_in_words() {
+    let source = "Composer was first released on 1 March 2012, alongside Packagist.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("- first release 2012-03-01, alongside Packagist").is_empty());
+    assert!(!numbers("- first release 2012-03-04, alongside Packagist").is_empty());
+}

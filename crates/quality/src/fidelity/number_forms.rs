@@ -169,6 +169,25 @@ pub(super) fn date_parts(m: crate::numbers::NumberMention) -> Vec<crate::numbers
         .collect()
 }
 
+/// Whether the number `written` at `start` is the month of an ISO date
+/// (the 03 of 2012-03-01).
+pub(super) fn is_iso_month(text: &str, start: usize, written: &str) -> bool {
+    let before = &text[..start];
+    let after = &text[start + written.len()..];
+    written.len() == 2
+        && before.len() >= 5
+        && before.ends_with('-')
+        && before[..before.len() - 1]
+            .chars()
+            .rev()
+            .take(4)
+            .filter(char::is_ascii_digit)
+            .count()
+            == 4
+        && after.starts_with('-')
+        && after[1..].chars().take(2).filter(char::is_ascii_digit).count() == 2
+}
+
 /// Values that number list items at line starts (`1.`, `2)`), and an
 /// enumeration inside a line ("power comes from (1) …, (2) …") that counts
 /// up from (1).
