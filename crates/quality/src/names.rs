@@ -105,7 +105,13 @@ pub fn names(text: &str) -> Vec<NameMention> {
                 .map(move |(k, piece)| (piece, starts && k == 0))
         })
     });
+    let mut last_was_number = false;
     for (raw, starts_block) in words {
+        let after_number = std::mem::replace(
+            &mut last_was_number,
+            raw.trim_end_matches([',', ';'])
+                .ends_with(|c: char| c.is_ascii_digit()),
+        );
         if starts_block {
             if !run.is_empty() {
                 runs.push((found.len(), std::mem::take(&mut run), run_at_start));
@@ -149,10 +155,12 @@ pub fn names(text: &str) -> Vec<NameMention> {
         }
         // A lone capital mid-sentence names something: the C language, the
         // type parameters T and E ("I" and "A" are words).
+        // After a number it is a unit (3.2 V, 5 A).
         if token.len() == 1
             && token.chars().all(|c| c.is_ascii_uppercase())
             && !sentence_start
             && !matches!(token, "I" | "A")
+            && !after_number
         {
             push_name(&mut found, token, NameKind::Acronym);
         }

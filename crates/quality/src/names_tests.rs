@@ -113,3 +113,13 @@ fn labels_slash_lists_possessives_and_plural_acronyms() {
     assert!(contains_name("a URL-safe alphabet", &urls));
     assert!(!contains_name("a web-safe alphabet", &urls));
 }
+
+#[test]
+fn a_capital_after_a_number_is_a_unit_not_a_name() {
+    let found = |text: &str| names(text).into_iter().map(|m| m.text).collect::<Vec<_>>();
+    assert_eq!(
+        found("An LFP cell has a nominal voltage of 3.2 V, lower than others."),
+        ["LFP"]
+    );
+    assert_eq!(found("Written in the C language, like most of it."), ["C"]);
+}
