@@ -185,12 +185,16 @@ pub(super) fn check_numbers(
     let mut substituted = 0usize;
     // (An extract mentions a number as often as it likes.)
     if more && !keeps_subset {
-        // A model's number (Ту-144, F-16) is mentioned as often as its
-        // name is, and a restyle says a name as often as it likes.
+        // A model's number (Ту-144, F-16, ひまわり9号) is mentioned as
+        // often as its name is, and a restyle says a name as often as it
+        // likes.
+        let source_lex = crate::lexicon::Lexicons::for_text(source, None);
         let designation = |written: &str| {
             source.match_indices(written).all(|(at, _)| {
                 let mut before = source[..at].chars().rev();
-                before.next() == Some('-') && before.next().is_some_and(char::is_alphabetic)
+                let after = source[at + written.len()..].chars().next();
+                (before.next() == Some('-') && before.next().is_some_and(char::is_alphabetic))
+                    || after.is_some_and(|c| source_lex.has_char(|l| l.designation_marks, c))
             })
         };
         for (written, n, got) in fewer.into_iter().filter(|(w, _, _)| !designation(w)) {

@@ -279,3 +279,10 @@ fn an_iso_dates_month_may_be_the_sources_month_in_words() {
     assert!(numbers("- first release 2012-03-01, alongside Packagist").is_empty());
     assert!(!numbers("- first release 2012-03-04, alongside Packagist").is_empty());
 }
+
+#[test]
+fn a_number_marked_as_a_name_is_mentioned_as_often_as_the_name() {
+    let source = "2022年12月13日に同型の9号へ観測を引き継いだ。9号は2016年11月2日に打ち上げられた。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("2022年12月13日、同型9号（2016年11月2日打上げ）へ引継ぎ。").is_empty());
+}

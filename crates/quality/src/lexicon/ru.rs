@@ -135,6 +135,7 @@ pub static RU: Lexicon = Lexicon {
         "год спустя",
     ],
     previous_year_words: &["годом ранее", "годом раньше", "предыдущ"],
+    designation_marks: &[],
     compound_number_prefixes: &[
         ("двух", 2),
         ("трёх", 3),
