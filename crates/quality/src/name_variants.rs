@@ -199,6 +199,31 @@ pub(crate) fn kept_another_way(
         || kept_by_its_abbreviation(source, rewrite, &name.text)
         || kept_by_a_short_form(source, rewrite, &name.text)
         || kept_by_an_acronym(rewrite, &name.text)
+        || kept_by_its_words_in_lower_case(rewrite, name)
+}
+
+/// A name whose every word the rewrite writes, in lower case or as part
+/// of another name (the Eddystone Lighthouse → "the lighthouses on the
+/// Eddystone Rocks"; объект Всемирного наследия → всемирного наследия).
+fn kept_by_its_words_in_lower_case(rewrite: &str, name: &NameMention) -> bool {
+    if name.kind != NameKind::ProperName {
+        return false;
+    }
+    let rewrite_words: Vec<String> = crate::text::words(rewrite)
+        .into_iter()
+        .map(str::to_lowercase)
+        .collect();
+    let lower = name.text.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let written = |w: &str, among: &[&str]| among.iter().any(|r| *r == w || r.strip_suffix('s') == Some(w));
+    let as_written = crate::text::words(rewrite);
+    let folded: Vec<&str> = rewrite_words.iter().map(String::as_str).collect();
+    // Some word of it in lower case: the name said as words, not another
+    // name that happens to share them.
+    words.iter().any(|w| written(w, &as_written))
+        && words
+            .iter()
+            .all(|w| w.chars().count() >= 3 && written(w, &folded))
 }
 
 /// A name of several words kept by one that only it has: a person by the

@@ -683,6 +683,18 @@ fn a_terse_style_may_leave_out_a_product_named_once_and_not_an_option() {
     );
 }
 
+#[test]
+fn a_name_said_in_its_own_words_is_kept_and_a_name_changed_is_not() {
+    let config = FidelityConfig::default();
+    let names = |source: &str, rewrite: &str| check_of(&fidelity(source, rewrite, &config), CheckKind::Names);
+    let source = "The Eddystone Lighthouse stands on the Eddystone Rocks, 14 km south of Rame Head.";
+    let table = "| Aspect | Details |\n|---|---|\n| Site | four lighthouses built on the Eddystone Rocks |\n| Location | 14 km south of Rame Head |";
+    assert!(names(source, table).passed);
+    // A word of it inside another name only (Eddystone Rocks) does not.
+    let other = "| Aspect | Details |\n|---|---|\n| Site | the Eddystone Rocks |\n| Location | 14 km south of Rame Head |";
+    assert!(!names(source, other).passed);
+}
+
 /// Runs in progress survive the upgrade: the run fingerprint holds the
 /// gate's configuration as JSON, so the default must serialize exactly as
 /// it did before `max_copy_ratio` and `max_suspicions` existed (they are
