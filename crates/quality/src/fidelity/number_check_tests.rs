@@ -286,3 +286,17 @@ fn a_number_marked_as_a_name_is_mentioned_as_often_as_the_name() {
     let numbers = |rewrite: &str| number_findings(source, rewrite);
     assert!(numbers("2022年12月13日、同型9号（2016年11月2日打上げ）へ引継ぎ。").is_empty());
 }
+
+#[test]
+fn an_interval_two_source_years_give_may_be_counted_in_years() {
+    let source = "チキンラーメンは1958年に発売され、1971年にはカップヌードルが登場した。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(
+        numbers("1958年にチキンラーメンが発売された。13年後の1971年、カップヌードルが登場した。").is_empty()
+    );
+    assert!(
+        !numbers("1958年にチキンラーメンが発売された。15年後の1971年、カップヌードルが登場した。").is_empty()
+    );
+    // Not a count of other things.
+    assert!(!numbers("1958年にチキンラーメンが発売され、1971年までに13種類が出た。").is_empty());
+}

@@ -169,6 +169,33 @@ pub(super) fn date_parts(m: crate::numbers::NumberMention) -> Vec<crate::numbers
         .collect()
 }
 
+/// An interval counted in years (13年後, 170 years) that two of the
+/// source's years give: a narrative or a note works it out without writing
+/// the subtraction.
+pub(super) fn is_year_interval(
+    v: f64,
+    rewrite: &str,
+    m: &crate::numbers::NumberMention,
+    lex: crate::lexicon::Lexicons,
+    known: &[f64],
+) -> bool {
+    let is_year = |k: &f64| k.fract() == 0.0 && (1000.0..=2100.0).contains(k);
+    let rest = rewrite[m.start + m.written.len()..].trim_start();
+    v.fract() == 0.0
+        && (1.0..1000.0).contains(&v)
+        && lex.words(|l| l.year_units).any(|unit| {
+            rest.starts_with(unit)
+                && !rest[unit.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphabetic() && !crate::text::is_cjk(c))
+        })
+        && known
+            .iter()
+            .filter(|k| is_year(k))
+            .any(|a| known.iter().filter(|k| is_year(k)).any(|b| a - b == v))
+}
+
 /// Whether the number `written` at `start` is the month of an ISO date
 /// (the 03 of 2012-03-01).
 pub(super) fn is_iso_month(text: &str, start: usize, written: &str) -> bool {

@@ -57,6 +57,7 @@ pub static JA: Lexicon = Lexicon {
     cardinal_stems: &[],
     next_year_words: &["翌年", "次年", "その次の年"],
     previous_year_words: &["前年", "前の年"],
+    year_units: &["年後", "年前", "年間", "年目"],
     designation_marks: &['号'],
     compound_number_prefixes: &[],
     count_words: &[],

@@ -130,6 +130,9 @@ pub struct Lexicon {
     /// Words that name the year before another (前年, a year earlier,
     /// годом ранее).
     pub previous_year_words: &'static [&'static str],
+    /// Words after a number that count it in years (13 years, 170 лет,
+    /// 13年後): an interval a rewrite may work out from two years.
+    pub year_units: &'static [&'static str],
     /// Marks after a number that make it part of a name (ひまわり9号,
     /// 长征三号): such a number is mentioned as often as its name.
     pub designation_marks: &'static [char],

@@ -135,6 +135,7 @@ pub static RU: Lexicon = Lexicon {
         "год спустя",
     ],
     previous_year_words: &["годом ранее", "годом раньше", "предыдущ"],
+    year_units: &["лет", "года", "год"],
     designation_marks: &[],
     compound_number_prefixes: &[
         ("двух", 2),
