@@ -541,5 +541,6 @@ mod tests {
             [9.0, 2.0]
         );
         assert!(number_word_values("семинар в столовой").is_empty());
+        assert_eq!(number_word_values("шестнадцатилетний школьник"), [16.0]);
     }
 }
