@@ -7,7 +7,7 @@
 use crate::numbers::{Quantity, cardinal_word_values, number_word_values, numbers, same_quantity};
 
 use super::number_forms::{
-    century_years, cjk_compound_numerals, date_parts, is_decade_of, is_iso_month, is_worked,
+    century_years, cjk_compound_numerals, date_parts, is_decade_of, is_iso_month, is_worked, is_year,
     is_year_interval, list_marker_values, numbers_a_heading, scale_factors, sentence_at,
 };
 use super::{Verdict, pass};
@@ -316,9 +316,8 @@ fn excused_values(
     }));
     // A year the source names by the one before or after it (1921 … 次年,
     // 1494 … a year earlier) may be written out (1922, 1493).
-    let is_year = |v: &&f64| v.fract() == 0.0 && (1000.0..=2100.0).contains(*v);
     let lex = crate::lexicon::Lexicons::for_text(source, None);
-    let lower = if known.iter().any(|v| is_year(&v)) {
+    let lower = if known.iter().any(|v| is_year(*v)) {
         source.to_lowercase()
     } else {
         String::new()
@@ -335,7 +334,7 @@ fn excused_values(
     .collect();
     let years: Vec<f64> = known
         .iter()
-        .filter(is_year)
+        .filter(|v| is_year(**v))
         .flat_map(|y| steps.iter().map(move |s| y + s))
         .collect();
     known.extend(years);

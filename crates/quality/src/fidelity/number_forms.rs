@@ -71,6 +71,12 @@ pub(super) fn century_years(text: &str) -> Vec<(f64, f64)> {
     out
 }
 
+/// Whether a value reads as a calendar year: the one range every year rule
+/// here (decades, intervals, the year after) shares.
+pub(super) fn is_year(v: f64) -> bool {
+    v.fract() == 0.0 && (1000.0..=2100.0).contains(&v)
+}
+
 /// A decade ("1960s") the rewrite names, with a source year in it.
 pub(super) fn is_decade_of(
     v: f64,
@@ -79,9 +85,8 @@ pub(super) fn is_decade_of(
     lex: crate::lexicon::Lexicons,
     known: &[f64],
 ) -> bool {
-    v.fract() == 0.0
+    is_year(v)
         && v % 10.0 == 0.0
-        && (1000.0..=2100.0).contains(&v)
         && crate::numbers::decade_follows(rewrite, m.start + m.written.len(), lex)
         && known.iter().any(|k| (v..v + 10.0).contains(k))
 }
@@ -179,7 +184,6 @@ pub(super) fn is_year_interval(
     lex: crate::lexicon::Lexicons,
     known: &[f64],
 ) -> bool {
-    let is_year = |k: &f64| k.fract() == 0.0 && (1000.0..=2100.0).contains(k);
     let rest = rewrite[m.start + m.written.len()..].trim_start();
     v.fract() == 0.0
         && (1.0..1000.0).contains(&v)
@@ -192,8 +196,8 @@ pub(super) fn is_year_interval(
         })
         && known
             .iter()
-            .filter(|k| is_year(k))
-            .any(|a| known.iter().filter(|k| is_year(k)).any(|b| a - b == v))
+            .filter(|k| is_year(**k))
+            .any(|a| known.iter().filter(|k| is_year(**k)).any(|b| a - b == v))
 }
 
 /// Whether the number `written` at `start` is the month of an ISO date
