@@ -172,8 +172,9 @@ pub fn contains_inflected(text: &str, name: &str) -> bool {
 /// Шаболовской → Шаболовке).
 fn case_stem(word: &str, floor: usize) -> String {
     let n = word.chars().count();
-    // A short name changes its last letter only (Луна, Луну, Луне).
-    let floor = if n <= 4 { floor.min(3) } else { floor };
+    // A short name changes its last letter (Луна, Луну, Луне), or its last
+    // two in the instrumental (Невой, Луной).
+    let floor = if n <= 5 { floor.min(3) } else { floor };
     let ending = match n {
         0..=6 => 2,
         7..=8 => 3,

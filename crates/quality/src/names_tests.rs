@@ -123,3 +123,10 @@ fn a_capital_after_a_number_is_a_unit_not_a_name() {
     );
     assert_eq!(found("Written in the C language, like most of it."), ["C"]);
 }
+
+#[test]
+fn a_short_russian_name_in_the_instrumental_is_the_name() {
+    assert!(contains_inflected("на шлюпах «Надежда» и «Нева»", "Невой"));
+    assert!(contains_inflected("полёт к Луне", "Луной"));
+    assert!(!contains_inflected("в сентябре", "Сеной"));
+}
