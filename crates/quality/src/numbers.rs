@@ -333,6 +333,18 @@ fn cardinal_value(lower: &str, lex: Lexicons) -> Option<f64> {
         })
 }
 
+/// Values of the ordinals `text` spells (`fourth` → 4).
+pub fn ordinal_word_values(text: &str) -> Vec<f64> {
+    let lex = Lexicons::for_text(text, None);
+    crate::text::words(text)
+        .into_iter()
+        .filter_map(|w| {
+            let lower = w.to_lowercase();
+            lex.indexes().find_map(|l| l.ordinal(&lower)).map(f64::from)
+        })
+        .collect()
+}
+
 /// Values spelled as words (`three`, `twenty`, `March`): a rewrite may spell
 /// out a number the source wrote in digits.
 pub fn number_word_values(text: &str) -> Vec<f64> {

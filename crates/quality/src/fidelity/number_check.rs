@@ -296,6 +296,13 @@ fn excused_values(
     // computes from the source's by arithmetic it writes out is derived,
     // not invented.
     let mut known = cardinal_word_values(source);
+    // An ordinal from the third on (the fourth letter → "Letter 4"); first
+    // and second say too much else ("a second", "first of all").
+    known.extend(
+        crate::numbers::ordinal_word_values(source)
+            .into_iter()
+            .filter(|v| *v >= 3.0),
+    );
     known.extend(crate::align::cjk_numerals(source).into_iter().map(|v| v as f64));
     for f in crate::numbers::fraction_values(source) {
         known.extend([f, f * 100.0]);

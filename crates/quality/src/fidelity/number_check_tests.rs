@@ -300,3 +300,14 @@ fn an_interval_two_source_years_give_may_be_counted_in_years() {
     // Not a count of other things.
     assert!(!numbers("1958年にチキンラーメンが発売され、1971年までに13種類が出た。").is_empty());
 }
+
+#[test]
+fn a_spelled_ordinal_and_a_full_width_heading_number_are_no_added_numbers() {
+    let source = "The fourth letter, R, marks rate modulation; the first says which chamber is paced.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("| Position | Meaning |\n|---|---|\n| Letter 4: R | rate modulation |").is_empty());
+    assert!(!numbers("| Position | Meaning |\n|---|---|\n| Letter 5: R | rate modulation |").is_empty());
+    let source = "観測は1996年4月に始まった。1998年にニュートリノ振動を発見した。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("1．観測の開始\n観測は1996年4月に始まりました。\n\n2．主な成果\n1998年、ニュートリノ振動を発見しました。").is_empty());
+}

@@ -231,9 +231,10 @@ pub(super) fn list_marker_values(text: &str) -> Vec<f64> {
             let t = l.trim_start().trim_start_matches(['#', '*', ' ']);
             let digits = t.bytes().take_while(u8::is_ascii_digit).count();
             let rest = &t[digits..];
-            // `1. `, `2) `, and `1.（是非题）` where CJK text needs no space.
+            // `1. `, `2) `, and `1.（是非题）` or `3．主な成果` (a full-width
+            // stop) where CJK text needs no space.
             let cjk_after = rest
-                .strip_prefix('.')
+                .strip_prefix(['.', '．'])
                 .and_then(|r| r.chars().next())
                 .is_some_and(|c| crate::text::is_cjk(c) || matches!(c, '（' | '【' | '「'));
             (digits > 0 && digits <= 3 && (rest.starts_with(". ") || rest.starts_with(") ") || cjk_after))
