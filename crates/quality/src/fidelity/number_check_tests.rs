@@ -311,3 +311,14 @@ fn a_spelled_ordinal_and_a_full_width_heading_number_are_no_added_numbers() {
     let numbers = |rewrite: &str| number_findings(source, rewrite);
     assert!(numbers("1．観測の開始\n観測は1996年4月に始まりました。\n\n2．主な成果\n1998年、ニュートリノ振動を発見しました。").is_empty());
 }
+
+#[test]
+fn a_value_converted_to_another_metric_unit_is_no_added_number() {
+    let source = "Картина имеет размер 304 × 587,5 см и весит около 40 кг.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("Размер картины 304 × 587,5 см, то есть ширина 3,04 м; вес около 40 кг.").is_empty());
+    // Off by a factor of ten in the same unit is a changed number.
+    assert!(!numbers("Размер картины 30,4 × 587,5 см; вес около 40 кг.").is_empty());
+    // The same digits in a unit of another kind are no conversion.
+    assert!(!numbers("Размер картины 304 × 587,5 см; вес около 0,04 т, или 3,04 кг.").is_empty());
+}

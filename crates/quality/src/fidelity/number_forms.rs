@@ -200,6 +200,43 @@ pub(super) fn is_year_interval(
             .any(|a| known.iter().filter(|k| is_year(**k)).any(|b| a - b == v))
 }
 
+/// The metric unit written right after the number at `start` (304 см,
+/// 3.04 m): its family and size.
+fn metric_unit_after(text: &str, start: usize, written: &str) -> Option<(u8, f64)> {
+    let mut rest = text[start + written.len()..].trim_start();
+    // Dimensions share the unit written after the last (304 × 587,5 см).
+    if let Some(after) = rest.strip_prefix(['×', 'x', '*']) {
+        rest = after
+            .trim_start()
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',')
+            .trim_start();
+    }
+    let symbol: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+    crate::lexicon::common::METRIC_UNITS
+        .iter()
+        .find(|(s, _, _)| *s == symbol)
+        .map(|&(_, family, size)| (family, size))
+}
+
+/// Whether the rewrite's number `m` (in a metric unit) is a source number
+/// in another unit of the same kind, converted (304 см → 3,04 м).
+pub(super) fn is_unit_conversion(source: &str, rewrite: &str, m: &crate::numbers::NumberMention) -> bool {
+    let Quantity::Value(v) = m.quantity else {
+        return false;
+    };
+    let Some((family, size)) = metric_unit_after(rewrite, m.start, &m.written) else {
+        return false;
+    };
+    crate::numbers::numbers(source).iter().any(|k| {
+        let Quantity::Value(kv) = k.quantity else {
+            return false;
+        };
+        metric_unit_after(source, k.start, &k.written).is_some_and(|(f, s)| {
+            f == family && s != size && ((kv * s) - (v * size)).abs() <= 1e-9 * (kv * s).abs().max(1e-12)
+        })
+    })
+}
+
 /// Whether the number `written` at `start` is the month of an ISO date
 /// (the 03 of 2012-03-01).
 pub(super) fn is_iso_month(text: &str, start: usize, written: &str) -> bool {

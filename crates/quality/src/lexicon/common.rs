@@ -35,3 +35,29 @@ pub static CONVERSION_FACTORS: &[f64] = &[
 /// The letters Roman numerals are written with: `XIV` is a number, not an
 /// acronym.
 pub static ROMAN_NUMERAL_LETTERS: &[char] = &['I', 'V', 'X', 'L', 'C', 'D', 'M'];
+
+/// Units of length, mass and volume with their size in the family's base
+/// unit (`(symbol, family, size)`): a rewrite that restates 304 cm as
+/// 3.04 m converts, it does not invent. Latin and Cyrillic symbols.
+pub static METRIC_UNITS: &[(&str, u8, f64)] = &[
+    ("mm", 0, 1e-3),
+    ("cm", 0, 1e-2),
+    ("m", 0, 1.0),
+    ("km", 0, 1e3),
+    ("мм", 0, 1e-3),
+    ("см", 0, 1e-2),
+    ("м", 0, 1.0),
+    ("км", 0, 1e3),
+    ("mg", 1, 1e-3),
+    ("g", 1, 1.0),
+    ("kg", 1, 1e3),
+    ("t", 1, 1e6),
+    ("мг", 1, 1e-3),
+    ("г", 1, 1.0),
+    ("кг", 1, 1e3),
+    ("т", 1, 1e6),
+    ("ml", 2, 1e-3),
+    ("l", 2, 1.0),
+    ("мл", 2, 1e-3),
+    ("л", 2, 1.0),
+];
