@@ -594,7 +594,7 @@ fn set_k_measured_once_at_the_end_of_session_10() {
 /// closing marks; a path or setting made of the source's parts): 3 / 48.
 #[test]
 fn set_l_measured_once_at_the_end_of_session_10() {
-    held_out_set("set_l", &["set_l_en_ru", "set_l_zh_ja"], 0.58, 0.03);
+    held_out_set("set_l", &["set_l_en_ru", "set_l_zh_ja"], 0.59, 0.03);
 }
 
 /// Set M (`set_m_*.toml`): the seven new styles (56 outputs, 112 single
@@ -693,18 +693,38 @@ fn set_u_measured_once_at_the_end_of_session_11() {
 /// languages, written in session 11 after sets T and U were measured, by
 /// helpers that never read the checks; sealed until the session's last
 /// gate change (21061ee) and measured once: 2 / 48 false alarms, 58 / 72
-/// carried errors caught (the session's starting gate: 3 / 48, 58 / 72).
+/// carried errors caught (the session's starting gate: 3 / 48, 58 / 72);
+/// 0 / 48 after the classes V and W showed (tuned).
 #[test]
 fn set_v_measured_once_at_the_end_of_session_11() {
-    held_out_set("set_v", &["set_v_en_ru", "set_v_zh_ja"], 0.60, 0.05);
+    held_out_set("set_v", &["set_v_en_ru", "set_v_zh_ja"], 0.60, 0.01);
 }
 
 /// Set W (`set_w_*.toml`): the seven new styles (56 outputs, 112 single
 /// errors), written and sealed with set V, measured once: 4 / 56 false
-/// alarms, 57 / 84 carried errors caught (starting gate: 4 / 56, 57 / 84).
+/// alarms, 57 / 84 carried errors caught (starting gate: 4 / 56, 57 / 84);
+/// 3 / 56 after the classes V and W showed (tuned).
 #[test]
 fn set_w_measured_once_at_the_end_of_session_11() {
-    held_out_set("set_w", &["set_w_en_ru", "set_w_zh_ja"], 0.50, 0.08);
+    held_out_set("set_w", &["set_w_en_ru", "set_w_zh_ja"], 0.50, 0.06);
+}
+
+/// Set X (`set_x_*.toml`): 48 restyles and 96 single errors in four
+/// languages, written in session 11 after sets V and W were measured, by
+/// helpers that never read the checks; sealed until the session's last
+/// gate change (8256e78) and measured once: 6 / 48 false alarms, 50 / 72
+/// carried errors caught (the session's starting gate: 7 / 48, 46 / 72).
+#[test]
+fn set_x_measured_once_at_the_end_of_session_11() {
+    held_out_set("set_x", &["set_x_en_ru", "set_x_zh_ja"], 0.52, 0.13);
+}
+
+/// Set Y (`set_y_*.toml`): the seven new styles (56 outputs, 112 single
+/// errors), written and sealed with set X, measured once: 2 / 56 false
+/// alarms, 58 / 83 carried errors caught (starting gate: 2 / 56, 56 / 83).
+#[test]
+fn set_y_measured_once_at_the_end_of_session_11() {
+    held_out_set("set_y", &["set_y_en_ru", "set_y_zh_ja"], 0.51, 0.04);
 }
 
 /// What the gate's CJK length factor (`CJK_LENGTH_FACTOR` in
