@@ -75,8 +75,8 @@ pub fn wrong_computations(text: &str) -> Vec<(String, f64)> {
             found.inside.contains(',').then(|| found.inside.replace(',', ".")),
             found
                 .inside
-                .contains(['万', '亿', '億'])
-                .then(|| found.inside.replace(['万', '亿', '億'], "")),
+                .contains(is_cjk_scale)
+                .then(|| found.inside.replace(is_cjk_scale, "")),
         ];
         for other in others.into_iter().flatten() {
             let right_otherwise = computations(&other)
@@ -381,11 +381,12 @@ fn spans(line: &str) -> Vec<(Token, std::ops::Range<usize>)> {
                 i += 1;
             }
             // 万 and 亿 scale the number before them (120万円).
-            let scale = match chars.get(i) {
-                Some('万') => Some(1e4),
-                Some('亿' | '億') => Some(1e8),
-                _ => None,
-            };
+            let scale = chars.get(i).and_then(|c| {
+                crate::lexicon::common::CJK_SCALE_CHARS
+                    .iter()
+                    .find(|(s, _)| s == c)
+                    .map(|&(_, f)| f)
+            });
             if let Some(f) = scale {
                 value = value.map(|v| v * f);
                 i += 1;
@@ -417,6 +418,13 @@ fn spans(line: &str) -> Vec<(Token, std::ops::Range<usize>)> {
         i += 1;
     }
     out
+}
+
+/// Whether `c` is a CJK scale character (万, 亿).
+fn is_cjk_scale(c: char) -> bool {
+    crate::lexicon::common::CJK_SCALE_CHARS
+        .iter()
+        .any(|(s, _)| *s == c)
 }
 
 /// Whether the nearest non-space characters on both sides of `i` are

@@ -8,22 +8,32 @@ use crate::text::is_cjk;
 use crate::words::is_kana;
 
 /// CJK place, office and dynasty names: two ideographs before a name
-/// suffix (one before 朝), none of them a function character, kana or
-/// numeral.
+/// suffix of `lex` (one before 朝), none of them a function character,
+/// kana or numeral.
 pub(crate) fn place_names(text: &str, lex: Lexicons) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
+    // Numerals are Chinese characters in Japanese text too.
+    let numerals = Lexicons::for_text(text, None);
     let ideograph = |c: char| {
         is_cjk(c)
             && !is_kana(c)
             && !lex.has_char(|l| l.function_chars, c)
-            && !"〇一二三四五六七八九十百千万两".contains(c)
+            && !numerals.has_char(|l| l.numeral_chars, c)
     };
     let mut out = Vec::new();
     for (i, &c) in chars.iter().enumerate() {
-        if !lex.has_char(|l| l.name_suffixes, c) || chars.get(i + 1) == Some(&'代') {
+        // The suffix begins a word of its own here (朝代).
+        let begins_word = |w: &&str| chars[i..].iter().take(w.chars().count()).copied().eq(w.chars());
+        if !lex.has_char(|l| l.name_suffixes, c)
+            || lex.words(|l| l.name_suffix_words).any(|w| begins_word(&w))
+        {
             continue;
         }
-        let stem = if c == '朝' { 1 } else { 2 };
+        let stem = if lex.has_char(|l| l.one_ideograph_name_suffixes, c) {
+            1
+        } else {
+            2
+        };
         if i >= stem && chars[i - stem..i].iter().all(|&d| ideograph(d)) {
             let name: String = chars[i - stem..=i].iter().collect();
             if !out.contains(&name) {

@@ -210,21 +210,19 @@ fn kept_by_its_words_in_lower_case(rewrite: &str, name: &NameMention) -> bool {
     if name.kind != NameKind::ProperName {
         return false;
     }
-    let rewrite_words: Vec<String> = crate::text::words(rewrite)
-        .into_iter()
-        .map(str::to_lowercase)
-        .collect();
     let lower = name.text.to_lowercase();
     let words: Vec<&str> = lower.split_whitespace().collect();
-    let written = |w: &str, among: &[&str]| among.iter().any(|r| *r == w || r.strip_suffix('s') == Some(w));
+    if words.iter().any(|w| w.chars().count() < 3) {
+        return false;
+    }
+    // The rewrite's words as written and lower-cased, tokenised once.
     let as_written = crate::text::words(rewrite);
-    let folded: Vec<&str> = rewrite_words.iter().map(String::as_str).collect();
+    let folded: Vec<String> = as_written.iter().map(|w| w.to_lowercase()).collect();
+    let is = |r: &str, w: &str| r == w || r.strip_suffix('s') == Some(w);
     // Some word of it in lower case: the name said as words, not another
     // name that happens to share them.
-    words.iter().any(|w| written(w, &as_written))
-        && words
-            .iter()
-            .all(|w| w.chars().count() >= 3 && written(w, &folded))
+    words.iter().any(|w| as_written.iter().any(|r| is(r, w)))
+        && words.iter().all(|w| folded.iter().any(|r| is(r, w)))
 }
 
 /// A name of several words kept by one that only it has: a person by the

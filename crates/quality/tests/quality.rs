@@ -681,6 +681,8 @@ fn a_terse_style_may_leave_out_a_product_named_once_and_not_an_option() {
         )
         .passed
     );
+    // Left out with nothing in its place, the option is still a finding.
+    assert!(!names(source, "Run mvn so that it skips the tests; -o builds offline.").passed);
 }
 
 #[test]

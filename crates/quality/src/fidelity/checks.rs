@@ -93,10 +93,9 @@ pub(super) fn check_names(
     ((score, findings.is_empty(), findings), apart)
 }
 
-/// Whether a one-word name is an adjective made from a name (Indonesian,
-/// Anglo-French, Адриатического): a restyle leaves it out as context ("the
-/// Indonesian island of Java" → "Java"), and a name put in its place is an
-/// added name.
+/// Whether a one-word name is an adjective made from a name, by the
+/// endings of the lexicons (Indonesian, Finnish): a restyle leaves it out
+/// as context ("the Indonesian island of Java" → "Java").
 fn is_name_adjective(name: &str) -> bool {
     let lower = name.to_lowercase();
     let last = lower.rsplit('-').next().unwrap_or(&lower);

@@ -8,7 +8,8 @@ use crate::numbers::{Quantity, cardinal_word_values, number_word_values, numbers
 
 use super::number_forms::{
     century_years, cjk_compound_numerals, date_parts, is_decade_of, is_iso_month, is_unit_conversion,
-    is_worked, is_year, is_year_interval, list_marker_values, numbers_a_heading, scale_factors, sentence_at,
+    is_worked, is_year, is_year_interval, list_marker_values, metric_values, numbers_a_heading,
+    scale_factors, sentence_at,
 };
 use super::{Verdict, pass};
 
@@ -29,15 +30,17 @@ pub(super) fn check_numbers(
     added_are_suspicions: bool,
     keeps_subset: bool,
 ) -> (Verdict, AddedNumbers) {
+    // The source's numbers, read once: the checks below all use them.
+    let source_numbers = numbers(source);
     // Distinct source quantities with how often each is mentioned.
     let mut wanted: Vec<(String, Quantity, usize)> = Vec::new();
-    for m in numbers(source) {
+    for m in &source_numbers {
         match wanted
             .iter_mut()
             .find(|(_, q, _)| same_quantity(q, &m.quantity, tolerance))
         {
             Some(entry) => entry.2 += 1,
-            None => wanted.push((m.written, m.quantity, 1)),
+            None => wanted.push((m.written.clone(), m.quantity.clone(), 1)),
         }
     }
     // A date in digits (10.11.2014, 2020-05-28, 2019.4) names its day (or
@@ -55,7 +58,7 @@ pub(super) fn check_numbers(
             .filter(|m| same_quantity(&m.quantity, q, tolerance))
             .count()
     };
-    let centuries = century_years(source);
+    let centuries = century_years(source, &source_numbers);
     // A value the source scales in a range ("2.2 to 3.8 million") comes
     // back scaled ("2.2 million").
     let scales = scale_factors(source);
@@ -118,7 +121,7 @@ pub(super) fn check_numbers(
             ));
         }
     }
-    let mut excused = excused_values(source, rewrite, &wanted, &scales);
+    let mut excused = excused_values(source, &source_numbers, rewrite, &wanted, &scales);
     excused
         .known
         .extend(centuries.iter().flat_map(|&(n, year)| [n, year]));
@@ -128,6 +131,9 @@ pub(super) fn check_numbers(
     } else {
         scale_factors(rewrite)
     };
+    // The source's values in metric units, read only when the rewrite has
+    // a number in one that nothing else excuses.
+    let source_metric = std::cell::OnceCell::new();
     let lex = crate::lexicon::Lexicons::for_text(rewrite, None);
     let mut added: Vec<(String, String)> = Vec::new();
     let mut more = false;
@@ -141,7 +147,7 @@ pub(super) fn check_numbers(
                     || (v <= 10.0 && crate::numbers::counts_items(rewrite, m.start + m.written.len(), lex))
                     || is_decade_of(v, rewrite, m, lex, &excused.known)
                     || is_year_interval(v, rewrite, m, lex, &excused.known)
-                    || is_unit_conversion(source, rewrite, m)
+                    || is_unit_conversion(source_metric.get_or_init(|| metric_values(source, &source_numbers)), rewrite, m)
                     // An ISO date's month (the 03 of 2012-03-01) the
                     // source may name in words.
                     || is_iso_month(rewrite, m.start, &m.written)
@@ -281,6 +287,7 @@ impl Excused {
 
 fn excused_values(
     source: &str,
+    source_numbers: &[crate::numbers::NumberMention],
     rewrite: &str,
     wanted: &[(String, Quantity, usize)],
     scales: &[f64],
@@ -309,7 +316,7 @@ fn excused_values(
         known.extend([f, f * 100.0]);
     }
     // A percentage works in a computation as its fraction (80% → 7.1 ÷ 0.8).
-    for m in numbers(source) {
+    for m in source_numbers {
         if let Quantity::Value(v) = m.quantity
             && source[m.start + m.written.len()..]
                 .trim_start()

@@ -32,15 +32,16 @@ pub(super) fn scale_factors(text: &str) -> Vec<f64> {
 
 /// (n, the first year of the century) for each century `text` names by its
 /// ordinal ("15th century", "в 15 веке", 15世纪 → (15, 1400)): a rewrite may
-/// name it by its years ("the 1400s").
-pub(super) fn century_years(text: &str) -> Vec<(f64, f64)> {
+/// name it by its years ("the 1400s"). `numbers` are `text`'s, read once
+/// by the caller.
+pub(super) fn century_years(text: &str, numbers: &[crate::numbers::NumberMention]) -> Vec<(f64, f64)> {
     let lex = crate::lexicon::Lexicons::for_text(text, None);
     let century_after = |rest: &str| {
         lex.words(|l| l.century_words)
             .any(|w| rest.trim_start().starts_with(w))
     };
-    let mut out: Vec<(f64, f64)> = crate::numbers::numbers(text)
-        .into_iter()
+    let mut out: Vec<(f64, f64)> = numbers
+        .iter()
         .filter_map(|m| {
             let Quantity::Value(n) = m.quantity else {
                 return None;
@@ -218,22 +219,36 @@ fn metric_unit_after(text: &str, start: usize, written: &str) -> Option<(u8, f64
         .map(|&(_, family, size)| (family, size))
 }
 
-/// Whether the rewrite's number `m` (in a metric unit) is a source number
-/// in another unit of the same kind, converted (304 см → 3,04 м).
-pub(super) fn is_unit_conversion(source: &str, rewrite: &str, m: &crate::numbers::NumberMention) -> bool {
+/// The values of `text` written in a metric unit: `(family, size, value)`
+/// (304 см → (length, 0.01, 304)).
+pub(super) fn metric_values(text: &str, numbers: &[crate::numbers::NumberMention]) -> Vec<(u8, f64, f64)> {
+    numbers
+        .iter()
+        .filter_map(|k| {
+            let Quantity::Value(v) = k.quantity else {
+                return None;
+            };
+            metric_unit_after(text, k.start, &k.written).map(|(family, size)| (family, size, v))
+        })
+        .collect()
+}
+
+/// Whether the rewrite's number `m` (in a metric unit) is one of the
+/// source's `metric` values in another unit of the same kind, converted
+/// (304 см → 3,04 м).
+pub(super) fn is_unit_conversion(
+    metric: &[(u8, f64, f64)],
+    rewrite: &str,
+    m: &crate::numbers::NumberMention,
+) -> bool {
     let Quantity::Value(v) = m.quantity else {
         return false;
     };
     let Some((family, size)) = metric_unit_after(rewrite, m.start, &m.written) else {
         return false;
     };
-    crate::numbers::numbers(source).iter().any(|k| {
-        let Quantity::Value(kv) = k.quantity else {
-            return false;
-        };
-        metric_unit_after(source, k.start, &k.written).is_some_and(|(f, s)| {
-            f == family && s != size && ((kv * s) - (v * size)).abs() <= 1e-9 * (kv * s).abs().max(1e-12)
-        })
+    metric.iter().any(|&(f, s, kv)| {
+        f == family && s != size && ((kv * s) - (v * size)).abs() <= 1e-9 * (kv * s).abs().max(1e-12)
     })
 }
 

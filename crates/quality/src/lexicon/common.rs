@@ -61,3 +61,7 @@ pub static METRIC_UNITS: &[(&str, u8, f64)] = &[
     ("мл", 2, 1e-3),
     ("л", 2, 1.0),
 ];
+
+/// CJK scale characters glued to a number inside a written computation
+/// (1,000万円 × 0.078 = 78万円), with their factors.
+pub static CJK_SCALE_CHARS: &[(char, f64)] = &[('万', 1e4), ('亿', 1e8), ('億', 1e8)];

@@ -507,6 +507,8 @@ pub static EN: Lexicon = Lexicon {
     plural_suffixes: &["ches", "shes", "sses", "xes", "zes"],
     function_chars: &[],
     name_suffixes: &[],
+    one_ideograph_name_suffixes: &[],
+    name_suffix_words: &[],
     world_names: &[("earth", &["world", "planet", "globe"])],
     equivalent_letters: &[],
     file_extensions: &[

@@ -88,6 +88,8 @@ pub static JA: Lexicon = Lexicon {
     // 山梨県, 気象庁, 正倉院, 靖国神社, 姫路市; not 道, which ends 軌道,
     // 鉄道 and 報道 far more often than 北海道.
     name_suffixes: &['県', '庁', '院', '寺', '宮', '社', '館', '市', '町', '村', '府'],
+    one_ideograph_name_suffixes: &[],
+    name_suffix_words: &[],
     world_names: &[],
     equivalent_letters: &[],
     file_extensions: &[],

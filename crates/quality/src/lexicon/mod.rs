@@ -200,6 +200,10 @@ pub struct Lexicon {
     /// Characters that end a place, office, dynasty or institution name
     /// (省, 県, 朝).
     pub name_suffixes: &'static [char],
+    /// Name suffixes that follow one ideograph, not two (隋朝, 唐朝).
+    pub one_ideograph_name_suffixes: &'static [char],
+    /// Words a name suffix begins that name nothing (朝代, "dynasty").
+    pub name_suffix_words: &'static [&'static str],
     /// The Earth's name (as a stem) and the common nouns a source says it
     /// with ("earth": "world", "planet").
     pub world_names: &'static [(&'static str, &'static [&'static str])],
@@ -211,9 +215,10 @@ pub struct Lexicon {
     /// Lower-case particles inside personal names ("van" in Guido van
     /// Rossum): two capitalised names with one between them are one name.
     pub name_particles: &'static [&'static str],
-    /// Endings of adjectives made from a name (Indonesian, Finnish,
-    /// Адриатического): a restyle may leave such a word out as context
-    /// where the noun it qualifies stays.
+    /// Endings of adjectives made from a name (Indonesian, Finnish): a
+    /// restyle may leave such a word out as context where the noun it
+    /// qualifies stays. None for Russian, whose names of places are
+    /// adjectives themselves (Воронежская губерния).
     pub name_adjective_endings: &'static [&'static str],
     /// Conjunctions a sentence is cut into clauses at (", but ", "，而").
     pub clause_marks: &'static [&'static str],

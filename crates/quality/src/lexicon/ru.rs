@@ -126,7 +126,7 @@ pub static RU: Lexicon = Lexicon {
         ("четыр", 4),
         ("сто", 100),
     ],
-    // Not "семи" (семинар) nor "сто" (стол).
+    // Not "семи" (семинар); "сто" only as "столетн" (not стол).
     next_year_words: &[
         "следующий год",
         "следующем году",
@@ -228,6 +228,8 @@ pub static RU: Lexicon = Lexicon {
     plural_suffixes: &[],
     function_chars: &[],
     name_suffixes: &[],
+    one_ideograph_name_suffixes: &[],
+    name_suffix_words: &[],
     // "на Земле" for "на планете"
     world_names: &[("земл", &["мир", "планет", "свет"])],
     equivalent_letters: &[('ё', 'е')],

@@ -110,6 +110,8 @@ pub static ZH: Lexicon = Lexicon {
     ],
     // 四川省, 明朝
     name_suffixes: &['省', '市', '州', '朝', '县', '院'],
+    one_ideograph_name_suffixes: &['朝'],
+    name_suffix_words: &["朝代"],
     world_names: &[],
     equivalent_letters: &[],
     file_extensions: &[],
