@@ -44,18 +44,28 @@ pub(crate) fn place_names(text: &str, lex: Lexicons) -> Vec<String> {
     out
 }
 
-/// The source's suffix-marked names a rewrite has in no form: neither the
-/// name (姫路市) nor its stem (姫路). Japanese text (with kana) is read
-/// with the Japanese suffixes, Chinese with the Chinese ones.
-pub(crate) fn missing_place_names(source: &str, rewrite: &str) -> Vec<String> {
+/// The source's suffix-marked names (Japanese text, with kana, read with
+/// the Japanese suffixes, Chinese with the Chinese ones), each with whether
+/// the rewrite has it in some form: the name (姫路市) or its stem (姫路).
+pub(crate) fn place_names_kept(source: &str, rewrite: &str) -> Vec<(String, bool)> {
     let language = if source.chars().any(is_kana) { "ja" } else { "zh" };
     let lex = Lexicons::for_text(source, Some(language));
     place_names(source, lex)
         .into_iter()
-        .filter(|name| {
+        .map(|name| {
             let stem: String = name.chars().take(name.chars().count() - 1).collect();
-            !rewrite.contains(name.as_str()) && !rewrite.contains(&stem)
+            let kept = rewrite.contains(name.as_str()) || rewrite.contains(&stem);
+            (name, kept)
         })
+        .collect()
+}
+
+/// The source's suffix-marked names a rewrite has in no form.
+#[cfg(test)]
+fn missing_place_names(source: &str, rewrite: &str) -> Vec<String> {
+    place_names_kept(source, rewrite)
+        .into_iter()
+        .filter_map(|(name, kept)| (!kept).then_some(name))
         .collect()
 }
 

@@ -697,6 +697,29 @@ fn a_name_said_in_its_own_words_is_kept_and_a_name_changed_is_not() {
     assert!(!names(source, other).passed);
 }
 
+#[test]
+fn cjk_names_left_out_by_a_terse_style_do_not_break_the_names_score() {
+    let config = FidelityConfig {
+        names_mentioned_once_are_suspicions: true,
+        ..FidelityConfig::default()
+    };
+    // One Latin name kept, two suffix-marked names left out once each:
+    // more suspicions than names the Latin check wanted.
+    let source = "2007年8月16日、岐阜県多治見市で40.9℃を記録し、NHKが報じた。";
+    let report = fidelity(source, "2007年8月16日に40.9℃を記録し、NHKが報じた。", &config);
+    let names = check_of(&report, CheckKind::Names);
+    assert!(names.passed, "{report:?}");
+    assert!((0.0..=1.0).contains(&names.score), "{}", names.score);
+    assert_eq!(
+        report
+            .suspicions
+            .iter()
+            .filter(|s| s.check == CheckKind::Names)
+            .count(),
+        2
+    );
+}
+
 /// Runs in progress survive the upgrade: the run fingerprint holds the
 /// gate's configuration as JSON, so the default must serialize exactly as
 /// it did before `max_copy_ratio` and `max_suspicions` existed (they are
