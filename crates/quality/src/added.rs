@@ -100,12 +100,26 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
             push(mention.kind.label(), mention.text);
         }
     }
+    let source_dotted = std::cell::OnceCell::new();
     for name in dotted_cjk_names(rewrite) {
-        if !source.contains(&name) {
+        if !source.contains(&name)
+            && !lists_family_names(&name, source_dotted.get_or_init(|| dotted_cjk_names(source)))
+        {
             push("name", name);
         }
     }
     out
+}
+
+/// Whether the dotted run `name` lists people by family name, each the
+/// last part of another of `known` (チャルフィー・チェン for マーティン・
+/// チャルフィー and ロジャー・チェン): the dot joins names in a list too.
+/// A given name with another's family name (マーティン・チェン) is no list.
+fn lists_family_names(name: &str, known: &[String]) -> bool {
+    let family = |n: &String| n.rsplit(['·', '・']).next().map(str::to_owned);
+    let families: Vec<String> = known.iter().filter_map(family).collect();
+    name.split(['·', '・'])
+        .all(|part| families.iter().any(|f| f == part))
 }
 
 /// What an extract (a style that keeps a chosen part of its source and adds

@@ -201,3 +201,13 @@ fn a_unit_in_cjk_text_is_no_added_word() {
         ["Galileo"]
     );
 }
+
+#[test]
+fn family_names_joined_by_a_dot_list_people_the_source_names() {
+    let source = "マーティン・チャルフィーが発現させ、ロジャー・チェンが変異体を作った。";
+    let listed = "下村・チャルフィー・チェンの3人が受賞した。";
+    assert!(added_names(source, &format!("{source}{listed}")).is_empty());
+    // One's given name with another's family name is a name the source lacks.
+    let swapped = "マーティン・チェンが変異体を作った。";
+    assert_eq!(added_names(source, swapped).len(), 1);
+}

@@ -89,6 +89,40 @@ fn same_stem_named(rewrite: &str, name: &str) -> bool {
         })
 }
 
+/// Whether `rewrite` writes the one-word name `name` cut short: its first
+/// letters (three or more) with a stop (Univ., Oct.), or its first three
+/// before a number, as dates are written (Thu 4 Oct 1582, Sep 2019).
+fn abbreviated(rewrite: &str, name: &str) -> bool {
+    let mut start = None;
+    for (i, c) in rewrite
+        .char_indices()
+        .chain(std::iter::once((rewrite.len(), ' ')))
+    {
+        match (c.is_alphabetic(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                start = None;
+                let word = &rewrite[s..i];
+                let letters = word.chars().count();
+                let cut = letters >= 3
+                    && word.len() < name.len()
+                    && name.starts_with(word)
+                    && word.chars().next().is_some_and(char::is_uppercase)
+                    && !is_stop_word(&word.to_lowercase());
+                let rest = &rewrite[i..];
+                let before_number = rest
+                    .strip_prefix(' ')
+                    .is_some_and(|r| r.starts_with(|d: char| d.is_ascii_digit()));
+                if cut && (c == '.' || (letters == 3 && before_number)) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// A name written another way that names the same thing: a product name's
 /// case normalised (GitHub → Github), given names as initials (Harmon
 /// Northrop Morse → H. N. Morse), or its initials as an acronym (Central
@@ -106,7 +140,7 @@ fn contains_variant(rewrite: &str, name: &str) -> bool {
         return false;
     };
     if given.is_empty() {
-        return same_stem_named(rewrite, last);
+        return same_stem_named(rewrite, last) || abbreviated(rewrite, last);
     }
     let initial = |w: &str| w.chars().next().filter(|c| c.is_uppercase());
     // The family name as written, or (Russian) with another ending
@@ -318,9 +352,12 @@ fn kept_by_its_abbreviation(source: &str, rewrite: &str, name: &str) -> bool {
             .unwrap_or("")
             .trim();
         let capitals = abbreviation.chars().filter(|c| c.is_uppercase()).count();
+        // A Russian title abbreviated by its English name's initials
+        // (Энциклопедия шахматных дебютов (ECO)) shares no letter with it.
+        let other_script = name.chars().next().is_some_and(is_cyrillic) && abbreviation.is_ascii();
         capitals >= 2
             && !abbreviation.contains(char::is_whitespace)
-            && initials_in_order(name, abbreviation)
+            && (initials_in_order(name, abbreviation) || other_script)
             && crate::names::count_name(rewrite, abbreviation) > 0
     })
 }

@@ -84,6 +84,14 @@ fn a_name_written_another_way_is_kept() {
     assert!(kept("Hosted on Github.", "GitHub"));
     assert!(!kept("It was sold in Australia.", "Austria"));
     assert!(!kept("Made by J. Morse.", "Harmon Morse"));
+    // Cut short with a stop, or to three letters in a date.
+    assert!(kept("Origin: 2000, Univ. of Illinois.", "University"));
+    assert!(kept(
+        "10 days removed: Thu 4 Oct 1582 → Fri 15 Oct 1582.",
+        "Thursday"
+    ));
+    assert!(!kept("Thursday came after Wednesday 3 October.", "Friday"));
+    assert!(!kept("The 4 October date.", "Theodore"));
 }
 
 #[test]
@@ -129,4 +137,16 @@ fn a_short_russian_name_in_the_instrumental_is_the_name() {
     assert!(contains_inflected("на шлюпах «Надежда» и «Нева»", "Невой"));
     assert!(contains_inflected("полёт к Луне", "Луной"));
     assert!(!contains_inflected("в сентябре", "Сеной"));
+}
+
+#[test]
+fn a_russian_title_is_kept_by_its_latin_abbreviation() {
+    let source = "В Энциклопедии шахматных дебютов (ECO) ему отведены коды C42 и C43.";
+    let name = NameMention {
+        text: "Энциклопедии".to_owned(),
+        kind: NameKind::ProperName,
+    };
+    let kept = |rewrite: &str| crate::name_variants::kept_another_way(rewrite, &name, source, &[]);
+    assert!(kept("**Коды ECO:** C42 и C43"));
+    assert!(!kept("**Коды:** C42 и C43"));
 }

@@ -1021,3 +1021,17 @@ mod tidy {
         out
     }
 }
+
+#[test]
+fn a_note_may_end_on_a_line_that_continues_its_last_item() {
+    let config = FidelityConfig::default();
+    let completes = |source: &str, rewrite: &str| {
+        check_of(&fidelity(source, rewrite, &config), CheckKind::Completeness).passed
+    };
+    let source = "It was staged again and again. It was called a sure remedy.";
+    let note = "・staged again and again → called a sure remedy\n\u{3000}= a play that fills the house";
+    assert!(completes(source, note));
+    // Indented under a line that is no item, it is an unfinished sentence.
+    let prose = "It was staged again and again, and it was called\n\u{3000}a sure remedy that";
+    assert!(!completes(source, prose));
+}

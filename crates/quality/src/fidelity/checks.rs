@@ -360,8 +360,9 @@ pub(super) fn check_completeness(
                 .is_some_and(ends)
     };
     // A list ends without a full stop (notes, bullet points), and so does
-    // a table's last row.
-    let ends_in_list_item = rewrite.trim_end().lines().last().is_some_and(|l| {
+    // a table's last row; an indented last line continues the item above it
+    // ("・繰り返し上演 → …" / "\u{3000}＝ …").
+    let is_item = |l: &str| {
         let t = l.trim_start();
         t.starts_with(['-', '*', '•', '・', '→'])
             // A note's pictograph heads an item too ("💡 覚え方：…").
@@ -369,6 +370,14 @@ pub(super) fn check_completeness(
             || (t.starts_with('|') && t.trim_end().ends_with('|'))
             || t.split_once(['.', ')'])
                 .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let mut lines = rewrite.trim_end().lines().rev().filter(|l| !l.trim().is_empty());
+    let ends_in_list_item = lines.next().is_some_and(|last| {
+        is_item(last)
+            || (last.starts_with(char::is_whitespace)
+                && lines
+                    .find(|l| !l.starts_with(char::is_whitespace))
+                    .is_some_and(is_item))
     });
     if ends_sentence(source)
         && !ends_sentence(rewrite)

@@ -7,9 +7,9 @@
 use crate::numbers::{Quantity, cardinal_word_values, number_word_values, numbers, same_quantity};
 
 use super::number_forms::{
-    century_years, cjk_compound_numerals, date_parts, is_decade_of, is_iso_month, is_unit_conversion,
-    is_worked, is_year, is_year_interval, list_marker_values, metric_values, numbers_a_heading,
-    scale_factors, sentence_at,
+    century_years, cjk_compound_numerals, date_parts, is_century_of, is_decade_of, is_iso_month,
+    is_unit_conversion, is_worked, is_year, is_year_interval, list_marker_values, metric_values,
+    numbers_a_heading, scale_factors, sentence_at,
 };
 use super::{Verdict, pass};
 
@@ -146,6 +146,7 @@ pub(super) fn check_numbers(
                             || numbers_a_heading(rewrite, m.start, m.written.len())))
                     || (v <= 10.0 && crate::numbers::counts_items(rewrite, m.start + m.written.len(), lex))
                     || is_decade_of(v, rewrite, m, lex, &excused.known)
+                    || is_century_of(v, rewrite, m, lex, &excused.known)
                     || is_year_interval(v, rewrite, m, lex, &excused.known)
                     || is_unit_conversion(source_metric.get_or_init(|| metric_values(source, &source_numbers)), rewrite, m)
                     // An ISO date's month (the 03 of 2012-03-01) the
@@ -261,12 +262,13 @@ impl Excused {
     /// [`Self::contains`], or a derived result restated to the precision
     /// `written` shows (≈ 23.4, "roughly 23 times"), as a percentage
     /// (8,750 ÷ 20,000 = 0.4375, "43.75 %") or with a scale word of the
-    /// rewrite's (7.1 ÷ 0.8 = 8.875, "约8.9万吨").
+    /// rewrite's (7.1 ÷ 0.8 = 8.875, "约8.9万吨"); or a source value so
+    /// restated with a scale word (125 640 021 → "125,64 млн").
     fn contains_restated(&self, v: f64, written: &str, scales: &[f64]) -> bool {
         if self.contains(v) {
             return true;
         }
-        if self.others.is_empty() {
+        if self.others.is_empty() && scale_factors(written).is_empty() {
             return false;
         }
         let digits = written.trim_end_matches(|c: char| !c.is_ascii_digit());
@@ -281,7 +283,11 @@ impl Excused {
             std::iter::once(v)
                 .chain(scales.iter().map(|f| v / f))
                 .any(|s| near(*d, s) || (d.abs() < 1.0 && near(d * 100.0, s)))
-        })
+        }) || scale_factors(written)
+            .iter()
+            // The scale word written with this number (125,64 млн), not
+            // elsewhere: "30 тысяч пластин" does not make 30 m a source value.
+            .any(|f| self.known.iter().any(|k| near(k / f, v / f)))
     }
 }
 

@@ -62,6 +62,21 @@ fn a_century_may_be_named_by_its_years() {
 }
 
 #[test]
+fn a_century_may_be_named_for_the_years_the_source_gives() {
+    let source = "Zu Chongzhi (429–500) computed π between 3.1415926 and 3.1415927.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    for placed in ["In the 5th century", "公元5世纪", "В 5 веке"] {
+        let rewrite = format!("{placed} Zu Chongzhi (429–500) computed π between 3.1415926 and 3.1415927.");
+        assert!(numbers(&rewrite).is_empty(), "{placed}: {:?}", numbers(&rewrite));
+    }
+    // A century none of the source's years falls in is a number added.
+    assert!(
+        !numbers("In the 6th century Zu Chongzhi (429–500) computed π between 3.1415926 and 3.1415927.")
+            .is_empty()
+    );
+}
+
+#[test]
 fn a_spelled_century_may_be_written_in_digits() {
     let source = "The mite spread to the western honey bee in the twentieth century.";
     assert!(
@@ -321,4 +336,45 @@ fn a_value_converted_to_another_metric_unit_is_no_added_number() {
     assert!(!numbers("Размер картины 30,4 × 587,5 см; вес около 40 кг.").is_empty());
     // The same digits in a unit of another kind are no conversion.
     assert!(!numbers("Размер картины 304 × 587,5 см; вес около 0,04 т, или 3,04 кг.").is_empty());
+}
+
+#[test]
+fn a_textbook_may_number_its_sections() {
+    let source = "Black answers 1.e4 with 1...c5; ECO gives it codes B20 to B99.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    let sections = "第3章\u{3000}シシリアン\n\n3.1\u{3000}基本の形\n黒は1.e4に1...c5と応じる。\n\n3.2\u{3000}分類\nECOではB20からB99。";
+    assert!(numbers(sections).is_empty(), "{:?}", numbers(sections));
+    assert!(
+        numbers("## 2.1 Basic form\nBlack answers 1.e4 with 1...c5.\n## 2.2 Codes\nECO: B20 to B99.")
+            .is_empty()
+    );
+    // One dotted number before a line's words is a value, not a section.
+    assert!(
+        !numbers("3.5 Openings\nBlack answers 1.e4 with 1...c5; ECO gives it codes B20 to B99.").is_empty()
+    );
+}
+
+#[test]
+fn a_source_value_may_be_restated_rounded_with_a_scale_word() {
+    let source = "Перепись насчитала 125 640 021 жителя; горожан было 16,8 млн.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    let rounded = |value: &str| {
+        format!("Перепись насчитала 125 640 021 жителя. Округлим до {value} млн; горожан было 16,8 млн.")
+    };
+    assert!(
+        numbers(&rounded("125,64")).is_empty(),
+        "{:?}",
+        numbers(&rounded("125,64"))
+    );
+    assert!(numbers(&rounded("125,6")).is_empty());
+    // Moved, not rounded: a changed number.
+    assert!(!numbers(&rounded("125,7")).is_empty());
+    assert!(!numbers(&rounded("126,64")).is_empty());
+}
+
+#[test]
+fn a_scale_word_elsewhere_does_not_restate_a_number() {
+    let source = "Лемех покрывает главы: таких пластин около 30 тысяч. Колокольня построена в 1862 году.";
+    let rewrite = "- Пластин лемеха — около 30 тысяч.\n- Колокольня 1862 года высотой 30 м.";
+    assert!(!number_findings(source, rewrite).is_empty());
 }

@@ -46,10 +46,7 @@ pub(super) fn century_years(text: &str, numbers: &[crate::numbers::NumberMention
             let Quantity::Value(n) = m.quantity else {
                 return None;
             };
-            let rest = text[m.start + m.written.len()..]
-                .trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '-');
-            ((1.0..=21.0).contains(&n) && n.fract() == 0.0 && century_after(rest))
-                .then_some((n, (n - 1.0) * 100.0))
+            names_a_century(n, text, m, lex).then_some((n, (n - 1.0) * 100.0))
         })
         .collect();
     // Spelled: "the twentieth century" is the 20th and the 1900s.
@@ -92,6 +89,39 @@ pub(super) fn is_decade_of(
         && known.iter().any(|k| (v..v + 10.0).contains(k))
 }
 
+/// Whether the number `v` at `m` names a century by its ordinal ("15th
+/// century", "в 15 веке", 15世纪).
+fn names_a_century(
+    v: f64,
+    text: &str,
+    m: &crate::numbers::NumberMention,
+    lex: crate::lexicon::Lexicons,
+) -> bool {
+    let rest = text[m.start + m.written.len()..]
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '-')
+        .trim_start();
+    (1.0..=21.0).contains(&v)
+        && v.fract() == 0.0
+        && lex.words(|l| l.century_words).any(|w| rest.starts_with(w))
+}
+
+/// A century ("the 5th century", 5世纪) the rewrite names for a year the
+/// source gives in it (429): a narrative places its story in time.
+pub(super) fn is_century_of(
+    v: f64,
+    rewrite: &str,
+    m: &crate::numbers::NumberMention,
+    lex: crate::lexicon::Lexicons,
+    known: &[f64],
+) -> bool {
+    // Years of three digits count here (429). A round hundred (1900, 500)
+    // is said of the centuries on both its sides, so it names neither.
+    names_a_century(v, rewrite, m, lex)
+        && known
+            .iter()
+            .any(|&k| k.fract() == 0.0 && k > (v - 1.0) * 100.0 && k < v * 100.0 && k >= 100.0)
+}
+
 /// Whether a sentence works something out: a calculation, or an example
 /// it introduces as one.
 pub(super) fn is_worked(sentence: &str, lex: crate::lexicon::Lexicons) -> bool {
@@ -115,9 +145,41 @@ pub(super) fn numbers_a_heading(text: &str, start: usize, len: usize) -> bool {
         .trim_start_matches(['#', '*', '_', ' '])
         .trim_end();
     let after = &text[start + len..];
-    !before.is_empty()
-        && before.chars().all(char::is_alphabetic)
-        && after.starts_with(['.', ':', '：', ')', '）'])
+    if before.is_empty() {
+        return is_section_number(text, start, len);
+    }
+    before.chars().all(char::is_alphabetic) && after.starts_with(['.', ':', '：', ')', '）'])
+}
+
+/// Whether the dotted number at `start`, first on its line and followed by
+/// a title (3.1\u{3000}基本の形, "2.4 Results"), numbers a section: another
+/// line starts with a sibling (3.2) the same way.
+fn is_section_number(text: &str, start: usize, len: usize) -> bool {
+    let written = &text[start..start + len];
+    let Some((parent, _)) = written.rsplit_once('.') else {
+        return false;
+    };
+    let titled = |rest: &str| {
+        rest.starts_with([' ', '\u{3000}'])
+            && rest
+                .trim_start_matches([' ', '\u{3000}'])
+                .starts_with(|c: char| c.is_uppercase() || crate::text::is_cjk(c))
+    };
+    if !titled(&text[start + len..]) {
+        return false;
+    }
+    text.lines().any(|line| {
+        let line = line.trim_start_matches(['#', '*', '_', ' ']);
+        let number_end = line
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(line.len());
+        let (number, rest) = line.split_at(number_end);
+        number != written
+            && number
+                .rsplit_once('.')
+                .is_some_and(|(p, last)| p == parent && !last.is_empty())
+            && titled(rest)
+    })
 }
 
 /// The sentence (or line) of `text` around byte `at`, trimmed.
