@@ -17,7 +17,7 @@ use rustc_hash::FxHashSet;
 
 use crate::analysis::Analysis;
 use crate::lexicon::Lexicons;
-use crate::names::{NameKind, count_name};
+use crate::names::{NameKind, has_name};
 use crate::text::{fold_word, words};
 
 /// `(label, name)` for each name of `rewrite` that `source` does not have.
@@ -32,7 +32,7 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
     let source_lower = source.lower();
     let (source, rewrite_names, rewrite) = (source.text, rewrite.names(), rewrite.text);
     let in_source = |name: &str| {
-        count_name(source_lower, &name.to_lowercase()) > 0 || crate::names::contains_inflected(source, name)
+        has_name(source_lower, &name.to_lowercase()) || crate::names::contains_inflected(source, name)
     };
     let heading_or_label = label_lines(rewrite);
     let mut out: Vec<(&'static str, String)> = Vec::new();
@@ -226,7 +226,7 @@ fn numbers_a_series(text: &str, code: &str) -> bool {
     [n.checked_sub(1), n.checked_add(1)]
         .into_iter()
         .flatten()
-        .any(|m| crate::names::count_name(text, &format!("{prefix}{m}")) > 0)
+        .any(|m| crate::names::has_name(text, &format!("{prefix}{m}")))
 }
 
 /// Whether every part of a path or a setting is the source's
@@ -269,7 +269,7 @@ fn added_acronyms(source: &Analysis, rewrite: &Analysis) -> Vec<String> {
             || letters
                 .chars()
                 .all(|c| crate::lexicon::common::ROMAN_NUMERAL_LETTERS.contains(&c))
-            || count_name(source.lower(), &core.to_lowercase()) > 0
+            || has_name(source.lower(), &core.to_lowercase())
             || spelled_out_in(source.text, &letters)
             || out.iter().any(|o| o == text)
         {
@@ -350,7 +350,7 @@ fn joined_names(text: &str, found: Vec<crate::names::NameMention>) -> Vec<crate:
                         .words(|l| l.name_particles)
                         .map(|p| format!("{} {p} {}", prev.text, m.text)),
                 )
-                .find(|j| count_name(text, j) > 0);
+                .find(|j| has_name(text, j));
             if let Some(joined) = joined {
                 prev.text = joined;
                 continue;

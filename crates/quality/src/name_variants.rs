@@ -5,7 +5,7 @@
 //! abbreviation, its short form or a longer form's acronym. What names a
 //! text has is `names.rs`.
 
-use crate::names::{NameKind, NameMention, count_name};
+use crate::names::{NameKind, NameMention, has_name};
 use crate::stopwords::is_stop_word;
 use crate::words::is_cyrillic;
 
@@ -16,7 +16,7 @@ use crate::words::is_cyrillic;
 /// Союз): a Cyrillic name is also kept when each of its words starts a word
 /// of the rewrite with all but its last two letters (at least four).
 pub fn contains_name(rewrite: &str, name: &NameMention) -> bool {
-    count_name(rewrite, &name.text) > 0
+    has_name(rewrite, &name.text)
         || contains_inflected(rewrite, &name.text)
         || (matches!(name.kind, NameKind::ProperName | NameKind::Acronym)
             && contains_variant(rewrite, &name.text))
@@ -25,7 +25,7 @@ pub fn contains_name(rewrite: &str, name: &NameMention) -> bool {
             && name
                 .text
                 .strip_suffix('s')
-                .is_some_and(|core| count_name(rewrite, core) > 0))
+                .is_some_and(|core| has_name(rewrite, core)))
         || (name.kind == NameKind::ProperName && contains_possessive(rewrite, &name.text))
 }
 
@@ -46,7 +46,7 @@ fn contains_possessive(rewrite: &str, name: &str) -> bool {
                     }
                 })
                 .collect();
-            count_name(rewrite, &variant.join(" ")) > 0
+            has_name(rewrite, &variant.join(" "))
         })
     })
 }
@@ -132,7 +132,7 @@ fn contains_variant(rewrite: &str, name: &str) -> bool {
     let inner_capital = name
         .split_whitespace()
         .any(|w| w.chars().skip(1).any(char::is_uppercase));
-    if inner_capital && count_name(&rewrite.to_lowercase(), &name.to_lowercase()) > 0 {
+    if inner_capital && has_name(&rewrite.to_lowercase(), &name.to_lowercase()) {
         return true;
     }
     let words: Vec<&str> = name.split_whitespace().collect();
@@ -159,7 +159,7 @@ fn contains_variant(rewrite: &str, name: &str) -> bool {
         return true;
     }
     let acronym: String = words.iter().filter_map(|w| initial(w)).collect();
-    acronym.chars().count() >= 2 && count_name(rewrite, &acronym) > 0
+    acronym.chars().count() >= 2 && has_name(rewrite, &acronym)
 }
 
 /// Whether every word of a Cyrillic `name` occurs in `text` with another
@@ -275,7 +275,7 @@ fn kept_by_its_own_word(rewrite: &str, name: &NameMention, wanted: &[NameMention
                 && !wanted
                     .iter()
                     .any(|other| other.text != name.text && other.text.split_whitespace().any(|w| w == word))
-                && (count_name(rewrite, word) > 0 || contains_inflected(rewrite, word))
+                && (has_name(rewrite, word) || contains_inflected(rewrite, word))
         })
 }
 
@@ -358,6 +358,6 @@ fn kept_by_its_abbreviation(source: &str, rewrite: &str, name: &str) -> bool {
         capitals >= 2
             && !abbreviation.contains(char::is_whitespace)
             && (initials_in_order(name, abbreviation) || other_script)
-            && crate::names::count_name(rewrite, abbreviation) > 0
+            && crate::names::has_name(rewrite, abbreviation)
     })
 }

@@ -520,18 +520,27 @@ fn inline_code(text: &str) -> Vec<&str> {
 /// `C` is not in "Chapter", `Rust` not in "Rustonomicon" (CJK text has no
 /// word boundaries, so a CJK neighbour does not count as one).
 pub fn count_name(text: &str, name: &str) -> usize {
+    mentions(text, name).count()
+}
+
+/// Whether `text` mentions `name` at all, as [`count_name`] counts: it
+/// stops at the first mention.
+pub fn has_name(text: &str, name: &str) -> bool {
+    mentions(text, name).next().is_some()
+}
+
+/// The whole-word occurrences of `name` in `text`.
+fn mentions<'a>(text: &'a str, name: &'a str) -> impl Iterator<Item = usize> + 'a {
     let joins =
         |c: Option<char>| c.is_some_and(|c| (c.is_alphanumeric() && !crate::text::is_cjk(c)) || c == '_');
     let name_starts_word = joins(name.chars().next());
     let name_ends_word = joins(name.chars().next_back());
-    text.match_indices(name)
-        .filter(|&(at, _)| {
-            let before = text[..at].chars().next_back();
-            let after = text[at + name.len()..].chars().next();
-            let glued = (name_starts_word && joins(before)) || (name_ends_word && joins(after));
-            !glued
-        })
-        .count()
+    text.match_indices(name).map(|(at, _)| at).filter(move |&at| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        let glued = (name_starts_word && joins(before)) || (name_ends_word && joins(after));
+        !glued
+    })
 }
 
 #[cfg(test)]

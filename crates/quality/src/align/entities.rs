@@ -6,7 +6,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::lexicon::Lexicons;
-use crate::names::{NameMention, count_name};
+use crate::names::{NameMention, count_name, has_name};
 use crate::words::WordSet;
 
 use super::segments::{Holds, Segments};
@@ -89,7 +89,7 @@ fn traded_names(group: &Group, in_group: &[(&String, usize, usize)]) -> Option<(
             present
                 .iter()
                 .enumerate()
-                .filter(|(_, n)| count_name(part, n) > 0)
+                .filter(|(_, n)| has_name(part, n))
                 .fold(0u64, |m, (i, _)| m | 1 << i)
         };
         [
