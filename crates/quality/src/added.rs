@@ -143,6 +143,9 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
         !source_words.contains(fold_word(word).as_str())
             && !source_lower.contains(&word.to_lowercase())
             && !crate::names::contains_inflected(source.text, word)
+            // A name's adjective or the name of its adjective (Australian
+            // wool for wool from Australia).
+            && !crate::name_variants::same_stem_named(source.text, word)
     };
     let text = rewrite.text;
     let plain_source = crate::names::plain_subscripts(source.text);

@@ -43,6 +43,14 @@ fn an_extract_may_not_add_a_single_name_a_code_a_title_or_a_latin_word() {
         ),
         ["Росстата"]
     );
+    // A name's adjective is the name (wool from Australia, Australian
+    // wool); another country is not.
+    let source = "From 1883 she carried wool from Australia.";
+    assert!(in_extract(source, "- From 1883: carried Australian wool.").is_empty());
+    assert_eq!(
+        in_extract(source, "- From 1883: carried wool to Austria."),
+        ["Austria"]
+    );
 }
 
 #[test]

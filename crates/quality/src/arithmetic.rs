@@ -150,9 +150,17 @@ fn computations(text: &str) -> Vec<(Vec<Token>, f64, u8)> {
             }
             let left = &tokens[start..i];
             start = i + 1;
-            let Some(Token::Number(result, decimals)) = tokens.get(i + 1).copied() else {
+            let Some(Token::Number(mut result, mut decimals)) = tokens.get(i + 1).copied() else {
                 continue;
             };
+            // A result written as a fraction (`180 ÷ 360 = 1/2`) is its value.
+            if let (Some(Token::Op('/')), Some(Token::Number(denominator, _))) =
+                (tokens.get(i + 2).copied(), tokens.get(i + 3).copied())
+                && denominator != 0.0
+            {
+                result /= denominator;
+                decimals = 6;
+            }
             let expression = alternating_tail(left);
             if expression.len() >= 3 {
                 out.push((expression.to_vec(), result, decimals));
@@ -507,6 +515,9 @@ mod tests {
         assert_eq!(derived_values("1/3 ≈ 0.333", &[1.0, 3.0]), [0.333]);
         // A range is no subtraction.
         assert!(derived_values("150-300 = 2", &[150.0, 300.0]).is_empty());
+        // A result written as a fraction, with a turn's 360 degrees.
+        assert_eq!(derived_values("180 ÷ 360 = 1/2", &[180.0]), [360.0, 0.5]);
+        assert!(derived_values("180 ÷ 360 = 1/3", &[180.0]).is_empty());
     }
 
     #[test]

@@ -73,7 +73,7 @@ fn initials_before(text: &str) -> Vec<char> {
 /// Whether `rewrite` has a capitalised word of the same stem as the
 /// one-word name `name` (Indonesian → Indonesia, Japan → Japanese): they
 /// share all but the last letter of the shorter, of five or more.
-fn same_stem_named(rewrite: &str, name: &str) -> bool {
+pub(crate) fn same_stem_named(rewrite: &str, name: &str) -> bool {
     let name: Vec<char> = name.chars().collect();
     if name.len() < 5 || !name[0].is_uppercase() {
         return false;
@@ -235,6 +235,22 @@ pub(crate) fn kept_another_way(
         || kept_by_a_short_form(source, rewrite, &name.text)
         || kept_by_an_acronym(rewrite, &name.text)
         || kept_by_its_words_in_lower_case(rewrite, name)
+        || kept_by_its_values(rewrite, name)
+}
+
+/// Inline code with no letter in it (`>=2.1.0 <3.0.0`) is a constraint on
+/// values, which a rewrite may say in words ("2.1.0 or higher, below
+/// 3.0.0"): kept when the rewrite writes each of its numbers.
+fn kept_by_its_values(rewrite: &str, name: &NameMention) -> bool {
+    let values = crate::numbers::numbers(&name.text);
+    name.kind == NameKind::InlineCode
+        && !name.text.chars().any(char::is_alphabetic)
+        && !values.is_empty()
+        && values.iter().all(|v| {
+            crate::numbers::numbers(rewrite)
+                .iter()
+                .any(|w| w.written == v.written)
+        })
 }
 
 /// A name whose every word the rewrite writes, in lower case or as part

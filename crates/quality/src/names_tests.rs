@@ -150,3 +150,15 @@ fn a_russian_title_is_kept_by_its_latin_abbreviation() {
     assert!(kept("**Коды ECO:** C42 и C43"));
     assert!(!kept("**Коды:** C42 и C43"));
 }
+
+#[test]
+fn a_constraint_in_backticks_may_be_said_in_words() {
+    let source = "`^2.1.0` allows versions `>=2.1.0 <3.0.0`.";
+    let name = NameMention {
+        text: ">=2.1.0 <3.0.0".to_owned(),
+        kind: NameKind::InlineCode,
+    };
+    let kept = |rewrite: &str| crate::name_variants::kept_another_way(rewrite, &name, source, &[]);
+    assert!(kept("`^2.1.0` means 2.1.0 or higher, but below 3.0.0."));
+    assert!(!kept("`^2.1.0` means 2.1.0 or higher, but below 4.0.0."));
+}

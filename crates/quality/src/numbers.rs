@@ -62,6 +62,11 @@ pub fn numbers(text: &str) -> Vec<NumberMention> {
             Quantity::Value(v) => {
                 let (end, v) = times_power_of_ten(text, end, v);
                 let (end, v) = scaled(text, end, v);
+                let v = if end == i + 2 {
+                    year_range_end(text, &out, i, v)
+                } else {
+                    v
+                };
                 (end, Quantity::Value(v))
             }
             literal => (end, literal),
@@ -74,6 +79,34 @@ pub fn numbers(text: &str) -> Vec<NumberMention> {
         i = end;
     }
     out
+}
+
+/// The year that two digits after a year and a dash end a range with
+/// (1914–18, 1467〜77: 1918, 1477); `v` itself otherwise.
+fn year_range_end(text: &str, before: &[NumberMention], start: usize, v: f64) -> f64 {
+    let Some(NumberMention {
+        quantity: Quantity::Value(year),
+        start: year_start,
+        written,
+    }) = before.last()
+    else {
+        return v;
+    };
+    let dash = &text[year_start + written.len()..start];
+    let is_year = year.fract() == 0.0 && (1000.0..=2100.0).contains(year) && written.len() == 4;
+    // A hyphen also writes a date's month (2004-07): only past 12 does it
+    // end a range.
+    let month = dash == "-" && v <= 12.0;
+    if is_year
+        && !month
+        && dash.chars().count() == 1
+        && dash.contains(crate::lexicon::common::RANGE_DASHES)
+        && year % 100.0 < v
+    {
+        year - year % 100.0 + v
+    } else {
+        v
+    }
 }
 
 fn digits_end(bytes: &[u8], mut i: usize) -> usize {
@@ -379,17 +412,20 @@ fn stem_value(word: &str, lex: Lexicons) -> Option<f64> {
 pub fn fraction_values(text: &str) -> Vec<f64> {
     let lex = Lexicons::for_text(text, None);
     let mut out = Vec::new();
+    // The text's words, split and lower-cased once for every fraction word.
+    let words = std::cell::OnceCell::new();
+    let lowered = std::cell::OnceCell::new();
+    let words = || words.get_or_init(|| crate::text::words(text));
     for &(word, value) in lex.entries(|l| l.fraction_words) {
         let said = if word.is_ascii() {
-            crate::text::words(text)
-                .iter()
-                .any(|w| w.eq_ignore_ascii_case(word))
+            words().iter().any(|w| w.eq_ignore_ascii_case(word))
         } else if word.chars().any(crate::text::is_cjk) {
             text.contains(word)
         } else {
-            crate::text::words(text)
+            lowered
+                .get_or_init(|| words().iter().map(|w| w.to_lowercase()).collect::<Vec<_>>())
                 .iter()
-                .any(|w| w.to_lowercase().starts_with(word))
+                .any(|w| w.starts_with(word))
         };
         if said {
             out.push(value);
@@ -479,6 +515,20 @@ mod tests {
             })
             .collect();
         assert_eq!(got, expect, "numbers of {text:?}");
+    }
+
+    #[test]
+    fn a_year_range_may_end_in_two_digits() {
+        check(
+            "1914–18 and 1467〜77",
+            &["1914=1914", "18=1918", "1467=1467", "77=1477"],
+        );
+        // Not after a year, nor ending before it began, nor a page range.
+        check("2012-03, pages 10-12", &["2012=2012", "03=3", "10=10", "12=12"]);
+        check(
+            "1.0 in 2004-07, 1914-18",
+            &["1.0=1", "2004=2004", "07=7", "1914=1914", "18=1918"],
+        );
     }
 
     #[test]

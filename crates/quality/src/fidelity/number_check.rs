@@ -8,8 +8,8 @@ use crate::numbers::{Quantity, cardinal_word_values, number_word_values, numbers
 
 use super::number_forms::{
     century_years, cjk_compound_numerals, date_parts, is_century_of, is_decade_of, is_iso_month,
-    is_unit_conversion, is_worked, is_year, is_year_interval, list_marker_values, metric_values,
-    numbers_a_heading, scale_factors, sentence_at,
+    is_percent_base, is_unit_conversion, is_worked, is_year, is_year_interval, list_marker_values,
+    metric_values, numbers_a_heading, scale_factors, sentence_at,
 };
 use super::{Verdict, pass};
 
@@ -147,6 +147,7 @@ pub(super) fn check_numbers(
                     || (v <= 10.0 && crate::numbers::counts_items(rewrite, m.start + m.written.len(), lex))
                     || is_decade_of(v, rewrite, m, lex, &excused.known)
                     || is_century_of(v, rewrite, m, lex, &excused.known)
+                    || is_percent_base(v, rewrite, m, lex, source)
                     || is_year_interval(v, rewrite, m, lex, &excused.known)
                     || is_unit_conversion(source_metric.get_or_init(|| metric_values(source, &source_numbers)), rewrite, m)
                     // An ISO date's month (the 03 of 2012-03-01) the

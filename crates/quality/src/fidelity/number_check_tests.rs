@@ -378,3 +378,29 @@ fn a_scale_word_elsewhere_does_not_restate_a_number() {
     let rewrite = "- Пластин лемеха — около 30 тысяч.\n- Колокольня 1862 года высотой 30 м.";
     assert!(!number_findings(source, rewrite).is_empty());
 }
+
+#[test]
+fn a_russian_teen_is_read_in_any_case() {
+    let source = "Играют шестнадцатью шарами: пятнадцатью белыми и одним цветным.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("Играют 16 шарами: 15 белыми и одним цветным.").is_empty());
+    assert!(!numbers("Играют 17 шарами: 15 белыми и одним цветным.").is_empty());
+}
+
+#[test]
+fn a_percentage_may_be_restated_out_of_a_hundred() {
+    let source = "The skin form accounts for about 95% of cases.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("About 95 out of 100 cases are the skin form.").is_empty());
+    assert!(number_findings("На кожную приходится 95 % случаев.", "Это 95 случаев из 100.").is_empty());
+    assert!(number_findings("皮肤型约占95%。", "平均每100个病例中约有95个是皮肤型。").is_empty());
+    // Another base, or none in the source, is a number added.
+    assert!(!numbers("About 95 out of 1000 cases are the skin form.").is_empty());
+    assert!(
+        !number_findings(
+            "The skin form is the usual one.",
+            "95 out of 100 cases are the skin form."
+        )
+        .is_empty()
+    );
+}

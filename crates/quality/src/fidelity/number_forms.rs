@@ -122,6 +122,27 @@ pub(super) fn is_century_of(
             .any(|&k| k.fract() == 0.0 && k > (v - 1.0) * 100.0 && k < v * 100.0 && k >= 100.0)
 }
 
+/// A percentage's base restated as a count ("95 out of 100", "95 из 100")
+/// where the source gives a percentage.
+pub(super) fn is_percent_base(
+    v: f64,
+    rewrite: &str,
+    m: &crate::numbers::NumberMention,
+    lex: crate::lexicon::Lexicons,
+    source: &str,
+) -> bool {
+    let before = rewrite[..m.start].trim_end().to_lowercase();
+    v == 100.0
+        && source.contains(['%', '％'])
+        && lex.words(|l| l.out_of_words).any(|w| {
+            before.ends_with(w)
+                && !before[..before.len() - w.len()]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphabetic() && !crate::text::is_cjk(c))
+        })
+}
+
 /// Whether a sentence works something out: a calculation, or an example
 /// it introduces as one.
 pub(super) fn is_worked(sentence: &str, lex: crate::lexicon::Lexicons) -> bool {
@@ -187,14 +208,22 @@ pub(super) fn sentence_at(text: &str, at: usize) -> String {
     let is_end = |c: char| matches!(c, '\n' | '。' | '！' | '？' | '!' | '?');
     // A label's stop inside emphasis ends it too: "**Задача 3.** О …".
     let stop_before_space = |rest: &str| rest.trim_start_matches(['*', '_']).starts_with(' ');
+    // The stop of a one-letter word ends no sentence: "i.e.", "e.g.", an
+    // initial ("J. Smith").
+    let abbreviates = |i: usize| {
+        let mut before = text[..i].chars().rev();
+        before.next().is_some_and(char::is_alphabetic) && !before.next().is_some_and(char::is_alphabetic)
+    };
     let start = text[..at]
         .char_indices()
         .rev()
-        .find(|&(i, c)| is_end(c) || (c == '.' && stop_before_space(&text[i + 1..])))
+        .find(|&(i, c)| is_end(c) || (c == '.' && stop_before_space(&text[i + 1..]) && !abbreviates(i)))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let end = text[at..]
         .char_indices()
-        .find(|&(i, c)| is_end(c) || (c == '.' && text[at + i + 1..].starts_with([' ', '\n'])))
+        .find(|&(i, c)| {
+            is_end(c) || (c == '.' && text[at + i + 1..].starts_with([' ', '\n']) && !abbreviates(at + i))
+        })
         .map_or(text.len(), |(i, c)| at + i + c.len_utf8());
     text[start..end]
         .trim()

@@ -58,6 +58,7 @@ pub static JA: Lexicon = Lexicon {
     next_year_words: &["翌年", "次年", "その次の年"],
     previous_year_words: &["前年", "前の年"],
     year_units: &["年後", "年前", "年間", "年目"],
+    out_of_words: &[],
     designation_marks: &['号'],
     compound_number_prefixes: &[],
     count_words: &[],

@@ -133,6 +133,9 @@ pub struct Lexicon {
     /// Words after a number that count it in years (13 years, 170 лет,
     /// 13年後): an interval a rewrite may work out from two years.
     pub year_units: &'static [&'static str],
+    /// Words before 100 that restate a percentage as a count (95 out of
+    /// 100, 95 из 100, 每100人): 100 is then the percentage's base.
+    pub out_of_words: &'static [&'static str],
     /// Marks after a number that make it part of a name (ひまわり9号,
     /// 长征三号): such a number is mentioned as often as its name.
     pub designation_marks: &'static [char],

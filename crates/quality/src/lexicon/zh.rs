@@ -70,6 +70,7 @@ pub static ZH: Lexicon = Lexicon {
     // Not 前年: in Chinese it is the year before last.
     previous_year_words: &["前一年", "上一年"],
     year_units: &["年后", "年前", "年间", "年来"],
+    out_of_words: &["每"],
     designation_marks: &['号'],
     compound_number_prefixes: &[],
     count_words: &[],

@@ -424,6 +424,32 @@ fn held_out_set(name: &str, files: &[&str], min_detection: f64, max_false_alarms
     measured
 }
 
+/// A set of faithful outputs only (`dev_*.toml`): how often the gate fails
+/// good outputs, at most `max_false_alarms` of them.
+fn faithful_set(name: &str, files: &[&str], max_false_alarms: f64) -> Measured {
+    let sources: Vec<(String, Source)> = files
+        .iter()
+        .flat_map(|f| load(f))
+        .map(|s| {
+            let lang = s
+                .lang
+                .clone()
+                .unwrap_or_else(|| panic!("{}: `lang` is required here", s.id));
+            (lang, s)
+        })
+        .collect();
+    println!("## {name}");
+    let measured = measure(&sources);
+    let (_, alarm_rate) = measured.report();
+    let (_, faithful) = measured.false_alarms.0.total();
+    assert!(faithful >= 40, "{name} shrank");
+    assert!(
+        alarm_rate <= max_false_alarms,
+        "{name}: false alarms {alarm_rate:.3}"
+    );
+    measured
+}
+
 /// Set A (`set_a_*.toml`): written for the precise gate by helpers that
 /// never read the checks; measured before the gate changed and after.
 #[test]
@@ -798,4 +824,28 @@ fn only_a_style_for_experts_may_leave_out_a_context_name() {
             "{style}"
         );
     }
+}
+
+/// Set AC (`dev_ac_*.toml`): 96 faithful outputs of the seven new styles,
+/// no errors, written by helpers that never read the checks to find false
+/// alarms before set AA was measured (development data: tuned on). First
+/// contact: 10 / 48 English and Russian ones failed (an added 360°, a
+/// percentage after "i.e.", Australian for Australia, шестнадцатью read as
+/// no number); after those classes 4 / 96: a date interval in months, a
+/// unit converted inside a chain, days in August and a tutorial leaving out
+/// Australia.
+#[test]
+fn dev_ac_faithful_new_styles() {
+    faithful_set("dev_ac", &["dev_ac_en_ru", "dev_ac_zh_ja"], 0.05);
+}
+
+/// Set AB (`dev_ab_*.toml`): 96 faithful restyles, no errors, written by
+/// helpers that never read the checks to find false alarms before set Z
+/// was measured (development data: tuned on). First contact (with the
+/// classes AC showed): 4 / 96; after year ranges (1467–77), constraints in
+/// backticks said in words and "95 из 100": 2 / 96 ("75% less" for a
+/// quarter of the coal; СССР as Советский Союз).
+#[test]
+fn dev_ab_faithful_restyles() {
+    faithful_set("dev_ab", &["dev_ab_en_ru", "dev_ab_zh_ja"], 0.03);
 }
