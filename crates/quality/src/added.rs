@@ -103,7 +103,11 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
     let source_dotted = std::cell::OnceCell::new();
     for name in dotted_cjk_names(rewrite) {
         if !source.contains(&name)
-            && !lists_family_names(&name, source_dotted.get_or_init(|| dotted_cjk_names(source)))
+            && !lists_what_the_source_names(
+                &name,
+                source,
+                source_dotted.get_or_init(|| dotted_cjk_names(source)),
+            )
         {
             push("name", name);
         }
@@ -111,15 +115,26 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
     out
 }
 
-/// Whether the dotted run `name` lists people by family name, each the
-/// last part of another of `known` (チャルフィー・チェン for マーティン・
-/// チャルフィー and ロジャー・チェン): the dot joins names in a list too.
-/// A given name with another's family name (マーティン・チェン) is no list.
-fn lists_family_names(name: &str, known: &[String]) -> bool {
-    let family = |n: &String| n.rsplit(['·', '・']).next().map(str::to_owned);
-    let families: Vec<String> = known.iter().filter_map(family).collect();
-    name.split(['·', '・'])
-        .all(|part| families.iter().any(|f| f == part))
+/// Whether the dotted run `name` lists what the source names, as the dot
+/// joins a list too: each part a word of `source` (ファイル・ネットワーク)
+/// or, where a part belongs to one of the source's dotted names `known`,
+/// that name's family name (チャルフィー・チェン for マーティン・チャルフィー
+/// and ロジャー・チェン). A given name with another's family name (マーティ
+/// ン・チェン) is no list.
+fn lists_what_the_source_names(name: &str, source: &str, known: &[String]) -> bool {
+    let parts_of = |n: &String| n.split(['·', '・']).map(str::to_owned).collect::<Vec<_>>();
+    name.split(['·', '・']).all(|part| {
+        let in_names: Vec<Vec<String>> = known
+            .iter()
+            .map(parts_of)
+            .filter(|p| p.iter().any(|q| q == part))
+            .collect();
+        if in_names.is_empty() {
+            source.contains(part)
+        } else {
+            in_names.iter().any(|p| p.last().is_some_and(|f| f == part))
+        }
+    })
 }
 
 /// What an extract (a style that keeps a chosen part of its source and adds
@@ -148,7 +163,7 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
             && !crate::name_variants::same_stem_named(source.text, word)
     };
     let text = rewrite.text;
-    let plain_source = crate::names::plain_subscripts(source.text);
+    let plain_source = crate::names::plain_spelling(source.text);
     let mut out: Vec<(&'static str, String)> = Vec::new();
     let mut push = |label: &'static str, name: &str| {
         if !out.iter().any(|(_, n)| n == name) {
@@ -173,7 +188,7 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
             // unless it numbers a series the rewrite labels its parts with
             // (Q1, Q2, Q3).
             NameKind::Identifier
-                if !plain_source.contains(&crate::names::plain_subscripts(name))
+                if !plain_source.contains(&crate::names::plain_spelling(name))
                     && !numbers_a_series(text, name) =>
             {
                 push("identifier", name);
@@ -392,11 +407,18 @@ fn is_term(word: &str) -> bool {
 
 /// A path beyond doubt: rooted (`/etc`, `~/.config`, `./x`), with an
 /// extension, or of three parts or more; `node/child` and
-/// `analgesic/antipyretic` are words joined by a slash.
+/// `analgesic/antipyretic` are words joined by a slash, and so are words
+/// of a script paths are not written in, however many (синие/фиолет./
+/// розовые).
 pub(crate) fn path_like(text: &str) -> bool {
-    text.starts_with(['/', '~', '.'])
-        || text.rsplit('/').next().is_some_and(|last| last.contains('.'))
-        || text.matches('/').count() >= 2
+    let words_of_another_script = text.split('/').all(|part| {
+        let word = part.strip_suffix('.').unwrap_or(part);
+        !word.is_empty() && word.chars().all(|c| c.is_alphabetic() && !c.is_ascii())
+    });
+    !words_of_another_script
+        && (text.starts_with(['/', '~', '.'])
+            || text.rsplit('/').next().is_some_and(|last| last.contains('.'))
+            || text.matches('/').count() >= 2)
 }
 
 /// Inline code that reads as a command or an identifier, not an expression.

@@ -218,4 +218,15 @@ fn family_names_joined_by_a_dot_list_people_the_source_names() {
     // One's given name with another's family name is a name the source lacks.
     let swapped = "マーティン・チェンが変異体を作った。";
     assert_eq!(added_names(source, swapped).len(), 1);
+    // Words of the source listed with a dot name no one; a new name does.
+    let source = "既定ではファイル、ネットワークへのアクセスが禁止される。";
+    assert!(added_names(source, "既定ではファイル・ネットワークへのアクセスは禁止。").is_empty());
+    assert_eq!(added_names(source, "ライアン・ダールが禁止した。").len(), 1);
+}
+
+#[test]
+fn words_of_another_script_joined_by_slashes_are_no_path() {
+    assert!(!super::path_like("синие/фиолет./розовые"));
+    assert!(super::path_like("usr/local/bin"));
+    assert!(super::path_like("docs/руководство.md"));
 }

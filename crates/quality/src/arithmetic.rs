@@ -343,7 +343,7 @@ fn tokens(line: &str) -> Vec<Token> {
 /// A line's tokens with the char range each covers.
 fn spans(line: &str) -> Vec<(Token, std::ops::Range<usize>)> {
     let chars: Vec<char> = line.chars().collect();
-    let mut out = Vec::new();
+    let mut out: Vec<(Token, std::ops::Range<usize>)> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -400,6 +400,18 @@ fn spans(line: &str) -> Vec<(Token, std::ops::Range<usize>)> {
                 i += 1;
             }
             if let Some(v) = value {
+                // A minus glued to a number that no number precedes is its
+                // sign (−162 + 273 = 111).
+                let glued_minus = start > 0
+                    && matches!(chars[start - 1], '−' | '-')
+                    && (start == 1 || !chars[start - 2].is_alphanumeric());
+                let sign_token = matches!(out.last(), Some((Token::Op('−'), r)) if r.end == start);
+                let before_sign = out.len() - usize::from(sign_token);
+                let unary = glued_minus && !matches!(out[..before_sign].last(), Some((Token::Number(..), _)));
+                if unary && sign_token {
+                    out.pop();
+                }
+                let (v, start) = if unary { (-v, start - 1) } else { (v, start) };
                 out.push((Token::Number(v, decimals), start..i));
             }
             continue;
@@ -515,6 +527,11 @@ mod tests {
         assert_eq!(derived_values("1/3 ≈ 0.333", &[1.0, 3.0]), [0.333]);
         // A range is no subtraction.
         assert!(derived_values("150-300 = 2", &[150.0, 300.0]).is_empty());
+        // A negative operand (a temperature in Celsius).
+        assert!(wrong_computations("K = −162 + 273 = 111 K").is_empty());
+        assert_eq!(wrong_computations("−162 + 273 = 435 K").len(), 1);
+        assert!(wrong_computations("300 −162 = 138").is_empty());
+        assert_eq!(wrong_computations("300 −162 = 148").len(), 1);
         // A result written as a fraction, with a turn's 360 degrees.
         assert_eq!(derived_values("180 ÷ 360 = 1/2", &[180.0]), [360.0, 0.5]);
         assert!(derived_values("180 ÷ 360 = 1/3", &[180.0]).is_empty());

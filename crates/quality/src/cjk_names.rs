@@ -14,18 +14,18 @@ pub(crate) fn place_names(text: &str, lex: Lexicons) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     // Numerals are Chinese characters in Japanese text too.
     let numerals = Lexicons::for_text(text, None);
-    let ideograph = |c: char| {
-        is_cjk(c)
-            && !is_kana(c)
-            && !lex.has_char(|l| l.function_chars, c)
-            && !numerals.has_char(|l| l.numeral_chars, c)
-    };
+    let ideograph = |c: char| name_ideograph(c, lex, numerals);
     let mut out = Vec::new();
     for (i, &c) in chars.iter().enumerate() {
         // The suffix begins a word of its own here (朝代).
         let begins_word = |w: &&str| chars[i..].iter().take(w.chars().count()).copied().eq(w.chars());
+        let ends_word = |w: &&str| {
+            let n = w.chars().count();
+            i + 1 >= n && chars[i + 1 - n..=i].iter().copied().eq(w.chars())
+        };
         if !lex.has_char(|l| l.name_suffixes, c)
             || lex.words(|l| l.name_suffix_words).any(|w| begins_word(&w))
+            || lex.words(|l| l.suffixed_common_nouns).any(|w| ends_word(&w))
         {
             continue;
         }
@@ -44,17 +44,38 @@ pub(crate) fn place_names(text: &str, lex: Lexicons) -> Vec<String> {
     out
 }
 
+/// Whether `c` may be part of a name read with `lex`: an ideograph, not
+/// kana, a function character or a numeral of `numerals`.
+fn name_ideograph(c: char, lex: Lexicons, numerals: Lexicons) -> bool {
+    is_cjk(c)
+        && !is_kana(c)
+        && !lex.has_char(|l| l.function_chars, c)
+        && !numerals.has_char(|l| l.numeral_chars, c)
+}
+
 /// The source's suffix-marked names (Japanese text, with kana, read with
 /// the Japanese suffixes, Chinese with the Chinese ones), each with whether
 /// the rewrite has it in some form: the name (姫路市) or its stem (姫路).
 pub(crate) fn place_names_kept(source: &str, rewrite: &str) -> Vec<(String, bool)> {
     let language = if source.chars().any(is_kana) { "ja" } else { "zh" };
     let lex = Lexicons::for_text(source, Some(language));
+    let numerals = Lexicons::for_text(rewrite, None);
     place_names(source, lex)
         .into_iter()
         .map(|name| {
             let stem: String = name.chars().take(name.chars().count() - 1).collect();
-            let kept = rewrite.contains(name.as_str()) || rewrite.contains(&stem);
+            // Read with a character of the word before it (滞留广州: 留广州),
+            // the name is kept without it (在广州), not inside another (南京市
+            // does not keep 北京市).
+            let shorter: String = name.chars().skip(1).collect();
+            let kept_shorter = shorter.chars().count() >= 2
+                && rewrite.match_indices(shorter.as_str()).any(|(at, _)| {
+                    !rewrite[..at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| name_ideograph(c, lex, numerals))
+                });
+            let kept = rewrite.contains(name.as_str()) || rewrite.contains(&stem) || kept_shorter;
             (name, kept)
         })
         .collect()
@@ -90,5 +111,14 @@ mod tests {
             ["北京市"]
         );
         assert!(missing_place_names(source, "中线从河南引水，终点北京。").is_empty());
+        // A name read with the word before it is kept without it.
+        let source = "数十万旅客滞留广州火车站。";
+        assert!(missing_place_names(source, "数十万旅客滞留在广州火车站。").is_empty());
+        assert_eq!(
+            missing_place_names(source, "数十万旅客滞留在杭州火车站。"),
+            ["留广州"]
+        );
+        // A company's kind (株式会社) is no name.
+        assert!(missing_place_names("1973年に株式会社ツクダから発売。", "1973年にツクダが発売。").is_empty());
     }
 }

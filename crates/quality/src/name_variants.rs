@@ -27,6 +27,18 @@ pub fn contains_name(rewrite: &str, name: &NameMention) -> bool {
                 .strip_suffix('s')
                 .is_some_and(|core| has_name(rewrite, core)))
         || (name.kind == NameKind::ProperName && contains_possessive(rewrite, &name.text))
+        || contains_capitals(rewrite, &name.text)
+}
+
+/// A one-word name with capitals inside it written as those capitals
+/// (JavaScript → JS, TypeScript → TS).
+fn contains_capitals(rewrite: &str, name: &str) -> bool {
+    let capitals: String = name.chars().filter(|c| c.is_uppercase()).collect();
+    !name.contains(char::is_whitespace)
+        && name.chars().all(char::is_alphabetic)
+        && name.chars().skip(1).any(char::is_lowercase)
+        && capitals.chars().count() >= 2
+        && has_name(rewrite, &capitals)
 }
 
 /// A name read through a possessive inside it ("St Mary's Hospital" is
@@ -232,6 +244,7 @@ pub(crate) fn kept_another_way(
 ) -> bool {
     kept_by_its_own_word(rewrite, name, wanted)
         || kept_by_its_abbreviation(source, rewrite, &name.text)
+        || (name.kind == NameKind::Acronym && kept_by_its_expansion(source, rewrite, &name.text))
         || kept_by_a_short_form(source, rewrite, &name.text)
         || kept_by_an_acronym(rewrite, &name.text)
         || kept_by_its_words_in_lower_case(rewrite, name)
@@ -371,9 +384,43 @@ fn kept_by_its_abbreviation(source: &str, rewrite: &str, name: &str) -> bool {
         // A Russian title abbreviated by its English name's initials
         // (Энциклопедия шахматных дебютов (ECO)) shares no letter with it.
         let other_script = name.chars().next().is_some_and(is_cyrillic) && abbreviation.is_ascii();
-        capitals >= 2
+        let abbreviated = capitals >= 2
             && !abbreviation.contains(char::is_whitespace)
             && (initials_in_order(name, abbreviation) || other_script)
-            && crate::names::has_name(rewrite, abbreviation)
+            && crate::names::has_name(rewrite, abbreviation);
+        // Or another name of it, right after it (Республике Саха (Якутия)).
+        let other_name = after[..open].trim().is_empty()
+            && abbreviation.chars().count() >= 4
+            && abbreviation.chars().next().is_some_and(char::is_uppercase)
+            && abbreviation.chars().all(char::is_alphabetic)
+            && (crate::names::has_name(rewrite, abbreviation) || contains_inflected(rewrite, abbreviation));
+        abbreviated || other_name
     })
+}
+
+/// An acronym the source spells out right before it ("the Royal Aircraft
+/// Establishment (RAE)") kept by that spelling.
+fn kept_by_its_expansion(source: &str, rewrite: &str, acronym: &str) -> bool {
+    let letters = acronym.chars().count();
+    [format!("({acronym})"), format!("（{acronym}）")]
+        .iter()
+        .any(|bracketed| {
+            source.match_indices(bracketed.as_str()).any(|(at, _)| {
+                let words: Vec<&str> = source[..at].split_whitespace().collect();
+                // The shortest run of words before the bracket whose capitals
+                // spell the acronym (small words such as "of" in between).
+                (letters..=words.len().min(letters + 3)).any(|k| {
+                    let run = &words[words.len() - k..];
+                    let capitals: String = run
+                        .iter()
+                        .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
+                        .collect();
+                    capitals == acronym
+                        && run
+                            .first()
+                            .is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()))
+                        && crate::names::has_name(rewrite, &run.join(" "))
+                })
+            })
+        })
 }

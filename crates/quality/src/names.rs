@@ -411,14 +411,33 @@ pub(crate) fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
     None
 }
 
-/// Subscript digits as digits (H₂O → H2O).
-pub fn plain_subscripts(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
+/// `text` as its names are spelled: subscript digits as digits (H₂O →
+/// H2O), and emphasis marks inside a word dropped (a mnemonic's bold
+/// initial, **A**ntibiotics, writes the word Antibiotics).
+pub fn plain_spelling(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let inside_word = |mark: char| {
+            c == mark
+                && chars.get(i + 1) == Some(&mark)
+                && i > 0
+                && chars[i - 1].is_alphanumeric()
+                && chars.get(i + 2).is_some_and(|n| n.is_alphanumeric())
+        };
+        if inside_word('*') || inside_word('_') {
+            i += 2;
+            continue;
+        }
+        out.push(match c {
             '₀'..='₉' => char::from_digit(c as u32 - '₀' as u32, 10).unwrap_or(c),
             _ => c,
-        })
-        .collect()
+        });
+        i += 1;
+    }
+    out
 }
 
 /// `token` as a chemical formula with its subscripts as digits, when it is
@@ -434,7 +453,7 @@ fn chemical_formula(token: &str) -> Option<String> {
     {
         return None;
     }
-    let plain = plain_subscripts(token);
+    let plain = plain_spelling(token);
     let bytes = plain.as_bytes();
     let mut i = 0;
     while i < bytes.len() && bytes[i].is_ascii_digit() {

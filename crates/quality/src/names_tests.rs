@@ -82,6 +82,8 @@ fn a_name_written_another_way_is_kept() {
     assert!(kept("The CBR sets the key rate.", "Central Bank Russia"));
     assert!(kept("Farmers in Indonesia planted it.", "Indonesian"));
     assert!(kept("Hosted on Github.", "GitHub"));
+    assert!(kept("Deno：JS/TS実行環境。", "JavaScript"));
+    assert!(!kept("Deno：TS実行環境。", "JavaScript"));
     assert!(!kept("It was sold in Australia.", "Austria"));
     assert!(!kept("Made by J. Morse.", "Harmon Morse"));
     // Cut short with a stop, or to three letters in a date.
@@ -161,4 +163,41 @@ fn a_constraint_in_backticks_may_be_said_in_words() {
     let kept = |rewrite: &str| crate::name_variants::kept_another_way(rewrite, &name, source, &[]);
     assert!(kept("`^2.1.0` means 2.1.0 or higher, but below 3.0.0."));
     assert!(!kept("`^2.1.0` means 2.1.0 or higher, but below 4.0.0."));
+}
+
+#[test]
+fn a_name_is_kept_by_the_spelling_or_the_other_name_the_source_gives_it() {
+    let source = "Tests at the Royal Aircraft Establishment (RAE) in Farnborough found it.";
+    let rae = NameMention {
+        text: "RAE".to_owned(),
+        kind: NameKind::Acronym,
+    };
+    let kept = |rewrite: &str, name: &NameMention, source: &str| {
+        crate::name_variants::kept_another_way(rewrite, name, source, &[])
+    };
+    assert!(kept(
+        "The Royal Aircraft Establishment in Farnborough found it.",
+        &rae,
+        source
+    ));
+    assert!(!kept("An establishment in Farnborough found it.", &rae, source));
+    let source = "Трубка расположена у города Мирный в Республике Саха (Якутия).";
+    let saha = NameMention {
+        text: "Республике Саха".to_owned(),
+        kind: NameKind::ProperName,
+    };
+    assert!(kept("Её открыли в Якутии, у города Мирный.", &saha, source));
+    assert!(!kept("Её открыли в Сибири, у города Мирный.", &saha, source));
+}
+
+#[test]
+fn a_bold_initial_inside_a_word_spells_the_word() {
+    assert_eq!(
+        crate::names::plain_spelling("- **S**urgery\n- **A**ntibiotics, H₂O"),
+        "- **Surgery\n- **Antibiotics, H2O"
+    );
+    assert_eq!(
+        crate::names::plain_spelling("**bold** and __x__"),
+        "**bold** and __x__"
+    );
 }

@@ -41,11 +41,13 @@ pub fn numbers(text: &str) -> Vec<NumberMention> {
         }
         let prev = text[..i].chars().next_back();
         // `v1.2.3` is a version: the `v` does not make it an identifier.
+        // (A CJK character before the `v` bounds it as a space does: に
+        // V8 and ：V8 read alike.)
         let version_prefix = matches!(prev, Some('v' | 'V'))
             && !text[..i - 1]
                 .chars()
                 .next_back()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_');
+                .is_some_and(|c| (c.is_alphanumeric() && !crate::text::is_cjk(c)) || c == '_');
         // CJK text runs into its digits (は1964年): a CJK character before a
         // number does not make it part of an identifier.
         if prev.is_some_and(|c| (c.is_alphanumeric() && !crate::text::is_cjk(c)) || c == '_')
@@ -349,6 +351,22 @@ pub fn cardinal_word_values(text: &str) -> Vec<f64> {
         .collect()
 }
 
+/// Spans of centuries a text counts in words, as years ("two centuries",
+/// "три века" → 200, 300): a rewrite may say "over 200 years".
+pub fn centuries_counted(text: &str) -> Vec<f64> {
+    let lex = Lexicons::for_text(text, None);
+    let words: Vec<String> = crate::text::words(text)
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect();
+    words
+        .windows(2)
+        .filter(|pair| lex.words(|l| l.century_words).any(|c| pair[1] == c))
+        .filter_map(|pair| cardinal_value(&pair[0], lex))
+        .map(|n| n * 100.0)
+        .collect()
+}
+
 /// A lower-cased word's value as a cardinal word or a number word stem.
 fn cardinal_value(lower: &str, lex: Lexicons) -> Option<f64> {
     lex.entries(|l| l.cardinals)
@@ -538,6 +556,7 @@ mod tests {
             "1,000 or 1000, 12,34 and 1,2,3",
             &["1,000=1000", "1000=1000", "12,34=12.34", "1=1", "2=2", "3=3"],
         );
+        check("エンジンにV8、エンジン：V8", &["8=8", "8=8"]);
         check(
             "v1.2.3 and 10.0.0.1 at 0xFF",
             &["1.2.3:1.2.3", "10.0.0.1:10.0.0.1", "0xFF:0xff"],

@@ -38,7 +38,7 @@ pub(super) fn check_names(
     if wanted.is_empty() && added.is_empty() {
         return (pass(), Vec::new());
     }
-    let rewrite = crate::names::plain_subscripts(&collapse_whitespace(rewrite.text));
+    let rewrite = crate::names::plain_spelling(&collapse_whitespace(rewrite.text));
     // CJK names marked by a suffix (姫路市): written without capitals,
     // `wanted` does not hold them; they are wanted as well.
     let cjk_wanted = if !keeps_subset && crate::text::written_in_cjk(source.text) {

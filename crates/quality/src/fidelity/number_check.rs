@@ -319,6 +319,7 @@ fn excused_values(
             .filter(|v| *v >= 3.0),
     );
     known.extend(crate::align::cjk_numerals(source).into_iter().map(|v| v as f64));
+    known.extend(crate::numbers::centuries_counted(source));
     for f in crate::numbers::fraction_values(source) {
         known.extend([f, f * 100.0]);
     }

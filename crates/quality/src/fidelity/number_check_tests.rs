@@ -404,3 +404,11 @@ fn a_percentage_may_be_restated_out_of_a_hundred() {
         .is_empty()
     );
 }
+
+#[test]
+fn centuries_counted_in_words_may_be_said_in_years() {
+    let source = "The treaty ended more than two centuries of seclusion in 1854.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("In 1854 the treaty ended over 200 years of seclusion.").is_empty());
+    assert!(!numbers("In 1854 the treaty ended over 300 years of seclusion.").is_empty());
+}

@@ -232,7 +232,9 @@ pub(super) fn sentence_at(text: &str, at: usize) -> String {
         .to_owned()
 }
 
-/// A date in digits as its day and year; any other number as it is.
+/// A date in digits as its day and year (and, written year first with
+/// dots, its month: 2017.5.5 says 5 twice, as 2017年5月5日 does); any other
+/// number as it is.
 pub(super) fn date_parts(m: crate::numbers::NumberMention) -> Vec<crate::numbers::NumberMention> {
     let parts: Vec<&str> = m.written.split(['.', '-', '/']).collect();
     let all_digits = parts
@@ -243,17 +245,20 @@ pub(super) fn date_parts(m: crate::numbers::NumberMention) -> Vec<crate::numbers
         year.parse::<u32>().is_ok_and(|y| (1800..=2100).contains(&y))
             && month.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
     };
-    let (day, year) = match lens.as_slice() {
-        [1 | 2, 1 | 2, 4] if all_digits => (parts[0], parts[2]),
+    let mut parts: Vec<&str> = match lens.as_slice() {
+        [1 | 2, 1 | 2, 4] if all_digits => vec![parts[0], parts[2]],
         // A year and month (2019.4, 2019/04): both, as 2019年4月 has them.
-        [4, 1 | 2] if all_digits && plausible(parts[0], parts[1]) => (parts[1], parts[0]),
-        [4, 2, 2] if all_digits => (parts[2], parts[0]),
+        [4, 1 | 2] if all_digits && plausible(parts[0], parts[1]) => vec![parts[1], parts[0]],
+        [4, 2, 2] if all_digits => vec![parts[2], parts[0]],
+        // Year first with a one-digit month or day (2017.5.5, 2023.5.28).
+        [4, 1 | 2, 1 | 2] if all_digits && plausible(parts[0], parts[1]) => {
+            vec![parts[2], parts[0], parts[1]]
+        }
         // A month and year (06.1978): the year — only where it reads as
         // one: 0.3528 is a decimal, not month 0 of year 3528.
-        [1 | 2, 4] if all_digits && plausible(parts[1], parts[0]) => (parts[1], parts[1]),
+        [1 | 2, 4] if all_digits && plausible(parts[1], parts[0]) => vec![parts[1]],
         _ => return vec![m],
     };
-    let mut parts = vec![day, year];
     parts.dedup();
     parts
         .into_iter()
@@ -385,10 +390,11 @@ pub(super) fn list_marker_values(text: &str) -> Vec<f64> {
                 .flatten()
         })
         .collect();
+    // Full-width brackets too: （1）, （2）.
     let inline: Vec<f64> = text
-        .split('(')
+        .split(['(', '（'])
         .skip(1)
-        .filter_map(|part| part.split_once(')'))
+        .filter_map(|part| part.split_once([')', '）']))
         .filter(|(n, _)| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
         .filter_map(|(n, _)| n.parse().ok())
         .collect();

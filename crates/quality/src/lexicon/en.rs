@@ -279,7 +279,7 @@ pub static EN: Lexicon = Lexicon {
     numeral_measures: &[],
     enumeration_labels: &[
         "step", "stage", "phase", "part", "case", "example", "rule", "method", "option", "question", "item",
-        "point", "no.", "problem", "exercise", "task",
+        "point", "no.", "problem", "exercise", "task", "table", "figure", "chapter", "section",
     ],
     item_counters: &[
         "kinds", "types", "ways", "steps", "parts", "stages", "levels", "things", "items",
@@ -510,6 +510,7 @@ pub static EN: Lexicon = Lexicon {
     name_suffixes: &[],
     one_ideograph_name_suffixes: &[],
     name_suffix_words: &[],
+    suffixed_common_nouns: &[],
     world_names: &[("earth", &["world", "planet", "globe"])],
     equivalent_letters: &[],
     file_extensions: &[

@@ -171,8 +171,9 @@ pub struct Lexicon {
     pub approximate_marks: &'static [char],
     /// Characters after a numeral that count tenths (九成, 7割 = 90%, 70%).
     pub tenth_markers: &'static [char],
-    /// Words that label a step or a case a rewrite numbers ("Step 2",
-    /// "Шаг 2", ステップ2, 第2步): the number is its own, not a fact.
+    /// Words that label a step, a case or a part a rewrite numbers ("Step
+    /// 2", "Шаг 2", ステップ2, 第2步, "Table 3", 第8章): the number is its
+    /// own, not a fact.
     pub enumeration_labels: &'static [&'static str],
     /// What after a small number counts the text's own items ("2つの働き",
     /// 3种, "two kinds"): a restyle that counts what the source lists adds
@@ -207,6 +208,9 @@ pub struct Lexicon {
     pub one_ideograph_name_suffixes: &'static [char],
     /// Words a name suffix begins that name nothing (朝代, "dynasty").
     pub name_suffix_words: &'static [&'static str],
+    /// Common nouns a name suffix ends (会社, "company", of 株式会社): no
+    /// name is read in them.
+    pub suffixed_common_nouns: &'static [&'static str],
     /// The Earth's name (as a stem) and the common nouns a source says it
     /// with ("earth": "world", "planet").
     pub world_names: &'static [(&'static str, &'static [&'static str])],

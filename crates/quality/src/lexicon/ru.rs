@@ -210,6 +210,10 @@ pub static RU: Lexicon = Lexicon {
         "задача",
         "пункт",
         "№",
+        "таблица",
+        "рисунок",
+        "глава",
+        "раздел",
     ],
     item_counters: &[
         "вида",
@@ -237,6 +241,7 @@ pub static RU: Lexicon = Lexicon {
     name_suffixes: &[],
     one_ideograph_name_suffixes: &[],
     name_suffix_words: &[],
+    suffixed_common_nouns: &[],
     // "на Земле" for "на планете"
     world_names: &[("земл", &["мир", "планет", "свет"])],
     equivalent_letters: &[('ё', 'е')],
