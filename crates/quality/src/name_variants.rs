@@ -28,6 +28,28 @@ pub fn contains_name(rewrite: &str, name: &NameMention) -> bool {
                 .is_some_and(|core| has_name(rewrite, core)))
         || (name.kind == NameKind::ProperName && contains_possessive(rewrite, &name.text))
         || contains_capitals(rewrite, &name.text)
+        || (name.kind == NameKind::Acronym && spelled_out(rewrite, &name.text))
+}
+
+/// Whether `rewrite` spells the acronym out: as many capitalised words in
+/// a row as it has letters, their initials the acronym's (US → the United
+/// States).
+fn spelled_out(rewrite: &str, acronym: &str) -> bool {
+    let letters: Vec<char> = acronym.chars().collect();
+    if letters.len() < 2 || !letters.iter().all(|c| c.is_uppercase()) {
+        return false;
+    }
+    let words: Vec<&str> = rewrite
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(letters.len()).any(|run| {
+        run.iter().zip(&letters).all(|(w, l)| {
+            w.chars().next() == Some(*l)
+                && w.chars().count() >= 3
+                && w.chars().skip(1).all(char::is_lowercase)
+        })
+    })
 }
 
 /// A one-word name with capitals inside it written as those capitals

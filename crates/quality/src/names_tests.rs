@@ -83,6 +83,17 @@ fn a_name_written_another_way_is_kept() {
     assert!(kept("Farmers in Indonesia planted it.", "Indonesian"));
     assert!(kept("Hosted on Github.", "GitHub"));
     assert!(kept("Deno：JS/TS実行環境。", "JavaScript"));
+    let acronym = |rewrite: &str, name: &str| {
+        contains_name(
+            rewrite,
+            &NameMention {
+                text: name.to_owned(),
+                kind: NameKind::Acronym,
+            },
+        )
+    };
+    assert!(acronym("the United States naval base", "US"));
+    assert!(!acronym("the United Kingdom naval base", "US"));
     assert!(!kept("Deno：TS実行環境。", "JavaScript"));
     assert!(!kept("It was sold in Australia.", "Austria"));
     assert!(!kept("Made by J. Morse.", "Harmon Morse"));

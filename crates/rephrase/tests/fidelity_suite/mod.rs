@@ -852,12 +852,11 @@ fn dev_ab_faithful_restyles() {
 
 /// Set AD (`dev_ad_*.toml`): 96 faithful restyles, a second development
 /// round written after AB was used (tuned on). First contact: 18 / 96
-/// failed; after its classes 7 / 96 (left: WWII for the Second World War,
-/// the United States for US, 3.5M, Нового года as Новый год, Подмосковье,
-/// 116万千瓦 as 1160 MWe).
+/// failed; after its classes 5 / 96 (left: WWII for the Second World War,
+/// 3.5M, Нового года as Новый год, Подмосковье, 116万千瓦 as 1160 MWe).
 #[test]
 fn dev_ad_faithful_restyles() {
-    faithful_set("dev_ad", &["dev_ad_en_ru", "dev_ad_zh_ja"], 0.08);
+    faithful_set("dev_ad", &["dev_ad_en_ru", "dev_ad_zh_ja"], 0.06);
 }
 
 /// Set AE (`dev_ae_*.toml`): 96 faithful outputs of the new styles, a
