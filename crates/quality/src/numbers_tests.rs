@@ -1,0 +1,104 @@
+//! The number reader on the forms numbers are written in.
+
+use super::*;
+
+fn check(text: &str, expect: &[&str]) {
+    let got: Vec<String> = numbers(text)
+        .into_iter()
+        .map(|m| match m.quantity {
+            Quantity::Value(v) => format!("{}={v}", m.written),
+            Quantity::Literal(l) => format!("{}:{l}", m.written),
+        })
+        .collect();
+    assert_eq!(got, expect, "numbers of {text:?}");
+}
+
+#[test]
+fn a_year_range_may_end_in_two_digits() {
+    check(
+        "1914–18 and 1467〜77",
+        &["1914=1914", "18=1918", "1467=1467", "77=1477"],
+    );
+    // Not after a year, nor ending before it began, nor a page range.
+    check("2012-03, pages 10-12", &["2012=2012", "03=3", "10=10", "12=12"]);
+    check(
+        "1.0 in 2004-07, 1914-18",
+        &["1.0=1", "2004=2004", "07=7", "1914=1914", "18=1918"],
+    );
+}
+
+#[test]
+fn numbers_are_read_as_values() {
+    check("3.5% and 3.50 %", &["3.5=3.5", "3.50=3.5"]);
+    check(
+        "1,000 or 1000, 12,34 and 1,2,3",
+        &["1,000=1000", "1000=1000", "12,34=12.34", "1=1", "2=2", "3=3"],
+    );
+    check("エンジンにV8、エンジン：V8", &["8=8", "8=8"]);
+    check(
+        "v1.2.3 and 10.0.0.1 at 0xFF",
+        &["1.2.3:1.2.3", "10.0.0.1:10.0.0.1", "0xFF:0xff"],
+    );
+    check(
+        "i32 x86_64 u8 but 64-bit and 10-20 km",
+        &["64=64", "10=10", "20=20"],
+    );
+    check(
+        "$5, €10.50, 2024-01-15",
+        &["5=5", "10.50=10.5", "2024=2024", "01=1", "15=15"],
+    );
+    check("no digits", &[]);
+    check(
+        "東海道新幹線は1964年、最後の噴火は1707年",
+        &["1964=1964", "1707=1707"],
+    );
+}
+
+#[test]
+fn one_value_written_many_ways() {
+    check(
+        "10 000 т, 10\u{a0}000, 0,5 м",
+        &["10 000=10000", "10\u{a0}000=10000", "0,5=0.5"],
+    );
+    check("in 2019 100 people", &["2019=2019", "100=100"]);
+    check(
+        "10 тысяч тонн, 1000万, 2.5 million",
+        &["10 тысяч=10000", "1000万=10000000", "2.5 million=2500000"],
+    );
+    check(
+        "1 Sv = 10⁶ m³/s = 1.7 × 10⁷, 1e7 rows, 10^3",
+        &[
+            "1=1",
+            "10⁶=1000000",
+            "1.7 × 10⁷=17000000",
+            "1e7=10000000",
+            "10^3=1000",
+        ],
+    );
+    check("3em and a 1e7x", &["3=3", "1=1"]);
+    check("2 millimetres", &["2=2"]);
+}
+
+#[test]
+fn fractions_labels_and_decades() {
+    assert_eq!(fraction_values("превышать полметра"), [0.5]);
+    assert_eq!(fraction_values("约九成泥沙"), [0.9]);
+    assert_eq!(fraction_values("half of it"), [0.5]);
+    let en = Lexicons::for_text("x", None);
+    assert!(after_label("Step 2: add", 5, en));
+    assert!(!after_label("Misstep 2", 8, en));
+    assert!(decade_follows("the 1960s were", 8, en));
+    assert!(!decade_follows("the 1960 set", 8, en));
+}
+
+#[test]
+fn number_words() {
+    assert_eq!(number_word_values("Three cats in March"), [3.0, 3.0]);
+    assert_eq!(number_word_values("Четвёртого октября, три недели"), [4.0, 3.0]);
+    assert_eq!(
+        number_word_values("девятиглавая церковь, двухэтажный дом"),
+        [9.0, 2.0]
+    );
+    assert!(number_word_values("семинар в столовой").is_empty());
+    assert_eq!(number_word_values("шестнадцатилетний школьник"), [16.0]);
+}
