@@ -189,7 +189,8 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
             // (Q1, Q2, Q3).
             NameKind::Identifier
                 if !plain_source.contains(&crate::names::plain_spelling(name))
-                    && !numbers_a_series(text, name) =>
+                    && !numbers_a_series(text, name)
+                    && !unit_with_another_prefix(name, source.text) =>
             {
                 push("identifier", name);
             }
@@ -419,6 +420,20 @@ pub(crate) fn path_like(text: &str) -> bool {
         && (text.starts_with(['/', '~', '.'])
             || text.rsplit('/').next().is_some_and(|last| last.contains('.'))
             || text.matches('/').count() >= 2)
+}
+
+/// A unit the source writes with another metric prefix or none (kWh for
+/// MWh or Wh, kPa for MPa): a solution converts between them.
+fn unit_with_another_prefix(name: &str, source: &str) -> bool {
+    let Some(unit) = name.strip_prefix(crate::lexicon::common::METRIC_PREFIXES) else {
+        return false;
+    };
+    (1..=3).contains(&unit.chars().count())
+        && unit.starts_with(|c: char| c.is_ascii_alphabetic())
+        && crate::names::has_name(source, unit)
+        || crate::lexicon::common::METRIC_PREFIXES
+            .iter()
+            .any(|p| crate::names::has_name(source, &format!("{p}{unit}")) && !unit.is_empty())
 }
 
 /// Inline code that reads as a command or an identifier, not an expression.

@@ -230,3 +230,10 @@ fn words_of_another_script_joined_by_slashes_are_no_path() {
     assert!(super::path_like("usr/local/bin"));
     assert!(super::path_like("docs/руководство.md"));
 }
+
+#[test]
+fn a_unit_with_another_metric_prefix_is_the_sources_unit() {
+    let source = "电站规模为100 MW/400 MWh，能量密度为25–35 Wh/L。";
+    assert!(in_extract(source, "**解：** 1 kWh（即1000 Wh）÷ 35 Wh/L ≈ 28.6 L。").is_empty());
+    assert!(!in_extract(source, "**解：** 需要 1 kWh 与 NaCl2 电解液。").is_empty());
+}

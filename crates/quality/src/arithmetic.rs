@@ -141,7 +141,7 @@ fn computations(text: &str) -> Vec<(Vec<Token>, f64, u8)> {
     let mut out = Vec::new();
     for line in text.lines() {
         // Bold around a result (`≈ **7,8 км**`) is emphasis, not `×`.
-        let line = &line.replace("**", "");
+        let line = &plain_signs(line);
         let tokens = tokens(line);
         let mut start = 0;
         for (i, t) in tokens.iter().enumerate() {
@@ -178,7 +178,7 @@ fn computations(text: &str) -> Vec<(Vec<Token>, f64, u8)> {
 fn plain_computations(text: &str) -> Vec<Written> {
     let mut out = Vec::new();
     for line in text.lines() {
-        let line = &line.replace("**", "");
+        let line = &plain_signs(line);
         let chars: Vec<char> = line.chars().collect();
         let spans = spans(line);
         let mut start = 0;
@@ -440,6 +440,21 @@ fn spans(line: &str) -> Vec<(Token, std::ops::Range<usize>)> {
     out
 }
 
+/// A line with bold marks dropped (`≈ **7,8 км**` is emphasis, not `×`)
+/// and full-width signs as their ASCII forms (1902 ＋ 5 ＝ 1907).
+fn plain_signs(line: &str) -> String {
+    line.replace("**", "")
+        .chars()
+        .map(|c| match c {
+            '＝' => '=',
+            '＋' => '+',
+            '－' => '−',
+            '＊' => '*',
+            _ => c,
+        })
+        .collect()
+}
+
 /// Whether `c` is a CJK scale character (万, 亿).
 fn is_cjk_scale(c: char) -> bool {
     crate::lexicon::common::CJK_SCALE_CHARS
@@ -527,6 +542,10 @@ mod tests {
         assert_eq!(derived_values("1/3 ≈ 0.333", &[1.0, 3.0]), [0.333]);
         // A range is no subtraction.
         assert!(derived_values("150-300 = 2", &[150.0, 300.0]).is_empty());
+        // Full-width signs, as Japanese writes them.
+        assert!(wrong_computations("1902 ＋ 5 ＝ 1907（年）").is_empty());
+        assert_eq!(wrong_computations("1902 ＋ 5 ＝ 1908（年）").len(), 1);
+        assert_eq!(derived_values("1902 ＋ 5 ＝ 1907", &[1902.0, 5.0]), [1907.0]);
         // A negative operand (a temperature in Celsius).
         assert!(wrong_computations("K = −162 + 273 = 111 K").is_empty());
         assert_eq!(wrong_computations("−162 + 273 = 435 K").len(), 1);

@@ -271,6 +271,42 @@ pub(crate) fn kept_another_way(
         || kept_by_an_acronym(rewrite, &name.text)
         || kept_by_its_words_in_lower_case(rewrite, name)
         || kept_by_its_values(rewrite, name)
+        || kept_by_an_equivalent(rewrite, &name.text)
+}
+
+/// A country's name kept by another of its names (России → РФ, the US →
+/// the United States), from the lexicons' `name_equivalents`.
+fn kept_by_an_equivalent(rewrite: &str, name: &str) -> bool {
+    let lex = crate::lexicon::Lexicons::for_text(name, None);
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !(c.is_alphabetic() || c == '.'))
+            .map(|w| w.trim_end_matches('.').to_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    // A member is a run of words: each a stem the word starts with, or (of
+    // two letters or three, or with a stop) the word itself.
+    let matches = |member: &str, run: &[String]| {
+        let parts: Vec<&str> = member.split(' ').collect();
+        parts.len() == run.len()
+            && parts.iter().zip(run).all(|(p, w)| {
+                let p = p.trim_end_matches('.');
+                if p.chars().count() <= 3 {
+                    w == p
+                } else {
+                    w.starts_with(p)
+                }
+            })
+    };
+    let name_words = words(name);
+    let rewrite_words = words(rewrite);
+    lex.entries(|l| l.name_equivalents).any(|group| {
+        group.iter().any(|m| matches(m, &name_words))
+            && group.iter().any(|m| {
+                let n = m.split(' ').count();
+                rewrite_words.windows(n).any(|run| matches(m, run))
+            })
+    })
 }
 
 /// Inline code with no letter in it (`>=2.1.0 <3.0.0`) is a constraint on

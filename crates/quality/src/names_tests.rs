@@ -212,3 +212,23 @@ fn a_bold_initial_inside_a_word_spells_the_word() {
         "**bold** and __x__"
     );
 }
+
+#[test]
+fn a_country_is_kept_by_another_of_its_names() {
+    let kept = |rewrite: &str, name: &str| {
+        let name = NameMention {
+            text: name.to_owned(),
+            kind: NameKind::ProperName,
+        };
+        crate::name_variants::kept_another_way(rewrite, &name, "", &[])
+    };
+    assert!(kept("Вакцина применяется в РФ поныне.", "России"));
+    assert!(kept(
+        "Глава 26.5 Налогового кодекса России.",
+        "Российской Федерации"
+    ));
+    assert!(kept("В Советском Союзе в 1940 году.", "СССР"));
+    assert!(kept("the United States naval base", "U.S."));
+    assert!(!kept("Вакцина применяется в Казахстане поныне.", "России"));
+    assert!(!kept("the United Kingdom naval base", "US"));
+}

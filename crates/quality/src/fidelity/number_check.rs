@@ -9,7 +9,7 @@ use crate::numbers::{Quantity, cardinal_word_values, number_word_values, numbers
 use super::number_forms::{
     century_years, cjk_compound_numerals, date_parts, is_century_of, is_decade_of, is_iso_month,
     is_percent_base, is_unit_conversion, is_worked, is_year, is_year_interval, list_marker_values,
-    metric_values, numbers_a_heading, scale_factors, sentence_at,
+    metric_values, numbers_a_heading, restates_a_year, scale_factors, sentence_at,
 };
 use super::{Verdict, pass};
 
@@ -43,6 +43,13 @@ pub(super) fn check_numbers(
             None => wanted.push((m.written.clone(), m.quantity.clone(), 1)),
         }
     }
+    // A year restated in an era's count (1937年（昭和12年）) may go with
+    // its brackets: the year says it.
+    let era_years: Vec<Quantity> = source_numbers
+        .iter()
+        .filter(|m| restates_a_year(source, m))
+        .map(|m| m.quantity.clone())
+        .collect();
     // A date in digits (10.11.2014, 2020-05-28, 2019.4) names its day (or
     // month) and year as the source's words do.
     let found: Vec<_> = numbers(rewrite).into_iter().flat_map(date_parts).collect();
@@ -86,7 +93,7 @@ pub(super) fn check_numbers(
             if got < *n && !kept_otherwise(q) {
                 fewer.push((written, *n, got));
             }
-        } else if !keeps_subset {
+        } else if !keeps_subset && !era_years.contains(q) {
             findings.push(format!("the number {written} is missing"));
         }
     }
@@ -178,10 +185,16 @@ pub(super) fn check_numbers(
             .chain(crate::align::cjk_numerals(source).into_iter().map(|v| v as f64))
             .collect()
     };
+    // An interval in years two of the source's years give (三年后 for
+    // 1967 and 1970), where the rewrite counts in years at all.
+    let years: Vec<f64> = excused.known.iter().copied().filter(|k| is_year(*k)).collect();
+    let counts_years = lex.words(|l| l.year_units).any(|unit| rewrite.contains(unit));
+    let year_interval = |v: f64| counts_years && years.iter().any(|a| years.iter().any(|b| a - b == v));
     for v in spelled_in_rewrite {
         let q = Quantity::Value(v);
         let written = crate::arithmetic::shown(v);
         if !(excused.contains(v)
+            || year_interval(v)
             || known_spelled.contains(&v)
             || wanted.iter().any(|(_, w, _)| same_quantity(w, &q, tolerance))
             || found.iter().any(|m| same_quantity(&m.quantity, &q, tolerance))

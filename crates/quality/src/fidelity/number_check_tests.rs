@@ -348,9 +348,14 @@ fn a_textbook_may_number_its_sections() {
         numbers("## 2.1 Basic form\nBlack answers 1.e4 with 1...c5.\n## 2.2 Codes\nECO: B20 to B99.")
             .is_empty()
     );
+    // The rewrite's title may number its section.
+    assert!(
+        numbers("### 2.4 Openings\nBlack answers 1.e4 with 1...c5; ECO gives it codes B20 to B99.")
+            .is_empty()
+    );
     // One dotted number before a line's words is a value, not a section.
     assert!(
-        !numbers("3.5 Openings\nBlack answers 1.e4 with 1...c5; ECO gives it codes B20 to B99.").is_empty()
+        !numbers("Black answers 1.e4 with 1...c5.\n3.5 Openings\nECO gives it codes B20 to B99.").is_empty()
     );
 }
 
@@ -411,4 +416,37 @@ fn centuries_counted_in_words_may_be_said_in_years() {
     let numbers = |rewrite: &str| number_findings(source, rewrite);
     assert!(numbers("In 1854 the treaty ended over 200 years of seclusion.").is_empty());
     assert!(!numbers("In 1854 the treaty ended over 300 years of seclusion.").is_empty());
+}
+
+#[test]
+fn russian_collective_numerals_and_a_thousand_in_words_are_numbers() {
+    let source = "В 1924 году семеро мастеров создали артель; заболели более тысячи человек.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("1924: артель (7 мастеров); заболели >1000 человек.").is_empty());
+    assert!(!numbers("1924: артель (8 мастеров); заболели >1000 человек.").is_empty());
+}
+
+#[test]
+fn an_era_year_in_brackets_may_go_with_them() {
+    let source = "大和は1937年（昭和12年）11月4日に起工された。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("大和：起工1937.11.4。").is_empty());
+    // A number of its own is still wanted.
+    assert!(!numbers("大和：起工1937年（昭和12年）。").is_empty());
+}
+
+#[test]
+fn cjk_numerals_may_count_the_years_between_two_of_the_sources() {
+    let source = "1965年集中108名专家攻关，1967年试验成功；1970年7月1日1号高炉出铁。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("1965年集中108名专家，1967年成功。三年后，1970年7月1日1号高炉出铁。").is_empty());
+    assert!(!numbers("1965年集中108名专家，1967年成功。四年后，1970年7月1日1号高炉出铁。").is_empty());
+}
+
+#[test]
+fn a_heading_may_be_numbered_with_a_full_width_space() {
+    let source = "日光東照宮は1617年に創建され、1999年に世界遺産に登録された。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    let headed = "1\u{3000}創建\n1617年に創建された。\n\n2\u{3000}世界遺産への登録\n1999年に登録された。";
+    assert!(numbers(headed).is_empty(), "{:?}", numbers(headed));
 }

@@ -143,6 +143,27 @@ pub(super) fn is_percent_base(
         })
 }
 
+/// Whether the number `m` counts a year in an era's years, in brackets
+/// after the year itself (1937年（昭和12年）).
+pub(super) fn restates_a_year(text: &str, m: &crate::numbers::NumberMention) -> bool {
+    let before = &text[..m.start];
+    // The era's name: a few characters, kana excepted.
+    let era: String = before
+        .chars()
+        .rev()
+        .take_while(|&c| crate::text::is_cjk(c) && !crate::words::is_kana(c))
+        .collect();
+    let Some(opened) = before[..before.len() - era.len()].strip_suffix(['（', '(']) else {
+        return false;
+    };
+    let after = &text[m.start + m.written.len()..];
+    let closes = after.starts_with("年）") || after.starts_with("年)");
+    let year_before = opened
+        .strip_suffix('年')
+        .is_some_and(|y| y.chars().rev().take(4).filter(char::is_ascii_digit).count() == 4);
+    (1..=4).contains(&era.chars().count()) && closes && year_before
+}
+
 /// Whether a sentence works something out: a calculation, or an example
 /// it introduces as one.
 pub(super) fn is_worked(sentence: &str, lex: crate::lexicon::Lexicons) -> bool {
@@ -173,8 +194,8 @@ pub(super) fn numbers_a_heading(text: &str, start: usize, len: usize) -> bool {
 }
 
 /// Whether the dotted number at `start`, first on its line and followed by
-/// a title (3.1\u{3000}基本の形, "2.4 Results"), numbers a section: another
-/// line starts with a sibling (3.2) the same way.
+/// a title (3.1\u{3000}基本の形, "2.4 Results", "7.1 vcpkg简介"), numbers a
+/// section: another line starts with a sibling (3.2) the same way.
 fn is_section_number(text: &str, start: usize, len: usize) -> bool {
     let written = &text[start..start + len];
     let Some((parent, _)) = written.rsplit_once('.') else {
@@ -184,23 +205,28 @@ fn is_section_number(text: &str, start: usize, len: usize) -> bool {
         rest.starts_with([' ', '\u{3000}'])
             && rest
                 .trim_start_matches([' ', '\u{3000}'])
-                .starts_with(|c: char| c.is_uppercase() || crate::text::is_cjk(c))
+                .starts_with(char::is_alphabetic)
     };
     if !titled(&text[start + len..]) {
         return false;
     }
-    text.lines().any(|line| {
-        let line = line.trim_start_matches(['#', '*', '_', ' ']);
-        let number_end = line
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(line.len());
-        let (number, rest) = line.split_at(number_end);
-        number != written
-            && number
-                .rsplit_once('.')
-                .is_some_and(|(p, last)| p == parent && !last.is_empty())
-            && titled(rest)
-    })
+    // The title of the whole rewrite (4.3　费托合成, then its text).
+    let first_line = text[..start]
+        .trim_start_matches(['#', '*', '_', ' ', '\n'])
+        .is_empty();
+    first_line
+        || text.lines().any(|line| {
+            let line = line.trim_start_matches(['#', '*', '_', ' ']);
+            let number_end = line
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(line.len());
+            let (number, rest) = line.split_at(number_end);
+            number != written
+                && number
+                    .rsplit_once('.')
+                    .is_some_and(|(p, last)| p == parent && !last.is_empty())
+                && titled(rest)
+        })
 }
 
 /// The sentence (or line) of `text` around byte `at`, trimmed.
@@ -385,7 +411,11 @@ pub(super) fn list_marker_values(text: &str) -> Vec<f64> {
                 .strip_prefix(['.', '．'])
                 .and_then(|r| r.chars().next())
                 .is_some_and(|c| crate::text::is_cjk(c) || matches!(c, '（' | '【' | '「'));
-            (digits > 0 && digits <= 3 && (rest.starts_with(". ") || rest.starts_with(") ") || cjk_after))
+            // A heading numbered with a full-width space (4　世界遺産への登録).
+            let wide_space = rest.starts_with('\u{3000}');
+            (digits > 0
+                && digits <= 3
+                && (rest.starts_with(". ") || rest.starts_with(") ") || cjk_after || wide_space))
                 .then(|| t[..digits].parse().ok())
                 .flatten()
         })

@@ -17,7 +17,9 @@ pub static DIGIT_GROUP_SPACES: &[char] = &[' ', '\u{a0}', '\u{2009}', '\u{202f}'
 
 /// Signs of a worked calculation: a sentence with one of them works a
 /// number out (`24 ÷ 8 = 3`, `k = 2 → 5`).
-pub static CALCULATION_SIGNS: &[char] = &['=', '≈', '×', '÷', '→', '⇒', '+', '*', '^', '·', '−', '≤', '≥'];
+pub static CALCULATION_SIGNS: &[char] = &[
+    '=', '≈', '×', '÷', '→', '⇒', '+', '*', '^', '·', '−', '≤', '≥', '＝', '＋',
+];
 
 /// What marks a wrong option of a multiple-choice question (`diverse-qa`):
 /// such a line names what the text does not say on purpose, so the checks
@@ -35,6 +37,9 @@ pub static CONVERSION_FACTORS: &[f64] = &[
 
 /// Dashes a range is written with (1914–18, 1467〜1477, 6-7).
 pub static RANGE_DASHES: &[char] = &['-', '–', '—', '〜', '~', '～', '－'];
+
+/// Metric prefixes a unit symbol may take (kWh, MWh, GHz, mm, μm).
+pub static METRIC_PREFIXES: &[char] = &['k', 'M', 'G', 'T', 'm', 'μ', 'µ', 'c', 'n'];
 
 /// The letters Roman numerals are written with: `XIV` is a number, not an
 /// acronym.

@@ -512,6 +512,11 @@ pub static EN: Lexicon = Lexicon {
     name_suffix_words: &[],
     suffixed_common_nouns: &[],
     world_names: &[("earth", &["world", "planet", "globe"])],
+    name_equivalents: &[
+        &["us", "u.s.", "usa", "united states", "america"],
+        &["uk", "united kingdom", "britain", "great britain"],
+        &["ussr", "soviet union"],
+    ],
     equivalent_letters: &[],
     file_extensions: &[
         "rs", "toml", "json", "jsonl", "md", "txt", "py", "c", "h", "cc", "cpp", "hpp", "js", "ts", "html",

@@ -93,6 +93,7 @@ pub static JA: Lexicon = Lexicon {
     name_suffix_words: &[],
     suffixed_common_nouns: &["会社"],
     world_names: &[],
+    name_equivalents: &[],
     equivalent_letters: &[],
     file_extensions: &[],
     name_particles: &[],

@@ -115,6 +115,7 @@ pub static ZH: Lexicon = Lexicon {
     name_suffix_words: &["朝代"],
     suffixed_common_nouns: &[],
     world_names: &[],
+    name_equivalents: &[],
     equivalent_letters: &[],
     file_extensions: &[],
     name_particles: &[],
@@ -123,7 +124,9 @@ pub static ZH: Lexicon = Lexicon {
 
     summary_markers: &["总之", "总而言之", "综上所述", "本段", "这段文字"],
     chatter_openings: &["以下是", "好的", "当然", "改写如下"],
-    chatter_closings: &["希望这", "如有需要"],
+    // "如有需要" alone also says "if needed" of the text's own matter
+    // (如有需要，也可以改为存放在云存储中); addressed to the reader it is chatter.
+    chatter_closings: &["希望这", "如有需要，请", "如有需要，我", "如有其他问题"],
     chatter_interjections: &["好的", "当然"],
     refusals: &["抱歉", "我无法", "我不能"],
     wrong_option_words: &["错误", "错", "不正确"],
