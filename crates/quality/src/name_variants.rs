@@ -45,9 +45,7 @@ fn spelled_out(rewrite: &str, acronym: &str) -> bool {
         .collect();
     words.windows(letters.len()).any(|run| {
         run.iter().zip(&letters).all(|(w, l)| {
-            w.chars().next() == Some(*l)
-                && w.chars().count() >= 3
-                && w.chars().skip(1).all(char::is_lowercase)
+            w.starts_with(*l) && w.chars().count() >= 3 && w.chars().skip(1).all(char::is_lowercase)
         })
     })
 }
