@@ -290,6 +290,7 @@ fn added_acronyms(source: &Analysis, rewrite: &Analysis) -> Vec<String> {
                 .all(|c| crate::lexicon::common::ROMAN_NUMERAL_LETTERS.contains(&c))
             || has_name(source.lower(), &core.to_lowercase())
             || spelled_out_in(source.text, &letters)
+            || crate::name_variants::named_another_way_in(source.text, text)
             || out.iter().any(|o| o == text)
         {
             continue;

@@ -269,12 +269,31 @@ pub(crate) fn kept_another_way(
         || kept_by_an_acronym(rewrite, &name.text)
         || kept_by_its_words_in_lower_case(rewrite, name)
         || kept_by_its_values(rewrite, name)
-        || kept_by_an_equivalent(rewrite, &name.text)
+        || named_another_way_in(rewrite, &name.text)
+        || kept_as_an_initial(source, rewrite, &name.text)
 }
 
-/// A country's name kept by another of its names (России → РФ, the US →
-/// the United States), from the lexicons' `name_equivalents`.
-fn kept_by_an_equivalent(rewrite: &str, name: &str) -> bool {
+/// A genus the rewrite shortens to its initial before the species, as
+/// biology writes a name said before (Escherichia coli → E. coli).
+fn kept_as_an_initial(source: &str, rewrite: &str, name: &str) -> bool {
+    let Some(initial) = name.chars().next().filter(|c| c.is_uppercase()) else {
+        return false;
+    };
+    !name.contains(' ')
+        && source.match_indices(name).any(|(at, _)| {
+            let species = source[at + name.len()..]
+                .strip_prefix(' ')
+                .and_then(|rest| rest.split(|c: char| !c.is_alphabetic()).next())
+                .filter(|w| w.chars().count() >= 3 && w.chars().all(char::is_lowercase));
+            species.is_some_and(|s| rewrite.contains(&format!("{initial}. {s}")))
+        })
+}
+
+/// Whether `text` names what `name` names by another of its names
+/// (России → РФ, the US → the United States, WWII → the Second World War),
+/// from the lexicons' `name_equivalents`.
+pub(crate) fn named_another_way_in(text: &str, name: &str) -> bool {
+    let rewrite = text;
     let lex = crate::lexicon::Lexicons::for_text(name, None);
     let words = |text: &str| -> Vec<String> {
         text.split(|c: char| !(c.is_alphabetic() || c == '.'))
@@ -450,7 +469,16 @@ fn kept_by_its_abbreviation(source: &str, rewrite: &str, name: &str) -> bool {
             && abbreviation.chars().next().is_some_and(char::is_uppercase)
             && abbreviation.chars().all(char::is_alphabetic)
             && (crate::names::has_name(rewrite, abbreviation) || contains_inflected(rewrite, abbreviation));
-        abbreviated || other_name
+        // Or a word qualifying the name the abbreviation stands for (the US
+        // of "US Food and Drug Administration (FDA)").
+        let capitals_between: String = after[..open]
+            .split_whitespace()
+            .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
+            .collect();
+        let qualifier = capitals_between.chars().count() >= 2
+            && capitals_between == abbreviation
+            && crate::names::has_name(rewrite, abbreviation);
+        abbreviated || other_name || qualifier
     })
 }
 

@@ -199,6 +199,20 @@ fn a_name_is_kept_by_the_spelling_or_the_other_name_the_source_gives_it() {
     };
     assert!(kept("Её открыли в Якутии, у города Мирный.", &saha, source));
     assert!(!kept("Её открыли в Сибири, у города Мирный.", &saha, source));
+    let source = "In 2022 the US Food and Drug Administration (FDA) convened a panel.";
+    let us = NameMention {
+        text: "US".to_owned(),
+        kind: NameKind::Acronym,
+    };
+    assert!(kept("2022: FDA advisory panel.", &us, source));
+    let source = "The worms are fed on Escherichia coli grown on agar.";
+    let genus = NameMention {
+        text: "Escherichia".to_owned(),
+        kind: NameKind::ProperName,
+    };
+    assert!(kept("They eat E. coli on agar.", &genus, source));
+    assert!(!kept("They eat B. subtilis on agar.", &genus, source));
+    assert!(!kept("2022: an advisory panel.", &us, source));
 }
 
 #[test]
@@ -229,6 +243,7 @@ fn a_country_is_kept_by_another_of_its_names() {
     ));
     assert!(kept("В Советском Союзе в 1940 году.", "СССР"));
     assert!(kept("the United States naval base", "U.S."));
+    assert!(kept("After WWII they turned to oil drums.", "Second World War"));
     assert!(!kept("Вакцина применяется в Казахстане поныне.", "России"));
     assert!(!kept("the United Kingdom naval base", "US"));
 }

@@ -286,7 +286,15 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
     let lower = rest.chars().take(16).collect::<String>().to_lowercase();
     for lexicon in crate::lexicon::ALL {
         for &(word, scale) in lexicon.scale_words {
-            if let Some(after) = lower.strip_prefix(word) {
+            // (`M` is matched in lower case, then as written below.)
+            let lowered;
+            let key = if word.chars().any(char::is_uppercase) {
+                lowered = word.to_lowercase();
+                lowered.as_str()
+            } else {
+                word
+            };
+            if let Some(after) = lower.strip_prefix(key) {
                 // 兆瓦 is megawatts: a metric prefix, not a scale.
                 if crate::lexicon::ALL
                     .iter()

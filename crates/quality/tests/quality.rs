@@ -1034,4 +1034,9 @@ fn a_note_may_end_on_a_line_that_continues_its_last_item() {
     // Indented under a line that is no item, it is an unfinished sentence.
     let prose = "It was staged again and again, and it was called\n\u{3000}a sure remedy that";
     assert!(!completes(source, prose));
+    // A note's last entry under its heading.
+    let note = "・staged again and again\n\n【Also called】\nthe sure remedy";
+    assert!(completes(source, note));
+    let cut = "It was staged again and again.\n\nIt was called a sure remedy by the people who went to see it in the";
+    assert!(!completes(source, cut));
 }

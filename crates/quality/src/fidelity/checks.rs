@@ -372,8 +372,16 @@ pub(super) fn check_completeness(
                 .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
     };
     let mut lines = rewrite.trim_end().lines().rev().filter(|l| !l.trim().is_empty());
+    // A note's heading (【人物メモ】, ■ 別名, ## Terms) over a short last line
+    // makes that line an entry ("坂村健：2003年 紫綬褒章").
+    let is_heading = |l: &str| {
+        let t = l.trim();
+        t.starts_with(['#', '【', '■', '□', '◆', '▶']) || (t.starts_with("**") && t.ends_with("**"))
+    };
     let ends_in_list_item = lines.next().is_some_and(|last| {
+        let under_heading = last.chars().count() <= 60 && lines.clone().next().is_some_and(is_heading);
         is_item(last)
+            || under_heading
             || (last.starts_with(char::is_whitespace)
                 && lines
                     .find(|l| !l.starts_with(char::is_whitespace))

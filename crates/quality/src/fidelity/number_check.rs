@@ -155,6 +155,8 @@ pub(super) fn check_numbers(
                     || is_decade_of(v, rewrite, m, lex, &excused.known)
                     || is_century_of(v, rewrite, m, lex, &excused.known)
                     || is_percent_base(v, rewrite, m, lex, source)
+                    // A clock's round hour (6:00 for "six o'clock").
+                    || (v == 0.0 && m.written == "00" && rewrite[..m.start].ends_with(':'))
                     || is_year_interval(v, rewrite, m, lex, &excused.known)
                     || is_unit_conversion(source_metric.get_or_init(|| metric_values(source, &source_numbers)), rewrite, m)
                     // An ISO date's month (the 03 of 2012-03-01) the

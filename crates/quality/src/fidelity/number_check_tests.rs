@@ -139,6 +139,11 @@ fn thousands_written_short_and_a_number_glued_to_its_unit() {
     let numbers = |rewrite: &str| number_findings(source, rewrite);
     assert!(numbers("2020: >190k modules; 1 kWh per cycle at 300 K.").is_empty());
     assert!(!numbers("2020: >180k modules; 1 kWh per cycle at 300 K.").is_empty());
+    // M for a million, glued and in capitals; 5m is five metres.
+    let source = "An estimated 1.8 million cases occurred in 1985; wells 5 m deep.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("1985: ~1.8M cases; wells 5m deep.").is_empty());
+    assert!(!numbers("1985: ~1.6M cases; wells 5m deep.").is_empty());
     // Not in a formula, nor a kelvin.
     assert!(!number_findings("The heap has a[k] <= a[2k+1].", "The heap has a[k] <= a[2000+1].").is_empty());
 }
@@ -449,4 +454,11 @@ fn a_heading_may_be_numbered_with_a_full_width_space() {
     let numbers = |rewrite: &str| number_findings(source, rewrite);
     let headed = "1\u{3000}創建\n1617年に創建された。\n\n2\u{3000}世界遺産への登録\n1999年に登録された。";
     assert!(numbers(headed).is_empty(), "{:?}", numbers(headed));
+}
+
+#[test]
+fn a_round_hour_adds_no_number() {
+    let source = "Старт состоялся 15 ноября 1988 года в 6 часов утра.";
+    assert!(number_findings(source, "| Дата | 15 ноября 1988 г., 6:00 |").is_empty());
+    assert!(!number_findings(source, "| Дата | 15 ноября 1988 г., 6:30 |").is_empty());
 }

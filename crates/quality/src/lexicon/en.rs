@@ -264,6 +264,8 @@ pub static EN: Lexicon = Lexicon {
         ("bn", 1e9),
         // Written glued and in lower case only (190k; 300K is kelvins).
         ("k", 1e3),
+        // Glued and in upper case only (1.8M cases; 5m is metres).
+        ("M", 1e6),
     ],
     prefix_units: &[],
     fraction_words: &[
@@ -516,6 +518,8 @@ pub static EN: Lexicon = Lexicon {
         &["us", "u.s.", "usa", "united states", "america"],
         &["uk", "united kingdom", "britain", "great britain"],
         &["ussr", "soviet union"],
+        &["wwii", "world war ii", "second world war"],
+        &["wwi", "world war i", "first world war", "great war"],
     ],
     equivalent_letters: &[],
     file_extensions: &[

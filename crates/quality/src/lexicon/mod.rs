@@ -214,7 +214,8 @@ pub struct Lexicon {
     /// The Earth's name (as a stem) and the common nouns a source says it
     /// with ("earth": "world", "planet").
     pub world_names: &'static [(&'static str, &'static [&'static str])],
-    /// Names of one country a text uses for one another, in lower case:
+    /// Names of one country or event a text uses for one another, in lower
+    /// case:
     /// a word ending in a space-free stem matches any ending (росси:
     /// России, Россией), a short all-capital one only itself (рф, us).
     pub name_equivalents: &'static [&'static [&'static str]],
