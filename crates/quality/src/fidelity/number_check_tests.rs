@@ -353,7 +353,11 @@ fn a_textbook_may_number_its_sections() {
         numbers("## 2.1 Basic form\nBlack answers 1.e4 with 1...c5.\n## 2.2 Codes\nECO: B20 to B99.")
             .is_empty()
     );
-    // The rewrite's title may number its section.
+    // The rewrite's title may number its section, with a section sign too.
+    assert!(
+        numbers("§2.4\u{3000}Openings\nBlack answers 1.e4 with 1...c5; ECO gives it codes B20 to B99.")
+            .is_empty()
+    );
     assert!(
         numbers("### 2.4 Openings\nBlack answers 1.e4 with 1...c5; ECO gives it codes B20 to B99.")
             .is_empty()
@@ -402,6 +406,7 @@ fn a_percentage_may_be_restated_out_of_a_hundred() {
     let source = "The skin form accounts for about 95% of cases.";
     let numbers = |rewrite: &str| number_findings(source, rewrite);
     assert!(numbers("About 95 out of 100 cases are the skin form.").is_empty());
+    assert!(numbers("About 95 in 100 cases are the skin form.").is_empty());
     assert!(number_findings("На кожную приходится 95 % случаев.", "Это 95 случаев из 100.").is_empty());
     assert!(number_findings("皮肤型约占95%。", "平均每100个病例中约有95个是皮肤型。").is_empty());
     // Another base, or none in the source, is a number added.

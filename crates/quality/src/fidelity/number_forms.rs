@@ -184,7 +184,7 @@ pub(super) fn is_worked(sentence: &str, lex: crate::lexicon::Lexicons) -> bool {
 pub(super) fn numbers_a_heading(text: &str, start: usize, len: usize) -> bool {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let before = text[line_start..start]
-        .trim_start_matches(['#', '*', '_', ' '])
+        .trim_start_matches(['#', '*', '_', ' ', '§'])
         .trim_end();
     let after = &text[start + len..];
     if before.is_empty() {
@@ -212,11 +212,11 @@ fn is_section_number(text: &str, start: usize, len: usize) -> bool {
     }
     // The title of the whole rewrite (4.3　费托合成, then its text).
     let first_line = text[..start]
-        .trim_start_matches(['#', '*', '_', ' ', '\n'])
+        .trim_start_matches(['#', '*', '_', ' ', '\n', '§'])
         .is_empty();
     first_line
         || text.lines().any(|line| {
-            let line = line.trim_start_matches(['#', '*', '_', ' ']);
+            let line = line.trim_start_matches(['#', '*', '_', ' ', '§']);
             let number_end = line
                 .find(|c: char| !(c.is_ascii_digit() || c == '.'))
                 .unwrap_or(line.len());

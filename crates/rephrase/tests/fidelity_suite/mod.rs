@@ -859,7 +859,7 @@ fn dev_ab_faithful_restyles() {
 /// 3.5M, Нового года as Новый год, Подмосковье, 116万千瓦 as 1160 MWe).
 #[test]
 fn dev_ad_faithful_restyles() {
-    faithful_set("dev_ad", &["dev_ad_en_ru", "dev_ad_zh_ja"], 0.06);
+    faithful_set("dev_ad", &["dev_ad_en_ru", "dev_ad_zh_ja"], 0.05);
 }
 
 /// Set AE (`dev_ae_*.toml`): 96 faithful outputs of the new styles, a
@@ -888,4 +888,36 @@ fn dev_af_faithful_restyles() {
 #[test]
 fn dev_ag_faithful_new_styles() {
     faithful_set("dev_ag", &["dev_ag_en_ru", "dev_ag_zh_ja"], 0.08);
+}
+
+/// Set AH (`dev_ah_*.toml`): 96 faithful restyles, a fourth development
+/// round (tuned on). First contact 13 / 96 failed; after its classes 10.
+#[test]
+fn dev_ah_faithful_restyles() {
+    faithful_set("dev_ah", &["dev_ah_en_ru", "dev_ah_zh_ja"], 0.11);
+}
+
+/// Set AI (`dev_ai_*.toml`): 96 faithful outputs of the new styles, a
+/// fourth development round (tuned on). First contact 13 / 96 failed,
+/// unchanged by its round's classes (mostly values a math problem derives
+/// without writing the arithmetic).
+#[test]
+fn dev_ai_faithful_new_styles() {
+    faithful_set("dev_ai", &["dev_ai_en_ru", "dev_ai_zh_ja"], 0.14);
+}
+
+/// Set AJ (`dev_aj_*.toml`): 96 faithful restyles, written beside AH from
+/// other domains (tuned on). First contact 18 / 96 failed; after its
+/// round's classes 13.
+#[test]
+fn dev_aj_faithful_restyles() {
+    faithful_set("dev_aj", &["dev_aj_en_ru", "dev_aj_zh_ja"], 0.14);
+}
+
+/// Set AK (`dev_ak_*.toml`): 96 faithful outputs of the new styles,
+/// written beside AI from other domains (tuned on). First contact 9 / 96
+/// failed; after its round's classes 6.
+#[test]
+fn dev_ak_faithful_new_styles() {
+    faithful_set("dev_ak", &["dev_ak_en_ru", "dev_ak_zh_ja"], 0.07);
 }
