@@ -39,7 +39,20 @@ pub fn derived_values(text: &str, known: &[f64]) -> Vec<f64> {
         {
             continue;
         }
-        if evaluate(&expression).is_some_and(|v| close(v, result, ROUNDING)) {
+        // A result with a decimal comma before three digits (15 ÷ 8 =
+        // 1,875) reads as thousands too: the reading that is right counts.
+        let value = evaluate(&expression);
+        let result = match value {
+            Some(v)
+                if !close(v, result, ROUNDING)
+                    && result.fract() == 0.0
+                    && close(v * 1000.0, result, ROUNDING) =>
+            {
+                v
+            }
+            _ => result,
+        };
+        if value.is_some_and(|v| close(v, result, ROUNDING)) {
             derived.extend(
                 operands
                     .iter()

@@ -124,3 +124,9 @@ fn a_computation_with_units_or_scale_words_is_checked_and_a_small_round_result_i
     // A word between an operator and its operand is no unit.
     assert!(wrong("30 − about 5 = 20").is_empty());
 }
+
+#[test]
+fn a_result_with_a_decimal_comma_before_three_digits_is_derived() {
+    assert_eq!(derived_values("15 ÷ 8 = 1,875", &[15.0, 8.0]), [1.875]);
+    assert!(derived_values("15 ÷ 8 = 1,785", &[15.0, 8.0]).is_empty());
+}

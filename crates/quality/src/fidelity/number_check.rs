@@ -291,7 +291,19 @@ impl Excused {
         let decimals = digits
             .rsplit_once(['.', ','])
             .map_or(0, |(_, d)| d.chars().take_while(char::is_ascii_digit).count());
-        let half_unit = 0.5 * 10f64.powi(-(decimals.min(6) as i32));
+        // A round number's zeros past the first are not shown precision
+        // (约400亿 for 396.8亿 is rounded to tens).
+        let zeros = if decimals == 0 {
+            digits
+                .chars()
+                .rev()
+                .take_while(|&c| c == '0')
+                .count()
+                .saturating_sub(1)
+        } else {
+            0
+        };
+        let half_unit = 0.5 * 10f64.powi(zeros.min(9) as i32 - decimals.min(6) as i32);
         // Rounded, not moved: the shown precision is finer than a twentieth
         // of the value.
         let near = |x: f64, s: f64| (x - s).abs() <= half_unit && half_unit <= 0.05 * x.abs();
@@ -299,6 +311,9 @@ impl Excused {
             std::iter::once(v)
                 .chain(scales.iter().map(|f| v / f))
                 .any(|s| near(*d, s) || (d.abs() < 1.0 && near(d * 100.0, s)))
+                // A result in units restated with a scale (39,680,000,000 →
+                // 约400亿): both in the scale's units.
+                || scales.iter().any(|f| near(d / f, v / f))
         }) || scale_factors(written)
             .iter()
             // The scale word written with this number (125,64 млн), not

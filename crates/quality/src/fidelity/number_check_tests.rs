@@ -467,3 +467,17 @@ fn a_round_hour_adds_no_number() {
     assert!(number_findings(source, "| Дата | 15 ноября 1988 г., 6:00 |").is_empty());
     assert!(!number_findings(source, "| Дата | 15 ноября 1988 г., 6:30 |").is_empty());
 }
+
+#[test]
+fn a_derived_value_may_be_rounded_to_a_round_number() {
+    let source = "DX7は国内価格24万8000円で、16万台が売れた。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    let solved =
+        |total: &str| format!("**解** 248,000 × 160,000 = 39,680,000,000（円）。約{total}億円となる。");
+    assert!(
+        numbers(&solved("400")).is_empty(),
+        "{:?}",
+        numbers(&solved("400"))
+    );
+    assert!(!numbers(&solved("500")).is_empty());
+}

@@ -898,12 +898,13 @@ fn dev_ah_faithful_restyles() {
 }
 
 /// Set AI (`dev_ai_*.toml`): 96 faithful outputs of the new styles, a
-/// fourth development round (tuned on). First contact 13 / 96 failed,
-/// unchanged by its round's classes (mostly values a math problem derives
-/// without writing the arithmetic).
+/// fourth development round (tuned on). First contact 13 / 96 failed; 11
+/// after a decimal comma before three digits and a round number's zeros
+/// (the rest mostly values a math problem derives without writing them
+/// out: days in a month, a conversion inside a chain).
 #[test]
 fn dev_ai_faithful_new_styles() {
-    faithful_set("dev_ai", &["dev_ai_en_ru", "dev_ai_zh_ja"], 0.14);
+    faithful_set("dev_ai", &["dev_ai_en_ru", "dev_ai_zh_ja"], 0.12);
 }
 
 /// Set AJ (`dev_aj_*.toml`): 96 faithful restyles, written beside AH from
