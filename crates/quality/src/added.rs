@@ -189,6 +189,7 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
             // (Q1, Q2, Q3).
             NameKind::Identifier
                 if !plain_source.contains(&crate::names::plain_spelling(name))
+                    && !crate::names::contains_inflected(source.text, name)
                     && !numbers_a_series(text, name)
                     && !unit_with_another_prefix(name, source.text) =>
             {
@@ -291,6 +292,11 @@ fn added_acronyms(source: &Analysis, rewrite: &Analysis) -> Vec<String> {
             || has_name(source.lower(), &core.to_lowercase())
             || spelled_out_in(source.text, &letters)
             || crate::name_variants::named_another_way_in(source.text, text)
+            // A unit after a number wherever it stands (2,200 MW).
+            || rewrite
+                .text
+                .match_indices(text)
+                .all(|(at, _)| rewrite.text[..at].trim_end().ends_with(|c: char| c.is_ascii_digit()))
             || out.iter().any(|o| o == text)
         {
             continue;
@@ -411,13 +417,17 @@ fn is_term(word: &str) -> bool {
 /// extension, or of three parts or more; `node/child` and
 /// `analgesic/antipyretic` are words joined by a slash, and so are words
 /// of a script paths are not written in, however many (синие/фиолет./
-/// розовые).
+/// розовые), and a unit's symbols (mg/kg/d).
 pub(crate) fn path_like(text: &str) -> bool {
     let words_of_another_script = text.split('/').all(|part| {
         let word = part.strip_suffix('.').unwrap_or(part);
         !word.is_empty() && word.chars().all(|c| c.is_alphabetic() && !c.is_ascii())
     });
+    let unit = text
+        .split('/')
+        .all(|part| (1..=3).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphabetic()));
     !words_of_another_script
+        && !unit
         && (text.starts_with(['/', '~', '.'])
             || text.rsplit('/').next().is_some_and(|last| last.contains('.'))
             || text.matches('/').count() >= 2)

@@ -227,6 +227,7 @@ fn family_names_joined_by_a_dot_list_people_the_source_names() {
 #[test]
 fn words_of_another_script_joined_by_slashes_are_no_path() {
     assert!(!super::path_like("синие/фиолет./розовые"));
+    assert!(!super::path_like("mg/kg/d"));
     assert!(super::path_like("usr/local/bin"));
     assert!(super::path_like("docs/руководство.md"));
 }
@@ -236,4 +237,24 @@ fn a_unit_with_another_metric_prefix_is_the_sources_unit() {
     let source = "电站规模为100 MW/400 MWh，能量密度为25–35 Wh/L。";
     assert!(in_extract(source, "**解：** 1 kWh（即1000 Wh）÷ 35 Wh/L ≈ 28.6 L。").is_empty());
     assert!(!in_extract(source, "**解：** 需要 1 kWh 与 NaCl2 电解液。").is_empty());
+}
+
+#[test]
+fn a_unit_after_a_number_and_an_inflected_identifier_are_not_added() {
+    let source = "Турбина Парсонса 1884 года давала 7,5 кВт; язык КуМир изучают в школе.";
+    assert!(
+        in_extract(
+            "The 1884 turbine gave 7.5 kW, later 50 MW.",
+            "- 1884: 7.5 kW; by 1900 50 MW."
+        )
+        .is_empty()
+    );
+    assert!(in_extract(source, "- На КуМире учатся в школе.").is_empty());
+    assert_eq!(
+        in_extract(
+            "The 1884 turbine gave 7.5 kW.",
+            "- The MW turbine of 1884: 7.5 kW."
+        ),
+        ["MW"]
+    );
 }

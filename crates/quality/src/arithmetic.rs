@@ -78,7 +78,10 @@ pub fn wrong_computations(text: &str) -> Vec<(String, f64)> {
         let Some(v) = evaluate(&found.expression) else {
             continue;
         };
-        if right_as_written(v, found.result, found.decimals, found.approximate) {
+        // A result written as a percentage (1 / 3 = 33 %) is its hundredths.
+        if right_as_written(v, found.result, found.decimals, found.approximate)
+            || (found.percent && right_as_written(v * 100.0, found.result, found.decimals, found.approximate))
+        {
             continue;
         }
         // Commas read the other way (all of them decimal marks), or the
@@ -234,6 +237,11 @@ fn plain_computations(text: &str) -> Vec<Written> {
                     decimals,
                     approximate: chars[spans[i].1.start] == '≈',
                     inside: inside.iter().collect(),
+                    percent: inside.last().is_some_and(|c| matches!(c, '%' | '％'))
+                        || chars[result_span.end..]
+                            .iter()
+                            .find(|c| !c.is_whitespace())
+                            .is_some_and(|c| matches!(c, '%' | '％')),
                 });
             }
         }
@@ -277,6 +285,8 @@ struct Written {
     decimals: u8,
     approximate: bool,
     inside: String,
+    /// The result is a percentage (`= 33 %`): its hundredths are the value.
+    percent: bool,
 }
 
 /// The longest tail of `tokens` that reads number, operator, number, …

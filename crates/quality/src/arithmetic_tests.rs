@@ -130,3 +130,10 @@ fn a_result_with_a_decimal_comma_before_three_digits_is_derived() {
     assert_eq!(derived_values("15 ÷ 8 = 1,875", &[15.0, 8.0]), [1.875]);
     assert!(derived_values("15 ÷ 8 = 1,785", &[15.0, 8.0]).is_empty());
 }
+
+#[test]
+fn a_result_written_as_a_percentage_is_its_hundredths() {
+    assert!(wrong_computations("Доля: 1 / 3 = 33 %").is_empty());
+    assert!(wrong_computations("1 / 2 = 50%").is_empty());
+    assert_eq!(wrong_computations("1 / 2 = 40 %").len(), 1);
+}

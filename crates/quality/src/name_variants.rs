@@ -222,13 +222,16 @@ pub fn contains_inflected(text: &str, name: &str) -> bool {
     let long_stem = words.iter().any(|w| w.chars().count() >= 6) || name.contains('-');
     (words.len() == 1 || long_stem)
         && words.iter().all(|w| {
-            let stem = case_stem(&one_spelling(w), floor);
+            let whole = one_spelling(w);
+            let stem = case_stem(&whole, floor);
             // A short stem (Лун) begins words of its own length only, not
-            // "сентября" for Сена.
+            // "сентября" for Сена; a whole name takes an ending after it
+            // (Ершов, Ершовым).
             let n = w.chars().count();
-            text_words
-                .iter()
-                .any(|t| t.starts_with(&stem) && (stem.chars().count() >= 4 || t.chars().count() <= n + 1))
+            text_words.iter().any(|t| {
+                (t.starts_with(&stem) && (stem.chars().count() >= 4 || t.chars().count() <= n + 1))
+                    || (n >= 4 && t.starts_with(&whole) && t.chars().count() <= n + 2)
+            })
         })
 }
 

@@ -81,6 +81,14 @@ fn a_name_written_another_way_is_kept() {
     ));
     assert!(kept("The CBR sets the key rate.", "Central Bank Russia"));
     assert!(kept("Farmers in Indonesia planted it.", "Indonesian"));
+    assert!(crate::name_variants::contains_inflected(
+        "предложенный академиком Андреем Петровичем Ершовым",
+        "Андрей Петрович Ершов"
+    ));
+    assert!(!crate::name_variants::contains_inflected(
+        "предложенный Андреем Ершовским",
+        "Андрей Ершов"
+    ));
     assert!(kept("Hosted on Github.", "GitHub"));
     assert!(kept("Deno：JS/TS実行環境。", "JavaScript"));
     let acronym = |rewrite: &str, name: &str| {
