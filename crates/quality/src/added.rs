@@ -180,7 +180,11 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
                         .split('-')
                         .filter(|part| part.chars().next().is_some_and(char::is_uppercase))
                         .all(absent)
-                    && after_lower_case_word(text, name) =>
+                    && after_lower_case_word(text, name)
+                    // A part's label (**Problem 2.**) names nothing.
+                    && !Lexicons::for_text(name, None)
+                        .words(|l| l.enumeration_labels)
+                        .any(|label| label == name.to_lowercase()) =>
             {
                 push("name", name);
             }

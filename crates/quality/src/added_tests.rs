@@ -258,3 +258,15 @@ fn a_unit_after_a_number_and_an_inflected_identifier_are_not_added() {
         ["MW"]
     );
 }
+
+#[test]
+fn a_part_label_is_no_name_an_extract_adds() {
+    let source = "The DKM 54 first ran in 1957; the Spider reached production in 1964.";
+    let extract =
+        "*Solution.* 1964 − 1957 = 7 years. **Problem 2.** When did the DKM 54 run? *Solution.* In 1957.";
+    assert!(
+        in_extract(source, extract).is_empty(),
+        "{:?}",
+        in_extract(source, extract)
+    );
+}

@@ -364,7 +364,12 @@ pub(super) fn check_completeness(
     // ("・繰り返し上演 → …" / "\u{3000}＝ …").
     let is_item = |l: &str| {
         let t = l.trim_start();
-        t.starts_with(['-', '*', '•', '・', '→', '※', '◎'])
+        // A note's labelled entry (覚え方：756 → 1997, "Key dates: …").
+        let labelled = t.split_once(['：', ':']).is_some_and(|(label, rest)| {
+            !rest.trim().is_empty() && label.chars().count() <= 12 && !label.contains(['。', '.'])
+        });
+        labelled
+            || t.starts_with(['-', '*', '•', '・', '→', '※', '◎'])
             // A note's pictograph heads an item too ("💡 覚え方：…").
             || t.starts_with(|c: char| ('\u{2600}'..='\u{27BF}').contains(&c) || ('\u{1F300}'..='\u{1FAFF}').contains(&c))
             || (t.starts_with('|') && t.trim_end().ends_with('|'))

@@ -52,7 +52,11 @@ pub(super) fn check_numbers(
         .collect();
     // A date in digits (10.11.2014, 2020-05-28, 2019.4) names its day (or
     // month) and year as the source's words do.
-    let found: Vec<_> = numbers(rewrite).into_iter().flat_map(date_parts).collect();
+    let day_month = rewrite.chars().any(crate::words::is_cyrillic);
+    let found: Vec<_> = numbers(rewrite)
+        .into_iter()
+        .flat_map(|m| date_parts(m, day_month))
+        .collect();
     // Spelled out in words or in CJK numerals (2か所 → 二つ).
     let spelled: Vec<Quantity> = number_word_values(rewrite)
         .into_iter()
@@ -215,12 +219,20 @@ pub(super) fn check_numbers(
         // likes.
         let source_lex = crate::lexicon::Lexicons::for_text(source, None);
         let designation = |written: &str| {
-            source.match_indices(written).all(|(at, _)| {
-                let mut before = source[..at].chars().rev();
-                let after = source[at + written.len()..].chars().next();
-                (before.next() == Some('-') && before.next().is_some_and(char::is_alphabetic))
-                    || after.is_some_and(|c| source_lex.has_char(|l| l.designation_marks, c))
-            })
+            // Each mention of the number as a whole (not the 3 of 1936).
+            let whole = |at: usize| {
+                !source[..at].ends_with(|c: char| c.is_ascii_digit())
+                    && !source[at + written.len()..].starts_with(|c: char| c.is_ascii_digit())
+            };
+            source
+                .match_indices(written)
+                .filter(|(at, _)| whole(*at))
+                .all(|(at, _)| {
+                    let mut before = source[..at].chars().rev();
+                    let after = source[at + written.len()..].chars().next();
+                    (before.next() == Some('-') && before.next().is_some_and(char::is_alphabetic))
+                        || after.is_some_and(|c| source_lex.has_char(|l| l.designation_marks, c))
+                })
         };
         for (written, n, got) in fewer.into_iter().filter(|(w, _, _)| !designation(w)) {
             substituted += 1;

@@ -481,3 +481,18 @@ fn a_derived_value_may_be_rounded_to_a_round_number() {
     );
     assert!(!numbers(&solved("500")).is_empty());
 }
+
+#[test]
+fn a_russian_day_and_month_may_be_written_with_a_dot() {
+    let source = "Уведомление подают не позднее 31 декабря, декларацию — до 25 марта.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("Уведомление — не позднее 31.12; декларация — до 25.03.").is_empty());
+    assert!(!numbers("Уведомление — не позднее 30.12; декларация — до 25.03.").is_empty());
+}
+
+#[test]
+fn a_designation_is_mentioned_as_often_as_its_name_whatever_other_numbers_hold_its_digits() {
+    let source = "The DC-3 first flew in 1935; 607 civil DC-3s were built, and many DC-3s still fly.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("DC-3: first flight 1935; 607 civil built; many still fly.").is_empty());
+}

@@ -259,9 +259,14 @@ pub(super) fn sentence_at(text: &str, at: usize) -> String {
 }
 
 /// A date in digits as its day and year (and, written year first with
-/// dots, its month: 2017.5.5 says 5 twice, as 2017年5月5日 does); any other
-/// number as it is.
-pub(super) fn date_parts(m: crate::numbers::NumberMention) -> Vec<crate::numbers::NumberMention> {
+/// dots, its month: 2017.5.5 says 5 twice, as 2017年5月5日 does); with
+/// `day_month` (text that writes decimals with a comma, as Russian does), a
+/// day and month with a dot (31.12) as its day, the month being a word in
+/// the source as in other dates; any other number as it is.
+pub(super) fn date_parts(
+    m: crate::numbers::NumberMention,
+    day_month: bool,
+) -> Vec<crate::numbers::NumberMention> {
     let parts: Vec<&str> = m.written.split(['.', '-', '/']).collect();
     let all_digits = parts
         .iter()
@@ -283,6 +288,15 @@ pub(super) fn date_parts(m: crate::numbers::NumberMention) -> Vec<crate::numbers
         // A month and year (06.1978): the year — only where it reads as
         // one: 0.3528 is a decimal, not month 0 of year 3528.
         [1 | 2, 4] if all_digits && plausible(parts[1], parts[0]) => vec![parts[1]],
+        [1 | 2, 2]
+            if day_month
+                && all_digits
+                && m.written.contains('.')
+                && parts[0].parse::<u32>().is_ok_and(|d| (1..=31).contains(&d))
+                && parts[1].parse::<u32>().is_ok_and(|m| (1..=12).contains(&m)) =>
+        {
+            vec![parts[0]]
+        }
         _ => return vec![m],
     };
     parts.dedup();

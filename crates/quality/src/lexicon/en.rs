@@ -209,7 +209,7 @@ pub static EN: Lexicon = Lexicon {
     next_year_words: &["following year", "next year", "year later"],
     previous_year_words: &["previous year", "year before", "year earlier"],
     year_units: &["years", "year"],
-    out_of_words: &["out of", "in every", "in"],
+    out_of_words: &["out of", "out of every", "in every", "in"],
     designation_marks: &[],
     compound_number_prefixes: &[],
     count_words: &[("once", 1), ("twice", 2), ("both", 2), ("dozen", 12)],
