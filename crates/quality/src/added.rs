@@ -297,10 +297,7 @@ fn added_acronyms(source: &Analysis, rewrite: &Analysis) -> Vec<String> {
             || spelled_out_in(source.text, &letters)
             || crate::name_variants::named_another_way_in(source.text, text)
             // A unit after a number wherever it stands (2,200 MW).
-            || rewrite
-                .text
-                .match_indices(text)
-                .all(|(at, _)| rewrite.text[..at].trim_end().ends_with(|c: char| c.is_ascii_digit()))
+            || unit_after_numbers(rewrite.text, text)
             || out.iter().any(|o| o == text)
         {
             continue;
@@ -437,18 +434,28 @@ pub(crate) fn path_like(text: &str) -> bool {
             || text.matches('/').count() >= 2)
 }
 
+/// Whether every mention of `word` in `text` (one at least) follows a
+/// number, as a unit's symbol does (50 MW).
+fn unit_after_numbers(text: &str, word: &str) -> bool {
+    let mut mentions = text.match_indices(word).peekable();
+    mentions.peek().is_some()
+        && mentions.all(|(at, _)| text[..at].trim_end().ends_with(|c: char| c.is_ascii_digit()))
+}
+
 /// A unit the source writes with another metric prefix or none (kWh for
 /// MWh or Wh, kPa for MPa): a solution converts between them.
 fn unit_with_another_prefix(name: &str, source: &str) -> bool {
     let Some(unit) = name.strip_prefix(crate::lexicon::common::METRIC_PREFIXES) else {
         return false;
     };
-    (1..=3).contains(&unit.chars().count())
+    let bare = (1..=3).contains(&unit.chars().count())
         && unit.starts_with(|c: char| c.is_ascii_alphabetic())
-        && crate::names::has_name(source, unit)
-        || crate::lexicon::common::METRIC_PREFIXES
+        && crate::names::has_name(source, unit);
+    let other_prefix = !unit.is_empty()
+        && crate::lexicon::common::METRIC_PREFIXES
             .iter()
-            .any(|p| crate::names::has_name(source, &format!("{p}{unit}")) && !unit.is_empty())
+            .any(|p| crate::names::has_name(source, &format!("{p}{unit}")));
+    bare || other_prefix
 }
 
 /// Inline code that reads as a command or an identifier, not an expression.

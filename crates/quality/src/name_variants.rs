@@ -1,9 +1,12 @@
 //! A name kept when the rewrite writes it another way: inflected
 //! (Russian cases), with its given names as initials, as its acronym, its
-//! case normalised, through a possessive, or a plural acronym by its
-//! singular; and, with the source at hand, by its own word, its bracketed
-//! abbreviation, its short form or a longer form's acronym. What names a
-//! text has is `names.rs`.
+//! case normalised, through a possessive, a plural acronym by its singular,
+//! cut short (Univ.), a CamelCase name by its capitals (JS) or an acronym
+//! spelled out (the United States); and, with the source at hand, by its
+//! own word, its bracketed abbreviation, expansion or other name, its short
+//! form, a longer form's acronym, its values (a constraint in backticks),
+//! another of its names (России → РФ) or its initial before a species
+//! (E. coli). What names a text has is `names.rs`.
 
 use crate::names::{NameKind, NameMention, has_name};
 use crate::stopwords::is_stop_word;
@@ -296,7 +299,6 @@ fn kept_as_an_initial(source: &str, rewrite: &str, name: &str) -> bool {
 /// (России → РФ, the US → the United States, WWII → the Second World War),
 /// from the lexicons' `name_equivalents`.
 pub(crate) fn named_another_way_in(text: &str, name: &str) -> bool {
-    let rewrite = text;
     let lex = crate::lexicon::Lexicons::for_text(name, None);
     let words = |text: &str| -> Vec<String> {
         text.split(|c: char| !(c.is_alphabetic() || c == '.'))
@@ -319,12 +321,12 @@ pub(crate) fn named_another_way_in(text: &str, name: &str) -> bool {
             })
     };
     let name_words = words(name);
-    let rewrite_words = words(rewrite);
+    let text_words = words(text);
     lex.entries(|l| l.name_equivalents).any(|group| {
         group.iter().any(|m| matches(m, &name_words))
             && group.iter().any(|m| {
                 let n = m.split(' ').count();
-                rewrite_words.windows(n).any(|run| matches(m, run))
+                text_words.windows(n).any(|run| matches(m, run))
             })
     })
 }
