@@ -321,12 +321,16 @@ pub(crate) fn named_another_way_in(text: &str, name: &str) -> bool {
             })
     };
     let name_words = words(name);
-    let text_words = words(text);
+    // The text's words only for a name the table has (most have none).
+    let text_words = std::cell::OnceCell::new();
     lex.entries(|l| l.name_equivalents).any(|group| {
         group.iter().any(|m| matches(m, &name_words))
             && group.iter().any(|m| {
                 let n = m.split(' ').count();
-                text_words.windows(n).any(|run| matches(m, run))
+                text_words
+                    .get_or_init(|| words(text))
+                    .windows(n)
+                    .any(|run| matches(m, run))
             })
     })
 }

@@ -296,7 +296,15 @@ impl Excused {
         if self.contains(v) {
             return true;
         }
-        if self.others.is_empty() && scale_factors(written).is_empty() {
+        // A scale word written with the number (125,64 млн) is more than
+        // its digits and separators.
+        let own_scales = if written.contains(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | ' ')))
+        {
+            scale_factors(written)
+        } else {
+            Vec::new()
+        };
+        if self.others.is_empty() && own_scales.is_empty() {
             return false;
         }
         let digits = written.trim_end_matches(|c: char| !c.is_ascii_digit());
@@ -326,7 +334,7 @@ impl Excused {
                 // A result in units restated with a scale (39,680,000,000 →
                 // 约400亿): both in the scale's units.
                 || scales.iter().any(|f| near(d / f, v / f))
-        }) || scale_factors(written)
+        }) || own_scales
             .iter()
             // The scale word written with this number (125,64 млн), not
             // elsewhere: "30 тысяч пластин" does not make 30 m a source value.

@@ -131,16 +131,20 @@ pub(super) fn is_percent_base(
     lex: crate::lexicon::Lexicons,
     source: &str,
 ) -> bool {
-    let before = rewrite[..m.start].trim_end().to_lowercase();
-    v == 100.0
-        && source.contains(['%', '％'])
-        && lex.words(|l| l.out_of_words).any(|w| {
-            before.ends_with(w)
-                && !before[..before.len() - w.len()]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| c.is_alphabetic() && !crate::text::is_cjk(c))
-        })
+    if v != 100.0 || !source.contains(['%', '％']) {
+        return false;
+    }
+    // The few words before it, lower-cased (not the whole text per number).
+    let before = rewrite[..m.start].trim_end();
+    let tail_start = before.char_indices().rev().nth(24).map_or(0, |(i, _)| i);
+    let before = before[tail_start..].to_lowercase();
+    lex.words(|l| l.out_of_words).any(|w| {
+        before.ends_with(w)
+            && !before[..before.len() - w.len()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphabetic() && !crate::text::is_cjk(c))
+    })
 }
 
 /// Whether the number `m` counts a year in an era's years, in brackets
