@@ -9,6 +9,14 @@ fn check(text: &str, expect: &[(&str, NameKind)]) {
     assert_eq!(got, expect, "names of {text:?}");
 }
 
+/// A name of `kind` as the names reader gives it.
+fn mention(text: &str, kind: NameKind) -> NameMention {
+    NameMention {
+        text: text.to_owned(),
+        kind,
+    }
+}
+
 #[test]
 fn finds_names_and_identifiers() {
     use NameKind::*;
@@ -62,15 +70,7 @@ fn the_first_word_under_a_man_page_option_is_not_a_name() {
 
 #[test]
 fn a_name_written_another_way_is_kept() {
-    let kept = |rewrite: &str, name: &str| {
-        contains_name(
-            rewrite,
-            &NameMention {
-                text: name.to_owned(),
-                kind: NameKind::ProperName,
-            },
-        )
-    };
+    let kept = |rewrite: &str, name: &str| contains_name(rewrite, &mention(name, NameKind::ProperName));
     assert!(kept(
         "First made by H. N. Morse in 1878.",
         "Harmon Northrop Morse"
@@ -91,15 +91,7 @@ fn a_name_written_another_way_is_kept() {
     ));
     assert!(kept("Hosted on Github.", "GitHub"));
     assert!(kept("Deno：JS/TS実行環境。", "JavaScript"));
-    let acronym = |rewrite: &str, name: &str| {
-        contains_name(
-            rewrite,
-            &NameMention {
-                text: name.to_owned(),
-                kind: NameKind::Acronym,
-            },
-        )
-    };
+    let acronym = |rewrite: &str, name: &str| contains_name(rewrite, &mention(name, NameKind::Acronym));
     assert!(acronym("the United States naval base", "US"));
     assert!(!acronym("the United Kingdom naval base", "US"));
     assert!(!kept("Deno：TS実行環境。", "JavaScript"));
@@ -163,10 +155,7 @@ fn a_short_russian_name_in_the_instrumental_is_the_name() {
 #[test]
 fn a_russian_title_is_kept_by_its_latin_abbreviation() {
     let source = "В Энциклопедии шахматных дебютов (ECO) ему отведены коды C42 и C43.";
-    let name = NameMention {
-        text: "Энциклопедии".to_owned(),
-        kind: NameKind::ProperName,
-    };
+    let name = mention("Энциклопедии", NameKind::ProperName);
     let kept = |rewrite: &str| crate::name_variants::kept_another_way(rewrite, &name, source, &[]);
     assert!(kept("**Коды ECO:** C42 и C43"));
     assert!(!kept("**Коды:** C42 и C43"));
@@ -175,10 +164,7 @@ fn a_russian_title_is_kept_by_its_latin_abbreviation() {
 #[test]
 fn a_constraint_in_backticks_may_be_said_in_words() {
     let source = "`^2.1.0` allows versions `>=2.1.0 <3.0.0`.";
-    let name = NameMention {
-        text: ">=2.1.0 <3.0.0".to_owned(),
-        kind: NameKind::InlineCode,
-    };
+    let name = mention(">=2.1.0 <3.0.0", NameKind::InlineCode);
     let kept = |rewrite: &str| crate::name_variants::kept_another_way(rewrite, &name, source, &[]);
     assert!(kept("`^2.1.0` means 2.1.0 or higher, but below 3.0.0."));
     assert!(!kept("`^2.1.0` means 2.1.0 or higher, but below 4.0.0."));
@@ -187,10 +173,7 @@ fn a_constraint_in_backticks_may_be_said_in_words() {
 #[test]
 fn a_name_is_kept_by_the_spelling_or_the_other_name_the_source_gives_it() {
     let source = "Tests at the Royal Aircraft Establishment (RAE) in Farnborough found it.";
-    let rae = NameMention {
-        text: "RAE".to_owned(),
-        kind: NameKind::Acronym,
-    };
+    let rae = mention("RAE", NameKind::Acronym);
     let kept = |rewrite: &str, name: &NameMention, source: &str| {
         crate::name_variants::kept_another_way(rewrite, name, source, &[])
     };
@@ -201,23 +184,14 @@ fn a_name_is_kept_by_the_spelling_or_the_other_name_the_source_gives_it() {
     ));
     assert!(!kept("An establishment in Farnborough found it.", &rae, source));
     let source = "Трубка расположена у города Мирный в Республике Саха (Якутия).";
-    let saha = NameMention {
-        text: "Республике Саха".to_owned(),
-        kind: NameKind::ProperName,
-    };
+    let saha = mention("Республике Саха", NameKind::ProperName);
     assert!(kept("Её открыли в Якутии, у города Мирный.", &saha, source));
     assert!(!kept("Её открыли в Сибири, у города Мирный.", &saha, source));
     let source = "In 2022 the US Food and Drug Administration (FDA) convened a panel.";
-    let us = NameMention {
-        text: "US".to_owned(),
-        kind: NameKind::Acronym,
-    };
+    let us = mention("US", NameKind::Acronym);
     assert!(kept("2022: FDA advisory panel.", &us, source));
     let source = "The worms are fed on Escherichia coli grown on agar.";
-    let genus = NameMention {
-        text: "Escherichia".to_owned(),
-        kind: NameKind::ProperName,
-    };
+    let genus = mention("Escherichia", NameKind::ProperName);
     assert!(kept("They eat E. coli on agar.", &genus, source));
     assert!(!kept("They eat B. subtilis on agar.", &genus, source));
     assert!(!kept("2022: an advisory panel.", &us, source));
@@ -238,10 +212,7 @@ fn a_bold_initial_inside_a_word_spells_the_word() {
 #[test]
 fn a_country_is_kept_by_another_of_its_names() {
     let kept = |rewrite: &str, name: &str| {
-        let name = NameMention {
-            text: name.to_owned(),
-            kind: NameKind::ProperName,
-        };
+        let name = mention(name, NameKind::ProperName);
         crate::name_variants::kept_another_way(rewrite, &name, "", &[])
     };
     assert!(kept("Вакцина применяется в РФ поныне.", "России"));
