@@ -237,11 +237,12 @@ fn plain_computations(text: &str) -> Vec<Written> {
                     decimals,
                     approximate: chars[spans[i].1.start] == '≈',
                     inside: inside.iter().collect(),
-                    percent: inside.last().is_some_and(|c| matches!(c, '%' | '％'))
-                        || chars[result_span.end..]
-                            .iter()
-                            .find(|c| !c.is_whitespace())
-                            .is_some_and(|c| matches!(c, '%' | '％')),
+                    // (A glued one, `50%`, never gets here: `with_units_only`
+                    // turns any `%` in the computation away.)
+                    percent: chars[result_span.end..]
+                        .iter()
+                        .find(|c| !c.is_whitespace())
+                        .is_some_and(|c| matches!(c, '%' | '％')),
                 });
             }
         }
@@ -468,12 +469,11 @@ fn spans(line: &str) -> Vec<(Token, std::ops::Range<usize>)> {
 fn plain_signs(line: &str) -> String {
     line.replace("**", "")
         .chars()
-        .map(|c| match c {
-            '＝' => '=',
-            '＋' => '+',
-            '－' => '−',
-            '＊' => '*',
-            _ => c,
+        .map(|c| {
+            crate::lexicon::common::FULL_WIDTH_SIGNS
+                .iter()
+                .find(|(wide, _)| *wide == c)
+                .map_or(c, |&(_, ascii)| ascii)
         })
         .collect()
 }

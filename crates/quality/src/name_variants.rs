@@ -339,15 +339,15 @@ pub(crate) fn named_another_way_in(text: &str, name: &str) -> bool {
 /// values, which a rewrite may say in words ("2.1.0 or higher, below
 /// 3.0.0"): kept when the rewrite writes each of its numbers.
 fn kept_by_its_values(rewrite: &str, name: &NameMention) -> bool {
+    if name.kind != NameKind::InlineCode || name.text.chars().any(char::is_alphabetic) {
+        return false;
+    }
     let values = crate::numbers::numbers(&name.text);
-    name.kind == NameKind::InlineCode
-        && !name.text.chars().any(char::is_alphabetic)
-        && !values.is_empty()
-        && values.iter().all(|v| {
-            crate::numbers::numbers(rewrite)
-                .iter()
-                .any(|w| w.written == v.written)
-        })
+    let in_rewrite = crate::numbers::numbers(rewrite);
+    !values.is_empty()
+        && values
+            .iter()
+            .all(|v| in_rewrite.iter().any(|w| w.written == v.written))
 }
 
 /// A name whose every word the rewrite writes, in lower case or as part

@@ -83,6 +83,12 @@ pub fn numbers(text: &str) -> Vec<NumberMention> {
     out
 }
 
+/// Whether a value reads as a calendar year: the one range every year rule
+/// (ranges, decades, intervals, the year after) shares.
+pub(crate) fn is_year(v: f64) -> bool {
+    v.fract() == 0.0 && (1000.0..=2100.0).contains(&v)
+}
+
 /// The year that two digits after a year and a dash end a range with
 /// (1914–18, 1467〜77: 1918, 1477); `v` itself otherwise.
 fn year_range_end(text: &str, before: &[NumberMention], start: usize, v: f64) -> f64 {
@@ -95,7 +101,7 @@ fn year_range_end(text: &str, before: &[NumberMention], start: usize, v: f64) ->
         return v;
     };
     let dash = &text[year_start + written.len()..start];
-    let is_year = year.fract() == 0.0 && (1000.0..=2100.0).contains(year) && written.len() == 4;
+    let is_year = is_year(*year) && written.len() == 4;
     // A hyphen also writes a date's month (2004-07): only past 12 does it
     // end a range.
     let month = dash == "-" && v <= 12.0;

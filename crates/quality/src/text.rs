@@ -20,6 +20,15 @@ pub fn written_in_cjk(text: &str) -> bool {
     cjk * 3 >= text.chars().filter(|c| !c.is_whitespace()).count()
 }
 
+/// Whether a line (its indent trimmed) opens a list item: a bullet mark
+/// of [`crate::lexicon::common::ITEM_MARKS`], or a number of up to three
+/// digits before `.` or `)` (`1.`, `12)`).
+pub fn starts_list_item(t: &str) -> bool {
+    t.starts_with(crate::lexicon::common::ITEM_MARKS)
+        || t.split_once(['.', ')'])
+            .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The words of `text`, as slices.
 pub fn words(text: &str) -> Vec<&str> {
     word_ranges(text).map(|r| &text[r]).collect()

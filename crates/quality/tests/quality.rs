@@ -1039,4 +1039,27 @@ fn a_note_may_end_on_a_line_that_continues_its_last_item() {
     assert!(completes(source, note));
     let cut = "It was staged again and again.\n\nIt was called a sure remedy by the people who went to see it in the";
     assert!(!completes(source, cut));
+    // A note's entry led by a reference mark.
+    assert!(completes(
+        source,
+        "・staged again and again\n※ called a sure remedy"
+    ));
+}
+
+#[test]
+fn if_needed_is_chatter_only_when_it_turns_to_the_reader() {
+    let config = FidelityConfig::default();
+    let chatty = |rewrite: &str| {
+        !check_of(
+            &fidelity("构建产物保存在本地，也可存放在云存储中。", rewrite, &config),
+            CheckKind::Chatter,
+        )
+        .passed
+    };
+    assert!(!chatty(
+        "构建产物保存在本地；如有需要，也可以改为存放在云存储中。"
+    ));
+    assert!(chatty(
+        "构建产物保存在本地，也可存放在云存储中。如有需要，请随时告诉我。"
+    ));
 }

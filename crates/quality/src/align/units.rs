@@ -88,9 +88,7 @@ pub(super) fn units(text: &str, lex: Lexicons) -> Vec<Unit<'_>> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let t = line.trim_start();
-        let bullet = t.starts_with(['-', '*', '•', '・', '→'])
-            || t.split_once(['.', ')'])
-                .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()));
+        let bullet = crate::text::starts_list_item(t);
         if bullet && offset > block_start {
             push_block(&mut out, &text[block_start..offset], lex);
             block_start = offset;

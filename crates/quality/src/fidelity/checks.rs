@@ -369,12 +369,11 @@ pub(super) fn check_completeness(
             !rest.trim().is_empty() && label.chars().count() <= 12 && !label.contains(['。', '.'])
         });
         labelled
-            || t.starts_with(['-', '*', '•', '・', '→', '※', '◎'])
+            || crate::text::starts_list_item(t)
+            || t.starts_with(crate::lexicon::common::NOTE_MARKS)
             // A note's pictograph heads an item too ("💡 覚え方：…").
             || t.starts_with(|c: char| ('\u{2600}'..='\u{27BF}').contains(&c) || ('\u{1F300}'..='\u{1FAFF}').contains(&c))
             || (t.starts_with('|') && t.trim_end().ends_with('|'))
-            || t.split_once(['.', ')'])
-                .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
     };
     let mut lines = rewrite.trim_end().lines().rev().filter(|l| !l.trim().is_empty());
     // A note's heading (【人物メモ】, ■ 別名, ## Terms) over a short last line

@@ -9,7 +9,7 @@ use crate::numbers::{Quantity, cardinal_word_values, number_word_values, numbers
 use super::number_forms::{
     century_years, cjk_compound_numerals, date_parts, is_century_of, is_decade_of, is_iso_month,
     is_percent_base, is_unit_conversion, is_worked, is_year, is_year_interval, list_marker_values,
-    metric_values, numbers_a_heading, restates_a_year, scale_factors, sentence_at,
+    metric_values, numbers_a_heading, restates_a_year, scale_factors, sentence_at, years_apart,
 };
 use super::{Verdict, pass};
 
@@ -193,9 +193,8 @@ pub(super) fn check_numbers(
     };
     // An interval in years two of the source's years give (三年后 for
     // 1967 and 1970), where the rewrite counts in years at all.
-    let years: Vec<f64> = excused.known.iter().copied().filter(|k| is_year(*k)).collect();
     let counts_years = lex.words(|l| l.year_units).any(|unit| rewrite.contains(unit));
-    let year_interval = |v: f64| counts_years && years.iter().any(|a| years.iter().any(|b| a - b == v));
+    let year_interval = |v: f64| counts_years && years_apart(v, &excused.known);
     for v in spelled_in_rewrite {
         let q = Quantity::Value(v);
         let written = crate::arithmetic::shown(v);

@@ -496,3 +496,36 @@ fn a_designation_is_mentioned_as_often_as_its_name_whatever_other_numbers_hold_i
     let numbers = |rewrite: &str| number_findings(source, rewrite);
     assert!(numbers("DC-3: first flight 1935; 607 civil built; many still fly.").is_empty());
 }
+
+#[test]
+fn a_part_numbered_by_its_label_or_a_tutorial_counting_its_steps_adds_no_number() {
+    let source = "ヤマハは1983年にDX7を発売した。価格は24万8000円だった。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("第8章　DX7\n**表3**\u{3000}発売：1983年、価格：24万8000円").is_empty());
+    assert!(numbers("## DX7を理解する4ステップ\n発売は1983年、価格は24万8000円。").is_empty());
+    // A number after no label is one added.
+    assert!(!numbers("DX7\n発売は1983年、価格は24万8000円、8色。").is_empty());
+    let source = "The DX7 came out in 1983 at 1,995 dollars.";
+    assert!(number_findings(source, "Table 2: the DX7 came out in 1983 at 1,995 dollars.").is_empty());
+}
+
+#[test]
+fn an_abbreviation_ends_no_sentence_a_worked_number_stands_in() {
+    let source = "The disease kills about 10,000 of the 6–7 million infected each year.";
+    let solved = "**Problem 1.** What share dies each year?\n\n*Solution.* (6 + 7) ÷ 2 = 6.5 million; 10,000 ÷ 6,500,000 ≈ 0.0015, i.e. about 0.15% a year.";
+    let config = FidelityConfig {
+        keeps_subset: true,
+        added_numbers_are_suspicions: true,
+        ..FidelityConfig::default()
+    };
+    let gate = |rewrite: &str| {
+        fidelity(source, rewrite, &config)
+            .findings()
+            .filter(|f| f.contains("number"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert!(gate(solved).is_empty(), "{:?}", gate(solved));
+    // After a full stop the sentence is another, and its number added.
+    assert!(!gate(&solved.replace("i.e. about", "That is. About")).is_empty());
+}

@@ -69,10 +69,12 @@ pub(super) fn century_years(text: &str, numbers: &[crate::numbers::NumberMention
     out
 }
 
-/// Whether a value reads as a calendar year: the one range every year rule
-/// here (decades, intervals, the year after) shares.
-pub(super) fn is_year(v: f64) -> bool {
-    v.fract() == 0.0 && (1000.0..=2100.0).contains(&v)
+pub(super) use crate::numbers::is_year;
+
+/// Whether two of the `known` years are `v` apart.
+pub(super) fn years_apart(v: f64, known: &[f64]) -> bool {
+    let years = known.iter().copied().filter(|k| is_year(*k));
+    years.clone().any(|a| years.clone().any(|b| a - b == v))
 }
 
 /// A decade ("1960s") the rewrite names, with a source year in it.
@@ -160,10 +162,12 @@ pub(super) fn restates_a_year(text: &str, m: &crate::numbers::NumberMention) -> 
     let Some(opened) = before[..before.len() - era.len()].strip_suffix(['（', '(']) else {
         return false;
     };
-    let after = &text[m.start + m.written.len()..];
-    let closes = after.starts_with("年）") || after.starts_with("年)");
+    let year_mark = crate::lexicon::common::CJK_YEAR_MARK;
+    let closes = text[m.start + m.written.len()..]
+        .strip_prefix(year_mark)
+        .is_some_and(|rest| rest.starts_with(['）', ')']));
     let year_before = opened
-        .strip_suffix('年')
+        .strip_suffix(year_mark)
         .is_some_and(|y| y.chars().rev().take(4).filter(char::is_ascii_digit).count() == 4);
     (1..=4).contains(&era.chars().count()) && closes && year_before
 }
@@ -335,10 +339,7 @@ pub(super) fn is_year_interval(
                     .next()
                     .is_some_and(|c| c.is_alphabetic() && !crate::text::is_cjk(c))
         })
-        && known
-            .iter()
-            .filter(|k| is_year(**k))
-            .any(|a| known.iter().filter(|k| is_year(**k)).any(|b| a - b == v))
+        && years_apart(v, known)
 }
 
 /// The metric unit written right after the number at `start` (304 см,

@@ -35,6 +35,19 @@ pub static CONVERSION_FACTORS: &[f64] = &[
     10.0, 100.0, 1_000.0, 10_000.0, 1e6, 1e8, 1e9, 60.0, 24.0, 7.0, 12.0, 52.0, 365.0, 3_600.0, 360.0,
 ];
 
+/// Marks a list item starts with (-, •, ・, an arrow).
+pub static ITEM_MARKS: &[char] = &['-', '*', '•', '・', '→'];
+
+/// Marks that lead a note's entry (※ 覚え方, ◎ 生態系).
+pub static NOTE_MARKS: &[char] = &['※', '◎'];
+
+/// Full-width signs a computation is written with in CJK text, and the
+/// sign each is (1902 ＋ 5 ＝ 1907).
+pub static FULL_WIDTH_SIGNS: &[(char, char)] = &[('＝', '='), ('＋', '+'), ('－', '−'), ('＊', '*')];
+
+/// The character that counts years in Chinese and Japanese (1937年, 昭和12年).
+pub static CJK_YEAR_MARK: char = '年';
+
 /// Dashes a range is written with (1914–18, 1467〜1477, 6-7).
 pub static RANGE_DASHES: &[char] = &['-', '–', '—', '〜', '~', '～', '－'];
 
