@@ -955,6 +955,34 @@ fn dev_ao_faithful_new_styles() {
     faithful_set("dev_ao", &["dev_ao_en_ru", "dev_ao_zh_ja"], 0.12);
 }
 
+/// Set AR (`dev_ar_*.toml`): 96 faithful restyles, written at the start
+/// of session 13 by helpers that never read the checks (round 6).
+#[test]
+fn dev_ar_faithful_restyles() {
+    faithful_set("dev_ar", &["dev_ar_en_ru", "dev_ar_zh_ja"], 0.5);
+}
+
+/// Set AS (`dev_as_*.toml`): 96 faithful outputs of the new styles,
+/// written beside AR (round 6).
+#[test]
+fn dev_as_faithful_new_styles() {
+    faithful_set("dev_as", &["dev_as_en_ru", "dev_as_zh_ja"], 0.5);
+}
+
+/// Set AT (`dev_at_*.toml`): 96 faithful restyles, written beside AR from
+/// other domains (round 6).
+#[test]
+fn dev_at_faithful_restyles() {
+    faithful_set("dev_at", &["dev_at_en_ru", "dev_at_zh_ja"], 0.5);
+}
+
+/// Set AU (`dev_au_*.toml`): 96 faithful outputs of the new styles,
+/// written beside AS from other domains (round 6).
+#[test]
+fn dev_au_faithful_new_styles() {
+    faithful_set("dev_au", &["dev_au_en_ru", "dev_au_zh_ja"], 0.5);
+}
+
 /// Set Z (`set_z_*.toml`): 48 restyles and 96 single errors in four
 /// languages, written at the start of session 12 by helpers that never read
 /// the checks, sealed while the gate changed, measured once at its end
