@@ -195,7 +195,8 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
                 if !plain_source.contains(&crate::names::plain_spelling(name))
                     && !crate::names::contains_inflected(source.text, name)
                     && !numbers_a_series(text, name)
-                    && !unit_with_another_prefix(name, source.text) =>
+                    && !unit_with_another_prefix(name, source.text)
+                    && !unit_after_numbers(text, name) =>
             {
                 push("identifier", name);
             }
@@ -294,6 +295,10 @@ fn added_acronyms(source: &Analysis, rewrite: &Analysis) -> Vec<String> {
                 .chars()
                 .all(|c| crate::lexicon::common::ROMAN_NUMERAL_LETTERS.contains(&c))
             || has_name(source.lower(), &core.to_lowercase())
+            // A plural the source writes as such (NSAIDs).
+            || has_name(source.lower(), &text.to_lowercase())
+            // A word in capitals for emphasis ("Which is NOT …").
+            || crate::stopwords::is_stop_word(&text.to_lowercase())
             || spelled_out_in(source.text, &letters)
             || crate::name_variants::named_another_way_in(source.text, text)
             // A unit after a number wherever it stands (2,200 MW).
@@ -439,7 +444,13 @@ pub(crate) fn path_like(text: &str) -> bool {
 fn unit_after_numbers(text: &str, word: &str) -> bool {
     let mut mentions = text.match_indices(word).peekable();
     mentions.peek().is_some()
-        && mentions.all(|(at, _)| text[..at].trim_end().ends_with(|c: char| c.is_ascii_digit()))
+        && mentions.all(|(at, _)| {
+            // In brackets after its value too: 360（GB）.
+            text[..at]
+                .trim_end()
+                .trim_end_matches(['(', '（'])
+                .ends_with(|c: char| c.is_ascii_digit())
+        })
 }
 
 /// A unit the source writes with another metric prefix or none (kWh for

@@ -270,3 +270,32 @@ fn a_part_label_is_no_name_an_extract_adds() {
         in_extract(source, extract)
     );
 }
+
+#[test]
+fn an_extract_keeps_a_plural_acronym_emphasis_and_units_after_values() {
+    // The source writes the plural itself.
+    let source = "与其他非甾体抗炎药（NSAIDs）不同，阿司匹林对COX-1的抑制是不可逆的。带宽为48 Gbit/s。";
+    assert!(in_extract(source, "不同于其他NSAIDs，阿司匹林不可逆地抑制COX-1。").is_empty());
+    assert_eq!(
+        in_extract(source, "不同于其他NSAIDs和SSRIs，阿司匹林不可逆地抑制COX-1。"),
+        ["SSRIs"]
+    );
+    // A unit after its value, in brackets too, and a unit symbol.
+    assert!(
+        in_extract(
+            source,
+            "48 × 60 = 2880（Gbit）；2880 ÷ 8 = 360（GB）。答：360 GB。"
+        )
+        .is_empty()
+    );
+    assert!(in_extract(source, "每100 mL洗涤液：100 mL × 0.0005 = 0.05 mL。").is_empty());
+    // A stop word in capitals is emphasis, not an acronym.
+    let source = "The 1865 convention was signed in Paris by twenty states.";
+    assert!(
+        in_extract(
+            source,
+            "**Question 2.** Which is NOT true? A) It was signed in Paris ✓"
+        )
+        .is_empty()
+    );
+}

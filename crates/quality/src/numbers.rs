@@ -345,6 +345,18 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
                     && let Ok(rest) = text[after..rest_end].parse::<f64>()
                     && rest < scale
                 {
+                    // Or with a smaller unit of its own (36万5千).
+                    let unit = text[rest_end..].chars().next().and_then(|c| {
+                        crate::lexicon::common::CJK_SMALL_UNITS
+                            .iter()
+                            .find(|(u, _)| *u == c)
+                            .map(|&(u, factor)| (u.len_utf8(), factor))
+                    });
+                    if let Some((len, factor)) = unit
+                        && rest * factor < scale
+                    {
+                        return (rest_end + len, value * scale + rest * factor);
+                    }
                     return (rest_end, value * scale + rest);
                 }
                 return (after, value * scale);

@@ -102,3 +102,19 @@ fn number_words() {
     assert!(number_word_values("семинар в столовой").is_empty());
     assert_eq!(number_word_values("шестнадцатилетний школьник"), [16.0]);
 }
+
+#[test]
+fn a_figure_goes_on_after_its_scale_with_a_smaller_unit() {
+    let values = |text: &str| -> Vec<f64> {
+        numbers(text)
+            .into_iter()
+            .filter_map(|m| match m.quantity {
+                Quantity::Value(v) => Some(v),
+                Quantity::Literal(_) => None,
+            })
+            .collect()
+    };
+    // 36万5千 is 365,000, not 360,005 and a stray thousand.
+    assert_eq!(values("およそ36万5千円です。"), [365_000.0]);
+    assert_eq!(values("135万5000人"), [1_355_000.0]);
+}

@@ -363,7 +363,8 @@ pub(super) fn check_completeness(
     // a table's last row; an indented last line continues the item above it
     // ("・繰り返し上演 → …" / "\u{3000}＝ …").
     let is_item = |l: &str| {
-        let t = l.trim_start();
+        // A quoted line (`> Quick recall: …`) is read by what it quotes.
+        let t = l.trim_start().trim_start_matches('>').trim_start();
         // A note's labelled entry (覚え方：756 → 1997, "Key dates: …").
         let labelled = t.split_once(['：', ':']).is_some_and(|(label, rest)| {
             !rest.trim().is_empty() && label.chars().count() <= 12 && !label.contains(['。', '.'])
@@ -425,6 +426,22 @@ mod tests {
             .filter(|f| f.contains(what))
             .map(str::to_owned)
             .collect()
+    }
+
+    #[test]
+    fn a_quoted_recall_line_ends_a_note_as_a_list_does() {
+        let source = "The High Atlas rises to 4,167 m at Toubkal, first climbed in 1923.";
+        let note =
+            "## Peaks\n- Toubkal, 4,167 m, first climbed 1923\n\n> Quick recall: 4,167 m · climbed 1923";
+        assert!(findings(source, note, "mid-sentence").is_empty());
+        assert!(
+            !findings(
+                source,
+                "Toubkal rises to 4,167 m and was first climbed in",
+                "mid-sentence"
+            )
+            .is_empty()
+        );
     }
 
     #[test]

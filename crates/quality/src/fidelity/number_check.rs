@@ -8,8 +8,9 @@ use crate::numbers::{Quantity, cardinal_word_values, number_word_values, numbers
 
 use super::number_forms::{
     century_years, cjk_compound_numerals, date_parts, is_century_of, is_decade_of, is_iso_month,
-    is_percent_base, is_unit_conversion, is_worked, is_year, is_year_interval, list_marker_values,
-    metric_values, numbers_a_heading, restates_a_year, scale_factors, sentence_at, years_apart,
+    is_percent_base, is_percent_ratio, is_unit_conversion, is_worked, is_year, is_year_interval,
+    list_marker_values, metric_values, numbers_a_heading, restates_a_year, scale_factors, sentence_at,
+    states_a_notation, years_apart,
 };
 use super::{Verdict, pass};
 
@@ -73,11 +74,32 @@ pub(super) fn check_numbers(
     // A value the source scales in a range ("2.2 to 3.8 million") comes
     // back scaled ("2.2 million").
     let scales = scale_factors(source);
+    let source_percents: Vec<f64> = source_numbers
+        .iter()
+        .filter(|n| {
+            source[n.start + n.written.len()..]
+                .trim_start()
+                .starts_with(['%', '％'])
+        })
+        .filter_map(|n| match n.quantity {
+            Quantity::Value(v) => Some(v),
+            Quantity::Literal(_) => None,
+        })
+        .collect();
+    let rewrite_lex = crate::lexicon::Lexicons::for_text(rewrite, None);
+    // A percentage said as a ratio ("4 in 10" for 40%).
+    let said_as_ratio = |v: f64| {
+        source_percents.contains(&v)
+            && found
+                .iter()
+                .any(|m| is_percent_ratio(rewrite, m, rewrite_lex, &[v]))
+    };
     let kept_otherwise = |q: &Quantity| match q {
         Quantity::Value(v) => {
-            centuries
-                .iter()
-                .any(|&(n, year)| n == *v && count_in_rewrite(&Quantity::Value(year)) > 0)
+            said_as_ratio(*v)
+                || centuries
+                    .iter()
+                    .any(|&(n, year)| n == *v && count_in_rewrite(&Quantity::Value(year)) > 0)
                 || scales
                     .iter()
                     .any(|f| count_in_rewrite(&Quantity::Value(v * f)) > 0)
@@ -110,8 +132,20 @@ pub(super) fn check_numbers(
                 || spelled.iter().any(|s| same_quantity(s, &q, tolerance))
                 || wanted.iter().any(|(_, w, _)| same_quantity(w, &q, tolerance))
         };
+        // The 二 of 第二年 ("the next year") counts no thing: the year it
+        // names is a year (1979) the rewrite may write.
+        let lex = crate::lexicon::Lexicons::for_text(source, None);
+        let mut plain = std::borrow::Cow::Borrowed(source);
+        for word in lex
+            .words(|l| l.next_year_words)
+            .chain(lex.words(|l| l.previous_year_words))
+        {
+            if plain.contains(word) {
+                plain = std::borrow::Cow::Owned(plain.replace(word, "\u{3000}"));
+            }
+        }
         let mut lost: Vec<f64> = Vec::new();
-        for v in cjk_compound_numerals(source) {
+        for v in cjk_compound_numerals(&plain) {
             if v >= 2.0 && !lost.contains(&v) && !in_rewrite(v) {
                 lost.push(v);
                 findings.push(format!("the number {} is missing", crate::arithmetic::shown(v)));
@@ -156,9 +190,14 @@ pub(super) fn check_numbers(
                         && (crate::numbers::after_label(rewrite, m.start, lex)
                             || numbers_a_heading(rewrite, m.start, m.written.len())))
                     || (v <= 10.0 && crate::numbers::counts_items(rewrite, m.start + m.written.len(), lex))
+                    || (v <= 16.0 && states_a_notation(rewrite, m.start, m.written.len(), lex))
                     || is_decade_of(v, rewrite, m, lex, &excused.known)
                     || is_century_of(v, rewrite, m, lex, &excused.known)
                     || is_percent_base(v, rewrite, m, lex, source)
+                    || is_percent_ratio(rewrite, m, lex, &source_percents)
+                    // An era's count of a year the rewrite writes (1917年
+                    // （大正6年）).
+                    || restates_a_year(rewrite, m)
                     // A clock's round hour (6:00 for "six o'clock").
                     || (v == 0.0 && m.written == "00" && rewrite[..m.start].ends_with(':'))
                     || is_year_interval(v, rewrite, m, lex, &excused.known)
@@ -424,3 +463,7 @@ fn excused_values(
 #[cfg(test)]
 #[path = "number_check_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "number_layout_tests.rs"]
+mod layout_tests;

@@ -149,6 +149,55 @@ pub(super) fn is_percent_base(
     })
 }
 
+/// Whether the number at `start` (of `len` bytes) states a notation — a
+/// precision or a base (有効数字3桁, "2 decimal places", 10進数) — by a
+/// word of the lexicons' `notation_words` right before or after it.
+pub(super) fn states_a_notation(text: &str, start: usize, len: usize, lex: crate::lexicon::Lexicons) -> bool {
+    let before = text[..start].trim_end();
+    let after = text[start + len..].trim_start();
+    lex.words(|l| l.notation_words)
+        .any(|w| before.ends_with(w) || after.starts_with(w))
+}
+
+/// Whether the number `m` is a term of a ratio ("4 in 10", "3 out of 4")
+/// that says one of the source's percentages (40%, 75%): `percents`.
+pub(super) fn is_percent_ratio(
+    rewrite: &str,
+    m: &crate::numbers::NumberMention,
+    lex: crate::lexicon::Lexicons,
+    percents: &[f64],
+) -> bool {
+    let Quantity::Value(v) = m.quantity else {
+        return false;
+    };
+    let says = |part: f64, whole: f64| {
+        whole > 0.0 && percents.iter().any(|p| (part / whole * 100.0 - p).abs() < 1e-6)
+    };
+    let leading_number = |text: &str| -> Option<f64> {
+        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+        text[..digits].parse().ok()
+    };
+    let trailing_number = |text: &str| -> Option<f64> {
+        let digits = text.bytes().rev().take_while(u8::is_ascii_digit).count();
+        text[text.len() - digits..].parse().ok()
+    };
+    let after = rewrite[m.start + m.written.len()..].trim_start();
+    let before = rewrite[..m.start].trim_end();
+    lex.words(|l| l.out_of_words).any(|w| {
+        let as_part = after
+            .strip_prefix(w)
+            .and_then(|r| r.strip_prefix(' '))
+            .and_then(leading_number)
+            .is_some_and(|whole| says(v, whole));
+        let as_whole = before
+            .strip_suffix(w)
+            .filter(|b| b.ends_with(' '))
+            .and_then(|b| trailing_number(b.trim_end()))
+            .is_some_and(|part| says(part, v));
+        as_part || as_whole
+    })
+}
+
 /// Whether the number `m` counts a year in an era's years, in brackets
 /// after the year itself (1937年（昭和12年）).
 pub(super) fn restates_a_year(text: &str, m: &crate::numbers::NumberMention) -> bool {
@@ -201,21 +250,28 @@ pub(super) fn numbers_a_heading(text: &str, start: usize, len: usize) -> bool {
     before.chars().all(char::is_alphabetic) && after.starts_with(['.', ':', '：', ')', '）'])
 }
 
-/// Whether the dotted number at `start`, first on its line and followed by
-/// a title (3.1\u{3000}基本の形, "2.4 Results", "7.1 vcpkg简介"), numbers a
-/// section: another line starts with a sibling (3.2) the same way.
+/// Whether the number at `start`, first on its line and followed by a
+/// title (3.1\u{3000}基本の形, "2.4 Results", "### 7.1. Научная
+/// предпосылка", "**2 「洋上のアルプス」**"), numbers a section: another line
+/// starts with a sibling (3.2; for a whole number, another whole number on
+/// a heading or bold line) the same way.
 fn is_section_number(text: &str, start: usize, len: usize) -> bool {
     let written = &text[start..start + len];
-    let Some((parent, _)) = written.rsplit_once('.') else {
-        return false;
-    };
+    let parent = written.rsplit_once('.').map(|(parent, _)| parent);
     let titled = |rest: &str| {
+        let rest = rest.strip_prefix('.').unwrap_or(rest);
         rest.starts_with([' ', '\u{3000}'])
             && rest
                 .trim_start_matches([' ', '\u{3000}'])
+                .trim_start_matches(crate::lexicon::common::OPENING_QUOTES)
                 .starts_with(char::is_alphabetic)
     };
     if !titled(&text[start + len..]) {
+        return false;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let heading_line = |line: &str| line.starts_with(['#', '*']);
+    if parent.is_none() && !heading_line(&text[line_start..]) {
         return false;
     }
     // The title of the whole rewrite (4.3　费托合成, then its text).
@@ -224,16 +280,21 @@ fn is_section_number(text: &str, start: usize, len: usize) -> bool {
         .is_empty();
     first_line
         || text.lines().any(|line| {
+            let marked = heading_line(line);
             let line = line.trim_start_matches(['#', '*', '_', ' ', '§']);
             let number_end = line
                 .find(|c: char| !(c.is_ascii_digit() || c == '.'))
                 .unwrap_or(line.len());
-            let (number, rest) = line.split_at(number_end);
-            number != written
-                && number
+            let number = &line[..number_end];
+            let number = number.strip_suffix('.').unwrap_or(number);
+            let rest = &line[number.len()..];
+            let sibling = match parent {
+                Some(parent) => number
                     .rsplit_once('.')
-                    .is_some_and(|(p, last)| p == parent && !last.is_empty())
-                && titled(rest)
+                    .is_some_and(|(p, last)| p == parent && !last.is_empty()),
+                None => marked && !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
+            };
+            number != written && sibling && titled(rest)
         })
 }
 
@@ -469,7 +530,10 @@ pub(super) fn list_marker_values(text: &str) -> Vec<f64> {
         let cell = row.split('|').next().unwrap_or("").trim();
         let digits = cell.bytes().take_while(u8::is_ascii_digit).count();
         let rest = &cell[digits..];
-        let step = rest.starts_with(". ") || rest.starts_with(") ");
+        // A step with a note in brackets (`3 (critical)`) is a step too.
+        let step = rest.starts_with(". ")
+            || rest.starts_with(") ")
+            || rest.strip_prefix(' ').is_some_and(|r| r.starts_with(['(', '（']));
         let value = (digits > 0 && (rest.chars().count() <= 2 || step))
             .then(|| cell[..digits].parse::<u32>().ok())
             .flatten();
@@ -499,6 +563,9 @@ pub(super) fn cjk_compound_numerals(text: &str) -> Vec<f64> {
             i += 1;
         }
         let run: String = chars[start..i].iter().collect();
+        if lex.words(|l| l.numeral_idioms).any(|w| run.starts_with(w)) {
+            continue;
+        }
         let approximate = chars
             .get(i)
             .is_some_and(|&c| lex.has_char(|l| l.approximate_marks, c));

@@ -48,6 +48,10 @@ pub static FULL_WIDTH_SIGNS: &[(char, char)] = &[('＝', '='), ('＋', '+'), ('�
 /// The character that counts years in Chinese and Japanese (1937年, 昭和12年).
 pub static CJK_YEAR_MARK: char = '年';
 
+/// Marks that open a quotation or a title before its first word
+/// (「洋上のアルプス」, “Voyager”).
+pub static OPENING_QUOTES: &[char] = &['「', '『', '“', '"', '«', '(', '（', '《'];
+
 /// Dashes a range is written with (1914–18, 1467〜1477, 6-7).
 pub static RANGE_DASHES: &[char] = &['-', '–', '—', '〜', '~', '～', '－'];
 
@@ -83,6 +87,10 @@ pub static METRIC_UNITS: &[(&str, u8, f64)] = &[
     ("мл", 2, 1e-3),
     ("л", 2, 1.0),
 ];
+
+/// The units below a CJK scale a figure goes on with after it (36万5千 is
+/// 365,000).
+pub static CJK_SMALL_UNITS: &[(char, f64)] = &[('千', 1e3), ('百', 1e2)];
 
 /// CJK scale characters glued to a number inside a written computation
 /// (1,000万円 × 0.078 = 78万円), with their factors.

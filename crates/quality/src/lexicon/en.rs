@@ -278,10 +278,17 @@ pub static EN: Lexicon = Lexicon {
     numeral_chars: &[],
     numeral_units: &[],
     approximate_marks: &[],
+    numeral_idioms: &[],
     numeral_measures: &[],
     enumeration_labels: &[
         "step", "stage", "phase", "part", "case", "example", "rule", "method", "option", "question", "item",
         "point", "no.", "problem", "exercise", "task", "table", "figure", "chapter", "section",
+    ],
+    notation_words: &[
+        "decimal place",
+        "significant figure",
+        "significant digit",
+        "-digit",
     ],
     item_counters: &[
         "kinds", "types", "ways", "steps", "parts", "stages", "levels", "things", "items",

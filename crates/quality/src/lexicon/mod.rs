@@ -167,6 +167,9 @@ pub struct Lexicon {
     /// What after a single CJK numeral makes it a count or a span (三年,
     /// 两倍, 七次): 三 alone is a number there, not part of a word.
     pub numeral_measures: &'static [&'static str],
+    /// Words written with numerals that count nothing (万一 "in case", 一一
+    /// "one by one"): their numerals are no number.
+    pub numeral_idioms: &'static [&'static str],
     /// What after a numeral makes it approximate (三十多年, 二十余).
     pub approximate_marks: &'static [char],
     /// Characters after a numeral that count tenths (九成, 7割 = 90%, 70%).
@@ -179,6 +182,10 @@ pub struct Lexicon {
     /// 3种, "two kinds"): a restyle that counts what the source lists adds
     /// no fact.
     pub item_counters: &'static [&'static str],
+    /// Words beside a small number that say how numbers are written, not
+    /// a fact (有効数字3桁, "to 2 decimal places", 10進数, 保留两位小数):
+    /// a worked problem's instruction.
+    pub notation_words: &'static [&'static str],
     /// What after a year makes it a decade ("1960s", "1960-х", 1960年代):
     /// supported by any source year in it.
     pub decade_suffixes: &'static [&'static str],

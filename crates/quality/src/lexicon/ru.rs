@@ -211,6 +211,7 @@ pub static RU: Lexicon = Lexicon {
     numeral_chars: &[],
     numeral_units: &[],
     approximate_marks: &[],
+    numeral_idioms: &[],
     numeral_measures: &[],
     enumeration_labels: &[
         "шаг",
@@ -229,6 +230,7 @@ pub static RU: Lexicon = Lexicon {
         "глава",
         "раздел",
     ],
+    notation_words: &["знак", "значащ", "-значн"],
     item_counters: &[
         "вида",
         "видов",

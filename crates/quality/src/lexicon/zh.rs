@@ -86,11 +86,13 @@ pub static ZH: Lexicon = Lexicon {
     ],
     numeral_units: &['十', '百', '千', '万'],
     approximate_marks: &['多', '余', '几', '来'],
+    numeral_idioms: &["万一", "万千", "一一"],
     numeral_measures: &[
         "年", "个月", "か月", "ヶ月", "カ月", "天", "日間", "周", "週間", "次", "回", "倍", "人", "名", "件",
         "座", "台", "口", "歳", "岁",
     ],
     enumeration_labels: &["第", "步骤", "例", "题目", "问题", "题", "表", "图"],
+    notation_words: &["有效数字", "位小数", "进制", "位有效"],
     item_counters: &["种", "类", "项", "条", "步", "方面"],
     decade_suffixes: &["年代"],
     century_words: &["世纪"],

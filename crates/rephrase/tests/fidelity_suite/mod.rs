@@ -956,31 +956,35 @@ fn dev_ao_faithful_new_styles() {
 }
 
 /// Set AR (`dev_ar_*.toml`): 96 faithful restyles, written at the start
-/// of session 13 by helpers that never read the checks (round 6).
+/// of session 13 by helpers that never read the checks (round 6; tuned
+/// on). First contact 10 / 96 failed; after its round's classes 6.
 #[test]
 fn dev_ar_faithful_restyles() {
-    faithful_set("dev_ar", &["dev_ar_en_ru", "dev_ar_zh_ja"], 0.5);
+    faithful_set("dev_ar", &["dev_ar_en_ru", "dev_ar_zh_ja"], 0.07);
 }
 
 /// Set AS (`dev_as_*.toml`): 96 faithful outputs of the new styles,
-/// written beside AR (round 6).
+/// written beside AR (round 6; tuned on). First contact 9 / 96 failed;
+/// after its round's classes 5.
 #[test]
 fn dev_as_faithful_new_styles() {
-    faithful_set("dev_as", &["dev_as_en_ru", "dev_as_zh_ja"], 0.5);
+    faithful_set("dev_as", &["dev_as_en_ru", "dev_as_zh_ja"], 0.06);
 }
 
 /// Set AT (`dev_at_*.toml`): 96 faithful restyles, written beside AR from
-/// other domains (round 6).
+/// other domains (round 6; tuned on). First contact 7 / 96 failed; after
+/// its round's classes 4.
 #[test]
 fn dev_at_faithful_restyles() {
-    faithful_set("dev_at", &["dev_at_en_ru", "dev_at_zh_ja"], 0.5);
+    faithful_set("dev_at", &["dev_at_en_ru", "dev_at_zh_ja"], 0.05);
 }
 
 /// Set AU (`dev_au_*.toml`): 96 faithful outputs of the new styles,
-/// written beside AS from other domains (round 6).
+/// written beside AS from other domains (round 6; tuned on). First
+/// contact 10 / 96 failed; after its round's classes 6.
 #[test]
 fn dev_au_faithful_new_styles() {
-    faithful_set("dev_au", &["dev_au_en_ru", "dev_au_zh_ja"], 0.5);
+    faithful_set("dev_au", &["dev_au_en_ru", "dev_au_zh_ja"], 0.07);
 }
 
 /// Set Z (`set_z_*.toml`): 48 restyles and 96 single errors in four

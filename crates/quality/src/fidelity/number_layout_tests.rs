@@ -1,0 +1,84 @@
+//! The numbers check on how a rewrite lays numbers out and says them
+//! another way: section and step numbering, ratios for percentages,
+//! notations (precision, base), era years, words written with numerals.
+
+use crate::{FidelityConfig, fidelity};
+
+/// The numbers check's findings on `rewrite` of `source`.
+fn number_findings(source: &str, rewrite: &str) -> Vec<String> {
+    fidelity(source, rewrite, &FidelityConfig::default())
+        .findings()
+        .filter(|f| f.contains("number"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_section_numbered_with_a_stop_or_in_bold_is_a_heading() {
+    let source = "Marggraf showed in 1747 that beet holds the same sugar as cane; Achard built the first factory in 1801.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("## Chapter\n\n### 7.1. The discovery\n\nMarggraf, 1747: beet sugar is cane sugar.\n\n### 7.2. The factory\n\nAchard, 1801.").is_empty());
+    assert!(numbers("**1 The discovery**\nMarggraf, 1747: beet sugar is cane sugar.\n\n**2 The factory**\nAchard, 1801.").is_empty());
+    // A number in running text is still a claim.
+    assert!(
+        !numbers(
+            "Marggraf showed in 1747, at 2 sites, that beet holds cane sugar; Achard built a factory in 1801."
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn a_percentage_may_be_said_as_a_ratio() {
+    let source = "The capital is home to about 40% of the 54,000 inhabitants.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("About 54,000 people live there; about 4 in 10 of them live in the capital.").is_empty());
+    assert!(
+        !numbers("About 54,000 people live there; about 3 in 10 of them live in the capital.").is_empty()
+    );
+}
+
+#[test]
+fn the_next_year_and_in_case_are_no_numbers() {
+    // 第二年 is the year after 1978, not a count of two.
+    let source = "1978年12月，小岗村的18户农民签订契约。第二年，粮食总产量达到约13.2万斤。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("1978年12月，小岗村18户农民签订契约；次年粮食总产量约13.2万斤。").is_empty());
+    // 万一 says "in case", not 10001.
+    let source = "最高偿付限额为人民币50万元。";
+    assert!(number_findings(source, "万一银行出了问题，最高能拿回50万元。").is_empty());
+    assert!(!number_findings(source, "万一银行出了问题，最高能拿回60万元。").is_empty());
+}
+
+#[test]
+fn a_precision_or_a_base_is_a_notation_not_a_fact() {
+    let source = "1パケット（128バイト）あたり0.3円。SOIマーカーは0xFFD8。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(
+        numbers("SOIマーカーは0xFFD8。1バイトあたりの料金は（有効数字3桁）0.3 ÷ 128 ≈ 0.00234（円）")
+            .is_empty()
+    );
+    assert!(
+        numbers("1パケット（128バイト）あたり0.3円。SOIマーカー 0xFFD8 を10進数に直すといくつですか。")
+            .is_empty()
+    );
+    assert!(!numbers("1パケット（128バイト）あたり0.5円。").is_empty());
+}
+
+#[test]
+fn an_era_year_the_rewrite_adds_in_brackets_restates_its_year() {
+    let source = "1917年9月から禁止されていた金の輸出を解禁した。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("1917年（大正6年）9月から禁止されていた金の輸出を解禁した。").is_empty());
+    assert!(!numbers("1917年9月から6年間禁止されていた金の輸出を解禁した。").is_empty());
+}
+
+#[test]
+fn a_step_with_a_note_still_numbers_its_row() {
+    let source =
+        "Crystal violet for 60 s, iodine for 60 s, 95% ethanol for 5–15 s, then safranin for 30–60 s.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    let table = "| Step | Reagent | Time |\n|---|---|---|\n| 1 | Crystal violet | 60 s |\n| 2 | Iodine | 60 s |\n| 3 (critical) | 95% ethanol | 5–15 s |\n| 4 | Safranin | 30–60 s |";
+    assert!(numbers(table).is_empty());
+    assert!(!numbers(&table.replace("60 s |\n| 2", "90 s |\n| 2")).is_empty());
+}
