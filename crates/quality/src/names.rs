@@ -195,7 +195,8 @@ pub fn names(text: &str) -> Vec<NameMention> {
         // Nor does a tag in parentheses at its start ("(HTTP) Tells curl").
         let tag = raw.starts_with('(') && raw.ends_with(')');
         let ends_sentence = || {
-            raw.trim_end_matches(['"', '\'', ')', '”', '’'])
+            // Emphasis closes after the stop too ("**2. Выбор ответа.**").
+            raw.trim_end_matches(['"', '\'', ')', '”', '’', '*', '_'])
                 .ends_with(['.', '!', '?', ':', '。', '！', '？'])
         };
         // An initial's stop ("М. В. Фрунзе", "J. Smith") ends no sentence.

@@ -226,3 +226,12 @@ fn a_country_is_kept_by_another_of_its_names() {
     assert!(!kept("Вакцина применяется в Казахстане поныне.", "России"));
     assert!(!kept("the United Kingdom naval base", "US"));
 }
+
+#[test]
+fn a_stop_inside_emphasis_ends_the_sentence() {
+    let found: Vec<String> = names("**2. Выбор ответа.** Когда Минздрав РФ зарегистрировал вакцину?")
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert!(!found.iter().any(|n| n.starts_with("Когда")), "{found:?}");
+}

@@ -8,6 +8,7 @@ use crate::analysis::Pair;
 use crate::script::Script;
 
 mod checks;
+mod derived_numbers;
 mod detectors;
 mod number_check;
 mod number_forms;

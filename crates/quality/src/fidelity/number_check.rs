@@ -6,11 +6,12 @@
 
 use crate::numbers::{Quantity, cardinal_word_values, number_word_values, numbers, same_quantity};
 
+use super::derived_numbers::{is_percent_ratio, rounds_a_source_decimal};
 use super::number_forms::{
     century_years, cjk_compound_numerals, date_parts, is_century_of, is_decade_of, is_iso_month,
-    is_percent_base, is_percent_ratio, is_unit_conversion, is_worked, is_year, is_year_interval,
-    list_marker_values, metric_values, numbers_a_heading, restates_a_year, scale_factors, sentence_at,
-    states_a_notation, years_apart,
+    is_percent_base, is_unit_conversion, is_worked, is_year, is_year_interval, list_marker_values,
+    metric_values, numbers_a_heading, restates_a_year, scale_factors, sentence_at, states_a_notation,
+    years_apart,
 };
 use super::{Verdict, pass};
 
@@ -74,6 +75,13 @@ pub(super) fn check_numbers(
     // A value the source scales in a range ("2.2 to 3.8 million") comes
     // back scaled ("2.2 million").
     let scales = scale_factors(source);
+    let source_values: Vec<f64> = source_numbers
+        .iter()
+        .filter_map(|n| match n.quantity {
+            Quantity::Value(v) => Some(v),
+            Quantity::Literal(_) => None,
+        })
+        .collect();
     let source_percents: Vec<f64> = source_numbers
         .iter()
         .filter(|n| {
@@ -195,6 +203,7 @@ pub(super) fn check_numbers(
                     || is_century_of(v, rewrite, m, lex, &excused.known)
                     || is_percent_base(v, rewrite, m, lex, source)
                     || is_percent_ratio(rewrite, m, lex, &source_percents)
+                    || rounds_a_source_decimal(v, &source_values)
                     // An era's count of a year the rewrite writes (1917年
                     // （大正6年）).
                     || restates_a_year(rewrite, m)

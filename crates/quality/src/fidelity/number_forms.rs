@@ -159,45 +159,6 @@ pub(super) fn states_a_notation(text: &str, start: usize, len: usize, lex: crate
         .any(|w| before.ends_with(w) || after.starts_with(w))
 }
 
-/// Whether the number `m` is a term of a ratio ("4 in 10", "3 out of 4")
-/// that says one of the source's percentages (40%, 75%): `percents`.
-pub(super) fn is_percent_ratio(
-    rewrite: &str,
-    m: &crate::numbers::NumberMention,
-    lex: crate::lexicon::Lexicons,
-    percents: &[f64],
-) -> bool {
-    let Quantity::Value(v) = m.quantity else {
-        return false;
-    };
-    let says = |part: f64, whole: f64| {
-        whole > 0.0 && percents.iter().any(|p| (part / whole * 100.0 - p).abs() < 1e-6)
-    };
-    let leading_number = |text: &str| -> Option<f64> {
-        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-        text[..digits].parse().ok()
-    };
-    let trailing_number = |text: &str| -> Option<f64> {
-        let digits = text.bytes().rev().take_while(u8::is_ascii_digit).count();
-        text[text.len() - digits..].parse().ok()
-    };
-    let after = rewrite[m.start + m.written.len()..].trim_start();
-    let before = rewrite[..m.start].trim_end();
-    lex.words(|l| l.out_of_words).any(|w| {
-        let as_part = after
-            .strip_prefix(w)
-            .and_then(|r| r.strip_prefix(' '))
-            .and_then(leading_number)
-            .is_some_and(|whole| says(v, whole));
-        let as_whole = before
-            .strip_suffix(w)
-            .filter(|b| b.ends_with(' '))
-            .and_then(|b| trailing_number(b.trim_end()))
-            .is_some_and(|part| says(part, v));
-        as_part || as_whole
-    })
-}
-
 /// Whether the number `m` counts a year in an era's years, in brackets
 /// after the year itself (1937年（昭和12年）).
 pub(super) fn restates_a_year(text: &str, m: &crate::numbers::NumberMention) -> bool {

@@ -82,3 +82,11 @@ fn a_step_with_a_note_still_numbers_its_row() {
     assert!(numbers(table).is_empty());
     assert!(!numbers(&table.replace("60 s |\n| 2", "90 s |\n| 2")).is_empty());
 }
+
+#[test]
+fn a_decimal_may_be_said_to_the_unit() {
+    let source = "燊海井于1835年完钻，井深1001.42米。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("1835年完钻，井深1001.42米。记忆技巧：“1001米，千米第一井”。").is_empty());
+    assert!(!numbers("1835年完钻，井深1001.42米。记忆技巧：“1011米，千米第一井”。").is_empty());
+}
