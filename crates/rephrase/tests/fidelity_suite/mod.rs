@@ -987,6 +987,30 @@ fn dev_au_faithful_new_styles() {
     faithful_set("dev_au", &["dev_au_en_ru", "dev_au_zh_ja"], 0.07);
 }
 
+/// Set AV (`dev_av_*.toml`): 96 faithful restyles, written by helpers that never read the checks (round 7).
+#[test]
+fn dev_av_faithful_restyles() {
+    faithful_set("dev_av", &["dev_av_en_ru", "dev_av_zh_ja"], 0.5);
+}
+
+/// Set AW (`dev_aw_*.toml`): 96 faithful outputs of the new styles (round 7).
+#[test]
+fn dev_aw_faithful_new_styles() {
+    faithful_set("dev_aw", &["dev_aw_en_ru", "dev_aw_zh_ja"], 0.5);
+}
+
+/// Set AX (`dev_ax_*.toml`): 96 faithful restyles, from other domains than AV (round 7).
+#[test]
+fn dev_ax_faithful_restyles() {
+    faithful_set("dev_ax", &["dev_ax_en_ru", "dev_ax_zh_ja"], 0.5);
+}
+
+/// Set AY (`dev_ay_*.toml`): 96 faithful outputs of the new styles, from other domains than AW (round 7).
+#[test]
+fn dev_ay_faithful_new_styles() {
+    faithful_set("dev_ay", &["dev_ay_en_ru", "dev_ay_zh_ja"], 0.5);
+}
+
 /// Set Z (`set_z_*.toml`): 48 restyles and 96 single errors in four
 /// languages, written at the start of session 12 by helpers that never read
 /// the checks, sealed while the gate changed, measured once at its end
