@@ -184,7 +184,12 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
                     // A part's label (**Problem 2.**) names nothing.
                     && !Lexicons::for_text(name, None)
                         .words(|l| l.enumeration_labels)
-                        .any(|label| label == name.to_lowercase()) =>
+                        .any(|label| label == name.to_lowercase())
+                    // A month is a number the numbers check reads
+                    // ("December, January, February: 3 months").
+                    && !Lexicons::for_text(name, None)
+                        .entries(|l| l.number_words)
+                        .any(|(word, _)| *word == name.to_lowercase()) =>
             {
                 push("name", name);
             }

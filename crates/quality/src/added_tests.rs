@@ -299,3 +299,14 @@ fn an_extract_keeps_a_plural_acronym_emphasis_and_units_after_values() {
         .is_empty()
     );
 }
+
+#[test]
+fn a_month_an_extract_counts_is_no_name() {
+    let source =
+        "The redefinition took effect on 20 May 2019, 144 years after the Metre Convention of 20 May 1875.";
+    assert!(in_extract(source, "**Problem 1.** From December 2018 to May 2019 (December, January, February, March, April): 5 months.").is_empty());
+    assert_eq!(
+        in_extract(source, "It was agreed in Sèvres near Paris."),
+        ["Sèvres", "Paris"]
+    );
+}

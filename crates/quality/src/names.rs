@@ -147,7 +147,8 @@ pub fn names(text: &str) -> Vec<NameMention> {
                 mid_sentence_capitals.insert(owner);
             }
             run.push(owner);
-            if raw.ends_with(|c: char| !c.is_alphanumeric()) {
+            // A possessive ends its name ("Nansen's Fram" is two).
+            if owner.len() < token.len() || raw.ends_with(|c: char| !c.is_alphanumeric()) {
                 runs.push((found.len(), std::mem::take(&mut run), run_at_start));
             }
         } else if !run.is_empty() {

@@ -235,3 +235,16 @@ fn a_stop_inside_emphasis_ends_the_sentence() {
         .collect();
     assert!(!found.iter().any(|n| n.starts_with("Когда")), "{found:?}");
 }
+
+#[test]
+fn a_possessive_ends_its_name() {
+    let found: Vec<String> = names("Fridtjof Nansen's Fram expedition of 1893 tested his theory.")
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert!(
+        found.contains(&"Fram".to_owned())
+            && !found.iter().any(|n| n.contains("Fram") && n.contains("Nansen")),
+        "{found:?}"
+    );
+}

@@ -301,11 +301,13 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
                 word
             };
             if let Some(after) = lower.strip_prefix(key) {
-                // 兆瓦 is megawatts: a metric prefix, not a scale.
-                if crate::lexicon::ALL
-                    .iter()
-                    .any(|l| l.prefix_units.iter().any(|u| after.starts_with(u)))
-                {
+                // 兆瓦 is megawatts: a metric prefix, not a scale — in a
+                // language whose own scale words do not hold it (万吨 is
+                // ten thousand tonnes).
+                if crate::lexicon::ALL.iter().any(|l| {
+                    l.prefix_units.iter().any(|u| after.starts_with(u))
+                        && !l.scale_words.iter().any(|(own, _)| *own == word)
+                }) {
                     continue;
                 }
                 // A Latin word must end there (`millions`, not `millimetre`:

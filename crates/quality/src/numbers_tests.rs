@@ -118,3 +118,9 @@ fn a_figure_goes_on_after_its_scale_with_a_smaller_unit() {
     assert_eq!(values("およそ36万5千円です。"), [365_000.0]);
     assert_eq!(values("135万5000人"), [1_355_000.0]);
 }
+
+#[test]
+fn ten_thousand_tonnes_is_a_scale_and_megawatts_a_prefix() {
+    check("排水量约2.1万吨", &["2.1万=21000"]);
+    check("装机容量3兆瓦", &["3=3"]);
+}

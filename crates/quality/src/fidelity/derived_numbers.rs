@@ -54,3 +54,38 @@ pub(super) fn rounds_a_source_decimal(v: f64, source_values: &[f64]) -> bool {
             .iter()
             .any(|d| d.fract() != 0.0 && (d.floor() == v || d.round() == v))
 }
+
+/// Whether the number `m` of `rewrite` is said to be rounded (a word of
+/// the lexicons' `approximation_words` right before it) and is a source
+/// value (`source_values`) rounded to the places it shows: "about 2.5 m"
+/// for 2.54 m, "около 20" for 19.6.
+pub(super) fn rounds_a_source_value(
+    rewrite: &str,
+    m: &NumberMention,
+    lex: crate::lexicon::Lexicons,
+    source_values: &[f64],
+) -> Option<f64> {
+    let Quantity::Value(v) = m.quantity else {
+        return None;
+    };
+    let before = rewrite[..m.start].trim_end().to_lowercase();
+    let marked = lex.words(|l| l.approximation_words).any(|w| {
+        before.ends_with(w)
+            && !before[..before.len() - w.len()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphabetic() && !crate::text::is_cjk(c))
+    });
+    if !marked {
+        return None;
+    }
+    let places = m
+        .written
+        .rsplit_once(['.', ','])
+        .map_or(0, |(_, d)| d.chars().take_while(char::is_ascii_digit).count());
+    let factor = 10f64.powi(places as i32);
+    source_values
+        .iter()
+        .copied()
+        .find(|&s| s != v && s.fract() != 0.0 && (s * factor).round() / factor == v)
+}

@@ -6,7 +6,7 @@
 
 use crate::numbers::{Quantity, cardinal_word_values, number_word_values, numbers, same_quantity};
 
-use super::derived_numbers::{is_percent_ratio, rounds_a_source_decimal};
+use super::derived_numbers::{is_percent_ratio, rounds_a_source_decimal, rounds_a_source_value};
 use super::number_forms::{
     century_years, cjk_compound_numerals, date_parts, is_century_of, is_decade_of, is_iso_month,
     is_percent_base, is_unit_conversion, is_worked, is_year, is_year_interval, list_marker_values,
@@ -102,9 +102,23 @@ pub(super) fn check_numbers(
                 .iter()
                 .any(|m| is_percent_ratio(rewrite, m, rewrite_lex, &[v]))
     };
+    // A source value the rewrite says rounded ("about 2.5" for 2.54).
+    let rounded: Vec<f64> = found
+        .iter()
+        .filter_map(|m| rounds_a_source_value(rewrite, m, rewrite_lex, &source_values))
+        .collect();
+    // A source value the rewrite converts into another unit (75 mm → 7.5
+    // cm), read only where it says one of its values in a metric unit.
+    let converted: Vec<f64> = metric_values(source, &source_numbers)
+        .into_iter()
+        .filter(|&metric| found.iter().any(|m| is_unit_conversion(&[metric], rewrite, m)))
+        .map(|(_, _, v)| v)
+        .collect();
     let kept_otherwise = |q: &Quantity| match q {
         Quantity::Value(v) => {
             said_as_ratio(*v)
+                || rounded.contains(v)
+                || converted.contains(v)
                 || centuries
                     .iter()
                     .any(|&(n, year)| n == *v && count_in_rewrite(&Quantity::Value(year)) > 0)
@@ -204,6 +218,7 @@ pub(super) fn check_numbers(
                     || is_percent_base(v, rewrite, m, lex, source)
                     || is_percent_ratio(rewrite, m, lex, &source_percents)
                     || rounds_a_source_decimal(v, &source_values)
+                    || rounds_a_source_value(rewrite, m, lex, &source_values).is_some()
                     // An era's count of a year the rewrite writes (1917年
                     // （大正6年）).
                     || restates_a_year(rewrite, m)
@@ -417,6 +432,25 @@ fn excused_values(
     );
     known.extend(crate::align::cjk_numerals(source).into_iter().map(|v| v as f64));
     known.extend(crate::numbers::centuries_counted(source));
+    // A value in a unit with a CJK scale (7.1万吨: ten-thousand tonnes)
+    // works in a computation in that unit (7.1 ÷ 0.8 = 8.875（万吨）).
+    let unit_lex = crate::lexicon::Lexicons::for_text(source, None);
+    for m in source_numbers {
+        let after = &source[m.start + m.written.len()..];
+        let cjk_scaled = m.written.chars().any(|c| {
+            crate::lexicon::common::CJK_SCALE_CHARS
+                .iter()
+                .any(|(s, _)| *s == c)
+        }) && unit_lex.words(|l| l.prefix_units).any(|u| after.starts_with(u));
+        let mantissa = m
+            .written
+            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .next()
+            .filter(|digits| cjk_scaled && digits.len() < m.written.len());
+        if let Some(v) = mantissa.and_then(|d| d.parse::<f64>().ok()) {
+            known.push(v);
+        }
+    }
     for f in crate::numbers::fraction_values(source) {
         known.extend([f, f * 100.0]);
     }

@@ -90,3 +90,23 @@ fn a_decimal_may_be_said_to_the_unit() {
     assert!(numbers("1835年完钻，井深1001.42米。记忆技巧：“1001米，千米第一井”。").is_empty());
     assert!(!numbers("1835年完钻，井深1001.42米。记忆技巧：“1011米，千米第一井”。").is_empty());
 }
+
+#[test]
+fn a_value_may_be_rounded_with_about_or_converted_to_a_spelled_unit() {
+    let source = "The primary mirror is 100 inches (2.54 m) across; each segment is 75 mm thick.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(
+        numbers("The mirror is 100 inches across — about 2.5 metres. Each piece is 7.5 centimetres thick.")
+            .is_empty()
+    );
+    // Without "about" a rounded value is a changed one; a wrong conversion
+    // is wrong.
+    assert!(
+        !numbers("The mirror is 100 inches across — 2.5 metres. Each piece is 7.5 centimetres thick.")
+            .is_empty()
+    );
+    assert!(
+        !numbers("The mirror is 100 inches across — about 2.5 metres. Each piece is 8.5 centimetres thick.")
+            .is_empty()
+    );
+}

@@ -64,9 +64,38 @@ pub static ROMAN_NUMERAL_LETTERS: &[char] = &['I', 'V', 'X', 'L', 'C', 'D', 'M']
 
 /// Units of length, mass and volume with their size in the family's base
 /// unit (`(symbol, family, size)`): a rewrite that restates 304 cm as
-/// 3.04 m converts, it does not invent. Latin and Cyrillic symbols.
+/// 3.04 m converts, it does not invent. Latin and Cyrillic symbols, and
+/// the spelled names of length units (7.5 centimetres for 75 mm).
 pub static METRIC_UNITS: &[(&str, u8, f64)] = &[
     ("mm", 0, 1e-3),
+    ("millimetre", 0, 1e-3),
+    ("millimetres", 0, 1e-3),
+    ("millimeter", 0, 1e-3),
+    ("millimeters", 0, 1e-3),
+    ("centimetre", 0, 1e-2),
+    ("centimetres", 0, 1e-2),
+    ("centimeter", 0, 1e-2),
+    ("centimeters", 0, 1e-2),
+    ("metre", 0, 1.0),
+    ("metres", 0, 1.0),
+    ("meter", 0, 1.0),
+    ("meters", 0, 1.0),
+    ("kilometre", 0, 1e3),
+    ("kilometres", 0, 1e3),
+    ("kilometer", 0, 1e3),
+    ("kilometers", 0, 1e3),
+    ("миллиметр", 0, 1e-3),
+    ("миллиметра", 0, 1e-3),
+    ("миллиметров", 0, 1e-3),
+    ("сантиметр", 0, 1e-2),
+    ("сантиметра", 0, 1e-2),
+    ("сантиметров", 0, 1e-2),
+    ("метр", 0, 1.0),
+    ("метра", 0, 1.0),
+    ("метров", 0, 1.0),
+    ("километр", 0, 1e3),
+    ("километра", 0, 1e3),
+    ("километров", 0, 1e3),
     ("cm", 0, 1e-2),
     ("m", 0, 1.0),
     ("km", 0, 1e3),

@@ -70,6 +70,7 @@ pub static JA: Lexicon = Lexicon {
     tenth_markers: &['割'],
     numeral_chars: &[],
     numeral_units: &[],
+    approximation_words: &["約", "およそ", "おおよそ", "ほぼ", "~", "≈"],
     approximate_marks: &[],
     numeral_idioms: &["一一"],
     numeral_measures: &[],

@@ -14,6 +14,7 @@
 
 pub mod common;
 pub mod en;
+mod en_stop_words;
 pub mod ja;
 pub mod ru;
 pub mod zh;
@@ -172,6 +173,9 @@ pub struct Lexicon {
     pub numeral_idioms: &'static [&'static str],
     /// What after a numeral makes it approximate (三十多年, 二十余).
     pub approximate_marks: &'static [char],
+    /// Words before a number that say it is rounded ("about 2.5 m" for
+    /// 2.54 m, около, 约, 約): a source value said to fewer places.
+    pub approximation_words: &'static [&'static str],
     /// Characters after a numeral that count tenths (九成, 7割 = 90%, 70%).
     pub tenth_markers: &'static [char],
     /// Words that label a step, a case or a part a rewrite numbers ("Step

@@ -85,6 +85,7 @@ pub static ZH: Lexicon = Lexicon {
         '〇', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千', '万', '两',
     ],
     numeral_units: &['十', '百', '千', '万'],
+    approximation_words: &["约", "大约", "大概", "将近", "近", "~", "≈"],
     approximate_marks: &['多', '余', '几', '来'],
     numeral_idioms: &["万一", "万千", "一一"],
     numeral_measures: &[
