@@ -473,36 +473,42 @@ pub(super) fn list_marker_values(text: &str) -> Vec<f64> {
     if inline.len() >= 2 && inline.iter().enumerate().all(|(i, &v)| v == (i + 1) as f64) {
         out.extend(inline);
     }
-    // A table's first column counting its rows (`| 1 | … |`, `| 2位 | … |`),
-    // table by table.
-    let mut table: Vec<Option<u32>> = Vec::new();
+    // A table's column counting its rows (`| 1 | … |`, `| 2位 | … |`, an
+    // order column last), table by table.
+    let mut columns: Vec<Vec<u32>> = Vec::new();
     for line in text.lines().chain(std::iter::once("")) {
         let Some(row) = line.trim().strip_prefix('|') else {
-            let counted: Vec<f64> = table.iter().flatten().map(|&v| f64::from(v)).collect();
-            if counted.len() >= 2 && counted.iter().enumerate().all(|(i, &v)| v == (i + 1) as f64) {
-                out.extend(counted);
+            for column in &columns {
+                if column.len() >= 2 && column.iter().enumerate().all(|(i, &v)| v as usize == i + 1) {
+                    out.extend(column.iter().map(|&v| f64::from(v)));
+                }
             }
-            table.clear();
+            columns.clear();
             continue;
         };
-        // `1`, `1.`, a rank with its counter (`1位`, `2nd`) or a numbered
-        // step (`1. 溶融`, `2) Heat`); the header and the rule row count
-        // nothing.
-        let cell = row.split('|').next().unwrap_or("").trim();
-        let digits = cell.bytes().take_while(u8::is_ascii_digit).count();
-        let rest = &cell[digits..];
-        // A step with a note in brackets (`3 (critical)`) is a step too.
-        let step = rest.starts_with(". ")
-            || rest.starts_with(") ")
-            || rest.strip_prefix(' ').is_some_and(|r| r.starts_with(['(', '（']));
-        let value = (digits > 0 && (rest.chars().count() <= 2 || step))
-            .then(|| cell[..digits].parse::<u32>().ok())
-            .flatten();
-        if value.is_some() {
-            table.push(value);
+        for (k, cell) in row.trim_end().trim_end_matches('|').split('|').enumerate() {
+            if let Some(value) = row_count(cell.trim()) {
+                if columns.len() <= k {
+                    columns.resize(k + 1, Vec::new());
+                }
+                columns[k].push(value);
+            }
         }
     }
     out
+}
+
+/// A table cell that counts its row: `1`, `1.`, a rank with its counter
+/// (`1位`, `2nd`) or a numbered step (`1. 溶融`, `2) Heat`, `3 (critical)`).
+fn row_count(cell: &str) -> Option<u32> {
+    let digits = cell.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &cell[digits..];
+    let step = rest.starts_with(". ")
+        || rest.starts_with(") ")
+        || rest.strip_prefix(' ').is_some_and(|r| r.starts_with(['(', '（']));
+    (digits > 0 && (rest.chars().count() <= 2 || step))
+        .then(|| cell[..digits].parse().ok())
+        .flatten()
 }
 
 /// CJK numeral runs of two characters or more with a unit (三千, 二十二,

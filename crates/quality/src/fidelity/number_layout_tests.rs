@@ -110,3 +110,12 @@ fn a_value_may_be_rounded_with_about_or_converted_to_a_spelled_unit() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_table_may_number_its_rows_in_any_column() {
+    let source = "債務者区分は正常先、要注意先、破綻懸念先の3つで、1999年7月に策定された。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    let table = "1999年7月策定。債務者区分は3つ。\n\n| 債務者区分 | 順番 |\n|---|---|\n| 正常先 | 1 |\n| 要注意先 | 2 |\n| 破綻懸念先 | 3 |";
+    assert!(numbers(table).is_empty(), "{:?}", numbers(table));
+    assert!(!numbers(&table.replace("| 3 |", "| 5 |")).is_empty());
+}
