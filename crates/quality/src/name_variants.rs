@@ -277,6 +277,20 @@ pub(crate) fn kept_another_way(
         || kept_by_its_values(rewrite, name)
         || named_another_way_in(rewrite, &name.text)
         || kept_as_an_initial(source, rewrite, &name.text)
+        || kept_by_a_part_of_its_double_name(rewrite, &name.text)
+}
+
+/// A double name kept by a long part of it, as its short form
+/// (Санкт-Петербурге → в Петербурге): a part of six letters or more the
+/// rewrite writes, inflected or not.
+fn kept_by_a_part_of_its_double_name(rewrite: &str, name: &str) -> bool {
+    !name.contains(' ')
+        && name.contains('-')
+        && name.split('-').any(|part| {
+            part.chars().count() >= 6
+                && part.chars().next().is_some_and(char::is_uppercase)
+                && (has_name(rewrite, part) || contains_inflected(rewrite, part))
+        })
 }
 
 /// A genus the rewrite shortens to its initial before the species, as

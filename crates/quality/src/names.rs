@@ -134,6 +134,17 @@ pub fn names(text: &str) -> Vec<NameMention> {
                     && part.chars().skip(1).any(char::is_lowercase)
                     && !part.chars().skip(1).any(char::is_uppercase)
             });
+        // A middle initial continues the name it stands in ("William H.
+        // Russell"): no acronym, no sentence's end.
+        if !run.is_empty()
+            && token.len() == 1
+            && token.chars().all(|c| c.is_ascii_uppercase())
+            && raw.len() == 2
+            && raw.ends_with('.')
+        {
+            run.push(raw);
+            continue;
+        }
         // Capitalised stop words ("The", "In") start sentences, not names.
         if capitalised && !is_stop_word(&owner.to_lowercase()) {
             // Punctuation between words ends a name: "Chinese, Japanese" is two.
@@ -215,6 +226,13 @@ pub fn names(text: &str) -> Vec<NameMention> {
     }
     if !run.is_empty() {
         runs.push((found.len(), run, run_at_start));
+    }
+    // An initial that ends a run ended its sentence instead ("the Model A.
+    // Its design"): the name stops before it.
+    for (_, words, _) in &mut runs {
+        while words.last().is_some_and(|w| w.len() == 2 && w.ends_with('.')) {
+            words.pop();
+        }
     }
     // Merge the runs into `found` at the places they were met.
     let mut out: Vec<NameMention> = Vec::new();

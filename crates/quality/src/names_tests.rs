@@ -248,3 +248,15 @@ fn a_possessive_ends_its_name() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_middle_initial_continues_a_name_and_an_initial_at_the_end_does_not() {
+    let found = |text: &str| -> Vec<String> { names(text).into_iter().map(|m| m.text).collect() };
+    let organisers = found("It was organised by William H. Russell and Alexander Majors.");
+    assert!(
+        organisers.contains(&"William H. Russell".to_owned()),
+        "{organisers:?}"
+    );
+    let model = found("It was built until 1927, when it gave way to the Model A. Its design team was small.");
+    assert!(!model.iter().any(|n| n.ends_with('.')), "{model:?}");
+}
