@@ -1011,6 +1011,30 @@ fn dev_ay_faithful_new_styles() {
     faithful_set("dev_ay", &["dev_ay_en_ru", "dev_ay_zh_ja"], 0.5);
 }
 
+/// Set AZ (`dev_az_*.toml`): 96 faithful restyles, written by helpers that never read the checks (round 8).
+#[test]
+fn dev_az_faithful_restyles() {
+    faithful_set("dev_az", &["dev_az_en_ru", "dev_az_zh_ja"], 0.5);
+}
+
+/// Set BA (`dev_ba_*.toml`): 96 faithful outputs of the new styles (round 8; the en/ru half's helper saw part of README's gate description before writing, so its first contact is reported apart).
+#[test]
+fn dev_ba_faithful_new_styles() {
+    faithful_set("dev_ba", &["dev_ba_en_ru", "dev_ba_zh_ja"], 0.5);
+}
+
+/// Set BB (`dev_bb_*.toml`): 96 faithful restyles, from other domains than AZ (round 8).
+#[test]
+fn dev_bb_faithful_restyles() {
+    faithful_set("dev_bb", &["dev_bb_en_ru", "dev_bb_zh_ja"], 0.5);
+}
+
+/// Set BC (`dev_bc_*.toml`): 96 faithful outputs of the new styles, from other domains than BA (round 8).
+#[test]
+fn dev_bc_faithful_new_styles() {
+    faithful_set("dev_bc", &["dev_bc_en_ru", "dev_bc_zh_ja"], 0.5);
+}
+
 /// Set Z (`set_z_*.toml`): 48 restyles and 96 single errors in four
 /// languages, written at the start of session 12 by helpers that never read
 /// the checks, sealed while the gate changed, measured once at its end
