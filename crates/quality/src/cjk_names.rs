@@ -19,13 +19,20 @@ pub(crate) fn place_names(text: &str, lex: Lexicons) -> Vec<String> {
     for (i, &c) in chars.iter().enumerate() {
         // The suffix begins a word of its own here (朝代).
         let begins_word = |w: &&str| chars[i..].iter().take(w.chars().count()).copied().eq(w.chars());
-        let ends_word = |w: &&str| {
-            let n = w.chars().count();
-            i + 1 >= n && chars[i + 1 - n..=i].iter().copied().eq(w.chars())
+        // The suffix is a character of a common noun here (会社, 都道府県).
+        let in_common_noun = |w: &&str| {
+            let word: Vec<char> = w.chars().collect();
+            word.iter().enumerate().any(|(k, &wc)| {
+                wc == c
+                    && i >= k
+                    && chars
+                        .get(i - k..i - k + word.len())
+                        .is_some_and(|run| run == word.as_slice())
+            })
         };
         if !lex.has_char(|l| l.name_suffixes, c)
             || lex.words(|l| l.name_suffix_words).any(|w| begins_word(&w))
-            || lex.words(|l| l.suffixed_common_nouns).any(|w| ends_word(&w))
+            || lex.words(|l| l.suffixed_common_nouns).any(|w| in_common_noun(&w))
         {
             continue;
         }
@@ -118,6 +125,8 @@ mod tests {
             missing_place_names(source, "数十万旅客滞留在杭州火车站。"),
             ["留广州"]
         );
+        // Prefectures as a kind (都道府県) name none of them.
+        assert!(missing_place_names("都道府県知事が漁業を許可する。", "知事が許可する。").is_empty());
         // A company's kind (株式会社) is no name.
         assert!(missing_place_names("1973年に株式会社ツクダから発売。", "1973年にツクダが発売。").is_empty());
     }

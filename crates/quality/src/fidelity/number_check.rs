@@ -32,8 +32,20 @@ pub(super) fn check_numbers(
     added_are_suspicions: bool,
     keeps_subset: bool,
 ) -> (Verdict, AddedNumbers) {
-    // The source's numbers, read once: the checks below all use them.
-    let source_numbers = numbers(source);
+    // The source's numbers, read once: the checks below all use them. A
+    // Russian day and month (15.12) is its day, as in a rewrite.
+    let source_day_month = source.chars().any(crate::words::is_cyrillic);
+    let source_numbers: Vec<_> = numbers(source)
+        .into_iter()
+        .flat_map(|m| {
+            let short_date = m.written.len() <= 5 && m.written.contains('.');
+            if source_day_month && short_date {
+                date_parts(m, true)
+            } else {
+                vec![m]
+            }
+        })
+        .collect();
     // Distinct source quantities with how often each is mentioned.
     let mut wanted: Vec<(String, Quantity, usize)> = Vec::new();
     for m in &source_numbers {

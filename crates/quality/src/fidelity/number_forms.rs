@@ -302,22 +302,32 @@ pub(super) fn date_parts(
         .iter()
         .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
-    let plausible = |year: &str, month: &str| {
-        year.parse::<u32>().is_ok_and(|y| (1800..=2100).contains(&y))
+    let plausible_in = |years: std::ops::RangeInclusive<u32>, year: &str, month: &str| {
+        year.parse::<u32>().is_ok_and(|y| years.contains(&y))
             && month.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
     };
+    let plausible = |year: &str, month: &str| plausible_in(1800..=2100, year, month);
+    // Two stops make no decimal: any year of the last thousand reads
+    // (1575.6.29); so does a month written with its zero (07.1799).
+    let plausible_old = |year: &str, month: &str| plausible_in(1000..=2100, year, month);
     let mut parts: Vec<&str> = match lens.as_slice() {
         [1 | 2, 1 | 2, 4] if all_digits => vec![parts[0], parts[2]],
         // A year and month (2019.4, 2019/04): both, as 2019年4月 has them.
         [4, 1 | 2] if all_digits && plausible(parts[0], parts[1]) => vec![parts[1], parts[0]],
         [4, 2, 2] if all_digits => vec![parts[2], parts[0]],
         // Year first with a one-digit month or day (2017.5.5, 2023.5.28).
-        [4, 1 | 2, 1 | 2] if all_digits && plausible(parts[0], parts[1]) => {
+        [4, 1 | 2, 1 | 2] if all_digits && plausible_old(parts[0], parts[1]) => {
             vec![parts[2], parts[0], parts[1]]
         }
         // A month and year (06.1978): the year — only where it reads as
         // one: 0.3528 is a decimal, not month 0 of year 3528.
-        [1 | 2, 4] if all_digits && plausible(parts[1], parts[0]) => vec![parts[1]],
+        [1 | 2, 4]
+            if all_digits
+                && (plausible(parts[1], parts[0])
+                    || parts[0].len() == 2 && plausible_old(parts[1], parts[0])) =>
+        {
+            vec![parts[1]]
+        }
         [1 | 2, 2]
             if day_month
                 && all_digits

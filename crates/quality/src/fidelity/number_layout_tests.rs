@@ -119,3 +119,14 @@ fn a_table_may_number_its_rows_in_any_column() {
     assert!(numbers(table).is_empty(), "{:?}", numbers(table));
     assert!(!numbers(&table.replace("| 3 |", "| 5 |")).is_empty());
 }
+
+#[test]
+fn an_old_date_and_a_russian_day_and_month_read_as_dates() {
+    let source = "Компания учреждена в июле 1799 года; маркировка обязательна с 15.12 для обуви.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("Учреждена 07.1799; маркировка обуви — с 15 декабря.").is_empty());
+    assert!(!numbers("Учреждена 07.1798; маркировка обуви — с 15 декабря.").is_empty());
+    let source = "長篠の戦いは1575年6月29日に起きた。";
+    assert!(number_findings(source, "長篠の戦い：1575.6.29").is_empty());
+    assert!(!number_findings(source, "長篠の戦い：1576.6.29").is_empty());
+}

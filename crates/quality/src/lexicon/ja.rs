@@ -94,7 +94,7 @@ pub static JA: Lexicon = Lexicon {
     name_suffixes: &['県', '庁', '院', '寺', '宮', '社', '館', '市', '町', '村', '府'],
     one_ideograph_name_suffixes: &[],
     name_suffix_words: &[],
-    suffixed_common_nouns: &["会社"],
+    suffixed_common_nouns: &["会社", "都道府県", "市町村", "市区町村"],
     world_names: &[],
     name_equivalents: &[],
     equivalent_letters: &[],
