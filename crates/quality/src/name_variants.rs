@@ -516,18 +516,64 @@ fn kept_by_its_expansion(source: &str, rewrite: &str, acronym: &str) -> bool {
                 let words: Vec<&str> = source[..at].split_whitespace().collect();
                 // The shortest run of words before the bracket whose capitals
                 // spell the acronym (small words such as "of" in between).
-                (letters..=words.len().min(letters + 3)).any(|k| {
+                (1..=words.len().min(letters + 3)).any(|k| {
                     let run = &words[words.len() - k..];
                     let capitals: String = run
                         .iter()
                         .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
                         .collect();
-                    capitals == acronym
+                    let capitalised = capitals == acronym
                         && run
                             .first()
                             .is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()))
-                        && crate::names::has_name(rewrite, &run.join(" "))
+                        && crate::names::has_name(rewrite, &run.join(" "));
+                    capitalised || spelled_in_lower_case(run, acronym, rewrite)
                 })
             })
         })
+}
+
+/// Whether `run`, the words before an acronym's bracket, spells `acronym`
+/// by the initials of its words and their hyphenated parts (individual
+/// transferable quotas → ITQs, Российско-американская компания → РАК), in
+/// lower case as the source writes them, and the rewrite writes each of
+/// its words (a Cyrillic one with any ending).
+fn spelled_in_lower_case(run: &[&str], acronym: &str, rewrite: &str) -> bool {
+    let core = acronym.strip_suffix('s').unwrap_or(acronym).to_lowercase();
+    let words: Vec<String> = run
+        .iter()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphabetic() && c != '-')
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty() && !is_stop_word(w))
+        .collect();
+    let initials: String = words
+        .iter()
+        .flat_map(|w| w.split('-').filter_map(|p| p.chars().next()))
+        .collect();
+    let lower = rewrite.to_lowercase();
+    let stem = |w: &String| -> String {
+        let n = w.chars().count();
+        if w.chars().any(is_cyrillic) {
+            w.chars().take(n.saturating_sub(2).max(4)).collect()
+        } else {
+            w.strip_suffix('s').unwrap_or(w).to_owned()
+        }
+    };
+    // The expansion labelled with another acronym (валютный фонд (МБРР))
+    // is that one's.
+    let relabelled = words.last().is_some_and(|last| {
+        lower.match_indices(stem(last).as_str()).any(|(at, found)| {
+            let after = lower[at + found.len()..]
+                .trim_start_matches(char::is_alphabetic)
+                .trim_start();
+            let label: String = after
+                .strip_prefix(['(', '（'])
+                .map(|inside| inside.chars().take_while(|c| c.is_alphabetic()).collect())
+                .unwrap_or_default();
+            label.chars().count() >= 2 && label != acronym.to_lowercase()
+        })
+    });
+    initials == core && !relabelled && words.iter().all(|w| lower.contains(&stem(w)))
 }

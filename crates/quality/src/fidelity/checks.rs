@@ -445,6 +445,44 @@ mod tests {
     }
 
     #[test]
+    fn an_acronym_is_kept_by_its_lower_case_expansion_and_a_country_by_its_people() {
+        let source = "New Zealand runs individual transferable quotas (ITQs) under a total allowable catch (TAC). Neuf-Brisach lies in the French département of Haut-Rhin.";
+        let rewrite = "New Zealand runs individual transferable quotas under a total allowable catch. Neuf-Brisach lies in Alsace, France, in Haut-Rhin.";
+        assert!(
+            findings(source, rewrite, "missing").is_empty(),
+            "{:?}",
+            findings(source, rewrite, "missing")
+        );
+        let changed = "New Zealand runs individual quotas under a total catch. Neuf-Brisach lies in Alsace, Germany, in Haut-Rhin.";
+        assert_eq!(
+            findings(source, changed, "missing").len(),
+            3,
+            "{:?}",
+            findings(source, changed, "missing")
+        );
+        // The expansion labelled with another acronym is that one's.
+        let source =
+            "Международный валютный фонд (МВФ) и Международный банк реконструкции и развития (МБРР).";
+        assert!(
+            !findings(
+                source,
+                "Международный валютный фонд (МБРР) и Международный банк реконструкции и развития.",
+                "missing"
+            )
+            .is_empty()
+        );
+        let source = "В 1799 году была учреждена Российско-американская компания (РАК).";
+        assert!(
+            findings(
+                source,
+                "В 1799 году учредили Российско-американскую компанию.",
+                "missing"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
     fn a_name_is_kept_by_its_own_word_or_by_its_abbreviation() {
         let source = "Arthur Doodson built a machine in 1948 that combined 42 constituents; Edward Purcell measured it.";
         let names = |rewrite: &str| findings(source, rewrite, "name");
