@@ -136,12 +136,16 @@ pub fn names(text: &str) -> Vec<NameMention> {
             });
         // A middle initial continues the name it stands in ("William H.
         // Russell"): no acronym, no sentence's end.
-        if !run.is_empty()
-            && token.len() == 1
-            && token.chars().all(|c| c.is_ascii_uppercase())
+        // Not a regnal number (Пётр I. Там …): a Latin name's initial,
+        // not a Roman numeral's letter.
+        let middle_initial = token.len() == 1
             && raw.len() == 2
             && raw.ends_with('.')
-        {
+            && token
+                .chars()
+                .all(|c| c.is_ascii_uppercase() && !crate::lexicon::common::REGNAL_LETTERS.contains(&c))
+            && run.last().is_some_and(|w| w.is_ascii());
+        if middle_initial {
             run.push(raw);
             continue;
         }
@@ -212,7 +216,11 @@ pub fn names(text: &str) -> Vec<NameMention> {
                 .ends_with(['.', '!', '?', ':', '。', '！', '？'])
         };
         // An initial's stop ("М. В. Фрунзе", "J. Smith") ends no sentence.
-        let initial = raw.chars().count() == 2 && raw.starts_with(char::is_uppercase) && raw.ends_with('.');
+        let initial = raw.chars().count() == 2
+            && raw.starts_with(|c: char| {
+                c.is_uppercase() && !crate::lexicon::common::REGNAL_LETTERS.contains(&c)
+            })
+            && raw.ends_with('.');
         if raw.chars().any(char::is_alphanumeric) && !(tag && sentence_start) {
             sentence_start = ends_sentence() && !initial;
         } else if !raw.chars().any(char::is_alphanumeric) && ends_sentence() {

@@ -260,3 +260,12 @@ fn a_middle_initial_continues_a_name_and_an_initial_at_the_end_does_not() {
     let model = found("It was built until 1927, when it gave way to the Model A. Its design team was small.");
     assert!(!model.iter().any(|n| n.ends_with('.')), "{model:?}");
 }
+
+#[test]
+fn a_regnal_number_ends_its_sentence() {
+    let found: Vec<String> = names("Фонтаны заложил Пётр I. Там работают 64 фонтана.")
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert!(!found.iter().any(|n| n.contains("Там")), "{found:?}");
+}

@@ -58,6 +58,10 @@ pub static RANGE_DASHES: &[char] = &['-', '–', '—', '〜', '~', '～', '－'
 /// Metric prefixes a unit symbol may take (kWh, MWh, GHz, mm, μm).
 pub static METRIC_PREFIXES: &[char] = &['k', 'M', 'G', 'T', 'm', 'μ', 'µ', 'c', 'n'];
 
+/// One-letter regnal numbers (Пётр I., Henry V.): the stop after one
+/// ends a sentence, as no initial's does.
+pub static REGNAL_LETTERS: &[char] = &['I', 'V', 'X'];
+
 /// The letters Roman numerals are written with: `XIV` is a number, not an
 /// acronym.
 pub static ROMAN_NUMERAL_LETTERS: &[char] = &['I', 'V', 'X', 'L', 'C', 'D', 'M'];

@@ -987,52 +987,52 @@ fn dev_au_faithful_new_styles() {
     faithful_set("dev_au", &["dev_au_en_ru", "dev_au_zh_ja"], 0.07);
 }
 
-/// Set AV (`dev_av_*.toml`): 96 faithful restyles, written by helpers that never read the checks (round 7).
+/// Set AV (`dev_av_*.toml`): 96 faithful restyles, written by helpers that never read the checks (round 7); tuned on. First contact 12 / 96 failed; after its round's classes 6.
 #[test]
 fn dev_av_faithful_restyles() {
-    faithful_set("dev_av", &["dev_av_en_ru", "dev_av_zh_ja"], 0.5);
+    faithful_set("dev_av", &["dev_av_en_ru", "dev_av_zh_ja"], 0.07);
 }
 
-/// Set AW (`dev_aw_*.toml`): 96 faithful outputs of the new styles (round 7).
+/// Set AW (`dev_aw_*.toml`): 96 faithful outputs of the new styles (round 7); tuned on. First contact 1 / 96 failed; after its round's classes 1.
 #[test]
 fn dev_aw_faithful_new_styles() {
-    faithful_set("dev_aw", &["dev_aw_en_ru", "dev_aw_zh_ja"], 0.5);
+    faithful_set("dev_aw", &["dev_aw_en_ru", "dev_aw_zh_ja"], 0.02);
 }
 
-/// Set AX (`dev_ax_*.toml`): 96 faithful restyles, from other domains than AV (round 7).
+/// Set AX (`dev_ax_*.toml`): 96 faithful restyles, from other domains than AV (round 7); tuned on. First contact 5 / 96 failed; after its round's classes 3.
 #[test]
 fn dev_ax_faithful_restyles() {
-    faithful_set("dev_ax", &["dev_ax_en_ru", "dev_ax_zh_ja"], 0.5);
+    faithful_set("dev_ax", &["dev_ax_en_ru", "dev_ax_zh_ja"], 0.04);
 }
 
-/// Set AY (`dev_ay_*.toml`): 96 faithful outputs of the new styles, from other domains than AW (round 7).
+/// Set AY (`dev_ay_*.toml`): 96 faithful outputs of the new styles, from other domains than AW (round 7); tuned on. First contact 12 / 96 failed; after its round's classes 10.
 #[test]
 fn dev_ay_faithful_new_styles() {
-    faithful_set("dev_ay", &["dev_ay_en_ru", "dev_ay_zh_ja"], 0.5);
+    faithful_set("dev_ay", &["dev_ay_en_ru", "dev_ay_zh_ja"], 0.11);
 }
 
-/// Set AZ (`dev_az_*.toml`): 96 faithful restyles, written by helpers that never read the checks (round 8).
+/// Set AZ (`dev_az_*.toml`): 96 faithful restyles, written by helpers that never read the checks (round 8); tuned on. First contact 16 / 96 failed; after its round's classes 12.
 #[test]
 fn dev_az_faithful_restyles() {
-    faithful_set("dev_az", &["dev_az_en_ru", "dev_az_zh_ja"], 0.5);
+    faithful_set("dev_az", &["dev_az_en_ru", "dev_az_zh_ja"], 0.13);
 }
 
-/// Set BA (`dev_ba_*.toml`): 96 faithful outputs of the new styles (round 8; the en/ru half's helper saw part of README's gate description before writing, so its first contact is reported apart).
+/// Set BA (`dev_ba_*.toml`): 96 faithful outputs of the new styles (round 8; the en/ru half's helper saw part of README's gate description before writing, so its first contact is reported apart); tuned on. First contact 3 / 96 failed (1 in the zh/ja half, 2 in the en/ru half its helper wrote after seeing the gate section); after its round's classes 3.
 #[test]
 fn dev_ba_faithful_new_styles() {
-    faithful_set("dev_ba", &["dev_ba_en_ru", "dev_ba_zh_ja"], 0.5);
+    faithful_set("dev_ba", &["dev_ba_en_ru", "dev_ba_zh_ja"], 0.04);
 }
 
-/// Set BB (`dev_bb_*.toml`): 96 faithful restyles, from other domains than AZ (round 8).
+/// Set BB (`dev_bb_*.toml`): 96 faithful restyles, from other domains than AZ (round 8); tuned on. First contact 13 / 96 failed; after its round's classes 9.
 #[test]
 fn dev_bb_faithful_restyles() {
-    faithful_set("dev_bb", &["dev_bb_en_ru", "dev_bb_zh_ja"], 0.5);
+    faithful_set("dev_bb", &["dev_bb_en_ru", "dev_bb_zh_ja"], 0.1);
 }
 
-/// Set BC (`dev_bc_*.toml`): 96 faithful outputs of the new styles, from other domains than BA (round 8).
+/// Set BC (`dev_bc_*.toml`): 96 faithful outputs of the new styles, from other domains than BA (round 8); tuned on. First contact 8 / 96 failed; after its round's classes 6.
 #[test]
 fn dev_bc_faithful_new_styles() {
-    faithful_set("dev_bc", &["dev_bc_en_ru", "dev_bc_zh_ja"], 0.5);
+    faithful_set("dev_bc", &["dev_bc_en_ru", "dev_bc_zh_ja"], 0.07);
 }
 
 /// Set Z (`set_z_*.toml`): 48 restyles and 96 single errors in four
@@ -1059,4 +1059,28 @@ fn set_z_measured_once_at_the_end_of_session_12() {
 #[test]
 fn set_aa_measured_once_at_the_end_of_session_12() {
     held_out_set("set_aa", &["set_aa_en_ru", "set_aa_zh_ja"], 0.57, 0.04);
+}
+
+/// Set AP (`set_ap_*.toml`): 48 restyles and 96 single errors in four
+/// languages, written at the end of session 12 by helpers that never read
+/// the checks, sealed through session 13, measured once at its end (gate
+/// 4e6bbb8): 48 / 96 caught (numbers 31 / 32, names 7 / 23, identifiers
+/// 10 / 12), 2 / 48 false alarms; the session's starting gate (ea02bec):
+/// the same catches, 1 / 48 — the extra one was this session's middle
+/// initial reading "Пётр I. Там" as one name, fixed after the measurement
+/// (tuned: 1 / 48). A floor from now on.
+#[test]
+fn set_ap_measured_once_at_the_end_of_session_13() {
+    held_out_set("set_ap", &["set_ap_en_ru", "set_ap_zh_ja"], 0.5, 0.03);
+}
+
+/// Set AQ (`set_aq_*.toml`): the seven new styles (56 outputs, 112 single
+/// errors), written and sealed with set AP, measured once at session 13's
+/// end: 56 / 112 caught (numbers 35 / 40, names 12 / 28, identifiers 5 /
+/// 16; wrong computations 6 / 6, extracts cut below their floor 4 / 6), 2 /
+/// 56 false alarms (two results cut rather than rounded: 107 ÷ 30 =
+/// 3.566); the starting gate the same. A floor from now on.
+#[test]
+fn set_aq_measured_once_at_the_end_of_session_13() {
+    held_out_set("set_aq", &["set_aq_en_ru", "set_aq_zh_ja"], 0.5, 0.04);
 }
