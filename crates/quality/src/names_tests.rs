@@ -229,19 +229,13 @@ fn a_country_is_kept_by_another_of_its_names() {
 
 #[test]
 fn a_stop_inside_emphasis_ends_the_sentence() {
-    let found: Vec<String> = names("**2. Выбор ответа.** Когда Минздрав РФ зарегистрировал вакцину?")
-        .into_iter()
-        .map(|m| m.text)
-        .collect();
+    let found = name_texts("**2. Выбор ответа.** Когда Минздрав РФ зарегистрировал вакцину?");
     assert!(!found.iter().any(|n| n.starts_with("Когда")), "{found:?}");
 }
 
 #[test]
 fn a_possessive_ends_its_name() {
-    let found: Vec<String> = names("Fridtjof Nansen's Fram expedition of 1893 tested his theory.")
-        .into_iter()
-        .map(|m| m.text)
-        .collect();
+    let found = name_texts("Fridtjof Nansen's Fram expedition of 1893 tested his theory.");
     assert!(
         found.contains(&"Fram".to_owned())
             && !found.iter().any(|n| n.contains("Fram") && n.contains("Nansen")),
@@ -251,7 +245,7 @@ fn a_possessive_ends_its_name() {
 
 #[test]
 fn a_middle_initial_continues_a_name_and_an_initial_at_the_end_does_not() {
-    let found = |text: &str| -> Vec<String> { names(text).into_iter().map(|m| m.text).collect() };
+    let found = name_texts;
     let organisers = found("It was organised by William H. Russell and Alexander Majors.");
     assert!(
         organisers.contains(&"William H. Russell".to_owned()),
@@ -263,9 +257,11 @@ fn a_middle_initial_continues_a_name_and_an_initial_at_the_end_does_not() {
 
 #[test]
 fn a_regnal_number_ends_its_sentence() {
-    let found: Vec<String> = names("Фонтаны заложил Пётр I. Там работают 64 фонтана.")
-        .into_iter()
-        .map(|m| m.text)
-        .collect();
+    let found = name_texts("Фонтаны заложил Пётр I. Там работают 64 фонтана.");
     assert!(!found.iter().any(|n| n.contains("Там")), "{found:?}");
+}
+
+/// The texts of the names `names` finds in `text`.
+fn name_texts(text: &str) -> Vec<String> {
+    names(text).into_iter().map(|m| m.text).collect()
 }

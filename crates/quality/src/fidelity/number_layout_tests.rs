@@ -2,16 +2,7 @@
 //! another way: section and step numbering, ratios for percentages,
 //! notations (precision, base), era years, words written with numerals.
 
-use crate::{FidelityConfig, fidelity};
-
-/// The numbers check's findings on `rewrite` of `source`.
-fn number_findings(source: &str, rewrite: &str) -> Vec<String> {
-    fidelity(source, rewrite, &FidelityConfig::default())
-        .findings()
-        .filter(|f| f.contains("number"))
-        .map(str::to_owned)
-        .collect()
-}
+use super::tests::number_findings;
 
 #[test]
 fn a_section_numbered_with_a_stop_or_in_bold_is_a_heading() {
