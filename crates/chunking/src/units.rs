@@ -30,7 +30,12 @@ fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric() || c == '_';
     }
-    (c.is_alphanumeric() || is_combining_mark(c)) && !is_cjk(c)
+    // The basic Cyrillic letters are all letters; CJK is never a word
+    // character here. Both skip the Unicode table search.
+    if matches!(c, 'А'..='я' | 'Ё' | 'ё') {
+        return true;
+    }
+    !is_cjk(c) && (c.is_alphanumeric() || is_combining_mark(c))
 }
 
 /// Combining marks continue the word they follow (Devanagari vowel signs, accents).

@@ -33,10 +33,15 @@ pub enum Script {
 impl Script {
     /// The script of a letter; `None` for anything not a letter.
     pub fn of(c: char) -> Option<Script> {
-        if !c.is_alphabetic() {
-            return None;
-        }
-        Some(match c as u32 {
+        c.is_alphabetic().then(|| Self::of_letter(c))
+    }
+
+    /// The script `c` belongs to if it is a letter, by its code point alone.
+    /// `is_alphabetic` is a table search for anything outside ASCII; a scan
+    /// that only needs the scripts present asks it once per new script
+    /// (`Lexicons::for_text`), not once per character.
+    pub(crate) fn of_letter(c: char) -> Script {
+        match c as u32 {
             0x0041..=0x024F | 0x1E00..=0x1EFF => Script::Latin,
             0x0370..=0x03FF | 0x1F00..=0x1FFF => Script::Greek,
             0x0400..=0x052F => Script::Cyrillic,
@@ -50,7 +55,7 @@ impl Script {
                 Script::Han
             }
             _ => Script::Other,
-        })
+        }
     }
 
     /// Japanese mixes kana and Han; count them as one family.

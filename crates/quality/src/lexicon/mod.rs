@@ -296,17 +296,15 @@ impl Lexicons {
             };
         }
         let mut seen = 0u32;
-        let mut last: Option<Script> = None;
         for c in text.chars() {
             if c.is_ascii() && !c.is_ascii_alphabetic() {
                 continue;
             }
-            let Some(script) = Script::of(c).map(Script::family) else {
-                continue;
-            };
-            if last != Some(script) {
-                seen |= 1 << script as u32;
-                last = Some(script);
+            // `Script::of(c)` is this family or none: once the family is
+            // seen, whether `c` is a letter changes nothing.
+            let bit = 1 << Script::of_letter(c).family() as u32;
+            if seen & bit == 0 && c.is_alphabetic() {
+                seen |= bit;
             }
         }
         Self::of_scripts(seen)
