@@ -11,6 +11,9 @@ use crate::words::is_kana;
 /// suffix of `lex` (one before 朝), none of them a function character,
 /// kana or numeral.
 pub(crate) fn place_names(text: &str, lex: Lexicons) -> Vec<String> {
+    if lex.iter().all(|l| l.name_suffixes.is_empty()) {
+        return Vec::new();
+    }
     let chars: Vec<char> = text.chars().collect();
     // Numerals are Chinese characters in Japanese text too.
     let numerals = Lexicons::for_text(text, None);

@@ -31,6 +31,21 @@ pub enum Script {
 }
 
 impl Script {
+    /// Every script, in declaration order.
+    const ALL: [Script; 11] = [
+        Script::Latin,
+        Script::Cyrillic,
+        Script::Greek,
+        Script::Han,
+        Script::Kana,
+        Script::Hangul,
+        Script::Arabic,
+        Script::Hebrew,
+        Script::Devanagari,
+        Script::Thai,
+        Script::Other,
+    ];
+
     /// The script of a letter; `None` for anything not a letter.
     pub fn of(c: char) -> Option<Script> {
         c.is_alphabetic().then(|| Self::of_letter(c))
@@ -69,16 +84,20 @@ impl Script {
 
 /// Share of letters per script family, largest first.
 pub fn script_shares(text: &str) -> Vec<(Script, f64)> {
-    let mut counts: std::collections::BTreeMap<Script, usize> = std::collections::BTreeMap::new();
+    // Counted per family in declaration order (`Script`'s `Ord`), so ties
+    // keep that order after the stable sort.
+    let mut counts = [0usize; Script::ALL.len()];
     let mut total = 0usize;
     for c in text.chars() {
         if let Some(s) = Script::of(c) {
-            *counts.entry(s.family()).or_default() += 1;
+            counts[s.family() as usize] += 1;
             total += 1;
         }
     }
-    let mut shares: Vec<(Script, f64)> = counts
+    let mut shares: Vec<(Script, f64)> = Script::ALL
         .into_iter()
+        .zip(counts)
+        .filter(|&(_, n)| n > 0)
         .map(|(s, n)| (s, n as f64 / total.max(1) as f64))
         .collect();
     shares.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -109,5 +128,12 @@ mod tests {
         assert_eq!(dominant_script("マニュアルページを検索する"), Some(Script::Han));
         assert_eq!(dominant_script("123 !!"), None);
         assert!((share_of("ab中文", Script::Latin) - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn all_lists_every_script_at_its_own_index() {
+        for (i, s) in Script::ALL.into_iter().enumerate() {
+            assert_eq!(s as usize, i);
+        }
     }
 }

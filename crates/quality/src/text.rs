@@ -10,9 +10,20 @@ pub fn is_closing(c: char) -> bool {
     is_closing_punctuation(c)
 }
 
+/// Whether `text` may hold a CJK character ([`is_cjk`]): one at U+1100 or
+/// above, whose UTF-8 lead byte is 0xE1 or more. A byte scan, so that text
+/// without any passes the CJK-only scans at a glance.
+pub(crate) fn may_have_cjk(text: &str) -> bool {
+    text.bytes().any(|b| b >= 0xE1)
+}
+
 /// Whether `text` is written in CJK: a third of its characters or more
 /// are Han or kana.
 pub fn written_in_cjk(text: &str) -> bool {
+    if !may_have_cjk(text) {
+        // No CJK character: only a text of whitespace has a third of them.
+        return text.trim().is_empty();
+    }
     let cjk = text
         .chars()
         .filter(|&c| is_cjk(c) || ('\u{3040}'..='\u{30FF}').contains(&c))

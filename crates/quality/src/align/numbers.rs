@@ -82,8 +82,8 @@ pub(super) fn stated_values(text: &str, lowered: &Lowered, lex: Lexicons) -> Vec
 
 /// Values of runs of CJK numerals.
 pub(crate) fn cjk_numerals(text: &str) -> Vec<u64> {
-    // Every numeral is outside ASCII.
-    if text.is_ascii() {
+    // Every numeral is a CJK character.
+    if !crate::text::may_have_cjk(text) {
         return Vec::new();
     }
     let digit = |c: char| {

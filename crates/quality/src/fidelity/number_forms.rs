@@ -527,6 +527,9 @@ fn row_count(cell: &str) -> Option<u32> {
 pub(super) fn cjk_compound_numerals(text: &str) -> Vec<f64> {
     let lex = crate::lexicon::Lexicons::for_text(text, None);
     let mut out = Vec::new();
+    if lex.iter().all(|l| l.numeral_chars.is_empty()) {
+        return out;
+    }
     let chars: Vec<char> = text.chars().collect();
     let numeral = |c: char| lex.has_char(|l| l.numeral_chars, c);
     let mut i = 0;
