@@ -10,7 +10,7 @@
 
 use crate::names::{NameKind, NameMention, has_name};
 use crate::stopwords::is_stop_word;
-use crate::words::is_cyrillic;
+use crate::words::{TextWords, is_cyrillic};
 
 /// Whether `rewrite` still contains `name`, as written (case included: the
 /// common noun "box" does not keep the type `Box`).
@@ -19,8 +19,14 @@ use crate::words::is_cyrillic;
 /// Союз): a Cyrillic name is also kept when each of its words starts a word
 /// of the rewrite with all but its last two letters (at least four).
 pub fn contains_name(rewrite: &str, name: &NameMention) -> bool {
+    contains_name_in(&TextWords::new(rewrite), name)
+}
+
+/// [`contains_name`] in a rewrite whose words are split once for every name.
+pub(crate) fn contains_name_in(words: &TextWords, name: &NameMention) -> bool {
+    let rewrite = words.text;
     has_name(rewrite, &name.text)
-        || contains_inflected(rewrite, &name.text)
+        || contains_inflected_in(words, &name.text)
         || (matches!(name.kind, NameKind::ProperName | NameKind::Acronym)
             && contains_variant(rewrite, &name.text))
         // A plural acronym is kept by its singular (URLs → URL).
@@ -200,6 +206,11 @@ fn contains_variant(rewrite: &str, name: &str) -> bool {
 /// Whether every word of a Cyrillic `name` occurs in `text` with another
 /// ending.
 pub fn contains_inflected(text: &str, name: &str) -> bool {
+    contains_inflected_in(&TextWords::new(text), name)
+}
+
+/// [`contains_inflected`] in a text whose words are split once.
+pub(crate) fn contains_inflected_in(text: &TextWords, name: &str) -> bool {
     // A double name's parts are words of their own (Алма-Атой → Алма-Ата).
     let words: Vec<&str> = name.split([' ', '-']).filter(|w| !w.is_empty()).collect();
     if words.is_empty() || !words.iter().all(|w| w.chars().next().is_some_and(is_cyrillic)) {
@@ -216,7 +227,7 @@ pub fn contains_inflected(text: &str, name: &str) -> bool {
             .map(|c| pairs.iter().find(|(from, _)| *from == c).map_or(c, |(_, to)| *to))
             .collect::<String>()
     };
-    let text_words: Vec<String> = crate::text::words(text).iter().map(|w| one_spelling(w)).collect();
+    let text_words = text.one_spelling(&pairs);
     // A case ending is up to two letters (Идой → Ида, Манденовой →
     // Манденова), more on a long word; a one-word name keeps four letters of stem, a longer one
     // may cut its short words to two when another word holds a long stem.
@@ -263,33 +274,35 @@ fn case_stem(word: &str, floor: usize) -> String {
 /// acronym of a longer form. `contains_name` is the rewrite's spellings of
 /// the name itself; these need the source and its other names.
 pub(crate) fn kept_another_way(
-    rewrite: &str,
+    words: &TextWords,
     name: &NameMention,
     source: &str,
     wanted: &[NameMention],
 ) -> bool {
-    kept_by_its_own_word(rewrite, name, wanted)
-        || kept_by_its_abbreviation(source, rewrite, &name.text)
+    let rewrite = words.text;
+    kept_by_its_own_word(words, name, wanted)
+        || kept_by_its_abbreviation(source, words, &name.text)
         || (name.kind == NameKind::Acronym && kept_by_its_expansion(source, rewrite, &name.text))
-        || kept_by_a_short_form(source, rewrite, &name.text)
+        || kept_by_a_short_form(source, words, &name.text)
         || kept_by_an_acronym(rewrite, &name.text)
-        || kept_by_its_words_in_lower_case(rewrite, name)
+        || kept_by_its_words_in_lower_case(words, name)
         || kept_by_its_values(rewrite, name)
         || named_another_way_in(rewrite, &name.text)
         || kept_as_an_initial(source, rewrite, &name.text)
-        || kept_by_a_part_of_its_double_name(rewrite, &name.text)
+        || kept_by_a_part_of_its_double_name(words, &name.text)
 }
 
 /// A double name kept by a long part of it, as its short form
 /// (Санкт-Петербурге → в Петербурге): a part of six letters or more the
 /// rewrite writes, inflected or not.
-fn kept_by_a_part_of_its_double_name(rewrite: &str, name: &str) -> bool {
+fn kept_by_a_part_of_its_double_name(words: &TextWords, name: &str) -> bool {
+    let rewrite = words.text;
     !name.contains(' ')
         && name.contains('-')
         && name.split('-').any(|part| {
             part.chars().count() >= 6
                 && part.chars().next().is_some_and(char::is_uppercase)
-                && (has_name(rewrite, part) || contains_inflected(rewrite, part))
+                && (has_name(rewrite, part) || contains_inflected_in(words, part))
         })
 }
 
@@ -367,7 +380,7 @@ fn kept_by_its_values(rewrite: &str, name: &NameMention) -> bool {
 /// A name whose every word the rewrite writes, in lower case or as part
 /// of another name (the Eddystone Lighthouse → "the lighthouses on the
 /// Eddystone Rocks"; объект Всемирного наследия → всемирного наследия).
-fn kept_by_its_words_in_lower_case(rewrite: &str, name: &NameMention) -> bool {
+fn kept_by_its_words_in_lower_case(rewrite: &TextWords, name: &NameMention) -> bool {
     if name.kind != NameKind::ProperName {
         return false;
     }
@@ -377,8 +390,7 @@ fn kept_by_its_words_in_lower_case(rewrite: &str, name: &NameMention) -> bool {
         return false;
     }
     // The rewrite's words as written and lower-cased, tokenised once.
-    let as_written = crate::text::words(rewrite);
-    let folded: Vec<String> = as_written.iter().map(|w| w.to_lowercase()).collect();
+    let (as_written, folded) = (rewrite.as_written(), rewrite.lowered());
     let is = |r: &str, w: &str| r == w || r.strip_suffix('s') == Some(w);
     // Some word of it in lower case: the name said as words, not another
     // name that happens to share them.
@@ -392,7 +404,8 @@ fn kept_by_its_words_in_lower_case(rewrite: &str, name: &NameMention) -> bool {
 /// its head (the United Nations Convention → the Convention). A word another
 /// of the source's names shares ("University" of two universities) keeps
 /// neither.
-fn kept_by_its_own_word(rewrite: &str, name: &NameMention, wanted: &[NameMention]) -> bool {
+fn kept_by_its_own_word(words: &TextWords, name: &NameMention, wanted: &[NameMention]) -> bool {
+    let rewrite = words.text;
     name.kind == NameKind::ProperName
         && name.text.contains(' ')
         && name.text.split_whitespace().any(|word| {
@@ -402,7 +415,7 @@ fn kept_by_its_own_word(rewrite: &str, name: &NameMention, wanted: &[NameMention
                 && !wanted
                     .iter()
                     .any(|other| other.text != name.text && other.text.split_whitespace().any(|w| w == word))
-                && (has_name(rewrite, word) || contains_inflected(rewrite, word))
+                && (has_name(rewrite, word) || contains_inflected_in(words, word))
         })
 }
 
@@ -410,11 +423,11 @@ fn kept_by_its_own_word(rewrite: &str, name: &NameMention, wanted: &[NameMention
 /// Russian writes them (Гражданского кодекса, Государственного реестра),
 /// kept by its usual short form: the initials of it and the words after it
 /// (ГК), or its first syllable joined to the next word (Госреестра).
-fn kept_by_a_short_form(source: &str, rewrite: &str, name: &str) -> bool {
+fn kept_by_a_short_form(source: &str, rewrite: &TextWords, name: &str) -> bool {
     if name.contains(' ') {
         return false;
     }
-    let rewrite_words = crate::text::words(rewrite);
+    let rewrite_words = rewrite.as_written();
     source.match_indices(name).any(|(at, _)| {
         let next: Vec<&str> = source[at + name.len()..]
             .split_whitespace()
@@ -462,7 +475,8 @@ fn initials_in_order(name: &str, abbreviation: &str) -> bool {
 /// A name the source abbreviates in brackets right after it ("the United
 /// Nations Convention on the Law of the Sea (UNCLOS)": the names United
 /// Nations Convention, Law and Sea) kept by that abbreviation.
-fn kept_by_its_abbreviation(source: &str, rewrite: &str, name: &str) -> bool {
+fn kept_by_its_abbreviation(source: &str, words: &TextWords, name: &str) -> bool {
+    let rewrite = words.text;
     source.match_indices(name).any(|(at, _)| {
         let after = &source[at + name.len()..];
         // The bracket within the next few words.
@@ -491,7 +505,7 @@ fn kept_by_its_abbreviation(source: &str, rewrite: &str, name: &str) -> bool {
             && abbreviation.chars().count() >= 4
             && abbreviation.chars().next().is_some_and(char::is_uppercase)
             && abbreviation.chars().all(char::is_alphabetic)
-            && (crate::names::has_name(rewrite, abbreviation) || contains_inflected(rewrite, abbreviation));
+            && (crate::names::has_name(rewrite, abbreviation) || contains_inflected_in(words, abbreviation));
         // Or a word qualifying the name the abbreviation stands for (the US
         // of "US Food and Drug Administration (FDA)").
         let capitals_between: String = after[..open]

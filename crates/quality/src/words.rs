@@ -148,3 +148,62 @@ pub(crate) fn first_form<'f>(text: &Lowered, forms: impl IntoIterator<Item = &'f
         .find(|f| count_form(text, f) > 0)
         .map(str::to_owned)
 }
+
+/// A text's words, split and lower-cased once for every name looked for in
+/// it: the names check asks the same rewrite about each of a chunk's
+/// names (its inflections, its words in lower case, its short forms), and
+/// each used to split the whole rewrite again.
+pub(crate) struct TextWords<'a> {
+    pub(crate) text: &'a str,
+    as_written: std::cell::OnceCell<Vec<&'a str>>,
+    lowered: std::cell::OnceCell<Vec<String>>,
+    /// The lowered words with letters written for one another made one
+    /// (ё as е), and the letter pairs that did it.
+    one_spelling: std::cell::OnceCell<OneSpelling>,
+}
+
+/// Letter pairs read as one, and the words spelled with them.
+type OneSpelling = (Vec<(char, char)>, Vec<String>);
+
+impl<'a> TextWords<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            as_written: std::cell::OnceCell::new(),
+            lowered: std::cell::OnceCell::new(),
+            one_spelling: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The words as written (`text::words`).
+    pub(crate) fn as_written(&self) -> &[&'a str] {
+        self.as_written.get_or_init(|| crate::text::words(self.text))
+    }
+
+    /// Each word lower-cased.
+    pub(crate) fn lowered(&self) -> &[String] {
+        self.lowered
+            .get_or_init(|| self.as_written().iter().map(|w| w.to_lowercase()).collect())
+    }
+
+    /// Each word lower-cased with `pairs` applied (each `from` read as its
+    /// `to`); kept for the last `pairs` asked about.
+    pub(crate) fn one_spelling(&self, pairs: &[(char, char)]) -> std::borrow::Cow<'_, [String]> {
+        let spell = || -> Vec<String> {
+            self.lowered()
+                .iter()
+                .map(|w| {
+                    w.chars()
+                        .map(|c| pairs.iter().find(|(from, _)| *from == c).map_or(c, |(_, to)| *to))
+                        .collect()
+                })
+                .collect()
+        };
+        let (kept_pairs, words) = self.one_spelling.get_or_init(|| (pairs.to_vec(), spell()));
+        if kept_pairs == pairs {
+            std::borrow::Cow::Borrowed(words)
+        } else {
+            std::borrow::Cow::Owned(spell())
+        }
+    }
+}

@@ -2,8 +2,8 @@
 //! blocks, length, content words, completeness.
 
 use crate::analysis::Analysis;
-use crate::name_variants::kept_another_way;
-use crate::names::{NameMention, contains_name};
+use crate::name_variants::{contains_name_in, kept_another_way};
+use crate::names::NameMention;
 use crate::stopwords::is_stop_word;
 use crate::text::is_cjk;
 
@@ -46,6 +46,7 @@ pub(super) fn check_names(
     } else {
         Vec::new()
     };
+    let rewrite_words = crate::words::TextWords::new(&rewrite);
     let mut apart = Vec::new();
     let mut findings = Vec::new();
     for name in wanted {
@@ -63,7 +64,9 @@ pub(super) fn check_names(
         {
             continue;
         }
-        if !contains_name(&rewrite, name) && !kept_another_way(&rewrite, name, source.text, wanted) {
+        if !contains_name_in(&rewrite_words, name)
+            && !kept_another_way(&rewrite_words, name, source.text, wanted)
+        {
             let finding = format!("the {} “{}” is missing", name.kind.label(), name.text);
             let once = crate::names::count_name(source.text, &name.text) <= 1;
             // A product's name written in one word of letters (PostgreSQL,
