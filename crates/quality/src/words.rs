@@ -33,16 +33,18 @@ pub(crate) fn mentions(text: &str, terms: &WordSet, term: &str) -> bool {
 pub(crate) struct Lowered {
     pub(crate) lower: String,
     spans: Vec<(u32, u32)>,
-    counts: rustc_hash::FxHashMap<&'static str, usize>,
+    /// Counts of the vocabulary's words, by their index in it.
+    counts: Vec<u32>,
     has_cjk: bool,
     has_cyrillic: bool,
 }
 
 /// Every word of every lexicon's counted lists (the forms `count_form` and
 /// the number checks are asked about).
-static VOCABULARY: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+/// Each with an index of its own: a word is hashed once, to find its count.
+static VOCABULARY: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, u32>> =
     std::sync::LazyLock::new(|| {
-        let mut out = rustc_hash::FxHashSet::default();
+        let mut out: Vec<&'static str> = Vec::new();
         for l in crate::lexicon::ALL {
             for &(a, b) in l.direction_pairs {
                 out.extend(a.iter().chain(b.iter()).copied());
@@ -62,7 +64,12 @@ static VOCABULARY: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
             }
             out.extend(l.cardinals.iter().chain(l.count_words).map(|&(w, _)| w));
         }
-        out
+        let mut index = rustc_hash::FxHashMap::default();
+        for word in out {
+            let next = index.len() as u32;
+            index.entry(word).or_insert(next);
+        }
+        index
     });
 
 impl Lowered {
@@ -71,10 +78,10 @@ impl Lowered {
         let spans: Vec<(u32, u32)> = crate::text::word_ranges(&lower)
             .map(|r| (r.start as u32, r.end as u32))
             .collect();
-        let mut counts = rustc_hash::FxHashMap::default();
+        let mut counts = vec![0; VOCABULARY.len()];
         for &(start, end) in &spans {
-            if let Some(&word) = VOCABULARY.get(&lower[start as usize..end as usize]) {
-                *counts.entry(word).or_insert(0) += 1;
+            if let Some(&i) = VOCABULARY.get(&lower[start as usize..end as usize]) {
+                counts[i as usize] += 1;
             }
         }
         let ascii = lower.is_ascii();
@@ -106,8 +113,8 @@ impl Lowered {
 
     /// How many of the words are `word`.
     pub(crate) fn count(&self, word: &str) -> usize {
-        if VOCABULARY.contains(word) {
-            self.counts.get(word).copied().unwrap_or(0)
+        if let Some(&i) = VOCABULARY.get(word) {
+            self.counts[i as usize] as usize
         } else {
             self.words().filter(|w| *w == word).count()
         }

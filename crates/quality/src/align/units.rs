@@ -107,17 +107,21 @@ const CYRILLIC_STEM: usize = 4;
 /// claim still aligns), Cyrillic words cut to a four-letter stem (Russian
 /// inflects heavily), numbers as written.
 pub(super) fn alignment_terms(sentence: &str, lex: Lexicons) -> WordSet {
-    let mut terms: WordSet = concept_words_in(sentence, lex)
-        .into_iter()
-        .filter(|t| t != "not")
-        .map(|t| {
-            if t.chars().next().is_some_and(is_cyrillic) {
-                t.chars().take(CYRILLIC_STEM).collect()
-            } else {
-                t
-            }
-        })
-        .collect();
+    let mut terms: WordSet = concept_words_in(sentence, lex);
+    terms.remove("not");
+    // Rebuilt only where a word is cut: most sentences have none to cut.
+    if terms.iter().any(|t| t.chars().next().is_some_and(is_cyrillic)) {
+        terms = terms
+            .into_iter()
+            .map(|t| {
+                if t.chars().next().is_some_and(is_cyrillic) {
+                    t.chars().take(CYRILLIC_STEM).collect()
+                } else {
+                    t
+                }
+            })
+            .collect();
+    }
     for n in numbers(sentence) {
         terms.insert(n.written);
     }
