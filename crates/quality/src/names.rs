@@ -582,7 +582,7 @@ fn mentions<'a>(text: &'a str, name: &'a str) -> impl Iterator<Item = usize> + '
         |c: Option<char>| c.is_some_and(|c| (c.is_alphanumeric() && !crate::text::is_cjk(c)) || c == '_');
     let name_starts_word = joins(name.chars().next());
     let name_ends_word = joins(name.chars().next_back());
-    text.match_indices(name).map(|(at, _)| at).filter(move |&at| {
+    crate::text::occurrences(text, name).filter(move |&at| {
         let before = text[..at].chars().next_back();
         let after = text[at + name.len()..].chars().next();
         let glued = (name_starts_word && joins(before)) || (name_ends_word && joins(after));

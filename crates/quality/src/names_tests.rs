@@ -269,3 +269,25 @@ fn a_regnal_number_ends_its_sentence() {
 fn name_texts(text: &str) -> Vec<String> {
     names(text).into_iter().map(|m| m.text).collect()
 }
+
+#[test]
+fn occurrences_are_what_match_indices_finds() {
+    let cases = [
+        ("Rust and Rust", "Rust"),
+        ("aaaa", "aa"),
+        ("ababab", "aba"),
+        ("東京と東京都", "東京"),
+        ("x", ""),
+        ("", "a"),
+        ("né né", "né"),
+        ("abc", "abcd"),
+    ];
+    for (text, name) in cases {
+        let expected: Vec<usize> = text.match_indices(name).map(|(at, _)| at).collect();
+        assert_eq!(
+            crate::text::occurrences(text, name).collect::<Vec<_>>(),
+            expected,
+            "{text:?} / {name:?}"
+        );
+    }
+}

@@ -164,6 +164,36 @@ fn stem_plural(w: &mut String) {
     }
 }
 
+/// Where `name` occurs in `text`, left to right, not overlapping (as
+/// `str::match_indices`). The checks look for each of dozens of names in
+/// every aligned group, texts of a few hundred bytes, where building a
+/// two-way searcher per look cost more than the look: this finds the
+/// name's first character (memchr) and compares the rest.
+pub(crate) fn occurrences<'a>(text: &'a str, name: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let first = name.chars().next();
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let Some(first) = first else {
+            // An empty name: what `match_indices` gives, one at a time.
+            let at = text
+                .get(from..)?
+                .match_indices("")
+                .next()
+                .map(|(at, _)| from + at)?;
+            from = at + text[at..].chars().next().map_or(1, char::len_utf8);
+            return Some(at);
+        };
+        loop {
+            let at = from + text.get(from..)?.find(first)?;
+            if text[at..].starts_with(name) {
+                from = at + name.len();
+                return Some(at);
+            }
+            from = at + first.len_utf8();
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
