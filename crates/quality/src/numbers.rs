@@ -7,6 +7,7 @@
 //! identifiers (`i32`, `x86_64`) belong to the names check, not this one.
 
 use crate::lexicon::Lexicons;
+use crate::words::TextWords;
 
 /// What a number mention means.
 #[derive(Debug, Clone, PartialEq)]
@@ -372,22 +373,30 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
 /// ordinals: a source that spells a number lets its rewrite write digits
 /// ("около трёх миллионов" → "≈3 млн") without "may" excusing a 5.
 pub fn cardinal_word_values(text: &str) -> Vec<f64> {
-    let lex = Lexicons::for_text(text, None);
-    crate::text::words(text)
-        .into_iter()
-        .filter_map(|w| cardinal_value(&w.to_lowercase(), lex))
+    cardinal_word_values_in(&TextWords::new(text))
+}
+
+/// [`cardinal_word_values`] of a text split once for every such reading.
+pub(crate) fn cardinal_word_values_in(words: &TextWords) -> Vec<f64> {
+    let lex = Lexicons::for_text(words.text, None);
+    words
+        .lowered()
+        .iter()
+        .filter_map(|w| cardinal_value(w, lex))
         .collect()
 }
 
 /// Spans of centuries a text counts in words, as years ("two centuries",
 /// "три века" → 200, 300): a rewrite may say "over 200 years".
 pub fn centuries_counted(text: &str) -> Vec<f64> {
-    let lex = Lexicons::for_text(text, None);
-    let words: Vec<String> = crate::text::words(text)
-        .iter()
-        .map(|w| w.to_lowercase())
-        .collect();
+    centuries_counted_in(&TextWords::new(text))
+}
+
+/// [`centuries_counted`] of a text split once for every such reading.
+pub(crate) fn centuries_counted_in(words: &TextWords) -> Vec<f64> {
+    let lex = Lexicons::for_text(words.text, None);
     words
+        .lowered()
         .windows(2)
         .filter(|pair| lex.words(|l| l.century_words).any(|c| pair[1] == c))
         .filter_map(|pair| cardinal_value(&pair[0], lex))
@@ -397,9 +406,9 @@ pub fn centuries_counted(text: &str) -> Vec<f64> {
 
 /// A lower-cased word's value as a cardinal word or a number word stem.
 fn cardinal_value(lower: &str, lex: Lexicons) -> Option<f64> {
-    lex.entries(|l| l.cardinals)
-        .find(|(name, _)| *name == lower)
-        .map(|&(_, v)| v as f64)
+    lex.indexes()
+        .find_map(|l| l.cardinal(lower))
+        .map(|v| v as f64)
         .or_else(|| stem_value(lower, lex))
         .or_else(|| {
             // A compound's numeral (девятиглавая: 9), four letters or more
@@ -414,30 +423,35 @@ fn cardinal_value(lower: &str, lex: Lexicons) -> Option<f64> {
 
 /// Values of the ordinals `text` spells (`fourth` → 4).
 pub fn ordinal_word_values(text: &str) -> Vec<f64> {
-    let lex = Lexicons::for_text(text, None);
-    crate::text::words(text)
-        .into_iter()
-        .filter_map(|w| {
-            let lower = w.to_lowercase();
-            lex.indexes().find_map(|l| l.ordinal(&lower)).map(f64::from)
-        })
+    ordinal_word_values_in(&TextWords::new(text))
+}
+
+/// [`ordinal_word_values`] of a text split once for every such reading.
+pub(crate) fn ordinal_word_values_in(words: &TextWords) -> Vec<f64> {
+    let lex = Lexicons::for_text(words.text, None);
+    words
+        .lowered()
+        .iter()
+        .filter_map(|lower| lex.indexes().find_map(|l| l.ordinal(lower)).map(f64::from))
         .collect()
 }
 
 /// Values spelled as words (`three`, `twenty`, `March`): a rewrite may spell
 /// out a number the source wrote in digits.
 pub fn number_word_values(text: &str) -> Vec<f64> {
-    let lex = Lexicons::for_text(text, None);
-    crate::text::words(text)
-        .into_iter()
-        .filter_map(|w| {
-            let lower = w.to_lowercase();
+    number_word_values_in(&TextWords::new(text))
+}
+
+/// [`number_word_values`] of a text split once for every such reading.
+pub(crate) fn number_word_values_in(words: &TextWords) -> Vec<f64> {
+    let lex = Lexicons::for_text(words.text, None);
+    words
+        .lowered()
+        .iter()
+        .filter_map(|lower| {
             // Ordinals and months, beside the cardinals.
-            cardinal_value(&lower, lex).or_else(|| {
-                lex.entries(|l| l.number_words)
-                    .find(|(name, _)| *name == lower)
-                    .map(|&(_, v)| v as f64)
-            })
+            cardinal_value(lower, lex)
+                .or_else(|| lex.indexes().find_map(|l| l.number_word(lower)).map(|v| v as f64))
         })
         .collect()
 }
@@ -456,26 +470,28 @@ fn stem_value(word: &str, lex: Lexicons) -> Option<f64> {
 /// Fractions said in words (`half`, `полметра`, 一半, 九成 = 0.9): a
 /// rewrite may write each as a decimal or a percentage.
 pub fn fraction_values(text: &str) -> Vec<f64> {
+    fraction_values_in(&TextWords::new(text))
+}
+
+/// [`fraction_values`] of a text split once for every such reading.
+pub(crate) fn fraction_values_in(words: &TextWords) -> Vec<f64> {
+    let text = words.text;
     let lex = Lexicons::for_text(text, None);
     let mut out = Vec::new();
-    // The text's words, split and lower-cased once for every fraction word.
-    let words = std::cell::OnceCell::new();
-    let lowered = std::cell::OnceCell::new();
-    let words = || words.get_or_init(|| crate::text::words(text));
     for &(word, value) in lex.entries(|l| l.fraction_words) {
         let said = if word.is_ascii() {
-            words().iter().any(|w| w.eq_ignore_ascii_case(word))
+            words.as_written().iter().any(|w| w.eq_ignore_ascii_case(word))
         } else if word.chars().any(crate::text::is_cjk) {
             text.contains(word)
         } else {
-            lowered
-                .get_or_init(|| words().iter().map(|w| w.to_lowercase()).collect::<Vec<_>>())
-                .iter()
-                .any(|w| w.starts_with(word))
+            words.lowered().iter().any(|w| w.starts_with(word))
         };
         if said {
             out.push(value);
         }
+    }
+    if lex.iter().all(|l| l.tenth_markers.is_empty()) {
+        return out;
     }
     // Tenths: a digit or a CJK numeral before a marker (九成, 7割).
     let mut previous: Option<char> = None;

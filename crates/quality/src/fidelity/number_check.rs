@@ -4,7 +4,7 @@
 //! example in a style that asks for them — and no computation written out
 //! wrong.
 
-use crate::numbers::{Quantity, cardinal_word_values, number_word_values, numbers, same_quantity};
+use crate::numbers::{Quantity, number_word_values, numbers, same_quantity};
 
 use super::derived_numbers::{is_percent_ratio, rounds_a_source_decimal, rounds_a_source_value};
 use super::number_forms::{
@@ -434,16 +434,18 @@ fn excused_values(
     // digits, a fraction as a decimal or a percentage; one the rewrite
     // computes from the source's by arithmetic it writes out is derived,
     // not invented.
-    let mut known = cardinal_word_values(source);
+    // The source's words, split once for the four readings below.
+    let source_words = crate::words::TextWords::new(source);
+    let mut known = crate::numbers::cardinal_word_values_in(&source_words);
     // An ordinal from the third on (the fourth letter → "Letter 4"); first
     // and second say too much else ("a second", "first of all").
     known.extend(
-        crate::numbers::ordinal_word_values(source)
+        crate::numbers::ordinal_word_values_in(&source_words)
             .into_iter()
             .filter(|v| *v >= 3.0),
     );
     known.extend(crate::align::cjk_numerals(source).into_iter().map(|v| v as f64));
-    known.extend(crate::numbers::centuries_counted(source));
+    known.extend(crate::numbers::centuries_counted_in(&source_words));
     // A value in a unit with a CJK scale (7.1万吨: ten-thousand tonnes)
     // works in a computation in that unit (7.1 ÷ 0.8 = 8.875（万吨）).
     let unit_lex = crate::lexicon::Lexicons::for_text(source, None);
@@ -463,7 +465,7 @@ fn excused_values(
             known.push(v);
         }
     }
-    for f in crate::numbers::fraction_values(source) {
+    for f in crate::numbers::fraction_values_in(&source_words) {
         known.extend([f, f * 100.0]);
     }
     // A percentage works in a computation as its fraction (80% → 7.1 ÷ 0.8).

@@ -393,6 +393,9 @@ pub(crate) struct Index {
     units: rustc_hash::FxHashMap<&'static str, u64>,
     /// `ordinals`: each one's value (its position + 1).
     ordinals: rustc_hash::FxHashMap<&'static str, u32>,
+    /// `cardinals` and `number_words`: each name's value.
+    cardinals: rustc_hash::FxHashMap<&'static str, u64>,
+    number_words: rustc_hash::FxHashMap<&'static str, u64>,
     /// What a word must look like for the negation scan to read it.
     pub(crate) negation_bytes: NegationBytes,
 }
@@ -479,6 +482,13 @@ impl Index {
                 units.entry(name).or_insert(v);
             }
         }
+        let first_wins = |list: &'static [(&'static str, u64)]| {
+            let mut map = rustc_hash::FxHashMap::default();
+            for &(name, v) in list {
+                map.entry(name).or_insert(v);
+            }
+            map
+        };
         let mut ordinals = rustc_hash::FxHashMap::default();
         for (i, &o) in l.ordinals.iter().enumerate() {
             ordinals.entry(o).or_insert(i as u32 + 1);
@@ -503,7 +513,21 @@ impl Index {
             irregular_verbs,
             units,
             ordinals,
+            cardinals: first_wins(l.cardinals),
+            number_words: first_wins(l.number_words),
         }
+    }
+
+    /// The value of a cardinal's name (`cardinals`).
+    #[inline]
+    pub(crate) fn cardinal(&self, name: &str) -> Option<u64> {
+        self.cardinals.get(name).copied()
+    }
+
+    /// The value of a number word (`number_words`).
+    #[inline]
+    pub(crate) fn number_word(&self, name: &str) -> Option<u64> {
+        self.number_words.get(name).copied()
     }
 
     /// Whether `word` is one of the lexicon's stop words.
