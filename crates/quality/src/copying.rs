@@ -75,14 +75,33 @@ pub(crate) fn copy_ratio_of(source: &Analysis, rewrite: &Analysis) -> CopyMeasur
     } else {
         COPY_NGRAM
     };
-    let source_grams: FxHashSet<&[&str]> = blocks.iter().flat_map(|b| grams(b, n)).collect();
+    // Words as ids, so that a gram hashes as integers, not eight strings:
+    // each source word its own, every word the source lacks one that no
+    // source gram holds.
+    let mut ids: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
+    let blocks: Vec<Vec<u32>> = blocks
+        .iter()
+        .map(|b| {
+            b.iter()
+                .map(|w| {
+                    let next = ids.len() as u32;
+                    *ids.entry(w).or_insert(next)
+                })
+                .collect()
+        })
+        .collect();
+    let source_grams: FxHashSet<&[u32]> = blocks.iter().flat_map(|b| grams(b, n)).collect();
     if source_grams.is_empty() {
         return CopyMeasure { ratio: 0.0, judged };
     }
-    let rewrite_words: Vec<&str> = rewrite.folded().iter().map(String::as_str).collect();
+    let rewrite_words: Vec<u32> = rewrite
+        .folded()
+        .iter()
+        .map(|w| ids.get(w.as_str()).copied().unwrap_or(u32::MAX))
+        .collect();
     // The rewrite's n-grams, for the grams of full length; a block shorter
     // than n is one shorter gram, looked for window by window.
-    let rewrite_grams: FxHashSet<&[&str]> = rewrite_words.windows(n).collect();
+    let rewrite_grams: FxHashSet<&[u32]> = rewrite_words.windows(n).collect();
     let kept = source_grams
         .iter()
         .filter(|g| {
@@ -101,7 +120,7 @@ pub(crate) fn copy_ratio_of(source: &Analysis, rewrite: &Analysis) -> CopyMeasur
 
 /// The n-grams of `words` (all of them, as one gram, when there are fewer
 /// than n).
-fn grams<'w, 'a>(words: &'w [&'a str], n: usize) -> Vec<&'w [&'a str]> {
+fn grams(words: &[u32], n: usize) -> Vec<&[u32]> {
     if words.is_empty() {
         return Vec::new();
     }
