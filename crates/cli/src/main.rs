@@ -13,6 +13,11 @@
 mod config;
 mod progress;
 
+/// Every report allocates per word and per sentence: mimalloc spends less
+/// of a run's CPU there than the system allocator (docs/BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -38,6 +38,11 @@ use chunksynth_rephrase::PipelineConfig;
 use chunksynth_runner::{Budget, InputFormat, InputSource, Job, RunConfig, Runner, StopSignal};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
+/// The binary's allocator (crates/cli): the runner's CPU and RSS measured
+/// here are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn env_num(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
