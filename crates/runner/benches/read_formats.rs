@@ -22,6 +22,11 @@ use std::time::Instant;
 
 use chunksynth_runner::{DataFormat, InputFormat, InputRecord, InputSource, ReadOptions, export};
 
+/// The binary's allocator (crates/cli): the peak RSS measured here is the
+/// binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn corpus() -> Vec<String> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../benches/corpus.jsonl");
     let texts: Vec<String> = std::fs::read_to_string(path)
