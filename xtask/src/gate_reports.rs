@@ -12,7 +12,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Context, Result};
 use chunksynth_fake_llm::judge::{load_sets, suite_dir};
 use chunksynth_quality::{FidelityConfig, fidelity};
 use chunksynth_rephrase::gate_for;
@@ -121,29 +121,10 @@ fn bench_pairs(corpus: &Path) -> Result<Vec<Pair>> {
     Ok(pairs)
 }
 
-/// Each pair's report as a JSON line, in the pairs' order, on every core.
+/// Each pair's report as a JSON line, in the pairs' order.
 fn reports(pairs: &[Pair]) -> Result<Vec<String>> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let per = pairs.len().div_ceil(threads).max(1);
-    let lines: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = pairs
-            .chunks(per)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|p| {
-                            let report = fidelity(&p.source, &p.rewrite, &p.gate);
-                            serde_json::json!({ "pair": p.label, "report": report }).to_string()
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    ensure!(lines.len() == pairs.len(), "a report thread panicked");
-    Ok(lines)
+    crate::on_every_core(pairs, |p| {
+        let report = fidelity(&p.source, &p.rewrite, &p.gate);
+        serde_json::json!({ "pair": p.label, "report": report }).to_string()
+    })
 }

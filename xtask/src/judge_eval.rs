@@ -221,39 +221,19 @@ fn gate_all(labels: &JudgeLabels, max_claims: usize) -> Result<Vec<Chunk>> {
             }
         }
     }
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let per = work.len().div_ceil(threads).max(1);
     let base = FidelityConfig::default();
-    let chunks = std::thread::scope(|scope| {
-        let handles: Vec<_> = work
-            .chunks(per)
-            .map(|part| {
-                let base = &base;
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|(s, style, rewrite, carrier)| {
-                            let gate = gate_for(base, style);
-                            let report = fidelity(&labels.sources()[*s].text, rewrite, &gate);
-                            Chunk {
-                                source: *s,
-                                rewrite: rewrite.clone(),
-                                carrier: carrier.clone(),
-                                passed: report.passed,
-                                suspicions: report.suspicions.iter().map(|x| x.check).collect(),
-                                questions: claim_questions(&report.suspicions, max_claims),
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect::<Vec<_>>()
-    });
-    ensure!(chunks.len() == work.len(), "a gate thread panicked");
-    Ok(chunks)
+    crate::on_every_core(&work, |(s, style, rewrite, carrier)| {
+        let gate = gate_for(&base, style);
+        let report = fidelity(&labels.sources()[*s].text, rewrite, &gate);
+        Chunk {
+            source: *s,
+            rewrite: rewrite.clone(),
+            carrier: carrier.clone(),
+            passed: report.passed,
+            suspicions: report.suspicions.iter().map(|x| x.check).collect(),
+            questions: claim_questions(&report.suspicions, max_claims),
+        }
+    })
 }
 
 /// Whether a mode asks the judge about a chunk: `suspicious` when the gate

@@ -63,6 +63,27 @@ Tasks:
   help               this text
 ";
 
+/// `f` of each item, in the items' order, the items split evenly over the
+/// machine's cores (the gate over every labelled pair: judge-eval,
+/// gate-reports).
+fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Result<Vec<R>> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let per = items.len().div_ceil(threads).max(1);
+    let f = &f;
+    let out: Vec<R> = std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(per)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    anyhow::ensure!(out.len() == items.len(), "a worker thread panicked");
+    Ok(out)
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {

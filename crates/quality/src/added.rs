@@ -17,6 +17,7 @@ use rustc_hash::FxHashSet;
 
 use crate::analysis::Analysis;
 use crate::lexicon::Lexicons;
+use crate::name_variants::contains_inflected_in;
 use crate::names::{NameKind, has_name};
 use crate::text::{fold_word, words};
 
@@ -30,10 +31,10 @@ pub fn added_names(source: &str, rewrite: &str) -> Vec<(&'static str, String)> {
 pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'static str, String)> {
     let source_words: FxHashSet<&str> = source.folded().iter().map(String::as_str).collect();
     let source_lower = source.lower();
+    // The source's words are split once for every name asked about.
+    let inflected_in_source = |name: &str| contains_inflected_in(source, name);
     let (source, rewrite_names, rewrite) = (source.text, rewrite.names(), rewrite.text);
-    let in_source = |name: &str| {
-        has_name(source_lower, &name.to_lowercase()) || crate::names::contains_inflected(source, name)
-    };
+    let in_source = |name: &str| has_name(source_lower, &name.to_lowercase()) || inflected_in_source(name);
     let heading_or_label = label_lines(rewrite);
     let mut out: Vec<(&'static str, String)> = Vec::new();
     let mut push = |label: &'static str, name: String| {
@@ -83,14 +84,12 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
                 let several = parts.len() >= 2
                     && !expands_an_acronym(&parts, source)
                     && parts.iter().all(absent)
-                    && !crate::names::contains_inflected(source, text)
-                    && !parts
-                        .last()
-                        .is_some_and(|last| crate::names::contains_inflected(source, last));
+                    && !inflected_in_source(text)
+                    && !parts.last().is_some_and(|last| inflected_in_source(last));
                 // A surname after initials is a person's (М. В. Фрунзе).
                 let person = parts.len() == 1
                     && absent(&parts[0])
-                    && !crate::names::contains_inflected(source, text)
+                    && !inflected_in_source(text)
                     && after_initials(rewrite, text);
                 (several || person) && !heading_or_label.iter().any(|l| l.contains(text))
             }
@@ -157,7 +156,7 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
     let absent = |word: &str| {
         !source_words.contains(fold_word(word).as_str())
             && !source_lower.contains(&word.to_lowercase())
-            && !crate::names::contains_inflected(source.text, word)
+            && !contains_inflected_in(source, word)
             // A name's adjective or the name of its adjective (Australian
             // wool for wool from Australia).
             && !crate::name_variants::same_stem_named(source.text, word)
@@ -198,7 +197,7 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
             // (Q1, Q2, Q3).
             NameKind::Identifier
                 if !plain_source.contains(&crate::names::plain_spelling(name))
-                    && !crate::names::contains_inflected(source.text, name)
+                    && !contains_inflected_in(source, name)
                     && !numbers_a_series(text, name)
                     && !unit_with_another_prefix(name, source.text)
                     && !unit_after_numbers(text, name) =>

@@ -3,9 +3,12 @@
 //! sentence count. The checks borrow from it instead of re-tokenising,
 //! re-lower-casing and re-running `names()` each on its own.
 //!
-//! Everything but the word spans is computed on first use, so a report
-//! with checks disabled pays only for what its enabled checks read.
+//! Everything is computed on first use, so a report with checks disabled
+//! pays only for what its enabled checks read, and a text asked one
+//! question (`contains_inflected`) is not split at all when the question
+//! needs no words.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::ops::Range;
 
@@ -13,14 +16,23 @@ use crate::lexicon::Lexicons;
 use crate::names::{NameMention, names};
 use crate::text::{fold_word, word_ranges};
 
+/// Letter pairs read as one, and the words spelled with them.
+type OneSpelling = (Vec<(char, char)>, Vec<String>);
+
 /// One text, analysed once.
 pub(crate) struct Analysis<'a> {
     /// The text itself.
     pub(crate) text: &'a str,
     /// Byte spans of its words (`text::word_ranges`), in order.
-    spans: Vec<Range<usize>>,
+    spans: OnceCell<Vec<Range<usize>>>,
     /// Each word folded (`text::fold_word`), in order.
     folded: OnceCell<Vec<String>>,
+    /// Each word lower-cased (`str::to_lowercase`), in order: what the
+    /// names and spelled-number checks compare (folding does more).
+    lowered: OnceCell<Vec<String>>,
+    /// The lowered words with letters written for one another made one
+    /// (ё as е), and the letter pairs that did it.
+    one_spelling: OnceCell<OneSpelling>,
     /// The text lower-cased (`str::to_lowercase`).
     lower: OnceCell<String>,
     /// Its names (`names::names`).
@@ -34,32 +46,67 @@ impl<'a> Analysis<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         Self {
             text,
-            spans: word_ranges(text).collect(),
+            spans: OnceCell::new(),
             folded: OnceCell::new(),
+            lowered: OnceCell::new(),
+            one_spelling: OnceCell::new(),
             lower: OnceCell::new(),
             names: OnceCell::new(),
             sentences: OnceCell::new(),
         }
     }
 
+    fn spans(&self) -> &[Range<usize>] {
+        self.spans.get_or_init(|| word_ranges(self.text).collect())
+    }
+
     /// How many words it has (`text::word_count`).
     pub(crate) fn word_count(&self) -> usize {
-        self.spans.len()
+        self.spans().len()
     }
 
     /// The `i`-th word as written.
     pub(crate) fn word(&self, i: usize) -> &'a str {
-        &self.text[self.spans[i].clone()]
+        &self.text[self.spans()[i].clone()]
+    }
+
+    /// Its words as written (`text::words`), in order.
+    pub(crate) fn words(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let text = self.text;
+        self.spans().iter().map(move |r| &text[r.clone()])
     }
 
     /// Its words folded for matching, in order.
     pub(crate) fn folded(&self) -> &[String] {
-        self.folded.get_or_init(|| {
-            self.spans
+        self.folded.get_or_init(|| self.words().map(fold_word).collect())
+    }
+
+    /// Its words lower-cased, in order.
+    pub(crate) fn lowered_words(&self) -> &[String] {
+        self.lowered
+            .get_or_init(|| self.words().map(str::to_lowercase).collect())
+    }
+
+    /// Its words lower-cased with `pairs` applied (each `from` read as its
+    /// `to`); kept for the first `pairs` asked about (the Russian lexicon's,
+    /// in practice), made afresh for others.
+    pub(crate) fn one_spelling(&self, pairs: &[(char, char)]) -> Cow<'_, [String]> {
+        let spell = || -> Vec<String> {
+            self.lowered_words()
                 .iter()
-                .map(|r| fold_word(&self.text[r.clone()]))
+                .map(|w| {
+                    w.chars()
+                        .map(|c| pairs.iter().find(|(from, _)| *from == c).map_or(c, |(_, to)| *to))
+                        .collect()
+                })
                 .collect()
-        })
+        };
+        let (kept_pairs, words) = self.one_spelling.get_or_init(|| (pairs.to_vec(), spell()));
+        if kept_pairs == pairs {
+            Cow::Borrowed(words)
+        } else {
+            Cow::Owned(spell())
+        }
     }
 
     /// The indices of the words within `part`, a slice of the text (a line):
@@ -67,8 +114,8 @@ impl<'a> Analysis<'a> {
     pub(crate) fn words_within(&self, part: &str) -> Range<usize> {
         let start = part.as_ptr() as usize - self.text.as_ptr() as usize;
         let end = start + part.len();
-        let first = self.spans.partition_point(|r| r.start < start);
-        let last = self.spans.partition_point(|r| r.start < end);
+        let first = self.spans().partition_point(|r| r.start < start);
+        let last = self.spans().partition_point(|r| r.start < end);
         first..last
     }
 

@@ -8,9 +8,10 @@
 //! another of its names (России → РФ) or its initial before a species
 //! (E. coli). What names a text has is `names.rs`.
 
+use crate::analysis::Analysis;
 use crate::names::{NameKind, NameMention, has_name};
 use crate::stopwords::is_stop_word;
-use crate::words::{TextWords, is_cyrillic};
+use crate::words::is_cyrillic;
 
 /// Whether `rewrite` still contains `name`, as written (case included: the
 /// common noun "box" does not keep the type `Box`).
@@ -19,11 +20,11 @@ use crate::words::{TextWords, is_cyrillic};
 /// Союз): a Cyrillic name is also kept when each of its words starts a word
 /// of the rewrite with all but its last two letters (at least four).
 pub fn contains_name(rewrite: &str, name: &NameMention) -> bool {
-    contains_name_in(&TextWords::new(rewrite), name)
+    contains_name_in(&Analysis::new(rewrite), name)
 }
 
 /// [`contains_name`] in a rewrite whose words are split once for every name.
-pub(crate) fn contains_name_in(words: &TextWords, name: &NameMention) -> bool {
+pub(crate) fn contains_name_in(words: &Analysis, name: &NameMention) -> bool {
     let rewrite = words.text;
     has_name(rewrite, &name.text)
         || contains_inflected_in(words, &name.text)
@@ -206,11 +207,11 @@ fn contains_variant(rewrite: &str, name: &str) -> bool {
 /// Whether every word of a Cyrillic `name` occurs in `text` with another
 /// ending.
 pub fn contains_inflected(text: &str, name: &str) -> bool {
-    contains_inflected_in(&TextWords::new(text), name)
+    contains_inflected_in(&Analysis::new(text), name)
 }
 
 /// [`contains_inflected`] in a text whose words are split once.
-pub(crate) fn contains_inflected_in(text: &TextWords, name: &str) -> bool {
+pub(crate) fn contains_inflected_in(text: &Analysis, name: &str) -> bool {
     // A double name's parts are words of their own (Алма-Атой → Алма-Ата).
     let words: Vec<&str> = name.split([' ', '-']).filter(|w| !w.is_empty()).collect();
     if words.is_empty() || !words.iter().all(|w| w.chars().next().is_some_and(is_cyrillic)) {
@@ -274,7 +275,7 @@ fn case_stem(word: &str, floor: usize) -> String {
 /// acronym of a longer form. `contains_name` is the rewrite's spellings of
 /// the name itself; these need the source and its other names.
 pub(crate) fn kept_another_way(
-    words: &TextWords,
+    words: &Analysis,
     name: &NameMention,
     source: &str,
     wanted: &[NameMention],
@@ -295,7 +296,7 @@ pub(crate) fn kept_another_way(
 /// A double name kept by a long part of it, as its short form
 /// (Санкт-Петербурге → в Петербурге): a part of six letters or more the
 /// rewrite writes, inflected or not.
-fn kept_by_a_part_of_its_double_name(words: &TextWords, name: &str) -> bool {
+fn kept_by_a_part_of_its_double_name(words: &Analysis, name: &str) -> bool {
     let rewrite = words.text;
     !name.contains(' ')
         && name.contains('-')
@@ -380,7 +381,7 @@ fn kept_by_its_values(rewrite: &str, name: &NameMention) -> bool {
 /// A name whose every word the rewrite writes, in lower case or as part
 /// of another name (the Eddystone Lighthouse → "the lighthouses on the
 /// Eddystone Rocks"; объект Всемирного наследия → всемирного наследия).
-fn kept_by_its_words_in_lower_case(rewrite: &TextWords, name: &NameMention) -> bool {
+fn kept_by_its_words_in_lower_case(rewrite: &Analysis, name: &NameMention) -> bool {
     if name.kind != NameKind::ProperName {
         return false;
     }
@@ -390,11 +391,11 @@ fn kept_by_its_words_in_lower_case(rewrite: &TextWords, name: &NameMention) -> b
         return false;
     }
     // The rewrite's words as written and lower-cased, tokenised once.
-    let (as_written, folded) = (rewrite.as_written(), rewrite.lowered());
+    let folded = rewrite.lowered_words();
     let is = |r: &str, w: &str| r == w || r.strip_suffix('s') == Some(w);
     // Some word of it in lower case: the name said as words, not another
     // name that happens to share them.
-    words.iter().any(|w| as_written.iter().any(|r| is(r, w)))
+    words.iter().any(|w| rewrite.words().any(|r| is(r, w)))
         && words.iter().all(|w| folded.iter().any(|r| is(r, w)))
 }
 
@@ -404,7 +405,7 @@ fn kept_by_its_words_in_lower_case(rewrite: &TextWords, name: &NameMention) -> b
 /// its head (the United Nations Convention → the Convention). A word another
 /// of the source's names shares ("University" of two universities) keeps
 /// neither.
-fn kept_by_its_own_word(words: &TextWords, name: &NameMention, wanted: &[NameMention]) -> bool {
+fn kept_by_its_own_word(words: &Analysis, name: &NameMention, wanted: &[NameMention]) -> bool {
     let rewrite = words.text;
     name.kind == NameKind::ProperName
         && name.text.contains(' ')
@@ -423,11 +424,10 @@ fn kept_by_its_own_word(words: &TextWords, name: &NameMention, wanted: &[NameMen
 /// Russian writes them (Гражданского кодекса, Государственного реестра),
 /// kept by its usual short form: the initials of it and the words after it
 /// (ГК), or its first syllable joined to the next word (Госреестра).
-fn kept_by_a_short_form(source: &str, rewrite: &TextWords, name: &str) -> bool {
+fn kept_by_a_short_form(source: &str, rewrite: &Analysis, name: &str) -> bool {
     if name.contains(' ') {
         return false;
     }
-    let rewrite_words = rewrite.as_written();
     source.match_indices(name).any(|(at, _)| {
         let next: Vec<&str> = source[at + name.len()..]
             .split_whitespace()
@@ -442,12 +442,12 @@ fn kept_by_a_short_form(source: &str, rewrite: &TextWords, name: &str) -> bool {
             .collect();
         let by_initials = (2..=initials.chars().count()).any(|n| {
             let short: String = initials.chars().take(n).collect();
-            rewrite_words.iter().any(|w| *w == short)
+            rewrite.words().any(|w| w == short)
         });
         let syllable: String = name.chars().take(3).collect();
         let stem: String = first.chars().take(4).collect();
         let joined = format!("{syllable}{stem}");
-        by_initials || (stem.chars().count() == 4 && rewrite_words.iter().any(|w| w.starts_with(&joined)))
+        by_initials || (stem.chars().count() == 4 && rewrite.words().any(|w| w.starts_with(&joined)))
     })
 }
 
@@ -475,7 +475,7 @@ fn initials_in_order(name: &str, abbreviation: &str) -> bool {
 /// A name the source abbreviates in brackets right after it ("the United
 /// Nations Convention on the Law of the Sea (UNCLOS)": the names United
 /// Nations Convention, Law and Sea) kept by that abbreviation.
-fn kept_by_its_abbreviation(source: &str, words: &TextWords, name: &str) -> bool {
+fn kept_by_its_abbreviation(source: &str, words: &Analysis, name: &str) -> bool {
     let rewrite = words.text;
     source.match_indices(name).any(|(at, _)| {
         let after = &source[at + name.len()..];

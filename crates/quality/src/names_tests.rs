@@ -157,7 +157,7 @@ fn a_russian_title_is_kept_by_its_latin_abbreviation() {
     let source = "В Энциклопедии шахматных дебютов (ECO) ему отведены коды C42 и C43.";
     let name = mention("Энциклопедии", NameKind::ProperName);
     let kept = |rewrite: &str| {
-        crate::name_variants::kept_another_way(&crate::words::TextWords::new(rewrite), &name, source, &[])
+        crate::name_variants::kept_another_way(&crate::analysis::Analysis::new(rewrite), &name, source, &[])
     };
     assert!(kept("**Коды ECO:** C42 и C43"));
     assert!(!kept("**Коды:** C42 и C43"));
@@ -168,7 +168,7 @@ fn a_constraint_in_backticks_may_be_said_in_words() {
     let source = "`^2.1.0` allows versions `>=2.1.0 <3.0.0`.";
     let name = mention(">=2.1.0 <3.0.0", NameKind::InlineCode);
     let kept = |rewrite: &str| {
-        crate::name_variants::kept_another_way(&crate::words::TextWords::new(rewrite), &name, source, &[])
+        crate::name_variants::kept_another_way(&crate::analysis::Analysis::new(rewrite), &name, source, &[])
     };
     assert!(kept("`^2.1.0` means 2.1.0 or higher, but below 3.0.0."));
     assert!(!kept("`^2.1.0` means 2.1.0 or higher, but below 4.0.0."));
@@ -179,7 +179,7 @@ fn a_name_is_kept_by_the_spelling_or_the_other_name_the_source_gives_it() {
     let source = "Tests at the Royal Aircraft Establishment (RAE) in Farnborough found it.";
     let rae = mention("RAE", NameKind::Acronym);
     let kept = |rewrite: &str, name: &NameMention, source: &str| {
-        crate::name_variants::kept_another_way(&crate::words::TextWords::new(rewrite), name, source, &[])
+        crate::name_variants::kept_another_way(&crate::analysis::Analysis::new(rewrite), name, source, &[])
     };
     assert!(kept(
         "The Royal Aircraft Establishment in Farnborough found it.",
@@ -217,7 +217,7 @@ fn a_bold_initial_inside_a_word_spells_the_word() {
 fn a_country_is_kept_by_another_of_its_names() {
     let kept = |rewrite: &str, name: &str| {
         let name = mention(name, NameKind::ProperName);
-        crate::name_variants::kept_another_way(&crate::words::TextWords::new(rewrite), &name, "", &[])
+        crate::name_variants::kept_another_way(&crate::analysis::Analysis::new(rewrite), &name, "", &[])
     };
     assert!(kept("Вакцина применяется в РФ поныне.", "России"));
     assert!(kept(

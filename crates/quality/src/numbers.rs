@@ -6,8 +6,8 @@
 //! (a hyphen is more often a range or a dash than a minus). Digits inside
 //! identifiers (`i32`, `x86_64`) belong to the names check, not this one.
 
+use crate::analysis::Analysis;
 use crate::lexicon::Lexicons;
-use crate::words::TextWords;
 
 /// What a number mention means.
 #[derive(Debug, Clone, PartialEq)]
@@ -373,14 +373,14 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
 /// ordinals: a source that spells a number lets its rewrite write digits
 /// ("около трёх миллионов" → "≈3 млн") without "may" excusing a 5.
 pub fn cardinal_word_values(text: &str) -> Vec<f64> {
-    cardinal_word_values_in(&TextWords::new(text))
+    cardinal_word_values_in(&Analysis::new(text))
 }
 
 /// [`cardinal_word_values`] of a text split once for every such reading.
-pub(crate) fn cardinal_word_values_in(words: &TextWords) -> Vec<f64> {
+pub(crate) fn cardinal_word_values_in(words: &Analysis) -> Vec<f64> {
     let lex = Lexicons::for_text(words.text, None);
     words
-        .lowered()
+        .lowered_words()
         .iter()
         .filter_map(|w| cardinal_value(w, lex))
         .collect()
@@ -389,14 +389,14 @@ pub(crate) fn cardinal_word_values_in(words: &TextWords) -> Vec<f64> {
 /// Spans of centuries a text counts in words, as years ("two centuries",
 /// "три века" → 200, 300): a rewrite may say "over 200 years".
 pub fn centuries_counted(text: &str) -> Vec<f64> {
-    centuries_counted_in(&TextWords::new(text))
+    centuries_counted_in(&Analysis::new(text))
 }
 
 /// [`centuries_counted`] of a text split once for every such reading.
-pub(crate) fn centuries_counted_in(words: &TextWords) -> Vec<f64> {
+pub(crate) fn centuries_counted_in(words: &Analysis) -> Vec<f64> {
     let lex = Lexicons::for_text(words.text, None);
     words
-        .lowered()
+        .lowered_words()
         .windows(2)
         .filter(|pair| lex.words(|l| l.century_words).any(|c| pair[1] == c))
         .filter_map(|pair| cardinal_value(&pair[0], lex))
@@ -423,14 +423,14 @@ fn cardinal_value(lower: &str, lex: Lexicons) -> Option<f64> {
 
 /// Values of the ordinals `text` spells (`fourth` → 4).
 pub fn ordinal_word_values(text: &str) -> Vec<f64> {
-    ordinal_word_values_in(&TextWords::new(text))
+    ordinal_word_values_in(&Analysis::new(text))
 }
 
 /// [`ordinal_word_values`] of a text split once for every such reading.
-pub(crate) fn ordinal_word_values_in(words: &TextWords) -> Vec<f64> {
+pub(crate) fn ordinal_word_values_in(words: &Analysis) -> Vec<f64> {
     let lex = Lexicons::for_text(words.text, None);
     words
-        .lowered()
+        .lowered_words()
         .iter()
         .filter_map(|lower| lex.indexes().find_map(|l| l.ordinal(lower)).map(f64::from))
         .collect()
@@ -439,14 +439,14 @@ pub(crate) fn ordinal_word_values_in(words: &TextWords) -> Vec<f64> {
 /// Values spelled as words (`three`, `twenty`, `March`): a rewrite may spell
 /// out a number the source wrote in digits.
 pub fn number_word_values(text: &str) -> Vec<f64> {
-    number_word_values_in(&TextWords::new(text))
+    number_word_values_in(&Analysis::new(text))
 }
 
 /// [`number_word_values`] of a text split once for every such reading.
-pub(crate) fn number_word_values_in(words: &TextWords) -> Vec<f64> {
+pub(crate) fn number_word_values_in(words: &Analysis) -> Vec<f64> {
     let lex = Lexicons::for_text(words.text, None);
     words
-        .lowered()
+        .lowered_words()
         .iter()
         .filter_map(|lower| {
             // Ordinals and months, beside the cardinals.
@@ -470,21 +470,21 @@ fn stem_value(word: &str, lex: Lexicons) -> Option<f64> {
 /// Fractions said in words (`half`, `полметра`, 一半, 九成 = 0.9): a
 /// rewrite may write each as a decimal or a percentage.
 pub fn fraction_values(text: &str) -> Vec<f64> {
-    fraction_values_in(&TextWords::new(text))
+    fraction_values_in(&Analysis::new(text))
 }
 
 /// [`fraction_values`] of a text split once for every such reading.
-pub(crate) fn fraction_values_in(words: &TextWords) -> Vec<f64> {
+pub(crate) fn fraction_values_in(words: &Analysis) -> Vec<f64> {
     let text = words.text;
     let lex = Lexicons::for_text(text, None);
     let mut out = Vec::new();
     for &(word, value) in lex.entries(|l| l.fraction_words) {
         let said = if word.is_ascii() {
-            words.as_written().iter().any(|w| w.eq_ignore_ascii_case(word))
+            words.words().any(|w| w.eq_ignore_ascii_case(word))
         } else if word.chars().any(crate::text::is_cjk) {
             text.contains(word)
         } else {
-            words.lowered().iter().any(|w| w.starts_with(word))
+            words.lowered_words().iter().any(|w| w.starts_with(word))
         };
         if said {
             out.push(value);

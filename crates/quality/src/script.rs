@@ -31,8 +31,9 @@ pub enum Script {
 }
 
 impl Script {
-    /// Every script, in declaration order.
-    const ALL: [Script; 11] = [
+    /// Every script, in declaration order (`Other` stays last: the
+    /// assertion below holds the list to the enum).
+    const ALL: [Script; Script::Other as usize + 1] = [
         Script::Latin,
         Script::Cyrillic,
         Script::Greek,
@@ -81,6 +82,16 @@ impl Script {
         }
     }
 }
+
+// `Script::ALL` lists each script at its own index (checked when compiled):
+// `script_shares` counts into an array by it.
+const _: () = {
+    let mut i = 0;
+    while i < Script::ALL.len() {
+        assert!(Script::ALL[i] as usize == i);
+        i += 1;
+    }
+};
 
 /// Share of letters per script family, largest first.
 pub fn script_shares(text: &str) -> Vec<(Script, f64)> {

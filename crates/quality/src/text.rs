@@ -170,19 +170,12 @@ fn stem_plural(w: &mut String) {
 /// two-way searcher per look cost more than the look: this finds the
 /// name's first character (memchr) and compares the rest.
 pub(crate) fn occurrences<'a>(text: &'a str, name: &'a str) -> impl Iterator<Item = usize> + 'a {
+    // An empty name has no first character: `match_indices` answers it.
+    let empty = name.is_empty().then(|| text.match_indices("").map(|(at, _)| at));
     let first = name.chars().next();
     let mut from = 0;
-    std::iter::from_fn(move || {
-        let Some(first) = first else {
-            // An empty name: what `match_indices` gives, one at a time.
-            let at = text
-                .get(from..)?
-                .match_indices("")
-                .next()
-                .map(|(at, _)| from + at)?;
-            from = at + text[at..].chars().next().map_or(1, char::len_utf8);
-            return Some(at);
-        };
+    let by_first = std::iter::from_fn(move || {
+        let first = first?;
         loop {
             let at = from + text.get(from..)?.find(first)?;
             if text[at..].starts_with(name) {
@@ -191,7 +184,8 @@ pub(crate) fn occurrences<'a>(text: &'a str, name: &'a str) -> impl Iterator<Ite
             }
             from = at + first.len_utf8();
         }
-    })
+    });
+    empty.into_iter().flatten().chain(by_first)
 }
 
 #[cfg(test)]

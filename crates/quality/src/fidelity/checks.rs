@@ -46,7 +46,7 @@ pub(super) fn check_names(
     } else {
         Vec::new()
     };
-    let rewrite_words = crate::words::TextWords::new(&rewrite);
+    let rewrite_words = crate::analysis::Analysis::new(&rewrite);
     let mut apart = Vec::new();
     let mut findings = Vec::new();
     for name in wanted {

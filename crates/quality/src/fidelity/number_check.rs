@@ -435,7 +435,7 @@ fn excused_values(
     // computes from the source's by arithmetic it writes out is derived,
     // not invented.
     // The source's words, split once for the four readings below.
-    let source_words = crate::words::TextWords::new(source);
+    let source_words = crate::analysis::Analysis::new(source);
     let mut known = crate::numbers::cardinal_word_values_in(&source_words);
     // An ordinal from the third on (the fourth letter → "Letter 4"); first
     // and second say too much else ("a second", "first of all").
