@@ -72,9 +72,45 @@ static VOCABULARY: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, u32>>
         index
     });
 
+/// [`VOCABULARY`]'s index of each of its words as the lexicons hold it, by
+/// the word's address and length: the checks ask about the lexicons' own
+/// strings, so a lookup hashes two integers instead of the word (one
+/// address and length is one word, so a hit is that word's index).
+static BY_ADDRESS: std::sync::LazyLock<rustc_hash::FxHashMap<(usize, usize), u32>> =
+    std::sync::LazyLock::new(|| {
+        let mut out = rustc_hash::FxHashMap::default();
+        for l in crate::lexicon::ALL {
+            let mut add = |w: &'static str| {
+                out.insert((w.as_ptr() as usize, w.len()), VOCABULARY[w]);
+            };
+            for &(a, b) in l.direction_pairs {
+                a.iter().chain(b.iter()).for_each(|&w| add(w));
+            }
+            for list in [
+                l.necessity,
+                l.permission,
+                l.hedges,
+                l.frequency,
+                l.absolutes,
+                l.negative_absolutes,
+            ] {
+                list.iter().for_each(|&w| add(w));
+            }
+            for family in l.unit_families {
+                family.iter().for_each(|&w| add(w));
+            }
+            l.cardinals.iter().chain(l.count_words).for_each(|&(w, _)| add(w));
+        }
+        out
+    });
+
 impl Lowered {
     pub(crate) fn new(text: &str) -> Self {
-        let lower = text.to_lowercase();
+        Self::of_lower(text.to_lowercase())
+    }
+
+    /// A text already lower-cased (`str::to_lowercase`), split and counted.
+    pub(crate) fn of_lower(lower: String) -> Self {
         let spans: Vec<(u32, u32)> = crate::text::word_ranges(&lower)
             .map(|r| (r.start as u32, r.end as u32))
             .collect();
@@ -113,7 +149,10 @@ impl Lowered {
 
     /// How many of the words are `word`.
     pub(crate) fn count(&self, word: &str) -> usize {
-        if let Some(&i) = VOCABULARY.get(word) {
+        if let Some(&i) = BY_ADDRESS
+            .get(&(word.as_ptr() as usize, word.len()))
+            .or_else(|| VOCABULARY.get(word))
+        {
             self.counts[i as usize] as usize
         } else {
             self.words().filter(|w| *w == word).count()

@@ -1035,6 +1035,18 @@ fn dev_bc_faithful_new_styles() {
     faithful_set("dev_bc", &["dev_bc_en_ru", "dev_bc_zh_ja"], 0.07);
 }
 
+/// Set BF (`dev_bf_*.toml`): 96 faithful restyles rich in identifiers (options, codes, formulas, binomials), from other domains than every set before (round 9, session 15).
+#[test]
+fn dev_bf_faithful_restyles() {
+    faithful_set("dev_bf", &["dev_bf_zh_ja"], 1.0);
+}
+
+/// Set BG (`dev_bg_*.toml`): 96 faithful outputs of the new styles rich in identifiers, from other domains than every set before (round 9, session 15).
+#[test]
+fn dev_bg_faithful_new_styles() {
+    faithful_set("dev_bg", &["dev_bg_en_ru", "dev_bg_zh_ja"], 1.0);
+}
+
 /// Set Z (`set_z_*.toml`): 48 restyles and 96 single errors in four
 /// languages, written at the start of session 12 by helpers that never read
 /// the checks, sealed while the gate changed, measured once at its end
