@@ -307,6 +307,8 @@ fn added_acronyms(source: &Analysis, rewrite: &Analysis) -> Vec<String> {
             || crate::name_variants::named_another_way_in(source.text, text)
             // A unit after a number wherever it stands (2,200 MW).
             || unit_after_numbers(rewrite.text, text)
+            || part_of_an_identifier(source.text, core)
+            || Lexicons::for_text(text, None).words(|l| l.era_marks).any(|m| m == core)
             || out.iter().any(|o| o == text)
         {
             continue;
@@ -314,6 +316,13 @@ fn added_acronyms(source: &Analysis, rewrite: &Analysis) -> Vec<String> {
         out.push(text.to_owned());
     }
     out
+}
+
+/// Whether `text` has `part` as a part of an identifier joined by
+/// underscores (the `FULL` of `SQLITE_CHECKPOINT_FULL`): named by it.
+fn part_of_an_identifier(text: &str, part: &str) -> bool {
+    text.match_indices(part)
+        .any(|(at, _)| text[..at].ends_with('_') || text[at + part.len()..].starts_with('_'))
 }
 
 /// Whether consecutive words of `text` begin with the letters of `acronym`
@@ -562,6 +571,12 @@ fn dotted_cjk_names(text: &str) -> Vec<String> {
             }
             break;
         }
+        // A run the dot continues with a word of Han or hiragana
+        // (コマンド・ファイル・設定) lists words: names are all katakana.
+        let is_dot = |c: char| matches!(c, '·' | '・');
+        let other_word = |c: Option<&char>| c.is_some_and(|&c| crate::text::is_cjk(c) && !is_part(c));
+        let list = (chars.get(end).is_some_and(|&c| is_dot(c)) && other_word(chars.get(end + 1)))
+            || (start >= 2 && is_dot(chars[start - 1]) && other_word(chars.get(start - 2)));
         let run: String = chars[start..end].iter().collect();
         // A part said twice (ステップ・バイ・ステップ, "step by step") makes
         // a phrase, not a person's names.
@@ -571,7 +586,7 @@ fn dotted_cjk_names(text: &str) -> Vec<String> {
             seen.push(part);
             again
         });
-        if parts >= 2 && !repeats {
+        if parts >= 2 && !repeats && !list {
             out.push(run);
         }
     }

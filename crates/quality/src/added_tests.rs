@@ -310,3 +310,27 @@ fn a_month_an_extract_counts_is_no_name() {
         ["Sèvres", "Paris"]
     );
 }
+
+#[test]
+fn a_part_of_a_source_identifier_or_an_era_mark_is_no_added_acronym() {
+    // The mode of `SQLITE_CHECKPOINT_FULL`, named by its own part.
+    let source = "Call it in one of two modes: SQLITE_CHECKPOINT_PASSIVE or SQLITE_CHECKPOINT_FULL.";
+    assert!(in_extract(source, "- Two modes: PASSIVE and FULL.").is_empty());
+    // An acronym no identifier of the source holds still counts.
+    assert_eq!(in_extract(source, "- Two modes: PASSIVE and FSYNC."), ["FSYNC"]);
+    // AD dates; it names nothing.
+    let source = "Pheidippides ran in 490 BC; the first modern marathon was run in 1896.";
+    assert!(in_extract(source, "- 490 BC to AD 1896: 2,385 years.").is_empty());
+}
+
+#[test]
+fn a_dot_that_lists_words_of_han_joins_no_name() {
+    let source = "鍵ペアは ssh-keygen で作り、設定ファイルは sshd_config である。";
+    // コマンド・ファイル・設定 lists three words; a name is katakana only.
+    assert!(added_names(source, "関わるコマンド・ファイル・設定を表にまとめる。").is_empty());
+    assert!(added_names(source, "設定・コマンド・ファイルを表にまとめる。").is_empty());
+    assert_eq!(
+        added_names(source, "ジェームズ・ラブロックの設定ファイル。").len(),
+        1
+    );
+}

@@ -324,7 +324,7 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
                     && word.len() == 1
                     && (gap > 0
                         || !rest.starts_with(word)
-                        || tail.is_some_and(|c| !(c.is_whitespace() || ",.;:)".contains(c))))
+                        || tail.is_some_and(|c| !(c.is_whitespace() || ",.;:)`*\"”’»）".contains(c))))
                 {
                     // (and not in a formula: `a[2k+1]`)
                     continue;
@@ -340,16 +340,26 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
                 // 135万5000 is 1 355 000, 716万3520 is 7 163 520.
                 let after = end + gap + written;
                 let bytes = text.as_bytes();
-                let rest_end = digits_end(bytes, after);
+                // Typeset with spaces (約 2 万 9 千年前), the rest is read
+                // only with its own unit: "2 万 3" may be two numbers.
+                let spaced =
+                    |at: usize| at + text[at..].len() - text[at..].trim_start_matches([' ', '\u{a0}']).len();
+                let rest_start = spaced(after);
+                let rest_end = digits_end(bytes, rest_start);
                 if !latin
                     && !stem
-                    && rest_end > after
+                    && rest_end > rest_start
                     && bytes.get(rest_end).is_none_or(|b| *b != b'.')
-                    && let Ok(rest) = text[after..rest_end].parse::<f64>()
+                    && let Ok(rest) = text[rest_start..rest_end].parse::<f64>()
                     && rest < scale
                 {
                     // Or with a smaller unit of its own (36万5千).
-                    let unit = text[rest_end..].chars().next().and_then(|c| {
+                    let unit_at = if rest_start > after {
+                        spaced(rest_end)
+                    } else {
+                        rest_end
+                    };
+                    let unit = text[unit_at..].chars().next().and_then(|c| {
                         crate::lexicon::common::CJK_SMALL_UNITS
                             .iter()
                             .find(|(u, _)| *u == c)
@@ -358,9 +368,11 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
                     if let Some((len, factor)) = unit
                         && rest * factor < scale
                     {
-                        return (rest_end + len, value * scale + rest * factor);
+                        return (unit_at + len, value * scale + rest * factor);
                     }
-                    return (rest_end, value * scale + rest);
+                    if rest_start == after {
+                        return (rest_end, value * scale + rest);
+                    }
                 }
                 return (after, value * scale);
             }

@@ -124,3 +124,17 @@ fn ten_thousand_tonnes_is_a_scale_and_megawatts_a_prefix() {
     check("排水量约2.1万吨", &["2.1万=21000"]);
     check("装机容量3兆瓦", &["3=3"]);
 }
+
+#[test]
+fn a_cjk_compound_typeset_with_spaces_is_one_number() {
+    check("約 2 万 9 千年前", &["2 万 9 千=29000"]);
+    check("約2万9千年前", &["2万9千=29000"]);
+    // Without a unit of its own, a spaced number after 万 is another.
+    check("2 万 3 人", &["2 万=20000", "3=3"]);
+}
+
+#[test]
+fn a_glued_one_letter_scale_may_close_markup() {
+    check("`-size +100M`", &["100M=100000000"]);
+    check("-size +100M here", &["100M=100000000"]);
+}

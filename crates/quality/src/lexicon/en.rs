@@ -291,6 +291,7 @@ pub static EN: Lexicon = Lexicon {
     approximate_marks: &[],
     numeral_idioms: &[],
     numeral_measures: &[],
+    era_marks: &["AD", "BC", "BCE", "CE"],
     enumeration_labels: &[
         "step", "stage", "phase", "part", "case", "example", "rule", "method", "option", "question", "item",
         "point", "no.", "problem", "exercise", "task", "table", "figure", "chapter", "section",

@@ -182,6 +182,9 @@ pub struct Lexicon {
     /// 2", "Шаг 2", ステップ2, 第2步, "Table 3", 第8章): the number is its
     /// own, not a fact.
     pub enumeration_labels: &'static [&'static str],
+    /// Marks of an era written beside a year (490 BC, AD 1896): they date,
+    /// they name nothing.
+    pub era_marks: &'static [&'static str],
     /// What after a small number counts the text's own items ("2つの働き",
     /// 3种, "two kinds"): a restyle that counts what the source lists adds
     /// no fact.

@@ -222,6 +222,7 @@ pub static RU: Lexicon = Lexicon {
     approximate_marks: &[],
     numeral_idioms: &[],
     numeral_measures: &[],
+    era_marks: &["н. э.", "до н. э."],
     enumeration_labels: &[
         "шаг",
         "этап",
