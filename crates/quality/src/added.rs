@@ -16,6 +16,7 @@
 use rustc_hash::FxHashSet;
 
 use crate::analysis::Analysis;
+use crate::dotted_names;
 use crate::lexicon::Lexicons;
 use crate::name_variants::contains_inflected_in;
 use crate::names::{NameKind, has_name};
@@ -84,6 +85,7 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
                 let several = parts.len() >= 2
                     && !expands_an_acronym(&parts, source)
                     && parts.iter().all(absent)
+                    && !fused_in(&source_words, &parts)
                     && !inflected_in_source(text)
                     && !parts.last().is_some_and(|last| inflected_in_source(last));
                 // A surname after initials is a person's (М. В. Фрунзе).
@@ -100,40 +102,18 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
         }
     }
     let source_dotted = std::cell::OnceCell::new();
-    for name in dotted_cjk_names(rewrite) {
+    for name in dotted_names::dotted_cjk_names(rewrite) {
         if !source.contains(&name)
-            && !lists_what_the_source_names(
+            && !dotted_names::lists_what_the_source_names(
                 &name,
                 source,
-                source_dotted.get_or_init(|| dotted_cjk_names(source)),
+                source_dotted.get_or_init(|| dotted_names::dotted_cjk_names(source)),
             )
         {
             push("name", name);
         }
     }
     out
-}
-
-/// Whether the dotted run `name` lists what the source names, as the dot
-/// joins a list too: each part a word of `source` (ファイル・ネットワーク)
-/// or, where a part belongs to one of the source's dotted names `known`,
-/// that name's family name (チャルフィー・チェン for マーティン・チャルフィー
-/// and ロジャー・チェン). A given name with another's family name (マーティ
-/// ン・チェン) is no list.
-fn lists_what_the_source_names(name: &str, source: &str, known: &[String]) -> bool {
-    let parts_of = |n: &String| n.split(['·', '・']).map(str::to_owned).collect::<Vec<_>>();
-    name.split(['·', '・']).all(|part| {
-        let in_names: Vec<Vec<String>> = known
-            .iter()
-            .map(parts_of)
-            .filter(|p| p.iter().any(|q| q == part))
-            .collect();
-        if in_names.is_empty() {
-            source.contains(part)
-        } else {
-            in_names.iter().any(|p| p.last().is_some_and(|f| f == part))
-        }
-    })
 }
 
 /// What an extract (a style that keeps a chosen part of its source and adds
@@ -266,6 +246,30 @@ fn made_of_the_sources_parts(code: &str, source: &str) -> bool {
     code.split(['/', '='])
         .filter(|p| !p.is_empty())
         .all(|p| source.contains(p))
+}
+
+/// The letters of a name's word that stand for it in a compound.
+const COMPOUND_STEM: usize = 4;
+
+/// Whether one word of `words` holds the stems of all of `parts` in order
+/// (западноевропейских for Западной Европы): the source's compound
+/// adjective said as the name it is made of.
+fn fused_in(words: &FxHashSet<&str>, parts: &[&str]) -> bool {
+    let stems: Vec<String> = parts
+        .iter()
+        .map(|p| fold_word(p).chars().take(COMPOUND_STEM).collect())
+        .collect();
+    stems.iter().all(|s| s.chars().count() == COMPOUND_STEM)
+        && words.iter().any(|w| {
+            let mut rest = *w;
+            stems.iter().all(|s| match rest.find(s.as_str()) {
+                Some(at) => {
+                    rest = &rest[at + s.len()..];
+                    true
+                }
+                None => false,
+            })
+        })
 }
 
 /// Whether `name` follows two initials somewhere in `text` ("М. В.
@@ -531,63 +535,6 @@ fn label_lines(text: &str) -> Vec<&str> {
         let head = t.split(':').next().unwrap_or(t);
         if head.len() < t.len() && head.split_whitespace().count() <= 4 {
             out.push(head);
-        }
-    }
-    out
-}
-
-/// `ジェームズ・ラブロック`: katakana runs of two or more joined by a
-/// middle dot (a foreign name in Japanese). Chinese writes transliterated
-/// names with a dot too, but Han characters run on into the sentence, so
-/// where such a name ends cannot be told.
-fn dotted_cjk_names(text: &str) -> Vec<String> {
-    let is_part = |c: char| ('\u{30A1}'..='\u{30FA}').contains(&c) || c == 'ー';
-    let mut out = Vec::new();
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_part(chars[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut parts = 0;
-        let mut end;
-        loop {
-            let part_start = i;
-            while i < chars.len() && is_part(chars[i]) {
-                i += 1;
-            }
-            if i - part_start >= 2 {
-                parts += 1;
-            }
-            end = i;
-            if i < chars.len()
-                && matches!(chars[i], '·' | '・')
-                && chars.get(i + 1).is_some_and(|&c| is_part(c))
-            {
-                i += 1;
-                continue;
-            }
-            break;
-        }
-        // A run the dot continues with a word of Han or hiragana
-        // (コマンド・ファイル・設定) lists words: names are all katakana.
-        let is_dot = |c: char| matches!(c, '·' | '・');
-        let other_word = |c: Option<&char>| c.is_some_and(|&c| crate::text::is_cjk(c) && !is_part(c));
-        let list = (chars.get(end).is_some_and(|&c| is_dot(c)) && other_word(chars.get(end + 1)))
-            || (start >= 2 && is_dot(chars[start - 1]) && other_word(chars.get(start - 2)));
-        let run: String = chars[start..end].iter().collect();
-        // A part said twice (ステップ・バイ・ステップ, "step by step") makes
-        // a phrase, not a person's names.
-        let mut seen: Vec<&str> = Vec::new();
-        let repeats = run.split(['·', '・']).any(|part| {
-            let again = seen.contains(&part);
-            seen.push(part);
-            again
-        });
-        if parts >= 2 && !repeats && !list {
-            out.push(run);
         }
     }
     out

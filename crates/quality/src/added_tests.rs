@@ -334,3 +334,14 @@ fn a_dot_that_lists_words_of_han_joins_no_name() {
         1
     );
 }
+
+#[test]
+fn a_name_the_source_has_fused_in_a_compound_is_not_added() {
+    let source = "В отличие от западноевропейских академий, петербургская совмещала их.";
+    assert!(added_names(source, "Этим она отличалась от академий Западной Европы.").is_empty());
+    // The stems must all be in one word, in order.
+    assert_eq!(
+        added_names(source, "Этим она отличалась от академий Южной Америки.").len(),
+        1
+    );
+}

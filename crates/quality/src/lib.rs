@@ -36,6 +36,7 @@ pub mod arithmetic;
 mod cjk_names;
 pub mod copying;
 pub mod coverage;
+mod dotted_names;
 pub mod fidelity;
 pub mod length;
 pub mod lexicon;

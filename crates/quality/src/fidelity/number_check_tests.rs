@@ -529,3 +529,18 @@ fn an_abbreviation_ends_no_sentence_a_worked_number_stands_in() {
     // After a full stop the sentence is another, and its number added.
     assert!(!gate(&solved.replace("i.e. about", "That is. About")).is_empty());
 }
+
+#[test]
+fn a_count_of_the_list_before_it_may_go_with_the_list_kept() {
+    // 3 counts 37・38・39; 4 counts L・M・Q・H.
+    let source = "40 チャネルのうち 37・38・39 の 3 チャネルを広告に使う。";
+    assert!(number_findings(source, "40 ch のうち ch 37/38/39 が広告用。").is_empty());
+    // A count of no list is a fact of its own.
+    let source = "40 チャネルのうち 3 チャネルを広告に使う。";
+    assert!(!number_findings(source, "40 ch のうち一部が広告用。").is_empty());
+    // 、 joins clauses here, not items: the share is a fact.
+    let source = "1979年以降、作付面積で全国第1位を続けており、近年でも水稲作付面積のおよそ3割を占める。";
+    assert!(!number_findings(source, "1979年以降、作付面積で全国第1位を続けている。").is_empty());
+    let source = "誤り訂正レベルはL・M・Q・Hの4段階である。";
+    assert!(number_findings(source, "誤り訂正レベル：L／M／Q／H。").is_empty());
+}

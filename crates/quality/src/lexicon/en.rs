@@ -305,6 +305,8 @@ pub static EN: Lexicon = Lexicon {
     item_counters: &[
         "kinds", "types", "ways", "steps", "parts", "stages", "levels", "things", "items",
     ],
+    list_joiners: &[", ", " and ", " or "],
+    list_count_links: &[],
     decade_suffixes: &["s", "'s", "’s"],
     century_words: &["century", "centuries"],
     example_markers: &[

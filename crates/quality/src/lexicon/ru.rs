@@ -255,6 +255,8 @@ pub static RU: Lexicon = Lexicon {
         "части",
         "частей",
     ],
+    list_joiners: &[", ", " и ", " или "],
+    list_count_links: &[],
     decade_suffixes: &["-х", "-е", "-ые", "-ых", "-x"],
     century_words: &["век", "века", "веке", "веков"],
     example_markers: &["например", "допустим", "предположим", "пусть", "к примеру"],

@@ -1038,7 +1038,7 @@ fn dev_bc_faithful_new_styles() {
 /// Set BF (`dev_bf_*.toml`): 96 faithful restyles rich in identifiers (options, codes, formulas, binomials), from other domains than every set before (round 9, session 15).
 #[test]
 fn dev_bf_faithful_restyles() {
-    faithful_set("dev_bf", &["dev_bf_zh_ja"], 1.0);
+    faithful_set("dev_bf", &["dev_bf_en_ru", "dev_bf_zh_ja"], 1.0);
 }
 
 /// Set BG (`dev_bg_*.toml`): 96 faithful outputs of the new styles rich in identifiers, from other domains than every set before (round 9, session 15).
