@@ -427,7 +427,10 @@ const MAX_ITEM_CHARS: usize = 12;
 /// a rewrite that keeps the list keeps the count.
 fn counts_a_list(source: &str, source_numbers: &[crate::numbers::NumberMention], q: &Quantity) -> bool {
     let Quantity::Value(v) = *q else { return false };
-    let lex = crate::lexicon::Lexicons::for_text(source, None);
+    // Kana mark Japanese, whose 、 parts clauses where Chinese lists: a
+    // Japanese list is read with Japanese joiners only.
+    let japanese = source.chars().any(crate::words::is_kana).then_some("ja");
+    let lex = crate::lexicon::Lexicons::for_text(source, japanese);
     (2.0..=MAX_LISTED).contains(&v)
         && source_numbers
             .iter()

@@ -533,8 +533,8 @@ fn an_abbreviation_ends_no_sentence_a_worked_number_stands_in() {
 #[test]
 fn a_count_of_the_list_before_it_may_go_with_the_list_kept() {
     // 3 counts 37・38・39; 4 counts L・M・Q・H.
-    let source = "40 チャネルのうち 37・38・39 の 3 チャネルを広告に使う。";
-    assert!(number_findings(source, "40 ch のうち ch 37/38/39 が広告用。").is_empty());
+    let source = "40 チャネルに分け、そのうち 37・38・39 の 3 チャネルを広告に使う。";
+    assert!(number_findings(source, "40 ch に分割、ch 37/38/39 が広告用。").is_empty());
     // A count of no list is a fact of its own.
     let source = "40 チャネルのうち 3 チャネルを広告に使う。";
     assert!(!number_findings(source, "40 ch のうち一部が広告用。").is_empty());
