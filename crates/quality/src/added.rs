@@ -307,6 +307,8 @@ fn added_acronyms(source: &Analysis, rewrite: &Analysis) -> Vec<String> {
             || has_name(source.lower(), &text.to_lowercase())
             // A word in capitals for emphasis ("Which is NOT …").
             || crate::stopwords::is_stop_word(&text.to_lowercase())
+            // One letter said again is a placeholder (YYYY, XX), no name.
+            || letters.chars().all(|c| letters.starts_with(c))
             || spelled_out_in(source.text, &letters)
             || crate::name_variants::named_another_way_in(source.text, text)
             // A unit after a number wherever it stands (2,200 MW).

@@ -345,3 +345,10 @@ fn a_name_the_source_has_fused_in_a_compound_is_not_added() {
         1
     );
 }
+
+#[test]
+fn a_letter_said_again_is_a_placeholder_not_an_acronym() {
+    let source = "出生日期码按 YYYYMMDD 格式表示年、月、日。";
+    assert!(in_extract(source, "- 年份 YYYY 为 4 位。").is_empty());
+    assert_eq!(in_extract(source, "- 年份由 ISO 规定。"), ["ISO"]);
+}

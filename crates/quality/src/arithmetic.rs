@@ -136,7 +136,11 @@ fn right_as_written(value: f64, result: f64, decimals: u8, approximate: bool) ->
             slack = slack.max(0.5 * 10f64.powi(zeros));
         }
     }
-    (value - result).abs() <= slack || (approximate && close(value, result, ROUNDING))
+    // Or cut short instead of rounded (1.166… for 1.1666…, 3.566 for
+    // 3.5666…): a division's digits written as far as they go.
+    let scale = 10f64.powi(i32::from(decimals));
+    let cut_short = decimals > 0 && ((value * scale).trunc() - result * scale).abs() < 1e-6;
+    (value - result).abs() <= slack || cut_short || (approximate && close(value, result, ROUNDING))
 }
 
 /// A value as a finding writes it (`12`, `0.333333` → `0.333333`).

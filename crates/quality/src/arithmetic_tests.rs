@@ -137,3 +137,13 @@ fn a_result_written_as_a_percentage_is_its_hundredths() {
     assert!(wrong_computations("1 / 2 = 50%").is_empty());
     assert_eq!(wrong_computations("1 / 2 = 40 %").len(), 1);
 }
+
+#[test]
+fn a_result_cut_short_is_right_and_one_cut_wrong_is_not() {
+    // A division's digits written as far as they go, not rounded.
+    assert!(wrong_computations("350 ÷ 300 = 1.166… ≈ 1.17 years; 107 ÷ 30 = 3.566").is_empty());
+    assert!(wrong_computations("2530 ÷ 60 = 42,166… часа").is_empty());
+    // Cut at a wrong digit is wrong.
+    assert_eq!(wrong_computations("107 ÷ 30 = 3.577").len(), 1);
+    assert_eq!(wrong_computations("350 ÷ 300 = 1.176…").len(), 1);
+}

@@ -561,7 +561,26 @@ fn excused_values(
         .flat_map(|f| known.iter().map(move |k| k * f))
         .collect();
     known.extend(scaled);
-    others.extend(crate::arithmetic::derived_values(rewrite, &known));
+    // A computation may count in the source's scale word (190 万字: 190 ÷
+    // 52 ≈ 3.65) and restate its result with it (3.65 万字).
+    let in_scale_units: Vec<f64> = scales
+        .iter()
+        .flat_map(|f| known.iter().map(move |k| k / f))
+        .collect();
+    let operands: Vec<f64> = known.iter().copied().chain(in_scale_units).collect();
+    let derived = crate::arithmetic::derived_values(rewrite, &known);
+    // Only a result counted in the scale's units is restated with it.
+    let in_units: Vec<f64> = crate::arithmetic::derived_values(rewrite, &operands)
+        .into_iter()
+        .filter(|v| !derived.contains(v))
+        .collect();
+    let rescaled: Vec<f64> = scales
+        .iter()
+        .flat_map(|f| in_units.iter().map(move |d| d * f))
+        .collect();
+    others.extend(derived);
+    others.extend(in_units);
+    others.extend(rescaled);
     Excused { known, others }
 }
 

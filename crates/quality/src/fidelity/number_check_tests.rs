@@ -544,3 +544,28 @@ fn a_count_of_the_list_before_it_may_go_with_the_list_kept() {
     let source = "誤り訂正レベルはL・M・Q・Hの4段階である。";
     assert!(number_findings(source, "誤り訂正レベル：L／M／Q／H。").is_empty());
 }
+
+#[test]
+fn a_result_restated_with_its_operands_scale_word_is_derived() {
+    // As math-problems is gated.
+    let config = FidelityConfig {
+        keeps_subset: true,
+        added_numbers_are_suspicions: true,
+        ..FidelityConfig::default()
+    };
+    let source = "全书共 52 卷，约 190 万字。";
+    let gate = |rewrite: &str| {
+        fidelity(source, rewrite, &config)
+            .checks
+            .iter()
+            .filter(|c| !c.passed)
+            .flat_map(|c| c.findings.clone())
+            .filter(|f| f.contains("number"))
+            .collect::<Vec<_>>()
+    };
+    let solved = "**题 3** 全书约 190 万字，平均每卷约多少万字？\n\n解：190 ÷ 52 ≈ 3.65（万字）。平均每卷约";
+    let got = gate(&format!("{solved} 3.65 万字。"));
+    assert!(got.is_empty(), "{got:?}");
+    // A scaled number no computation gives is still added.
+    assert!(!gate(&format!("{solved} 3.75 万字。")).is_empty());
+}

@@ -1047,6 +1047,18 @@ fn dev_bg_faithful_new_styles() {
     faithful_set("dev_bg", &["dev_bg_en_ru", "dev_bg_zh_ja"], 1.0);
 }
 
+/// Set BH (`dev_bh_*.toml`): 96 faithful restyles from other domains than every set before (round 10, session 15).
+#[test]
+fn dev_bh_faithful_restyles() {
+    faithful_set("dev_bh", &["dev_bh_en_ru", "dev_bh_zh_ja"], 1.0);
+}
+
+/// Set BI (`dev_bi_*.toml`): 96 faithful outputs of the new styles from other domains than every set before (round 10, session 15).
+#[test]
+fn dev_bi_faithful_new_styles() {
+    faithful_set("dev_bi", &["dev_bi_en_ru", "dev_bi_zh_ja"], 1.0);
+}
+
 /// Set Z (`set_z_*.toml`): 48 restyles and 96 single errors in four
 /// languages, written at the start of session 12 by helpers that never read
 /// the checks, sealed while the gate changed, measured once at its end
