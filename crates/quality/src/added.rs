@@ -139,7 +139,7 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
             && !contains_inflected_in(source, word)
             // A name's adjective or the name of its adjective (Australian
             // wool for wool from Australia).
-            && !crate::name_variants::same_stem_named(source.text, word)
+            && !crate::name_adjectives::same_stem_named(source.text, word)
     };
     let text = rewrite.text;
     let plain_source = crate::names::plain_spelling(source.text);

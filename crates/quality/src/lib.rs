@@ -40,6 +40,7 @@ mod dotted_names;
 pub mod fidelity;
 pub mod length;
 pub mod lexicon;
+mod name_adjectives;
 mod name_variants;
 pub mod names;
 pub mod numbers;

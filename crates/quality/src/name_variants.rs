@@ -9,6 +9,7 @@
 //! (E. coli). What names a text has is `names.rs`.
 
 use crate::analysis::Analysis;
+use crate::name_adjectives;
 use crate::names::{NameKind, NameMention, has_name};
 use crate::stopwords::is_stop_word;
 use crate::words::is_cyrillic;
@@ -112,25 +113,6 @@ fn initials_before(text: &str) -> Vec<char> {
     found
 }
 
-/// Whether `rewrite` has a capitalised word of the same stem as the
-/// one-word name `name` (Indonesian → Indonesia, Japan → Japanese): they
-/// share all but the last letter of the shorter, of five or more.
-pub(crate) fn same_stem_named(rewrite: &str, name: &str) -> bool {
-    let name: Vec<char> = name.chars().collect();
-    if name.len() < 5 || !name[0].is_uppercase() {
-        return false;
-    }
-    rewrite
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| w.starts_with(name[0]))
-        .any(|w| {
-            let w: Vec<char> = w.chars().collect();
-            let shorter = w.len().min(name.len());
-            let common = w.iter().zip(&name).take_while(|(a, b)| a == b).count();
-            shorter >= 5 && common + 1 >= shorter
-        })
-}
-
 /// Whether `rewrite` writes the one-word name `name` cut short: its first
 /// letters (three or more) with a stop (Univ., Oct.), or its first three
 /// before a number, as dates are written (Thu 4 Oct 1582, Sep 2019).
@@ -182,7 +164,7 @@ fn contains_variant(rewrite: &str, name: &str) -> bool {
         return false;
     };
     if given.is_empty() {
-        return same_stem_named(rewrite, last) || abbreviated(rewrite, last);
+        return name_adjectives::same_stem_named(rewrite, last) || abbreviated(rewrite, last);
     }
     let initial = |w: &str| w.chars().next().filter(|c| c.is_uppercase());
     // The family name as written, or (Russian) with another ending
@@ -291,6 +273,7 @@ pub(crate) fn kept_another_way(
         || named_another_way_in(rewrite, &name.text)
         || kept_as_an_initial(source, rewrite, &name.text)
         || kept_by_a_part_of_its_double_name(words, &name.text)
+        || name_adjectives::kept_as_its_adjective(words, name)
 }
 
 /// A double name kept by a long part of it, as its short form

@@ -291,3 +291,20 @@ fn occurrences_are_what_match_indices_finds() {
         );
     }
 }
+
+#[test]
+fn a_russian_name_said_as_its_adjective_is_kept() {
+    let source = "Сюда везли хлопок из Средней Азии, чай из Китая, железо с Урала и рыбу.";
+    let missing = |rewrite: &str| {
+        crate::fidelity::fidelity(source, rewrite, &crate::FidelityConfig::default())
+            .findings()
+            .filter(|f| f.contains("missing"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert!(missing("Сюда везли среднеазиатский хлопок, китайский чай, уральское железо и рыбу.").is_empty());
+    // A word of another stem keeps nothing.
+    assert!(
+        !missing("Сюда везли среднеазиатский хлопок, индийский чай, уральское железо и рыбу.").is_empty()
+    );
+}

@@ -413,6 +413,7 @@ pub static EN: Lexicon = Lexicon {
         "van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "ten", "ter", "bin", "ibn",
     ],
     name_adjective_endings: &["ian", "ean", "can", "ish", "ese", "ic"],
+    adjective_suffixes: &[],
     clause_marks: &[", but ", ", and ", ", or "],
 
     summary_markers: &[

@@ -104,6 +104,7 @@ pub static JA: Lexicon = Lexicon {
     file_extensions: &[],
     name_particles: &[],
     name_adjective_endings: &[],
+    adjective_suffixes: &[],
     clause_marks: &[],
 
     summary_markers: &["要約すると"],

@@ -253,6 +253,9 @@ pub struct Lexicon {
     /// qualifies stays. None for Russian, whose names of places are
     /// adjectives themselves (Воронежская губерния).
     pub name_adjective_endings: &'static [&'static str],
+    /// How a lower-case adjective made from a name goes on after the
+    /// name's stem (Кита|йский, Урал|ьское): a name may be said as one.
+    pub adjective_suffixes: &'static [&'static str],
     /// Conjunctions a sentence is cut into clauses at (", but ", "，而").
     pub clause_marks: &'static [&'static str],
 

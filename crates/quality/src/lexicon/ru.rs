@@ -283,6 +283,7 @@ pub static RU: Lexicon = Lexicon {
     // Russian names of places and events are adjectives themselves
     // (Воронежская губерния, Гражданская война): none is context alone.
     name_adjective_endings: &[],
+    adjective_suffixes: &["ск", "йск", "ьск"],
     clause_marks: &[],
 
     summary_markers: &[],

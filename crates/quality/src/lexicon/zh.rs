@@ -126,6 +126,7 @@ pub static ZH: Lexicon = Lexicon {
     file_extensions: &[],
     name_particles: &[],
     name_adjective_endings: &[],
+    adjective_suffixes: &[],
     clause_marks: &["，而", "，但"],
 
     summary_markers: &["总之", "总而言之", "综上所述", "本段", "这段文字"],
