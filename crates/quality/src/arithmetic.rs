@@ -23,10 +23,26 @@ enum Token {
 /// ([`crate::lexicon::common::CONVERSION_FACTORS`]), with at least one
 /// operand the source's; such a factor, once used, is derived too.
 pub fn derived_values(text: &str, known: &[f64]) -> Vec<f64> {
+    derive(&computations(text), known)
+}
+
+/// [`derived_values`] from `known`, and from `known` with `more` (values
+/// in other units): the computations are read once for both.
+pub fn derived_values_twice(text: &str, known: &[f64], more: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let found = computations(text);
+    if found.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let all: Vec<f64> = known.iter().chain(more).copied().collect();
+    (derive(&found, known), derive(&found, &all))
+}
+
+fn derive(found: &[(Vec<Token>, f64, u8)], known: &[f64]) -> Vec<f64> {
     let mut derived: Vec<f64> = Vec::new();
     let is_known = |v: f64, derived: &[f64]| known.iter().chain(derived).any(|k| close(*k, v, 1e-9));
     let is_factor = |v: f64| crate::lexicon::common::CONVERSION_FACTORS.contains(&v);
-    for (expression, result, _) in computations(text) {
+    for (expression, result, _) in found {
+        let result = *result;
         let operands: Vec<f64> = expression
             .iter()
             .filter_map(|t| match t {
@@ -41,7 +57,7 @@ pub fn derived_values(text: &str, known: &[f64]) -> Vec<f64> {
         }
         // A result with a decimal comma before three digits (15 ÷ 8 =
         // 1,875) reads as thousands too: the reading that is right counts.
-        let value = evaluate(&expression);
+        let value = evaluate(expression);
         let result = match value {
             Some(v)
                 if !close(v, result, ROUNDING)

@@ -28,8 +28,9 @@ pub(super) struct Assertion<'a> {
 }
 
 impl<'a> Unit<'a> {
-    fn new(text: &'a str, terms: WordSet, lex: Lexicons) -> Self {
-        let parts = sentences(text);
+    /// `parts`: its sentences, as the block was cut (a question and its
+    /// answer are two).
+    fn new(text: &'a str, parts: Vec<&'a str>, terms: WordSet, lex: Lexicons) -> Self {
         let whole = parts.len() == 1 && !is_yes_no_question(text, lex);
         let assertions = parts
             .into_iter()
@@ -62,22 +63,25 @@ impl<'a> Unit<'a> {
 /// an integer? A number without…") are one unit, as the claim needs both.
 fn push_block<'a>(out: &mut Vec<Unit<'a>>, block: &'a str, lex: Lexicons) {
     let offset = |s: &str| s.as_ptr() as usize - block.as_ptr() as usize;
-    let mut question: Option<usize> = None;
+    // The questions waiting for their answer: where the first starts, and
+    // each one.
+    let mut question: Option<(usize, Vec<&str>)> = None;
     for s in sentences(block) {
-        let start = question.take().unwrap_or_else(|| offset(s));
+        let (start, mut parts) = question.take().unwrap_or_else(|| (offset(s), Vec::new()));
+        parts.push(s);
         if s.ends_with(['?', '？']) {
-            question = Some(start);
+            question = Some((start, parts));
             continue;
         }
         let text = &block[start..offset(s) + s.len()];
         let terms = alignment_terms(text, lex);
         if !terms.is_empty() {
-            out.push(Unit::new(text, terms, lex));
+            out.push(Unit::new(text, parts, terms, lex));
         }
     }
-    if let Some(start) = question {
+    if let Some((start, parts)) = question {
         let text = block[start..].trim_end();
-        out.push(Unit::new(text, alignment_terms(text, lex), lex));
+        out.push(Unit::new(text, parts, alignment_terms(text, lex), lex));
     }
 }
 

@@ -567,13 +567,9 @@ fn excused_values(
         .iter()
         .flat_map(|f| known.iter().map(move |k| k / f))
         .collect();
-    let operands: Vec<f64> = known.iter().copied().chain(in_scale_units).collect();
-    let derived = crate::arithmetic::derived_values(rewrite, &known);
+    let (derived, with_units) = crate::arithmetic::derived_values_twice(rewrite, &known, &in_scale_units);
     // Only a result counted in the scale's units is restated with it.
-    let in_units: Vec<f64> = crate::arithmetic::derived_values(rewrite, &operands)
-        .into_iter()
-        .filter(|v| !derived.contains(v))
-        .collect();
+    let in_units: Vec<f64> = with_units.into_iter().filter(|v| !derived.contains(v)).collect();
     let rescaled: Vec<f64> = scales
         .iter()
         .flat_map(|f| in_units.iter().map(move |d| d * f))
