@@ -407,7 +407,8 @@ fn spans(line: &str) -> Vec<(Token, std::ops::Range<usize>)> {
                 if chars[i].is_ascii_digit() {
                     first_group += usize::from(!grouped && !separated);
                 } else if matches!(chars[i], '.' | ',')
-                    && !grouped
+                    // After groups by spaces, one decimal mark (26 666,7).
+                    && (!grouped || !separated)
                     && chars.get(i + 1).is_some_and(char::is_ascii_digit)
                 {
                     separated = true;

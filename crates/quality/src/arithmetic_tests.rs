@@ -147,3 +147,9 @@ fn a_result_cut_short_is_right_and_one_cut_wrong_is_not() {
     assert_eq!(wrong_computations("107 ÷ 30 = 3.577").len(), 1);
     assert_eq!(wrong_computations("350 ÷ 300 = 1.176…").len(), 1);
 }
+
+#[test]
+fn groups_of_thousands_then_a_decimal_comma_are_one_number() {
+    assert!(wrong_computations("4 000 000 ÷ 150 ≈ 26 666,7 с; 26 666,7 ÷ 60 ≈ 444,4 мин.").is_empty());
+    assert_eq!(wrong_computations("26 666,7 ÷ 60 ≈ 454,4 мин.").len(), 1);
+}

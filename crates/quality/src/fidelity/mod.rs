@@ -10,6 +10,7 @@ use crate::script::Script;
 mod checks;
 mod derived_numbers;
 mod detectors;
+mod list_counts;
 mod number_check;
 mod number_forms;
 

@@ -126,9 +126,30 @@ pub(super) fn check_numbers(
         .filter(|&metric| found.iter().any(|m| is_unit_conversion(&[metric], rewrite, m)))
         .map(|(_, _, v)| v)
         .collect();
+    // A count of tenths (5割, 九成) comes back as a percentage (50%) or a
+    // fraction (半分).
+    let fractions = std::cell::OnceCell::new();
+    let rewrite_fractions = || fractions.get_or_init(|| crate::numbers::fraction_values(rewrite));
+    let source_lex = crate::lexicon::Lexicons::for_text(source, None);
+    let tenths: Vec<f64> = source_numbers
+        .iter()
+        .filter(|n| {
+            source[n.start + n.written.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| source_lex.has_char(|l| l.tenth_markers, c))
+        })
+        .filter_map(|n| match n.quantity {
+            Quantity::Value(v) => Some(v),
+            Quantity::Literal(_) => None,
+        })
+        .collect();
     let kept_otherwise = |q: &Quantity| match q {
         Quantity::Value(v) => {
-            said_as_ratio(*v)
+            (tenths.contains(v)
+                && (count_in_rewrite(&Quantity::Value(v * 10.0)) > 0
+                    || rewrite_fractions().contains(&(v / 10.0))))
+                || said_as_ratio(*v)
                 || rounded.contains(v)
                 || converted.contains(v)
                 || centuries
@@ -153,7 +174,10 @@ pub(super) fn check_numbers(
             if got < *n && !kept_otherwise(q) {
                 fewer.push((written, *n, got));
             }
-        } else if !keeps_subset && !era_years.contains(q) && !counts_a_list(source, &source_numbers, q) {
+        } else if !keeps_subset
+            && !era_years.contains(q)
+            && !super::list_counts::counts_a_list(source, &source_numbers, q)
+        {
             findings.push(format!("the number {written} is missing"));
         }
     }
@@ -414,54 +438,6 @@ impl Excused {
             // elsewhere: "30 тысяч пластин" does not make 30 m a source value.
             .any(|f| self.known.iter().any(|k| near(k / f, v / f)))
     }
-}
-
-/// The most items a list whose count a rewrite may drop holds.
-const MAX_LISTED: f64 = 12.0;
-/// The longest item of such a list after its first (郵便局, 洞庭湖, 39):
-/// longer, the joiner joins clauses (、 in Japanese).
-const MAX_ITEM_CHARS: usize = 12;
-
-/// Whether the source's count `q` (4) restates, in digits, how many items
-/// the list right before it names (L・M・Q・Hの4段階, 郵便事業と郵便局の2社):
-/// a rewrite that keeps the list keeps the count.
-fn counts_a_list(source: &str, source_numbers: &[crate::numbers::NumberMention], q: &Quantity) -> bool {
-    let Quantity::Value(v) = *q else { return false };
-    // Kana mark Japanese, whose 、 parts clauses where Chinese lists: a
-    // Japanese list is read with Japanese joiners only.
-    let japanese = source.chars().any(crate::words::is_kana).then_some("ja");
-    let lex = crate::lexicon::Lexicons::for_text(source, japanese);
-    (2.0..=MAX_LISTED).contains(&v)
-        && source_numbers
-            .iter()
-            .any(|m| m.quantity == *q && items_listed_before(source, m.start, lex) as f64 == v)
-}
-
-/// How many items the list that ends right before byte `at` of `text`
-/// names (0 where no list of two or more ends there): the clause before
-/// it, cut at the lexicons' list joiners.
-fn items_listed_before(text: &str, at: usize, lex: crate::lexicon::Lexicons) -> usize {
-    let before = text[..at].trim_end();
-    let before = lex
-        .words(|l| l.list_count_links)
-        .find_map(|link| before.strip_suffix(link))
-        .unwrap_or(before)
-        .trim_end();
-    let clause = before
-        .rsplit(crate::lexicon::common::CLAUSE_ENDS)
-        .next()
-        .unwrap_or(before);
-    let mut items = vec![clause];
-    for joiner in lex.words(|l| l.list_joiners) {
-        items = items.into_iter().flat_map(|i| i.split(joiner)).collect();
-    }
-    items.retain(|i| !i.trim().is_empty());
-    // The first item may start mid-clause; the others are items, short.
-    let short = items
-        .iter()
-        .skip(1)
-        .all(|i| i.trim().chars().count() <= MAX_ITEM_CHARS);
-    if items.len() >= 2 && short { items.len() } else { 0 }
 }
 
 fn excused_values(

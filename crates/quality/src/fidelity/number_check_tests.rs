@@ -569,3 +569,12 @@ fn a_result_restated_with_its_operands_scale_word_is_derived() {
     // A scaled number no computation gives is still added.
     assert!(!gate(&format!("{solved} 3.75 万字。")).is_empty());
 }
+
+#[test]
+fn a_count_of_tenths_may_come_back_as_a_percentage() {
+    let source = "生産量のおよそ8割を米味噌が占め、信州味噌は全国シェアの約5割に達する。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("生産量の約80%が米味噌、信州味噌が全国シェアの約50%を占める。").is_empty());
+    assert!(numbers("生産量の8割ほどが米味噌、信州味噌は全国の約半分を占める。").is_empty());
+    assert!(!numbers("生産量の約80%が米味噌、信州味噌が全国シェアの約40%を占める。").is_empty());
+}

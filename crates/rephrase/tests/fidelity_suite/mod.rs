@@ -1059,6 +1059,18 @@ fn dev_bi_faithful_new_styles() {
     faithful_set("dev_bi", &["dev_bi_en_ru", "dev_bi_zh_ja"], 1.0);
 }
 
+/// Set BJ (`dev_bj_*.toml`): 96 faithful restyles from other domains than every set before (round 11, session 15).
+#[test]
+fn dev_bj_faithful_restyles() {
+    faithful_set("dev_bj", &["dev_bj_en_ru", "dev_bj_zh_ja"], 1.0);
+}
+
+/// Set BK (`dev_bk_*.toml`): 96 faithful outputs of the new styles from other domains than every set before (round 11, session 15).
+#[test]
+fn dev_bk_faithful_new_styles() {
+    faithful_set("dev_bk", &["dev_bk_en_ru", "dev_bk_zh_ja"], 1.0);
+}
+
 /// Set Z (`set_z_*.toml`): 48 restyles and 96 single errors in four
 /// languages, written at the start of session 12 by helpers that never read
 /// the checks, sealed while the gate changed, measured once at its end

@@ -1,0 +1,56 @@
+//! A count that restates the list right before it (L・M・Q・Hの4段階):
+//! a rewrite that keeps the list may drop it.
+
+use crate::numbers::Quantity;
+
+/// The most items a list whose count a rewrite may drop holds.
+const MAX_LISTED: f64 = 12.0;
+/// The longest item of such a list after its first (郵便局, 洞庭湖, 39):
+/// longer, the joiner joins clauses (、 in Japanese).
+const MAX_ITEM_CHARS: usize = 12;
+
+/// Whether the source's count `q` (4) restates, in digits, how many items
+/// the list right before it names (L・M・Q・Hの4段階, 郵便事業と郵便局の2社):
+/// a rewrite that keeps the list keeps the count.
+pub(super) fn counts_a_list(
+    source: &str,
+    source_numbers: &[crate::numbers::NumberMention],
+    q: &Quantity,
+) -> bool {
+    let Quantity::Value(v) = *q else { return false };
+    // Kana mark Japanese, whose 、 parts clauses where Chinese lists: a
+    // Japanese list is read with Japanese joiners only.
+    let japanese = source.chars().any(crate::words::is_kana).then_some("ja");
+    let lex = crate::lexicon::Lexicons::for_text(source, japanese);
+    (2.0..=MAX_LISTED).contains(&v)
+        && source_numbers
+            .iter()
+            .any(|m| m.quantity == *q && items_listed_before(source, m.start, lex) as f64 == v)
+}
+
+/// How many items the list that ends right before byte `at` of `text`
+/// names (0 where no list of two or more ends there): the clause before
+/// it, cut at the lexicons' list joiners.
+fn items_listed_before(text: &str, at: usize, lex: crate::lexicon::Lexicons) -> usize {
+    let before = text[..at].trim_end();
+    let before = lex
+        .words(|l| l.list_count_links)
+        .find_map(|link| before.strip_suffix(link))
+        .unwrap_or(before)
+        .trim_end();
+    let clause = before
+        .rsplit(crate::lexicon::common::CLAUSE_ENDS)
+        .next()
+        .unwrap_or(before);
+    let mut items = vec![clause];
+    for joiner in lex.words(|l| l.list_joiners) {
+        items = items.into_iter().flat_map(|i| i.split(joiner)).collect();
+    }
+    items.retain(|i| !i.trim().is_empty());
+    // The first item may start mid-clause; the others are items, short.
+    let short = items
+        .iter()
+        .skip(1)
+        .all(|i| i.trim().chars().count() <= MAX_ITEM_CHARS);
+    if items.len() >= 2 && short { items.len() } else { 0 }
+}
