@@ -1035,40 +1035,40 @@ fn dev_bc_faithful_new_styles() {
     faithful_set("dev_bc", &["dev_bc_en_ru", "dev_bc_zh_ja"], 0.07);
 }
 
-/// Set BF (`dev_bf_*.toml`): 96 faithful restyles rich in identifiers (options, codes, formulas, binomials), from other domains than every set before (round 9, session 15).
+/// Set BF (`dev_bf_*.toml`): 96 faithful restyles rich in identifiers (options, codes, formulas, binomials), from other domains than every set before (round 9, session 15); tuned on. First contact 7 / 96 failed (the zh/ja half 4 / 48 with the session's starting gate, the en/ru half 3 / 48 after BG's classes); after round 9's classes 4.
 #[test]
 fn dev_bf_faithful_restyles() {
-    faithful_set("dev_bf", &["dev_bf_en_ru", "dev_bf_zh_ja"], 1.0);
+    faithful_set("dev_bf", &["dev_bf_en_ru", "dev_bf_zh_ja"], 0.05);
 }
 
-/// Set BG (`dev_bg_*.toml`): 96 faithful outputs of the new styles rich in identifiers, from other domains than every set before (round 9, session 15).
+/// Set BG (`dev_bg_*.toml`): 96 faithful outputs of the new styles rich in identifiers, from other domains than every set before (round 9, session 15); tuned on. First contact 6 / 96 failed; after its round's classes 2.
 #[test]
 fn dev_bg_faithful_new_styles() {
-    faithful_set("dev_bg", &["dev_bg_en_ru", "dev_bg_zh_ja"], 1.0);
+    faithful_set("dev_bg", &["dev_bg_en_ru", "dev_bg_zh_ja"], 0.03);
 }
 
-/// Set BH (`dev_bh_*.toml`): 96 faithful restyles from other domains than every set before (round 10, session 15).
+/// Set BH (`dev_bh_*.toml`): 96 faithful restyles from other domains than every set before (round 10, session 15); tuned on. First contact 3 / 96 failed; after its round's classes 2.
 #[test]
 fn dev_bh_faithful_restyles() {
-    faithful_set("dev_bh", &["dev_bh_en_ru", "dev_bh_zh_ja"], 1.0);
+    faithful_set("dev_bh", &["dev_bh_en_ru", "dev_bh_zh_ja"], 0.03);
 }
 
-/// Set BI (`dev_bi_*.toml`): 96 faithful outputs of the new styles from other domains than every set before (round 10, session 15).
+/// Set BI (`dev_bi_*.toml`): 96 faithful outputs of the new styles from other domains than every set before (round 10, session 15); tuned on. First contact 8 / 96 failed; after its round's classes 2.
 #[test]
 fn dev_bi_faithful_new_styles() {
-    faithful_set("dev_bi", &["dev_bi_en_ru", "dev_bi_zh_ja"], 1.0);
+    faithful_set("dev_bi", &["dev_bi_en_ru", "dev_bi_zh_ja"], 0.03);
 }
 
-/// Set BJ (`dev_bj_*.toml`): 96 faithful restyles from other domains than every set before (round 11, session 15).
+/// Set BJ (`dev_bj_*.toml`): 96 faithful restyles from other domains than every set before (round 11, session 15); tuned on. First contact 4 / 96 failed; after its round's classes 2.
 #[test]
 fn dev_bj_faithful_restyles() {
-    faithful_set("dev_bj", &["dev_bj_en_ru", "dev_bj_zh_ja"], 1.0);
+    faithful_set("dev_bj", &["dev_bj_en_ru", "dev_bj_zh_ja"], 0.03);
 }
 
-/// Set BK (`dev_bk_*.toml`): 96 faithful outputs of the new styles from other domains than every set before (round 11, session 15).
+/// Set BK (`dev_bk_*.toml`): 96 faithful outputs of the new styles from other domains than every set before (round 11, session 15); tuned on. First contact 2 / 96 failed; after its round's classes 1.
 #[test]
 fn dev_bk_faithful_new_styles() {
-    faithful_set("dev_bk", &["dev_bk_en_ru", "dev_bk_zh_ja"], 1.0);
+    faithful_set("dev_bk", &["dev_bk_en_ru", "dev_bk_zh_ja"], 0.02);
 }
 
 /// Set Z (`set_z_*.toml`): 48 restyles and 96 single errors in four
@@ -1119,4 +1119,26 @@ fn set_ap_measured_once_at_the_end_of_session_13() {
 #[test]
 fn set_aq_measured_once_at_the_end_of_session_13() {
     held_out_set("set_aq", &["set_aq_en_ru", "set_aq_zh_ja"], 0.5, 0.04);
+}
+
+/// Set BD (`set_bd_*.toml`): 48 restyles and 96 single errors, written at
+/// the end of session 13 by helpers that never read the checks, sealed
+/// through sessions 14 and 15, measured once at session 15's end (gate
+/// b509717): 49 / 96 caught (numbers 32 / 34, names 9 / 24, identifiers 8
+/// / 14), 1 / 48 false alarms (a decade written without its century,
+/// 20世纪90年代 → 90年代); the session's starting gate (e196a46): the same.
+/// A floor from now on.
+#[test]
+fn set_bd_measured_once_at_the_end_of_session_15() {
+    held_out_set("set_bd", &["set_bd_en_ru", "set_bd_zh_ja"], 0.5, 0.03);
+}
+
+/// Set BE (`set_be_*.toml`): the seven new styles (56 outputs, 112 single
+/// errors), written and sealed with set BD, measured once at session 15's
+/// end: 67 / 112 caught (numbers 38 / 40, names 14 / 28, identifiers 10 /
+/// 16; wrong computations 6 / 6, extracts cut below their floor 5 / 6), 0 /
+/// 56 false alarms; the starting gate the same. A floor from now on.
+#[test]
+fn set_be_measured_once_at_the_end_of_session_15() {
+    held_out_set("set_be", &["set_be_en_ru", "set_be_zh_ja"], 0.59, 0.02);
 }
