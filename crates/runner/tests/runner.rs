@@ -201,10 +201,27 @@ async fn an_aborted_run_resumes_without_repeating_finished_calls() {
     }
     task.abort();
     let _ = task.await;
-    let journaled = std::fs::read_to_string(dir.join("journal.jsonl"))
-        .unwrap_or_default()
-        .lines()
-        .count();
+    // What the aborted run had under way outlives the abort: its journal
+    // writes run on blocking threads and its HTTP connections are tasks of
+    // their own. Count once neither the journal nor the fake has moved for
+    // a while (on a loaded CI machine a journal line landed after the
+    // count, and the resumed run seemed to make one call too few).
+    let journal_lines = || {
+        std::fs::read_to_string(dir.join("journal.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    let mut settled = (journal_lines(), fake.request_count());
+    loop {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = (journal_lines(), fake.request_count());
+        if now == settled {
+            break;
+        }
+        settled = now;
+    }
+    let journaled = settled.0;
     assert!(
         journaled > 0 && journaled < clean_calls,
         "aborted mid-run: {journaled} of {clean_calls}"
