@@ -40,32 +40,37 @@ pub(crate) struct Lowered {
 }
 
 /// Every word of every lexicon's counted lists (the forms `count_form` and
-/// the number checks are asked about).
-/// Each with an index of its own: a word is hashed once, to find its count.
+/// the number checks are asked about), as the lexicons hold them.
+fn counted_words() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for l in crate::lexicon::ALL {
+        for &(a, b) in l.direction_pairs {
+            out.extend(a.iter().chain(b.iter()).copied());
+        }
+        for list in [
+            l.necessity,
+            l.permission,
+            l.hedges,
+            l.frequency,
+            l.absolutes,
+            l.negative_absolutes,
+        ] {
+            out.extend(list.iter().copied());
+        }
+        for family in l.unit_families {
+            out.extend(family.iter().copied());
+        }
+        out.extend(l.cardinals.iter().chain(l.count_words).map(|&(w, _)| w));
+    }
+    out
+}
+
+/// [`counted_words`], each with an index of its own: a word is hashed
+/// once, to find its count.
 static VOCABULARY: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, u32>> =
     std::sync::LazyLock::new(|| {
-        let mut out: Vec<&'static str> = Vec::new();
-        for l in crate::lexicon::ALL {
-            for &(a, b) in l.direction_pairs {
-                out.extend(a.iter().chain(b.iter()).copied());
-            }
-            for list in [
-                l.necessity,
-                l.permission,
-                l.hedges,
-                l.frequency,
-                l.absolutes,
-                l.negative_absolutes,
-            ] {
-                out.extend(list.iter().copied());
-            }
-            for family in l.unit_families {
-                out.extend(family.iter().copied());
-            }
-            out.extend(l.cardinals.iter().chain(l.count_words).map(|&(w, _)| w));
-        }
         let mut index = rustc_hash::FxHashMap::default();
-        for word in out {
+        for word in counted_words() {
             let next = index.len() as u32;
             index.entry(word).or_insert(next);
         }
@@ -78,30 +83,10 @@ static VOCABULARY: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, u32>>
 /// address and length is one word, so a hit is that word's index).
 static BY_ADDRESS: std::sync::LazyLock<rustc_hash::FxHashMap<(usize, usize), u32>> =
     std::sync::LazyLock::new(|| {
-        let mut out = rustc_hash::FxHashMap::default();
-        for l in crate::lexicon::ALL {
-            let mut add = |w: &'static str| {
-                out.insert((w.as_ptr() as usize, w.len()), VOCABULARY[w]);
-            };
-            for &(a, b) in l.direction_pairs {
-                a.iter().chain(b.iter()).for_each(|&w| add(w));
-            }
-            for list in [
-                l.necessity,
-                l.permission,
-                l.hedges,
-                l.frequency,
-                l.absolutes,
-                l.negative_absolutes,
-            ] {
-                list.iter().for_each(|&w| add(w));
-            }
-            for family in l.unit_families {
-                family.iter().for_each(|&w| add(w));
-            }
-            l.cardinals.iter().chain(l.count_words).for_each(|&(w, _)| add(w));
-        }
-        out
+        counted_words()
+            .into_iter()
+            .map(|w| ((w.as_ptr() as usize, w.len()), VOCABULARY[w]))
+            .collect()
     });
 
 impl Lowered {

@@ -11,6 +11,16 @@ pub(super) fn number_findings(source: &str, rewrite: &str) -> Vec<String> {
         .collect()
 }
 
+/// The gate's settings as math-problems has them: an extract that works
+/// examples.
+fn as_math_problems() -> FidelityConfig {
+    FidelityConfig {
+        keeps_subset: true,
+        added_numbers_are_suspicions: true,
+        ..FidelityConfig::default()
+    }
+}
+
 #[test]
 fn a_decimal_with_four_places_is_not_a_month_and_year() {
     let source = "Adobe rounded the point to 0.3528 mm in 1985.";
@@ -221,11 +231,7 @@ fn a_number_in_cjk_numerals_is_kept_in_any_form() {
 #[test]
 fn a_bold_label_does_not_make_a_problem_statement_a_calculation() {
     // As math-problems is gated: an extract that works examples.
-    let config = FidelityConfig {
-        keeps_subset: true,
-        added_numbers_are_suspicions: true,
-        ..FidelityConfig::default()
-    };
+    let config = as_math_problems();
     let source = "牛乳は無脂乳固形分8.0%以上、乳脂肪分3.0%以上を含まなければならない。";
     let findings = |rewrite: &str| {
         fidelity(source, rewrite, &config)
@@ -513,11 +519,7 @@ fn a_part_numbered_by_its_label_or_a_tutorial_counting_its_steps_adds_no_number(
 fn an_abbreviation_ends_no_sentence_a_worked_number_stands_in() {
     let source = "The disease kills about 10,000 of the 6–7 million infected each year.";
     let solved = "**Problem 1.** What share dies each year?\n\n*Solution.* (6 + 7) ÷ 2 = 6.5 million; 10,000 ÷ 6,500,000 ≈ 0.0015, i.e. about 0.15% a year.";
-    let config = FidelityConfig {
-        keeps_subset: true,
-        added_numbers_are_suspicions: true,
-        ..FidelityConfig::default()
-    };
+    let config = as_math_problems();
     let gate = |rewrite: &str| {
         fidelity(source, rewrite, &config)
             .findings()
@@ -547,12 +549,7 @@ fn a_count_of_the_list_before_it_may_go_with_the_list_kept() {
 
 #[test]
 fn a_result_restated_with_its_operands_scale_word_is_derived() {
-    // As math-problems is gated.
-    let config = FidelityConfig {
-        keeps_subset: true,
-        added_numbers_are_suspicions: true,
-        ..FidelityConfig::default()
-    };
+    let config = as_math_problems();
     let source = "全书共 52 卷，约 190 万字。";
     let gate = |rewrite: &str| {
         fidelity(source, rewrite, &config)
