@@ -324,7 +324,9 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
                     && word.len() == 1
                     && (gap > 0
                         || !rest.starts_with(word)
-                        || tail.is_some_and(|c| !(c.is_whitespace() || ",.;:)`*\"”’»）".contains(c))))
+                        || tail.is_some_and(|c| {
+                            !(c.is_whitespace() || crate::lexicon::common::SCALE_TAIL_MARKS.contains(&c))
+                        }))
                 {
                     // (and not in a formula: `a[2k+1]`)
                     continue;

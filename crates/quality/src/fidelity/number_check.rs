@@ -107,6 +107,7 @@ pub(super) fn check_numbers(
         })
         .collect();
     let rewrite_lex = crate::lexicon::Lexicons::for_text(rewrite, None);
+    let source_lex = crate::lexicon::Lexicons::for_text(source, None);
     // A percentage said as a ratio ("4 in 10" for 40%).
     let said_as_ratio = |v: f64| {
         source_percents.contains(&v)
@@ -130,7 +131,6 @@ pub(super) fn check_numbers(
     // fraction (半分).
     let fractions = std::cell::OnceCell::new();
     let rewrite_fractions = || fractions.get_or_init(|| crate::numbers::fraction_values(rewrite));
-    let source_lex = crate::lexicon::Lexicons::for_text(source, None);
     let tenths: Vec<f64> = source_numbers
         .iter()
         .filter(|n| {
@@ -192,11 +192,10 @@ pub(super) fn check_numbers(
         };
         // The 二 of 第二年 ("the next year") counts no thing: the year it
         // names is a year (1979) the rewrite may write.
-        let lex = crate::lexicon::Lexicons::for_text(source, None);
         let mut plain = std::borrow::Cow::Borrowed(source);
-        for word in lex
+        for word in source_lex
             .words(|l| l.next_year_words)
-            .chain(lex.words(|l| l.previous_year_words))
+            .chain(source_lex.words(|l| l.previous_year_words))
         {
             if plain.contains(word) {
                 plain = std::borrow::Cow::Owned(plain.replace(word, "\u{3000}"));
@@ -237,7 +236,7 @@ pub(super) fn check_numbers(
     // The source's values in metric units, read only when the rewrite has
     // a number in one that nothing else excuses.
     let source_metric = std::cell::OnceCell::new();
-    let lex = crate::lexicon::Lexicons::for_text(rewrite, None);
+    let lex = rewrite_lex;
     let mut added: Vec<(String, String)> = Vec::new();
     let mut more = false;
     for m in &found {
@@ -315,7 +314,6 @@ pub(super) fn check_numbers(
         // A model's number (Ту-144, F-16, ひまわり9号) is mentioned as
         // often as its name is, and a restyle says a name as often as it
         // likes.
-        let source_lex = crate::lexicon::Lexicons::for_text(source, None);
         let designation = |written: &str| {
             // Each mention of the number as a whole (not the 3 of 1936).
             let whole = |at: usize| {
@@ -472,14 +470,14 @@ fn excused_values(
     known.extend(crate::numbers::centuries_counted_in(&source_words));
     // A value in a unit with a CJK scale (7.1万吨: ten-thousand tonnes)
     // works in a computation in that unit (7.1 ÷ 0.8 = 8.875（万吨）).
-    let unit_lex = crate::lexicon::Lexicons::for_text(source, None);
+    let lex = crate::lexicon::Lexicons::for_text(source, None);
     for m in source_numbers {
         let after = &source[m.start + m.written.len()..];
         let cjk_scaled = m.written.chars().any(|c| {
             crate::lexicon::common::CJK_SCALE_CHARS
                 .iter()
                 .any(|(s, _)| *s == c)
-        }) && unit_lex.words(|l| l.prefix_units).any(|u| after.starts_with(u));
+        }) && lex.words(|l| l.prefix_units).any(|u| after.starts_with(u));
         let mantissa = m
             .written
             .split(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -508,7 +506,6 @@ fn excused_values(
     }));
     // A year the source names by the one before or after it (1921 … 次年,
     // 1494 … a year earlier) may be written out (1922, 1493).
-    let lex = crate::lexicon::Lexicons::for_text(source, None);
     let lower = if known.iter().any(|v| is_year(*v)) {
         source.to_lowercase()
     } else {

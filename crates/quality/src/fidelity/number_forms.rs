@@ -11,10 +11,9 @@ pub(super) fn scale_factors(text: &str) -> Vec<f64> {
     let glued = |word: &str| {
         text.match_indices(word).any(|(at, _)| {
             text[..at].ends_with(|c: char| c.is_ascii_digit())
-                && text[at + word.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| c.is_whitespace() || ",.;:)".contains(c))
+                && text[at + word.len()..].chars().next().is_none_or(|c| {
+                    c.is_whitespace() || crate::lexicon::common::SCALE_TAIL_MARKS.contains(&c)
+                })
         })
     };
     crate::lexicon::Lexicons::for_text(text, None)
