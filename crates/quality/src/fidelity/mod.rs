@@ -11,16 +11,17 @@ mod checks;
 mod derived_numbers;
 mod detectors;
 mod list_counts;
+mod name_check;
 mod number_check;
 mod number_forms;
 
 use checks::{
-    SourceWords, check_code_blocks, check_completeness, check_length, check_names, check_recall,
-    content_words_of,
+    SourceWords, check_code_blocks, check_completeness, check_length, check_recall, content_words_of,
 };
 pub use checks::{WordSet, code_blocks, content_words};
 pub use detectors::chatter_preamble;
 use detectors::{check_chatter, check_refusal, check_script, check_summary};
+use name_check::check_names;
 use number_check::check_numbers;
 
 /// The checks a fidelity report is made of.

@@ -468,4 +468,5 @@ pub static EN: Lexicon = Lexicon {
         "i must decline",
     ],
     wrong_option_words: &["wrong", "incorrect", "false"],
+    range_words: &["to", "through"],
 };

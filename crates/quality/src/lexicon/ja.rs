@@ -113,4 +113,5 @@ pub static JA: Lexicon = Lexicon {
     chatter_interjections: &[],
     refusals: &["申し訳"],
     wrong_option_words: &["誤り", "不正解", "間違い"],
+    range_words: &["から"],
 };

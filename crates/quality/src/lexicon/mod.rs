@@ -273,6 +273,9 @@ pub struct Lexicon {
     /// Words that mark a multiple-choice option as wrong when written
     /// after a dash or a colon ("C. Paris — wrong"), as well as ✗ does.
     pub wrong_option_words: &'static [&'static str],
+    /// Words that join the two ends of a range ("B20 to B99", DENV-1至DENV-4),
+    /// as a dash does.
+    pub range_words: &'static [&'static str],
 }
 
 /// The lexicons that apply to a text: a set of [`ALL`]'s entries. Copy, no

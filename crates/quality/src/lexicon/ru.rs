@@ -292,4 +292,5 @@ pub static RU: Lexicon = Lexicon {
     chatter_interjections: &[],
     refusals: &[],
     wrong_option_words: &["неверно", "неправильно", "неверный", "ошибка"],
+    range_words: &["до", "по"],
 };

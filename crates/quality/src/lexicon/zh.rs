@@ -137,4 +137,5 @@ pub static ZH: Lexicon = Lexicon {
     chatter_interjections: &["好的", "当然"],
     refusals: &["抱歉", "我无法", "我不能"],
     wrong_option_words: &["错误", "错", "不正确"],
+    range_words: &["至", "到"],
 };
