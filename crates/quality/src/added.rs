@@ -448,7 +448,11 @@ pub(crate) fn path_like(text: &str) -> bool {
         let word = part.strip_suffix('.').unwrap_or(part);
         !word.is_empty() && word.chars().all(|c| c.is_alphabetic() && !c.is_ascii())
     });
+    // A unit's slash may end what is read as the path when the word
+    // after it is CJK (mg/kg/日 is "per day").
     let unit = text
+        .strip_suffix('/')
+        .unwrap_or(text)
         .split('/')
         .all(|part| (1..=3).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphabetic()));
     !words_of_another_script

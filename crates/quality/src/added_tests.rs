@@ -228,6 +228,9 @@ fn family_names_joined_by_a_dot_list_people_the_source_names() {
 fn words_of_another_script_joined_by_slashes_are_no_path() {
     assert!(!super::path_like("синие/фиолет./розовые"));
     assert!(!super::path_like("mg/kg/d"));
+    // A unit before a CJK word: 30–50 mg/kg/日.
+    assert!(!super::path_like("mg/kg/"));
+    assert!(super::path_like("usr/local/bin/"));
     assert!(super::path_like("usr/local/bin"));
     assert!(super::path_like("docs/руководство.md"));
 }

@@ -44,6 +44,7 @@ pub mod lexicon;
 mod name_adjectives;
 mod name_variants;
 pub mod names;
+mod number_words;
 pub mod numbers;
 pub mod repetition;
 pub mod script;

@@ -48,6 +48,11 @@ fn numbers_are_read_as_values() {
         &["5=5", "10.50=10.5", "2024=2024", "01=1", "15=15"],
     );
     check("no digits", &[]);
+    // Atoms counted after a formula's bracketed group; a year after an
+    // acronym's brackets is a number.
+    check("(Fe,Ni)9S8, Ca(OH)2 and Pd(PPh3)4 (WHO)2019", &["2019=2019"]);
+    // A diameter's sign; a Greek letter in a word is a word's.
+    check("単3形φ14.5 mm, ⌀8 but aφ2", &["3=3", "14.5=14.5", "8=8"]);
     check(
         "東海道新幹線は1964年、最後の噴火は1707年",
         &["1964=1964", "1707=1707"],

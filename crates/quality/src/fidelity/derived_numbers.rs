@@ -4,7 +4,43 @@
 //! beside its terms — "327 votes to 229, a majority of 98" — was tried and
 //! left out: it excused three invented numbers of the suite.)
 
+use crate::lexicon::Lexicons;
 use crate::numbers::{NumberMention, Quantity};
+
+/// Days the source names by the day before them ("launched on 24 April
+/// 1990 … released the following day", 翌日): each of its values a day of
+/// a month may have, plus one. Only where the source says such a word.
+pub(super) fn next_days(source: &str, known: &[f64], lex: Lexicons) -> Vec<f64> {
+    let lower = source.to_lowercase();
+    if !lex.words(|l| l.next_day_words).any(|w| lower.contains(w)) {
+        return Vec::new();
+    }
+    known
+        .iter()
+        .filter(|v| v.fract() == 0.0 && (1.0..=30.0).contains(*v))
+        .map(|v| v + 1.0)
+        .collect()
+}
+
+/// Whether a number is written from a source number's own digits: a
+/// code's leading digits, or all of them with its separators dropped (09
+/// and 090111 for the subheading 0901.11 — a leading zero says a code, not
+/// a quantity), or a power of ten the source writes (10⁻¹⁰ of 30×10⁻¹⁰).
+pub(super) fn written_from_a_source_number(
+    written: &str,
+    source: &str,
+    source_numbers: &[NumberMention],
+) -> bool {
+    let code_digits =
+        written.len() >= 2 && written.starts_with('0') && written.bytes().all(|b| b.is_ascii_digit());
+    if code_digits {
+        return source_numbers.iter().any(|n| {
+            let digits: String = n.written.chars().filter(char::is_ascii_digit).collect();
+            n.written.starts_with('0') && digits.starts_with(written)
+        });
+    }
+    !written.is_ascii() && written.starts_with("10") && source.contains(written)
+}
 
 /// Whether the number `m` is a term of a ratio ("4 in 10", "3 out of 4")
 /// that says one of the source's percentages (40%, 75%): `percents`.

@@ -6,7 +6,9 @@
 
 use crate::numbers::{Quantity, number_word_values, numbers, same_quantity};
 
-use super::derived_numbers::{is_percent_ratio, rounds_a_source_decimal, rounds_a_source_value};
+use super::derived_numbers::{
+    is_percent_ratio, next_days, rounds_a_source_decimal, rounds_a_source_value, written_from_a_source_number,
+};
 use super::number_forms::{
     century_years, cjk_compound_numerals, date_parts, is_century_of, is_decade_of, is_iso_month,
     is_percent_base, is_unit_conversion, is_worked, is_year, is_year_interval, list_marker_values,
@@ -264,6 +266,7 @@ pub(super) fn check_numbers(
                     // An ISO date's month (the 03 of 2012-03-01) the
                     // source may name in words.
                     || is_iso_month(rewrite, m.start, &m.written)
+                    || written_from_a_source_number(&m.written, source, &source_numbers)
             }
             Quantity::Literal(_) => false,
         };
@@ -527,6 +530,8 @@ fn excused_values(
         .flat_map(|y| steps.iter().map(move |s| y + s))
         .collect();
     known.extend(years);
+    let days = next_days(source, &known, lex);
+    known.extend(days);
     // A count the source says with a scale word (трёх миллионов) may come
     // back scaled (3 млн).
     let scaled: Vec<f64> = scales

@@ -121,3 +121,46 @@ fn an_old_date_and_a_russian_day_and_month_read_as_dates() {
     assert!(number_findings(source, "長篠の戦い：1575.6.29").is_empty());
     assert!(!number_findings(source, "長篠の戦い：1576.6.29").is_empty());
 }
+
+#[test]
+fn the_day_after_a_date_may_be_written_as_a_date() {
+    let source = "It launched on 24 April 1990 and was released the following day.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("Launched on 24 April 1990, it was released on 25 April.").is_empty());
+    assert!(!numbers("Launched on 24 April 1990, it was released on 26 April.").is_empty());
+    // Without the source's "following day", a day after is a changed day.
+    let numbers = |rewrite: &str| number_findings("It launched on 24 April 1990.", rewrite);
+    assert!(!numbers("It launched on 25 April 1990.").is_empty());
+}
+
+#[test]
+fn a_codes_digits_and_a_power_of_ten_are_the_sources() {
+    let source = "Coffee is classified in subheading 0901.11, within heading 09.01; radon at 30×10⁻¹⁰ Ci/kg.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(
+        numbers("Subheading 0901.11 (digits 090111) sits in heading 09.01, chapter 09; 30×10⁻¹⁰ Ci/kg, so 3.7 Bq per 10⁻¹⁰ Ci of 30×10⁻¹⁰ Ci/kg.")
+            .iter()
+            .all(|f| !f.contains("09") && !f.contains("10⁻¹⁰"))
+    );
+    // Digits a code does not start with, or a power the source does not write.
+    assert!(!numbers("Subheading 0901.11 sits in chapter 01; 30×10⁻¹⁰ Ci/kg.").is_empty());
+    assert!(!numbers("Subheading 0901.11 in 09.01; 30×10⁻¹⁰ Ci/kg, or 3×10⁻⁹ per 10⁻⁹ Ci.").is_empty());
+}
+
+#[test]
+fn a_formulas_atoms_a_diameter_and_a_size_are_no_quantities() {
+    // Subscripts written as such: the source's 9 of (Fe,Ni)9S8 counts atoms.
+    let source = "Pentlandite (Fe,Ni)9S8 and chalcopyrite CuFeS2 are the main ores.";
+    assert!(
+        number_findings(
+            source,
+            "The main ores: pentlandite (Fe,Ni)₉S₈ and chalcopyrite CuFeS₂."
+        )
+        .is_empty()
+    );
+    // φ before a diameter; 単3形 names a size as 号 names a model.
+    let source = "単3形の寸法は直径14.5 mm、高さ50.5 mm。単3形はR6、単3形はLR6と表記される。9 V電池もある。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("単3形：φ14.5 mm×H 50.5 mm、R6／LR6。9 V電池、9 Vの積層形もある。").is_empty());
+    assert!(!numbers("単3形：φ15.5 mm×H 50.5 mm、R6／LR6。9 V電池もある。").is_empty());
+}

@@ -57,6 +57,10 @@ pub static CJK_YEAR_MARK: char = '年';
 /// (「洋上のアルプス」, “Voyager”).
 pub static OPENING_QUOTES: &[char] = &['「', '『', '“', '"', '«', '(', '（', '《'];
 
+/// Signs written before a diameter's value (φ14.5 mm, ⌀8, Ø 20): a
+/// sign, not the letter of an identifier.
+pub static DIAMETER_SIGNS: &[char] = &['⌀', 'φ', 'Φ', 'Ø', 'ø'];
+
 /// Dashes a range is written with (1914–18, 1467〜1477, 6-7).
 pub static RANGE_DASHES: &[char] = &['-', '–', '—', '〜', '~', '～', '－'];
 

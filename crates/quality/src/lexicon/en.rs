@@ -208,6 +208,7 @@ pub static EN: Lexicon = Lexicon {
     cardinal_stems: &[],
     next_year_words: &["following year", "next year", "year later"],
     previous_year_words: &["previous year", "year before", "year earlier"],
+    next_day_words: &["following day", "next day", "day later"],
     year_units: &["years", "year"],
     out_of_words: &["out of", "out of every", "in every", "in"],
     designation_marks: &[],

@@ -133,6 +133,9 @@ pub struct Lexicon {
     /// Words that name the year before another (前年, a year earlier,
     /// годом ранее).
     pub previous_year_words: &'static [&'static str],
+    /// Words that name the day after a date the text gives ("released the
+    /// following day", 翌日): that day may be written as a date.
+    pub next_day_words: &'static [&'static str],
     /// Words after a number that count it in years (13 years, 170 лет,
     /// 13年後): an interval a rewrite may work out from two years.
     pub year_units: &'static [&'static str],
@@ -140,7 +143,7 @@ pub struct Lexicon {
     /// 100, 95 из 100, 每100人): 100 is then the percentage's base.
     pub out_of_words: &'static [&'static str],
     /// Marks after a number that make it part of a name (ひまわり9号,
-    /// 长征三号): such a number is mentioned as often as its name.
+    /// 长征三号, a battery's size 単3形): such a number is mentioned as often as its name.
     pub designation_marks: &'static [char],
     /// Numerals that begin compound words (девятиглавая, двухэтажный):
     /// such a word says its number.

@@ -155,6 +155,7 @@ pub static RU: Lexicon = Lexicon {
         "год спустя",
     ],
     previous_year_words: &["годом ранее", "годом раньше", "предыдущ"],
+    next_day_words: &["следующий день", "следующего дня", "на другой день"],
     year_units: &["лет", "года", "год"],
     out_of_words: &["из"],
     designation_marks: &[],

@@ -69,6 +69,7 @@ pub static ZH: Lexicon = Lexicon {
     next_year_words: &["次年", "翌年", "第二年"],
     // Not 前年: in Chinese it is the year before last.
     previous_year_words: &["前一年", "上一年"],
+    next_day_words: &["次日", "第二天", "翌日"],
     year_units: &["年后", "年前", "年间", "年来"],
     out_of_words: &["每"],
     designation_marks: &['号'],

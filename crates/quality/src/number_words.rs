@@ -1,0 +1,151 @@
+//! Numbers written in words: cardinals (`three`, `трёх`, 九), ordinals,
+//! months, centuries counted, fractions (`half`, 九成) — the values a
+//! rewrite may write in digits for a source's words, or the other way.
+
+use crate::analysis::Analysis;
+use crate::lexicon::Lexicons;
+
+/// Values spelled as cardinal words (`three`, `трёх`), not months or
+/// ordinals: a source that spells a number lets its rewrite write digits
+/// ("около трёх миллионов" → "≈3 млн") without "may" excusing a 5.
+pub fn cardinal_word_values(text: &str) -> Vec<f64> {
+    cardinal_word_values_in(&Analysis::new(text))
+}
+
+/// [`cardinal_word_values`] of a text split once for every such reading.
+pub(crate) fn cardinal_word_values_in(words: &Analysis) -> Vec<f64> {
+    let lex = Lexicons::for_text(words.text, None);
+    words
+        .lowered_words()
+        .iter()
+        .filter_map(|w| cardinal_value(w, lex))
+        .collect()
+}
+
+/// Spans of centuries a text counts in words, as years ("two centuries",
+/// "три века" → 200, 300): a rewrite may say "over 200 years".
+pub fn centuries_counted(text: &str) -> Vec<f64> {
+    centuries_counted_in(&Analysis::new(text))
+}
+
+/// [`centuries_counted`] of a text split once for every such reading.
+pub(crate) fn centuries_counted_in(words: &Analysis) -> Vec<f64> {
+    let lex = Lexicons::for_text(words.text, None);
+    words
+        .lowered_words()
+        .windows(2)
+        .filter(|pair| lex.words(|l| l.century_words).any(|c| pair[1] == c))
+        .filter_map(|pair| cardinal_value(&pair[0], lex))
+        .map(|n| n * 100.0)
+        .collect()
+}
+
+/// A lower-cased word's value as a cardinal word or a number word stem.
+fn cardinal_value(lower: &str, lex: Lexicons) -> Option<f64> {
+    lex.indexes()
+        .find_map(|l| l.cardinal(lower))
+        .map(|v| v as f64)
+        .or_else(|| stem_value(lower, lex))
+        .or_else(|| {
+            // A compound's numeral (девятиглавая: 9), four letters or more
+            // after it.
+            lex.entries(|l| l.compound_number_prefixes)
+                .find(|(prefix, _)| {
+                    lower.starts_with(prefix) && lower.chars().count() >= prefix.chars().count() + 4
+                })
+                .map(|&(_, v)| v as f64)
+        })
+}
+
+/// Values of the ordinals `text` spells (`fourth` → 4).
+pub fn ordinal_word_values(text: &str) -> Vec<f64> {
+    ordinal_word_values_in(&Analysis::new(text))
+}
+
+/// [`ordinal_word_values`] of a text split once for every such reading.
+pub(crate) fn ordinal_word_values_in(words: &Analysis) -> Vec<f64> {
+    let lex = Lexicons::for_text(words.text, None);
+    words
+        .lowered_words()
+        .iter()
+        .filter_map(|lower| lex.indexes().find_map(|l| l.ordinal(lower)).map(f64::from))
+        .collect()
+}
+
+/// Values spelled as words (`three`, `twenty`, `March`): a rewrite may spell
+/// out a number the source wrote in digits.
+pub fn number_word_values(text: &str) -> Vec<f64> {
+    number_word_values_in(&Analysis::new(text))
+}
+
+/// [`number_word_values`] of a text split once for every such reading.
+pub(crate) fn number_word_values_in(words: &Analysis) -> Vec<f64> {
+    let lex = Lexicons::for_text(words.text, None);
+    words
+        .lowered_words()
+        .iter()
+        .filter_map(|lower| {
+            // Ordinals and months, beside the cardinals.
+            cardinal_value(lower, lex)
+                .or_else(|| lex.indexes().find_map(|l| l.number_word(lower)).map(|v| v as f64))
+        })
+        .collect()
+}
+
+/// A number word, cardinal or ordinal, in any case form, by its stem
+/// (`четыре`, `четвёртого` → 4; `трёх`, `третий` → 3): a date written
+/// "Четвёртого октября" keeps the source's 4.
+fn stem_value(word: &str, lex: Lexicons) -> Option<f64> {
+    // A stem must be most of the word ("пят" is not "пятно"); longer stems
+    // come first in their lists.
+    lex.entries(|l| l.cardinal_stems)
+        .find(|(stem, _)| word.starts_with(stem) && word.chars().count() <= stem.chars().count() + 4)
+        .map(|&(_, v)| v as f64)
+}
+
+/// Fractions said in words (`half`, `полметра`, 一半, 九成 = 0.9): a
+/// rewrite may write each as a decimal or a percentage.
+pub fn fraction_values(text: &str) -> Vec<f64> {
+    fraction_values_in(&Analysis::new(text))
+}
+
+/// [`fraction_values`] of a text split once for every such reading.
+pub(crate) fn fraction_values_in(words: &Analysis) -> Vec<f64> {
+    let text = words.text;
+    let lex = Lexicons::for_text(text, None);
+    let mut out = Vec::new();
+    for &(word, value) in lex.entries(|l| l.fraction_words) {
+        let said = if word.is_ascii() {
+            words.words().any(|w| w.eq_ignore_ascii_case(word))
+        } else if word.chars().any(crate::text::is_cjk) {
+            text.contains(word)
+        } else {
+            words.lowered_words().iter().any(|w| w.starts_with(word))
+        };
+        if said {
+            out.push(value);
+        }
+    }
+    if lex.iter().all(|l| l.tenth_markers.is_empty()) {
+        return out;
+    }
+    // Tenths: a digit or a CJK numeral before a marker (九成, 7割).
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        if lex.has_char(|l| l.tenth_markers, c)
+            && let Some(p) = previous
+        {
+            let digit = p.to_digit(10).map(f64::from).or_else(|| {
+                "〇一二三四五六七八九"
+                    .chars()
+                    .position(|d| d == p)
+                    .map(|i| i as f64)
+            });
+            if let Some(d) = digit {
+                out.push(d / 10.0);
+            }
+        }
+        previous = Some(c);
+    }
+    out
+}
