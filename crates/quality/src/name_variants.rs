@@ -9,6 +9,7 @@
 //! (E. coli). What names a text has is `names.rs`.
 
 use crate::analysis::Analysis;
+use crate::lexicon::common::CHEMICAL_ELEMENTS;
 use crate::name_adjectives;
 use crate::names::{NameKind, NameMention, has_name};
 use crate::stopwords::is_stop_word;
@@ -271,9 +272,25 @@ pub(crate) fn kept_another_way(
         || kept_by_its_words_in_lower_case(words, name)
         || kept_by_its_values(rewrite, name)
         || named_another_way_in(rewrite, &name.text)
+        || named_as_its_element(words, &name.text)
         || kept_as_an_initial(source, rewrite, &name.text)
         || kept_by_a_part_of_its_double_name(words, &name.text)
         || name_adjectives::kept_as_its_adjective(words, name)
+}
+
+/// A chemical element's symbol said by its name (Ni → nickel, никеля, 镍):
+/// `lexicon::common::CHEMICAL_ELEMENTS`.
+fn named_as_its_element(words: &Analysis, symbol: &str) -> bool {
+    let Some((_, element)) = CHEMICAL_ELEMENTS.iter().find(|(s, _)| *s == symbol) else {
+        return false;
+    };
+    let lower = words.lower();
+    element.iter().any(|name| {
+        lower.match_indices(name).any(|(at, _)| {
+            name.chars().any(crate::text::is_cjk)
+                || !lower[..at].chars().next_back().is_some_and(char::is_alphabetic)
+        })
+    })
 }
 
 /// A double name kept by a long part of it, as its short form

@@ -308,3 +308,19 @@ fn a_russian_name_said_as_its_adjective_is_kept() {
         !missing("Сюда везли среднеазиатский хлопок, индийский чай, уральское железо и рыбу.").is_empty()
     );
 }
+
+#[test]
+fn an_elements_symbol_said_by_its_name_is_kept() {
+    let source = "Grade 316 has roughly 16–18% Cr and 10–14% Ni plus 2–3% molybdenum.";
+    let missing = |rewrite: &str| {
+        crate::fidelity::fidelity(source, rewrite, &crate::FidelityConfig::default())
+            .findings()
+            .filter(|f| f.contains("missing"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert!(missing("Grade 316 holds 16–18% chromium, 10–14% nickel and 2–3% molybdenum.").is_empty());
+    assert!(missing("Grade 316 holds 16–18% хрома, 10–14% никеля and 2–3% molybdenum.").is_empty());
+    // Another element's name keeps nothing.
+    assert!(!missing("Grade 316 holds 16–18% chromium, 10–14% cobalt and 2–3% molybdenum.").is_empty());
+}

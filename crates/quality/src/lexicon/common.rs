@@ -137,3 +137,37 @@ pub static CJK_SMALL_UNITS: &[(char, f64)] = &[('千', 1e3), ('百', 1e2)];
 /// CJK scale characters glued to a number inside a written computation
 /// (1,000万円 × 0.078 = 78万円), with their factors.
 pub static CJK_SCALE_CHARS: &[(char, f64)] = &[('万', 1e4), ('亿', 1e8), ('億', 1e8)];
+
+/// Chemical elements written by their two-letter symbols in prose ("10–14%
+/// Ni"), with their names in each language a rewrite may say instead
+/// (nickel, никел-, 镍, ニッケル): Latin and Cyrillic names match a word's
+/// start, CJK ones anywhere — so a CJK name that begins common words (铁路,
+/// 銀行, 鉛筆) is left out, as is "lead".
+pub static CHEMICAL_ELEMENTS: &[(&str, &[&str])] = &[
+    ("Li", &["lithium", "лити", "锂", "リチウム"]),
+    ("Na", &["sodium", "натри", "钠", "ナトリウム"]),
+    ("Mg", &["magnesium", "магни", "镁", "マグネシウム"]),
+    ("Al", &["alumin", "алюмини", "铝", "アルミニウム"]),
+    ("Si", &["silicon", "кремни", "硅", "ケイ素"]),
+    ("Cl", &["chlorine", "chloride", "хлор", "氯", "塩素"]),
+    ("Ca", &["calcium", "кальци", "钙", "カルシウム"]),
+    ("Ti", &["titanium", "титан", "钛", "チタン"]),
+    ("Cr", &["chromium", "хром", "铬", "クロム"]),
+    ("Mn", &["manganese", "марган", "锰", "マンガン"]),
+    ("Fe", &["iron", "желез"]),
+    ("Co", &["cobalt", "кобальт", "钴", "コバルト"]),
+    ("Ni", &["nickel", "никел", "镍", "ニッケル"]),
+    ("Cu", &["copper", "медь", "меди", "铜", "銅"]),
+    ("Zn", &["zinc", "цинк", "锌", "亜鉛"]),
+    ("Mo", &["molybdenum", "молибден", "钼", "モリブデン"]),
+    ("Ag", &["silver", "серебр"]),
+    ("Sn", &["tin", "олов", "锡", "スズ"]),
+    ("Pt", &["platinum", "платин", "铂", "白金"]),
+    ("Pd", &["palladium", "паллади", "钯", "パラジウム"]),
+    ("Au", &["gold", "золот"]),
+    ("Hg", &["mercury", "ртут", "汞", "水銀"]),
+    ("Pb", &["свинец", "свинца"]),
+    ("Rn", &["radon", "радон", "氡", "ラドン"]),
+    ("Nb", &["niobium", "ниоби", "铌", "ニオブ"]),
+    ("Zr", &["zirconium", "цирконий", "циркония", "锆", "ジルコニウム"]),
+];
