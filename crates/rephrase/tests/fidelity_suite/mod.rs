@@ -1071,6 +1071,18 @@ fn dev_bk_faithful_new_styles() {
     faithful_set("dev_bk", &["dev_bk_en_ru", "dev_bk_zh_ja"], 0.02);
 }
 
+/// Set BN (`dev_bn_*.toml`): 96 faithful restyles from other domains than every set before, dense with codes of letters and digits (round 12, session 16); tuned on. First contact 10 / 96 failed (the starting gate and the changed-codes class alike); after its round's classes 1 (二人 for the two people just named).
+#[test]
+fn dev_bn_faithful_restyles() {
+    faithful_set("dev_bn", &["dev_bn_en_ru", "dev_bn_zh_ja"], 0.02);
+}
+
+/// Set BO (`dev_bo_*.toml`): 96 faithful outputs of the new styles from other domains than every set before, dense with codes of letters and digits (round 12, session 16); tuned on. First contact 6 / 96 failed (the starting gate and the changed-codes class alike); after its round's classes 3 (an intermediate date of a worked interval, a check digit's positions, a value a yes/no question invents).
+#[test]
+fn dev_bo_faithful_new_styles() {
+    faithful_set("dev_bo", &["dev_bo_en_ru", "dev_bo_zh_ja"], 0.04);
+}
+
 /// Set Z (`set_z_*.toml`): 48 restyles and 96 single errors in four
 /// languages, written at the start of session 12 by helpers that never read
 /// the checks, sealed while the gate changed, measured once at its end
