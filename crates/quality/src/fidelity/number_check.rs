@@ -10,10 +10,10 @@ use super::derived_numbers::{
     is_percent_ratio, next_days, rounds_a_source_decimal, rounds_a_source_value, written_from_a_source_number,
 };
 use super::number_forms::{
-    century_years, cjk_compound_numerals, date_parts, is_century_of, is_decade_of, is_iso_month,
-    is_percent_base, is_unit_conversion, is_worked, is_year, is_year_interval, list_marker_values,
-    metric_values, numbers_a_heading, restates_a_year, scale_factors, sentence_at, states_a_notation,
-    years_apart,
+    centuries_of_decades, century_years, cjk_compound_numerals, date_parts, is_century_of, is_decade_of,
+    is_iso_month, is_percent_base, is_unit_conversion, is_worked, is_year, is_year_interval,
+    list_marker_values, metric_values, numbers_a_heading, restates_a_year, scale_factors, sentence_at,
+    states_a_notation, years_apart,
 };
 use super::{Verdict, pass};
 
@@ -86,6 +86,7 @@ pub(super) fn check_numbers(
             .count()
     };
     let centuries = century_years(source, &source_numbers);
+    let decades = centuries_of_decades(source, &source_numbers);
     // A value the source scales in a range ("2.2 to 3.8 million") comes
     // back scaled ("2.2 million").
     let scales = scale_factors(source);
@@ -157,6 +158,13 @@ pub(super) fn check_numbers(
                 || centuries
                     .iter()
                     .any(|&(n, year)| n == *v && count_in_rewrite(&Quantity::Value(year)) > 0)
+                // 20世纪80年代 as 80年代 or 1980年代: the century and the
+                // decade both kept.
+                || decades.iter().any(|&(n, decade)| {
+                    let in_years = count_in_rewrite(&Quantity::Value((n - 1.0) * 100.0 + decade)) > 0;
+                    (n == *v && (in_years || count_in_rewrite(&Quantity::Value(decade)) > 0))
+                        || (decade == *v && in_years)
+                })
                 || scales
                     .iter()
                     .any(|f| count_in_rewrite(&Quantity::Value(v * f)) > 0)

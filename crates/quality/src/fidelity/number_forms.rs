@@ -68,6 +68,28 @@ pub(super) fn century_years(text: &str, numbers: &[crate::numbers::NumberMention
     out
 }
 
+/// The centuries `text` names right before one of their decades
+/// (20世纪90年代): (the century, the decade). A rewrite that writes the
+/// decade (90年代, 1990年代) keeps the century it is counted in.
+pub(super) fn centuries_of_decades(text: &str, numbers: &[crate::numbers::NumberMention]) -> Vec<(f64, f64)> {
+    let lex = crate::lexicon::Lexicons::for_text(text, None);
+    numbers
+        .windows(2)
+        .filter_map(|pair| {
+            let (Quantity::Value(century), Quantity::Value(decade)) = (&pair[0].quantity, &pair[1].quantity)
+            else {
+                return None;
+            };
+            let between = &text[pair[0].start + pair[0].written.len()..pair[1].start];
+            let after = &text[pair[1].start + pair[1].written.len()..];
+            let joined = lex.words(|l| l.century_words).any(|w| between.trim() == w);
+            let decade_named = lex.words(|l| l.decade_suffixes).any(|w| after.starts_with(w));
+            (joined && decade_named && names_a_century(*century, text, &pair[0], lex))
+                .then_some((*century, *decade))
+        })
+        .collect()
+}
+
 pub(super) use crate::numbers::is_year;
 
 /// Whether two of the `known` years are `v` apart.

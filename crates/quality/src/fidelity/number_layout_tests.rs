@@ -164,3 +164,15 @@ fn a_formulas_atoms_a_diameter_and_a_size_are_no_quantities() {
     assert!(numbers("単3形：φ14.5 mm×H 50.5 mm、R6／LR6。9 V電池、9 Vの積層形もある。").is_empty());
     assert!(!numbers("単3形：φ15.5 mm×H 50.5 mm、R6／LR6。9 V電池もある。").is_empty());
 }
+
+#[test]
+fn a_decade_keeps_the_century_it_is_counted_in() {
+    let source = "王永民在20世纪80年代发明五笔字型，1983年通过鉴定。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("五笔字型由王永民于80年代发明，1983年通过鉴定。").is_empty());
+    assert!(numbers("五笔字型由王永民于1980年代发明，1983年通过鉴定。").is_empty());
+    // Another decade keeps nothing; a century alone is still wanted.
+    assert!(!numbers("五笔字型由王永民于70年代发明，1983年通过鉴定。").is_empty());
+    let numbers = |rewrite: &str| number_findings("这种技术出现于20世纪，1983年通过鉴定。", rewrite);
+    assert!(!numbers("这种技术1983年通过鉴定。").is_empty());
+}
