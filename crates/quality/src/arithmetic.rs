@@ -147,8 +147,10 @@ fn right_as_written(value: f64, result: f64, decimals: u8, approximate: bool) ->
             zeros += 1;
         }
         // Rounded to its zeros only with two significant digits kept
-        // (38,000 for 37,950; 20 is no rounding of 25).
-        if r >= 10.0 {
+        // (38,000 for 37,950; 20 is no rounding of 25), and to hundreds at
+        // least: a solution that writes "= 140" for 1,440 ÷ 10 miscounted,
+        // one that rounds to tens writes ≈.
+        if r >= 10.0 && zeros >= 2 {
             slack = slack.max(0.5 * 10f64.powi(zeros));
         }
     }

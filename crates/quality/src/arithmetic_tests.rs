@@ -108,6 +108,9 @@ fn a_computation_with_units_or_scale_words_is_checked_and_a_small_round_result_i
     assert!(wrong("*Решение.* 30 − 5 = 25 МВт; 25 ÷ 30 ≈ 0,833").is_empty());
     assert_eq!(wrong("Doubling time ≈ 70 ÷ 2 = **30 years**."), ["70 ÷ 2 = 30"]);
     assert!(wrong("37,950 × 1 = 38,000 km").is_empty());
+    // Rounded to tens after `=`: a miscount, not a rounding (≈ may round).
+    assert_eq!(wrong("1,440 ÷ 10 = 140 blocks per day"), ["1440 ÷ 10 = 140"]);
+    assert!(wrong("1,440 ÷ 10 = 144 blocks; 1,437 ÷ 10 ≈ 144 blocks").is_empty());
     // A middle dot in a unit joins letters; between numbers it multiplies.
     assert_eq!(
         wrong("**解：** 87.16 − 66.12 = 21.14（亿千瓦·时）。"),

@@ -324,3 +324,18 @@ fn an_elements_symbol_said_by_its_name_is_kept() {
     // Another element's name keeps nothing.
     assert!(!missing("Grade 316 holds 16–18% chromium, 10–14% cobalt and 2–3% molybdenum.").is_empty());
 }
+
+#[test]
+fn a_head_word_is_kept_by_the_names_it_heads() {
+    let source = "He studied at the University of Cambridge and later worked at the University of Chicago.";
+    let missing = |rewrite: &str| {
+        crate::fidelity::fidelity(source, rewrite, &crate::FidelityConfig::default())
+            .findings()
+            .filter(|f| f.contains("missing"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert!(missing("He studied at Cambridge and later worked at Chicago.").is_empty());
+    // One of the names it heads dropped: the head is missing with it.
+    assert!(!missing("He studied at Cambridge and later worked in the United States.").is_empty());
+}

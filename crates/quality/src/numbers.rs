@@ -72,6 +72,7 @@ pub fn numbers(text: &str) -> Vec<NumberMention> {
         let (end, quantity) = match quantity {
             Quantity::Value(v) => {
                 let (end, v) = times_power_of_ten(text, end, v);
+                let (end, v) = spelled_power_of_ten(text, end, v);
                 let (end, v) = scaled(text, end, v);
                 let v = if end == i + 2 {
                     year_range_end(text, &out, i, v)
@@ -90,6 +91,33 @@ pub fn numbers(text: &str) -> Vec<NumberMention> {
         i = end;
     }
     out
+}
+
+/// A power of ten spelled around its exponent after the 10 read
+/// (10のマイナス15乗 = 1e-15, 10的9次方 = 1e9): the value, and where it ends.
+fn spelled_power_of_ten(text: &str, end: usize, value: f64) -> (usize, f64) {
+    if value != 10.0 {
+        return (end, value);
+    }
+    for &(joiner, minus, after) in Lexicons::all().entries(|l| l.power_words) {
+        let Some(rest) = text[end..].strip_prefix(joiner) else {
+            continue;
+        };
+        let (negative, rest) = match rest.strip_prefix(minus) {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let Ok(exponent) = rest[..digits].parse::<i32>() else {
+            continue;
+        };
+        if digits > 0 && rest[digits..].starts_with(after) {
+            let exponent = if negative { -exponent } else { exponent };
+            let end = text.len() - rest.len() + digits + after.len();
+            return (end, 10f64.powi(exponent));
+        }
+    }
+    (end, value)
 }
 
 /// Whether `before` ends with a bracketed group of a chemical formula

@@ -51,6 +51,11 @@ fn numbers_are_read_as_values() {
     // Atoms counted after a formula's bracketed group; a year after an
     // acronym's brackets is a number.
     check("(Fe,Ni)9S8, Ca(OH)2 and Pd(PPh3)4 (WHO)2019", &["2019=2019"]);
+    // A power of ten spelled around its exponent.
+    check(
+        "約10のマイナス15乗メートル、10的9次方",
+        &["10のマイナス15乗=0.000000000000001", "10的9次方=1000000000"],
+    );
     // A diameter's sign; a Greek letter in a word is a word's.
     check("単3形φ14.5 mm, ⌀8 but aφ2", &["3=3", "14.5=14.5", "8=8"]);
     check(

@@ -72,6 +72,7 @@ pub(super) fn check_names(
         }
         if !contains_name_in(&rewrite_words, name)
             && !kept_another_way(&rewrite_words, name, source.text, wanted)
+            && !kept_by_the_names_it_heads(source.text, &rewrite, &name.text)
         {
             let finding = format!("the {} “{}” is missing", name.kind.label(), name.text);
             let once = crate::names::count_name(source.text, &name.text) <= 1;
@@ -123,4 +124,33 @@ fn is_name_adjective(name: &str) -> bool {
         && crate::lexicon::Lexicons::for_text(name, None)
             .words(|l| l.name_adjective_endings)
             .any(|ending| last.len() > ending.len() + 2 && last.ends_with(ending))
+}
+
+/// Whether a one-word head (University) is kept by the names it heads in
+/// the source (the University of Cambridge, the University of Chicago):
+/// every mention of it is joined by a link word (`name_links`) to a name
+/// the rewrite has.
+fn kept_by_the_names_it_heads(source: &str, rewrite: &str, head: &str) -> bool {
+    if head.contains(char::is_whitespace) {
+        return false;
+    }
+    let lex = crate::lexicon::Lexicons::for_text(head, None);
+    let mut mentions = source.match_indices(head).peekable();
+    mentions.peek().is_some()
+        && mentions.all(|(at, _)| {
+            let after = &source[at + head.len()..];
+            lex.words(|l| l.name_links).any(|link| {
+                let Some(rest) = after.strip_prefix(' ').and_then(|r| r.strip_prefix(link)) else {
+                    return false;
+                };
+                let Some(rest) = rest.strip_prefix(' ') else {
+                    return false;
+                };
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphabetic() || *c == '-')
+                    .collect();
+                name.starts_with(char::is_uppercase) && crate::names::has_name(rewrite, &name)
+            })
+        })
 }

@@ -479,9 +479,16 @@ fn excused_values(
     );
     known.extend(crate::align::cjk_numerals(source).into_iter().map(|v| v as f64));
     known.extend(crate::numbers::centuries_counted_in(&source_words));
+    let lex = crate::lexicon::Lexicons::for_text(source, None);
+    // A count said as a multiple (twice, втрое) may be written in digits
+    // (×2, 1/3 of).
+    known.extend(source_words.lowered_words().iter().filter_map(|w| {
+        lex.entries(|l| l.count_words)
+            .find(|(word, _)| word == w)
+            .map(|&(_, v)| v as f64)
+    }));
     // A value in a unit with a CJK scale (7.1万吨: ten-thousand tonnes)
     // works in a computation in that unit (7.1 ÷ 0.8 = 8.875（万吨）).
-    let lex = crate::lexicon::Lexicons::for_text(source, None);
     for m in source_numbers {
         let after = &source[m.start + m.written.len()..];
         let cjk_scaled = m.written.chars().any(|c| {

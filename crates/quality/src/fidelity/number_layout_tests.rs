@@ -176,3 +176,11 @@ fn a_decade_keeps_the_century_it_is_counted_in() {
     let numbers = |rewrite: &str| number_findings("这种技术出现于20世纪，1983年通过鉴定。", rewrite);
     assert!(!numbers("这种技术1983年通过鉴定。").is_empty());
 }
+
+#[test]
+fn a_count_said_as_a_multiple_may_be_written_in_digits() {
+    let source = "Солёность около 13 промилле — примерно втрое меньше океанической.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("Солёность ≈ 13 ‰ (≈ 1/3 океанической).").is_empty());
+    assert!(!numbers("Солёность ≈ 13 ‰ (≈ 1/4 океанической).").is_empty());
+}

@@ -209,6 +209,7 @@ pub static EN: Lexicon = Lexicon {
     next_year_words: &["following year", "next year", "year later"],
     previous_year_words: &["previous year", "year before", "year earlier"],
     next_day_words: &["following day", "next day", "day later"],
+    power_words: &[],
     year_units: &["years", "year"],
     out_of_words: &["out of", "out of every", "in every", "in"],
     designation_marks: &[],
@@ -413,6 +414,7 @@ pub static EN: Lexicon = Lexicon {
     name_particles: &[
         "van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "ten", "ter", "bin", "ibn",
     ],
+    name_links: &["of", "of the"],
     name_adjective_endings: &["ian", "ean", "can", "ish", "ese", "ic"],
     adjective_suffixes: &[],
     clause_marks: &[", but ", ", and ", ", or "],

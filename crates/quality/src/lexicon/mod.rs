@@ -136,6 +136,9 @@ pub struct Lexicon {
     /// Words that name the day after a date the text gives ("released the
     /// following day", 翌日): that day may be written as a date.
     pub next_day_words: &'static [&'static str],
+    /// A power of ten spelled around its exponent, as (after the 10, before
+    /// a negative exponent, after the exponent): 10のマイナス15乗, 10的负15次方.
+    pub power_words: &'static [(&'static str, &'static str, &'static str)],
     /// Words after a number that count it in years (13 years, 170 лет,
     /// 13年後): an interval a rewrite may work out from two years.
     pub year_units: &'static [&'static str],
@@ -251,6 +254,10 @@ pub struct Lexicon {
     /// Lower-case particles inside personal names ("van" in Guido van
     /// Rossum): two capitalised names with one between them are one name.
     pub name_particles: &'static [&'static str],
+    /// Words that join a name's generic head to the name that makes it
+    /// one ("the University of Cambridge", "the Gulf of Mexico"): a rewrite
+    /// may keep the name alone (Cambridge).
+    pub name_links: &'static [&'static str],
     /// Endings of adjectives made from a name (Indonesian, Finnish): a
     /// restyle may leave such a word out as context where the noun it
     /// qualifies stays. None for Russian, whose names of places are

@@ -156,6 +156,7 @@ pub static RU: Lexicon = Lexicon {
     ],
     previous_year_words: &["годом ранее", "годом раньше", "предыдущ"],
     next_day_words: &["следующий день", "следующего дня", "на другой день"],
+    power_words: &[],
     year_units: &["лет", "года", "год"],
     out_of_words: &["из"],
     designation_marks: &[],
@@ -185,7 +186,15 @@ pub static RU: Lexicon = Lexicon {
         ("пятидесяти", 50),
         ("столетн", 100),
     ],
-    count_words: &[],
+    count_words: &[
+        ("дважды", 2),
+        ("трижды", 3),
+        ("вдвое", 2),
+        ("втрое", 3),
+        ("вчетверо", 4),
+        ("впятеро", 5),
+        ("вдесятеро", 10),
+    ],
     number_words: &[],
     ordinals: &[],
     // Stems: тысяча, тысяч, тыс.; миллиона, млн.
@@ -281,6 +290,7 @@ pub static RU: Lexicon = Lexicon {
     equivalent_letters: &[('ё', 'е')],
     file_extensions: &[],
     name_particles: &[],
+    name_links: &[],
     // Russian names of places and events are adjectives themselves
     // (Воронежская губерния, Гражданская война): none is context alone.
     name_adjective_endings: &[],

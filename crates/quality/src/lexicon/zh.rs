@@ -70,6 +70,7 @@ pub static ZH: Lexicon = Lexicon {
     // Not 前年: in Chinese it is the year before last.
     previous_year_words: &["前一年", "上一年"],
     next_day_words: &["次日", "第二天", "翌日"],
+    power_words: &[("的", "负", "次方"), ("的", "负", "次幂")],
     year_units: &["年后", "年前", "年间", "年来"],
     out_of_words: &["每"],
     designation_marks: &['号'],
@@ -126,6 +127,7 @@ pub static ZH: Lexicon = Lexicon {
     equivalent_letters: &[],
     file_extensions: &[],
     name_particles: &[],
+    name_links: &[],
     name_adjective_endings: &[],
     adjective_suffixes: &[],
     clause_marks: &["，而", "，但"],
