@@ -14,7 +14,9 @@
 //! `CHUNKSYNTH_BENCH_CONCURRENCY` (documents in flight, = capacity),
 //! `CHUNKSYNTH_BENCH_IN_FLIGHT` (calls in flight, = capacity),
 //! `CHUNKSYNTH_BENCH_LOOKAHEAD` (1024), `CHUNKSYNTH_BENCH_NO_SYNC` (set: no
-//! journal fsync), `CHUNKSYNTH_BENCH_RESUME=0` (skip the resume runs).
+//! journal fsync), `CHUNKSYNTH_BENCH_RESUME=0` (skip the resume runs),
+//! `CHUNKSYNTH_BENCH_ANSWER` (`upper`, the default: the passage upper-cased;
+//! `restyle`: the demo model's restyle, see [`answer`]).
 //!
 //! `CHUNKSYNTH_BENCH_BATCH=1`: the same documents in batch mode, through
 //! the fake server's Batch API (answers at once): rounds against the
@@ -83,6 +85,20 @@ fn documents(n: usize) -> Vec<(String, String)> {
 
 fn upper(r: &FakeRequest) -> Reply {
     Reply::text(r.passage().to_uppercase())
+}
+
+/// The model's answer. `upper` (the default, kept so that figures compare
+/// across dates) writes every word in another case than its source, so the
+/// gate's name checks fail to find each name as written and take their
+/// slowest paths on every call; `restyle` is the demo model's restyle
+/// (sentences reordered and merged, numbers, names and code kept), the
+/// work a faithful model gives the gate.
+fn answer(r: &FakeRequest) -> Reply {
+    if std::env::var("CHUNKSYNTH_BENCH_ANSWER").is_ok_and(|a| a == "restyle") {
+        Reply::text(chunksynth_fake_llm::demo_rewrite(&r.passage()))
+    } else {
+        upper(r)
+    }
 }
 
 fn config(dir: &Path, input: PathBuf, url: &str, concurrency: usize) -> RunConfig {
@@ -232,7 +248,7 @@ async fn serve(latency: Duration, capacity: usize) {
         capacity: Some(capacity),
         ..FakeOptions::default()
     };
-    let fake = FakeLlm::start_with(options, move |r| Reply::Delayed(latency, Box::new(upper(r))))
+    let fake = FakeLlm::start_with(options, move |r| Reply::Delayed(latency, Box::new(answer(r))))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     println!("{}", fake.base_url());
@@ -348,7 +364,8 @@ fn main() {
         let longest = chains.iter().copied().max().unwrap_or(0);
         let total: usize = chains.iter().sum();
         let ideal = (latency.as_secs_f64() * longest as f64).max(latency.as_secs_f64() * total as f64 / capacity as f64);
-        println!("documents {n}, records {}, calls {clean_calls} (chains: longest {longest}, total {total}), L {} ms, C {capacity}, concurrency {concurrency}, calls in flight {in_flight}\n", summary.records_written, latency.as_millis());
+        let answer = std::env::var("CHUNKSYNTH_BENCH_ANSWER").unwrap_or_else(|_| "upper".into());
+        println!("documents {n}, records {}, calls {clean_calls} (chains: longest {longest}, total {total}), L {} ms, C {capacity}, concurrency {concurrency}, calls in flight {in_flight}, answers: {answer}\n", summary.records_written, latency.as_millis());
         println!("| measured s | ideal s | measured / ideal | runner CPU ms / call | RSS before MiB | peak RSS MiB |");
         println!("|---|---|---|---|---|---|");
         println!(
