@@ -295,13 +295,7 @@ fn occurrences_are_what_match_indices_finds() {
 #[test]
 fn a_russian_name_said_as_its_adjective_is_kept() {
     let source = "Сюда везли хлопок из Средней Азии, чай из Китая, железо с Урала и рыбу.";
-    let missing = |rewrite: &str| {
-        crate::fidelity::fidelity(source, rewrite, &crate::FidelityConfig::default())
-            .findings()
-            .filter(|f| f.contains("missing"))
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
-    };
+    let missing = |rewrite: &str| missing_names(source, rewrite);
     assert!(missing("Сюда везли среднеазиатский хлопок, китайский чай, уральское железо и рыбу.").is_empty());
     // A word of another stem keeps nothing.
     assert!(
@@ -312,13 +306,7 @@ fn a_russian_name_said_as_its_adjective_is_kept() {
 #[test]
 fn an_elements_symbol_said_by_its_name_is_kept() {
     let source = "Grade 316 has roughly 16–18% Cr and 10–14% Ni plus 2–3% molybdenum.";
-    let missing = |rewrite: &str| {
-        crate::fidelity::fidelity(source, rewrite, &crate::FidelityConfig::default())
-            .findings()
-            .filter(|f| f.contains("missing"))
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
-    };
+    let missing = |rewrite: &str| missing_names(source, rewrite);
     assert!(missing("Grade 316 holds 16–18% chromium, 10–14% nickel and 2–3% molybdenum.").is_empty());
     assert!(missing("Grade 316 holds 16–18% хрома, 10–14% никеля and 2–3% molybdenum.").is_empty());
     // Another element's name keeps nothing.
@@ -328,14 +316,17 @@ fn an_elements_symbol_said_by_its_name_is_kept() {
 #[test]
 fn a_head_word_is_kept_by_the_names_it_heads() {
     let source = "He studied at the University of Cambridge and later worked at the University of Chicago.";
-    let missing = |rewrite: &str| {
-        crate::fidelity::fidelity(source, rewrite, &crate::FidelityConfig::default())
-            .findings()
-            .filter(|f| f.contains("missing"))
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
-    };
+    let missing = |rewrite: &str| missing_names(source, rewrite);
     assert!(missing("He studied at Cambridge and later worked at Chicago.").is_empty());
     // One of the names it heads dropped: the head is missing with it.
     assert!(!missing("He studied at Cambridge and later worked in the United States.").is_empty());
+}
+
+/// The gate's findings of names missing from `rewrite` of `source`.
+fn missing_names(source: &str, rewrite: &str) -> Vec<String> {
+    crate::fidelity::fidelity(source, rewrite, &crate::FidelityConfig::default())
+        .findings()
+        .filter(|f| f.contains("missing"))
+        .map(str::to_owned)
+        .collect()
 }
