@@ -111,28 +111,35 @@ fn is_code_letter(c: char) -> bool {
 /// The codes of `text`: runs of code letters and ASCII digits, joined by
 /// `.`, `-` or `_` between two of them, with a letter and a digit each,
 /// and not a number followed by a lower-case word (32-bit, 1990s, 5mm).
+/// Only the runs around a digit are read: most of a text has none.
 fn codes(text: &str) -> Vec<Code<'_>> {
+    let is_part = |c: char| c.is_ascii_digit() || is_code_letter(c);
     let mut out = Vec::new();
-    let mut start = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let next_is_part = chars
-            .peek()
-            .is_some_and(|&(_, n)| n.is_ascii_digit() || is_code_letter(n));
-        let part = c.is_ascii_digit()
-            || is_code_letter(c)
-            || start.is_some() && matches!(c, '.' | '-' | '_') && next_is_part;
-        match (part, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                push_code(text, s..i, &mut out);
-                start = None;
+    let mut at = 0;
+    while let Some(offset) = text[at..].find(|c: char| c.is_ascii_digit()) {
+        let digit = at + offset;
+        // Back to the run's start: a joiner counts between two parts.
+        let mut start = digit;
+        let mut before = text[..start].chars().rev().peekable();
+        while let Some(c) = before.next() {
+            let joined = matches!(c, '.' | '-' | '_') && before.peek().is_some_and(|&p| is_part(p));
+            if !(is_part(c) || joined) {
+                break;
             }
-            _ => {}
+            start -= c.len_utf8();
         }
-    }
-    if let Some(s) = start {
-        push_code(text, s..text.len(), &mut out);
+        // On to its end, the same way.
+        let mut end = digit;
+        let mut after = text[end..].chars().peekable();
+        while let Some(c) = after.next() {
+            let joined = matches!(c, '.' | '-' | '_') && after.peek().is_some_and(|&n| is_part(n));
+            if !(is_part(c) || joined) {
+                break;
+            }
+            end += c.len_utf8();
+        }
+        push_code(text, start..end, &mut out);
+        at = end;
     }
     out
 }
