@@ -42,6 +42,12 @@ fn items_listed_before(text: &str, at: usize, lex: crate::lexicon::Lexicons) -> 
         .rsplit(crate::lexicon::common::CLAUSE_ENDS)
         .next()
         .unwrap_or(before);
+    items_in_clause(clause, lex)
+}
+
+/// How many items `clause` lists, cut at the lexicons' list joiners (0
+/// unless two or more, each after the first short).
+fn items_in_clause(clause: &str, lex: crate::lexicon::Lexicons) -> usize {
     let mut items = vec![clause];
     for joiner in lex.words(|l| l.list_joiners) {
         items = items.into_iter().flat_map(|i| i.split(joiner)).collect();
@@ -53,4 +59,39 @@ fn items_listed_before(text: &str, at: usize, lex: crate::lexicon::Lexicons) -> 
         .skip(1)
         .all(|i| i.trim().chars().count() <= MAX_ITEM_CHARS);
     if items.len() >= 2 && short { items.len() } else { 0 }
+}
+
+/// Whether a count of people the rewrite spells (二人, 两位, 三人) counts
+/// the people its sentence, or the sentence before, has just listed
+/// (山中伸弥と高橋和利。二人は…, 鈴木章と宮浦憲夫は…。のちに二人の名を冠して): the
+/// count restates the list, as a count right after a list does.
+pub(super) fn counts_the_people_just_listed(text: &str, v: f64) -> bool {
+    let japanese = text.chars().any(crate::words::is_kana).then_some("ja");
+    let lex = crate::lexicon::Lexicons::for_text(text, japanese);
+    let counters = crate::lexicon::Lexicons::for_text(text, None);
+    let sentence_end = |c: char| matches!(c, '。' | '！' | '？' | '!' | '?' | '\n');
+    text.char_indices().any(|(at, c)| {
+        let rest = &text[at + c.len_utf8()..];
+        let counted = crate::align::cjk_numerals(&c.to_string()) == [v as u64]
+            && counters.words(|l| l.person_counters).any(|w| rest.starts_with(w));
+        if !counted {
+            return false;
+        }
+        // Where the sentence a text ends in starts.
+        let last_start = |s: &str| {
+            s.char_indices()
+                .rev()
+                .find(|&(_, c)| sentence_end(c))
+                .map_or(0, |(i, c)| i + c.len_utf8())
+        };
+        let before = &text[..at];
+        let this_start = last_start(before);
+        let previous_start = last_start(before[..this_start].trim_end_matches(sentence_end));
+        // Japanese parts clauses with 、 where Chinese lists with it.
+        let clause_end =
+            |c: char| crate::lexicon::common::CLAUSE_ENDS.contains(&c) || (japanese.is_some() && c == '、');
+        text[previous_start..at]
+            .split(clause_end)
+            .any(|clause| items_in_clause(clause, lex) as f64 == v)
+    })
 }

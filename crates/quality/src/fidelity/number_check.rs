@@ -310,6 +310,7 @@ pub(super) fn check_numbers(
         if !(excused.contains(v)
             || year_interval(v)
             || known_spelled.contains(&v)
+            || super::list_counts::counts_the_people_just_listed(rewrite, v)
             || wanted.iter().any(|(_, w, _)| same_quantity(w, &q, tolerance))
             || found.iter().any(|m| same_quantity(&m.quantity, &q, tolerance))
             || added.iter().any(|(w, _)| *w == written))

@@ -184,3 +184,20 @@ fn a_count_said_as_a_multiple_may_be_written_in_digits() {
     assert!(numbers("Солёность ≈ 13 ‰ (≈ 1/3 океанической).").is_empty());
     assert!(!numbers("Солёность ≈ 13 ‰ (≈ 1/4 океанической).").is_empty());
 }
+
+#[test]
+fn a_count_of_the_people_just_listed_is_no_added_number() {
+    let source = "2006年、京都大学の山中伸弥と高橋和利がマウスの細胞で報告した。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(
+        numbers("2006年に論文が載った。著者は京都大学の山中伸弥と高橋和利。二人はマウスの細胞で報告した。")
+            .is_empty()
+    );
+    // Three people for a list of two is a number the source does not give.
+    assert!(
+        !numbers("2006年に論文が載った。著者は京都大学の山中伸弥と高橋和利。三人はマウスの細胞で報告した。")
+            .is_empty()
+    );
+    let source = "1979年，铃木章与宫浦宪夫报告了这一反应。";
+    assert!(number_findings(source, "1979年，铃木章与宫浦宪夫报告了这一反应，两人因此闻名。").is_empty());
+}

@@ -307,6 +307,7 @@ pub static EN: Lexicon = Lexicon {
     item_counters: &[
         "kinds", "types", "ways", "steps", "parts", "stages", "levels", "things", "items",
     ],
+    person_counters: &[],
     list_joiners: &[", ", " and ", " or "],
     list_count_links: &[],
     decade_suffixes: &["s", "'s", "’s"],

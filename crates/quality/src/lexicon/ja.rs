@@ -80,6 +80,7 @@ pub static JA: Lexicon = Lexicon {
     enumeration_labels: &["ステップ", "手順", "その", "問", "問題", "例題", "第", "表", "図"],
     notation_words: &["有効数字", "桁", "進数", "進法"],
     item_counters: &["つ", "種類", "項目", "点", "段階", "通り", "ステップ"],
+    person_counters: &[],
     list_joiners: &["・", "と", "や"],
     list_count_links: &["の"],
     decade_suffixes: &[],

@@ -197,6 +197,9 @@ pub struct Lexicon {
     /// 3种, "two kinds"): a restyle that counts what the source lists adds
     /// no fact.
     pub item_counters: &'static [&'static str],
+    /// Counters of people after a numeral (二人, 两位, 三名): a count of the
+    /// people a text has just named.
+    pub person_counters: &'static [&'static str],
     /// What joins the items of a list (L・M・Q・H, 郵便事業と郵便局): a small
     /// count right after a list restates how many it names.
     pub list_joiners: &'static [&'static str],

@@ -265,6 +265,7 @@ pub static RU: Lexicon = Lexicon {
         "части",
         "частей",
     ],
+    person_counters: &[],
     list_joiners: &[", ", " и ", " или "],
     list_count_links: &[],
     decade_suffixes: &["-х", "-е", "-ые", "-ых", "-x"],

@@ -98,6 +98,7 @@ pub static ZH: Lexicon = Lexicon {
     enumeration_labels: &["第", "步骤", "例", "题目", "问题", "题", "表", "图"],
     notation_words: &["有效数字", "位小数", "进制", "位有效"],
     item_counters: &["种", "类", "项", "条", "步", "方面"],
+    person_counters: &["人", "位", "名"],
     list_joiners: &["以及", "、", "与", "和", "及"],
     list_count_links: &[],
     decade_suffixes: &["年代"],
