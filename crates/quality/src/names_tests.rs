@@ -330,3 +330,22 @@ fn missing_names(source: &str, rewrite: &str) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+#[test]
+fn an_acronym_that_classifies_a_kept_name_may_be_said_in_words() {
+    let source = "psql — интерактивный терминальный клиент СУБД PostgreSQL, входящий в её поставку.";
+    let missing = |rewrite: &str| missing_names(source, rewrite);
+    assert!(
+        missing("psql — интерактивный терминальный клиент базы данных PostgreSQL, входящий в её поставку.")
+            .is_empty()
+    );
+    // Said before another name, or before none, it is missing.
+    assert!(
+        !missing("psql — интерактивный терминальный клиент базы данных, входящий в её поставку.").is_empty()
+    );
+    let source = "The index lives in the DBMS PostgreSQL, and the DBMS MySQL has none.";
+    assert!(
+        !missing_names(source, "The index lives in PostgreSQL, and MySQL has none.").is_empty(),
+        "an acronym said twice is not context"
+    );
+}

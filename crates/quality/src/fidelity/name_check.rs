@@ -83,7 +83,12 @@ pub(super) fn check_names(
                 && !source.text.contains(&format!("-{}", name.text))
                 && !source.text.contains(&format!("`{}", name.text));
             let context = name.kind == crate::names::NameKind::ProperName || product;
-            if once && context && (once_mentioned_are_suspicions || is_name_adjective(&name.text)) {
+            let classifies_a_kept_name = once
+                && name.kind == crate::names::NameKind::Acronym
+                && classifies_a_kept_name(source.text, &rewrite, &name.text);
+            if classifies_a_kept_name
+                || once && context && (once_mentioned_are_suspicions || is_name_adjective(&name.text))
+            {
                 apart.push(finding);
             } else {
                 findings.push(finding);
@@ -153,4 +158,20 @@ fn kept_by_the_names_it_heads(source: &str, rewrite: &str, head: &str) -> bool {
                 name.starts_with(char::is_uppercase) && crate::names::has_name(rewrite, &name)
             })
         })
+}
+
+/// Whether an acronym names the kind of thing the name right after it is
+/// (the DBMS PostgreSQL, клиент СУБД PostgreSQL) and the rewrite keeps that
+/// name: a rewrite may say the kind in words or leave it to the name.
+fn classifies_a_kept_name(source: &str, rewrite: &str, acronym: &str) -> bool {
+    source.match_indices(acronym).any(|(at, _)| {
+        let Some(after) = source[at + acronym.len()..].strip_prefix(' ') else {
+            return false;
+        };
+        let next: String = after.chars().take_while(|c| c.is_alphanumeric()).collect();
+        next.chars().count() >= 3
+            && next.starts_with(char::is_uppercase)
+            && !next.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
+            && crate::names::has_name(rewrite, &next)
+    })
 }
