@@ -93,8 +93,8 @@ fn upper(r: &FakeRequest) -> Reply {
 /// slowest paths on every call; `restyle` is the demo model's restyle
 /// (sentences reordered and merged, numbers, names and code kept), the
 /// work a faithful model gives the gate.
-fn answer(r: &FakeRequest) -> Reply {
-    if std::env::var("CHUNKSYNTH_BENCH_ANSWER").is_ok_and(|a| a == "restyle") {
+fn answer(r: &FakeRequest, restyle: bool) -> Reply {
+    if restyle {
         Reply::text(chunksynth_fake_llm::demo_rewrite(&r.passage()))
     } else {
         upper(r)
@@ -248,9 +248,12 @@ async fn serve(latency: Duration, capacity: usize) {
         capacity: Some(capacity),
         ..FakeOptions::default()
     };
-    let fake = FakeLlm::start_with(options, move |r| Reply::Delayed(latency, Box::new(answer(r))))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let restyle = std::env::var("CHUNKSYNTH_BENCH_ANSWER").is_ok_and(|a| a == "restyle");
+    let fake = FakeLlm::start_with(options, move |r| {
+        Reply::Delayed(latency, Box::new(answer(r, restyle)))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
     println!("{}", fake.base_url());
     let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
     while let Ok(Some(_)) = lines.next_line().await {

@@ -9,10 +9,10 @@ use crate::numbers::{NumberMention, Quantity};
 
 /// Days the source names by the day before them ("launched on 24 April
 /// 1990 … released the following day", 翌日): each of its values a day of
-/// a month may have, plus one. Only where the source says such a word.
-pub(super) fn next_days(source: &str, known: &[f64], lex: Lexicons) -> Vec<f64> {
-    let lower = source.to_lowercase();
-    if !lex.words(|l| l.next_day_words).any(|w| lower.contains(w)) {
+/// a month may have, plus one. Only where the source (`source_lower`, its
+/// lower case) says such a word.
+pub(super) fn next_days(source_lower: &str, known: &[f64], lex: Lexicons) -> Vec<f64> {
+    if !lex.words(|l| l.next_day_words).any(|w| source_lower.contains(w)) {
         return Vec::new();
     }
     known

@@ -69,11 +69,15 @@ pub(super) fn counts_the_people_just_listed(text: &str, v: f64) -> bool {
     let japanese = text.chars().any(crate::words::is_kana).then_some("ja");
     let lex = crate::lexicon::Lexicons::for_text(text, japanese);
     let counters = crate::lexicon::Lexicons::for_text(text, None);
-    let sentence_end = |c: char| matches!(c, '。' | '！' | '？' | '!' | '?' | '\n');
+    // CJK text's sentence ends (`chunking::units`), and the Latin marks that
+    // end one in it without a space after them ('.' there is a decimal's).
+    let sentence_end =
+        |c: char| chunksynth_chunking::units::is_cjk_sentence_end(c) || matches!(c, '!' | '?' | '\n');
     text.char_indices().any(|(at, c)| {
         let rest = &text[at + c.len_utf8()..];
-        let counted = crate::align::cjk_numerals(&c.to_string()) == [v as u64]
-            && counters.words(|l| l.person_counters).any(|w| rest.starts_with(w));
+        // The counter first: it rules out nearly every character at once.
+        let counted = counters.words(|l| l.person_counters).any(|w| rest.starts_with(w))
+            && crate::align::cjk_numerals(&c.to_string()) == [v as u64];
         if !counted {
             return false;
         }

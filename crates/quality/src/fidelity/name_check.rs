@@ -151,11 +151,8 @@ fn kept_by_the_names_it_heads(source: &str, rewrite: &str, head: &str) -> bool {
                 let Some(rest) = rest.strip_prefix(' ') else {
                     return false;
                 };
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_alphabetic() || *c == '-')
-                    .collect();
-                name.starts_with(char::is_uppercase) && crate::names::has_name(rewrite, &name)
+                let name = leading_word(rest, |c| c.is_alphabetic() || c == '-');
+                name.starts_with(char::is_uppercase) && crate::names::has_name(rewrite, name)
             })
         })
 }
@@ -168,10 +165,16 @@ fn classifies_a_kept_name(source: &str, rewrite: &str, acronym: &str) -> bool {
         let Some(after) = source[at + acronym.len()..].strip_prefix(' ') else {
             return false;
         };
-        let next: String = after.chars().take_while(|c| c.is_alphanumeric()).collect();
+        let next = leading_word(after, char::is_alphanumeric);
         next.chars().count() >= 3
             && next.starts_with(char::is_uppercase)
             && !next.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
-            && crate::names::has_name(rewrite, &next)
+            && crate::names::has_name(rewrite, next)
     })
+}
+
+/// The start of `text` made of characters `part` accepts: the name a
+/// head word or an acronym is followed by.
+fn leading_word(text: &str, part: impl Fn(char) -> bool) -> &str {
+    &text[..text.find(|c: char| !part(c)).unwrap_or(text.len())]
 }

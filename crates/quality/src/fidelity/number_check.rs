@@ -310,10 +310,10 @@ pub(super) fn check_numbers(
         if !(excused.contains(v)
             || year_interval(v)
             || known_spelled.contains(&v)
-            || super::list_counts::counts_the_people_just_listed(rewrite, v)
             || wanted.iter().any(|(_, w, _)| same_quantity(w, &q, tolerance))
             || found.iter().any(|m| same_quantity(&m.quantity, &q, tolerance))
-            || added.iter().any(|(w, _)| *w == written))
+            || added.iter().any(|(w, _)| *w == written)
+            || super::list_counts::counts_the_people_just_listed(rewrite, v))
         {
             added.push((written, String::new()));
         }
@@ -525,13 +525,11 @@ fn excused_values(
     }));
     // A year the source names by the one before or after it (1921 … 次年,
     // 1494 … a year earlier) may be written out (1922, 1493).
-    let lower = if known.iter().any(|v| is_year(*v)) {
-        source.to_lowercase()
-    } else {
-        String::new()
-    };
+    // The source's lower case, once for the years and the days after.
+    let lower = source_words.lower();
+    let has_year = known.iter().any(|v| is_year(*v));
     let says = |words: fn(&crate::lexicon::Lexicon) -> &'static [&'static str]| {
-        !lower.is_empty() && lex.words(words).any(|w| lower.contains(w))
+        has_year && lex.words(words).any(|w| lower.contains(w))
     };
     let steps: Vec<f64> = [
         (says(|l| l.next_year_words), 1.0),
@@ -546,7 +544,7 @@ fn excused_values(
         .flat_map(|y| steps.iter().map(move |s| y + s))
         .collect();
     known.extend(years);
-    let days = next_days(source, &known, lex);
+    let days = next_days(lower, &known, lex);
     known.extend(days);
     // A count the source says with a scale word (трёх миллионов) may come
     // back scaled (3 млн).
