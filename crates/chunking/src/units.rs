@@ -6,7 +6,14 @@ use std::ops::Range;
 
 /// Han ideographs, kana, Hangul and their compatibility blocks: scripts written
 /// without spaces, where each character counts as one word.
+#[inline]
 pub fn is_cjk(c: char) -> bool {
+    // Below the first block (Latin, Cyrillic, Greek…: most characters of
+    // most texts) one comparison answers; the checks ask this of every
+    // character.
+    if (c as u32) < 0x1100 {
+        return false;
+    }
     matches!(c as u32,
         0x1100..=0x11FF      // Hangul Jamo
         | 0x2E80..=0x2FDF    // CJK radicals, Kangxi radicals
@@ -53,40 +60,51 @@ fn is_inner_joiner(c: char) -> bool {
 /// (joined across an inner apostrophe, and across `.` or `,` between digits:
 /// `3.5` and `1,000` are one word), and each CJK character on its own.
 pub fn word_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut chars = text.char_indices().peekable();
+    // Read byte by byte where the text is ASCII (most of it, in most
+    // corpora) and decode a character only where a byte says one starts:
+    // every check of a fidelity report splits its texts with this.
+    let mut pos = 0;
     std::iter::from_fn(move || {
         loop {
-            let (start, c) = chars.next()?;
+            let (c, len) = char_at(text, pos)?;
+            let start = pos;
+            pos += len;
             if is_cjk(c) {
-                return Some(start..start + c.len_utf8());
+                return Some(start..pos);
             }
             if !is_word_char(c) {
                 continue;
             }
-            let mut end = start + c.len_utf8();
             let mut prev = c;
-            while let Some(&(i, next)) = chars.peek() {
+            while let Some((next, len)) = char_at(text, pos) {
                 // The character after `next`, needed only around joiners.
-                let after = || text[i + next.len_utf8()..].chars().next();
-                if is_word_char(next) {
-                    end = i + next.len_utf8();
-                    prev = next;
-                    chars.next();
-                } else if (is_inner_joiner(next) && after().is_some_and(is_word_char))
+                let after = || char_at(text, pos + len).map(|(a, _)| a);
+                if is_word_char(next)
+                    || (is_inner_joiner(next) && after().is_some_and(is_word_char))
                     || (matches!(next, '.' | ',')
                         && prev.is_ascii_digit()
                         && after().is_some_and(|a| a.is_ascii_digit()))
                 {
-                    chars.next();
-                    end = i + next.len_utf8();
+                    pos += len;
                     prev = next;
                 } else {
                     break;
                 }
             }
-            return Some(start..end);
+            return Some(start..pos);
         }
     })
+}
+
+/// The character at byte `i` of `text` and its length in bytes, if any.
+#[inline]
+fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
+    let b = *text.as_bytes().get(i)?;
+    if b.is_ascii() {
+        return Some((b as char, 1));
+    }
+    let c = text[i..].chars().next()?;
+    Some((c, c.len_utf8()))
 }
 
 /// How many words `text` has (see [`word_ranges`]).

@@ -99,7 +99,7 @@ fn main() {
     println!("| metric | MB/s |");
     println!("|---|---|");
     println!(
-        "| fidelity report (all {} checks incl. sentence alignment, 2 KB chunks) | {fidelity_mb:.1} |",
+        "| fidelity report (all {} checks incl. sentence alignment, 2 KB chunks) | {fidelity_mb:.2} |",
         CheckKind::ALL.len()
     );
     println!("| Gopher repetition (all rules) | {gopher_mb:.1} |");

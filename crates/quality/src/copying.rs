@@ -175,6 +175,11 @@ fn prose_of(text: &str) -> Vec<&str> {
 /// `-n, --number`, `--output FILE`: the head of an option list's entry.
 /// Its description, on the same line after two spaces, is prose.
 fn is_option_line(line: &str) -> bool {
+    // Its head starts the line: a line without a dash is no option's,
+    // and a paragraph need not be searched for a double space.
+    if !line.starts_with('-') {
+        return false;
+    }
     let head = line.split("  ").next().unwrap_or(line);
     head.starts_with('-')
         && head

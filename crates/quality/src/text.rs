@@ -188,6 +188,27 @@ pub(crate) fn occurrences<'a>(text: &'a str, name: &'a str) -> impl Iterator<Ite
     empty.into_iter().flatten().chain(by_first)
 }
 
+/// The ASCII bytes a text holds, one bit each: a word none of whose ASCII
+/// bytes is missing may be in the text ([`AsciiBytes::may_hold`]), any other
+/// cannot — one pass over a text answers that for every name looked for in
+/// it (an aligned group is asked about each of its source's names).
+#[derive(Clone, Copy)]
+pub(crate) struct AsciiBytes(u128);
+
+impl AsciiBytes {
+    pub(crate) fn of(text: &str) -> Self {
+        Self(text.bytes().filter(u8::is_ascii).fold(0, |m, b| m | 1u128 << b))
+    }
+
+    /// Whether every ASCII byte of `word` is in the text (so the text may
+    /// hold `word`).
+    pub(crate) fn may_hold(self, word: &str) -> bool {
+        word.bytes()
+            .filter(u8::is_ascii)
+            .all(|b| self.0 & 1u128 << b != 0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ use rustc_hash::FxHashMap;
 
 use crate::lexicon::Lexicons;
 use crate::names::{NameMention, count_name, has_name};
+use crate::text::AsciiBytes;
 use crate::words::WordSet;
 
 use super::segments::{Holds, Segments};
@@ -18,14 +19,19 @@ use super::{AlignmentFindings, Group};
 pub(super) fn in_group(group: &Group, source_names: &[String], out: &mut AlignmentFindings) {
     // The source's names in this group, with their counts on each side:
     // one pass over the names for both entity checks.
+    let (src_bytes, rw_bytes) = (AsciiBytes::of(group.src), AsciiBytes::of(group.rw));
+    let count = |text: &str, bytes: AsciiBytes, n: &str| {
+        if bytes.may_hold(n) { count_name(text, n) } else { 0 }
+    };
     let in_group: Vec<(&String, usize, usize)> = source_names
         .iter()
         .filter_map(|n| {
-            let here = count_name(group.src, n);
-            (here > 0).then(|| (n, here, count_name(group.rw, n)))
+            let here = count(group.src, src_bytes, n);
+            (here > 0).then(|| (n, here, count(group.rw, rw_bytes, n)))
         })
         .collect();
-    if let Some((from, to)) = swapped_name(group.rw, &in_group, source_names) {
+    let in_rewrite = |n: &str| count(group.rw, rw_bytes, n);
+    if let Some((from, to)) = swapped_name(&in_rewrite, &in_group, source_names) {
         out.entities.push(group.finding(format!(
             "entity: “{from}” became “{to}”; keep who or what it is about"
         )));
@@ -37,9 +43,10 @@ pub(super) fn in_group(group: &Group, source_names: &[String], out: &mut Alignme
 }
 
 /// A name of the source that the group's rewrite drops while naming
-/// another name of the source more often than the group's source does.
+/// another name of the source more often than the group's source does
+/// (`in_rewrite`: how often the group's rewrite names a name).
 fn swapped_name(
-    rw: &str,
+    in_rewrite: &dyn Fn(&str) -> usize,
     in_group: &[(&String, usize, usize)],
     source_names: &[String],
 ) -> Option<(String, String)> {
@@ -50,9 +57,9 @@ fn swapped_name(
             .find(|(m, _, _)| *m == n)
             .map_or(0, |(_, c, _)| *c)
     };
-    let gained = source_names.iter().find(|n| {
-        !lost.contains(n.as_str()) && !n.contains(lost.as_str()) && count_name(rw, n) > in_src(n)
-    })?;
+    let gained = source_names
+        .iter()
+        .find(|n| !lost.contains(n.as_str()) && !n.contains(lost.as_str()) && in_rewrite(n) > in_src(n))?;
     Some((lost.clone(), gained.clone()))
 }
 

@@ -48,7 +48,10 @@ fn is_char(s: &str, c: char) -> bool {
 
 /// Negator words (Latin, Cyrillic): a scope of the next content words.
 fn negated_words(text: &str, lex: Lexicons, count: &mut usize, out: &mut Vec<Vec<String>>) {
-    let lower = text.to_lowercase().replace('’', "'");
+    let mut lower = text.to_lowercase();
+    if lower.contains('’') {
+        lower = lower.replace('’', "'");
+    }
     let ranges: Vec<std::ops::Range<usize>> = word_ranges(&lower).collect();
     let bytes = lex
         .indexes()
