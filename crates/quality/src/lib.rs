@@ -50,6 +50,7 @@ pub mod repetition;
 pub mod script;
 pub mod stopwords;
 pub mod text;
+mod token_kinds;
 mod words;
 
 pub use copying::{CopyMeasure, copy_ratio};

@@ -2,9 +2,9 @@
 //! code identifiers (`snake_case`, `CamelCase`, `path::to::item`), URLs,
 //! e-mail addresses, file paths and inline code.
 
-use crate::lexicon::Lexicons;
 pub use crate::name_variants::{contains_inflected, contains_name};
 use crate::stopwords::is_stop_word;
+pub(crate) use crate::token_kinds::classify_token;
 
 /// What kind of name a mention is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -336,109 +336,6 @@ fn push_run(
     }
 }
 
-pub(crate) fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
-    // A plain lower-case word (most words) is none of the kinds below: no
-    // scheme, `@`, `::`, digit, dash, slash, dot, underscore or capital.
-    if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_lowercase()) {
-        return None;
-    }
-    // A number glued to its unit (1kWh, 5mg) is a quantity the numbers
-    // check reads, not an identifier.
-    if token.starts_with(|c: char| c.is_ascii_digit()) && {
-        let unit = token.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
-        !unit.is_empty() && unit.chars().all(char::is_alphabetic) && unit.chars().any(char::is_lowercase)
-    } {
-        return None;
-    }
-    let raw_trim = raw.trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | '"' | '\'' | ',' | ';'));
-    if raw_trim.starts_with("http://") || raw_trim.starts_with("https://") || raw_trim.starts_with("www.") {
-        return Some(NameKind::Url);
-    }
-    if let Some((user, host)) = raw_trim.split_once('@')
-        && !user.is_empty()
-        && host.contains('.')
-        && user.chars().all(|c| c.is_alphanumeric() || "._%+-".contains(c))
-        && host
-            .trim_end_matches('.')
-            .chars()
-            .all(|c| c.is_alphanumeric() || ".-".contains(c))
-    {
-        return Some(NameKind::Email);
-    }
-    if token.contains("::") {
-        return Some(NameKind::ItemPath);
-    }
-    // A type or architecture name of letters and digits (`i32`, `u8`,
-    // `x86`, `sha256`): changing it changes the fact.
-    if (2..=8).contains(&token.len())
-        && token.starts_with(|c: char| c.is_ascii_lowercase())
-        && token
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && token.chars().any(|c| c.is_ascii_digit())
-        && raw_trim.trim_end_matches(['.', ',', ':', ';', ')']) == token
-    {
-        return Some(NameKind::Identifier);
-    }
-    // A code of one capital and digits (ICD-10 A30, the GPS signal L1, the
-    // timekeeper H4): a changed digit changes what it names.
-    if (2..=5).contains(&token.len())
-        && token.starts_with(|c: char| c.is_ascii_uppercase())
-        && token[1..].bytes().all(|b| b.is_ascii_digit())
-    {
-        return Some(NameKind::Identifier);
-    }
-    // A command-line option (`--negotiate`, `--listed-incremental`).
-    let option = raw_trim.trim_end_matches(['.', ',', ':', ';']);
-    if let Some(name) = option.strip_prefix("--")
-        && name.len() >= 2
-        && name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
-        return Some(NameKind::CommandOption);
-    }
-    // A one-letter option (`-n`, `-L`): a man page's short options differ
-    // by one letter, and swapping them changes the fact.
-    if let Some(letter) = option.strip_prefix('-')
-        && letter.len() == 1
-        && letter.bytes().all(|b| b.is_ascii_alphabetic())
-    {
-        return Some(NameKind::CommandOption);
-    }
-    if is_file_path(token) {
-        return Some(NameKind::FilePath);
-    }
-    let letters = token.chars().filter(|c| c.is_alphabetic()).count();
-    if token.contains('_') && letters > 0 && token.chars().all(|c| c.is_alphanumeric() || c == '_') {
-        return Some(NameKind::Identifier);
-    }
-    let chars: Vec<char> = token.chars().collect();
-    // `CamelCase`, or an acronym run into a word (`GNUmakefile`; a plural
-    // acronym, `URLs`, stays an acronym).
-    let acronym_prefix = chars.len() > 3
-        && chars[..2].iter().all(|c| c.is_uppercase())
-        && chars.iter().filter(|c| c.is_lowercase()).count() >= 2;
-    let camel = (chars
-        .windows(2)
-        .any(|w| w[0].is_lowercase() && w[1].is_uppercase())
-        || acronym_prefix)
-        && chars.iter().all(|c| c.is_alphanumeric());
-    if camel {
-        return Some(NameKind::Identifier);
-    }
-    let acronym_core = token.strip_suffix('s').unwrap_or(token);
-    // Standards are acronyms with marks inside: PKCS#12, UTF-8, X.509.
-    if letters >= 2
-        && acronym_core
-            .chars()
-            .all(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '#' | '-' | '.'))
-        && acronym_core.chars().filter(|c| c.is_uppercase()).count() >= 2
-    {
-        return Some(NameKind::Acronym);
-    }
-    None
-}
-
 /// `text` as its names are spelled: subscript digits as digits (H₂O →
 /// H2O), and emphasis marks inside a word dropped (a mnemonic's bold
 /// initial, **A**ntibiotics, writes the word Antibiotics).
@@ -504,30 +401,6 @@ fn chemical_formula(token: &str) -> Option<String> {
         counts += usize::from(i > digits);
     }
     (elements >= 1 && counts >= 1 && plain.len() <= 12).then_some(plain)
-}
-
-fn is_file_path(token: &str) -> bool {
-    // "408/429/500" lists numbers; a path names something.
-    if !token.chars().any(char::is_alphabetic) {
-        return false;
-    }
-    // "K/M/G", "N/E/S/W": single letters or signs in a row list them.
-    if token.split('/').all(|s| s.chars().count() <= 1) {
-        return false;
-    }
-    let segments = || token.split('/');
-    if segments().nth(1).is_some()
-        && segments().filter(|s| !s.is_empty()).count() >= 2
-        && segments().all(|s| s.chars().all(|c| c.is_alphanumeric() || "._-~".contains(c)))
-    {
-        return true;
-    }
-    if let Some((stem, ext)) = token.rsplit_once('.') {
-        return stem.chars().count() >= 2
-            && stem.chars().all(|c| c.is_alphanumeric() || "_-".contains(c))
-            && Lexicons::for_text(ext, None).has_word(|l| l.file_extensions, ext);
-    }
-    false
 }
 
 /// Contents of single-backtick spans outside fenced blocks.

@@ -233,15 +233,23 @@ pub(super) fn check_numbers(
             ));
         }
     }
-    let mut excused = excused_values(source, &source_numbers, rewrite, &wanted, &scales);
-    excused
-        .known
-        .extend(centuries.iter().flat_map(|&(n, year)| [n, year]));
-    // Scale words matter only to restate a derived result (约8.9万吨).
-    let rewrite_scales = if excused.others.is_empty() {
-        Vec::new()
-    } else {
-        scale_factors(rewrite)
+    // What may excuse a number the source lacks, read only when the
+    // rewrite has one (a faithful rewrite's numbers are all the source's).
+    let excused_cell = std::cell::OnceCell::new();
+    let excused = || {
+        excused_cell.get_or_init(|| {
+            let mut excused = excused_values(source, &source_numbers, rewrite, &wanted, &scales);
+            excused
+                .known
+                .extend(centuries.iter().flat_map(|&(n, year)| [n, year]));
+            // Scale words matter only to restate a derived result (约8.9万吨).
+            let rewrite_scales = if excused.others.is_empty() {
+                Vec::new()
+            } else {
+                scale_factors(rewrite)
+            };
+            (excused, rewrite_scales)
+        })
     };
     // The source's values in metric units, read only when the rewrite has
     // a number in one that nothing else excuses.
@@ -250,9 +258,10 @@ pub(super) fn check_numbers(
     let mut added: Vec<(String, String)> = Vec::new();
     let mut more = false;
     for m in &found {
-        let is_excused = match m.quantity {
+        let is_excused = || match m.quantity {
             Quantity::Value(v) => {
-                excused.contains_restated(v, &m.written, &rewrite_scales)
+                let (excused, rewrite_scales) = excused();
+                excused.contains_restated(v, &m.written, rewrite_scales)
                     || (v <= 20.0
                         && (crate::numbers::after_label(rewrite, m.start, lex)
                             || numbers_a_heading(rewrite, m.start, m.written.len())))
@@ -283,7 +292,7 @@ pub(super) fn check_numbers(
             .find(|(_, q, _)| same_quantity(q, &m.quantity, tolerance))
         {
             Some((_, q, n)) => more |= count_in_rewrite(q) > *n,
-            None if !is_excused && !added.iter().any(|(w, _)| *w == m.written) => {
+            None if !added.iter().any(|(w, _)| *w == m.written) && !is_excused() => {
                 added.push((m.written.clone(), sentence_at(rewrite, m.start)));
             }
             None => {}
@@ -303,11 +312,11 @@ pub(super) fn check_numbers(
     // An interval in years two of the source's years give (三年后 for
     // 1967 and 1970), where the rewrite counts in years at all.
     let counts_years = lex.words(|l| l.year_units).any(|unit| rewrite.contains(unit));
-    let year_interval = |v: f64| counts_years && years_apart(v, &excused.known);
+    let year_interval = |v: f64| counts_years && years_apart(v, &excused().0.known);
     for v in spelled_in_rewrite {
         let q = Quantity::Value(v);
         let written = crate::arithmetic::shown(v);
-        if !(excused.contains(v)
+        if !(excused().0.contains(v)
             || year_interval(v)
             || known_spelled.contains(&v)
             || wanted.iter().any(|(_, w, _)| same_quantity(w, &q, tolerance))
