@@ -177,7 +177,7 @@ fn trim_float(v: f64) -> String {
 /// closes the expression since the line's start or the last `=`.
 fn computations(text: &str) -> Vec<(Vec<Token>, f64, u8)> {
     let mut out = Vec::new();
-    for line in text.lines() {
+    for line in text.lines().filter(|l| may_compute(l)) {
         // Bold around a result (`≈ **7,8 км**`) is emphasis, not `×`.
         let line = &plain_signs(line);
         let tokens = tokens(line);
@@ -215,7 +215,7 @@ fn computations(text: &str) -> Vec<(Vec<Token>, f64, u8)> {
 /// `6 km/s − 3.5`, `1000万`).
 fn plain_computations(text: &str) -> Vec<Written> {
     let mut out = Vec::new();
-    for line in text.lines() {
+    for line in text.lines().filter(|l| may_compute(l)) {
         let line = &plain_signs(line);
         let chars: Vec<char> = line.chars().collect();
         let spans = spans(line);
@@ -489,6 +489,13 @@ fn spans(line: &str) -> Vec<(Token, std::ops::Range<usize>)> {
 
 /// A line with bold marks dropped (`≈ **7,8 км**` is emphasis, not `×`)
 /// and full-width signs as their ASCII forms (1902 ＋ 5 ＝ 1907).
+/// Whether `line` has a sign that gives a result (`=`, `≈`, or `＝`, which
+/// [`plain_signs`] makes `=`): a line without one computes nothing, and
+/// most lines of prose are not tokenised at all.
+fn may_compute(line: &str) -> bool {
+    line.contains(['=', '≈', '＝'])
+}
+
 fn plain_signs(line: &str) -> String {
     line.replace("**", "")
         .chars()

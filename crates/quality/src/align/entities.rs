@@ -78,18 +78,18 @@ fn traded_names(group: &Group, in_group: &[(&String, usize, usize)]) -> Option<(
     }
     // Names that traded places come in the other order: only such pairs
     // are worth cutting the group into parts for.
-    let (src, rw) = group.parts();
     let at = |text: &str| -> Vec<usize> {
         present
             .iter()
             .map(|n| text.find(n.as_str()).unwrap_or(0))
             .collect()
     };
-    let (src_at, rw_at) = (at(src.text), at(rw.text));
+    let (src_at, rw_at) = (at(group.src), at(group.rw));
     let reversed = |i: usize, j: usize| (src_at[i] < src_at[j]) != (rw_at[i] < rw_at[j]);
     if !(0..present.len()).any(|i| (i + 1..present.len()).any(|j| reversed(i, j))) {
         return None;
     }
+    let (src, rw) = group.parts();
     // Which names each sentence and clause holds, found once per group.
     let masks = |seg: &Segments| -> [Vec<u64>; 2] {
         let mask = |part: &&str| {

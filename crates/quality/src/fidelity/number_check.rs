@@ -74,11 +74,17 @@ pub(super) fn check_numbers(
         .flat_map(|m| date_parts(m, day_month))
         .collect();
     // Spelled out in words or in CJK numerals (2か所 → 二つ).
-    let spelled: Vec<Quantity> = number_word_values(rewrite)
-        .into_iter()
-        .chain(crate::align::cjk_numerals(rewrite).into_iter().map(|v| v as f64))
-        .map(Quantity::Value)
-        .collect();
+    // Read only for a number the digits say less often than the source.
+    let spelled_cell = std::cell::OnceCell::new();
+    let spelled = || -> &[Quantity] {
+        spelled_cell.get_or_init(|| {
+            number_word_values(rewrite)
+                .into_iter()
+                .chain(crate::align::cjk_numerals(rewrite).into_iter().map(|v| v as f64))
+                .map(Quantity::Value)
+                .collect::<Vec<_>>()
+        })
+    };
     let count_in_rewrite = |q: &Quantity| {
         found
             .iter()
@@ -176,7 +182,18 @@ pub(super) fn check_numbers(
     let mut fewer = Vec::new();
     for (written, q, n) in &wanted {
         // Spelled mentions count too ("около ста операций" keeps 100).
-        let got = count_in_rewrite(q) + spelled.iter().filter(|s| same_quantity(s, q, tolerance)).count();
+        // (Below `n` only the exact count matters: spelled ones are read
+        // only then.)
+        let in_digits = count_in_rewrite(q);
+        let got = if in_digits >= *n {
+            in_digits
+        } else {
+            in_digits
+                + spelled()
+                    .iter()
+                    .filter(|s| same_quantity(s, q, tolerance))
+                    .count()
+        };
         if got > 0 || kept_otherwise(q) {
             kept += 1;
             // Kept another way (a century by its years, a scaled value),
@@ -197,7 +214,7 @@ pub(super) fn check_numbers(
         let in_rewrite = |v: f64| {
             let q = Quantity::Value(v);
             found.iter().any(|m| same_quantity(&m.quantity, &q, tolerance))
-                || spelled.iter().any(|s| same_quantity(s, &q, tolerance))
+                || spelled().iter().any(|s| same_quantity(s, &q, tolerance))
                 || wanted.iter().any(|(_, w, _)| same_quantity(w, &q, tolerance))
         };
         // The 二 of 第二年 ("the next year") counts no thing: the year it
