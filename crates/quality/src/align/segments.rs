@@ -10,7 +10,6 @@ pub(super) type Holds<'h> = dyn Fn(usize, usize, &str) -> (bool, bool) + 'h;
 
 /// A group's text cut into sentences and into clauses.
 pub(super) struct Segments<'a> {
-    pub(super) text: &'a str,
     pub(super) sentences: Vec<&'a str>,
     pub(super) clauses: Vec<&'a str>,
 }
@@ -18,7 +17,6 @@ pub(super) struct Segments<'a> {
 impl<'a> Segments<'a> {
     pub(super) fn new(text: &'a str) -> Self {
         Self {
-            text,
             sentences: sentences(text),
             clauses: text.split(CLAUSE_ENDS).collect(),
         }
