@@ -253,14 +253,12 @@ fn lower_word(w: &str) -> Cow<'_, str> {
 }
 
 /// [`fold_word`] of a lower-cased word.
-fn fold_lower_word(w: &str) -> String {
+fn fold_lower_word(w: &str) -> Cow<'_, str> {
     if w.is_ascii() {
         // Lower case already: lower-casing again changes nothing.
-        let mut folded = w.to_owned();
-        crate::text::fold_lowered(&mut folded);
-        folded
+        crate::text::fold_lowered_str(w)
     } else {
-        fold_word(w)
+        Cow::Owned(fold_word(w))
     }
 }
 

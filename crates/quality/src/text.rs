@@ -2,6 +2,8 @@
 //! sentences, lines, paragraphs; and the normalised word form used for
 //! matching.
 
+use std::borrow::Cow;
+
 pub use chunksynth_chunking::units::{is_cjk, word_count, word_ranges};
 use chunksynth_chunking::units::{is_cjk_sentence_end, is_closing_punctuation, is_latin_sentence_end};
 
@@ -134,34 +136,46 @@ pub fn fold_word(word: &str) -> String {
 
 /// [`fold_word`] of a word already lower-cased, in place.
 pub(crate) fn fold_lowered(w: &mut String) {
-    if let Some(bare) = ["'s", "’s", "'", "’"]
-        .iter()
-        .find_map(|p| w.strip_suffix(p).filter(|b| !b.is_empty()))
-    {
-        w.truncate(bare.len());
+    match fold_lowered_str(w) {
+        // A fold only cuts, or rewrites the end: a borrowed fold is a
+        // prefix of the word.
+        Cow::Borrowed(folded) => {
+            let len = folded.len();
+            w.truncate(len);
+        }
+        Cow::Owned(folded) => *w = folded,
     }
-    stem_plural(w);
 }
 
-fn stem_plural(w: &mut String) {
+/// [`fold_word`] of a word already lower-cased, borrowed where folding only
+/// cuts its end (most words): a check that folds every word of a text
+/// copies only the words it keeps.
+pub(crate) fn fold_lowered_str(w: &str) -> Cow<'_, str> {
+    let bare = ["'s", "’s", "'", "’"]
+        .iter()
+        .find_map(|p| w.strip_suffix(p).filter(|b| !b.is_empty()))
+        .unwrap_or(w);
+    plural_stem(bare)
+}
+
+/// `w` without an English plural ending (an ASCII word over three letters).
+fn plural_stem(w: &str) -> Cow<'_, str> {
     if !w.is_ascii() || w.len() <= 3 {
-        return;
+        return Cow::Borrowed(w);
     }
-    if w.ends_with("ies") {
-        w.truncate(w.len() - 3);
-        w.push('y');
-        return;
+    if let Some(stem) = w.strip_suffix("ies") {
+        return Cow::Owned(format!("{stem}y"));
     }
     // English morphology: the only language this stems.
     for suffix in crate::lexicon::en::EN.plural_suffixes {
         if w.ends_with(suffix) {
-            w.truncate(w.len() - 2);
-            return;
+            return Cow::Borrowed(&w[..w.len() - 2]);
         }
     }
     if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-        w.truncate(w.len() - 1);
+        return Cow::Borrowed(&w[..w.len() - 1]);
     }
+    Cow::Borrowed(w)
 }
 
 /// Where `name` occurs in `text`, left to right, not overlapping (as
