@@ -30,13 +30,18 @@ pub fn added_names(source: &str, rewrite: &str) -> Vec<(&'static str, String)> {
 /// [`added_names`] of texts already analysed: the source's folded words and
 /// lower case, the rewrite's names, shared with the other checks.
 pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'static str, String)> {
-    let source_words: FxHashSet<&str> = source.folded().iter().map(String::as_str).collect();
+    // Read only for a name the source does not have (most it has).
+    let words_cell = std::cell::OnceCell::new();
+    let source_words = || -> &FxHashSet<&str> {
+        words_cell.get_or_init(|| source.folded().iter().map(String::as_str).collect())
+    };
     let source_lower = source.lower();
     // The source's words are split once for every name asked about.
     let inflected_in_source = |name: &str| contains_inflected_in(source, name);
     let (source, rewrite_names, rewrite) = (source.text, rewrite.names(), rewrite.text);
     let in_source = |name: &str| has_name(source_lower, &name.to_lowercase()) || inflected_in_source(name);
-    let heading_or_label = label_lines(rewrite);
+    let labels_cell = std::cell::OnceCell::new();
+    let heading_or_label = || labels_cell.get_or_init(|| label_lines(rewrite));
     let mut out: Vec<(&'static str, String)> = Vec::new();
     let mut push = |label: &'static str, name: String| {
         if !out.iter().any(|(_, n)| *n == name) {
@@ -70,7 +75,7 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
                         && command_like(text)
                         && words(text)
                             .into_iter()
-                            .any(|w| is_term(w) && !source_words.contains(fold_word(w).as_str()))
+                            .any(|w| is_term(w) && !source_words().contains(fold_word(w).as_str()))
             }
             NameKind::ProperName => {
                 let lex = Lexicons::for_text(text, None);
@@ -79,13 +84,13 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
                     .split_whitespace()
                     .filter(|p| !lex.has_word(|l| l.name_particles, &p.to_lowercase()))
                     .collect();
-                let absent = |p: &&str| !source_words.contains(fold_word(p).as_str());
+                let absent = |p: &&str| !source_words().contains(fold_word(p).as_str());
                 // A family name the source has in any form (Арцимовича) is
                 // its person, given names spelled out for initials or not.
                 let several = parts.len() >= 2
                     && !expands_an_acronym(&parts, source)
                     && parts.iter().all(absent)
-                    && !fused_in(&source_words, &parts)
+                    && !fused_in(source_words(), &parts)
                     && !inflected_in_source(text)
                     && !parts.last().is_some_and(|last| inflected_in_source(last));
                 // A surname after initials is a person's (М. В. Фрунзе).
@@ -93,7 +98,7 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
                     && absent(&parts[0])
                     && !inflected_in_source(text)
                     && after_initials(rewrite, text);
-                (several || person) && !heading_or_label.iter().any(|l| l.contains(text))
+                (several || person) && !heading_or_label().iter().any(|l| l.contains(text))
             }
             _ => false,
         };
@@ -132,9 +137,13 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
 ///   one (`prettier`) the source does not have.
 pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'static str, String)> {
     let source_lower = source.lower();
-    let source_words: FxHashSet<&str> = source.folded().iter().map(String::as_str).collect();
+    // Read only for a name the source does not have (most it has).
+    let words_cell = std::cell::OnceCell::new();
+    let source_words = || -> &FxHashSet<&str> {
+        words_cell.get_or_init(|| source.folded().iter().map(String::as_str).collect())
+    };
     let absent = |word: &str| {
-        !source_words.contains(fold_word(word).as_str())
+        !source_words().contains(fold_word(word).as_str())
             && !source_lower.contains(&word.to_lowercase())
             && !contains_inflected_in(source, word)
             // A name's adjective or the name of its adjective (Australian

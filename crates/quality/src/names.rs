@@ -340,6 +340,12 @@ fn push_run(
 /// H2O), and emphasis marks inside a word dropped (a mnemonic's bold
 /// initial, **A**ntibiotics, writes the word Antibiotics).
 pub fn plain_spelling(text: &str) -> String {
+    // No subscript digit and no doubled emphasis mark: nothing to respell
+    // (most texts), and no copy of the text as characters.
+    if !text.contains(|c: char| ('₀'..='₉').contains(&c)) && !text.contains("**") && !text.contains("__")
+    {
+        return text.to_owned();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;

@@ -2,6 +2,8 @@
 //! (an unsupported claim), or an unaligned declarative sentence made of
 //! words the source does not use.
 
+use std::cell::OnceCell;
+
 use rustc_hash::FxHashSet;
 
 use crate::lexicon::Lexicons;
@@ -26,34 +28,49 @@ pub(super) fn additions(
 ) {
     let mut reported: Vec<usize> = Vec::new();
     // Whitespace folded (wrapped lines split names: "Secure\n    Transport")
-    // and lower-cased.
-    let folded_source = source
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
+    // and lower-cased; read only for a name the source does not have as
+    // written (most names it has).
+    let folded_cell = OnceCell::new();
+    let folded_source = || -> &str {
+        folded_cell.get_or_init(|| {
+            source
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        })
+    };
     // The source's words, for the common case of a one-word name: a set
     // lookup, not a scan of the source per name (an upper-cased rewrite
     // makes every word an acronym).
-    let source_words: FxHashSet<&str> = crate::text::words(&folded_source).into_iter().collect();
+    let words_cell = OnceCell::new();
+    let source_words = || -> &FxHashSet<&str> {
+        words_cell.get_or_init(|| crate::text::words(folded_source()).into_iter().collect())
+    };
     for name in rewrite_entities.iter().map(String::as_str) {
+        if source.contains(name) {
+            continue;
+        }
         let lower = name.to_lowercase();
         // A path spelled from the source's words: `From::from` for "the from
         // function of the From trait".
-        let spelled_path = name.contains("::")
-            && name
-                .split("::")
-                .filter(|p| !p.is_empty())
-                .all(|p| source_words.contains(p.to_lowercase().as_str()));
+        let spelled_path = || {
+            name.contains("::")
+                && name
+                    .split("::")
+                    .filter(|p| !p.is_empty())
+                    .all(|p| source_words().contains(p.to_lowercase().as_str()))
+        };
         // A dynasty is 隋朝 or 隋代.
-        let dynasty = name
-            .strip_suffix('朝')
-            .is_some_and(|stem| source.contains(&format!("{stem}代")));
-        if source_words.contains(lower.as_str())
-            || in_source(name, source, &folded_source)
-            || names_the_world(&lower, &source_words, lex)
-            || dynasty
-            || spelled_path
+        let dynasty = || {
+            name.strip_suffix('朝')
+                .is_some_and(|stem| source.contains(&format!("{stem}代")))
+        };
+        if source_words().contains(lower.as_str())
+            || in_source(name, source, folded_source())
+            || names_the_world(&lower, source_words(), lex)
+            || dynasty()
+            || spelled_path()
         {
             continue;
         }
@@ -71,10 +88,15 @@ pub(super) fn additions(
             ));
         }
     }
-    let source_terms: FxHashSet<&str> = src
-        .iter()
-        .flat_map(|u| u.terms.iter().map(String::as_str))
-        .collect();
+    // Read only for a rewrite sentence no source sentence aligned to.
+    let terms_cell = OnceCell::new();
+    let source_terms = || -> &FxHashSet<&str> {
+        terms_cell.get_or_init(|| {
+            src.iter()
+                .flat_map(|u| u.terms.iter().map(String::as_str))
+                .collect()
+        })
+    };
     for (j, r) in rw.iter().enumerate() {
         let aligned = windows
             .iter()
@@ -89,7 +111,7 @@ pub(super) fn additions(
         let new = r
             .terms
             .iter()
-            .filter(|t| !source_terms.contains(t.as_str()))
+            .filter(|t| !source_terms().contains(t.as_str()))
             .count();
         if new >= MIN_NEW_TERMS && new * 4 >= r.terms.len() * 3 {
             out.additions.push(AlignedFinding::of_rewrite(
