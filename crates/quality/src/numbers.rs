@@ -339,6 +339,24 @@ fn exponent_at(text: &str, at: usize) -> Option<(usize, i32)> {
     body.parse().ok().map(|e| (at + len, e))
 }
 
+/// Every lexicon's scale words in order, each with the lower case it is
+/// matched in (`M` is matched in lower case, then as written in
+/// [`scaled`]): lower-cased once, not for every number read.
+static SCALE_KEYS: std::sync::LazyLock<Vec<(&'static str, String, f64)>> = std::sync::LazyLock::new(|| {
+    crate::lexicon::ALL
+        .iter()
+        .flat_map(|l| l.scale_words.iter())
+        .map(|&(word, scale)| {
+            let key = if word.chars().any(char::is_uppercase) {
+                word.to_lowercase()
+            } else {
+                word.to_owned()
+            };
+            (word, key, scale)
+        })
+        .collect()
+});
+
 /// A value followed by a scale word (`10 тысяч`, `1000万`, `2.5 million`):
 /// the scaled value, and where the word ends.
 fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
@@ -346,93 +364,83 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
     let gap = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
     let rest = &rest[gap..];
     let lower = rest.chars().take(16).collect::<String>().to_lowercase();
-    for lexicon in crate::lexicon::ALL {
-        for &(word, scale) in lexicon.scale_words {
-            // (`M` is matched in lower case, then as written below.)
-            let lowered;
-            let key = if word.chars().any(char::is_uppercase) {
-                lowered = word.to_lowercase();
-                lowered.as_str()
-            } else {
-                word
-            };
-            if let Some(after) = lower.strip_prefix(key) {
-                // 兆瓦 is megawatts: a metric prefix, not a scale — in a
-                // language whose own scale words do not hold it (万吨 is
-                // ten thousand tonnes).
-                if crate::lexicon::ALL.iter().any(|l| {
-                    l.prefix_units.iter().any(|u| after.starts_with(u))
-                        && !l.scale_words.iter().any(|(own, _)| *own == word)
-                }) {
-                    continue;
-                }
-                // A Latin word must end there (`millions`, not `millimetre`:
-                // the list holds whole words and their plural).
-                let tail = after.chars().next();
-                let latin = word.is_ascii();
-                if latin && tail.is_some_and(char::is_alphabetic) {
-                    continue;
-                }
-                // A one-letter scale (190k) only glued and as the list
-                // writes it: 300 K is a temperature.
-                if latin
-                    && word.len() == 1
-                    && (gap > 0
-                        || !rest.starts_with(word)
-                        || tail.is_some_and(|c| {
-                            !(c.is_whitespace() || crate::lexicon::common::SCALE_TAIL_MARKS.contains(&c))
-                        }))
-                {
-                    // (and not in a formula: `a[2k+1]`)
-                    continue;
-                }
-                // A stem (тыс) runs to the end of its word (тысяч).
-                let stem = !latin && !word.chars().any(crate::text::is_cjk);
-                let written: usize = rest
-                    .char_indices()
-                    .skip(word.chars().count())
-                    .find(|&(_, c)| !(stem && c.is_alphabetic()))
-                    .map_or(rest.len(), |(i, _)| i);
-                // Japanese and Chinese write the rest after the scale:
-                // 135万5000 is 1 355 000, 716万3520 is 7 163 520.
-                let after = end + gap + written;
-                let bytes = text.as_bytes();
-                // Typeset with spaces (約 2 万 9 千年前), the rest is read
-                // only with its own unit: "2 万 3" may be two numbers.
-                let spaced =
-                    |at: usize| at + text[at..].len() - text[at..].trim_start_matches([' ', '\u{a0}']).len();
-                let rest_start = spaced(after);
-                let rest_end = digits_end(bytes, rest_start);
-                if !latin
-                    && !stem
-                    && rest_end > rest_start
-                    && bytes.get(rest_end).is_none_or(|b| *b != b'.')
-                    && let Ok(rest) = text[rest_start..rest_end].parse::<f64>()
-                    && rest < scale
-                {
-                    // Or with a smaller unit of its own (36万5千).
-                    let unit_at = if rest_start > after {
-                        spaced(rest_end)
-                    } else {
-                        rest_end
-                    };
-                    let unit = text[unit_at..].chars().next().and_then(|c| {
-                        crate::lexicon::common::CJK_SMALL_UNITS
-                            .iter()
-                            .find(|(u, _)| *u == c)
-                            .map(|&(u, factor)| (u.len_utf8(), factor))
-                    });
-                    if let Some((len, factor)) = unit
-                        && rest * factor < scale
-                    {
-                        return (unit_at + len, value * scale + rest * factor);
-                    }
-                    if rest_start == after {
-                        return (rest_end, value * scale + rest);
-                    }
-                }
-                return (after, value * scale);
+    for &(word, ref key, scale) in SCALE_KEYS.iter() {
+        if let Some(after) = lower.strip_prefix(key.as_str()) {
+            // 兆瓦 is megawatts: a metric prefix, not a scale — in a
+            // language whose own scale words do not hold it (万吨 is
+            // ten thousand tonnes).
+            if crate::lexicon::ALL.iter().any(|l| {
+                l.prefix_units.iter().any(|u| after.starts_with(u))
+                    && !l.scale_words.iter().any(|(own, _)| *own == word)
+            }) {
+                continue;
             }
+            // A Latin word must end there (`millions`, not `millimetre`:
+            // the list holds whole words and their plural).
+            let tail = after.chars().next();
+            let latin = word.is_ascii();
+            if latin && tail.is_some_and(char::is_alphabetic) {
+                continue;
+            }
+            // A one-letter scale (190k) only glued and as the list
+            // writes it: 300 K is a temperature.
+            if latin
+                && word.len() == 1
+                && (gap > 0
+                    || !rest.starts_with(word)
+                    || tail.is_some_and(|c| {
+                        !(c.is_whitespace() || crate::lexicon::common::SCALE_TAIL_MARKS.contains(&c))
+                    }))
+            {
+                // (and not in a formula: `a[2k+1]`)
+                continue;
+            }
+            // A stem (тыс) runs to the end of its word (тысяч).
+            let stem = !latin && !word.chars().any(crate::text::is_cjk);
+            let written: usize = rest
+                .char_indices()
+                .skip(word.chars().count())
+                .find(|&(_, c)| !(stem && c.is_alphabetic()))
+                .map_or(rest.len(), |(i, _)| i);
+            // Japanese and Chinese write the rest after the scale:
+            // 135万5000 is 1 355 000, 716万3520 is 7 163 520.
+            let after = end + gap + written;
+            let bytes = text.as_bytes();
+            // Typeset with spaces (約 2 万 9 千年前), the rest is read
+            // only with its own unit: "2 万 3" may be two numbers.
+            let spaced =
+                |at: usize| at + text[at..].len() - text[at..].trim_start_matches([' ', '\u{a0}']).len();
+            let rest_start = spaced(after);
+            let rest_end = digits_end(bytes, rest_start);
+            if !latin
+                && !stem
+                && rest_end > rest_start
+                && bytes.get(rest_end).is_none_or(|b| *b != b'.')
+                && let Ok(rest) = text[rest_start..rest_end].parse::<f64>()
+                && rest < scale
+            {
+                // Or with a smaller unit of its own (36万5千).
+                let unit_at = if rest_start > after {
+                    spaced(rest_end)
+                } else {
+                    rest_end
+                };
+                let unit = text[unit_at..].chars().next().and_then(|c| {
+                    crate::lexicon::common::CJK_SMALL_UNITS
+                        .iter()
+                        .find(|(u, _)| *u == c)
+                        .map(|&(u, factor)| (u.len_utf8(), factor))
+                });
+                if let Some((len, factor)) = unit
+                    && rest * factor < scale
+                {
+                    return (unit_at + len, value * scale + rest * factor);
+                }
+                if rest_start == after {
+                    return (rest_end, value * scale + rest);
+                }
+            }
+            return (after, value * scale);
         }
     }
     (end, value)

@@ -180,26 +180,16 @@ fn plural_stem(w: &str) -> Cow<'_, str> {
 
 /// Where `name` occurs in `text`, left to right, not overlapping (as
 /// `str::match_indices`). The checks look for each of dozens of names in
-/// every aligned group, texts of a few hundred bytes, where building a
-/// two-way searcher per look cost more than the look: this finds the
-/// name's first character (memchr) and compares the rest.
+/// every text and aligned group: `memchr::memmem` finds a name by a rare
+/// pair of its bytes (SIMD), where looking for its first character stopped
+/// at every common letter.
 pub(crate) fn occurrences<'a>(text: &'a str, name: &'a str) -> impl Iterator<Item = usize> + 'a {
-    // An empty name has no first character: `match_indices` answers it.
+    // An empty name matches at every character boundary, as
+    // `match_indices` says; memmem would answer every byte.
     let empty = name.is_empty().then(|| text.match_indices("").map(|(at, _)| at));
-    let first = name.chars().next();
-    let mut from = 0;
-    let by_first = std::iter::from_fn(move || {
-        let first = first?;
-        loop {
-            let at = from + text.get(from..)?.find(first)?;
-            if text[at..].starts_with(name) {
-                from = at + name.len();
-                return Some(at);
-            }
-            from = at + first.len_utf8();
-        }
-    });
-    empty.into_iter().flatten().chain(by_first)
+    // A match of valid UTF-8 in valid UTF-8 starts on a character boundary.
+    let found = (!name.is_empty()).then(|| memchr::memmem::find_iter(text.as_bytes(), name.as_bytes()));
+    empty.into_iter().flatten().chain(found.into_iter().flatten())
 }
 
 /// The ASCII bytes a text holds, one bit each: a word none of whose ASCII

@@ -10,6 +10,7 @@ use crate::script::Script;
 mod checks;
 mod derived_numbers;
 mod detectors;
+mod excused_numbers;
 mod list_counts;
 mod name_check;
 mod number_check;

@@ -1,0 +1,206 @@
+//! What excuses a number the source does not have: the source's values
+//! in words and other forms, list numbers a rewrite adds, and results of
+//! arithmetic it writes out. Read by the numbers check only when a rewrite
+//! has such a number.
+
+use crate::numbers::Quantity;
+
+use super::derived_numbers::next_days;
+use super::number_forms::{is_year, list_marker_values, scale_factors};
+
+/// Values a rewrite may add without inventing them.
+pub(super) struct Excused {
+    /// The source's values, in digits or words.
+    pub(super) known: Vec<f64>,
+    /// Numbers of list items the rewrite added, and values derived by
+    /// arithmetic the rewrite writes out.
+    pub(super) others: Vec<f64>,
+}
+
+impl Excused {
+    pub(super) fn contains(&self, v: f64) -> bool {
+        // A derived result restated rounded (215000000 ÷ 365 ≈ 589041 →
+        // "about 58.9万") is the same result.
+        self.known.contains(&v)
+            || self
+                .others
+                .iter()
+                .any(|d| *d == v || (v != 0.0 && (d - v).abs() <= 0.005 * d.abs()))
+    }
+
+    /// [`Self::contains`], or a derived result restated to the precision
+    /// `written` shows (≈ 23.4, "roughly 23 times"), as a percentage
+    /// (8,750 ÷ 20,000 = 0.4375, "43.75 %") or with a scale word of the
+    /// rewrite's (7.1 ÷ 0.8 = 8.875, "约8.9万吨"); or a source value so
+    /// restated with a scale word (125 640 021 → "125,64 млн").
+    pub(super) fn contains_restated(&self, v: f64, written: &str, scales: &[f64]) -> bool {
+        if self.contains(v) {
+            return true;
+        }
+        // A scale word written with the number (125,64 млн) is more than
+        // its digits and separators.
+        let own_scales = if written.contains(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | ' ')))
+        {
+            scale_factors(written)
+        } else {
+            Vec::new()
+        };
+        if self.others.is_empty() && own_scales.is_empty() {
+            return false;
+        }
+        let digits = written.trim_end_matches(|c: char| !c.is_ascii_digit());
+        let decimals = digits
+            .rsplit_once(['.', ','])
+            .map_or(0, |(_, d)| d.chars().take_while(char::is_ascii_digit).count());
+        // A round number's zeros past the first are not shown precision
+        // (约400亿 for 396.8亿 is rounded to tens).
+        let zeros = if decimals == 0 {
+            digits
+                .chars()
+                .rev()
+                .take_while(|&c| c == '0')
+                .count()
+                .saturating_sub(1)
+        } else {
+            0
+        };
+        let half_unit = 0.5 * 10f64.powi(zeros.min(9) as i32 - decimals.min(6) as i32);
+        // Rounded, not moved: the shown precision is finer than a twentieth
+        // of the value.
+        let near = |x: f64, s: f64| (x - s).abs() <= half_unit && half_unit <= 0.05 * x.abs();
+        self.others.iter().any(|d| {
+            std::iter::once(v)
+                .chain(scales.iter().map(|f| v / f))
+                .any(|s| near(*d, s) || (d.abs() < 1.0 && near(d * 100.0, s)))
+                // A result in units restated with a scale (39,680,000,000 →
+                // 约400亿): both in the scale's units.
+                || scales.iter().any(|f| near(d / f, v / f))
+        }) || own_scales
+            .iter()
+            // The scale word written with this number (125,64 млн), not
+            // elsewhere: "30 тысяч пластин" does not make 30 m a source value.
+            .any(|f| self.known.iter().any(|k| near(k / f, v / f)))
+    }
+}
+
+pub(super) fn excused_values(
+    source: &str,
+    source_numbers: &[crate::numbers::NumberMention],
+    rewrite: &str,
+    wanted: &[(String, Quantity, usize)],
+    scales: &[f64],
+) -> Excused {
+    // A value the source does not have is a changed or invented number,
+    // unless it only numbers a list item the rewrite added ("1. ").
+    let mut others = if list_marker_values(source).is_empty() {
+        list_marker_values(rewrite)
+    } else {
+        Vec::new()
+    };
+    // A number the source spells (three, 九, half, 九成) may be written in
+    // digits, a fraction as a decimal or a percentage; one the rewrite
+    // computes from the source's by arithmetic it writes out is derived,
+    // not invented.
+    // The source's words, split once for the four readings below.
+    let source_words = crate::analysis::Analysis::new(source);
+    let mut known = crate::numbers::cardinal_word_values_in(&source_words);
+    // An ordinal from the third on (the fourth letter → "Letter 4"); first
+    // and second say too much else ("a second", "first of all").
+    known.extend(
+        crate::numbers::ordinal_word_values_in(&source_words)
+            .into_iter()
+            .filter(|v| *v >= 3.0),
+    );
+    known.extend(crate::align::cjk_numerals(source).into_iter().map(|v| v as f64));
+    known.extend(crate::numbers::centuries_counted_in(&source_words));
+    let lex = crate::lexicon::Lexicons::for_text(source, None);
+    // A count said as a multiple (twice, втрое) may be written in digits
+    // (×2, 1/3 of).
+    known.extend(source_words.lowered_words().iter().filter_map(|w| {
+        lex.entries(|l| l.count_words)
+            .find(|(word, _)| word == w)
+            .map(|&(_, v)| v as f64)
+    }));
+    // A value in a unit with a CJK scale (7.1万吨: ten-thousand tonnes)
+    // works in a computation in that unit (7.1 ÷ 0.8 = 8.875（万吨）).
+    for m in source_numbers {
+        let after = &source[m.start + m.written.len()..];
+        let cjk_scaled = m.written.chars().any(|c| {
+            crate::lexicon::common::CJK_SCALE_CHARS
+                .iter()
+                .any(|(s, _)| *s == c)
+        }) && lex.words(|l| l.prefix_units).any(|u| after.starts_with(u));
+        let mantissa = m
+            .written
+            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .next()
+            .filter(|digits| cjk_scaled && digits.len() < m.written.len());
+        if let Some(v) = mantissa.and_then(|d| d.parse::<f64>().ok()) {
+            known.push(v);
+        }
+    }
+    for f in crate::numbers::fraction_values_in(&source_words) {
+        known.extend([f, f * 100.0]);
+    }
+    // A percentage works in a computation as its fraction (80% → 7.1 ÷ 0.8).
+    for m in source_numbers {
+        if let Quantity::Value(v) = m.quantity
+            && source[m.start + m.written.len()..]
+                .trim_start()
+                .starts_with(['%', '％'])
+        {
+            known.push(v / 100.0);
+        }
+    }
+    known.extend(wanted.iter().filter_map(|(_, q, _)| match q {
+        Quantity::Value(v) => Some(*v),
+        Quantity::Literal(_) => None,
+    }));
+    // A year the source names by the one before or after it (1921 … 次年,
+    // 1494 … a year earlier) may be written out (1922, 1493).
+    // The source's lower case, once for the years and the days after.
+    let lower = source_words.lower();
+    let has_year = known.iter().any(|v| is_year(*v));
+    let says = |words: fn(&crate::lexicon::Lexicon) -> &'static [&'static str]| {
+        has_year && lex.words(words).any(|w| lower.contains(w))
+    };
+    let steps: Vec<f64> = [
+        (says(|l| l.next_year_words), 1.0),
+        (says(|l| l.previous_year_words), -1.0),
+    ]
+    .into_iter()
+    .filter_map(|(said, step)| said.then_some(step))
+    .collect();
+    let years: Vec<f64> = known
+        .iter()
+        .filter(|v| is_year(**v))
+        .flat_map(|y| steps.iter().map(move |s| y + s))
+        .collect();
+    known.extend(years);
+    let days = next_days(lower, &known, lex);
+    known.extend(days);
+    // A count the source says with a scale word (трёх миллионов) may come
+    // back scaled (3 млн).
+    let scaled: Vec<f64> = scales
+        .iter()
+        .flat_map(|f| known.iter().map(move |k| k * f))
+        .collect();
+    known.extend(scaled);
+    // A computation may count in the source's scale word (190 万字: 190 ÷
+    // 52 ≈ 3.65) and restate its result with it (3.65 万字).
+    let in_scale_units: Vec<f64> = scales
+        .iter()
+        .flat_map(|f| known.iter().map(move |k| k / f))
+        .collect();
+    let (derived, with_units) = crate::arithmetic::derived_values_twice(rewrite, &known, &in_scale_units);
+    // Only a result counted in the scale's units is restated with it.
+    let in_units: Vec<f64> = with_units.into_iter().filter(|v| !derived.contains(v)).collect();
+    let rescaled: Vec<f64> = scales
+        .iter()
+        .flat_map(|f| in_units.iter().map(move |d| d * f))
+        .collect();
+    others.extend(derived);
+    others.extend(in_units);
+    others.extend(rescaled);
+    Excused { known, others }
+}
