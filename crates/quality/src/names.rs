@@ -118,6 +118,15 @@ pub fn names(text: &str) -> Vec<NameMention> {
             }
             sentence_start = true;
         }
+        // A word of small letters (most words) names nothing and ends any
+        // run: only whether it ends its sentence is left to read.
+        if let Some(ends_sentence) = plain_small_word(raw) {
+            if !run.is_empty() {
+                runs.push((found.len(), std::mem::take(&mut run), run_at_start));
+            }
+            sentence_start = ends_sentence;
+            continue;
+        }
         let token = raw.trim_matches(|c: char| !(c.is_alphanumeric() || c == '_' || c == '/' || c == ':'));
         // A colon ends a label after any closing mark ("Rob Pike):").
         let token = token.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '_' || c == '/'));
@@ -257,6 +266,27 @@ pub fn names(text: &str) -> Vec<NameMention> {
     out
 }
 
+/// For ASCII small letters with at most one mark after them ("word",
+/// "word," "word."), whether the mark ends a sentence; `None` for any other
+/// token, which [`names`] reads in full. ("www." is a host's start.)
+fn plain_small_word(raw: &str) -> Option<bool> {
+    let bytes = raw.as_bytes();
+    let (last, letters) = bytes.split_last()?;
+    let (letters, mark) = if last.is_ascii_lowercase() {
+        (bytes, None)
+    } else {
+        (letters, Some(*last))
+    };
+    if letters.is_empty() || !letters.iter().all(u8::is_ascii_lowercase) || raw == "www." {
+        return None;
+    }
+    match mark {
+        None | Some(b',' | b';') => Some(false),
+        Some(b'.' | b'!' | b'?' | b':') => Some(true),
+        Some(_) => None,
+    }
+}
+
 /// Whether `c` is written as CJK text is: Han, kana, CJK punctuation and
 /// full-width forms.
 fn cjk_side(c: char) -> bool {
@@ -376,8 +406,10 @@ pub fn plain_spelling(text: &str) -> String {
 /// most one small letter) with counts, a count among them (`Fe3O4`, `3H2`,
 /// `NH₃`; not `CO`, `Fe`).
 fn chemical_formula(token: &str) -> Option<String> {
-    // Most words have no capital or a letter beyond ASCII: no copy made.
+    // Most words have no capital, no digit (a formula counts an atom) or a
+    // letter beyond ASCII: no copy made.
     if !token.bytes().any(|b| b.is_ascii_uppercase())
+        || !token.contains(|c: char| c.is_ascii_digit() || ('₀'..='₉').contains(&c))
         || !token
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || ('₀'..='₉').contains(&c))

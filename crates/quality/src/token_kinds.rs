@@ -90,17 +90,20 @@ pub(crate) fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
     if token.contains('_') && letters > 0 && token.chars().all(|c| c.is_alphanumeric() || c == '_') {
         return Some(NameKind::Identifier);
     }
-    let chars: Vec<char> = token.chars().collect();
     // `CamelCase`, or an acronym run into a word (`GNUmakefile`; a plural
-    // acronym, `URLs`, stays an acronym).
-    let acronym_prefix = chars.len() > 3
-        && chars[..2].iter().all(|c| c.is_uppercase())
-        && chars.iter().filter(|c| c.is_lowercase()).count() >= 2;
-    let camel = (chars
-        .windows(2)
-        .any(|w| w[0].is_lowercase() && w[1].is_uppercase())
-        || acronym_prefix)
-        && chars.iter().all(|c| c.is_alphanumeric());
+    // acronym, `URLs`, stays an acronym). (Read from the characters as
+    // they come: most tokens here are capitalised words, and a list of
+    // their characters was a copy each.)
+    let mut chars = token.chars();
+    let acronym_prefix = token.chars().nth(3).is_some()
+        && chars.next().is_some_and(char::is_uppercase)
+        && chars.next().is_some_and(char::is_uppercase)
+        && token.chars().filter(|c| c.is_lowercase()).count() >= 2;
+    let lower_then_upper = token
+        .chars()
+        .zip(token.chars().skip(1))
+        .any(|(a, b)| a.is_lowercase() && b.is_uppercase());
+    let camel = (lower_then_upper || acronym_prefix) && token.chars().all(char::is_alphanumeric);
     if camel {
         return Some(NameKind::Identifier);
     }
@@ -124,6 +127,11 @@ fn is_plain_word(token: &str) -> bool {
 }
 
 fn is_file_path(token: &str) -> bool {
+    // Neither a slash nor a dot: no path, no file name (every test below
+    // needs one).
+    if !token.contains(['/', '.']) {
+        return false;
+    }
     // "408/429/500" lists numbers; a path names something.
     if !token.chars().any(char::is_alphabetic) {
         return false;
