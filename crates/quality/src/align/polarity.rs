@@ -4,7 +4,7 @@
 //! Chinese negator characters the two characters after, Japanese negative
 //! endings the verb stem before.
 
-use crate::lexicon::{Lexicons, NegationBytes, is_word_pair};
+use crate::lexicon::{Lexicons, is_word_pair};
 use crate::text::{is_cjk, word_ranges};
 use crate::words::{WordSet, mentions};
 
@@ -53,21 +53,13 @@ fn negated_words(text: &str, lex: Lexicons, count: &mut usize, out: &mut Vec<Vec
         lower = lower.replace('’', "'");
     }
     let ranges: Vec<std::ops::Range<usize>> = word_ranges(&lower).collect();
-    let bytes = lex
-        .indexes()
-        .fold(NegationBytes::default(), |all, l| all.union(l.negation_bytes));
     for (i, r) in ranges.iter().enumerate() {
         let w = lower[r.clone()].trim_matches('\'');
         // A word no negator, negative word or prefix starts with, no
         // negating suffix follows and no contraction ends: nothing below
         // reads it.
-        if !w.bytes().next().is_some_and(|b| bytes.word_first.contains(b))
-            && !lower
-                .as_bytes()
-                .get(r.end)
-                .is_some_and(|&b| bytes.after_first.contains(b))
-            && !w.bytes().next_back().is_some_and(|b| bytes.word_last.contains(b))
-        {
+        let next = lower.as_bytes().get(r.end).copied();
+        if !lex.indexes().any(|l| l.negation_bytes.may_negate(w, next)) {
             continue;
         }
         if lex.has_word(|l| l.negative_adverbs, w)

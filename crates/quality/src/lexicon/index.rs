@@ -23,26 +23,105 @@ pub(crate) struct Index {
 
 /// Bytes that can start or end what the negation scan looks for, so that
 /// a word that cannot be a negator is passed over at a glance.
-#[derive(Clone, Copy, Default)]
 pub(crate) struct NegationBytes {
     /// First bytes of negators, negative adverbs and verbs, negating
     /// prefixes and fused negators (a word that is, starts or is started by
     /// one of them begins with the same byte).
-    pub(crate) word_first: ByteSet,
+    word_first: ByteSet,
+    /// The same words' first two bytes: a word of two bytes or more that
+    /// is, starts or is started by one of them begins with one of these
+    /// pairs (or with a one-byte word's byte). Most words that share a
+    /// negator's first letter ("new", "number") share no pair.
+    word_start: BytePairs,
     /// First bytes of negating suffixes (what follows the word: "-free").
-    pub(crate) after_first: ByteSet,
+    after_first: ByteSet,
     /// Last bytes of negative contractions (a word ending in "n't").
-    pub(crate) word_last: ByteSet,
+    word_last: ByteSet,
+    /// Their last two bytes ("'t": not every word ending in "t").
+    word_end: BytePairs,
 }
 
 impl NegationBytes {
-    /// Both sets of bytes.
-    pub(crate) fn union(self, other: Self) -> Self {
+    fn of(l: &Lexicon) -> Self {
+        let starts = || {
+            l.negators
+                .iter()
+                .chain(l.negative_adverbs)
+                .chain(l.negative_verbs)
+                .chain(l.negating_prefixes)
+                .chain(l.fused_negators)
+                .copied()
+        };
         Self {
-            word_first: self.word_first.union(other.word_first),
-            after_first: self.after_first.union(other.after_first),
-            word_last: self.word_last.union(other.word_last),
+            word_first: ByteSet::of(starts(), false),
+            word_start: BytePairs::of(starts(), false),
+            after_first: ByteSet::of(l.negating_suffixes.iter().copied(), false),
+            word_last: ByteSet::of(l.negative_contractions.iter().copied(), true),
+            word_end: BytePairs::of(l.negative_contractions.iter().copied(), true),
         }
+    }
+
+    /// Whether the negation scan must read `word`, followed in its text by
+    /// `next` (the byte after it): it may be, start or be started by a
+    /// negator of this lexicon, be followed by a negating suffix, or end in
+    /// a negative contraction.
+    #[inline]
+    pub(crate) fn may_negate(&self, word: &str, next: Option<u8>) -> bool {
+        let w = word.as_bytes();
+        let starts = match *w {
+            [] => false,
+            [b] => self.word_first.contains(b),
+            [a, b, ..] => self.word_start.holds(a, b),
+        };
+        let ends = match *w {
+            [] => false,
+            [b] => self.word_last.contains(b),
+            [.., a, b] => self.word_end.holds(a, b),
+        };
+        starts || ends || next.is_some_and(|b| self.after_first.contains(b))
+    }
+}
+
+/// The first (or last) two bytes of words of two bytes or more, and the
+/// first (or last) byte of one-byte words: whether a word of two bytes or
+/// more can start (or end) with one of them is one bit's test.
+struct BytePairs {
+    pairs: Box<[u64; 1024]>,
+    /// One-byte words' bytes (every byte when a word is empty: it matches
+    /// anything).
+    singles: ByteSet,
+    /// Pairs of last bytes (ends), not first (starts).
+    last: bool,
+}
+
+impl BytePairs {
+    fn of<'w>(words: impl IntoIterator<Item = &'w str>, last: bool) -> Self {
+        let mut pairs = Box::new([0u64; 1024]);
+        let mut singles = ByteSet::default();
+        for w in words {
+            let b = w.as_bytes();
+            match (b.len(), last) {
+                (0, _) => singles = ByteSet::ALL,
+                (1, _) => singles.insert(b[0]),
+                (n, true) => Self::set(&mut pairs, b[n - 2], b[n - 1]),
+                (_, false) => Self::set(&mut pairs, b[0], b[1]),
+            }
+        }
+        Self { pairs, singles, last }
+    }
+
+    fn set(pairs: &mut [u64; 1024], a: u8, b: u8) {
+        let i = usize::from(a) << 8 | usize::from(b);
+        pairs[i >> 6] |= 1 << (i & 63);
+    }
+
+    /// Whether a word whose first (or last) two bytes are `a`, `b`, in
+    /// order, can start (or end) with one of the words: by both bytes, or
+    /// by a one-byte word's (`a` for a start, `b` for an end).
+    #[inline]
+    fn holds(&self, a: u8, b: u8) -> bool {
+        let i = usize::from(a) << 8 | usize::from(b);
+        self.pairs[i >> 6] & 1 << (i & 63) != 0 || self.singles.contains(if self.last { b } else { a })
     }
 }
 
@@ -81,14 +160,6 @@ impl ByteSet {
     pub(crate) fn contains(self, b: u8) -> bool {
         self.0[usize::from(b >> 6)] & 1 << (b & 63) != 0
     }
-
-    fn union(self, other: Self) -> Self {
-        let mut out = self;
-        for (o, x) in out.0.iter_mut().zip(other.0) {
-            *o |= x;
-        }
-        out
-    }
 }
 
 impl Index {
@@ -114,20 +185,7 @@ impl Index {
         for (i, &o) in l.ordinals.iter().enumerate() {
             ordinals.entry(o).or_insert(i as u32 + 1);
         }
-        let negation_bytes = NegationBytes {
-            word_first: ByteSet::of(
-                l.negators
-                    .iter()
-                    .chain(l.negative_adverbs)
-                    .chain(l.negative_verbs)
-                    .chain(l.negating_prefixes)
-                    .chain(l.fused_negators)
-                    .copied(),
-                false,
-            ),
-            after_first: ByteSet::of(l.negating_suffixes.iter().copied(), false),
-            word_last: ByteSet::of(l.negative_contractions.iter().copied(), true),
-        };
+        let negation_bytes = NegationBytes::of(l);
         Self {
             negation_bytes,
             stop_words: l.stop_words.iter().copied().collect(),
@@ -193,5 +251,54 @@ impl Lexicons {
                 &indexes[i]
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The glance never passes over what the scan reads: every word of
+    /// every lexicon's lists, as written, inflected after its stem, with a
+    /// contraction's ending, or before a negating suffix.
+    #[test]
+    fn the_negation_glance_keeps_every_negator() {
+        for l in ALL {
+            let bytes = NegationBytes::of(l);
+            let starts = l
+                .negators
+                .iter()
+                .chain(l.negative_adverbs)
+                .chain(l.negative_verbs)
+                .chain(l.negating_prefixes)
+                .chain(l.fused_negators);
+            for w in starts {
+                let first = w.split(' ').next().unwrap_or(w);
+                for form in [
+                    first.to_owned(),
+                    format!("{first}ing"),
+                    first.chars().take(1).collect(),
+                ] {
+                    assert!(bytes.may_negate(&form, None), "{}: {form}", l.language);
+                }
+            }
+            for c in l.negative_contractions {
+                assert!(bytes.may_negate(&format!("do{c}"), None), "{}: {c}", l.language);
+            }
+            for s in l.negating_suffixes {
+                assert!(bytes.may_negate("cost", s.bytes().next()), "{}: {s}", l.language);
+            }
+        }
+    }
+
+    /// …and passes over words that only share a negator's first letter or
+    /// a contraction's last.
+    #[test]
+    fn the_negation_glance_passes_over_plain_words() {
+        let bytes = NegationBytes::of(&crate::lexicon::en::EN);
+        for w in ["number", "that", "first", "what", "data"] {
+            assert!(!bytes.may_negate(w, Some(b' ')), "{w}");
+        }
+        assert!(bytes.may_negate("not", None) && bytes.may_negate("don't", None));
     }
 }

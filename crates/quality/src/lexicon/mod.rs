@@ -16,7 +16,6 @@ pub mod common;
 pub mod en;
 mod en_stop_words;
 mod index;
-pub(crate) use index::NegationBytes;
 pub mod ja;
 pub mod ru;
 pub mod zh;
