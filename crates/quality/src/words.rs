@@ -89,6 +89,69 @@ static BY_ADDRESS: std::sync::LazyLock<rustc_hash::FxHashMap<(usize, usize), u32
             .collect()
     });
 
+/// One form of a counted list, resolved once: a word counted by its index
+/// in [`VOCABULARY`], or a CJK or Cyrillic form counted as [`count_form`]
+/// counts it (as a substring, as a word's start).
+#[derive(Clone, Copy)]
+pub(crate) enum Form {
+    Counted(u32),
+    Other(&'static str),
+}
+
+fn resolve(list: &'static [&'static str]) -> Box<[Form]> {
+    list.iter()
+        .map(|&form| {
+            if form.chars().next().is_some_and(|c| is_cjk(c) || is_cyrillic(c)) {
+                Form::Other(form)
+            } else {
+                Form::Counted(VOCABULARY[form])
+            }
+        })
+        .collect()
+}
+
+/// A static list's address and length: one list, whichever lexicon
+/// field holds it.
+type ListAddress = (usize, usize);
+
+/// Each lexicon's counted lists with their forms resolved, by the
+/// lexicon's place in `ALL`: the direction and modality checks count some
+/// sixty lists in every aligned group, each form then an index, not a
+/// lookup.
+struct ResolvedLists {
+    /// `direction_pairs`, in order: each pair and its two sides' forms.
+    direction_pairs: Vec<(&'static crate::lexicon::DirectionPair, [Box<[Form]>; 2])>,
+    /// The modality lists, by the list's address and length.
+    lists: Vec<(ListAddress, Box<[Form]>)>,
+    /// `unit_families`, in order: each family and its forms.
+    unit_families: Vec<(&'static [&'static str], Box<[Form]>)>,
+}
+
+static RESOLVED: std::sync::LazyLock<Vec<ResolvedLists>> = std::sync::LazyLock::new(|| {
+    crate::lexicon::ALL
+        .iter()
+        .map(|l| ResolvedLists {
+            direction_pairs: l
+                .direction_pairs
+                .iter()
+                .map(|pair| (pair, [resolve(pair.0), resolve(pair.1)]))
+                .collect(),
+            lists: [
+                l.necessity,
+                l.permission,
+                l.hedges,
+                l.frequency,
+                l.absolutes,
+                l.negative_absolutes,
+            ]
+            .into_iter()
+            .map(|list| ((list.as_ptr() as usize, list.len()), resolve(list)))
+            .collect(),
+            unit_families: l.unit_families.iter().map(|&f| (f, resolve(f))).collect(),
+        })
+        .collect()
+});
+
 impl Lowered {
     pub(crate) fn new(text: &str) -> Self {
         Self::of_lower(text.to_lowercase())
@@ -170,6 +233,55 @@ pub(crate) fn count_form(text: &Lowered, form: &str) -> usize {
 /// Occurrences of any of `forms` in `text` (see [`count_form`]).
 pub(crate) fn count_forms<'f>(text: &Lowered, forms: impl IntoIterator<Item = &'f str>) -> usize {
     forms.into_iter().map(|f| count_form(text, f)).sum()
+}
+
+/// Occurrences of any of the resolved `forms` in `text` (see
+/// [`count_form`]).
+pub(crate) fn count_resolved(text: &Lowered, forms: &[Form]) -> usize {
+    forms.iter().map(|&f| count_one(text, f)).sum()
+}
+
+/// The direction pairs of the lexicons of `lex`, in order, each with its
+/// two sides' forms resolved.
+pub(crate) fn direction_pairs(
+    lex: crate::lexicon::Lexicons,
+) -> impl Iterator<Item = &'static (&'static crate::lexicon::DirectionPair, [Box<[Form]>; 2])> {
+    lex.positions().flat_map(|i| RESOLVED[i].direction_pairs.iter())
+}
+
+/// The unit families of the lexicons of `lex`, in order, each with its
+/// forms resolved.
+pub(crate) fn unit_families(
+    lex: crate::lexicon::Lexicons,
+) -> impl Iterator<Item = &'static (&'static [&'static str], Box<[Form]>)> {
+    lex.positions().flat_map(|i| RESOLVED[i].unit_families.iter())
+}
+
+/// How often `text` has `form` (see [`count_form`]).
+pub(crate) fn count_one(text: &Lowered, form: Form) -> usize {
+    match form {
+        Form::Counted(i) => text.counts[i as usize] as usize,
+        Form::Other(form) => count_form(text, form),
+    }
+}
+
+/// Occurrences in `text` of any form of the list `list` selects, in every
+/// lexicon of `lex` (a modality list: [`ResolvedLists::lists`]).
+pub(crate) fn count_lexicon_list(
+    text: &Lowered,
+    lex: crate::lexicon::Lexicons,
+    list: fn(&crate::lexicon::Lexicon) -> &'static [&'static str],
+) -> usize {
+    lex.positions()
+        .map(|i| {
+            let words = list(crate::lexicon::ALL[i]);
+            let key = (words.as_ptr() as usize, words.len());
+            match RESOLVED[i].lists.iter().find(|(k, _)| *k == key) {
+                Some((_, forms)) => count_resolved(text, forms),
+                None => count_forms(text, words.iter().copied()),
+            }
+        })
+        .sum()
 }
 
 /// The first of `forms` that `text` uses.

@@ -3,7 +3,7 @@
 
 use crate::lexicon::{DirectionPair, Lexicons};
 use crate::text::sentences;
-use crate::words::{Lowered, count_forms, first_form};
+use crate::words::{Form, Lowered, count_forms, count_resolved, direction_pairs, first_form};
 
 use super::entities::{TermCache, traded_places};
 use super::{AlignedFinding, AlignmentFindings, Group};
@@ -13,10 +13,8 @@ use super::{AlignedFinding, AlignmentFindings, Group};
 pub(super) fn in_group(group: &Group, out: &mut AlignmentFindings) {
     let (src, rw) = (&group.lowered_src, &group.lowered_rw);
     // Each pair counted once, for the shift and for the trade.
-    let counts: Vec<(&DirectionPair, [usize; 4])> = group
-        .lex
-        .entries(|l| l.direction_pairs)
-        .map(|pair| (pair, pair_counts(src, rw, pair)))
+    let counts: Vec<(&DirectionPair, [usize; 4])> = direction_pairs(group.lex)
+        .map(|(pair, forms)| (*pair, pair_counts(src, rw, forms)))
         .collect();
     if let Some((from, to)) = counts.iter().find_map(|&(pair, c)| shift_of(c, src, rw, pair)) {
         out.direction
@@ -73,9 +71,8 @@ pub(super) fn in_text(
     } else {
         (whole_src, whole_rw)
     };
-    if let Some((from, to)) = lex
-        .entries(|l| l.direction_pairs)
-        .find_map(|pair| shift_of(pair_counts(src_text, rw_text, pair), src_text, rw_text, pair))
+    if let Some((from, to)) = direction_pairs(lex)
+        .find_map(|(pair, forms)| shift_of(pair_counts(src_text, rw_text, forms), src_text, rw_text, pair))
     {
         out.direction.push(AlignedFinding::in_text(format!(
             "direction: “{from}” became “{to}” in the text; keep the direction"
@@ -85,13 +82,12 @@ pub(super) fn in_text(
 
 /// How often the source and the rewrite say each side of a pair: [source
 /// a, source b, rewrite a, rewrite b].
-fn pair_counts(src: &Lowered, rw: &Lowered, (a, b): &DirectionPair) -> [usize; 4] {
-    let (a, b) = (a.iter().copied(), b.iter().copied());
+fn pair_counts(src: &Lowered, rw: &Lowered, [a, b]: &[Box<[Form]>; 2]) -> [usize; 4] {
     [
-        count_forms(src, a.clone()),
-        count_forms(src, b.clone()),
-        count_forms(rw, a),
-        count_forms(rw, b),
+        count_resolved(src, a),
+        count_resolved(src, b),
+        count_resolved(rw, a),
+        count_resolved(rw, b),
     ]
 }
 

@@ -2,7 +2,7 @@
 //! "may"), a hedge added, a frequency made absolute ("rarely" → "never").
 
 use crate::lexicon::{Lexicon, Lexicons, is_word_pair};
-use crate::words::{Lowered, count_forms, first_form};
+use crate::words::{Lowered, count_lexicon_list, first_form};
 
 use super::{AlignedFinding, AlignmentFindings, Group};
 
@@ -30,12 +30,12 @@ fn frequency_change(src: &Lowered, rw: &Lowered, lex: Lexicons) -> Option<(Strin
     let frequency = lex.words(|l| l.frequency);
     let absolutes = lex.words(|l| l.absolutes);
     let (sf, rf) = (
-        count_forms(src, frequency.clone()),
-        count_forms(rw, frequency.clone()),
+        count_lexicon_list(src, lex, |l| l.frequency),
+        count_lexicon_list(rw, lex, |l| l.frequency),
     );
     let (sa, ra) = (
-        count_forms(src, absolutes.clone()),
-        count_forms(rw, absolutes.clone()),
+        count_lexicon_list(src, lex, |l| l.absolutes),
+        count_lexicon_list(rw, lex, |l| l.absolutes),
     );
     if ra > sa && rf < sf {
         Some((
@@ -67,7 +67,7 @@ fn must_phrases(text: &Lowered, lex: Lexicons) -> usize {
 
 fn modality_change(src: &Lowered, rw: &Lowered, lex: Lexicons) -> Option<(String, String)> {
     let count =
-        |text: &Lowered, list: fn(&Lexicon) -> &'static [&'static str]| count_forms(text, lex.words(list));
+        |text: &Lowered, list: fn(&Lexicon) -> &'static [&'static str]| count_lexicon_list(text, lex, list);
     let (sn, sp, sh) = (
         count(src, |l| l.necessity) + must_phrases(src, lex),
         count(src, |l| l.permission) + count(src, |l| l.hedges),

@@ -4,7 +4,7 @@
 
 use crate::lexicon::Lexicons;
 use crate::numbers::{Quantity, numbers};
-use crate::words::{Lowered, count_form};
+use crate::words::{Lowered, count_one, unit_families};
 
 use super::{AlignmentFindings, Group};
 
@@ -25,10 +25,10 @@ pub(super) fn in_group(group: &Group, source_values: &[u64], out: &mut Alignment
 
 /// A unit of the group's source exchanged for another of its kind.
 fn changed_unit(src: &Lowered, rw: &Lowered, lex: Lexicons) -> Option<(String, String)> {
-    for family in lex.entries(|l| l.unit_families) {
-        let counts: Vec<(usize, usize)> = family
+    for (family, forms) in unit_families(lex) {
+        let counts: Vec<(usize, usize)> = forms
             .iter()
-            .map(|u| (count_form(src, u), count_form(rw, u)))
+            .map(|&u| (count_one(src, u), count_one(rw, u)))
             .collect();
         let fewer = counts.iter().position(|(s, r)| r < s);
         let more = counts.iter().position(|(s, r)| r > s);

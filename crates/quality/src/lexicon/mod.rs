@@ -368,12 +368,19 @@ impl Lexicons {
     /// The lexicons, in [`ALL`]'s order.
     #[inline]
     pub fn iter(self) -> impl Iterator<Item = &'static Lexicon> + Clone {
+        self.positions().map(|i| ALL[i])
+    }
+
+    /// The lexicons' places in [`ALL`], in order: for tables built once
+    /// per lexicon.
+    #[inline]
+    pub(crate) fn positions(self) -> impl Iterator<Item = usize> + Clone {
         let mut bits = self.0;
         std::iter::from_fn(move || {
             (bits != 0).then(|| {
                 let i = bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                ALL[i]
+                i
             })
         })
     }
