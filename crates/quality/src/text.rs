@@ -50,33 +50,44 @@ pub fn words(text: &str) -> Vec<&str> {
 /// Sentences: text up to a sentence mark followed by whitespace (or a CJK
 /// full-width mark), or up to a blank line. Trimmed; empty ones dropped.
 pub fn sentences(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // An ASCII byte that ends nothing (most of them) is passed over
+        // without decoding a character.
+        let b = bytes[i];
+        if b.is_ascii() && b != b'\n' && !is_latin_sentence_end(char::from(b)) {
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else { break };
+        let mut next = i + c.len_utf8();
         let mut end = None;
         if is_cjk_sentence_end(c) {
-            end = Some(i + c.len_utf8());
+            end = Some(next);
         } else if is_latin_sentence_end(c) || c == '\n' {
-            let mut j = i + c.len_utf8();
-            while let Some(&(k, n)) = chars.peek() {
-                if is_closing_punctuation(n) && c != '\n' {
-                    j = k + n.len_utf8();
-                    chars.next();
-                } else {
-                    break;
-                }
+            // Closing marks after the stop belong to its sentence.
+            while c != '\n'
+                && let Some(n) = text[next..].chars().next().filter(|&n| is_closing_punctuation(n))
+            {
+                next += n.len_utf8();
             }
-            let next = text[j..].chars().next();
-            let blank_line = c == '\n' && text[j..].trim_start_matches([' ', '\t', '\r']).starts_with('\n');
-            if (c != '\n' && next.is_none_or(char::is_whitespace)) || blank_line {
-                end = Some(j);
+            let after = text[next..].chars().next();
+            let blank_line = c == '\n'
+                && text[next..]
+                    .trim_start_matches([' ', '\t', '\r'])
+                    .starts_with('\n');
+            if (c != '\n' && after.is_none_or(char::is_whitespace)) || blank_line {
+                end = Some(next);
             }
         }
         if let Some(e) = end {
             push_trimmed(&mut out, &text[start..e]);
             start = e;
         }
+        i = next;
     }
     push_trimmed(&mut out, &text[start..]);
     out
@@ -216,6 +227,58 @@ impl AsciiBytes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The character-by-character reading the byte scan replaced: both
+    /// cut every text alike.
+    fn sentences_by_chars(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let mut end = None;
+            if is_cjk_sentence_end(c) {
+                end = Some(i + c.len_utf8());
+            } else if is_latin_sentence_end(c) || c == '\n' {
+                let mut j = i + c.len_utf8();
+                while let Some(&(k, n)) = chars.peek() {
+                    if is_closing_punctuation(n) && c != '\n' {
+                        j = k + n.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                let next = text[j..].chars().next();
+                let blank_line =
+                    c == '\n' && text[j..].trim_start_matches([' ', '\t', '\r']).starts_with('\n');
+                if (c != '\n' && next.is_none_or(char::is_whitespace)) || blank_line {
+                    end = Some(j);
+                }
+            }
+            if let Some(e) = end {
+                push_trimmed(&mut out, &text[start..e]);
+                start = e;
+            }
+        }
+        push_trimmed(&mut out, &text[start..]);
+        out
+    }
+
+    #[test]
+    fn the_byte_scan_cuts_sentences_as_the_character_scan_did() {
+        for text in [
+            "One. Two? \"Three.\" Four\n\nFive 3.5 six. 七。八！",
+            "Он сказал: «Да.» Потом… ушёл; всё.\n  \n\tДалее",
+            "“Quoted.”) Next! (aside.) end…",
+            "a.b. c.\r\n\r\nd?! e」。f",
+            "",
+            "...",
+            "no end at all",
+            "末尾。」「次！」\n\n最後",
+        ] {
+            assert_eq!(sentences(text), sentences_by_chars(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn units() {

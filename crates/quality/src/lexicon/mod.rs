@@ -324,8 +324,14 @@ impl Lexicons {
             };
         }
         let mut seen = 0u32;
+        let latin = 1 << Script::Latin as u32;
         for c in text.chars() {
-            if c.is_ascii() && !c.is_ascii_alphabetic() {
+            // An ASCII letter is Latin (most letters of most texts): no
+            // table read for it.
+            if c.is_ascii() {
+                if c.is_ascii_alphabetic() {
+                    seen |= latin;
+                }
                 continue;
             }
             // `Script::of(c)` is this family or none: once the family is
