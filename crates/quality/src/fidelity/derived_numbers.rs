@@ -91,6 +91,10 @@ pub(super) fn rounds_a_source_decimal(v: f64, source_values: &[f64]) -> bool {
             .any(|d| d.fract() != 0.0 && (d.floor() == v || d.round() == v))
 }
 
+/// Characters before a number read for its approximation word: far more
+/// than the longest such word and the character before it.
+const APPROXIMATION_TAIL: usize = 64;
+
 /// Whether the number `m` of `rewrite` is said to be rounded (a word of
 /// the lexicons' `approximation_words` right before it) and is a source
 /// value (`source_values`) rounded to the places it shows: "about 2.5 m"
@@ -104,7 +108,16 @@ pub(super) fn rounds_a_source_value(
     let Quantity::Value(v) = m.quantity else {
         return None;
     };
-    let before = rewrite[..m.start].trim_end().to_lowercase();
+    // Only the words right before the number are read (an approximation
+    // word and the character before it): a tail of the text is
+    // lower-cased, not all of it for every number.
+    let trimmed = rewrite[..m.start].trim_end();
+    let tail = trimmed
+        .char_indices()
+        .rev()
+        .nth(APPROXIMATION_TAIL)
+        .map_or(0, |(at, _)| at);
+    let before = trimmed[tail..].to_lowercase();
     let marked = lex.words(|l| l.approximation_words).any(|w| {
         before.ends_with(w)
             && !before[..before.len() - w.len()]
@@ -124,4 +137,18 @@ pub(super) fn rounds_a_source_value(
         .iter()
         .copied()
         .find(|&s| s != v && s.fract() != 0.0 && (s * factor).round() / factor == v)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The tail read before a number holds every approximation word and
+    /// the character before it.
+    #[test]
+    fn the_tail_before_a_number_holds_every_approximation_word() {
+        for l in crate::lexicon::ALL {
+            for w in l.approximation_words {
+                assert!(w.chars().count() < super::APPROXIMATION_TAIL / 2, "{w}");
+            }
+        }
+    }
 }

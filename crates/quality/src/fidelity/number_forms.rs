@@ -48,8 +48,12 @@ pub(super) fn century_years(text: &str, numbers: &[crate::numbers::NumberMention
             names_a_century(n, text, m, lex).then_some((n, (n - 1.0) * 100.0))
         })
         .collect();
-    // Spelled: "the twentieth century" is the 20th and the 1900s.
+    // Spelled: "the twentieth century" is the 20th and the 1900s (read
+    // only where a century word is).
     let lower = text.to_lowercase();
+    if !lex.words(|l| l.century_words).any(|w| lower.contains(w)) {
+        return out;
+    }
     let mut start = None;
     for (i, c) in lower.char_indices().chain(std::iter::once((lower.len(), ' '))) {
         match (c.is_alphabetic(), start) {
