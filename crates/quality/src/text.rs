@@ -203,24 +203,37 @@ pub(crate) fn occurrences<'a>(text: &'a str, name: &'a str) -> impl Iterator<Ite
     empty.into_iter().flatten().chain(found.into_iter().flatten())
 }
 
-/// The ASCII bytes a text holds, one bit each: a word none of whose ASCII
-/// bytes is missing may be in the text ([`AsciiBytes::may_hold`]), any other
-/// cannot — one pass over a text answers that for every name looked for in
-/// it (an aligned group is asked about each of its source's names).
+/// The pairs of adjacent bytes a text holds, hashed into 1,024 bits: a
+/// word one of whose pairs is missing cannot be in the text
+/// ([`BytePairsOf::may_hold`]); one pass over a text answers that for every
+/// name looked for in it (an aligned group is asked about each of its
+/// source's names, and holds few of them). A collision only lets a word
+/// through to the real search.
 #[derive(Clone, Copy)]
-pub(crate) struct AsciiBytes(u128);
+pub(crate) struct BytePairsOf([u64; 16]);
 
-impl AsciiBytes {
-    pub(crate) fn of(text: &str) -> Self {
-        Self(text.bytes().filter(u8::is_ascii).fold(0, |m, b| m | 1u128 << b))
+impl BytePairsOf {
+    #[inline]
+    fn bit(a: u8, b: u8) -> usize {
+        (usize::from(a) * 31 + usize::from(b)) & 1023
     }
 
-    /// Whether every ASCII byte of `word` is in the text (so the text may
-    /// hold `word`).
-    pub(crate) fn may_hold(self, word: &str) -> bool {
-        word.bytes()
-            .filter(u8::is_ascii)
-            .all(|b| self.0 & 1u128 << b != 0)
+    pub(crate) fn of(text: &str) -> Self {
+        let mut bits = [0u64; 16];
+        for pair in text.as_bytes().windows(2) {
+            let i = Self::bit(pair[0], pair[1]);
+            bits[i >> 6] |= 1 << (i & 63);
+        }
+        Self(bits)
+    }
+
+    /// Whether the text may hold `word`: every pair of its adjacent bytes
+    /// is among the text's (a word of one byte may always be).
+    pub(crate) fn may_hold(&self, word: &str) -> bool {
+        word.as_bytes().windows(2).all(|pair| {
+            let i = Self::bit(pair[0], pair[1]);
+            self.0[i >> 6] & 1 << (i & 63) != 0
+        })
     }
 }
 

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 
 use crate::lexicon::Lexicons;
 use crate::names::{NameMention, count_name, has_name};
-use crate::text::AsciiBytes;
+use crate::text::BytePairsOf;
 use crate::words::WordSet;
 
 use super::segments::{Holds, Segments};
@@ -19,18 +19,18 @@ use super::{AlignmentFindings, Group};
 pub(super) fn in_group(group: &Group, source_names: &[String], out: &mut AlignmentFindings) {
     // The source's names in this group, with their counts on each side:
     // one pass over the names for both entity checks.
-    let (src_bytes, rw_bytes) = (AsciiBytes::of(group.src), AsciiBytes::of(group.rw));
-    let count = |text: &str, bytes: AsciiBytes, n: &str| {
+    let (src_bytes, rw_bytes) = (BytePairsOf::of(group.src), BytePairsOf::of(group.rw));
+    let count = |text: &str, bytes: &BytePairsOf, n: &str| {
         if bytes.may_hold(n) { count_name(text, n) } else { 0 }
     };
     let in_group: Vec<(&String, usize, usize)> = source_names
         .iter()
         .filter_map(|n| {
-            let here = count(group.src, src_bytes, n);
-            (here > 0).then(|| (n, here, count(group.rw, rw_bytes, n)))
+            let here = count(group.src, &src_bytes, n);
+            (here > 0).then(|| (n, here, count(group.rw, &rw_bytes, n)))
         })
         .collect();
-    let in_rewrite = |n: &str| count(group.rw, rw_bytes, n);
+    let in_rewrite = |n: &str| count(group.rw, &rw_bytes, n);
     if let Some((from, to)) = swapped_name(&in_rewrite, &in_group, source_names) {
         out.entities.push(group.finding(format!(
             "entity: “{from}” became “{to}”; keep who or what it is about"
