@@ -39,6 +39,19 @@ pub(crate) struct Lowered {
     has_cyrillic: bool,
 }
 
+/// The modality check's counted lists of one lexicon (one owner of which
+/// they are, for the vocabulary and for their resolved forms).
+fn modality_lists(l: &crate::lexicon::Lexicon) -> [&'static [&'static str]; 6] {
+    [
+        l.necessity,
+        l.permission,
+        l.hedges,
+        l.frequency,
+        l.absolutes,
+        l.negative_absolutes,
+    ]
+}
+
 /// Every word of every lexicon's counted lists (the forms `count_form` and
 /// the number checks are asked about), as the lexicons hold them.
 fn counted_words() -> Vec<&'static str> {
@@ -47,14 +60,7 @@ fn counted_words() -> Vec<&'static str> {
         for &(a, b) in l.direction_pairs {
             out.extend(a.iter().chain(b.iter()).copied());
         }
-        for list in [
-            l.necessity,
-            l.permission,
-            l.hedges,
-            l.frequency,
-            l.absolutes,
-            l.negative_absolutes,
-        ] {
+        for list in modality_lists(l) {
             out.extend(list.iter().copied());
         }
         for family in l.unit_families {
@@ -136,17 +142,10 @@ static RESOLVED: std::sync::LazyLock<Vec<ResolvedLists>> = std::sync::LazyLock::
                 .iter()
                 .map(|pair| (pair, [resolve(pair.0), resolve(pair.1)]))
                 .collect(),
-            lists: [
-                l.necessity,
-                l.permission,
-                l.hedges,
-                l.frequency,
-                l.absolutes,
-                l.negative_absolutes,
-            ]
-            .into_iter()
-            .map(|list| ((list.as_ptr() as usize, list.len()), resolve(list)))
-            .collect(),
+            lists: modality_lists(l)
+                .into_iter()
+                .map(|list| ((list.as_ptr() as usize, list.len()), resolve(list)))
+                .collect(),
             unit_families: l.unit_families.iter().map(|&f| (f, resolve(f))).collect(),
         })
         .collect()
