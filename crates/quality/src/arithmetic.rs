@@ -487,8 +487,6 @@ fn spans(line: &str) -> Vec<(Token, std::ops::Range<usize>)> {
     out
 }
 
-/// A line with bold marks dropped (`≈ **7,8 км**` is emphasis, not `×`)
-/// and full-width signs as their ASCII forms (1902 ＋ 5 ＝ 1907).
 /// Whether `line` has a sign that gives a result (`=`, `≈`, or `＝`, which
 /// [`plain_signs`] makes `=`): a line without one computes nothing, and
 /// most lines of prose are not tokenised at all.
@@ -496,6 +494,8 @@ fn may_compute(line: &str) -> bool {
     line.contains(['=', '≈', '＝'])
 }
 
+/// A line with bold marks dropped (`≈ **7,8 км**` is emphasis, not `×`)
+/// and full-width signs as their ASCII forms (1902 ＋ 5 ＝ 1907).
 fn plain_signs(line: &str) -> String {
     line.replace("**", "")
         .chars()

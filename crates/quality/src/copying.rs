@@ -181,12 +181,10 @@ fn is_option_line(line: &str) -> bool {
         return false;
     }
     let head = line.split("  ").next().unwrap_or(line);
-    head.starts_with('-')
-        && head
-            .trim_start_matches('-')
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
+    head.trim_start_matches('-')
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
         && line.split("  ").filter(|p| !p.trim().is_empty()).count() == 1
 }
 

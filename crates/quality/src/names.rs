@@ -120,11 +120,11 @@ pub fn names(text: &str) -> Vec<NameMention> {
         }
         // A word of small letters (most words) names nothing and ends any
         // run: only whether it ends its sentence is left to read.
-        if let Some(ends_sentence) = plain_small_word(raw) {
+        if is_plain_small_word(raw) {
             if !run.is_empty() {
                 runs.push((found.len(), std::mem::take(&mut run), run_at_start));
             }
-            sentence_start = ends_sentence;
+            sentence_start = ends_a_sentence(raw);
             continue;
         }
         let token = raw.trim_matches(|c: char| !(c.is_alphanumeric() || c == '_' || c == '/' || c == ':'));
@@ -219,11 +219,6 @@ pub fn names(text: &str) -> Vec<NameMention> {
         // start it follows.
         // Nor does a tag in parentheses at its start ("(HTTP) Tells curl").
         let tag = raw.starts_with('(') && raw.ends_with(')');
-        let ends_sentence = || {
-            // Emphasis closes after the stop too ("**2. Выбор ответа.**").
-            raw.trim_end_matches(['"', '\'', ')', '”', '’', '*', '_'])
-                .ends_with(['.', '!', '?', ':', '。', '！', '？'])
-        };
         // An initial's stop ("М. В. Фрунзе", "J. Smith") ends no sentence.
         let initial = raw.chars().count() == 2
             && raw.starts_with(|c: char| {
@@ -231,8 +226,8 @@ pub fn names(text: &str) -> Vec<NameMention> {
             })
             && raw.ends_with('.');
         if raw.chars().any(char::is_alphanumeric) && !(tag && sentence_start) {
-            sentence_start = ends_sentence() && !initial;
-        } else if !raw.chars().any(char::is_alphanumeric) && ends_sentence() {
+            sentence_start = ends_a_sentence(raw) && !initial;
+        } else if !raw.chars().any(char::is_alphanumeric) && ends_a_sentence(raw) {
             // A sign after a number ends its sentence too ("8 %. Чайное
             // растение"): the next word starts one.
             sentence_start = true;
@@ -266,25 +261,21 @@ pub fn names(text: &str) -> Vec<NameMention> {
     out
 }
 
-/// For ASCII small letters with at most one mark after them ("word",
-/// "word," "word."), whether the mark ends a sentence; `None` for any other
-/// token, which [`names`] reads in full. ("www." is a host's start.)
-fn plain_small_word(raw: &str) -> Option<bool> {
-    let bytes = raw.as_bytes();
-    let (last, letters) = bytes.split_last()?;
-    let (letters, mark) = if last.is_ascii_lowercase() {
-        (bytes, None)
-    } else {
-        (letters, Some(*last))
-    };
-    if letters.is_empty() || !letters.iter().all(u8::is_ascii_lowercase) || raw == "www." {
-        return None;
-    }
-    match mark {
-        None | Some(b',' | b';') => Some(false),
-        Some(b'.' | b'!' | b'?' | b':') => Some(true),
-        Some(_) => None,
-    }
+/// ASCII small letters with at most one mark after them that ends or
+/// continues a sentence ("word", "word," "word."): such a token names
+/// nothing, and [`names`] reads only whether it ends its sentence. ("www."
+/// is a host's start.)
+fn is_plain_small_word(raw: &str) -> bool {
+    let letters = raw.strip_suffix([',', ';', '.', '!', '?', ':']).unwrap_or(raw);
+    !letters.is_empty() && letters.bytes().all(|b| b.is_ascii_lowercase()) && raw != "www."
+}
+
+/// Whether a whitespace-separated token ends its sentence: a stop, after
+/// any closing mark (emphasis closes after the stop too: "**2. Выбор
+/// ответа.**").
+fn ends_a_sentence(raw: &str) -> bool {
+    raw.trim_end_matches(['"', '\'', ')', '”', '’', '*', '_'])
+        .ends_with(['.', '!', '?', ':', '。', '！', '？'])
 }
 
 /// Whether `c` is written as CJK text is: Han, kana, CJK punctuation and

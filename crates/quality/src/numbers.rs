@@ -346,14 +346,7 @@ static SCALE_KEYS: std::sync::LazyLock<Vec<(&'static str, String, f64)>> = std::
     crate::lexicon::ALL
         .iter()
         .flat_map(|l| l.scale_words.iter())
-        .map(|&(word, scale)| {
-            let key = if word.chars().any(char::is_uppercase) {
-                word.to_lowercase()
-            } else {
-                word.to_owned()
-            };
-            (word, key, scale)
-        })
+        .map(|&(word, scale)| (word, word.to_lowercase(), scale))
         .collect()
 });
 

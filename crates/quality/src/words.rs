@@ -106,12 +106,9 @@ pub(crate) enum Form {
 
 fn resolve(list: &'static [&'static str]) -> Box<[Form]> {
     list.iter()
-        .map(|&form| {
-            if form.chars().next().is_some_and(|c| is_cjk(c) || is_cyrillic(c)) {
-                Form::Other(form)
-            } else {
-                Form::Counted(VOCABULARY[form])
-            }
+        .map(|&form| match FormKind::of(form) {
+            FormKind::Word => Form::Counted(VOCABULARY[form]),
+            FormKind::Cjk | FormKind::Cyrillic => Form::Other(form),
         })
         .collect()
 }
@@ -211,21 +208,32 @@ impl Lowered {
 /// word's start for a Cyrillic one (Russian inflects by the ending), as a
 /// substring for a CJK one.
 pub(crate) fn count_form(text: &Lowered, form: &str) -> usize {
-    let first = form.chars().next();
-    if first.is_some_and(is_cjk) {
-        if text.has_cjk {
-            text.lower.matches(form).count()
-        } else {
-            0
+    match FormKind::of(form) {
+        FormKind::Cjk if text.has_cjk => text.lower.matches(form).count(),
+        FormKind::Cyrillic if text.has_cyrillic => text.words().filter(|w| w.starts_with(form)).count(),
+        FormKind::Cjk | FormKind::Cyrillic => 0,
+        FormKind::Word => text.count(form),
+    }
+}
+
+/// How a form is counted, by its first character: the one owner of the
+/// rule for [`count_form`] and for the forms resolved once ([`Form`]).
+enum FormKind {
+    /// A substring.
+    Cjk,
+    /// A word's start.
+    Cyrillic,
+    /// A whole word.
+    Word,
+}
+
+impl FormKind {
+    fn of(form: &str) -> Self {
+        match form.chars().next() {
+            Some(c) if is_cjk(c) => Self::Cjk,
+            Some(c) if is_cyrillic(c) => Self::Cyrillic,
+            _ => Self::Word,
         }
-    } else if first.is_some_and(is_cyrillic) {
-        if text.has_cyrillic {
-            text.words().filter(|w| w.starts_with(form)).count()
-        } else {
-            0
-        }
-    } else {
-        text.count(form)
     }
 }
 

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 
 use crate::lexicon::Lexicons;
 use crate::names::{NameMention, count_name, has_name};
-use crate::text::BytePairsOf;
+use crate::text::AdjacentBytes;
 use crate::words::WordSet;
 
 use super::segments::{Holds, Segments};
@@ -19,8 +19,8 @@ use super::{AlignmentFindings, Group};
 pub(super) fn in_group(group: &Group, source_names: &[String], out: &mut AlignmentFindings) {
     // The source's names in this group, with their counts on each side:
     // one pass over the names for both entity checks.
-    let (src_bytes, rw_bytes) = (BytePairsOf::of(group.src), BytePairsOf::of(group.rw));
-    let count = |text: &str, bytes: &BytePairsOf, n: &str| {
+    let (src_bytes, rw_bytes) = (AdjacentBytes::of(group.src), AdjacentBytes::of(group.rw));
+    let count = |text: &str, bytes: &AdjacentBytes, n: &str| {
         if bytes.may_hold(n) { count_name(text, n) } else { 0 }
     };
     let in_group: Vec<(&String, usize, usize)> = source_names
