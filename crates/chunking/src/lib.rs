@@ -34,10 +34,12 @@
 #![warn(missing_docs)]
 
 pub mod plan;
+mod pretokenize;
 pub mod stitch;
 pub mod structure;
 pub mod tokenizer;
 pub mod units;
+mod vocabulary;
 pub mod window;
 
 pub use plan::{Chunk, ChunkConfig, ChunkConfigError, ChunkPlan};

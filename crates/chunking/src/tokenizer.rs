@@ -12,7 +12,9 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
+use crate::pretokenize::Pretokenizer;
 use crate::units;
+use crate::vocabulary::{LONG_PIECE, Vocabulary};
 
 /// One or more tokens covering `start..end` of the input.
 ///
@@ -92,10 +94,53 @@ pub fn spans_from_token_ends(text: &str, ends: impl IntoIterator<Item = usize>) 
 pub struct TiktokenTokenizer {
     name: &'static str,
     bpe: &'static tiktoken_rs::CoreBPE,
-    /// Byte length of each token id (0: look it up), so spans cost no
-    /// allocation per token. One byte each keeps the table small enough to
-    /// stay in cache.
-    lengths: &'static [u8],
+    /// The encoding's own tables, read from `bpe` once: what spans and
+    /// counts use (`bpe` keeps its pieces to itself).
+    tables: &'static EncodingTables,
+}
+
+/// What [`TiktokenTokenizer`] reads to split and merge: the encoding's
+/// pieces, without `tiktoken-rs`'s backtracking regex
+/// ([`crate::pretokenize`]), and its ordinary tokens
+/// ([`crate::vocabulary`]).
+struct EncodingTables {
+    bpe: &'static tiktoken_rs::CoreBPE,
+    pieces: Pretokenizer,
+    vocabulary: Vocabulary,
+}
+
+impl EncodingTables {
+    fn of(bpe: &'static tiktoken_rs::CoreBPE, pieces: Pretokenizer) -> Self {
+        let special = bpe.special_tokens();
+        let tokens = (0..MAX_TIKTOKEN_RANK)
+            .filter_map(|rank| Some((bpe.decode_bytes(&[rank]).ok()?, rank)))
+            .filter(|(bytes, _)| std::str::from_utf8(bytes).map_or(true, |s| !special.contains(s)));
+        Self {
+            bpe,
+            pieces,
+            vocabulary: Vocabulary::new(tokens),
+        }
+    }
+
+    /// Where each token of `text` ends, as tiktoken's `encode_ordinary`
+    /// cuts it: a piece that is a token is one; the others are merged.
+    fn token_ends(&self, text: &str, mut each: impl FnMut(usize)) {
+        for piece in self.pieces.pieces(text) {
+            let bytes = &text.as_bytes()[piece.clone()];
+            if bytes.len() == 1 || self.vocabulary.rank(bytes).is_some() {
+                each(piece.end);
+            } else if bytes.len() < LONG_PIECE {
+                self.vocabulary.merge(bytes, |end| each(piece.start + end));
+            } else {
+                // A piece is one piece on its own too: tiktoken's heap merge.
+                let mut end = piece.start;
+                for id in self.bpe.encode_ordinary(&text[piece.clone()]) {
+                    end += self.bpe.decode_bytes(&[id]).map_or(0, |b| b.len());
+                    each(end);
+                }
+            }
+        }
+    }
 }
 
 impl fmt::Debug for TiktokenTokenizer {
@@ -109,35 +154,26 @@ impl fmt::Debug for TiktokenTokenizer {
 /// Highest token id the embedded encodings use (o200k's specials end below it).
 const MAX_TIKTOKEN_RANK: u32 = 201_100;
 
-fn token_lengths(bpe: &tiktoken_rs::CoreBPE) -> Vec<u8> {
-    (0..MAX_TIKTOKEN_RANK)
-        .map(|rank| {
-            bpe.decode_bytes(&[rank])
-                .map_or(0, |b| u8::try_from(b.len()).unwrap_or(0))
-        })
-        .collect()
-}
-
 impl TiktokenTokenizer {
     /// `o200k_base` (GPT-4o and later): the project's default.
     pub fn o200k() -> Self {
-        static LENGTHS: OnceLock<Vec<u8>> = OnceLock::new();
+        static TABLES: OnceLock<EncodingTables> = OnceLock::new();
         let bpe = tiktoken_rs::o200k_base_singleton();
         Self {
             name: "o200k",
             bpe,
-            lengths: LENGTHS.get_or_init(|| token_lengths(bpe)),
+            tables: TABLES.get_or_init(|| EncodingTables::of(bpe, Pretokenizer::o200k())),
         }
     }
 
     /// `cl100k_base` (GPT-4, GPT-3.5).
     pub fn cl100k() -> Self {
-        static LENGTHS: OnceLock<Vec<u8>> = OnceLock::new();
+        static TABLES: OnceLock<EncodingTables> = OnceLock::new();
         let bpe = tiktoken_rs::cl100k_base_singleton();
         Self {
             name: "cl100k",
             bpe,
-            lengths: LENGTHS.get_or_init(|| token_lengths(bpe)),
+            tables: TABLES.get_or_init(|| EncodingTables::of(bpe, Pretokenizer::cl100k())),
         }
     }
 
@@ -153,21 +189,15 @@ impl Tokenizer for TiktokenTokenizer {
     }
 
     fn spans(&self, text: &str) -> Vec<TokenSpan> {
-        let ids = self.bpe.encode_ordinary(text);
-        let mut offset = 0usize;
-        let ends = ids.into_iter().map(|id| {
-            let len = match self.lengths.get(id as usize) {
-                Some(&len) if len > 0 => len as usize,
-                _ => self.bpe.decode_bytes(&[id]).map_or(0, |b| b.len()),
-            };
-            offset += len;
-            offset
-        });
+        let mut ends = Vec::with_capacity(text.len() / 3);
+        self.tables.token_ends(text, |end| ends.push(end));
         spans_from_token_ends(text, ends)
     }
 
     fn count(&self, text: &str) -> usize {
-        self.bpe.encode_ordinary(text).len()
+        let mut tokens = 0;
+        self.tables.token_ends(text, |_| tokens += 1);
+        tokens
     }
 }
 

@@ -380,3 +380,116 @@ proptest! {
         prop_assert!(tok.count(w) <= window);
     }
 }
+
+/// Spans as tiktoken itself cuts them: its `encode_ordinary` (through
+/// `fancy-regex`), each token's bytes decoded.
+fn tiktoken_spans(spec: &str, text: &str) -> Vec<TokenSpan> {
+    let bpe = match spec {
+        "o200k" => tiktoken_rs::o200k_base_singleton(),
+        _ => tiktoken_rs::cl100k_base_singleton(),
+    };
+    let mut end = 0;
+    let ends = bpe.encode_ordinary(text).into_iter().map(|id| {
+        end += bpe.decode_bytes(&[id]).map_or(0, |b| b.len());
+        end
+    });
+    chunksynth_chunking::tokenizer::spans_from_token_ends(text, ends)
+}
+
+#[track_caller]
+fn assert_tiktokens_own(spec: &str, text: &str, what: &str) {
+    let tok = tokenizer(spec);
+    let spans = tok.spans(text);
+    if spans != tiktoken_spans(spec, text) {
+        // The first piece that differs, not two vectors of thousands.
+        let expected = tiktoken_spans(spec, text);
+        let at = spans.iter().zip(&expected).position(|(a, b)| a != b).unwrap_or(0);
+        let show = |s: &[TokenSpan]| {
+            s.iter()
+                .skip(at)
+                .take(4)
+                .map(|s| &text[s.start..s.end])
+                .collect::<Vec<_>>()
+        };
+        panic!(
+            "{spec} spans of {what} differ from tiktoken's at span {at}: {:?} vs {:?}",
+            show(&spans),
+            show(&expected)
+        );
+    }
+    assert_eq!(
+        tok.count(text),
+        spans.iter().map(|s| s.tokens as usize).sum::<usize>(),
+        "{spec} count of {what}"
+    );
+}
+
+/// Our pre-tokenizer (crates/chunking/src/pretokenize.rs) must cut exactly
+/// where tiktoken does: chunk plans and prompt windows, and so every
+/// journaled call's identity, are made of these counts. Every fixture, the
+/// fidelity suite's texts (four languages, code, tables, lists) and the bench
+/// corpus, in both encodings.
+#[test]
+fn tiktoken_encodings_cut_exactly_where_tiktoken_does() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let mut texts: Vec<(String, String)> = fixtures()
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    for dir in ["crates/rephrase/tests/fidelity_suite", "benches", "docs"] {
+        let mut paths: Vec<_> = std::fs::read_dir(format!("{root}/{dir}"))
+            .unwrap_or_else(|e| panic!("{dir}: {e}"))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|x| x == "toml" || x == "jsonl" || x == "md")
+            })
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            texts.push((path.display().to_string(), text));
+        }
+    }
+    assert!(texts.len() > 50, "the suite's files were found");
+    for (name, text) in &texts {
+        for spec in ["o200k", "cl100k"] {
+            assert_tiktokens_own(spec, text, name);
+        }
+    }
+}
+
+#[test]
+fn long_pieces_and_whitespace_runs_cut_as_tiktoken_does() {
+    let cases = [
+        "=".repeat(150),
+        "a".repeat(300),
+        format!("x{}y", " ".repeat(120)),
+        format!("end{}", " ".repeat(7)),
+        "tabs\t\t\tand\r\n\r\n  spaces  \n\n\n".to_string(),
+        "it's THEY'RE we'LL I'd 'S ''".to_string(),
+        "/usr/bin/env\n/x\n//\n".to_string(),
+        "\u{301}e\u{301} \u{a0}\u{a0}x\u{3000}\u{3000}字 😀😀 \u{200b}".to_string(),
+    ];
+    for text in &cases {
+        for spec in ["o200k", "cl100k"] {
+            assert_tiktokens_own(spec, text, &format!("{text:?}"));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Text built from what the encodings' patterns tell apart: runs of
+    /// each kind of whitespace, upper and lower case, contractions, digits,
+    /// punctuation with newlines and slashes, CJK, kana, Cyrillic,
+    /// combining marks, and any other character.
+    #[test]
+    fn tiktoken_encodings_cut_any_text_as_tiktoken_does(
+        input in "( |  |\t|\r|\n|\r\n| \n|\u{a0}|\u{3000}|[A-Z]{1,3}|[a-z]{1,5}|'s|'T|'re|'LL|'d|[0-9]{1,5}|[.,!?/=<>|#*-]{1,3}|[一-龥]{1,3}|[ぁ-んァ-ン]{1,3}|[а-яА-ЯёЁ]{1,4}|\u{301}|ǅ|ʰ|😀|\\PC){0,60}",
+        spec in prop::sample::select(vec!["o200k", "cl100k"]),
+    ) {
+        assert_tiktokens_own(spec, &input, &format!("{input:?}"));
+    }
+}
