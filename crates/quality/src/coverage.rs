@@ -187,6 +187,8 @@ pub(crate) fn concept_words_in(text: &str, lex: Lexicons) -> WordSet {
             out.insert(term.to_owned());
         }
     };
+    // A CJK bigram is joined here, and copied only the first time.
+    let mut bigram = String::new();
     let mut i = 0;
     while i < folded.len() {
         let w: &str = &folded[i];
@@ -194,7 +196,10 @@ pub(crate) fn concept_words_in(text: &str, lex: Lexicons) -> WordSet {
         if w.chars().next().is_some_and(is_cjk) {
             match next.filter(|n| n.chars().next().is_some_and(is_cjk)) {
                 Some(n) => {
-                    out.insert(format!("{w}{n}"));
+                    bigram.clear();
+                    bigram.push_str(w);
+                    bigram.push_str(n);
+                    insert(&mut out, &bigram);
                 }
                 None if i == 0 || !folded[i - 1].chars().next().is_some_and(is_cjk) => {
                     insert(&mut out, w);

@@ -131,9 +131,14 @@ pub(super) fn alignment_terms(sentence: &str, lex: Lexicons) -> WordSet {
     }
     // CJK words are not delimited and paraphrase reshuffles them: single
     // ideographs (not kana, not function characters) align what bigrams miss.
+    let mut buf = [0u8; 4];
     for c in sentence.chars() {
         if is_cjk(c) && !is_kana(c) && !lex.has_char(|l| l.function_chars, c) {
-            terms.insert(c.to_string());
+            // Copied only the first time: most ideographs repeat.
+            let c = c.encode_utf8(&mut buf);
+            if !terms.contains(&*c) {
+                terms.insert(c.to_owned());
+            }
         }
     }
     terms

@@ -12,7 +12,14 @@ use super::{Verdict, pass};
 /// Whitespace runs folded to one space: justified text (man pages) has
 /// double spaces a rewrite will not keep.
 fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// `keeps_subset`: the style keeps a chosen part of its source (an
