@@ -60,6 +60,11 @@ impl<'a> Analysis<'a> {
         self.spans.get_or_init(|| word_ranges(self.text).collect())
     }
 
+    /// Byte spans of its words (`text::word_ranges`), in order.
+    pub(crate) fn word_spans(&self) -> &[Range<usize>] {
+        self.spans()
+    }
+
     /// How many words it has (`text::word_count`).
     pub(crate) fn word_count(&self) -> usize {
         self.spans().len()

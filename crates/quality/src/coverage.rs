@@ -179,6 +179,13 @@ pub(crate) fn concept_words_in(text: &str, lex: Lexicons) -> WordSet {
     // Lower-cased word by word; most words are lower case already and are
     // borrowed, not copied.
     let folded: Vec<Cow<str>> = word_ranges(text).map(|r| lower_word(&text[r])).collect();
+    concept_words_of(&folded, lex)
+}
+
+/// [`concept_words_in`] of a text's words, already split and lower-cased
+/// ([`lower_word`]): the alignment reads every sentence's, and splits each
+/// text once for all of them.
+pub(crate) fn concept_words_of<W: AsRef<str>>(folded: &[W], lex: Lexicons) -> WordSet {
     let mut out = WordSet::default();
     // Inserted in the order they are met (a set's iteration order follows
     // it); a word met again is not copied again.
@@ -191,8 +198,8 @@ pub(crate) fn concept_words_in(text: &str, lex: Lexicons) -> WordSet {
     let mut bigram = String::new();
     let mut i = 0;
     while i < folded.len() {
-        let w: &str = &folded[i];
-        let next = folded.get(i + 1).map(|n| &**n);
+        let w: &str = folded[i].as_ref();
+        let next = folded.get(i + 1).map(AsRef::as_ref);
         if w.chars().next().is_some_and(is_cjk) {
             match next.filter(|n| n.chars().next().is_some_and(is_cjk)) {
                 Some(n) => {
@@ -201,7 +208,7 @@ pub(crate) fn concept_words_in(text: &str, lex: Lexicons) -> WordSet {
                     bigram.push_str(n);
                     insert(&mut out, &bigram);
                 }
-                None if i == 0 || !folded[i - 1].chars().next().is_some_and(is_cjk) => {
+                None if i == 0 || !folded[i - 1].as_ref().chars().next().is_some_and(is_cjk) => {
                     insert(&mut out, w);
                 }
                 None => {}
@@ -249,7 +256,7 @@ pub(crate) fn concept_words_in(text: &str, lex: Lexicons) -> WordSet {
 }
 
 /// A word lower-cased, borrowed when it is already.
-fn lower_word(w: &str) -> Cow<'_, str> {
+pub(crate) fn lower_word(w: &str) -> Cow<'_, str> {
     if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
         Cow::Borrowed(w)
     } else {

@@ -157,8 +157,8 @@ pub(crate) fn alignment_findings_of(pair: &Pair, omission_scale: f64) -> Alignme
 
 fn findings(pair: &Pair, omission_scale: f64, lex: Lexicons) -> AlignmentFindings {
     let (source, rewrite) = (pair.source.text, pair.rewrite.text);
-    let src = units(source, lex);
-    let rw = units(rewrite, lex);
+    let src = units(&pair.source, lex);
+    let rw = units(&pair.rewrite, lex);
     let mut out = AlignmentFindings::default();
     if src.is_empty() || rw.is_empty() {
         return out;

@@ -1,7 +1,11 @@
 //! Sentence-like units of a text (a sentence, a bullet, a question with its
 //! answer) and their alignment terms.
 
-use crate::coverage::concept_words_in;
+use std::borrow::Cow;
+use std::ops::Range;
+
+use crate::analysis::Analysis;
+use crate::coverage::{concept_words_in, concept_words_of, lower_word};
 use crate::lexicon::Lexicons;
 use crate::numbers::numbers;
 use crate::text::{is_cjk, sentences};
@@ -30,7 +34,7 @@ pub(super) struct Assertion<'a> {
 impl<'a> Unit<'a> {
     /// `parts`: its sentences, as the block was cut (a question and its
     /// answer are two).
-    fn new(text: &'a str, parts: Vec<&'a str>, terms: WordSet, lex: Lexicons) -> Self {
+    fn new(words: &TextWords, text: &'a str, parts: Vec<&'a str>, terms: WordSet, lex: Lexicons) -> Self {
         let whole = parts.len() == 1 && !is_yes_no_question(text, lex);
         let assertions = parts
             .into_iter()
@@ -40,7 +44,7 @@ impl<'a> Unit<'a> {
                 negated_in_sentence(sentence, lex, &mut count, &mut scopes);
                 Assertion {
                     text: sentence,
-                    terms: (!whole).then(|| alignment_terms(sentence, lex)),
+                    terms: (!whole).then(|| words.alignment_terms(sentence, lex)),
                     count,
                     scopes,
                 }
@@ -61,7 +65,7 @@ impl<'a> Unit<'a> {
 
 /// The sentences of `block` as units; a question and its answer ("What is
 /// an integer? A number without…") are one unit, as the claim needs both.
-fn push_block<'a>(out: &mut Vec<Unit<'a>>, block: &'a str, lex: Lexicons) {
+fn push_block<'a>(out: &mut Vec<Unit<'a>>, words: &TextWords, block: &'a str, lex: Lexicons) {
     let offset = |s: &str| s.as_ptr() as usize - block.as_ptr() as usize;
     // The questions waiting for their answer: where the first starts, and
     // each one.
@@ -74,19 +78,27 @@ fn push_block<'a>(out: &mut Vec<Unit<'a>>, block: &'a str, lex: Lexicons) {
             continue;
         }
         let text = &block[start..offset(s) + s.len()];
-        let terms = alignment_terms(text, lex);
+        let terms = words.alignment_terms(text, lex);
         if !terms.is_empty() {
-            out.push(Unit::new(text, parts, terms, lex));
+            out.push(Unit::new(words, text, parts, terms, lex));
         }
     }
     if let Some((start, parts)) = question {
         let text = block[start..].trim_end();
-        out.push(Unit::new(text, parts, alignment_terms(text, lex), lex));
+        out.push(Unit::new(
+            words,
+            text,
+            parts,
+            words.alignment_terms(text, lex),
+            lex,
+        ));
     }
 }
 
 /// Sentences, with bullets and lines of a list as units of their own.
-pub(super) fn units(text: &str, lex: Lexicons) -> Vec<Unit<'_>> {
+pub(super) fn units<'a>(analysis: &Analysis<'a>, lex: Lexicons) -> Vec<Unit<'a>> {
+    let text = analysis.text;
+    let words = TextWords::of(analysis);
     let mut out = Vec::new();
     let mut block_start = 0;
     let mut offset = 0;
@@ -94,13 +106,59 @@ pub(super) fn units(text: &str, lex: Lexicons) -> Vec<Unit<'_>> {
         let t = line.trim_start();
         let bullet = crate::text::starts_list_item(t);
         if bullet && offset > block_start {
-            push_block(&mut out, &text[block_start..offset], lex);
+            push_block(&mut out, &words, &text[block_start..offset], lex);
             block_start = offset;
         }
         offset += line.len();
     }
-    push_block(&mut out, &text[block_start..], lex);
+    push_block(&mut out, &words, &text[block_start..], lex);
     out
+}
+
+/// A text's words, split and lower-cased once for the alignment terms of
+/// all its sentences (the fidelity report's own split of the text).
+struct TextWords<'a> {
+    text: &'a str,
+    ranges: &'a [Range<usize>],
+    lowered: Vec<Cow<'a, str>>,
+}
+
+impl<'a> TextWords<'a> {
+    fn of(analysis: &'a Analysis<'_>) -> Self {
+        let (text, ranges) = (analysis.text, analysis.word_spans());
+        Self {
+            text,
+            ranges,
+            lowered: ranges.iter().map(|r| lower_word(&text[r.clone()])).collect(),
+        }
+    }
+
+    /// The lower-cased words of `part`, a slice of the text, when they are
+    /// the words `part` has on its own: no word of the text crosses either
+    /// end of it (`3.5` cut after `3.`, say). Otherwise `None`.
+    fn within(&self, part: &str) -> Option<&[Cow<'a, str>]> {
+        let start = (part.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
+        let end = start + part.len();
+        if end > self.text.len() {
+            return None;
+        }
+        let first = self.ranges.partition_point(|r| r.end <= start);
+        let last = self.ranges.partition_point(|r| r.start < end);
+        let crosses = |i: usize| self.ranges.get(i).is_some_and(|r| r.start < start || r.end > end);
+        if first < last && (crosses(first) || crosses(last - 1)) {
+            return None;
+        }
+        Some(&self.lowered[first..last.max(first)])
+    }
+
+    /// [`alignment_terms`] of `part`, a slice of the text, from the words
+    /// already split where they are the part's own.
+    fn alignment_terms(&self, part: &str, lex: Lexicons) -> WordSet {
+        match self.within(part) {
+            Some(words) => terms_with(part, concept_words_of(words, lex), lex),
+            None => alignment_terms(part, lex),
+        }
+    }
 }
 
 /// Letters a Cyrillic word is cut to for matching (шесть, шести; суток,
@@ -111,7 +169,11 @@ const CYRILLIC_STEM: usize = 4;
 /// claim still aligns), Cyrillic words cut to a four-letter stem (Russian
 /// inflects heavily), numbers as written.
 pub(super) fn alignment_terms(sentence: &str, lex: Lexicons) -> WordSet {
-    let mut terms: WordSet = concept_words_in(sentence, lex);
+    terms_with(sentence, concept_words_in(sentence, lex), lex)
+}
+
+/// [`alignment_terms`] of `sentence`, its concept words given.
+fn terms_with(sentence: &str, mut terms: WordSet, lex: Lexicons) -> WordSet {
     terms.remove("not");
     // Rebuilt only where a word is cut: most sentences have none to cut.
     if terms.iter().any(|t| t.chars().next().is_some_and(is_cyrillic)) {
@@ -149,4 +211,35 @@ pub(super) fn single_term(word: &str, lex: Lexicons) -> Option<String> {
     alignment_terms(word, lex)
         .into_iter()
         .find(|t| !t.chars().all(|c| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_part_has_the_text_words_it_has_on_its_own_or_none() {
+        let text = "Prices rose 3.5% in 2021. Don’t panic: they fell again.";
+        let analysis = Analysis::new(text);
+        let words = TextWords::of(&analysis);
+        let lex = Lexicons::for_text(text, None);
+        for part in crate::text::sentences(text) {
+            assert!(words.within(part).is_some(), "{part}");
+            assert_eq!(
+                words.alignment_terms(part, lex),
+                alignment_terms(part, lex),
+                "{part}"
+            );
+        }
+        // Cut inside "3.5" and inside "Don’t": the text's words cross the cut.
+        assert!(words.within(&text[..14]).is_none());
+        let dont = text.find("Don").unwrap_or_default();
+        assert!(words.within(&text[dont..dont + "Don’".len()]).is_none());
+        assert_eq!(
+            words.alignment_terms(&text[..14], lex),
+            alignment_terms(&text[..14], lex)
+        );
+        // Not a slice of the text at all.
+        assert!(words.within("rose").is_none());
+    }
 }
