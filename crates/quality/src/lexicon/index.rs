@@ -6,8 +6,6 @@ use super::{ALL, Lexicon, Lexicons};
 /// built once: a hash lookup in place of a scan (the first entry wins, as
 /// the scans found it).
 pub(crate) struct Index {
-    /// `stop_words`.
-    stop_words: rustc_hash::FxHashSet<&'static str>,
     /// `irregular_verbs`: each form's base.
     irregular_verbs: rustc_hash::FxHashMap<&'static str, &'static str>,
     /// `cardinals` below 100 (units and tens): each name's value.
@@ -188,7 +186,6 @@ impl Index {
         let negation_bytes = NegationBytes::of(l);
         Self {
             negation_bytes,
-            stop_words: l.stop_words.iter().copied().collect(),
             irregular_verbs,
             units,
             ordinals,
@@ -207,12 +204,6 @@ impl Index {
     #[inline]
     pub(crate) fn number_word(&self, name: &str) -> Option<u64> {
         self.number_words.get(name).copied()
-    }
-
-    /// Whether `word` is one of the lexicon's stop words.
-    #[inline]
-    pub(crate) fn is_stop_word(&self, word: &str) -> bool {
-        self.stop_words.contains(word)
     }
 
     /// The base of an irregular verb form.
