@@ -33,7 +33,7 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
     // Read only for a name the source does not have (most it has).
     let words_cell = std::cell::OnceCell::new();
     let source_words = || -> &FxHashSet<&str> {
-        words_cell.get_or_init(|| source.folded().iter().map(String::as_str).collect())
+        words_cell.get_or_init(|| source.folded().iter().map(AsRef::as_ref).collect())
     };
     let source_lower = source.lower();
     // The source's words are split once for every name asked about.
@@ -140,7 +140,7 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
     // Read only for a name the source does not have (most it has).
     let words_cell = std::cell::OnceCell::new();
     let source_words = || -> &FxHashSet<&str> {
-        words_cell.get_or_init(|| source.folded().iter().map(String::as_str).collect())
+        words_cell.get_or_init(|| source.folded().iter().map(AsRef::as_ref).collect())
     };
     let absent = |word: &str| {
         !source_words().contains(fold_word(word).as_str())

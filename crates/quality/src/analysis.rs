@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use crate::lexicon::Lexicons;
 use crate::names::{NameMention, names};
-use crate::text::{fold_word, word_ranges};
+use crate::text::{fold_lowered, fold_lowered_str, word_ranges};
 
 /// Letter pairs read as one, and the words spelled with them.
 type OneSpelling = (Vec<(char, char)>, Vec<String>);
@@ -25,8 +25,9 @@ pub(crate) struct Analysis<'a> {
     pub(crate) text: &'a str,
     /// Byte spans of its words (`text::word_ranges`), in order.
     spans: OnceCell<Vec<Range<usize>>>,
-    /// Each word folded (`text::fold_word`), in order.
-    folded: OnceCell<Vec<String>>,
+    /// Each word folded (`text::fold_word`), in order; borrowed from the
+    /// text where folding only cuts a lower-case word (most words).
+    folded: OnceCell<Vec<Cow<'a, str>>>,
     /// Each word lower-cased (`str::to_lowercase`), in order: what the
     /// names and spelled-number checks compare (folding does more).
     lowered: OnceCell<Vec<String>>,
@@ -81,9 +82,19 @@ impl<'a> Analysis<'a> {
         self.spans().iter().map(move |r| &text[r.clone()])
     }
 
-    /// Its words folded for matching, in order.
-    pub(crate) fn folded(&self) -> &[String] {
-        self.folded.get_or_init(|| self.words().map(fold_word).collect())
+    /// Its words folded for matching (`text::fold_word`), in order.
+    pub(crate) fn folded(&self) -> &[Cow<'a, str>] {
+        self.folded.get_or_init(|| {
+            self.words()
+                .map(|w| match crate::coverage::lower_word(w) {
+                    Cow::Borrowed(lower) => fold_lowered_str(lower),
+                    Cow::Owned(mut lower) => {
+                        fold_lowered(&mut lower);
+                        Cow::Owned(lower)
+                    }
+                })
+                .collect()
+        })
     }
 
     /// Its words lower-cased, in order.

@@ -54,7 +54,7 @@ pub(crate) fn copy_ratio_of(source: &Analysis, rewrite: &Analysis) -> CopyMeasur
         .map(|lines| {
             lines
                 .iter()
-                .flat_map(|l| folded[source.words_within(l)].iter().map(String::as_str))
+                .flat_map(|l| folded[source.words_within(l)].iter().map(AsRef::as_ref))
                 .collect::<Vec<_>>()
         })
         .filter(|b| !b.is_empty())
@@ -63,7 +63,7 @@ pub(crate) fn copy_ratio_of(source: &Analysis, rewrite: &Analysis) -> CopyMeasur
     let judged = prose_words >= MIN_PROSE_WORDS;
     // No prose (code, a table): the ratio over everything, for the record.
     if blocks.is_empty() {
-        blocks = vec![folded.iter().map(String::as_str).collect()];
+        blocks = vec![folded.iter().map(AsRef::as_ref).collect()];
     }
     let all: Vec<&str> = blocks.iter().flatten().copied().collect();
     let cjk = all
@@ -97,7 +97,7 @@ pub(crate) fn copy_ratio_of(source: &Analysis, rewrite: &Analysis) -> CopyMeasur
     let rewrite_words: Vec<u32> = rewrite
         .folded()
         .iter()
-        .map(|w| ids.get(w.as_str()).copied().unwrap_or(u32::MAX))
+        .map(|w| ids.get(w.as_ref()).copied().unwrap_or(u32::MAX))
         .collect();
     // The rewrite's n-grams, for the grams of full length; a block shorter
     // than n is one shorter gram, looked for window by window.

@@ -119,7 +119,7 @@ pub(super) fn content_words_of<'a>(text: &'a Analysis, range: std::ops::Range<us
             let cjk = w.chars().next().is_some_and(is_cjk);
             (cjk || w.chars().count() >= 3) && !w.chars().all(|c| c.is_ascii_digit())
         })
-        .map(|i| folded[i].as_str())
+        .map(|i| folded[i].as_ref())
         .filter(|w| !is_stop_word(w))
         .map(|w| {
             // Russian inflects by the ending: compare stems.
