@@ -34,8 +34,19 @@ const NEGATION_SCOPE: usize = 2;
 
 /// The scopes of a sentence's negators (one or two terms each), added to
 /// `out`, and how many negators it has, added to `count`.
-pub(super) fn negated_in_sentence(text: &str, lex: Lexicons, count: &mut usize, out: &mut Vec<Vec<String>>) {
-    negated_words(text, lex, count, out);
+/// `lowered`: the sentence lower-cased and split, where the text's own
+/// were cut out for it (`units::TextWords::lowered_part`).
+pub(super) fn negated_in_sentence(
+    text: &str,
+    lowered: Option<(&str, Vec<std::ops::Range<usize>>)>,
+    lex: Lexicons,
+    count: &mut usize,
+    out: &mut Vec<Vec<String>>,
+) {
+    match lowered {
+        Some((lower, ranges)) => negated_words_in(lower, &ranges, lex, count, out),
+        None => negated_words(text, lex, count, out),
+    }
     negated_chars(text, lex, count, out);
     negated_endings(text, lex, count, out);
 }
@@ -53,6 +64,17 @@ fn negated_words(text: &str, lex: Lexicons, count: &mut usize, out: &mut Vec<Vec
         lower = lower.replace('’', "'");
     }
     let ranges: Vec<std::ops::Range<usize>> = word_ranges(&lower).collect();
+    negated_words_in(&lower, &ranges, lex, count, out);
+}
+
+/// [`negated_words`] of a sentence lower-cased (`’` read as `'`) and split.
+fn negated_words_in(
+    lower: &str,
+    ranges: &[std::ops::Range<usize>],
+    lex: Lexicons,
+    count: &mut usize,
+    out: &mut Vec<Vec<String>>,
+) {
     for (i, r) in ranges.iter().enumerate() {
         let w = lower[r.clone()].trim_matches('\'');
         // A word no negator, negative word or prefix starts with, no

@@ -41,7 +41,13 @@ impl<'a> Unit<'a> {
             .filter(|s| !is_yes_no_question(s, lex))
             .map(|sentence| {
                 let (mut count, mut scopes) = (0, Vec::new());
-                negated_in_sentence(sentence, lex, &mut count, &mut scopes);
+                negated_in_sentence(
+                    sentence,
+                    words.lowered_part(sentence),
+                    lex,
+                    &mut count,
+                    &mut scopes,
+                );
                 Assertion {
                     text: sentence,
                     terms: (!whole).then(|| words.alignment_terms(sentence, lex)),
@@ -121,16 +127,51 @@ struct TextWords<'a> {
     text: &'a str,
     ranges: &'a [Range<usize>],
     lowered: Vec<Cow<'a, str>>,
+    /// The text lower-cased, when each character's lower case has its
+    /// length and none depends on its neighbours (no `Σ`): a sentence's
+    /// lower case is then the same bytes of it.
+    lower: Option<&'a str>,
 }
 
 impl<'a> TextWords<'a> {
     fn of(analysis: &'a Analysis<'_>) -> Self {
         let (text, ranges) = (analysis.text, analysis.word_spans());
+        let lower = analysis.lower();
+        let aligned = lower.len() == text.len()
+            && (text.is_ascii()
+                || (!text.contains('Σ')
+                    && text.chars().count() == lower.chars().count()
+                    && text
+                        .chars()
+                        .zip(lower.chars())
+                        .all(|(a, b)| a.len_utf8() == b.len_utf8())));
         Self {
             text,
             ranges,
             lowered: ranges.iter().map(|r| lower_word(&text[r.clone()])).collect(),
+            lower: aligned.then_some(lower),
         }
+    }
+
+    /// `part` (a slice of the text) lower-cased and its words' spans in
+    /// that, cut from the text's: what the negation scan would make of it,
+    /// when certain to be the same (the lower case lines up, no word
+    /// crosses the part's edges, and no `’` is there to be read as `'`).
+    fn lowered_part(&self, part: &str) -> Option<(&'a str, Vec<Range<usize>>)> {
+        let lower = self.lower?;
+        self.within(part)?;
+        if part.contains('’') {
+            return None;
+        }
+        let start = part.as_ptr() as usize - self.text.as_ptr() as usize;
+        let end = start + part.len();
+        let first = self.ranges.partition_point(|r| r.end <= start);
+        let last = self.ranges.partition_point(|r| r.start < end).max(first);
+        let ranges = self.ranges[first..last]
+            .iter()
+            .map(|r| r.start - start..r.end - start)
+            .collect();
+        Some((&lower[start..end], ranges))
     }
 
     /// The lower-cased words of `part`, a slice of the text, when they are
@@ -241,5 +282,30 @@ mod tests {
         );
         // Not a slice of the text at all.
         assert!(words.within("rose").is_none());
+    }
+
+    #[test]
+    fn the_negation_scan_reads_the_same_from_the_text_lower_case() {
+        let text = "We do NOT copy the heap. It is royalty-free and non-exclusive, never sold. \
+            Оно НЕВЕРНО. Он не пришёл. Don’t panic. 价格没有上涨。Nothing changed; never again.";
+        let analysis = Analysis::new(text);
+        let words = TextWords::of(&analysis);
+        let lex = Lexicons::for_text(text, None);
+        let mut cut_from_text = 0;
+        for sentence in crate::text::sentences(text) {
+            let scan = |lowered| {
+                let (mut count, mut scopes) = (0, Vec::new());
+                negated_in_sentence(sentence, lowered, lex, &mut count, &mut scopes);
+                (count, scopes)
+            };
+            let lowered = words.lowered_part(sentence);
+            cut_from_text += usize::from(lowered.is_some());
+            assert_eq!(scan(lowered), scan(None), "{sentence}");
+        }
+        // All but the sentence with a typeset apostrophe.
+        assert_eq!(cut_from_text, crate::text::sentences(text).len() - 1);
+        // A Σ lower-cases by its neighbours: the text's lower case is not used.
+        let greek = Analysis::new("ΟΔΟΣ is not a word here.");
+        assert!(TextWords::of(&greek).lowered_part(greek.text).is_none());
     }
 }
