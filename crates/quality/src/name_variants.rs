@@ -336,11 +336,9 @@ pub(crate) fn named_another_way_in(text: &str, name: &str) -> bool {
     };
     // A member is a run of words: each a stem the word starts with, or (of
     // two letters or three, or with a stop) the word itself.
-    let matches = |member: &str, run: &[String]| {
-        let parts: Vec<&str> = member.split(' ').collect();
+    let matches = |parts: &[&str], run: &[String]| {
         parts.len() == run.len()
             && parts.iter().zip(run).all(|(p, w)| {
-                let p = p.trim_end_matches('.');
                 if p.chars().count() <= 3 {
                     w == p
                 } else {
@@ -351,16 +349,17 @@ pub(crate) fn named_another_way_in(text: &str, name: &str) -> bool {
     let name_words = words(name);
     // The text's words only for a name the table has (most have none).
     let text_words = std::cell::OnceCell::new();
-    lex.entries(|l| l.name_equivalents).any(|group| {
-        group.iter().any(|m| matches(m, &name_words))
-            && group.iter().any(|m| {
-                let n = m.split(' ').count();
-                text_words
-                    .get_or_init(|| words(text))
-                    .windows(n)
-                    .any(|run| matches(m, run))
-            })
-    })
+    lex.indexes()
+        .flat_map(|l| l.name_equivalents.iter())
+        .any(|group| {
+            group.iter().any(|parts| matches(parts, &name_words))
+                && group.iter().any(|parts| {
+                    text_words
+                        .get_or_init(|| words(text))
+                        .windows(parts.len())
+                        .any(|run| matches(parts, run))
+                })
+        })
 }
 
 /// Inline code with no letter in it (`>=2.1.0 <3.0.0`) is a constraint on
@@ -480,12 +479,9 @@ fn kept_by_its_abbreviation(source: &str, words: &Analysis, name: &str) -> bool 
     source.match_indices(name).any(|(at, _)| {
         let after = &source[at + name.len()..];
         // The bracket within the next few words.
-        let Some(open) = after.find(['(', '（']) else {
+        let Some(open) = crate::text::bracket_within_words(after, 6) else {
             return false;
         };
-        if after[..open].split_whitespace().count() > 6 {
-            return false;
-        }
         let inside = &after[open..].trim_start_matches(['(', '（']);
         let abbreviation: &str = inside
             .split([')', '）', ',', ';', '，'])

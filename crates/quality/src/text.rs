@@ -237,6 +237,28 @@ impl AdjacentBytes {
     }
 }
 
+/// Where the first opening bracket of `text` is, if at most `words`
+/// words come before it (`split_whitespace`'s): read only that far, not to
+/// the first bracket of the whole text for every mention of a name.
+pub(crate) fn bracket_within_words(text: &str, words: usize) -> Option<usize> {
+    let (mut seen, mut in_word) = (0, false);
+    for (at, c) in text.char_indices() {
+        if matches!(c, '(' | '（') {
+            return Some(at);
+        }
+        if c.is_whitespace() {
+            in_word = false;
+        } else if !in_word {
+            in_word = true;
+            seen += 1;
+            if seen > words {
+                return None;
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,5 +310,25 @@ mod tests {
         assert_eq!(fold_word("boxes"), "box");
         assert_eq!(fold_word("class"), "class");
         assert_eq!(fold_word("status"), "status");
+    }
+
+    #[test]
+    fn a_bracket_is_found_within_so_many_words_as_the_whole_scan_found_it() {
+        let old = |text: &str, words: usize| {
+            let open = text.find(['(', '（'])?;
+            (text[..open].split_whitespace().count() <= words).then_some(open)
+        };
+        for text in [
+            " Administration (FDA) approved",
+            " one two three four five six (x)",
+            " one two three four five six seven (x)",
+            "（略称）",
+            "  spaced   words\n(x)",
+            " word(x)",
+            " no bracket at all",
+            "",
+        ] {
+            assert_eq!(bracket_within_words(text, 6), old(text, 6), "{text:?}");
+        }
     }
 }

@@ -17,6 +17,9 @@ pub(crate) struct Index {
     number_words: rustc_hash::FxHashMap<&'static str, u64>,
     /// What a word must look like for the negation scan to read it.
     pub(crate) negation_bytes: NegationBytes,
+    /// `name_equivalents`, each member cut into its words, stops trimmed
+    /// (cut once, not for every name a report asks about).
+    pub(crate) name_equivalents: Vec<Vec<Vec<&'static str>>>,
 }
 
 /// Bytes that can start or end what the negation scan looks for, so that
@@ -184,8 +187,19 @@ impl Index {
             ordinals.entry(o).or_insert(i as u32 + 1);
         }
         let negation_bytes = NegationBytes::of(l);
+        let name_equivalents = l
+            .name_equivalents
+            .iter()
+            .map(|group| {
+                group
+                    .iter()
+                    .map(|m| m.split(' ').map(|p| p.trim_end_matches('.')).collect())
+                    .collect()
+            })
+            .collect();
         Self {
             negation_bytes,
+            name_equivalents,
             irregular_verbs,
             units,
             ordinals,
