@@ -5,7 +5,7 @@
 //! merge (`byte_pair_split`) wants a `HashMap<Vec<u8>, Rank>`: 200,000
 //! vectors, about 16 MiB more per process. Here the tokens' bytes lie back
 //! to back in one buffer, and a table of indices finds them (about 4 MiB
-//! for o200k).
+//! for o200k), with the two-byte tokens in a table of their own (256 KiB).
 
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
@@ -29,6 +29,9 @@ pub(crate) struct Vocabulary {
     ranks: Vec<Rank>,
     /// Token indices, found by their bytes.
     by_bytes: HashTable<u32>,
+    /// The rank of each two-byte token, by its bytes (`Rank::MAX`: none):
+    /// the merge asks about every adjacent pair of a piece first.
+    pairs: Box<[Rank]>,
 }
 
 impl Vocabulary {
@@ -39,8 +42,12 @@ impl Vocabulary {
             starts: vec![0],
             ranks: Vec::new(),
             by_bytes: HashTable::new(),
+            pairs: vec![Rank::MAX; 1 << 16].into_boxed_slice(),
         };
         for (bytes, rank) in tokens {
+            if let [a, b] = bytes[..] {
+                vocabulary.pairs[usize::from(a) << 8 | usize::from(b)] = rank;
+            }
             vocabulary.bytes.extend_from_slice(&bytes);
             vocabulary.starts.push(vocabulary.bytes.len() as u32);
             vocabulary.ranks.push(rank);
@@ -62,6 +69,10 @@ impl Vocabulary {
 
     /// The rank of the token spelled `bytes`, if one is.
     pub(crate) fn rank(&self, bytes: &[u8]) -> Option<Rank> {
+        if let [a, b] = *bytes {
+            let rank = self.pairs[usize::from(a) << 8 | usize::from(b)];
+            return (rank != Rank::MAX).then_some(rank);
+        }
         let hash = FxBuildHasher.hash_one(bytes);
         self.by_bytes
             .find(hash, |&i| self.token(i) == bytes)
