@@ -159,37 +159,40 @@ impl<'a> TextWords<'a> {
     /// crosses the part's edges, and no `’` is there to be read as `'`).
     fn lowered_part(&self, part: &str) -> Option<(&'a str, Vec<Range<usize>>)> {
         let lower = self.lower?;
-        self.within(part)?;
+        let (bytes, words) = self.own_words(part)?;
         if part.contains('’') {
             return None;
         }
-        let start = part.as_ptr() as usize - self.text.as_ptr() as usize;
-        let end = start + part.len();
-        let first = self.ranges.partition_point(|r| r.end <= start);
-        let last = self.ranges.partition_point(|r| r.start < end).max(first);
-        let ranges = self.ranges[first..last]
+        let ranges = self.ranges[words]
             .iter()
-            .map(|r| r.start - start..r.end - start)
+            .map(|r| r.start - bytes.start..r.end - bytes.start)
             .collect();
-        Some((&lower[start..end], ranges))
+        Some((&lower[bytes], ranges))
     }
 
     /// The lower-cased words of `part`, a slice of the text, when they are
-    /// the words `part` has on its own: no word of the text crosses either
-    /// end of it (`3.5` cut after `3.`, say). Otherwise `None`.
+    /// the words `part` has on its own (see [`TextWords::own_words`]).
     fn within(&self, part: &str) -> Option<&[Cow<'a, str>]> {
+        self.own_words(part).map(|(_, words)| &self.lowered[words])
+    }
+
+    /// Where `part`, a slice of the text, lies in it and which of the
+    /// text's words are its own, when they are the words it has on its
+    /// own: no word of the text crosses either end of it (`3.5` cut after
+    /// `3.`, say). Otherwise `None`.
+    fn own_words(&self, part: &str) -> Option<(Range<usize>, Range<usize>)> {
         let start = (part.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
         let end = start + part.len();
         if end > self.text.len() {
             return None;
         }
         let first = self.ranges.partition_point(|r| r.end <= start);
-        let last = self.ranges.partition_point(|r| r.start < end);
+        let last = self.ranges.partition_point(|r| r.start < end).max(first);
         let crosses = |i: usize| self.ranges.get(i).is_some_and(|r| r.start < start || r.end > end);
         if first < last && (crosses(first) || crosses(last - 1)) {
             return None;
         }
-        Some(&self.lowered[first..last.max(first)])
+        Some((start..end, first..last))
     }
 
     /// [`alignment_terms`] of `part`, a slice of the text, from the words
