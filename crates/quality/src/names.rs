@@ -61,7 +61,7 @@ pub struct NameMention {
 /// A capitalised word that starts a sentence ("Call", "Structs") is taken as
 /// a name only when the text also capitalises it mid-sentence.
 pub fn names(text: &str) -> Vec<NameMention> {
-    let mut found: Vec<NameMention> = Vec::new();
+    let mut found = NameList::default();
     // Runs of capitalised words: (position in `found` order, words, whether
     // the run starts a sentence).
     let mut runs: Vec<(usize, Vec<&str>, bool)> = Vec::new();
@@ -247,9 +247,9 @@ pub fn names(text: &str) -> Vec<NameMention> {
         }
     }
     // Merge the runs into `found` at the places they were met.
-    let mut out: Vec<NameMention> = Vec::new();
+    let mut out = NameList::default();
     let mut runs = runs.into_iter().peekable();
-    for (i, mention) in found.into_iter().enumerate() {
+    for (i, mention) in found.names.into_iter().enumerate() {
         while let Some((_, words, at_start)) = runs.next_if(|r| r.0 <= i) {
             push_run(&mut out, &words, at_start, &mid_sentence_capitals);
         }
@@ -258,7 +258,7 @@ pub fn names(text: &str) -> Vec<NameMention> {
     for (_, words, at_start) in runs {
         push_run(&mut out, &words, at_start, &mid_sentence_capitals);
     }
-    out
+    out.names
 }
 
 /// ASCII small letters with at most one mark after them that ends or
@@ -331,9 +331,25 @@ fn script_pieces(word: &str) -> impl Iterator<Item = &str> {
     None.into_iter().chain(merged)
 }
 
-fn push_name(out: &mut Vec<NameMention>, text: &str, kind: NameKind) {
-    if !text.is_empty() && !out.iter().any(|m| m.text == text) {
-        out.push(NameMention {
+/// Names in the order they were first met, each once.
+#[derive(Default)]
+struct NameList {
+    names: Vec<NameMention>,
+    /// Their texts: a text of many names (an upper-cased one: every word)
+    /// is not searched name by name for each new one.
+    seen: rustc_hash::FxHashSet<String>,
+}
+
+impl NameList {
+    fn len(&self) -> usize {
+        self.names.len()
+    }
+}
+
+fn push_name(out: &mut NameList, text: &str, kind: NameKind) {
+    if !text.is_empty() && !out.seen.contains(text) {
+        out.seen.insert(text.to_owned());
+        out.names.push(NameMention {
             text: text.to_owned(),
             kind,
         });
@@ -343,7 +359,7 @@ fn push_name(out: &mut Vec<NameMention>, text: &str, kind: NameKind) {
 /// A run of capitalised words is one name ("New York City"); its first word
 /// is dropped when it only starts a sentence.
 fn push_run(
-    out: &mut Vec<NameMention>,
+    out: &mut NameList,
     words: &[&str],
     at_start: bool,
     mid_sentence_capitals: &rustc_hash::FxHashSet<&str>,
