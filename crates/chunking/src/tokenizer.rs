@@ -93,9 +93,8 @@ pub fn spans_from_token_ends(text: &str, ends: impl IntoIterator<Item = usize>) 
 /// OpenAI's byte-level BPE encodings, embedded in `tiktoken-rs`: no download.
 pub struct TiktokenTokenizer {
     name: &'static str,
-    bpe: &'static tiktoken_rs::CoreBPE,
-    /// The encoding's own tables, read from `bpe` once: what spans and
-    /// counts use (`bpe` keeps its pieces to itself).
+    /// The encoding: tiktoken's own, and the tables read from it once that
+    /// spans and counts use (tiktoken keeps its pieces to itself).
     tables: &'static EncodingTables,
 }
 
@@ -158,28 +157,28 @@ impl TiktokenTokenizer {
     /// `o200k_base` (GPT-4o and later): the project's default.
     pub fn o200k() -> Self {
         static TABLES: OnceLock<EncodingTables> = OnceLock::new();
-        let bpe = tiktoken_rs::o200k_base_singleton();
         Self {
             name: "o200k",
-            bpe,
-            tables: TABLES.get_or_init(|| EncodingTables::of(bpe, Pretokenizer::o200k())),
+            tables: TABLES.get_or_init(|| {
+                EncodingTables::of(tiktoken_rs::o200k_base_singleton(), Pretokenizer::o200k())
+            }),
         }
     }
 
     /// `cl100k_base` (GPT-4, GPT-3.5).
     pub fn cl100k() -> Self {
         static TABLES: OnceLock<EncodingTables> = OnceLock::new();
-        let bpe = tiktoken_rs::cl100k_base_singleton();
         Self {
             name: "cl100k",
-            bpe,
-            tables: TABLES.get_or_init(|| EncodingTables::of(bpe, Pretokenizer::cl100k())),
+            tables: TABLES.get_or_init(|| {
+                EncodingTables::of(tiktoken_rs::cl100k_base_singleton(), Pretokenizer::cl100k())
+            }),
         }
     }
 
     /// The raw token ids, for benchmarks that compare with plain encoding.
     pub fn encode_ids(&self, text: &str) -> Vec<u32> {
-        self.bpe.encode_ordinary(text)
+        self.tables.bpe.encode_ordinary(text)
     }
 }
 

@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use crate::lexicon::Lexicons;
 use crate::names::{NameMention, names};
-use crate::text::{fold_lowered, fold_lowered_str, word_ranges};
+use crate::text::{fold_lowered_str, lower_word, word_ranges};
 
 /// Letter pairs read as one, and the words spelled with them.
 type OneSpelling = (Vec<(char, char)>, Vec<String>);
@@ -28,9 +28,10 @@ pub(crate) struct Analysis<'a> {
     /// Each word folded (`text::fold_word`), in order; borrowed from the
     /// text where folding only cuts a lower-case word (most words).
     folded: OnceCell<Vec<Cow<'a, str>>>,
-    /// Each word lower-cased (`str::to_lowercase`), in order: what the
-    /// names and spelled-number checks compare (folding does more).
-    lowered: OnceCell<Vec<String>>,
+    /// Each word lower-cased (`text::lower_word`), in order: what the
+    /// names, spelled-number and alignment checks compare (folding does
+    /// more); borrowed from the text where it is lower case already.
+    lowered: OnceCell<Vec<Cow<'a, str>>>,
     /// The lowered words with letters written for one another made one
     /// (ё as е), and the letter pairs that did it.
     one_spelling: OnceCell<OneSpelling>,
@@ -85,22 +86,20 @@ impl<'a> Analysis<'a> {
     /// Its words folded for matching (`text::fold_word`), in order.
     pub(crate) fn folded(&self) -> &[Cow<'a, str>] {
         self.folded.get_or_init(|| {
-            self.words()
-                .map(|w| match crate::coverage::lower_word(w) {
+            self.lowered_words()
+                .iter()
+                .map(|lower| match lower {
                     Cow::Borrowed(lower) => fold_lowered_str(lower),
-                    Cow::Owned(mut lower) => {
-                        fold_lowered(&mut lower);
-                        Cow::Owned(lower)
-                    }
+                    Cow::Owned(lower) => Cow::Owned(fold_lowered_str(lower).into_owned()),
                 })
                 .collect()
         })
     }
 
     /// Its words lower-cased, in order.
-    pub(crate) fn lowered_words(&self) -> &[String] {
+    pub(crate) fn lowered_words(&self) -> &[Cow<'a, str>] {
         self.lowered
-            .get_or_init(|| self.words().map(str::to_lowercase).collect())
+            .get_or_init(|| self.words().map(lower_word).collect())
     }
 
     /// Its words lower-cased with `pairs` applied (each `from` read as its

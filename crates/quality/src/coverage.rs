@@ -8,7 +8,7 @@ use crate::lexicon::Lexicons;
 use crate::stopwords::is_stop_word;
 use std::borrow::Cow;
 
-use crate::text::{fold_word, is_cjk, sentences, word_ranges, words};
+use crate::text::{fold_word, is_cjk, lower_word, sentences, word_ranges, words};
 use crate::words::WordSet;
 
 /// A text folded for term matching: folded words separated by single spaces,
@@ -183,7 +183,7 @@ pub(crate) fn concept_words_in(text: &str, lex: Lexicons) -> WordSet {
 }
 
 /// [`concept_words_in`] of a text's words, already split and lower-cased
-/// ([`lower_word`]): the alignment reads every sentence's, and splits each
+/// (`text::lower_word`): the alignment reads every sentence's, and splits each
 /// text once for all of them.
 pub(crate) fn concept_words_of<W: AsRef<str>>(folded: &[W], lex: Lexicons) -> WordSet {
     let mut out = WordSet::default();
@@ -253,15 +253,6 @@ pub(crate) fn concept_words_of<W: AsRef<str>>(folded: &[W], lex: Lexicons) -> Wo
         i += 1;
     }
     out
-}
-
-/// A word lower-cased, borrowed when it is already.
-pub(crate) fn lower_word(w: &str) -> Cow<'_, str> {
-    if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-        Cow::Borrowed(w)
-    } else {
-        Cow::Owned(w.to_lowercase())
-    }
 }
 
 /// [`fold_word`] of a lower-cased word.

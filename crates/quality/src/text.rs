@@ -145,6 +145,16 @@ pub fn fold_word(word: &str) -> String {
     folded
 }
 
+/// A word lower-cased (`str::to_lowercase`), borrowed when it is already:
+/// most words of most texts are.
+pub(crate) fn lower_word(w: &str) -> Cow<'_, str> {
+    if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(w)
+    } else {
+        Cow::Owned(w.to_lowercase())
+    }
+}
+
 /// [`fold_word`] of a word already lower-cased, in place.
 pub(crate) fn fold_lowered(w: &mut String) {
     match fold_lowered_str(w) {

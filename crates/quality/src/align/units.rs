@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::analysis::Analysis;
-use crate::coverage::{concept_words_in, concept_words_of, lower_word};
+use crate::coverage::{concept_words_in, concept_words_of};
 use crate::lexicon::Lexicons;
 use crate::numbers::numbers;
 use crate::text::{is_cjk, sentences};
@@ -122,11 +122,11 @@ pub(super) fn units<'a>(analysis: &Analysis<'a>, lex: Lexicons) -> Vec<Unit<'a>>
 }
 
 /// A text's words, split and lower-cased once for the alignment terms of
-/// all its sentences (the fidelity report's own split of the text).
+/// all its sentences (the fidelity report's own, `Analysis::lowered_words`).
 struct TextWords<'a> {
     text: &'a str,
     ranges: &'a [Range<usize>],
-    lowered: Vec<Cow<'a, str>>,
+    lowered: &'a [Cow<'a, str>],
     /// The text lower-cased, when each character's lower case has its
     /// length and none depends on its neighbours (no `Σ`): a sentence's
     /// lower case is then the same bytes of it.
@@ -148,7 +148,7 @@ impl<'a> TextWords<'a> {
         Self {
             text,
             ranges,
-            lowered: ranges.iter().map(|r| lower_word(&text[r.clone()])).collect(),
+            lowered: analysis.lowered_words(),
             lower: aligned.then_some(lower),
         }
     }
