@@ -6,6 +6,8 @@
 //! elsewhere is skipped (every later entry still replays). A write that fails
 //! (disk full) truncates the file back to the last whole entry and marks the
 //! journal failed: the run stops rather than pay for answers it cannot keep.
+//! Entries written while another call's fsync runs share the next one (group
+//! commit): each call still returns only once its own line is on disk.
 //!
 //! The key ([`call_key`]) is a SHA-256 of the model ID and an explicit,
 //! versioned call identity (messages, task, sampling, schema, and the
@@ -36,6 +38,12 @@ struct Files {
     append: File,
     read: File,
     len: u64,
+}
+
+struct Durable {
+    /// The file's length when the last successful fsync began.
+    len: u64,
+    file: File,
 }
 
 /// Where each entry is, in 16 bytes an entry (the index holds one per call
@@ -73,6 +81,10 @@ impl Index {
 pub struct Journal {
     path: PathBuf,
     files: Mutex<Files>,
+    /// How much of the file is known to be on disk, and the handle that
+    /// syncs it. Held for the fsync, so that calls whose lines were written
+    /// meanwhile find them synced by it and make no fsync of their own.
+    durable: Mutex<Durable>,
     index: Mutex<Index>,
     sync: bool,
     /// Tokens the entries on file were billed (read at open): spend that
@@ -130,8 +142,13 @@ impl Journal {
             },
         })?;
         let read = File::open(path)?;
+        let durable = Durable {
+            len: found.len,
+            file: append.try_clone()?,
+        };
         Ok(Self {
             path: path.to_path_buf(),
+            durable: Mutex::new(durable),
             files: Mutex::new(Files {
                 append,
                 read,
@@ -188,30 +205,65 @@ impl Journal {
         })
         .map_err(std::io::Error::other)?;
         line.push(b'\n');
+        let offset = self.append(&line)?;
+        let end = offset + line.len() as u64;
+        if self.sync {
+            self.sync_through(end)?;
+        }
+        locked(&self.index).insert(key, offset, line.len() as u64);
+        Ok(())
+    }
+
+    /// Writes `line` at the end of the file; returns where it begins.
+    fn append(&self, line: &[u8]) -> std::io::Result<u64> {
         let mut files = locked(&self.files);
         if let Some(why) = self.failure() {
             return Err(std::io::Error::other(why));
         }
-        let written = files.append.write_all(&line).and_then(|()| {
-            if self.sync {
-                files.append.sync_data()
-            } else {
-                Ok(())
-            }
-        });
-        if let Err(e) = written {
+        if let Err(e) = files.append.write_all(line) {
             // Cut a partial line back off, so that the next run reads every
             // entry before it and the next append starts on a fresh line.
             let _ = files.append.set_len(files.len);
-            let why = format!("cannot write the journal {}: {e}", self.path.display());
-            *locked(&self.failed) = Some(why.clone());
-            return Err(std::io::Error::new(e.kind(), why));
+            return Err(self.fail(e));
         }
         let offset = files.len;
         files.len += line.len() as u64;
-        drop(files);
-        locked(&self.index).insert(key, offset, line.len() as u64);
-        Ok(())
+        Ok(offset)
+    }
+
+    /// Returns once the file is on disk through `end`: at once where an
+    /// fsync that began after that byte was written has succeeded, else
+    /// after one of its own, which covers every line written so far.
+    fn sync_through(&self, end: u64) -> std::io::Result<()> {
+        let mut durable = locked(&self.durable);
+        if durable.len >= end {
+            return Ok(());
+        }
+        if let Some(why) = self.failure() {
+            return Err(std::io::Error::other(why));
+        }
+        let written = locked(&self.files).len;
+        match durable.file.sync_data() {
+            Ok(()) => {
+                durable.len = written;
+                Ok(())
+            }
+            Err(e) => {
+                // What is past the last fsync may not be on disk: cut it,
+                // so that no later read finds an entry whose call failed.
+                let mut files = locked(&self.files);
+                let _ = files.append.set_len(durable.len);
+                files.len = durable.len;
+                Err(self.fail(e))
+            }
+        }
+    }
+
+    /// Marks the journal failed (nothing more is appended) with why.
+    fn fail(&self, e: std::io::Error) -> std::io::Error {
+        let why = format!("cannot write the journal {}: {e}", self.path.display());
+        *locked(&self.failed) = Some(why.clone());
+        std::io::Error::new(e.kind(), why)
     }
 }
 
@@ -502,5 +554,59 @@ mod tests {
             assert_ne!(call_key("m", &r), base);
         }
         assert_ne!(call_key("other-model", &request()), base);
+    }
+
+    #[test]
+    fn lines_written_during_another_fsync_are_all_kept_and_indexed() {
+        // Sixteen threads put at once, so that most find their line synced
+        // by another's fsync: every entry must still be read back, whole,
+        // by this journal and by a reopened one.
+        let dir = std::env::temp_dir().join(format!("chunksynth-journal-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("journal.jsonl");
+        let journal = Arc::new(Journal::open(&path, true).unwrap_or_else(|e| panic!("{e}")));
+        // A key per chunk and attempt (the index tells keys apart by their
+        // first 64 bits).
+        let key = |i: usize, attempt: u32| {
+            let mut r = request();
+            r.metadata.chunk_index = Some(i);
+            r.metadata.attempt = attempt;
+            call_key("m", &r)
+        };
+        let threads: Vec<_> = (0..16)
+            .map(|i| {
+                let journal = journal.clone();
+                std::thread::spawn(move || {
+                    for attempt in 0..8 {
+                        let response = ChatResponse {
+                            text: format!("answer {i} {attempt}"),
+                            finish_reason: chunksynth_llm::FinishReason::Stop,
+                            usage: Usage::default(),
+                            latency: std::time::Duration::from_millis(1),
+                            endpoint: "http://127.0.0.1:1/v1".into(),
+                            model: "m".into(),
+                        };
+                        journal
+                            .put(&key(i, attempt), &response)
+                            .unwrap_or_else(|e| panic!("{e}"));
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap_or_else(|_| panic!("a writer panicked"));
+        }
+        let reopened = Journal::open(&path, true).unwrap_or_else(|e| panic!("{e}"));
+        for j in [&*journal, &reopened] {
+            assert_eq!(j.len(), 16 * 8);
+            for i in 0..16 {
+                for attempt in 0..8 {
+                    let got = j.get(&key(i, attempt)).map(|r| r.text);
+                    assert_eq!(got.as_deref(), Some(format!("answer {i} {attempt}").as_str()));
+                }
+            }
+        }
+        assert_eq!(reopened.skipped_lines(), 0);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
