@@ -192,6 +192,12 @@ pub(super) fn excused_values(
         .iter()
         .flat_map(|f| known.iter().map(move |k| k / f))
         .collect();
+    // A month's length a worked day count states (August has 31 days,
+    // 6月30天) is the calendar's, and an operand of its arithmetic.
+    known.extend(crate::calendar::stated_month_lengths(
+        rewrite,
+        crate::lexicon::Lexicons::for_text(rewrite, None),
+    ));
     let (derived, with_units) = crate::arithmetic::derived_values_twice(rewrite, &known, &in_scale_units);
     // Only a result counted in the scale's units is restated with it.
     let in_units: Vec<f64> = with_units.into_iter().filter(|v| !derived.contains(v)).collect();

@@ -217,17 +217,7 @@ pub(super) fn check_numbers(
                 || spelled().iter().any(|s| same_quantity(s, &q, tolerance))
                 || wanted.iter().any(|(_, w, _)| same_quantity(w, &q, tolerance))
         };
-        // The 二 of 第二年 ("the next year") counts no thing: the year it
-        // names is a year (1979) the rewrite may write.
-        let mut plain = std::borrow::Cow::Borrowed(source);
-        for word in source_lex
-            .words(|l| l.next_year_words)
-            .chain(source_lex.words(|l| l.previous_year_words))
-        {
-            if plain.contains(word) {
-                plain = std::borrow::Cow::Owned(plain.replace(word, "\u{3000}"));
-            }
-        }
+        let plain = without_year_steps(source, source_lex);
         let mut lost: Vec<f64> = Vec::new();
         for v in cjk_compound_numerals(&plain) {
             if v >= 2.0 && !lost.contains(&v) && !in_rewrite(v) {
@@ -317,7 +307,7 @@ pub(super) fn check_numbers(
     }
     // A number spelled in CJK numerals with a unit (三千, 二十二) is a
     // number as digits are, unless the source has it in any form.
-    let spelled_in_rewrite = cjk_compound_numerals(rewrite);
+    let spelled_in_rewrite = cjk_compound_numerals(&without_year_steps(rewrite, lex));
     let known_spelled: Vec<f64> = if spelled_in_rewrite.is_empty() {
         Vec::new()
     } else {
@@ -399,6 +389,23 @@ pub(super) fn check_numbers(
     }
     let score = kept.saturating_sub(substituted) as f64 / denominator as f64;
     ((score, findings.is_empty(), findings), apart)
+}
+
+/// `text` without the words that name the year after or before another
+/// (第二年, 前年): the 二 of 第二年 ("the next year") counts no thing, in a
+/// source or a rewrite; the year it names is a year (1979) either may
+/// write.
+fn without_year_steps(text: &str, lex: crate::lexicon::Lexicons) -> std::borrow::Cow<'_, str> {
+    let mut plain = std::borrow::Cow::Borrowed(text);
+    for word in lex
+        .words(|l| l.next_year_words)
+        .chain(lex.words(|l| l.previous_year_words))
+    {
+        if plain.contains(word) {
+            plain = std::borrow::Cow::Owned(plain.replace(word, "\u{3000}"));
+        }
+    }
+    plain
 }
 
 #[cfg(test)]

@@ -259,6 +259,10 @@ fn a_year_named_by_the_one_before_or_after_it_may_be_written_out() {
     let numbers = |rewrite: &str| number_findings(source, rewrite);
     assert!(numbers("1921年提取了胰岛素。次年（1922年）首次用于治疗患者。").is_empty());
     assert!(!numbers("1921年提取了胰岛素。次年（1923年）首次用于治疗患者。").is_empty());
+    // The rewrite may name that year by the words the source does not use
+    // (第二年 for 次年): its 二 counts no thing; two years do.
+    assert!(numbers("1921年提取了胰岛素，第二年首次用于治疗患者。").is_empty());
+    assert!(!numbers("1921年提取了胰岛素，两年后首次用于治疗患者。").is_empty());
     // The direction is the word's: a year earlier is not a year later.
     let source = "The treaty of 1494 replaced the line drawn a year earlier.";
     let numbers = |rewrite: &str| number_findings(source, rewrite);

@@ -53,6 +53,13 @@ pub static FULL_WIDTH_SIGNS: &[(char, char)] = &[('＝', '='), ('＋', '+'), ('�
 /// The character that counts years in Chinese and Japanese (1937年, 昭和12年).
 pub static CJK_YEAR_MARK: char = '年';
 
+/// The character that names a month in Chinese and Japanese (11月).
+pub static CJK_MONTH_MARK: char = '月';
+
+/// Marks between a month and its number of days (ноябрь: 30, ноябрь — 30,
+/// 10月：31日, August (31 days)).
+pub static MONTH_LENGTH_MARKS: &[char] = &[':', '：', '(', '（', '—', '–'];
+
 /// Marks that open a quotation or a title before its first word
 /// (「洋上のアルプス」, “Voyager”).
 pub static OPENING_QUOTES: &[char] = &['「', '『', '“', '"', '«', '(', '（', '《'];

@@ -215,23 +215,10 @@ pub static EN: Lexicon = Lexicon {
     designation_marks: &[],
     compound_number_prefixes: &[],
     count_words: &[("once", 1), ("twice", 2), ("both", 2), ("dozen", 12)],
-    number_words: &[
-        ("first", 1),
-        ("second", 2),
-        ("third", 3),
-        ("january", 1),
-        ("february", 2),
-        ("march", 3),
-        ("april", 4),
-        ("may", 5),
-        ("june", 6),
-        ("july", 7),
-        ("august", 8),
-        ("september", 9),
-        ("october", 10),
-        ("november", 11),
-        ("december", 12),
-    ],
+    number_words: NUMBER_WORDS,
+    months: NUMBER_WORDS.split_at(3).1,
+    month_length_links: &["has", "had"],
+    day_count_words: &["days"],
     ordinals: &[
         "first",
         "second",
@@ -474,3 +461,23 @@ pub static EN: Lexicon = Lexicon {
     wrong_option_words: &["wrong", "incorrect", "false"],
     range_words: &["to", "through"],
 };
+
+/// Ordinals, then the months: `number_words` reads them all, `months` the
+/// months (one list, so that a month is named in one place).
+const NUMBER_WORDS: &[(&str, u64)] = &[
+    ("first", 1),
+    ("second", 2),
+    ("third", 3),
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("april", 4),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("september", 9),
+    ("october", 10),
+    ("november", 11),
+    ("december", 12),
+];

@@ -155,6 +155,16 @@ pub struct Lexicon {
     /// Ordinals and months a rewrite may spell a number as ("third",
     /// "march").
     pub number_words: &'static [(&'static str, u64)],
+    /// Months by name, and the month each is (August 8, октябр- 10): what
+    /// a worked day count names a month's length by. (CJK months are a
+    /// number before [`common::CJK_MONTH_MARK`].)
+    pub months: &'static [(&'static str, u64)],
+    /// Words that join a month to its number of days (August has 31 days,
+    /// 2月有29天, 2月は29日).
+    pub month_length_links: &'static [&'static str],
+    /// Words after a number that count days and never date one (30天,
+    /// 30 дней): "6月30天" is June's length, where 6月30日 is a date.
+    pub day_count_words: &'static [&'static str],
     /// Ordinals in order, the n-th being n ("nineteenth" century).
     pub ordinals: &'static [&'static str],
     /// Words that multiply the number before them ("million", "тыс", 万),

@@ -196,6 +196,26 @@ pub static RU: Lexicon = Lexicon {
         ("вдесятеро", 10),
     ],
     number_words: &[],
+    // Stems, and May's three forms whole (a stem "ма" would take most
+    // words).
+    months: &[
+        ("январ", 1),
+        ("феврал", 2),
+        ("март", 3),
+        ("апрел", 4),
+        ("май", 5),
+        ("мая", 5),
+        ("мае", 5),
+        ("июн", 6),
+        ("июл", 7),
+        ("август", 8),
+        ("сентябр", 9),
+        ("октябр", 10),
+        ("ноябр", 11),
+        ("декабр", 12),
+    ],
+    month_length_links: &[],
+    day_count_words: &["дней", "дня", "день"],
     ordinals: &[],
     // Stems: тысяча, тысяч, тыс.; миллиона, млн.
     scale_words: &[

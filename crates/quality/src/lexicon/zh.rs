@@ -77,6 +77,9 @@ pub static ZH: Lexicon = Lexicon {
     compound_number_prefixes: &[],
     count_words: &[],
     number_words: &[],
+    months: &[],
+    month_length_links: &["有", "共有", "共"],
+    day_count_words: &["天"],
     ordinals: &[],
     // 千 is not here: 千米 is a kilometre.
     scale_words: &[("万", 1e4), ("萬", 1e4), ("亿", 1e8)],
