@@ -15,11 +15,30 @@ pub fn cardinal_word_values(text: &str) -> Vec<f64> {
 /// [`cardinal_word_values`] of a text split once for every such reading.
 pub(crate) fn cardinal_word_values_in(words: &Analysis) -> Vec<f64> {
     let lex = Lexicons::for_text(words.text, None);
-    words
-        .lowered_words()
-        .iter()
-        .filter_map(|w| cardinal_value(w, lex))
-        .collect()
+    with_compounds(words.lowered_words().iter().map(|w| cardinal_value(w, lex)))
+}
+
+/// The values of number words, each word's (`None`: no number word), and
+/// after a ten followed by a unit the two as one (twenty-two, двадцать два:
+/// 20, 2 and 22).
+fn with_compounds(values: impl Iterator<Item = Option<f64>>) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut previous: Option<f64> = None;
+    for value in values {
+        if let Some(v) = value {
+            out.push(v);
+            if let Some(tens) = previous
+                && (20.0..=90.0).contains(&tens)
+                && tens % 10.0 == 0.0
+                && (1.0..=9.0).contains(&v)
+                && v.fract() == 0.0
+            {
+                out.push(tens + v);
+            }
+        }
+        previous = value;
+    }
+    out
 }
 
 /// Spans of centuries a text counts in words, as years ("two centuries",
@@ -81,15 +100,11 @@ pub fn number_word_values(text: &str) -> Vec<f64> {
 /// [`number_word_values`] of a text split once for every such reading.
 pub(crate) fn number_word_values_in(words: &Analysis) -> Vec<f64> {
     let lex = Lexicons::for_text(words.text, None);
-    words
-        .lowered_words()
-        .iter()
-        .filter_map(|lower| {
-            // Ordinals and months, beside the cardinals.
-            cardinal_value(lower, lex)
-                .or_else(|| lex.indexes().find_map(|l| l.number_word(lower)).map(|v| v as f64))
-        })
-        .collect()
+    with_compounds(words.lowered_words().iter().map(|lower| {
+        // Ordinals and months, beside the cardinals.
+        cardinal_value(lower, lex)
+            .or_else(|| lex.indexes().find_map(|l| l.number_word(lower)).map(|v| v as f64))
+    }))
 }
 
 /// A number word, cardinal or ordinal, in any case form, by its stem

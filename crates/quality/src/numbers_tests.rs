@@ -111,6 +111,14 @@ fn number_words() {
     );
     assert!(number_word_values("семинар в столовой").is_empty());
     assert_eq!(number_word_values("шестнадцатилетний школьник"), [16.0]);
+    // A ten and a unit are one number too; a ten and a ten, or a unit and
+    // a ten, are not.
+    assert_eq!(number_word_values("Twenty-two players"), [20.0, 2.0, 22.0]);
+    assert_eq!(number_word_values("двадцать два игрока"), [20.0, 2.0, 22.0]);
+    assert_eq!(
+        number_word_values("two twenty, twenty thirty"),
+        [2.0, 20.0, 20.0, 30.0]
+    );
 }
 
 #[test]

@@ -534,12 +534,18 @@ pub(super) fn list_marker_values(text: &str) -> Vec<f64> {
 }
 
 /// A table cell that counts its row: `1`, `1.`, a rank with its counter
-/// (`1位`, `2nd`) or a numbered step (`1. 溶融`, `2) Heat`, `3 (critical)`).
+/// (`1位`, `2nd`) or a numbered step (`1. 溶融`, `2) Heat`, `3 (critical)`),
+/// or an ordinal that heads the row's thing (`1-я экспедиция`, `2nd
+/// expedition`).
 fn row_count(cell: &str) -> Option<u32> {
     let digits = cell.bytes().take_while(u8::is_ascii_digit).count();
     let rest = &cell[digits..];
+    let ordinal_first = rest
+        .split_once(' ')
+        .is_some_and(|(mark, _)| (1..=2).contains(&mark.chars().count()) && !mark.contains(char::is_numeric));
     let step = rest.starts_with(". ")
         || rest.starts_with(") ")
+        || ordinal_first
         || rest.strip_prefix(' ').is_some_and(|r| r.starts_with(['(', '（']));
     (digits > 0 && (rest.chars().count() <= 2 || step))
         .then(|| cell[..digits].parse().ok())

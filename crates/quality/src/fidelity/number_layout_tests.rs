@@ -75,6 +75,16 @@ fn a_step_with_a_note_still_numbers_its_row() {
 }
 
 #[test]
+fn an_ordinal_that_heads_each_row_numbers_the_rows() {
+    let source = "Затем он возглавил четыре экспедиции: в Монголию (1870–1873), на Лобнор (1876–1877), в Тибет (1879–1880) и к Хуанхэ (1883–1885).";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    let table = "| Экспедиция | Годы |\n|---|---|\n| 1-я экспедиция, Монголия | 1870–1873 |\n| 2-я экспедиция, Лобнор | 1876–1877 |\n| 3-я экспедиция, Тибет | 1879–1880 |\n| 4-я экспедиция, Хуанхэ | 1883–1885 |";
+    assert!(numbers(table).is_empty(), "{:?}", numbers(table));
+    // Out of order, the numbers are not the rows' count.
+    assert!(!numbers(&table.replace("| 3-я", "| 5-я")).is_empty());
+}
+
+#[test]
 fn a_decimal_may_be_said_to_the_unit() {
     let source = "燊海井于1835年完钻，井深1001.42米。";
     let numbers = |rewrite: &str| number_findings(source, rewrite);
