@@ -50,7 +50,18 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
     };
     for mention in joined_names(rewrite, rewrite_names.to_vec()) {
         let text = mention.text.as_str();
-        if in_source(text) {
+        // Only these kinds may be added names (an acronym is looked for
+        // elsewhere): the others need no lookup in the source.
+        let may_be_added = matches!(
+            mention.kind,
+            NameKind::CommandOption
+                | NameKind::Url
+                | NameKind::Email
+                | NameKind::FilePath
+                | NameKind::InlineCode
+                | NameKind::ProperName
+        );
+        if !may_be_added || in_source(text) {
             continue;
         }
         let added = match mention.kind {

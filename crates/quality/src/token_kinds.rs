@@ -14,6 +14,12 @@ pub(crate) fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
     if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_lowercase()) {
         return None;
     }
+    // Two capitals or more and nothing else (most words of a text in
+    // capitals) are an acronym: none of the kinds below but the last takes
+    // a word without a small letter, digit or mark, save an address.
+    if token.len() >= 2 && token.bytes().all(|b| b.is_ascii_uppercase()) && !raw.contains('@') {
+        return Some(NameKind::Acronym);
+    }
     // Nor is a word of small letters, or a capital and small letters, with
     // marks around it ("Rust,", "(word)"): only a dash (an option), an `@`
     // (an address) or "www." (a host) could make it one of the kinds below.
