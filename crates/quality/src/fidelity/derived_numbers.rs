@@ -25,7 +25,9 @@ pub(super) fn next_days(source_lower: &str, known: &[f64], lex: Lexicons) -> Vec
 /// Whether a number is written from a source number's own digits: a
 /// code's leading digits, or all of them with its separators dropped (09
 /// and 090111 for the subheading 0901.11 — a leading zero says a code, not
-/// a quantity), or a power of ten the source writes (10⁻¹⁰ of 30×10⁻¹⁰).
+/// a quantity), or a power of ten the source writes (10⁻¹⁰ of 30×10⁻¹⁰),
+/// or a version of three parts said without its last part, a zero (3.13
+/// of 3.13.0: 3.13.1 is not 3.13).
 pub(super) fn written_from_a_source_number(
     written: &str,
     source: &str,
@@ -39,7 +41,11 @@ pub(super) fn written_from_a_source_number(
             n.written.starts_with('0') && digits.starts_with(written)
         });
     }
-    !written.is_ascii() && written.starts_with("10") && source.contains(written)
+    let version = written.contains('.')
+        && source_numbers
+            .iter()
+            .any(|n| n.written.matches('.').count() == 2 && n.written.strip_suffix(".0") == Some(written));
+    version || !written.is_ascii() && written.starts_with("10") && source.contains(written)
 }
 
 /// Whether the number `m` is a term of a ratio ("4 in 10", "3 out of 4")

@@ -175,7 +175,14 @@ pub(super) fn check_numbers(
                     .iter()
                     .any(|f| count_in_rewrite(&Quantity::Value(v * f)) > 0)
         }
-        Quantity::Literal(_) => false,
+        // A version of three parts said without its last, a zero (3.13.0
+        // → 3.13).
+        Quantity::Literal(version) => {
+            version.matches('.').count() == 2
+                && version
+                    .strip_suffix(".0")
+                    .is_some_and(|short| found.iter().any(|m| m.written == short))
+        }
     };
     let mut findings = Vec::new();
     let mut kept = 0usize;

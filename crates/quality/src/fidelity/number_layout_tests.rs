@@ -158,6 +158,16 @@ fn a_codes_digits_and_a_power_of_ten_are_the_sources() {
 }
 
 #[test]
+fn a_version_may_drop_its_last_zero_part() {
+    let source = "Python 3.13.0 was released on 7 October 2024, a year after 3.12.0.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("Python 3.13 came out on 7 October 2024, a year after 3.12.").is_empty());
+    // 3.14 is another version; 3.1 is not 3.13.
+    assert!(!numbers("Python 3.14 came out on 7 October 2024, a year after 3.12.").is_empty());
+    assert!(!numbers("Python 3.1 came out on 7 October 2024, a year after 3.12.").is_empty());
+}
+
+#[test]
 fn a_formulas_atoms_a_diameter_and_a_size_are_no_quantities() {
     // Subscripts written as such: the source's 9 of (Fe,Ni)9S8 counts atoms.
     let source = "Pentlandite (Fe,Ni)9S8 and chalcopyrite CuFeS2 are the main ores.";

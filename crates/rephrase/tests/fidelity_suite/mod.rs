@@ -1083,10 +1083,10 @@ fn dev_bo_faithful_new_styles() {
     faithful_set("dev_bo", &["dev_bo_en_ru", "dev_bo_zh_ja"], 0.04);
 }
 
-/// Set BR (`dev_br_*.toml`): 96 faithful outputs of the new styles from other domains than every set before, rich in full dates, intervals worked out between them and named people, places and organisations (round 13, session 19); tuned on. First contact 12 / 96 failed (the gate of a7d3a7c): eight of them numbers a worked date interval writes (the days of the months it crosses, 31 − 21 = 10), the rest a count of a table's rows, a name the source says as an adjective, a rounded figure.
+/// Set BR (`dev_br_*.toml`): 96 faithful outputs of the new styles from other domains than every set before, rich in full dates, intervals worked out between them and named people, places and organisations (round 13, session 19); tuned on. First contact 12 / 96 failed (the gate of a7d3a7c): eight of them numbers a worked date interval writes (the days of the months it crosses, 31 − 21 = 10), the rest a ten and a unit spelled, an ordinal heading each row, a version without its last zero, a name the source says as an adjective (lunar → the Moon), a code's number said alone (G30 → 30), a doubling said as +100 %, and a premise a problem invents (a 250th anniversary). After its classes (tuned): 4 / 96, the last four.
 #[test]
 fn dev_br_faithful_new_styles() {
-    faithful_set("dev_br", &["dev_br_en_ru", "dev_br_zh_ja"], 0.06);
+    faithful_set("dev_br", &["dev_br_en_ru", "dev_br_zh_ja"], 0.05);
 }
 
 /// Set Z (`set_z_*.toml`): 48 restyles and 96 single errors in four
