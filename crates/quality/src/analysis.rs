@@ -139,6 +139,22 @@ impl<'a> Analysis<'a> {
         self.lower.get_or_init(|| self.text.to_lowercase())
     }
 
+    /// Whether its lower case lines up with it: each character's lower
+    /// case has its length and none depends on its neighbours (no `Σ`), so
+    /// that a slice of the text and the same bytes of the lower case are
+    /// the same words.
+    pub(crate) fn lower_lines_up(&self) -> bool {
+        let (text, lower) = (self.text, self.lower());
+        lower.len() == text.len()
+            && (text.is_ascii()
+                || (!text.contains('Σ')
+                    && text.chars().count() == lower.chars().count()
+                    && text
+                        .chars()
+                        .zip(lower.chars())
+                        .all(|(a, b)| a.len_utf8() == b.len_utf8())))
+    }
+
     /// Its names, in order of first appearance.
     pub(crate) fn names(&self) -> &[NameMention] {
         self.names.get_or_init(|| names(self.text))

@@ -158,6 +158,24 @@ impl Lowered {
         let spans: Vec<(u32, u32)> = crate::text::word_ranges(&lower)
             .map(|r| (r.start as u32, r.end as u32))
             .collect();
+        Self::of_split(lower, spans)
+    }
+
+    /// An analysed text's lower case, with the words it has split already
+    /// where its lower case lines up with it.
+    pub(crate) fn of_analysis(text: &crate::analysis::Analysis) -> Self {
+        if !text.lower_lines_up() {
+            return Self::of_lower(text.lower().to_owned());
+        }
+        let spans = text
+            .word_spans()
+            .iter()
+            .map(|r| (r.start as u32, r.end as u32))
+            .collect();
+        Self::of_split(text.lower().to_owned(), spans)
+    }
+
+    fn of_split(lower: String, spans: Vec<(u32, u32)>) -> Self {
         let mut counts = vec![0; VOCABULARY.len()];
         for &(start, end) in &spans {
             if let Some(&i) = VOCABULARY.get(&lower[start as usize..end as usize]) {
@@ -297,4 +315,28 @@ pub(crate) fn first_form<'f>(text: &Lowered, forms: impl IntoIterator<Item = &'f
         .into_iter()
         .find(|f| count_form(text, f) > 0)
         .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_from_the_analysis_are_the_lower_cases_own() {
+        for text in [
+            "The Rust Book's 20 chapters: `String`, Box<T>; don’t STOP.",
+            "ПРИВЕТ, Мир! Он не пришёл — «Ермак» 17.10.1898.",
+            "ΣΟΦΊΑ and Σίσυφος; İstanbul, straße, ǅemal.",
+            "嫦娥四号于2018年12月8日发射，玉兔二号 135千克。",
+            "x86_64 -O2 --help a/b.c 3.14",
+        ] {
+            let analysis = crate::analysis::Analysis::new(text);
+            let (split, cut) = (
+                Lowered::of_lower(text.to_lowercase()),
+                Lowered::of_analysis(&analysis),
+            );
+            assert_eq!(split.word_list(), cut.word_list(), "{text}");
+            assert_eq!(split.counts, cut.counts, "{text}");
+        }
+    }
 }

@@ -166,8 +166,8 @@ fn findings(pair: &Pair, omission_scale: f64, lex: Lexicons) -> AlignmentFinding
     let windows = align(&src, &rw, MAX_OMITTED * omission_scale, lex, &mut out);
     let source_names = entities::entities_of(source, pair.source.names(), lex);
     let (whole_src, whole_rw) = (
-        Lowered::of_lower(pair.source.lower().to_owned()),
-        Lowered::of_lower(pair.rewrite.lower().to_owned()),
+        Lowered::of_analysis(&pair.source),
+        Lowered::of_analysis(&pair.rewrite),
     );
     let source_values = numbers::stated_values(source, &whole_src, lex);
     let whole_negated = polarity::WholeNegations::of(&src, &rw);

@@ -136,20 +136,11 @@ struct TextWords<'a> {
 impl<'a> TextWords<'a> {
     fn of(analysis: &'a Analysis<'_>) -> Self {
         let (text, ranges) = (analysis.text, analysis.word_spans());
-        let lower = analysis.lower();
-        let aligned = lower.len() == text.len()
-            && (text.is_ascii()
-                || (!text.contains('Σ')
-                    && text.chars().count() == lower.chars().count()
-                    && text
-                        .chars()
-                        .zip(lower.chars())
-                        .all(|(a, b)| a.len_utf8() == b.len_utf8())));
         Self {
             text,
             ranges,
             lowered: analysis.lowered_words(),
-            lower: aligned.then_some(lower),
+            lower: analysis.lower_lines_up().then(|| analysis.lower()),
         }
     }
 
