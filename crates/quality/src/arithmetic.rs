@@ -158,7 +158,13 @@ fn right_as_written(value: f64, result: f64, decimals: u8, approximate: bool) ->
     // 3.5666…): a division's digits written as far as they go.
     let scale = 10f64.powi(i32::from(decimals));
     let cut_short = decimals > 0 && ((value * scale).trunc() - result * scale).abs() < 1e-6;
-    (value - result).abs() <= slack || cut_short || (approximate && close(value, result, ROUNDING))
+    // After ≈, a hundredth of it; but a result shown with decimals claims
+    // them: off by more than ten of its last digit (1854.93 for 1844.93)
+    // it is wrong, not rounded.
+    let approximately = approximate
+        && close(value, result, ROUNDING)
+        && (decimals == 0 || (value - result).abs() <= 10.0 / scale);
+    (value - result).abs() <= slack || cut_short || approximately
 }
 
 /// A value as a finding writes it (`12`, `0.333333` → `0.333333`).

@@ -29,6 +29,10 @@ fn a_wrong_result_is_found_and_a_rounded_or_labelled_one_is_not() {
         .collect();
     assert_eq!(wrong, ["3 × 4 = 13"]);
     assert!(wrong_computations("Problem 2: 3 × 4 = 12; 1/3 ≈ 0.33; 2 ÷ 3 ≈ 0.7").is_empty());
+    // After ≈ a result may be rounded by a hundredth of it, unless it shows
+    // decimals that say otherwise.
+    assert!(wrong_computations("5534.8 ÷ 3 ≈ 1844.93; 5534.8 ÷ 3 ≈ 1845; 5534.8 ÷ 3 ≈ 1850").is_empty());
+    assert_eq!(wrong_computations("5534.8 ÷ 3 ≈ 1854.93").len(), 1);
     assert!(wrong_computations("150-300 = 2 and a label 2024 = 2").is_empty());
     // A chain, a percentage, a digit group: not read as wrong.
     assert!(

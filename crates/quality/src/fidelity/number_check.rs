@@ -68,10 +68,18 @@ pub(super) fn check_numbers(
         .collect();
     // A date in digits (10.11.2014, 2020-05-28, 2019.4) names its day (or
     // month) and year as the source's words do.
+    // Not a number the source writes the same (1864.8米 is a height, not
+    // August 1864): that is the source's number.
     let day_month = rewrite.chars().any(crate::words::is_cyrillic);
     let found: Vec<_> = numbers(rewrite)
         .into_iter()
-        .flat_map(|m| date_parts(m, day_month))
+        .flat_map(|m| {
+            if source_numbers.iter().any(|s| s.written == m.written) {
+                vec![m]
+            } else {
+                date_parts(m, day_month)
+            }
+        })
         .collect();
     // Spelled out in words or in CJK numerals (2か所 → 二つ).
     // Read only for a number the digits say less often than the source.

@@ -221,3 +221,11 @@ fn a_count_of_the_people_just_listed_is_no_added_number() {
     let source = "1979年，铃木章与宫浦宪夫报告了这一反应。";
     assert!(number_findings(source, "1979年，铃木章与宫浦宪夫报告了这一反应，两人因此闻名。").is_empty());
 }
+
+#[test]
+fn a_number_the_source_writes_the_same_is_no_date() {
+    let source = "主峰莲花峰海拔1864.8米，为黄山最高峰。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("莲花峰（1864.8米）是黄山最高峰。").is_empty());
+    assert!(!numbers("莲花峰（1864.9米）是黄山最高峰。").is_empty());
+}
