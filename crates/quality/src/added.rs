@@ -87,6 +87,13 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
                         && words(text)
                             .into_iter()
                             .any(|w| is_term(w) && !source_words().contains(fold_word(w).as_str()))
+                    // An option in a command line (`tcpdump -D`) is added
+                    // as it would be bare.
+                    || text.contains(' ')
+                        && text.split_whitespace().any(|token| {
+                            crate::names::classify_token(token, token) == Some(NameKind::CommandOption)
+                                && !in_source(token)
+                        })
             }
             NameKind::ProperName => {
                 let lex = Lexicons::for_text(text, None);

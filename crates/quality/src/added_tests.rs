@@ -355,3 +355,19 @@ fn a_letter_said_again_is_a_placeholder_not_an_acronym() {
     assert!(in_extract(source, "- 年份 YYYY 为 4 位。").is_empty());
     assert_eq!(in_extract(source, "- 年份由 ISO 规定。"), ["ISO"]);
 }
+
+#[test]
+fn an_option_in_a_command_line_is_added_as_it_would_be_bare() {
+    let source = "To listen on every interface, run `tcpdump -i any`; -n keeps addresses as numbers.";
+    let added = |rewrite: &str| -> Vec<String> {
+        added_names(source, rewrite)
+            .into_iter()
+            .map(|(_, name)| name)
+            .collect()
+    };
+    assert!(added("Listen everywhere with `tcpdump -i any -n`.").is_empty());
+    assert_eq!(
+        added("Listen everywhere with `tcpdump -i any`; list the interfaces with `tcpdump -D`."),
+        ["tcpdump -D"]
+    );
+}
