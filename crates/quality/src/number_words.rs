@@ -164,3 +164,35 @@ pub(crate) fn fraction_values_in(words: &Analysis) -> Vec<f64> {
     }
     out
 }
+
+/// The counts of years a text puts between two events in words ("Five
+/// years later", "через пять лет", "3 years later"): the lexicons'
+/// `years_later_after` after a count and a year unit, or
+/// `years_later_before` before them.
+pub(crate) fn years_later_in(words: &Analysis) -> Vec<f64> {
+    let lex = Lexicons::for_text(words.text, None);
+    let count = |w: &str| {
+        cardinal_value(w, lex).or_else(|| {
+            (w.len() <= 2 && w.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| w.parse().ok())
+                .flatten()
+        })
+    };
+    let is = |w: &str, list: fn(&crate::lexicon::Lexicon) -> &'static [&'static str]| {
+        lex.words(list).any(|x| x == w)
+    };
+    let words: Vec<&str> = words.lowered_words().iter().map(AsRef::as_ref).collect();
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let Some(n) = count(w) else { continue };
+        if !words.get(i + 1).is_some_and(|u| is(u, |l| l.year_units)) {
+            continue;
+        }
+        let after = words.get(i + 2).is_some_and(|l| is(l, |l| l.years_later_after));
+        let before = i > 0 && is(words[i - 1], |l| l.years_later_before);
+        if after || before {
+            out.push(n);
+        }
+    }
+    out
+}

@@ -12,7 +12,7 @@ pub use crate::number_words::{
     cardinal_word_values, centuries_counted, fraction_values, number_word_values, ordinal_word_values,
 };
 pub(crate) use crate::number_words::{
-    cardinal_word_values_in, centuries_counted_in, fraction_values_in, ordinal_word_values_in,
+    cardinal_word_values_in, centuries_counted_in, fraction_values_in, ordinal_word_values_in, years_later_in,
 };
 
 /// What a number mention means.

@@ -164,13 +164,17 @@ pub(super) fn excused_values(
     let says = |words: fn(&crate::lexicon::Lexicon) -> &'static [&'static str]| {
         has_year && lex.words(words).any(|w| lower.contains(w))
     };
-    let steps: Vec<f64> = [
+    let mut steps: Vec<f64> = [
         (says(|l| l.next_year_words), 1.0),
         (says(|l| l.previous_year_words), -1.0),
     ]
     .into_iter()
     .filter_map(|(said, step)| said.then_some(step))
     .collect();
+    // Or by a count of years after it (1823 … "Five years later" → 1828).
+    if has_year {
+        steps.extend(crate::numbers::years_later_in(&source_words));
+    }
     let years: Vec<f64> = known
         .iter()
         .filter(|v| is_year(**v))

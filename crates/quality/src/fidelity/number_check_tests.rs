@@ -263,6 +263,16 @@ fn a_year_named_by_the_one_before_or_after_it_may_be_written_out() {
     // (第二年 for 次年): its 二 counts no thing; two years do.
     assert!(numbers("1921年提取了胰岛素，第二年首次用于治疗患者。").is_empty());
     assert!(!numbers("1921年提取了胰岛素，两年后首次用于治疗患者。").is_empty());
+    // A count of years after a year (five years later) names the year
+    // that far on, and no other.
+    let source = "In 1823 she found a plesiosaur. Five years later she found a pterosaur.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("1823: a plesiosaur. 1828: a pterosaur.").is_empty());
+    assert!(!numbers("1823: a plesiosaur. 1829: a pterosaur.").is_empty());
+    let source = "В 1823 году она нашла плезиозавра, а через пять лет — птерозавра.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("1823 — плезиозавр, 1828 — птерозавр.").is_empty());
+    assert!(!numbers("1823 — плезиозавр, 1827 — птерозавр.").is_empty());
     // The direction is the word's: a year earlier is not a year later.
     let source = "The treaty of 1494 replaced the line drawn a year earlier.";
     let numbers = |rewrite: &str| number_findings(source, rewrite);

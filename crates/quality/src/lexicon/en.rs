@@ -206,6 +206,8 @@ pub static EN: Lexicon = Lexicon {
         ("billion", 1000000000),
     ],
     cardinal_stems: &[],
+    years_later_after: &["later"],
+    years_later_before: &[],
     next_year_words: &["following year", "next year", "year later"],
     previous_year_words: &["previous year", "year before", "year earlier"],
     next_day_words: &["following day", "next day", "day later"],

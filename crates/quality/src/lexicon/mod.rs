@@ -129,6 +129,12 @@ pub struct Lexicon {
     /// Words that name the year after another (次年, the following
     /// year): a rewrite may write that year out.
     pub next_year_words: &'static [&'static str],
+    /// Words after a count of years that put an event that many years
+    /// after the one before ("five years later", "пять лет спустя"): the
+    /// year may be written out.
+    pub years_later_after: &'static [&'static str],
+    /// Words before a count of years that do the same ("через пять лет").
+    pub years_later_before: &'static [&'static str],
     /// Words that name the year before another (前年, a year earlier,
     /// годом ранее).
     pub previous_year_words: &'static [&'static str],
