@@ -371,3 +371,22 @@ fn an_option_in_a_command_line_is_added_as_it_would_be_bare() {
         ["tcpdump -D"]
     );
 }
+
+#[test]
+fn a_russian_name_with_a_fleeting_vowel_is_the_sources() {
+    let source = "Законом 1995 года 18 апреля объявлено Днём воинской славы России; битва под Орлом.";
+    assert!(
+        in_extract(
+            source,
+            "**Задача 1.** Отмечается День воинской славы; битва — город Орёл."
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        in_extract(
+            source,
+            "**Задача 1.** Отмечается День воинской славы; битва — город Курск."
+        ),
+        ["Курск"]
+    );
+}

@@ -226,11 +226,37 @@ pub(crate) fn contains_inflected_in(text: &Analysis, name: &str) -> bool {
             // "сентября" for Сена; a whole name takes an ending after it
             // (Ершов, Ершовым).
             let n = w.chars().count();
+            let fleeting = fleeting_vowel_stem(&whole);
             text_words.iter().any(|t| {
                 (t.starts_with(&stem) && (stem.chars().count() >= 4 || t.chars().count() <= n + 1))
                     || (n >= 4 && t.starts_with(&whole) && t.chars().count() <= n + 2)
+                    || fleeting
+                        .as_ref()
+                        .is_some_and(|f| t.starts_with(f.as_str()) && t.chars().count() <= n + 1)
             })
         })
+}
+
+/// A Russian noun's stem with its fleeting vowel dropped, as its other
+/// cases write it (день → дн-: Днём; Орёл → орл-: Орла; отец → отц-): a
+/// vowel (`fleeting_vowels`) between the last two consonants of a short
+/// word, a soft sign after them or not.
+fn fleeting_vowel_stem(lower: &str) -> Option<String> {
+    let lex = crate::lexicon::Lexicons::for_text(lower, None);
+    let mut letters: Vec<char> = lower.chars().collect();
+    if letters.last() == Some(&'ь') {
+        letters.pop();
+    }
+    let n = letters.len();
+    let vowel = |c: char| lex.has_char(|l| l.vowels, c);
+    let fleeting = (3..=6).contains(&n)
+        && !vowel(letters[n - 1])
+        && lex.has_char(|l| l.fleeting_vowels, letters[n - 2])
+        && !vowel(letters[n - 3]);
+    fleeting.then(|| {
+        letters.remove(n - 2);
+        letters.into_iter().collect()
+    })
 }
 
 /// A Russian word without the letters a case ending may change, keeping at

@@ -206,6 +206,8 @@ pub static EN: Lexicon = Lexicon {
         ("billion", 1000000000),
     ],
     cardinal_stems: &[],
+    vowels: &[],
+    fleeting_vowels: &[],
     years_later_after: &["later"],
     years_later_before: &[],
     next_year_words: &["following year", "next year", "year later"],

@@ -55,6 +55,8 @@ pub static JA: Lexicon = Lexicon {
     unit_families: &[],
     cardinals: &[],
     cardinal_stems: &[],
+    vowels: &[],
+    fleeting_vowels: &[],
     years_later_after: &[],
     years_later_before: &[],
     next_year_words: &["翌年", "次年", "その次の年"],

@@ -129,6 +129,11 @@ pub struct Lexicon {
     /// Words that name the year after another (次年, the following
     /// year): a rewrite may write that year out.
     pub next_year_words: &'static [&'static str],
+    /// The vowels (Russian: а е ё и о у ы э ю я), and those that drop out
+    /// of a noun's stem in its other cases (день → дня, Орёл → Орла).
+    pub vowels: &'static [char],
+    /// See `vowels`.
+    pub fleeting_vowels: &'static [char],
     /// Words after a count of years that put an event that many years
     /// after the one before ("five years later", "пять лет спустя"): the
     /// year may be written out.

@@ -147,6 +147,8 @@ pub static RU: Lexicon = Lexicon {
         ("сто", 100),
     ],
     // Not "семи" (семинар); "сто" only as "столетн" (not стол).
+    vowels: &['а', 'е', 'ё', 'и', 'о', 'у', 'ы', 'э', 'ю', 'я'],
+    fleeting_vowels: &['е', 'ё', 'о'],
     years_later_after: &["спустя"],
     years_later_before: &["через"],
     next_year_words: &[

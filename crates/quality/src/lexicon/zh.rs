@@ -66,6 +66,8 @@ pub static ZH: Lexicon = Lexicon {
     unit_families: &[&["天", "周", "小时", "分钟"]],
     cardinals: &[],
     cardinal_stems: &[],
+    vowels: &[],
+    fleeting_vowels: &[],
     years_later_after: &[],
     years_later_before: &[],
     next_year_words: &["次年", "翌年", "第二年"],
