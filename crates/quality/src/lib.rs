@@ -48,6 +48,7 @@ pub mod names;
 mod number_words;
 pub mod numbers;
 pub mod repetition;
+mod russian_stems;
 pub mod script;
 pub mod stopwords;
 pub mod text;

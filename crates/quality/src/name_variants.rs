@@ -171,7 +171,7 @@ fn contains_variant(rewrite: &str, name: &str) -> bool {
     // The family name as written, or (Russian) with another ending
     // (Тушинского → Г. К. Тушинский).
     let last_stem: String = if last.chars().next().is_some_and(is_cyrillic) {
-        case_stem(last, 4)
+        crate::russian_stems::case_stem(last, 4)
     } else {
         (*last).to_owned()
     };
@@ -221,12 +221,12 @@ pub(crate) fn contains_inflected_in(text: &Analysis, name: &str) -> bool {
     (words.len() == 1 || long_stem)
         && words.iter().all(|w| {
             let whole = one_spelling(w);
-            let stem = case_stem(&whole, floor);
+            let stem = crate::russian_stems::case_stem(&whole, floor);
             // A short stem (Лун) begins words of its own length only, not
             // "сентября" for Сена; a whole name takes an ending after it
             // (Ершов, Ершовым).
             let n = w.chars().count();
-            let fleeting = fleeting_vowel_stem(&whole);
+            let fleeting = crate::russian_stems::fleeting_vowel_stem(&whole);
             text_words.iter().any(|t| {
                 (t.starts_with(&stem) && (stem.chars().count() >= 4 || t.chars().count() <= n + 1))
                     || (n >= 4 && t.starts_with(&whole) && t.chars().count() <= n + 2)
@@ -235,47 +235,6 @@ pub(crate) fn contains_inflected_in(text: &Analysis, name: &str) -> bool {
                         .is_some_and(|f| t.starts_with(f.as_str()) && t.chars().count() <= n + 1)
             })
         })
-}
-
-/// A Russian noun's stem with its fleeting vowel dropped, as its other
-/// cases write it (день → дн-: Днём; Орёл → орл-: Орла; отец → отц-): a
-/// vowel (`fleeting_vowels`) between the last two consonants of a short
-/// word, a soft sign after them or not.
-fn fleeting_vowel_stem(lower: &str) -> Option<String> {
-    let lex = crate::lexicon::Lexicons::for_text(lower, None);
-    let mut letters: Vec<char> = lower.chars().collect();
-    if letters.last() == Some(&'ь') {
-        letters.pop();
-    }
-    let n = letters.len();
-    let vowel = |c: char| lex.has_char(|l| l.vowels, c);
-    let fleeting = (3..=6).contains(&n)
-        && !vowel(letters[n - 1])
-        && lex.has_char(|l| l.fleeting_vowels, letters[n - 2])
-        && !vowel(letters[n - 3]);
-    fleeting.then(|| {
-        letters.remove(n - 2);
-        letters.into_iter().collect()
-    })
-}
-
-/// A Russian word without the letters a case ending may change, keeping at
-/// least `floor`: up to two on a short word, more on a long one —
-/// adjectival surnames and places end longer (Лобачевского → Лобачевский,
-/// Шаболовской → Шаболовке).
-fn case_stem(word: &str, floor: usize) -> String {
-    let n = word.chars().count();
-    // A short name changes its last letter (Луна, Луну, Луне), or its last
-    // two in the instrumental (Невой, Луной).
-    let floor = if n <= 5 { floor.min(3) } else { floor };
-    let ending = match n {
-        0..=6 => 2,
-        7..=8 => 3,
-        _ => 4,
-    };
-    word.chars()
-        .take(n.saturating_sub(ending).max(floor).min(n))
-        .collect()
 }
 
 /// A name kept by what the source around it says it may be called (the
