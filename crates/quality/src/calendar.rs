@@ -189,16 +189,19 @@ mod tests {
         }
     }
 
+    /// The numbers check's findings on a math-problems output.
+    fn number_findings(source: &str, rewrite: &str) -> Vec<String> {
+        crate::fidelity(source, rewrite, &as_math_problems())
+            .findings()
+            .filter(|f| f.contains("number") || f.contains("computation"))
+            .map(str::to_owned)
+            .collect()
+    }
+
     #[test]
     fn a_months_length_in_a_worked_day_count_is_the_calendars() {
         let source = "TLS 1.3 was published on 10 August 2018; OpenSSL 1.1.1 shipped on 11 September 2018.";
-        let findings = |rewrite: &str| -> Vec<String> {
-            crate::fidelity(source, rewrite, &as_math_problems())
-                .findings()
-                .filter(|f| f.contains("number") || f.contains("computation"))
-                .map(str::to_owned)
-                .collect()
-        };
+        let findings = |rewrite: &str| number_findings(source, rewrite);
         let days = |length: &str, total: &str| {
             format!(
                 "From 10 August 2018 to 11 September 2018. August has {length} days. From 10 to {length} August: {length} − 10 = 21 days; then 21 + 11 = {total} days."
@@ -214,13 +217,7 @@ mod tests {
         assert!(!findings(&days("31", "33")).is_empty());
         // Months by number, as a Chinese day count writes them.
         let source = "嫦娥四号于2018年5月21日发射中继卫星，2018年12月8日发射探测器。";
-        let findings = |rewrite: &str| -> Vec<String> {
-            crate::fidelity(source, rewrite, &as_math_problems())
-                .findings()
-                .filter(|f| f.contains("number") || f.contains("computation"))
-                .map(str::to_owned)
-                .collect()
-        };
+        let findings = |rewrite: &str| number_findings(source, rewrite);
         let worked = |june: &str| {
             format!(
                 "解：按月份逐段计算。\n5月21日到5月31日：31 − 21 = 10（天）。\n6月{june}天，7月31天，8月31天，9月30天，10月31天，11月30天。\n12月1日到12月8日：8天。\n合计：10 + {june} + 31 + 31 + 30 + 31 + 30 + 8 = 201（天）。"
