@@ -8,7 +8,7 @@
 pub(crate) fn fleeting_vowel_stem(lower: &str) -> Option<String> {
     let lex = crate::lexicon::Lexicons::for_text(lower, None);
     let mut letters: Vec<char> = lower.chars().collect();
-    if letters.last() == Some(&'ь') {
+    if letters.last().is_some_and(|&c| lex.has_char(|l| l.soft_signs, c)) {
         letters.pop();
     }
     let n = letters.len();

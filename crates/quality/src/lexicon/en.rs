@@ -208,6 +208,7 @@ pub static EN: Lexicon = Lexicon {
     cardinal_stems: &[],
     vowels: &[],
     fleeting_vowels: &[],
+    soft_signs: &[],
     years_later_after: &["later"],
     years_later_before: &[],
     next_year_words: &["following year", "next year", "year later"],

@@ -57,6 +57,7 @@ pub static JA: Lexicon = Lexicon {
     cardinal_stems: &[],
     vowels: &[],
     fleeting_vowels: &[],
+    soft_signs: &[],
     years_later_after: &[],
     years_later_before: &[],
     next_year_words: &["翌年", "次年", "その次の年"],

@@ -134,6 +134,9 @@ pub struct Lexicon {
     pub vowels: &'static [char],
     /// See `vowels`.
     pub fleeting_vowels: &'static [char],
+    /// Signs a stem may end with that are no letter of their own (день:
+    /// its stem before the fleeting vowel is дн-).
+    pub soft_signs: &'static [char],
     /// Words after a count of years that put an event that many years
     /// after the one before ("five years later", "пять лет спустя"): the
     /// year may be written out.

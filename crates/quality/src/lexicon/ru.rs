@@ -149,6 +149,7 @@ pub static RU: Lexicon = Lexicon {
     // Not "семи" (семинар); "сто" only as "столетн" (not стол).
     vowels: &['а', 'е', 'ё', 'и', 'о', 'у', 'ы', 'э', 'ю', 'я'],
     fleeting_vowels: &['е', 'ё', 'о'],
+    soft_signs: &['ь'],
     years_later_after: &["спустя"],
     years_later_before: &["через"],
     next_year_words: &[

@@ -68,6 +68,7 @@ pub static ZH: Lexicon = Lexicon {
     cardinal_stems: &[],
     vowels: &[],
     fleeting_vowels: &[],
+    soft_signs: &[],
     years_later_after: &[],
     years_later_before: &[],
     next_year_words: &["次年", "翌年", "第二年"],
