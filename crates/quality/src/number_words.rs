@@ -185,10 +185,12 @@ pub(crate) fn years_later_in(words: &Analysis) -> Vec<f64> {
     let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {
         let Some(n) = count(w) else { continue };
-        if !words.get(i + 1).is_some_and(|u| is(u, |l| l.year_units)) {
+        if !words.get(i + 1).is_some_and(|unit| is(unit, |l| l.year_units)) {
             continue;
         }
-        let after = words.get(i + 2).is_some_and(|l| is(l, |l| l.years_later_after));
+        let after = words
+            .get(i + 2)
+            .is_some_and(|next| is(next, |l| l.years_later_after));
         let before = i > 0 && is(words[i - 1], |l| l.years_later_before);
         if after || before {
             out.push(n);
