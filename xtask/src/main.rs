@@ -44,11 +44,14 @@ Tasks:
                      --fake PROFILE (uniform:P, hard-case:P) runs the
                      labelled fake judge in process; --simulate prints the
                      table of docs/QUALITY.md
-  gate-reports OUT   the fidelity report of every labelled pair (the fidelity
+  gate-reports OUT [--against BASE]
+                     the fidelity report of every labelled pair (the fidelity
                      suite's sets through each style's gate, the quality
                      bench's pairs) as JSON lines in OUT: run it before and
                      after a change meant only to make the checks cheaper,
-                     and compare the two files
+                     and compare the two files; --against BASE (an earlier
+                     OUT) prints which reports changed and whose verdict
+                     turned: false alarms new and gone, catches new and lost
   report-check       `chunksynth report` pages opened in headless Chromium
                      (installed with apt-get when missing): charts, records,
                      a filter in the address, a record side by side, no
@@ -91,7 +94,7 @@ fn main() -> Result<()> {
         Some("llama-smoke") => llama::smoke(),
         Some("interop") => interop::run(),
         Some("judge-eval") => judge_eval::run(&args[1..]),
-        Some("gate-reports") => gate_reports::run(args.get(1).map(String::as_str)),
+        Some("gate-reports") => gate_reports::run(&args[1..]),
         Some("report-check") => report_check::check(),
         Some("store-server") => store_server::install(),
         Some("layout") => layout::run(args.get(1).map(String::as_str)),
