@@ -37,6 +37,8 @@ pub(crate) struct Analysis<'a> {
     one_spelling: OnceCell<OneSpelling>,
     /// The text lower-cased (`str::to_lowercase`).
     lower: OnceCell<String>,
+    /// Whether `lower` lines up with the text ([`Analysis::lower_lines_up`]).
+    lower_lines_up: OnceCell<bool>,
     /// Its names (`names::names`).
     names: OnceCell<Vec<NameMention>>,
     /// How many sentences it has (`text::sentences`).
@@ -53,6 +55,7 @@ impl<'a> Analysis<'a> {
             lowered: OnceCell::new(),
             one_spelling: OnceCell::new(),
             lower: OnceCell::new(),
+            lower_lines_up: OnceCell::new(),
             names: OnceCell::new(),
             sentences: OnceCell::new(),
         }
@@ -144,15 +147,17 @@ impl<'a> Analysis<'a> {
     /// that a slice of the text and the same bytes of the lower case are
     /// the same words.
     pub(crate) fn lower_lines_up(&self) -> bool {
-        let (text, lower) = (self.text, self.lower());
-        lower.len() == text.len()
-            && (text.is_ascii()
-                || (!text.contains('Σ')
-                    && text.chars().count() == lower.chars().count()
-                    && text
-                        .chars()
-                        .zip(lower.chars())
-                        .all(|(a, b)| a.len_utf8() == b.len_utf8())))
+        *self.lower_lines_up.get_or_init(|| {
+            let (text, lower) = (self.text, self.lower());
+            lower.len() == text.len()
+                && (text.is_ascii()
+                    || (!text.contains('Σ')
+                        && text.chars().count() == lower.chars().count()
+                        && text
+                            .chars()
+                            .zip(lower.chars())
+                            .all(|(a, b)| a.len_utf8() == b.len_utf8())))
+        })
     }
 
     /// Its names, in order of first appearance.

@@ -201,10 +201,8 @@ pub(crate) fn contains_inflected_in(text: &Analysis, name: &str) -> bool {
         return false;
     }
     // Letters written for one another are one (Пётр, Петра: ё as е).
-    let pairs: Vec<(char, char)> = crate::lexicon::Lexicons::for_text(name, None)
-        .entries(|l| l.equivalent_letters)
-        .copied()
-        .collect();
+    let lex = crate::lexicon::Lexicons::for_text(name, None);
+    let pairs: Vec<(char, char)> = lex.entries(|l| l.equivalent_letters).copied().collect();
     let one_spelling = |w: &str| {
         w.to_lowercase()
             .chars()
@@ -226,7 +224,7 @@ pub(crate) fn contains_inflected_in(text: &Analysis, name: &str) -> bool {
             // "сентября" for Сена; a whole name takes an ending after it
             // (Ершов, Ершовым).
             let n = w.chars().count();
-            let fleeting = crate::russian_stems::fleeting_vowel_stem(&whole);
+            let fleeting = crate::russian_stems::fleeting_vowel_stem(&whole, lex);
             text_words.iter().any(|t| {
                 (t.starts_with(&stem) && (stem.chars().count() >= 4 || t.chars().count() <= n + 1))
                     || (n >= 4 && t.starts_with(&whole) && t.chars().count() <= n + 2)

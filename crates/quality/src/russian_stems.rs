@@ -5,8 +5,7 @@
 /// cases write it (день → дн-: Днём; Орёл → орл-: Орла; отец → отц-): a
 /// vowel (`fleeting_vowels`) between the last two consonants of a short
 /// word, a soft sign after them or not.
-pub(crate) fn fleeting_vowel_stem(lower: &str) -> Option<String> {
-    let lex = crate::lexicon::Lexicons::for_text(lower, None);
+pub(crate) fn fleeting_vowel_stem(lower: &str, lex: crate::lexicon::Lexicons) -> Option<String> {
     let mut letters: Vec<char> = lower.chars().collect();
     if letters.last().is_some_and(|&c| lex.has_char(|l| l.soft_signs, c)) {
         letters.pop();

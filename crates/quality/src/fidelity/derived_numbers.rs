@@ -44,7 +44,7 @@ pub(super) fn written_from_a_source_number(
     let version = written.contains('.')
         && source_numbers
             .iter()
-            .any(|n| n.written.matches('.').count() == 2 && n.written.strip_suffix(".0") == Some(written));
+            .any(|n| without_zero_part(&n.written) == Some(written));
     version || !written.is_ascii() && written.starts_with("10") && source.contains(written)
 }
 
@@ -143,6 +143,14 @@ pub(super) fn rounds_a_source_value(
         .iter()
         .copied()
         .find(|&s| s != v && s.fract() != 0.0 && (s * factor).round() / factor == v)
+}
+
+/// A version of three parts said without its last part, a zero: `3.13`
+/// for `3.13.0` (`3.13.1` has none).
+pub(super) fn without_zero_part(version: &str) -> Option<&str> {
+    version
+        .strip_suffix(".0")
+        .filter(|_| version.matches('.').count() == 2)
 }
 
 #[cfg(test)]

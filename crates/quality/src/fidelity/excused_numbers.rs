@@ -86,7 +86,7 @@ impl Excused {
 pub(super) fn excused_values(
     source: &str,
     source_numbers: &[crate::numbers::NumberMention],
-    rewrite: &str,
+    (rewrite, rewrite_lex): (&str, crate::lexicon::Lexicons),
     wanted: &[(String, Quantity, usize)],
     scales: &[f64],
 ) -> Excused {
@@ -198,10 +198,7 @@ pub(super) fn excused_values(
         .collect();
     // A month's length a worked day count states (August has 31 days,
     // 6月30天) is the calendar's, and an operand of its arithmetic.
-    known.extend(crate::calendar::stated_month_lengths(
-        rewrite,
-        crate::lexicon::Lexicons::for_text(rewrite, None),
-    ));
+    known.extend(crate::calendar::stated_month_lengths(rewrite, rewrite_lex));
     let (derived, with_units) = crate::arithmetic::derived_values_twice(rewrite, &known, &in_scale_units);
     // Only a result counted in the scale's units is restated with it.
     let in_units: Vec<f64> = with_units.into_iter().filter(|v| !derived.contains(v)).collect();

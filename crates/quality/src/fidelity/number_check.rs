@@ -185,12 +185,8 @@ pub(super) fn check_numbers(
         }
         // A version of three parts said without its last, a zero (3.13.0
         // → 3.13).
-        Quantity::Literal(version) => {
-            version.matches('.').count() == 2
-                && version
-                    .strip_suffix(".0")
-                    .is_some_and(|short| found.iter().any(|m| m.written == short))
-        }
+        Quantity::Literal(version) => super::derived_numbers::without_zero_part(version)
+            .is_some_and(|short| found.iter().any(|m| m.written == short)),
     };
     let mut findings = Vec::new();
     let mut kept = 0usize;
@@ -260,7 +256,8 @@ pub(super) fn check_numbers(
     let excused_cell = std::cell::OnceCell::new();
     let excused = || {
         excused_cell.get_or_init(|| {
-            let mut excused = excused_values(source, &source_numbers, rewrite, &wanted, &scales);
+            let mut excused =
+                excused_values(source, &source_numbers, (rewrite, rewrite_lex), &wanted, &scales);
             excused
                 .known
                 .extend(centuries.iter().flat_map(|&(n, year)| [n, year]));

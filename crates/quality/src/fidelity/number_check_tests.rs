@@ -13,7 +13,7 @@ pub(super) fn number_findings(source: &str, rewrite: &str) -> Vec<String> {
 
 /// The gate's settings as math-problems has them: an extract that works
 /// examples.
-fn as_math_problems() -> FidelityConfig {
+pub(super) fn as_math_problems() -> FidelityConfig {
     FidelityConfig {
         keeps_subset: true,
         added_numbers_are_suspicions: true,

@@ -2,7 +2,7 @@
 //! another way: section and step numbering, ratios for percentages,
 //! notations (precision, base), era years, words written with numerals.
 
-use super::tests::number_findings;
+use super::tests::{as_math_problems, number_findings};
 
 #[test]
 fn a_section_numbered_with_a_stop_or_in_bold_is_a_heading() {
@@ -228,4 +228,47 @@ fn a_number_the_source_writes_the_same_is_no_date() {
     let numbers = |rewrite: &str| number_findings(source, rewrite);
     assert!(numbers("莲花峰（1864.8米）是黄山最高峰。").is_empty());
     assert!(!numbers("莲花峰（1864.9米）是黄山最高峰。").is_empty());
+}
+
+/// The numbers check's findings, computations' included, on a
+/// math-problems output.
+fn worked_findings(source: &str, rewrite: &str) -> Vec<String> {
+    crate::fidelity(source, rewrite, &as_math_problems())
+        .findings()
+        .filter(|f| f.contains("number") || f.contains("computation"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_months_length_in_a_worked_day_count_is_the_calendars() {
+    let source = "TLS 1.3 was published on 10 August 2018; OpenSSL 1.1.1 shipped on 11 September 2018.";
+    let findings = |rewrite: &str| worked_findings(source, rewrite);
+    let days = |length: &str, total: &str| {
+        format!(
+            "From 10 August 2018 to 11 September 2018. August has {length} days. From 10 to {length} August: {length} − 10 = 21 days; then 21 + 11 = {total} days."
+        )
+    };
+    assert!(
+        findings(&days("31", "32")).is_empty(),
+        "{:?}",
+        findings(&days("31", "32"))
+    );
+    // August's length wrong, or the total: findings.
+    assert!(!findings(&days("30", "31")).is_empty());
+    assert!(!findings(&days("31", "33")).is_empty());
+    // Months by number, as a Chinese day count writes them.
+    let source = "嫦娥四号于2018年5月21日发射中继卫星，2018年12月8日发射探测器。";
+    let findings = |rewrite: &str| worked_findings(source, rewrite);
+    let worked = |june: &str| {
+        format!(
+            "解：按月份逐段计算。\n5月21日到5月31日：31 − 21 = 10（天）。\n6月{june}天，7月31天，8月31天，9月30天，10月31天，11月30天。\n12月1日到12月8日：8天。\n合计：10 + {june} + 31 + 31 + 30 + 31 + 30 + 8 = 201（天）。"
+        )
+    };
+    assert!(
+        findings(&worked("30")).is_empty(),
+        "{:?}",
+        findings(&worked("30"))
+    );
+    assert!(!findings(&worked("31")).is_empty());
 }
