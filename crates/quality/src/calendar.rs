@@ -12,17 +12,23 @@ use crate::lexicon::common::{CJK_MONTH_MARK, CJK_YEAR_MARK, MONTH_LENGTH_MARKS};
 /// numbers check reads as a number too.
 pub(crate) fn stated_month_lengths(text: &str, lex: Lexicons) -> Vec<f64> {
     let mut out = Vec::new();
-    for (month, end, numbered) in months_in(text, lex) {
-        if let Some(days) = length_after(&text[end..], lex)
-            && is_length_of(month, days)
+    for m in months_in(text, lex) {
+        if let Some(days) = length_after(&text[m.end..], lex)
+            && is_length_of(m.month, days)
         {
             out.push(days as f64);
-            if numbered {
-                out.push(month as f64);
+            if m.numbered {
+                out.push(m.month as f64);
             }
         }
     }
     out
+}
+
+/// Whether the month mentioned before `end` is followed by its length
+/// (февраль 1899: 28, 2016年1月：31日): a day count, not a date.
+pub(crate) fn states_its_length(text: &str, end: usize, month: u64, lex: Lexicons) -> bool {
+    length_after(&text[end..], lex).is_some_and(|days| is_length_of(month, days))
 }
 
 /// Whether `days` is how many days month `month` has (February: 28, or
@@ -36,26 +42,53 @@ fn is_length_of(month: u64, days: u64) -> bool {
     }
 }
 
-/// The months `text` names: (month, the byte after its mention, whether
-/// it is written as a number — 11月).
-fn months_in(text: &str, lex: Lexicons) -> Vec<(u64, usize, bool)> {
-    let mut out = Vec::new();
-    // Named months, by the text's words: a Latin name is the whole word, a
-    // Cyrillic entry the word's start (the lexicons' rule).
-    for range in crate::text::word_ranges(text) {
-        let word = crate::text::lower_word(&text[range.clone()]);
-        let month = lex.entries(|l| l.months).find(|(name, _)| {
+/// A month `text` names, by its name or as a number (11月).
+pub(crate) struct MonthMention {
+    /// 1 to 12.
+    pub month: u64,
+    /// The byte where the mention starts (its first digit, for 11月).
+    pub start: usize,
+    /// The byte after it.
+    pub end: usize,
+    /// Written as a number (11月), not a name.
+    pub numbered: bool,
+}
+
+/// The months `text` names, by name in the order of the text's words,
+/// then its numbered months.
+pub(crate) fn months_in(text: &str, lex: Lexicons) -> Vec<MonthMention> {
+    let mut out: Vec<MonthMention> = crate::text::word_ranges(text)
+        .filter_map(|range| {
+            month_named(&crate::text::lower_word(&text[range.clone()]), lex).map(|month| MonthMention {
+                month,
+                start: range.start,
+                end: range.end,
+                numbered: false,
+            })
+        })
+        .collect();
+    out.extend(numbered_months(text));
+    out
+}
+
+/// The month a word in lower case names, by the lexicons' months: a Latin
+/// name is the whole word, a Cyrillic entry the word's start.
+pub(crate) fn month_named(word: &str, lex: Lexicons) -> Option<u64> {
+    lex.entries(|l| l.months)
+        .find(|(name, _)| {
             if name.is_ascii() {
                 word == *name
             } else {
                 word.starts_with(name)
             }
-        });
-        if let Some((_, m)) = month {
-            out.push((*m, range.end, false));
-        }
-    }
-    // Numbered months: digits before the mark, a space between or not.
+        })
+        .map(|(_, m)| *m)
+}
+
+/// The months `text` numbers (11月, 4 月): digits before the mark, a
+/// space between or not.
+pub(crate) fn numbered_months(text: &str) -> Vec<MonthMention> {
+    let mut out = Vec::new();
     for (i, _) in text.match_indices(CJK_MONTH_MARK) {
         let before = text[..i].strip_suffix(' ').unwrap_or(&text[..i]);
         let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
@@ -64,7 +97,12 @@ fn months_in(text: &str, lex: Lexicons) -> Vec<(u64, usize, bool)> {
             && digits <= 2
             && !after_digit
         {
-            out.push((m, i + CJK_MONTH_MARK.len_utf8(), true));
+            out.push(MonthMention {
+                month: m,
+                start: before.len() - digits,
+                end: i + CJK_MONTH_MARK.len_utf8(),
+                numbered: true,
+            });
         }
     }
     out

@@ -38,6 +38,7 @@ mod changed_codes;
 mod cjk_names;
 pub mod copying;
 pub mod coverage;
+mod dates;
 mod dotted_names;
 pub mod fidelity;
 pub mod length;

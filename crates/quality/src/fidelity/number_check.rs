@@ -273,6 +273,7 @@ pub(super) fn check_numbers(
     // The source's values in metric units, read only when the rewrite has
     // a number in one that nothing else excuses.
     let source_metric = std::cell::OnceCell::new();
+    let dated_months = std::cell::OnceCell::new();
     let lex = rewrite_lex;
     let mut added: Vec<(String, String)> = Vec::new();
     let mut more = false;
@@ -302,6 +303,9 @@ pub(super) fn check_numbers(
                     // An ISO date's month (the 03 of 2012-03-01) the
                     // source may name in words.
                     || is_iso_month(rewrite, m.start, &m.written)
+                    // A month in digits of a date the source gives (the 06
+                    // of 2022-06 for June 2022).
+                    || dated_months.get_or_init(|| crate::dates::months_of_the_sources_dates(source, rewrite)).contains(&m.start)
                     || written_from_a_source_number(&m.written, source, &source_numbers)
             }
             Quantity::Literal(_) => false,
@@ -381,6 +385,24 @@ pub(super) fn check_numbers(
     // in a calculation or an example is then a suspicion, unless a source
     // number went missing beside it (a changed number, not an example).
     let mut apart = AddedNumbers { found: Vec::new() };
+    // A date whose month changed (1987年4月27日 → 1987-07-27): its day and
+    // year are the source's numbers, so only the date as a whole shows it.
+    // A date a worked example computes is its own, as a number is, and so
+    // is a month a worked count steps through.
+    for changed in crate::dates::changed_dates(source, rewrite) {
+        let finding = format!(
+            "the date {} is not the source's, which has {}",
+            changed.date.shown(),
+            changed.theirs.shown()
+        );
+        let sentence = sentence_at(rewrite, changed.date.start);
+        if added_are_suspicions && (changed.within_the_sources_dates || is_worked(&sentence, lex)) {
+            apart.found.push((finding, sentence));
+        } else {
+            findings.push(finding);
+        }
+    }
+    let dated_apart = apart.found.len();
     let added_count = added.len();
     for (written, sentence) in added {
         let finding = format!("the number {written} is not in the source");
@@ -395,7 +417,8 @@ pub(super) fn check_numbers(
             findings.push(finding);
         }
     }
-    let denominator = if keeps_subset { kept } else { wanted.len() } + added_count - apart.found.len();
+    let denominator =
+        if keeps_subset { kept } else { wanted.len() } + added_count + dated_apart - apart.found.len();
     if denominator == 0 {
         return (pass(), apart);
     }

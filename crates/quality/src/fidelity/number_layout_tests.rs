@@ -272,3 +272,41 @@ fn a_months_length_in_a_worked_day_count_is_the_calendars() {
     );
     assert!(!findings(&worked("31")).is_empty());
 }
+
+#[test]
+fn a_date_with_its_month_changed_fails_unless_a_worked_count_steps_through_it() {
+    use crate::{FidelityConfig, fidelity};
+    let dates = |source: &str, rewrite: &str, config: &FidelityConfig| -> Vec<String> {
+        fidelity(source, rewrite, config)
+            .findings()
+            .filter(|f| f.contains("date"))
+            .map(str::to_owned)
+            .collect()
+    };
+    // The day and the year are the source's numbers: only the date as a
+    // whole shows the month changed.
+    let source = "第四套人民币于 1987 年 4 月 27 日开始发行，新增了 50 元和 100 元。";
+    let default = FidelityConfig::default();
+    assert!(
+        dates(
+            source,
+            "- 第四套：1987-04-27 起发行，新增 50 元、100 元",
+            &default
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        dates(
+            source,
+            "- 第四套：1987-07-27 起发行，新增 50 元、100 元",
+            &default
+        ),
+        ["the date 1987-07-27 is not the source's, which has 1987-04-27"]
+    );
+    // A worked count of months steps through months between the source's
+    // dates: in a style that works examples, no finding of the gate's.
+    let source = "Первый чугун получен 1 февраля 1932 года, первую сталь дали в июле 1933 года.";
+    let rewrite = "С февраля 1932 по февраль 1933 года — 12 месяцев, с февраля по июль 1933 года — ещё 5. Итого 12 + 5 = 17 месяцев.";
+    assert!(dates(source, rewrite, &as_math_problems()).is_empty());
+    assert!(!dates(source, rewrite, &default).is_empty());
+}

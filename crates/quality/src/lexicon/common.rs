@@ -56,6 +56,10 @@ pub static CJK_YEAR_MARK: char = '年';
 /// The character that names a month in Chinese and Japanese (11月).
 pub static CJK_MONTH_MARK: char = '月';
 
+/// The character that names a day of a month in Chinese and Japanese
+/// (27日).
+pub static CJK_DAY_MARK: char = '日';
+
 /// Marks between a month and its number of days (ноябрь: 30, ноябрь — 30,
 /// 10月：31日, August (31 days)).
 pub static MONTH_LENGTH_MARKS: &[char] = &[':', '：', '(', '（', '—', '–'];
