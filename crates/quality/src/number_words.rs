@@ -101,9 +101,11 @@ pub fn number_word_values(text: &str) -> Vec<f64> {
 pub(crate) fn number_word_values_in(words: &Analysis) -> Vec<f64> {
     let lex = Lexicons::for_text(words.text, None);
     with_compounds(words.lowered_words().iter().map(|lower| {
-        // Ordinals and months, beside the cardinals.
+        // Ordinals and months, beside the cardinals: "the eleventh
+        // version" keeps the source's "version 11".
         cardinal_value(lower, lex)
             .or_else(|| lex.indexes().find_map(|l| l.number_word(lower)).map(|v| v as f64))
+            .or_else(|| lex.indexes().find_map(|l| l.ordinal(lower)).map(f64::from))
     }))
 }
 

@@ -104,6 +104,7 @@ fn fractions_labels_and_decades() {
 #[test]
 fn number_words() {
     assert_eq!(number_word_values("Three cats in March"), [3.0, 3.0]);
+    assert_eq!(number_word_values("the eleventh version"), [11.0]);
     assert_eq!(number_word_values("Четвёртого октября, три недели"), [4.0, 3.0]);
     assert_eq!(
         number_word_values("девятиглавая церковь, двухэтажный дом"),
