@@ -15,28 +15,38 @@ pub fn cardinal_word_values(text: &str) -> Vec<f64> {
 /// [`cardinal_word_values`] of a text split once for every such reading.
 pub(crate) fn cardinal_word_values_in(words: &Analysis) -> Vec<f64> {
     let lex = Lexicons::for_text(words.text, None);
-    with_compounds(words.lowered_words().iter().map(|w| cardinal_value(w, lex)))
+    with_compounds(words, |w| cardinal_value(w, lex))
 }
 
-/// The values of number words, each word's (`None`: no number word), and
-/// after a ten followed by a unit the two as one (twenty-two, двадцать два:
-/// 20, 2 and 22).
-fn with_compounds(values: impl Iterator<Item = Option<f64>>) -> Vec<f64> {
+/// The values of number words, each word's, a ten followed by a unit as
+/// one (twenty-two, двадцать два: 22 — not 20 and 2, which the text does
+/// not say). The two join across a hyphen or a space only: "twenty, two"
+/// is two numbers.
+fn with_compounds(words: &Analysis, value: impl Fn(&str) -> Option<f64>) -> Vec<f64> {
+    let spans = words.word_spans();
     let mut out = Vec::new();
-    let mut previous: Option<f64> = None;
-    for value in values {
+    // The previous word's value and where it ends.
+    let mut previous: Option<(f64, usize)> = None;
+    for (lower, span) in words.lowered_words().iter().zip(spans) {
+        let value = value(lower);
         if let Some(v) = value {
-            out.push(v);
-            if let Some(tens) = previous
-                && (20.0..=90.0).contains(&tens)
-                && tens % 10.0 == 0.0
-                && (1.0..=9.0).contains(&v)
-                && v.fract() == 0.0
-            {
-                out.push(tens + v);
+            let compound = previous.filter(|&(tens, end)| {
+                (20.0..=90.0).contains(&tens)
+                    && tens % 10.0 == 0.0
+                    && (1.0..=9.0).contains(&v)
+                    && v.fract() == 0.0
+                    && matches!(&words.text[end..span.start], "-" | " ")
+            });
+            match compound {
+                // The ten, pushed last, becomes the compound.
+                Some((tens, _)) => {
+                    out.pop();
+                    out.push(tens + v);
+                }
+                None => out.push(v),
             }
         }
-        previous = value;
+        previous = value.map(|v| (v, span.end));
     }
     out
 }
@@ -100,13 +110,13 @@ pub fn number_word_values(text: &str) -> Vec<f64> {
 /// [`number_word_values`] of a text split once for every such reading.
 pub(crate) fn number_word_values_in(words: &Analysis) -> Vec<f64> {
     let lex = Lexicons::for_text(words.text, None);
-    with_compounds(words.lowered_words().iter().map(|lower| {
+    with_compounds(words, |lower| {
         // Ordinals and months, beside the cardinals: "the eleventh
         // version" keeps the source's "version 11".
         cardinal_value(lower, lex)
             .or_else(|| lex.indexes().find_map(|l| l.number_word(lower)).map(|v| v as f64))
             .or_else(|| lex.indexes().find_map(|l| l.ordinal(lower)).map(f64::from))
-    }))
+    })
 }
 
 /// A number word, cardinal or ordinal, in any case form, by its stem

@@ -112,10 +112,11 @@ fn number_words() {
     );
     assert!(number_word_values("семинар в столовой").is_empty());
     assert_eq!(number_word_values("шестнадцатилетний школьник"), [16.0]);
-    // A ten and a unit are one number too; a ten and a ten, or a unit and
-    // a ten, are not.
-    assert_eq!(number_word_values("Twenty-two players"), [20.0, 2.0, 22.0]);
-    assert_eq!(number_word_values("двадцать два игрока"), [20.0, 2.0, 22.0]);
+    // A ten and a unit are one number, not two; a ten and a ten, a unit
+    // and a ten, or a ten and a unit a comma parts, are not one.
+    assert_eq!(number_word_values("Twenty-two players"), [22.0]);
+    assert_eq!(number_word_values("двадцать два игрока"), [22.0]);
+    assert_eq!(number_word_values("twenty, two"), [20.0, 2.0]);
     assert_eq!(
         number_word_values("two twenty, twenty thirty"),
         [2.0, 20.0, 20.0, 30.0]
