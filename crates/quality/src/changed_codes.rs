@@ -1,5 +1,5 @@
 //! Codes a rewrite changed: a code of letters and digits (B55.0, SC2086,
-//! ЕС-1020, libx264, 2-НДФЛ) that the source does not have, written as a
+//! ЕС-1020, libx264, 2-НДФЛ, a setting and its value: maxfail=2) that the source does not have, written as a
 //! code the source has with a digit changed (two, in a code of six
 //! characters or more: SC2086 → SC2068). A rewrite keeps a code as it is
 //! or leaves it out; one that differs from a source code only in its digits
@@ -109,7 +109,7 @@ fn is_code_letter(c: char) -> bool {
 }
 
 /// The codes of `text`: runs of code letters and ASCII digits, joined by
-/// `.`, `-` or `_` between two of them, with a letter and a digit each,
+/// `.`, `-`, `_` or `=` between two of them, with a letter and a digit each,
 /// and not a number followed by a lower-case word (32-bit, 1990s, 5mm).
 /// Only the runs around a digit are read: most of a text has none.
 fn codes(text: &str) -> Vec<Code<'_>> {
@@ -122,7 +122,7 @@ fn codes(text: &str) -> Vec<Code<'_>> {
         let mut start = digit;
         let mut before = text[..start].chars().rev().peekable();
         while let Some(c) = before.next() {
-            let joined = matches!(c, '.' | '-' | '_') && before.peek().is_some_and(|&p| is_part(p));
+            let joined = matches!(c, '.' | '-' | '_' | '=') && before.peek().is_some_and(|&p| is_part(p));
             if !(is_part(c) || joined) {
                 break;
             }
@@ -132,7 +132,7 @@ fn codes(text: &str) -> Vec<Code<'_>> {
         let mut end = digit;
         let mut after = text[end..].chars().peekable();
         while let Some(c) = after.next() {
-            let joined = matches!(c, '.' | '-' | '_') && after.peek().is_some_and(|&n| is_part(n));
+            let joined = matches!(c, '.' | '-' | '_' | '=') && after.peek().is_some_and(|&n| is_part(n));
             if !(is_part(c) || joined) {
                 break;
             }
@@ -175,6 +175,16 @@ mod tests {
         assert_eq!(
             changed_codes(source, "ShellCheck reports SC2068."),
             vec![("SC2068".to_owned(), "SC2086".to_owned())]
+        );
+        // A setting's value (--maxfail=2, n=3) is part of its code.
+        let source = "--maxfail=2 stops after two failures; unified_diff shows n=3 lines of context.";
+        assert!(changed_codes(source, "`--maxfail=2` stops after 2 failures; n=3 lines.").is_empty());
+        assert_eq!(
+            changed_codes(source, "`--maxfail=3` stops after three failures; n=5 lines."),
+            vec![
+                ("maxfail=3".to_owned(), "maxfail=2".to_owned()),
+                ("n=5".to_owned(), "n=3".to_owned())
+            ]
         );
         // Cyrillic codes, and codes glued to Han text.
         assert_eq!(changed_codes("ЕС-1020 и ЕС-1050.", "ЕС-1030.").len(), 1);
