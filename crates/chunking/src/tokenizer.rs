@@ -129,7 +129,7 @@ impl EncodingTables {
             if bytes.len() == 1 || self.vocabulary.rank(bytes).is_some() {
                 each(piece.end);
             } else if bytes.len() < LONG_PIECE {
-                self.vocabulary.merge(bytes, |end| each(piece.start + end));
+                merged_piece(&self.vocabulary, bytes, |end| each(piece.start + end));
             } else {
                 // A piece is one piece on its own too: tiktoken's heap merge.
                 let mut end = piece.start;
@@ -140,6 +140,54 @@ impl EncodingTables {
             }
         }
     }
+}
+
+/// Pieces merged lately on this thread, each with where its tokens end, by
+/// the vocabulary that merged it. A piece that is no token is merged
+/// pair by pair, a hash lookup for each pair it tries; text repeats its
+/// words (and upper-cased text is most of it such pieces), so a merge is
+/// looked up far more often than it is worked out.
+struct MergedPieces {
+    /// The vocabulary's address: one thread may use two encodings.
+    vocabulary: usize,
+    ends: rustc_hash::FxHashMap<Box<[u8]>, Box<[u8]>>,
+}
+
+/// How many pieces a thread keeps merged: when full, it starts afresh.
+/// At most about 800 KiB a thread (the table, and a few bytes of piece and
+/// ends each); the runner tokenizes on its async workers, one per core.
+const MERGED_PIECES: usize = 8192;
+
+thread_local! {
+    static MERGED: std::cell::RefCell<MergedPieces> = std::cell::RefCell::new(MergedPieces {
+        vocabulary: 0,
+        ends: rustc_hash::FxHashMap::default(),
+    });
+}
+
+/// Where the tokens of `piece` (shorter than [`LONG_PIECE`], no token
+/// itself) end: [`Vocabulary::merge`], remembered.
+fn merged_piece(vocabulary: &Vocabulary, piece: &[u8], mut each: impl FnMut(usize)) {
+    MERGED.with(|merged| {
+        let mut merged = merged.borrow_mut();
+        let address = std::ptr::from_ref(vocabulary) as usize;
+        if merged.vocabulary != address {
+            merged.vocabulary = address;
+            merged.ends.clear();
+        }
+        if let Some(ends) = merged.ends.get(piece) {
+            ends.iter().for_each(|&end| each(usize::from(end)));
+            return;
+        }
+        // A piece is shorter than LONG_PIECE (100) bytes: each end fits a u8.
+        let mut ends = Vec::new();
+        vocabulary.merge(piece, |end| ends.push(end as u8));
+        ends.iter().for_each(|&end| each(usize::from(end)));
+        if merged.ends.len() >= MERGED_PIECES {
+            merged.ends.clear();
+        }
+        merged.ends.insert(piece.into(), ends.into_boxed_slice());
+    });
 }
 
 impl fmt::Debug for TiktokenTokenizer {
