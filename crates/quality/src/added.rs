@@ -126,7 +126,10 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
     }
     let source_dotted = std::cell::OnceCell::new();
     for name in dotted_names::dotted_cjk_names(rewrite) {
+        // In a heading or a table's header (| コマンド・ファイル | 用途 |) a
+        // dotted run labels what follows, as a capitalised run does.
         if !source.contains(&name)
+            && !heading_or_label().iter().any(|l| l.contains(name.as_str()))
             && !dotted_names::lists_what_the_source_names(
                 &name,
                 source,
@@ -214,7 +217,8 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
             NameKind::InlineCode
                 if !name.contains(char::is_whitespace)
                     && name.chars().filter(|c| c.is_alphabetic()).count() >= 3
-                    && !made_of_the_sources_parts(name, source.text) =>
+                    && !made_of_the_sources_parts(name, source.text)
+                    && !called_without_its_arguments(name, source.text) =>
             {
                 push("identifier", name);
             }
@@ -411,6 +415,14 @@ fn bracketed_titles(text: &str) -> Vec<&str> {
         }
     }
     out
+}
+
+/// Whether `name` is a function the source calls with arguments, named
+/// with empty brackets (`shutil.disk_usage()` for
+/// `shutil.disk_usage(path)`): the function, not another name.
+fn called_without_its_arguments(name: &str, source: &str) -> bool {
+    name.strip_suffix("()")
+        .is_some_and(|function| !function.is_empty() && source.contains(&format!("{function}(")))
 }
 
 /// Consecutive capitalised names that the rewrite writes as one ("Guido"

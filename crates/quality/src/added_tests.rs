@@ -390,3 +390,35 @@ fn a_russian_name_with_a_fleeting_vowel_is_the_sources() {
         ["Курск"]
     );
 }
+
+#[test]
+fn a_function_named_without_its_arguments_and_a_dotted_header_are_not_added() {
+    let source = "shutil.disk_usage(path), added in Python 3.3, and shutil.which('git') find things.";
+    // The function the source calls, named with empty brackets.
+    assert!(
+        in_extract(
+            source,
+            "- `shutil.disk_usage()` and `shutil.which()` came in 3.3."
+        )
+        .is_empty()
+    );
+    // ...but not a function the source never calls.
+    assert_eq!(
+        in_extract(source, "- `shutil.chown()` came in 3.3."),
+        ["shutil.chown()"]
+    );
+    // A dotted katakana run that heads a table's column labels it.
+    let source =
+        "現在のモードは getenforce で、詳しい状態は sestatus でわかる。設定ファイルは /etc/selinux/config。";
+    let table =
+        "| コマンド・ファイル | 用途 |\n|---|---|\n| getenforce | 現在のモード |\n| sestatus | 詳しい状態 |";
+    assert!(added_names(source, table).is_empty());
+    // In a sentence it is a name the source does not have.
+    assert_eq!(
+        added_names(
+            source,
+            "ジョン・スミスによれば、getenforce で現在のモードがわかる。"
+        ),
+        [("name", "ジョン・スミス".to_owned())]
+    );
+}

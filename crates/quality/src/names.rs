@@ -270,12 +270,12 @@ fn is_plain_small_word(raw: &str) -> bool {
     !letters.is_empty() && letters.bytes().all(|b| b.is_ascii_lowercase()) && raw != "www."
 }
 
-/// Whether a whitespace-separated token ends its sentence: a stop, after
-/// any closing mark (emphasis closes after the stop too: "**2. Выбор
+/// Whether a whitespace-separated token ends its sentence: a stop or an
+/// ellipsis (√2 = 1,41421356… Вблизи …), after any closing mark (emphasis closes after the stop too: "**2. Выбор
 /// ответа.**").
 fn ends_a_sentence(raw: &str) -> bool {
     raw.trim_end_matches(['"', '\'', ')', '”', '’', '*', '_'])
-        .ends_with(['.', '!', '?', ':', '。', '！', '？'])
+        .ends_with(['.', '!', '?', ':', '…', '。', '！', '？'])
 }
 
 /// Whether `c` is written as CJK text is: Han, kana, CJK punctuation and

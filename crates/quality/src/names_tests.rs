@@ -349,3 +349,11 @@ fn an_acronym_that_classifies_a_kept_name_may_be_said_in_words() {
         "an acronym said twice is not context"
     );
 }
+
+#[test]
+fn a_word_after_an_ellipsis_starts_its_sentence() {
+    // √2 = 1,41421356… ends a sentence: Вблизи is its next one's first
+    // word, not a name.
+    let found = names("тогда как √2 = 1,41421356… Вблизи простого корня сходимость квадратичная.");
+    assert!(!found.iter().any(|m| m.text == "Вблизи"), "{found:?}");
+}

@@ -158,3 +158,10 @@ fn a_glued_one_letter_scale_may_close_markup() {
     check("`-size +100M`", &["100M=100000000"]);
     check("-size +100M here", &["100M=100000000"]);
 }
+
+#[test]
+fn a_one_letter_scale_before_cjk_punctuation_is_a_scale() {
+    let values = |t: &str| numbers(t).into_iter().map(|m| m.written).collect::<Vec<_>>();
+    assert_eq!(values("例如 --limit-rate=200k，就能限速。"), ["200k"]);
+    assert_eq!(values("--limit-rate=200k 把下载速度限制"), ["200k"]);
+}

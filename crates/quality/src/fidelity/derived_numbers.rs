@@ -48,6 +48,36 @@ pub(super) fn written_from_a_source_number(
     version || !written.is_ascii() && written.starts_with("10") && source.contains(written)
 }
 
+/// Whether a number is a part of a code the source writes, which a
+/// rewrite takes apart to explain it: the 6M and the 30M of the duration
+/// P3Y6M4DT12H30M5S, the 14 of 2024-03-15T14:30:00. The source writes the
+/// number after a capital of the code, and the code has three numbers or
+/// more (not the 6 of IPv6, the 2 of H2O, the 9 of a digest's f9b).
+pub(super) fn part_of_a_source_code(written: &str, source: &str) -> bool {
+    let ends_in_digit = written.ends_with(|c: char| c.is_ascii_digit());
+    source.match_indices(written).any(|(at, _)| {
+        let after = &source[at + written.len()..];
+        // A capital marks the code's parts (T, Y, M, G30); a hex digest's
+        // small letters and digits run on by chance.
+        let after_letter = source[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_uppercase());
+        let number_ends =
+            !ends_in_digit || !after.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
+        let start = source[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let end = after
+            .find(char::is_whitespace)
+            .map_or(source.len(), |i| at + written.len() + i);
+        let code = &source[start..end];
+        let numbers = code
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|part| !part.is_empty())
+            .count();
+        after_letter && number_ends && numbers >= 3
+    })
+}
+
 /// Whether the number `m` is a term of a ratio ("4 in 10", "3 out of 4")
 /// that says one of the source's percentages (40%, 75%): `percents`.
 pub(super) fn is_percent_ratio(

@@ -307,6 +307,7 @@ pub(super) fn check_numbers(
                     // of 2022-06 for June 2022).
                     || dated_months.get_or_init(|| crate::dates::months_of_the_sources_dates(source, rewrite)).contains(&m.start)
                     || written_from_a_source_number(&m.written, source, &source_numbers)
+                    || super::derived_numbers::part_of_a_source_code(&m.written, source)
             }
             Quantity::Literal(_) => false,
         };
@@ -396,7 +397,11 @@ pub(super) fn check_numbers(
             changed.theirs.shown()
         );
         let sentence = sentence_at(rewrite, changed.date.start);
-        if added_are_suspicions && (changed.within_the_sources_dates || is_worked(&sentence, lex)) {
+        // A date without its year or day ("from 25 April to 25 October: 6
+        // months") is a step of a worked count, as a month is.
+        let partial = changed.date.year.is_none() || changed.date.day.is_none();
+        if added_are_suspicions && (partial || changed.within_the_sources_dates || is_worked(&sentence, lex))
+        {
             apart.found.push((finding, sentence));
         } else {
             findings.push(finding);

@@ -309,4 +309,19 @@ fn a_date_with_its_month_changed_fails_unless_a_worked_count_steps_through_it() 
     let rewrite = "С февраля 1932 по февраль 1933 года — 12 месяцев, с февраля по июль 1933 года — ещё 5. Итого 12 + 5 = 17 месяцев.";
     assert!(dates(source, rewrite, &as_math_problems()).is_empty());
     assert!(!dates(source, rewrite, &default).is_empty());
+    // So does a date without its year between two of them.
+    let source = "It was dug from 25 April 1859 until its opening on 17 November 1869.";
+    let rewrite = "From 25 April 1859 to 25 April 1869: 10 years. From 25 April to 25 October: 6 months. From 25 October to 17 November: (31 − 25) + 17 = 23 days.";
+    assert!(dates(source, rewrite, &as_math_problems()).is_empty());
+}
+
+#[test]
+fn a_number_of_a_code_the_rewrite_takes_apart_is_the_sources() {
+    let source = "Длительности записываются с префиксом P, например P3Y6M4DT12H30M5S; момент — 2024-03-15T14:30:00+03:00.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("Разбор P3Y6M4DT12H30M5S: 3Y — три года, 6M — шесть месяцев, 12H, 30M. Время — 14:30:00, дата 2024-03-15T14:30:00+03:00.").is_empty());
+    // A number the code does not have is still one added.
+    assert!(!numbers("Разбор P3Y6M4DT12H30M5S: 7M — семь месяцев.").is_empty());
+    // Nor is a number of a short code (IPv6) or a digest's run.
+    assert!(!number_findings("Use IPv6 here.", "Use IPv6 on 6 hosts.").is_empty());
 }

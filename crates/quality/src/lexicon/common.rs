@@ -12,9 +12,11 @@ pub static CLAUSE_ENDS: &[char] = &[
 ];
 
 /// What may follow a one-letter scale glued to its number (190k, 1.8M,
-/// `+100M`): besides a space, punctuation or closing markup — not a letter
-/// or an operator (`a[2k+1]`).
-pub static SCALE_TAIL_MARKS: &[char] = &[',', '.', ';', ':', ')', '`', '*', '"', '”', '’', '»', '）'];
+/// `+100M`): besides a space, punctuation or closing markup, CJK text's
+/// too (200k，) — not a letter or an operator (`a[2k+1]`).
+pub static SCALE_TAIL_MARKS: &[char] = &[
+    ',', '.', ';', ':', ')', '`', '*', '"', '”', '’', '»', '）', '，', '。', '；', '：', '、', '」', '』',
+];
 
 /// Spaces a number's digits are grouped by (`10 000`): the space, no-break
 /// space, thin space and narrow no-break space.
