@@ -70,10 +70,6 @@ pub(crate) struct ChangedDate {
     pub(crate) date: Date,
     /// The source's date it contradicts.
     pub(crate) theirs: Date,
-    /// A month of a year (1933-02) between the source's first and last
-    /// dated months: one a worked count of months steps through ("from
-    /// February 1932 to February 1933, 12 months").
-    pub(crate) within_the_sources_dates: bool,
 }
 
 /// Each date of `rewrite` whose month the source contradicts.
@@ -97,9 +93,6 @@ pub(crate) fn changed_dates(source: &str, rewrite: &str) -> Vec<ChangedDate> {
                 .collect()
         })
     };
-    let months_of_years = source_dates.iter().filter_map(|d| d.year.map(|y| (y, d.month)));
-    let first = months_of_years.clone().min();
-    let last = months_of_years.max();
     let mut out: Vec<ChangedDate> = Vec::new();
     for date in rewrite_dates {
         if source_dates.iter().any(|s| s.fits(&date)) || out.iter().any(|c| c.date.shown() == date.shown()) {
@@ -108,9 +101,7 @@ pub(crate) fn changed_dates(source: &str, rewrite: &str) -> Vec<ChangedDate> {
         if let Some(theirs) = source_dates.iter().find(|s| s.contradicts(&date))
             && !undated_months().contains(&u64::from(date.month))
         {
-            let month_of_year = date.year.filter(|_| date.day.is_none()).map(|y| (y, date.month));
             out.push(ChangedDate {
-                within_the_sources_dates: month_of_year.is_some_and(|m| first < Some(m) && Some(m) < last),
                 theirs: theirs.clone(),
                 date,
             });

@@ -388,8 +388,10 @@ pub(super) fn check_numbers(
     let mut apart = AddedNumbers { found: Vec::new() };
     // A date whose month changed (1987年4月27日 → 1987-07-27): its day and
     // year are the source's numbers, so only the date as a whole shows it.
-    // A date a worked example computes is its own, as a number is, and so
-    // is a month a worked count steps through.
+    // In a style that works examples, a date a worked sentence computes is
+    // its own, as a number is, and a date without its year or day is a
+    // step of a worked count ("from 25 April to 25 October: 6 months",
+    // "from February 1932 to February 1933, 12 months").
     for changed in crate::dates::changed_dates(source, rewrite) {
         let finding = format!(
             "the date {} is not the source's, which has {}",
@@ -397,11 +399,8 @@ pub(super) fn check_numbers(
             changed.theirs.shown()
         );
         let sentence = sentence_at(rewrite, changed.date.start);
-        // A date without its year or day ("from 25 April to 25 October: 6
-        // months") is a step of a worked count, as a month is.
         let partial = changed.date.year.is_none() || changed.date.day.is_none();
-        if added_are_suspicions && (partial || changed.within_the_sources_dates || is_worked(&sentence, lex))
-        {
+        if added_are_suspicions && (partial || is_worked(&sentence, lex)) {
             apart.found.push((finding, sentence));
         } else {
             findings.push(finding);
