@@ -50,23 +50,16 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
     };
     for mention in joined_names(rewrite, rewrite_names.to_vec()) {
         let text = mention.text.as_str();
-        // Only these kinds may be added names (an acronym is looked for
-        // elsewhere): the others need no lookup in the source.
-        let may_be_added = matches!(
-            mention.kind,
-            NameKind::CommandOption
-                | NameKind::Url
-                | NameKind::Email
-                | NameKind::FilePath
-                | NameKind::InlineCode
-                | NameKind::ProperName
-        );
-        if !may_be_added || in_source(text) {
-            continue;
-        }
+        // Each kind that may be an added name looks the name up in the
+        // source first; the others (an acronym is looked for elsewhere)
+        // need no lookup.
         let added = match mention.kind {
-            NameKind::CommandOption | NameKind::Url | NameKind::Email => true,
-            NameKind::FilePath => path_like(text) && !made_of_the_sources_parts(text, source),
+            NameKind::CommandOption | NameKind::Url | NameKind::Email => !in_source(text),
+            NameKind::FilePath => {
+                !in_source(text) && path_like(text) && !made_of_the_sources_parts(text, source)
+            }
+            NameKind::InlineCode if in_source(text) => false,
+            NameKind::ProperName if in_source(text) => false,
             NameKind::InlineCode => {
                 // An option, URL or path in backticks (`--exclude-from`) is
                 // added as it would be bare.
