@@ -160,3 +160,29 @@ fn is_file_path(token: &str) -> bool {
     }
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{NameKind, classify_token};
+
+    /// The two early exits (a plain lower-case word; a word of capitals) say
+    /// what the full reading says: an upper-cased text's words are
+    /// acronyms, an address or a dashed word is not taken early.
+    #[test]
+    fn the_early_exits_agree_with_the_full_reading() {
+        assert_eq!(classify_token("NASA", "NASA"), Some(NameKind::Acronym));
+        assert_eq!(classify_token("(USSR),", "USSR"), Some(NameKind::Acronym));
+        assert_eq!(classify_token("word", "word"), None);
+        // One capital is no acronym; an address in capitals is an address.
+        assert_ne!(classify_token("A", "A"), Some(NameKind::Acronym));
+        assert_eq!(
+            classify_token("ADMIN@EXAMPLE.ORG", "ADMIN@EXAMPLE.ORG"),
+            Some(NameKind::Email)
+        );
+        // A word with a dash goes the long way (an option).
+        assert_eq!(
+            classify_token("--verbose", "--verbose"),
+            Some(NameKind::CommandOption)
+        );
+    }
+}
