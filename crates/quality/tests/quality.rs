@@ -1063,3 +1063,22 @@ fn if_needed_is_chatter_only_when_it_turns_to_the_reader() {
         "构建产物保存在本地，也可存放在云存储中。如有需要，请随时告诉我。"
     ));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// The gate reads any text without a panic: a panic in a check would
+    /// take a worker down mid-run. The texts mix what the checks cut at —
+    /// digits and their separators, dates and codes, capitals, spaces wider
+    /// than a byte (U+3000, U+00A0), CJK marks, Cyrillic, an ellipsis, a
+    /// middle dot, brackets and Markdown — in any order.
+    #[test]
+    fn the_gate_reads_any_text_without_a_panic(
+        source in "[0-9A-Za-zМмая年月日号点·・…\u{3000}\u{a0} .,:;=/()\\-|#*`\n]{0,120}",
+        rewrite in "[0-9A-Za-zМмая年月日号点·・…\u{3000}\u{a0} .,:;=/()\\-|#*`\n]{0,120}",
+    ) {
+        for config in [FidelityConfig::default(), FidelityConfig { keeps_subset: true, added_numbers_are_suspicions: true, ..FidelityConfig::default() }] {
+            let _ = chunksynth_quality::fidelity(&source, &rewrite, &config);
+        }
+    }
+}

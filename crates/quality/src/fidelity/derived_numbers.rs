@@ -65,7 +65,11 @@ pub(super) fn part_of_a_source_code(written: &str, source: &str) -> bool {
             .is_some_and(|c| c.is_ascii_uppercase());
         let number_ends =
             !ends_in_digit || !after.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
-        let start = source[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        // (A space may be wider than a byte: 　, the ideographic one.)
+        let start = source[..at]
+            .char_indices()
+            .rfind(|(_, c)| c.is_whitespace())
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let end = after
             .find(char::is_whitespace)
             .map_or(source.len(), |i| at + written.len() + i);

@@ -324,4 +324,8 @@ fn a_number_of_a_code_the_rewrite_takes_apart_is_the_sources() {
     assert!(!numbers("Разбор P3Y6M4DT12H30M5S: 7M — семь месяцев.").is_empty());
     // Nor is a number of a short code (IPv6) or a digest's run.
     assert!(!number_findings("Use IPv6 here.", "Use IPv6 on 6 hosts.").is_empty());
+    // A code after a space wider than a byte (the ideographic one) is read
+    // whole, without a panic.
+    let source = "期間は　P3Y6M4DT12H30M5S　と書く。";
+    assert!(number_findings(source, "P3Y6M4DT12H30M5S の 6M は6か月。").is_empty());
 }
