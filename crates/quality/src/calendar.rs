@@ -45,13 +45,13 @@ fn is_length_of(month: u64, days: u64) -> bool {
 /// A month `text` names, by its name or as a number (11月).
 pub(crate) struct MonthMention {
     /// 1 to 12.
-    pub month: u64,
+    pub(crate) month: u64,
     /// The byte where the mention starts (its first digit, for 11月).
-    pub start: usize,
+    pub(crate) start: usize,
     /// The byte after it.
-    pub end: usize,
+    pub(crate) end: usize,
     /// Written as a number (11月), not a name.
-    pub numbered: bool,
+    pub(crate) numbered: bool,
 }
 
 /// The months `text` names, by name in the order of the text's words,

@@ -13,8 +13,15 @@
 
 use crate::calendar::{month_named, months_in, numbered_months, states_its_length};
 use crate::lexicon::Lexicons;
-use crate::lexicon::common::{CJK_DAY_MARK, CJK_YEAR_MARK};
+use crate::lexicon::common::{CJK_DAY_MARK, CJK_YEAR_MARK, DAY_END_MARKS};
 use crate::text::lower_word;
+
+/// The years a date is read in: four digits of these, not a count or a
+/// code (1000 of "1000 km", 3000 of a build number 12.5.3000).
+const YEARS: std::ops::RangeInclusive<u32> = 1000..=2100;
+/// The days of a month and the months of a year.
+const DAYS: std::ops::RangeInclusive<u32> = 1..=31;
+const MONTHS: std::ops::RangeInclusive<u32> = 1..=12;
 
 /// A date, or a month mention with a day or a year, or neither.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,6 +47,11 @@ impl Date {
             (None, Some(d)) => format!("--{:02}-{d:02}", self.month),
             (None, None) => format!("--{:02}", self.month),
         }
+    }
+
+    /// What the date says (its year, month and day), wherever it stands.
+    fn says(&self) -> (Option<u32>, u32, Option<u32>) {
+        (self.year, self.month, self.day)
     }
 
     /// Whether `other` may be the same date: the same month, and the same
@@ -95,7 +107,7 @@ pub(crate) fn changed_dates(source: &str, rewrite: &str) -> Vec<ChangedDate> {
     };
     let mut out: Vec<ChangedDate> = Vec::new();
     for date in rewrite_dates {
-        if source_dates.iter().any(|s| s.fits(&date)) || out.iter().any(|c| c.date.shown() == date.shown()) {
+        if source_dates.iter().any(|s| s.fits(&date)) || out.iter().any(|c| c.date.says() == date.says()) {
             continue;
         }
         if let Some(theirs) = source_dates.iter().find(|s| s.contradicts(&date))
@@ -168,12 +180,15 @@ pub(crate) fn dates(text: &str, lex: Lexicons) -> Vec<Date> {
     }
     for mention in numbered_months(text) {
         let year = year_before_mark(&text[..mention.start]);
-        let day = day_before_mark(&text[mention.end..]).filter(|d| (1..=31).contains(d));
+        let day = day_before_mark(&text[mention.end..]).filter(|d| DAYS.contains(d));
         let length = || states_its_length(text, mention.end, mention.month, lex);
-        if (1..=12).contains(&mention.month) && (year.is_some() || day.is_some()) && !length() {
+        let Some(month) = u32::try_from(mention.month).ok().filter(|m| MONTHS.contains(m)) else {
+            continue;
+        };
+        if (year.is_some() || day.is_some()) && !length() {
             out.push(Date {
                 year,
-                month: mention.month as u32,
+                month,
                 day,
                 start: mention.start,
                 month_start: mention.start,
@@ -195,8 +210,8 @@ fn named_date(text: &str, range: std::ops::Range<usize>, month: u64) -> Option<D
         _ => (None, after),
     };
     let rest = rest.trim_start_matches(',').trim_start_matches(' ');
-    let year = leading_number(rest, 4).0.filter(|y| (1000..=2100).contains(y));
-    let day = day_before.or(day_after).filter(|d| (1..=31).contains(d));
+    let year = leading_number(rest, 4).0.filter(|y| YEARS.contains(y));
+    let day = day_before.or(day_after).filter(|d| DAYS.contains(d));
     (year.is_some() || day.is_some()).then_some(Date {
         year,
         month: u32::try_from(month).ok()?,
@@ -282,9 +297,9 @@ fn digit_date(written: &str, start: usize) -> Option<Date> {
         }
         _ => return None,
     };
-    let plausible = year.is_some_and(|y| (1000..=2100).contains(&y))
-        && (1..=12).contains(&month)
-        && day.is_none_or(|d| (1..=31).contains(&d));
+    let plausible = year.is_some_and(|y| YEARS.contains(&y))
+        && MONTHS.contains(&month)
+        && day.is_none_or(|d| DAYS.contains(&d));
     let month_start = start + parts[..month_part].iter().map(|p| p.len() + 1).sum::<usize>();
     plausible.then_some(Date {
         year,
@@ -298,15 +313,13 @@ fn digit_date(written: &str, start: usize) -> Option<Date> {
 /// Whether what follows a day after its month ends it: a comma, a stop,
 /// a bracket or the text's end.
 fn ends_a_day(rest: &str) -> bool {
-    rest.chars()
-        .next()
-        .is_none_or(|c| matches!(c, ',' | '.' | ';' | ')' | '）' | '，' | '、' | '。'))
+    rest.chars().next().is_none_or(|c| DAY_END_MARKS.contains(&c))
 }
 
 /// The year a CJK month follows (1987年4月, 1987 年 4 月).
 fn year_before_mark(before: &str) -> Option<u32> {
     let before = before.trim_end().strip_suffix(CJK_YEAR_MARK)?.trim_end();
-    trailing_number(before, 4).filter(|y| (1000..=2100).contains(y))
+    trailing_number(before, 4).filter(|y| YEARS.contains(y))
 }
 
 /// The day a CJK month is followed by (4月27日, 4 月 27 日).

@@ -271,8 +271,8 @@ fn is_plain_small_word(raw: &str) -> bool {
 }
 
 /// Whether a whitespace-separated token ends its sentence: a stop or an
-/// ellipsis (√2 = 1,41421356… Вблизи …), after any closing mark (emphasis closes after the stop too: "**2. Выбор
-/// ответа.**").
+/// ellipsis (√2 = 1,41421356… Вблизи …), after any closing mark (emphasis
+/// closes after the stop too: "**2. Выбор ответа.**").
 fn ends_a_sentence(raw: &str) -> bool {
     raw.trim_end_matches(['"', '\'', ')', '”', '’', '*', '_'])
         .ends_with(['.', '!', '?', ':', '…', '。', '！', '？'])

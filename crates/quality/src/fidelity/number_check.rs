@@ -382,16 +382,14 @@ pub(super) fn check_numbers(
             ));
         }
     }
-    // A style that works examples adds numbers of its own: an added number
-    // in a calculation or an example is then a suspicion, unless a source
-    // number went missing beside it (a changed number, not an example).
-    let mut apart = AddedNumbers { found: Vec::new() };
     // A date whose month changed (1987年4月27日 → 1987-07-27): its day and
     // year are the source's numbers, so only the date as a whole shows it.
     // In a style that works examples, a date a worked sentence computes is
     // its own, as a number is, and a date without its year or day is a
     // step of a worked count ("from 25 April to 25 October: 6 months",
-    // "from February 1932 to February 1933, 12 months").
+    // "from February 1932 to February 1933, 12 months"): suspicions, first
+    // in the report; the score below counts only the numbers'.
+    let mut dated_apart = Vec::new();
     for changed in crate::dates::changed_dates(source, rewrite) {
         let finding = format!(
             "the date {} is not the source's, which has {}",
@@ -401,12 +399,15 @@ pub(super) fn check_numbers(
         let sentence = sentence_at(rewrite, changed.date.start);
         let partial = changed.date.year.is_none() || changed.date.day.is_none();
         if added_are_suspicions && (partial || is_worked(&sentence, lex)) {
-            apart.found.push((finding, sentence));
+            dated_apart.push((finding, sentence));
         } else {
             findings.push(finding);
         }
     }
-    let dated_apart = apart.found.len();
+    // A style that works examples adds numbers of its own: an added number
+    // in a calculation or an example is then a suspicion, unless a source
+    // number went missing beside it (a changed number, not an example).
+    let mut apart = AddedNumbers { found: Vec::new() };
     let added_count = added.len();
     for (written, sentence) in added {
         let finding = format!("the number {written} is not in the source");
@@ -421,8 +422,8 @@ pub(super) fn check_numbers(
             findings.push(finding);
         }
     }
-    let denominator =
-        if keeps_subset { kept } else { wanted.len() } + added_count + dated_apart - apart.found.len();
+    let denominator = if keeps_subset { kept } else { wanted.len() } + added_count - apart.found.len();
+    apart.found.splice(0..0, dated_apart);
     if denominator == 0 {
         return (pass(), apart);
     }

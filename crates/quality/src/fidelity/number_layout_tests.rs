@@ -303,13 +303,13 @@ fn a_date_with_its_month_changed_fails_unless_a_worked_count_steps_through_it() 
         ),
         ["the date 1987-07-27 is not the source's, which has 1987-04-27"]
     );
-    // A worked count of months steps through months between the source's
-    // dates: in a style that works examples, no finding of the gate's.
+    // A worked count of months steps through dates without their day: in
+    // a style that works examples, no finding of the gate's.
     let source = "Первый чугун получен 1 февраля 1932 года, первую сталь дали в июле 1933 года.";
     let rewrite = "С февраля 1932 по февраль 1933 года — 12 месяцев, с февраля по июль 1933 года — ещё 5. Итого 12 + 5 = 17 месяцев.";
     assert!(dates(source, rewrite, &as_math_problems()).is_empty());
     assert!(!dates(source, rewrite, &default).is_empty());
-    // So does a date without its year between two of them.
+    // So does one through dates without their year.
     let source = "It was dug from 25 April 1859 until its opening on 17 November 1869.";
     let rewrite = "From 25 April 1859 to 25 April 1869: 10 years. From 25 April to 25 October: 6 months. From 25 October to 17 November: (31 − 25) + 17 = 23 days.";
     assert!(dates(source, rewrite, &as_math_problems()).is_empty());
@@ -324,6 +324,14 @@ fn a_number_of_a_code_the_rewrite_takes_apart_is_the_sources() {
     assert!(!numbers("Разбор P3Y6M4DT12H30M5S: 7M — семь месяцев.").is_empty());
     // Nor is a number of a short code (IPv6) or a digest's run.
     assert!(!number_findings("Use IPv6 here.", "Use IPv6 on 6 hosts.").is_empty());
+    let digest = "The token was 'f9bf78b9a18ce6d46a0cd2b0b86df9da'.";
+    assert!(
+        !number_findings(
+            digest,
+            "The token 'f9bf78b9a18ce6d46a0cd2b0b86df9da' took 9 seconds."
+        )
+        .is_empty()
+    );
     // A code after a space wider than a byte (the ideographic one) is read
     // whole, without a panic.
     let source = "期間は　P3Y6M4DT12H30M5S　と書く。";

@@ -62,6 +62,10 @@ pub static CJK_MONTH_MARK: char = '月';
 /// (27日).
 pub static CJK_DAY_MARK: char = '日';
 
+/// What may follow a day written after its month's name and end it
+/// (April 27, 1987; April 27.): a comma, a stop, a bracket, CJK text's too.
+pub static DAY_END_MARKS: &[char] = &[',', '.', ';', ')', '）', '，', '、', '。'];
+
 /// Marks between a month and its number of days (ноябрь: 30, ноябрь — 30,
 /// 10月：31日, August (31 days)).
 pub static MONTH_LENGTH_MARKS: &[char] = &[':', '：', '(', '（', '—', '–'];

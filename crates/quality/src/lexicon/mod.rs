@@ -126,9 +126,6 @@ pub struct Lexicon {
     /// Number word stems in any case form, longer stems first (трёх, третий),
     /// matched when the stem is most of the word.
     pub cardinal_stems: &'static [(&'static str, u64)],
-    /// Words that name the year after another (次年, the following
-    /// year): a rewrite may write that year out.
-    pub next_year_words: &'static [&'static str],
     /// The vowels (Russian: а е ё и о у ы э ю я), and those that drop out
     /// of a noun's stem in its other cases (день → дня, Орёл → Орла).
     pub vowels: &'static [char],
@@ -143,6 +140,9 @@ pub struct Lexicon {
     pub years_later_after: &'static [&'static str],
     /// Words before a count of years that do the same ("через пять лет").
     pub years_later_before: &'static [&'static str],
+    /// Words that name the year after another (次年, the following
+    /// year): a rewrite may write that year out.
+    pub next_year_words: &'static [&'static str],
     /// Words that name the year before another (前年, a year earlier,
     /// годом ранее).
     pub previous_year_words: &'static [&'static str],

@@ -109,6 +109,7 @@ pub static RU: Lexicon = Lexicon {
         ("сотней", 100),
     ],
     // Longer stems first: "семнадцат" before "сем".
+    // Not "семи" (семинар); "сто" only as "столетн" (not стол).
     cardinal_stems: &[
         ("одиннадцат", 11),
         ("двенадцат", 12),
@@ -146,7 +147,6 @@ pub static RU: Lexicon = Lexicon {
         ("четыр", 4),
         ("сто", 100),
     ],
-    // Not "семи" (семинар); "сто" only as "столетн" (not стол).
     vowels: &['а', 'е', 'ё', 'и', 'о', 'у', 'ы', 'э', 'ю', 'я'],
     fleeting_vowels: &['е', 'ё', 'о'],
     soft_signs: &['ь'],
