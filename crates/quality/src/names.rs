@@ -275,7 +275,7 @@ fn is_plain_small_word(raw: &str) -> bool {
 /// closes after the stop too: "**2. Выбор ответа.**").
 fn ends_a_sentence(raw: &str) -> bool {
     raw.trim_end_matches(['"', '\'', ')', '”', '’', '*', '_'])
-        .ends_with(['.', '!', '?', ':', '…', '。', '！', '？'])
+        .ends_with(crate::lexicon::common::SENTENCE_END_MARKS)
 }
 
 /// Whether `c` is written as CJK text is: Han, kana, CJK punctuation and

@@ -244,9 +244,11 @@ pub(super) fn check_completeness(
     let ends_sentence = |t: &str| {
         let ends = |t: &str| {
             // A closing backtick ends inline code, not the sentence.
-            t.trim_end()
-                .trim_end_matches(|c: char| crate::text::is_closing(c) || c == '`')
-                .ends_with(['.', '!', '?', '。', '！', '？', ':', ';', '…'])
+            // A semicolon ends a clause a line may stop at too.
+            let t = t
+                .trim_end()
+                .trim_end_matches(|c: char| crate::text::is_closing(c) || c == '`');
+            t.ends_with(crate::lexicon::common::SENTENCE_END_MARKS) || t.ends_with(';')
         };
         // A bracket after a finished sentence ("…何kmでしょうか。（答え：23.3
         // km）") ends it too.

@@ -11,6 +11,11 @@ pub static CLAUSE_ENDS: &[char] = &[
     ',', ';', ':', '.', '!', '?', '—', '(', ')', '\n', '，', '。', '；', '：', '！', '？',
 ];
 
+/// Marks a sentence (or a label's line) ends with, after any closing
+/// mark: a stop, an ellipsis (√2 = 1,41421356… Вблизи …) and a colon that
+/// introduces what follows, in Latin and CJK forms.
+pub static SENTENCE_END_MARKS: &[char] = &['.', '!', '?', ':', '…', '。', '！', '？'];
+
 /// What may follow a one-letter scale glued to its number (190k, 1.8M,
 /// `+100M`): besides a space, punctuation or closing markup, CJK text's
 /// too (200k，) — not a letter or an operator (`a[2k+1]`).
