@@ -128,6 +128,8 @@ mod tests {
             missing_place_names(source, "数十万旅客滞留在杭州火车站。"),
             ["留广州"]
         );
+        // …after a preposition too (将, as 把).
+        assert!(missing_place_names("书中称杭州为天城。", "书中将杭州称为天城。").is_empty());
         // Prefectures as a kind (都道府県) name none of them.
         assert!(missing_place_names("都道府県知事が漁業を許可する。", "知事が許可する。").is_empty());
         // A company's kind (株式会社) is no name.

@@ -122,6 +122,42 @@ pub(crate) fn changed_dates(source: &str, rewrite: &str) -> Vec<ChangedDate> {
     out
 }
 
+/// The years and days of the full dates the source writes that `rewrite`
+/// writes more often than the source does, once for each mention more: a
+/// rewrite that repeats "31 May 1910" says its 31 and its 1910 again
+/// without changing any number into another.
+pub(crate) fn repeated_dates_numbers(source: &str, rewrite: &str) -> Vec<f64> {
+    let full = |d: &Date| d.year.is_some() && d.day.is_some();
+    let rewrite_dates: Vec<Date> = dates(rewrite, Lexicons::for_text(rewrite, None))
+        .into_iter()
+        .filter(full)
+        .collect();
+    if rewrite_dates.len() < 2 {
+        return Vec::new();
+    }
+    let source_dates: Vec<Date> = dates(source, Lexicons::for_text(source, None))
+        .into_iter()
+        .filter(full)
+        .collect();
+    let mut out = Vec::new();
+    let mut seen: Vec<(Option<u32>, u32, Option<u32>)> = Vec::new();
+    for date in &rewrite_dates {
+        let says = date.says();
+        if seen.contains(&says) {
+            continue;
+        }
+        seen.push(says);
+        let count = |dates: &[Date]| dates.iter().filter(|d| d.says() == says).count();
+        let (in_source, in_rewrite) = (count(&source_dates), count(&rewrite_dates));
+        if in_source > 0 && in_rewrite > in_source {
+            for _ in in_source..in_rewrite {
+                out.extend(date.year.into_iter().chain(date.day).map(f64::from));
+            }
+        }
+    }
+    out
+}
+
 /// Where `rewrite` writes in digits the month of a date the source gives
 /// (the 06 of 2022-06 for June 2022): a month the source names in words
 /// is no number the rewrite adds.

@@ -82,6 +82,45 @@ pub(super) fn part_of_a_source_code(written: &str, source: &str) -> bool {
     })
 }
 
+/// Whether the number `m` of `rewrite` is a part of a version the source
+/// writes, which a rewrite takes apart to explain it: the 2 and the 4 of
+/// 4.7.2 ("PATCH changes from 2 to 3"), the 10 of 1.10.0 ("MINOR: 10 >
+/// 9"). The rewrite says it bare — no unit or mark glued to it (约3倍, 3%)
+/// and no word saying it is approximate, which make it a quantity.
+pub(super) fn part_of_a_source_version(
+    rewrite: &str,
+    m: &NumberMention,
+    lex: crate::lexicon::Lexicons,
+    source: &str,
+) -> bool {
+    let written = m.written.as_str();
+    let bare = !rewrite[m.start + written.len()..]
+        .starts_with(|c: char| c.is_alphanumeric() || c == '%' || c == '％');
+    bare && !said_to_be_approximate(rewrite, m, lex)
+        && source
+            .match_indices(written)
+            .any(|(at, _)| dotted_part(source, at, written))
+}
+
+/// Whether `written` at `at` of `text` is a whole part of a run of three
+/// numbers or more joined by single dots (4.7.2, 192.168.0.1), not one
+/// joined by other marks or a decimal.
+fn dotted_part(text: &str, at: usize, written: &str) -> bool {
+    let is_run = |c: char| c.is_ascii_digit() || c == '.';
+    let start = text[..at]
+        .rfind(|c: char| !is_run(c))
+        .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+    let end = text[at..]
+        .find(|c: char| !is_run(c))
+        .map_or(text.len(), |i| at + i);
+    let run = text[start..end].trim_matches('.');
+    let parts: Vec<&str> = run.split('.').collect();
+    let whole_part = written.bytes().all(|b| b.is_ascii_digit())
+        && (at == start || text[..at].ends_with('.'))
+        && !text[at + written.len()..].starts_with(|c: char| c.is_ascii_digit());
+    whole_part && parts.len() >= 3 && parts.iter().all(|p| !p.is_empty())
+}
+
 /// Whether the number `m` is a term of a ratio ("4 in 10", "3 out of 4")
 /// that says one of the source's percentages (40%, 75%): `percents`.
 pub(super) fn is_percent_ratio(
@@ -135,6 +174,28 @@ pub(super) fn rounds_a_source_decimal(v: f64, source_values: &[f64]) -> bool {
 /// than the longest such word and the character before it.
 const APPROXIMATION_TAIL: usize = 64;
 
+/// Whether a word of the lexicons' `approximation_words` stands right
+/// before the number `m` of `rewrite` ("about", около, 约).
+fn said_to_be_approximate(rewrite: &str, m: &NumberMention, lex: crate::lexicon::Lexicons) -> bool {
+    // Only the words right before the number are read (an approximation
+    // word and the character before it): a tail of the text is
+    // lower-cased, not all of it for every number.
+    let trimmed = rewrite[..m.start].trim_end();
+    let tail = trimmed
+        .char_indices()
+        .rev()
+        .nth(APPROXIMATION_TAIL)
+        .map_or(0, |(at, _)| at);
+    let before = trimmed[tail..].to_lowercase();
+    lex.words(|l| l.approximation_words).any(|w| {
+        before.ends_with(w)
+            && !before[..before.len() - w.len()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphabetic() && !crate::text::is_cjk(c))
+    })
+}
+
 /// Whether the number `m` of `rewrite` is said to be rounded (a word of
 /// the lexicons' `approximation_words` right before it) and is a source
 /// value (`source_values`) rounded to the places it shows: "about 2.5 m"
@@ -148,24 +209,7 @@ pub(super) fn rounds_a_source_value(
     let Quantity::Value(v) = m.quantity else {
         return None;
     };
-    // Only the words right before the number are read (an approximation
-    // word and the character before it): a tail of the text is
-    // lower-cased, not all of it for every number.
-    let trimmed = rewrite[..m.start].trim_end();
-    let tail = trimmed
-        .char_indices()
-        .rev()
-        .nth(APPROXIMATION_TAIL)
-        .map_or(0, |(at, _)| at);
-    let before = trimmed[tail..].to_lowercase();
-    let marked = lex.words(|l| l.approximation_words).any(|w| {
-        before.ends_with(w)
-            && !before[..before.len() - w.len()]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphabetic() && !crate::text::is_cjk(c))
-    });
-    if !marked {
+    if !said_to_be_approximate(rewrite, m, lex) {
         return None;
     }
     let places = m

@@ -87,7 +87,7 @@ pub(super) fn excused_values(
     source: &str,
     source_numbers: &[crate::numbers::NumberMention],
     (rewrite, rewrite_lex): (&str, crate::lexicon::Lexicons),
-    wanted: &[(String, Quantity, usize)],
+    (wanted, converted): (&[(String, Quantity, usize)], &[f64]),
     scales: &[f64],
 ) -> Excused {
     // A value the source does not have is a changed or invented number,
@@ -156,6 +156,9 @@ pub(super) fn excused_values(
         Quantity::Value(v) => Some(*v),
         Quantity::Literal(_) => None,
     }));
+    // The source's values the rewrite writes in another unit (150 см for
+    // 1,5 м) count in that unit.
+    known.extend_from_slice(converted);
     // A year the source names by the one before or after it (1921 … 次年,
     // 1494 … a year earlier) may be written out (1922, 1493).
     // The source's lower case, once for the years and the days after.

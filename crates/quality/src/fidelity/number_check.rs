@@ -167,6 +167,8 @@ pub(super) fn check_numbers(
                 && (count_in_rewrite(&Quantity::Value(v * 10.0)) > 0
                     || rewrite_fractions().contains(&(v / 10.0))))
                 || said_as_ratio(*v)
+                // A fraction said in words (1,5 м as "до полутора метров").
+                || (v.fract() != 0.0 && rewrite_fractions().contains(v))
                 || rounded.contains(v)
                 || converted.contains(v)
                 || centuries
@@ -253,11 +255,35 @@ pub(super) fn check_numbers(
     }
     // What may excuse a number the source lacks, read only when the
     // rewrite has one (a faithful rewrite's numbers are all the source's).
+    // The source's values in metric units, read only when the rewrite has
+    // a number in one that nothing else excuses.
+    let source_metric = std::cell::OnceCell::new();
     let excused_cell = std::cell::OnceCell::new();
     let excused = || {
         excused_cell.get_or_init(|| {
-            let mut excused =
-                excused_values(source, &source_numbers, (rewrite, rewrite_lex), &wanted, &scales);
+            // A source value the rewrite converts (1,5 м = 150 см) is an
+            // operand of its arithmetic in the new unit (150 ÷ 7 ≈ 21,4).
+            let converted: Vec<f64> = found
+                .iter()
+                .filter(|m| {
+                    is_unit_conversion(
+                        source_metric.get_or_init(|| metric_values(source, &source_numbers)),
+                        rewrite,
+                        m,
+                    )
+                })
+                .filter_map(|m| match m.quantity {
+                    Quantity::Value(v) => Some(v),
+                    Quantity::Literal(_) => None,
+                })
+                .collect();
+            let mut excused = excused_values(
+                source,
+                &source_numbers,
+                (rewrite, rewrite_lex),
+                (&wanted, &converted),
+                &scales,
+            );
             excused
                 .known
                 .extend(centuries.iter().flat_map(|&(n, year)| [n, year]));
@@ -270,10 +296,8 @@ pub(super) fn check_numbers(
             (excused, rewrite_scales)
         })
     };
-    // The source's values in metric units, read only when the rewrite has
-    // a number in one that nothing else excuses.
-    let source_metric = std::cell::OnceCell::new();
     let dated_months = std::cell::OnceCell::new();
+    let repeated_dates = std::cell::OnceCell::new();
     let lex = rewrite_lex;
     let mut added: Vec<(String, String)> = Vec::new();
     let mut more = false;
@@ -308,6 +332,7 @@ pub(super) fn check_numbers(
                     || dated_months.get_or_init(|| crate::dates::months_of_the_sources_dates(source, rewrite)).contains(&m.start)
                     || written_from_a_source_number(&m.written, source, &source_numbers)
                     || super::derived_numbers::part_of_a_source_code(&m.written, source)
+                    || super::derived_numbers::part_of_a_source_version(rewrite, m, lex, source)
             }
             Quantity::Literal(_) => false,
         };
@@ -315,7 +340,21 @@ pub(super) fn check_numbers(
             .iter()
             .find(|(_, q, _)| same_quantity(q, &m.quantity, tolerance))
         {
-            Some((_, q, n)) => more |= count_in_rewrite(q) > *n,
+            Some((_, q, n)) => {
+                more |= count_in_rewrite(q) > *n && {
+                    // A full date of the source said again is no number
+                    // said more often.
+                    let again = match q {
+                        Quantity::Value(v) => repeated_dates
+                            .get_or_init(|| crate::dates::repeated_dates_numbers(source, rewrite))
+                            .iter()
+                            .filter(|r| *r == v)
+                            .count(),
+                        Quantity::Literal(_) => 0,
+                    };
+                    count_in_rewrite(q) > *n + again
+                }
+            }
             None if !added.iter().any(|(w, _)| *w == m.written) && !is_excused() => {
                 added.push((m.written.clone(), sentence_at(rewrite, m.start)));
             }

@@ -337,3 +337,59 @@ fn a_number_of_a_code_the_rewrite_takes_apart_is_the_sources() {
     let source = "期間は　P3Y6M4DT12H30M5S　と書く。";
     assert!(number_findings(source, "P3Y6M4DT12H30M5S の 6M は6か月。").is_empty());
 }
+
+#[test]
+fn a_part_of_a_version_the_rewrite_takes_apart_is_the_sources() {
+    let source = "A bug fix after 4.7.2 gives 4.7.3; 1.10.0 sorts after 1.9.0. Since 1.3.0 (2019) Coursier resolves dependencies.";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("From 4.7.2 a fix gives 4.7.3: PATCH goes from 2 to 3. MINOR: 10 > 9, so 1.10.0 sorts after 1.9.0. Since 1.3.0 (2019) Coursier resolves dependencies.").is_empty());
+    // A part said as a quantity (3 times, about 3) is a number added.
+    assert!(
+        !numbers("Since 1.3.0 (2019) Coursier resolves dependencies 3x faster. 4.7.2, 4.7.3, 1.10.0, 1.9.0.")
+            .is_empty()
+    );
+    assert!(
+        !numbers(
+            "Since 1.3.0 (2019) Coursier resolves dependencies in about 3 s. 4.7.2, 4.7.3, 1.10.0, 1.9.0."
+        )
+        .is_empty()
+    );
+    // A number no version has, or a decimal's part (2.5), is no part.
+    assert!(
+        !numbers("PATCH goes from 2 to 8. 4.7.2, 4.7.3, 1.10.0, 1.9.0, 1.3.0 (2019), Coursier.").is_empty()
+    );
+    assert!(!number_findings("It weighs 2.5 kg.", "It weighs 2.5 kg, 5 of them.").is_empty());
+}
+
+#[test]
+fn a_fraction_said_in_words_keeps_the_sources_decimal() {
+    let source = "Летом глубина 5–7 см, весной доходит до 1,5 м.";
+    assert!(number_findings(source, "Летом 5–7 см, а весной — до полутора метров.").is_empty());
+    assert!(number_findings(source, "Летом 5–7 см, а весной — полтора метра.").is_empty());
+    // Another amount in words keeps nothing.
+    assert!(!number_findings(source, "Летом 5–7 см, а весной — до двух метров.").is_empty());
+}
+
+#[test]
+fn a_value_converted_to_another_unit_works_in_that_unit() {
+    let source = "Летом глубина обычно не превышает 5–7 см, а весной доходит до 1,5 м.";
+    let rewrite = "Переведём в сантиметры: 1,5 м = 150 см. При 5 см: 150 ÷ 5 = 30 раз. При 7 см: 150 ÷ 7 ≈ 21,4 раза. Весной озеро глубже примерно в 21–30 раз.";
+    assert!(worked_findings(source, rewrite).is_empty());
+    // A result rounded to another number is still wrong.
+    let wrong = rewrite.replace("в 21–30 раз", "в 25–30 раз");
+    assert!(!worked_findings(source, &wrong).is_empty());
+}
+
+#[test]
+fn a_full_date_said_again_is_no_number_said_more_often() {
+    let source = "Elizabeth Blackwell (1821–1910) was born on 3 February 1821 in Bristol; the family moved in 1832. She died on 31 May 1910.";
+    let rewrite = "Elizabeth Blackwell (3 February 1821 – 31 May 1910) was born in Bristol; the family moved in 1832. She died on 31 May 1910.";
+    assert!(number_findings(source, rewrite).is_empty());
+    // A year changed into another of the source's is still one, beside a
+    // date said again.
+    let source = "She applied in 1847 and was admitted in 1847; the family had moved in 1832. She died on 31 May 1910.";
+    let kept = "She applied in 1847 and got in in 1847; the family had moved in 1832. She died on 31 May 1910 (31 May 1910).";
+    assert!(number_findings(source, kept).is_empty());
+    let changed = kept.replace("got in in 1847", "got in in 1832");
+    assert!(!number_findings(source, &changed).is_empty());
+}

@@ -29,6 +29,25 @@ fn stop_words_are_sorted_for_binary_search() {
 }
 
 #[test]
+fn a_one_ideograph_stop_word_is_a_function_character() {
+    // A name read in CJK text stops at a function character (将杭州 is
+    // 杭州 after a preposition): each one-ideograph word the language
+    // stops on is one.
+    for l in ALL.iter().filter(|l| !l.function_chars.is_empty()) {
+        for word in l.stop_words {
+            let mut chars = word.chars();
+            if let (Some(c), None) = (chars.next(), chars.next()) {
+                assert!(
+                    !crate::text::is_cjk(c) || l.function_chars.contains(&c),
+                    "{}: the stop word {word} is no function character",
+                    l.language
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn texts_select_lexicons_by_script() {
     let langs = |text: &str, name: Option<&str>| -> Vec<&str> {
         Lexicons::for_text(text, name)
