@@ -216,7 +216,7 @@ pub(crate) fn concept_words_of<W: AsRef<str>>(folded: &[W], lex: Lexicons) -> Wo
             i += 1;
             continue;
         }
-        if matches!(next, Some("century" | "centuries"))
+        if next.is_some_and(|n| lex.words(|l| l.century_words).any(|c| c == n))
             && let Some(c) = ordinal(w, lex)
         {
             out.insert(format!("c{c}"));
@@ -271,7 +271,8 @@ fn ordinal(w: &str, lex: Lexicons) -> Option<u32> {
         return Some(i);
     }
     let n = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    (n.len() < w.len() && matches!(&w[n.len()..], "st" | "nd" | "rd" | "th"))
+    let suffix = &w[n.len()..];
+    (n.len() < w.len() && lex.words(|l| l.ordinal_suffixes).any(|s| s == suffix))
         .then(|| n.parse().ok())
         .flatten()
 }

@@ -184,7 +184,7 @@ pub fn names(text: &str) -> Vec<NameMention> {
         if token.len() == 1
             && token.chars().all(|c| c.is_ascii_uppercase())
             && !sentence_start
-            && !matches!(token, "I" | "A")
+            && !crate::lexicon::Lexicons::for_text(token, None).has_word(|l| l.one_letter_words, token)
             && !after_number
         {
             push_name(&mut found, token, NameKind::Acronym);

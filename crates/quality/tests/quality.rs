@@ -780,15 +780,16 @@ mod tidy {
 
     #[test]
     fn the_tidy_check_sees_a_planted_list() {
-        let planted = "fn f() {}\nconst WORDS: &[&str] = &[\"a\"];\nstatic MARKS: [char; 2] = ['a', 'b'];\nfn g() {\n    for w in [\"alpha\", \"beta\",\n        \"gamma\"] {}\n}\n";
+        let planted = "fn f() {}\nconst WORDS: &[&str] = &[\"a\"];\nstatic MARKS: [char; 2] = ['a', 'b'];\nfn g() {\n    for w in [\"alpha\", \"beta\",\n        \"gamma\"] {}\n    matches!(w, \"st\" | \"nd\");\n}\n";
         let found = problems_in("src/x.rs", planted);
-        assert_eq!(found.len(), 3, "{found:#?}");
+        assert_eq!(found.len(), 4, "{found:#?}");
         assert!(found[0].starts_with("src/x.rs:2:"), "{found:#?}");
         assert!(found[1].starts_with("src/x.rs:3:"), "{found:#?}");
         assert!(found[2].starts_with("src/x.rs:5:"), "{found:#?}");
+        assert!(found[3].starts_with("src/x.rs:7:"), "{found:#?}");
         // Not word lists: format strings, suffixes of marks, characters,
         // indexing, lifetimes, numbers, a list inside a comment or a string.
-        let fine = "fn h<'a>(x: &'a [u8]) -> String {\n    // [\"one\", \"two\", \"three\"]\n    let _ = [\"'s\", \"’s\", \"'\", \"’\"];\n    let _ = ['x', 'y', 'z'];\n    let _ = x[0];\n    let _ = \"[\\\"a\\\", \\\"b\\\", \\\"c\\\"]\";\n    const N: [usize; 3] = [1, 2, 3];\n    format!(\"{}{}\", \"a\", \"b\")\n}\n";
+        let fine = "fn h<'a>(x: &'a [u8]) -> String {\n    // [\"one\", \"two\", \"three\"]\n    let _ = [\"'s\", \"’s\", \"'\", \"’\"];\n    let _ = ['x', 'y', 'z'];\n    let _ = x[0];\n    let _ = \"[\\\"a\\\", \\\"b\\\", \\\"c\\\"]\";\n    const N: [usize; 3] = [1, 2, 3];\n    let _ = x == \"a\" || x == \"b\";\n    let _ = |s: &str| s == \"c\";\n    format!(\"{}{}\", \"a\", \"b\")\n}\n";
         assert_eq!(problems_in("src/y.rs", fine), Vec::<String>::new());
         // Inside the lexicon, lists are what the files are for; everywhere a
         // file is too long past 600 lines.
@@ -842,6 +843,11 @@ mod tidy {
                 "{rel}:{line}: an inline list of words outside src/lexicon/"
             ));
         }
+        for line in word_patterns(code) {
+            out.push(format!(
+                "{rel}:{line}: words matched as a pattern (\"a\" | \"b\") outside src/lexicon/"
+            ));
+        }
         out
     }
 
@@ -871,6 +877,8 @@ mod tidy {
         Lit,
         /// One of `[ ] ( ) , &`.
         Mark(char),
+        /// `|`: an or-pattern's bar, a closure's, or half of `||`.
+        Bar,
         /// Anything else: code, not data.
         Code,
     }
@@ -896,13 +904,27 @@ mod tidy {
                     }
                     Tok::Str(letters) => words += usize::from(*letters),
                     Tok::Mark(_) | Tok::Lit => {}
-                    Tok::Code => data = false,
+                    Tok::Code | Tok::Bar => data = false,
                 }
             }
             if data && words >= 3 && !out.contains(line) {
                 out.push(*line);
             }
         }
+        out
+    }
+
+    /// Lines where two strings with letters in them are joined by one bar:
+    /// an or-pattern of words (`matches!(w, "st" | "nd")`), a word list
+    /// written as a match.
+    fn word_patterns(code: &str) -> Vec<usize> {
+        let toks = tokens(code);
+        let mut out: Vec<usize> = toks
+            .windows(3)
+            .filter(|w| w[0].0 == Tok::Str(true) && w[1].0 == Tok::Bar && w[2].0 == Tok::Str(true))
+            .map(|w| w[0].1)
+            .collect();
+        out.dedup();
         out
     }
 
@@ -994,6 +1016,10 @@ mod tidy {
                             i += 1;
                         }
                     }
+                }
+                '|' => {
+                    out.push((Tok::Bar, line));
+                    i += 1;
                 }
                 '[' | ']' | '(' | ')' | ',' | '&' => {
                     out.push((Tok::Mark(c), line));

@@ -60,7 +60,8 @@ fn must_phrases(text: &Lowered, lex: Lexicons) -> usize {
         .filter(|w| {
             lex.words(|l| l.necessity_phrases)
                 .any(|p| is_word_pair(p, w[1], w[2]))
-                && !(w[0] == "not" || lex.words(|l| l.negative_contractions).any(|c| w[0].ends_with(c)))
+                && !(lex.has_word(|l| l.negators, w[0])
+                    || lex.words(|l| l.negative_contractions).any(|c| w[0].ends_with(c)))
         })
         .count()
 }

@@ -247,6 +247,7 @@ pub static EN: Lexicon = Lexicon {
         "twentieth",
         "twenty-first",
     ],
+    ordinal_suffixes: &["st", "nd", "rd", "th"],
     scale_words: &[
         ("thousand", 1e3),
         ("thousands", 1e3),
@@ -407,6 +408,7 @@ pub static EN: Lexicon = Lexicon {
     name_particles: &[
         "van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "ten", "ter", "bin", "ibn",
     ],
+    one_letter_words: &["A", "I"],
     name_links: &["of", "of the"],
     name_adjective_endings: &["ian", "ean", "can", "ish", "ese", "ic"],
     adjective_suffixes: &[],

@@ -181,6 +181,8 @@ pub struct Lexicon {
     pub day_count_words: &'static [&'static str],
     /// Ordinals in order, the n-th being n ("nineteenth" century).
     pub ordinals: &'static [&'static str],
+    /// What ends an ordinal written in digits ("19th", "21st").
+    pub ordinal_suffixes: &'static [&'static str],
     /// Words that multiply the number before them ("million", "тыс", 万),
     /// with the factor: `10 тысяч` is the `10 000` of a rewrite.
     pub scale_words: &'static [(&'static str, f64)],
@@ -280,6 +282,10 @@ pub struct Lexicon {
     /// Lower-case particles inside personal names ("van" in Guido van
     /// Rossum): two capitalised names with one between them are one name.
     pub name_particles: &'static [&'static str],
+    /// Words of one capital letter ("I", "A"): a lone capital mid-sentence
+    /// names something (the C language, a type parameter T) unless it is
+    /// one of them.
+    pub one_letter_words: &'static [&'static str],
     /// Words that join a name's generic head to the name that makes it
     /// one ("the University of Cambridge", "the Gulf of Mexico"): a rewrite
     /// may keep the name alone (Cambridge).

@@ -222,6 +222,7 @@ pub static RU: Lexicon = Lexicon {
     month_length_links: &[],
     day_count_words: &["дней", "дня", "день"],
     ordinals: &[],
+    ordinal_suffixes: &[],
     // Stems: тысяча, тысяч, тыс.; миллиона, млн.
     scale_words: &[
         ("тыс", 1e3),
@@ -318,6 +319,7 @@ pub static RU: Lexicon = Lexicon {
     equivalent_letters: &[('ё', 'е')],
     file_extensions: &[],
     name_particles: &[],
+    one_letter_words: &[],
     name_links: &[],
     // Russian names of places and events are adjectives themselves
     // (Воронежская губерния, Гражданская война): none is context alone.

@@ -86,6 +86,7 @@ pub static ZH: Lexicon = Lexicon {
     month_length_links: &["有", "共有", "共"],
     day_count_words: &["天"],
     ordinals: &[],
+    ordinal_suffixes: &[],
     // 千 is not here: 千米 is a kilometre.
     scale_words: &[("万", 1e4), ("萬", 1e4), ("亿", 1e8)],
     prefix_units: &["瓦", "赫", "焦", "帕", "字节", "比特", "欧", "伏", "吨"],
@@ -136,6 +137,7 @@ pub static ZH: Lexicon = Lexicon {
     equivalent_letters: &[],
     file_extensions: &[],
     name_particles: &[],
+    one_letter_words: &[],
     name_links: &[],
     name_adjective_endings: &[],
     adjective_suffixes: &[],
