@@ -179,14 +179,17 @@ fn trim_float(v: f64) -> String {
 
 /// Each `… a op b = c` of each line: the expression (its longest tail that
 /// alternates numbers and operators, so a label's number before it is not
-/// an operand), the result and the result's written decimals. Each `=`
-/// closes the expression since the line's start or the last `=`.
+/// an operand), the result and the result's written decimals (a result
+/// written as a percentage twice: as written and as its fraction). Each
+/// `=` closes the expression since the line's start or the last `=`.
 fn computations(text: &str) -> Vec<(Vec<Token>, f64, u8)> {
     let mut out = Vec::new();
     for line in text.lines().filter(|l| may_compute(l)) {
         // Bold around a result (`≈ **7,8 км**`) is emphasis, not `×`.
         let line = &plain_signs(line);
-        let tokens = tokens(line);
+        let chars: Vec<char> = line.chars().collect();
+        let spans = spans(line);
+        let tokens: Vec<Token> = spans.iter().map(|(t, _)| *t).collect();
         let mut start = 0;
         for (i, t) in tokens.iter().enumerate() {
             if *t != Token::Equals {
@@ -197,6 +200,15 @@ fn computations(text: &str) -> Vec<(Vec<Token>, f64, u8)> {
             let Some(Token::Number(mut result, mut decimals)) = tokens.get(i + 1).copied() else {
                 continue;
             };
+            // A result written as a percentage is its fraction (3,510 /
+            // 4,050 ≈ 86.7%) or counts percentage points (100 − 91,6 = 8,4
+            // %): both readings are kept, the right one derives.
+            let result_end = spans[i + 1].1.end;
+            let percent = chars[result_end - 1] == '%'
+                || chars[result_end..]
+                    .iter()
+                    .find(|c| !c.is_whitespace())
+                    .is_some_and(|c| matches!(c, '%' | '％'));
             // A result written as a fraction (`180 ÷ 360 = 1/2`) is its value.
             if let (Some(Token::Op('/')), Some(Token::Number(denominator, _))) =
                 (tokens.get(i + 2).copied(), tokens.get(i + 3).copied())
@@ -208,6 +220,9 @@ fn computations(text: &str) -> Vec<(Vec<Token>, f64, u8)> {
             let expression = alternating_tail(left);
             if expression.len() >= 3 {
                 out.push((expression.to_vec(), result, decimals));
+                if percent {
+                    out.push((expression.to_vec(), result / 100.0, decimals.saturating_add(2)));
+                }
             }
         }
     }
@@ -386,13 +401,8 @@ fn evaluate(tokens: &[Token]) -> Option<f64> {
     Some(terms.iter().sum())
 }
 
-/// A line's numbers, operators and equals signs; words and units between
-/// them are skipped.
-fn tokens(line: &str) -> Vec<Token> {
-    spans(line).into_iter().map(|(t, _)| t).collect()
-}
-
-/// A line's tokens with the char range each covers.
+/// A line's numbers, operators and equals signs, each with the chars it
+/// covers; words and units between them are skipped.
 fn spans(line: &str) -> Vec<(Token, std::ops::Range<usize>)> {
     let chars: Vec<char> = line.chars().collect();
     let mut out: Vec<(Token, std::ops::Range<usize>)> = Vec::new();

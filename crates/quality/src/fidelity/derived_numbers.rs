@@ -231,6 +231,19 @@ pub(super) fn without_zero_part(version: &str) -> Option<&str> {
         .filter(|_| version.matches('.').count() == 2)
 }
 
+/// Whether the number `m` of `text` stands beside a calculation's sign
+/// written apart from it, as a worked computation is (an operand or a
+/// result: the 2 and the 4 of "2 × 16 ÷ 8 = 4"), not in code
+/// (`a[2*k+1]`, `maxsize=128`).
+pub(super) fn in_a_computation(text: &str, m: &crate::numbers::NumberMention) -> bool {
+    let signs = crate::lexicon::common::CALCULATION_SIGNS;
+    let before = &text[..m.start];
+    let after = &text[m.start + m.written.len()..];
+    let spaced_before = before.ends_with(char::is_whitespace) && before.trim_end().ends_with(signs);
+    let spaced_after = after.starts_with(char::is_whitespace) && after.trim_start().starts_with(signs);
+    spaced_before || spaced_after
+}
+
 #[cfg(test)]
 mod tests {
     /// The tail read before a number holds every approximation word and

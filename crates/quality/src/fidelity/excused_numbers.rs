@@ -159,6 +159,7 @@ pub(super) fn excused_values(
     // The source's values the rewrite writes in another unit (150 см for
     // 1,5 м) count in that unit.
     known.extend_from_slice(converted);
+    known.extend(code_class_bounds(source));
     // A year the source names by the one before or after it (1921 … 次年,
     // 1494 … a year earlier) may be written out (1922, 1493).
     // The source's lower case, once for the years and the days after.
@@ -213,4 +214,24 @@ pub(super) fn excused_values(
     others.extend(in_units);
     others.extend(rescaled);
     Excused { known, others }
+}
+
+/// The bounds of each class of codes `text` writes with x's for its last
+/// digits (4xx: the client errors), which a rewrite may write out (400〜499).
+fn code_class_bounds(text: &str) -> Vec<f64> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices(['x', 'X']) {
+        let class = at.checked_sub(1).map(|i| bytes[i]);
+        let ends = |i: usize| bytes.get(i).is_none_or(|b| !b.is_ascii_alphanumeric());
+        if let Some(digit @ b'1'..=b'9') = class
+            && matches!(bytes.get(at + 1), Some(b'x' | b'X'))
+            && (at < 2 || ends(at - 2))
+            && ends(at + 2)
+        {
+            let hundred = f64::from(digit - b'0') * 100.0;
+            out.extend([hundred, hundred + 99.0]);
+        }
+    }
+    out
 }

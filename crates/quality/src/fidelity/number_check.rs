@@ -352,7 +352,16 @@ pub(super) fn check_numbers(
                             .count(),
                         Quantity::Literal(_) => 0,
                     };
-                    count_in_rewrite(q) > *n + again
+                    // A number worked with (44100 × 2 × 16 ÷ 8 = 176400) is
+                    // said again to compute, not changed into another.
+                    let worked = found
+                        .iter()
+                        .filter(|m| {
+                            same_quantity(&m.quantity, q, tolerance)
+                                && super::derived_numbers::in_a_computation(rewrite, m)
+                        })
+                        .count();
+                    count_in_rewrite(q) > *n + again + worked
                 }
             }
             None if !added.iter().any(|(w, _)| *w == m.written) && !is_excused() => {

@@ -393,3 +393,58 @@ fn a_full_date_said_again_is_no_number_said_more_often() {
     let changed = kept.replace("got in in 1847", "got in in 1832");
     assert!(!number_findings(source, &changed).is_empty());
 }
+
+#[test]
+fn a_share_worked_out_as_a_percentage_is_derived() {
+    let source = "The Drogden Tunnel is 4,050 m long, of which 3,510 m is an immersed tube.";
+    let table = "| Immersed tube | 3,510 m (3,510 / 4,050 ≈ 86.7% of the tunnel) |\n| Total | 4,050 m |";
+    assert!(number_findings(source, table).is_empty());
+    // A share that is not the quotient is still added.
+    assert!(!number_findings(source, &table.replace("86.7%", "88.7%")).is_empty());
+    // Percentage points worked out stay right too (100 − 91,6 = 8,4 %).
+    let source = "Эффективность составила 91,6 %.";
+    assert!(
+        worked_findings(
+            source,
+            "Эффективность 91,6 %; до 100 % недостаёт 100 − 91,6 = 8,4 %."
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn a_day_in_seconds_converts_and_a_class_of_codes_spans_its_hundred() {
+    let source = "A time to live above 30 days (2 592 000 seconds) is read as Unix time.";
+    assert!(number_findings(source, "Above 30 days (30 × 86 400 = 2 592 000 s): Unix time.").is_empty());
+    let source = "Responses carry three-digit codes: 1xx provisional, 2xx success, 4xx client errors.";
+    let rewrite = "Codes: 1xx (100–199) provisional, 2xx (200–299) success, 4xx (400–499) client errors.";
+    assert!(number_findings(source, rewrite).is_empty());
+    // A code outside the classes the source names is added.
+    assert!(!number_findings(source, &rewrite.replace("(400–499)", "(400–499, 500–599)")).is_empty());
+}
+
+#[test]
+fn numbers_worked_with_are_not_numbers_said_more_often() {
+    let source = "The header is 12 bytes: three fields of 4 bytes each, 4 bytes, 4 bytes. Stereo at 16 bits: the block align is 4 bytes.";
+    let rewrite =
+        "The header is 12 bytes, three 4-byte fields. Block align = 2 × 16 ÷ 8 = 4 bytes; 3 × 4 = 12.";
+    assert!(
+        !number_findings(source, rewrite)
+            .iter()
+            .any(|f| f.contains("appears")),
+        "{:?}",
+        number_findings(source, rewrite)
+    );
+    // A pair said with 双 is a 2 to work with (双声道: two channels).
+    let source = "块对齐=声道数×位深÷8；CD音质为双声道、位深16位，块对齐为4字节。";
+    assert!(number_findings(source, "CD音质：双声道、16位，块对齐 = 2 × 16 ÷ 8 = 4 字节。").is_empty());
+    // A number changed into another the source has, outside a computation,
+    // still is one.
+    let source = "Ports: 5060 for UDP, 5060 for TCP and 5061 for TLS.";
+    let changed = "Ports: 5060 for UDP, 5061 for TCP and 5061 for TLS.";
+    assert!(
+        number_findings(source, changed)
+            .iter()
+            .any(|f| f.contains("appears"))
+    );
+}

@@ -80,7 +80,7 @@ pub static ZH: Lexicon = Lexicon {
     out_of_words: &["每"],
     designation_marks: &['号'],
     compound_number_prefixes: &[],
-    count_words: &[],
+    count_words: &[("双", 2)],
     number_words: &[],
     months: &[],
     month_length_links: &["有", "共有", "共"],

