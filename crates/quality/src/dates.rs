@@ -158,6 +158,27 @@ pub(crate) fn repeated_dates_numbers(source: &str, rewrite: &str) -> Vec<f64> {
     out
 }
 
+/// Whether `sentence` counts the time between dates it names, as a worked
+/// example does in prose ("from 4 December 1963 to 4 December 1984 — 21
+/// years; to 13 July — 7 months and 9 days more"): two dates or more and a
+/// number counted in years or days.
+pub(crate) fn counts_time_between_dates(sentence: &str, lex: Lexicons) -> bool {
+    let counted = sentence
+        .match_indices(|c: char| c.is_ascii_digit())
+        .any(|(at, _)| {
+            let rest = &sentence[at..];
+            let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            let after = rest[digits..].trim_start();
+            // The number's last digit, and a unit word after it.
+            !rest[digits..].starts_with(|c: char| c.is_ascii_digit())
+                && lex
+                    .words(|l| l.year_units)
+                    .chain(lex.words(|l| l.day_count_words))
+                    .any(|unit| after.starts_with(unit))
+        });
+    counted && dates(sentence, lex).len() >= 2
+}
+
 /// Where `rewrite` writes in digits the month of a date the source gives
 /// (the 06 of 2022-06 for June 2022): a month the source names in words
 /// is no number the rewrite adds.

@@ -207,8 +207,8 @@ pub(super) fn restates_a_year(text: &str, m: &crate::numbers::NumberMention) -> 
     (1..=4).contains(&era.chars().count()) && closes && year_before
 }
 
-/// Whether a sentence works something out: a calculation, or an example
-/// it introduces as one.
+/// Whether a sentence works something out: a calculation, an example it
+/// introduces as one, or the time between dates it names counted out.
 pub(super) fn is_worked(sentence: &str, lex: crate::lexicon::Lexicons) -> bool {
     // Bold marks (`**問題1** …`) are emphasis, not multiplication.
     let calculation = sentence
@@ -219,6 +219,7 @@ pub(super) fn is_worked(sentence: &str, lex: crate::lexicon::Lexicons) -> bool {
     }
     let lower = sentence.to_lowercase();
     lex.words(|l| l.example_markers).any(|m| lower.contains(m))
+        || crate::dates::counts_time_between_dates(sentence, lex)
 }
 
 /// Whether the number at `start` numbers a heading: one word before it on
