@@ -453,7 +453,11 @@ fn numbers_worked_with_are_not_numbers_said_more_often() {
 fn time_counted_between_dates_in_prose_is_worked() {
     let source = "Бубка родился 4 декабря 1963 года; 13 июля 1985 года в Париже он первым преодолел 6 м.";
     let rewrite = "Бубка родился 4 декабря 1963 года. Сколько ему было лет 13 июля 1985 года? От 4 декабря 1963 года до 4 декабря 1984 года — 21 год; до 4 июля 1985 года — ещё 7 месяцев; до 13 июля — ещё 9 дней. В Париже он первым преодолел 6 м.";
-    assert!(worked_findings(source, rewrite).is_empty(), "{:?}", worked_findings(source, rewrite));
+    assert!(
+        worked_findings(source, rewrite).is_empty(),
+        "{:?}",
+        worked_findings(source, rewrite)
+    );
     // Outside a style that works examples, the numbers are still added.
     assert!(!number_findings(source, rewrite).is_empty());
     // A number added beside one date only is no count between dates.
