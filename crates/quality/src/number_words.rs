@@ -153,6 +153,7 @@ pub(crate) fn fraction_values_in(words: &Analysis) -> Vec<f64> {
             out.push(value);
         }
     }
+    out.extend(linked_fractions(text, lex));
     if lex.iter().all(|l| l.tenth_markers.is_empty()) {
         return out;
     }
@@ -163,7 +164,7 @@ pub(crate) fn fraction_values_in(words: &Analysis) -> Vec<f64> {
             && let Some(p) = previous
         {
             let digit = p.to_digit(10).map(f64::from).or_else(|| {
-                "〇一二三四五六七八九"
+                crate::lexicon::common::CJK_DIGITS
                     .chars()
                     .position(|d| d == p)
                     .map(|i| i as f64)
@@ -173,6 +174,45 @@ pub(crate) fn fraction_values_in(words: &Analysis) -> Vec<f64> {
             }
         }
         previous = Some(c);
+    }
+    out
+}
+
+/// Fractions written as a denominator, a link and a numerator (4分の1,
+/// 四分之一, the lexicons' `fraction_links`), each a digit run or one CJK
+/// numeral: their values (0.25).
+fn linked_fractions(text: &str, lex: Lexicons) -> Vec<f64> {
+    let numeral = |c: char| {
+        crate::lexicon::common::CJK_DIGITS
+            .chars()
+            .position(|d| d == c)
+            .map(|i| i as f64)
+            .or((c == '十').then_some(10.0))
+    };
+    let mut out = Vec::new();
+    for link in lex.words(|l| l.fraction_links) {
+        for (at, _) in text.match_indices(link) {
+            let before = &text[..at];
+            let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+            let denominator = if digits > 0 {
+                before[before.len() - digits..].parse::<f64>().ok()
+            } else {
+                before.chars().next_back().and_then(numeral)
+            };
+            let after = &text[at + link.len()..];
+            let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            let numerator = if digits > 0 {
+                after[..digits].parse::<f64>().ok()
+            } else {
+                after.chars().next().and_then(numeral)
+            };
+            if let (Some(d), Some(n)) = (denominator, numerator)
+                && d > 0.0
+                && n > 0.0
+            {
+                out.push(n / d);
+            }
+        }
     }
     out
 }

@@ -87,7 +87,7 @@ pub(crate) fn cjk_numerals(text: &str) -> Vec<u64> {
         return Vec::new();
     }
     let digit = |c: char| {
-        "〇一二三四五六七八九"
+        crate::lexicon::common::CJK_DIGITS
             .find(c)
             .map(|i| (i / 3) as u64)
             .or(if c == '两' { Some(2) } else { None })

@@ -244,6 +244,39 @@ pub(super) fn in_a_computation(text: &str, m: &crate::numbers::NumberMention) ->
     spaced_before || spaced_after
 }
 
+/// Whether two of the `known` years are `v` apart.
+pub(super) fn years_apart(v: f64, known: &[f64]) -> bool {
+    let years = known.iter().copied().filter(|k| crate::numbers::is_year(*k));
+    years.clone().any(|a| years.clone().any(|b| a - b == v))
+}
+
+/// An interval counted in years (13年後, 170 years) that two of the
+/// source's years give: a narrative or a note works it out without writing
+/// the subtraction.
+pub(super) fn is_year_interval(
+    v: f64,
+    rewrite: &str,
+    m: &crate::numbers::NumberMention,
+    lex: crate::lexicon::Lexicons,
+    known: &[f64],
+) -> bool {
+    let rest = rewrite[m.start + m.written.len()..].trim_start();
+    let followed_by = |unit: &&str| {
+        rest.starts_with(*unit)
+            && !rest[unit.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() && !crate::text::is_cjk(c))
+    };
+    let whole = v.fract() == 0.0 && (1.0..1000.0).contains(&v);
+    // A round count said as a lower bound (30年余り) fits an interval up to
+    // the next ten.
+    let at_least = v % 10.0 == 0.0 && lex.words(|l| l.approximate_year_units).any(|u| followed_by(&u));
+    whole
+        && (lex.words(|l| l.year_units).any(|u| followed_by(&u)) && years_apart(v, known)
+            || at_least && (0..10).any(|d| years_apart(v + f64::from(d), known)))
+}
+
 #[cfg(test)]
 mod tests {
     /// The tail read before a number holds every approximation word and

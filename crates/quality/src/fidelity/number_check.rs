@@ -12,8 +12,8 @@ use super::derived_numbers::{
 use super::excused_numbers::excused_values;
 use super::number_forms::{
     centuries_of_decades, century_years, cjk_compound_numerals, date_parts, is_century_of, is_decade_of,
-    is_iso_month, is_percent_base, is_unit_conversion, is_worked, is_year_interval, metric_values,
-    numbers_a_heading, restates_a_year, scale_factors, sentence_at, states_a_notation, years_apart,
+    is_iso_month, is_percent_base, is_unit_conversion, is_worked, metric_values, numbers_a_heading,
+    restates_a_year, scale_factors, sentence_at, states_a_notation,
 };
 use super::{Verdict, pass};
 
@@ -167,8 +167,10 @@ pub(super) fn check_numbers(
                 && (count_in_rewrite(&Quantity::Value(v * 10.0)) > 0
                     || rewrite_fractions().contains(&(v / 10.0))))
                 || said_as_ratio(*v)
-                // A fraction said in words (1,5 м as "до полутора метров").
+                // A fraction said in words (1,5 м as "до полутора метров"),
+                // a percentage in tenths (90% as 9割).
                 || (v.fract() != 0.0 && rewrite_fractions().contains(v))
+                || (source_percents.contains(v) && rewrite_fractions().contains(&(v / 100.0)))
                 || rounded.contains(v)
                 || converted.contains(v)
                 || centuries
@@ -315,6 +317,12 @@ pub(super) fn check_numbers(
                     || is_century_of(v, rewrite, m, lex, &excused.known)
                     || is_percent_base(v, rewrite, m, lex, source)
                     || is_percent_ratio(rewrite, m, lex, &source_percents)
+                    // Tenths of a source percentage (9割 for 90%).
+                    || (source_percents.contains(&(v * 10.0))
+                        && rewrite[m.start + m.written.len()..]
+                            .chars()
+                            .next()
+                            .is_some_and(|c| lex.has_char(|l| l.tenth_markers, c)))
                     || rounds_a_source_decimal(v, &source_values)
                     || rounds_a_source_value(rewrite, m, lex, &source_values).is_some()
                     // An era's count of a year the rewrite writes (1917年
@@ -322,7 +330,7 @@ pub(super) fn check_numbers(
                     || restates_a_year(rewrite, m)
                     // A clock's round hour (6:00 for "six o'clock").
                     || (v == 0.0 && m.written == "00" && rewrite[..m.start].ends_with(':'))
-                    || is_year_interval(v, rewrite, m, lex, &excused.known)
+                    || super::derived_numbers::is_year_interval(v, rewrite, m, lex, &excused.known)
                     || is_unit_conversion(source_metric.get_or_init(|| metric_values(source, &source_numbers)), rewrite, m)
                     // An ISO date's month (the 03 of 2012-03-01) the
                     // source may name in words.
@@ -384,7 +392,7 @@ pub(super) fn check_numbers(
     // An interval in years two of the source's years give (三年后 for
     // 1967 and 1970), where the rewrite counts in years at all.
     let counts_years = lex.words(|l| l.year_units).any(|unit| rewrite.contains(unit));
-    let year_interval = |v: f64| counts_years && years_apart(v, &excused().0.known);
+    let year_interval = |v: f64| counts_years && super::derived_numbers::years_apart(v, &excused().0.known);
     for v in spelled_in_rewrite {
         let q = Quantity::Value(v);
         let written = crate::arithmetic::shown(v);

@@ -96,12 +96,6 @@ pub(super) fn centuries_of_decades(text: &str, numbers: &[crate::numbers::Number
 
 pub(super) use crate::numbers::is_year;
 
-/// Whether two of the `known` years are `v` apart.
-pub(super) fn years_apart(v: f64, known: &[f64]) -> bool {
-    let years = known.iter().copied().filter(|k| is_year(*k));
-    years.clone().any(|a| years.clone().any(|b| a - b == v))
-}
-
 /// A decade ("1960s") the rewrite names, with a source year in it.
 pub(super) fn is_decade_of(
     v: f64,
@@ -377,41 +371,26 @@ pub(super) fn date_parts(
         .collect()
 }
 
-/// An interval counted in years (13年後, 170 years) that two of the
-/// source's years give: a narrative or a note works it out without writing
-/// the subtraction.
-pub(super) fn is_year_interval(
-    v: f64,
-    rewrite: &str,
-    m: &crate::numbers::NumberMention,
-    lex: crate::lexicon::Lexicons,
-    known: &[f64],
-) -> bool {
-    let rest = rewrite[m.start + m.written.len()..].trim_start();
-    v.fract() == 0.0
-        && (1.0..1000.0).contains(&v)
-        && lex.words(|l| l.year_units).any(|unit| {
-            rest.starts_with(unit)
-                && !rest[unit.len()..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_alphabetic() && !crate::text::is_cjk(c))
-        })
-        && years_apart(v, known)
-}
-
 /// The metric unit written right after the number at `start` (304 см,
 /// 3.04 m): its family and size.
 fn metric_unit_after(text: &str, start: usize, written: &str) -> Option<(u8, f64)> {
     let mut rest = text[start + written.len()..].trim_start();
-    // Dimensions share the unit written after the last (304 × 587,5 см).
-    if let Some(after) = rest.strip_prefix(['×', 'x', '*']) {
+    // Dimensions share the unit written after the last (304 × 587,5 см),
+    // and so do the ends of a range (5〜10 μm).
+    if let Some(after) = rest
+        .strip_prefix(['×', 'x', '*'])
+        .or_else(|| rest.strip_prefix(crate::lexicon::common::RANGE_MARKS))
+    {
         rest = after
             .trim_start()
             .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',')
             .trim_start();
     }
-    let symbol: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+    // (CJK text may follow a symbol unspaced: 10 μm程度.)
+    let symbol: String = rest
+        .chars()
+        .take_while(|&c| c.is_alphabetic() && !crate::text::is_cjk(c))
+        .collect();
     crate::lexicon::common::METRIC_UNITS
         .iter()
         .find(|(s, _, _)| *s == symbol)

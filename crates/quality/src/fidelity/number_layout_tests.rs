@@ -464,3 +464,37 @@ fn time_counted_between_dates_in_prose_is_worked() {
     let added = "Бубка родился 4 декабря 1963 года. 13 июля 1985 года в Париже он первым преодолел 6 м, за 7 месяцев до чемпионата.";
     assert!(!worked_findings(source, added).is_empty());
 }
+
+#[test]
+fn a_range_in_micrometres_converts_and_tenths_and_fractions_say_a_share() {
+    let source =
+        "炭素繊維は質量の90%以上が炭素からなる直径5〜10 μm程度の繊維で、密度は鋼の4分の1以下である。";
+    let rewrite =
+        "質量の9割以上が炭素で、太さは5〜10 μm、つまり0.005〜0.01 mmくらい。密度は鋼の4分の1（0.25）以下。";
+    assert!(
+        number_findings(source, rewrite).is_empty(),
+        "{:?}",
+        number_findings(source, rewrite)
+    );
+    // Another size, another share, another fraction: each is added.
+    for wrong in [
+        rewrite.replace("0.005〜0.01 mm", "0.05〜0.1 mm"),
+        rewrite.replace("9割", "8割"),
+        rewrite.replace("（0.25）", "（0.2）"),
+    ] {
+        assert!(!number_findings(source, &wrong).is_empty(), "{wrong}");
+    }
+}
+
+#[test]
+fn an_interval_of_years_may_be_spelled_or_said_as_a_lower_bound() {
+    let source = "1970年，弗朗兹发现了它的除草活性，1974年以商品名“农达”上市。";
+    let rewrite = "那一年是1970年。四年之后，也就是1974年，它以“农达”为商品名进入市场。";
+    assert!(number_findings(source, rewrite).is_empty());
+    assert!(!number_findings(source, &rewrite.replace("四年之后", "五年之后")).is_empty());
+    let source = "1906年6月にロンドンで設立された。1938年に刊行された『用語集』。";
+    let rewrite = "1906年6月にロンドンで設立された。設立から30年余りを経た1938年には『用語集』が刊行された。";
+    assert!(number_findings(source, rewrite).is_empty());
+    // Thirty-odd is not forty-odd.
+    assert!(!number_findings(source, &rewrite.replace("30年余り", "40年余り")).is_empty());
+}

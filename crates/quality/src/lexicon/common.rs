@@ -104,6 +104,10 @@ pub static ROMAN_NUMERAL_LETTERS: &[char] = &['I', 'V', 'X', 'L', 'C', 'D', 'M']
 /// 3.04 m converts, it does not invent. Latin and Cyrillic symbols, and
 /// the spelled names of length units (7.5 centimetres for 75 mm).
 pub static METRIC_UNITS: &[(&str, u8, f64)] = &[
+    // The micrometre with the Greek mu and with the micro sign.
+    ("μm", 0, 1e-6),
+    ("µm", 0, 1e-6),
+    ("мкм", 0, 1e-6),
     ("mm", 0, 1e-3),
     ("millimetre", 0, 1e-3),
     ("millimetres", 0, 1e-3),
@@ -153,6 +157,13 @@ pub static METRIC_UNITS: &[(&str, u8, f64)] = &[
     ("мл", 2, 1e-3),
     ("л", 2, 1.0),
 ];
+
+/// The CJK digits, zero to nine in order (〇 is 0, 九 is 9).
+pub static CJK_DIGITS: &str = "〇一二三四五六七八九";
+
+/// Marks between the ends of a range (5〜10 μm, 200–300 ℃): the first end
+/// shares the unit written after the last.
+pub static RANGE_MARKS: &[char] = &['〜', '～', '~', '–'];
 
 /// The units below a CJK scale a figure goes on with after it (36万5千 is
 /// 365,000).

@@ -155,6 +155,10 @@ pub struct Lexicon {
     /// Words after a number that count it in years (13 years, 170 лет,
     /// 13年後): an interval a rewrite may work out from two years.
     pub year_units: &'static [&'static str],
+    /// Words after a round number that count it in years as a lower
+    /// bound ("30年余り", 三十余年: thirty-odd years): an interval of 32
+    /// years a rewrite may say so.
+    pub approximate_year_units: &'static [&'static str],
     /// Words before 100 that restate a percentage as a count (95 out of
     /// 100, 95 из 100, 每100人): 100 is then the percentage's base.
     pub out_of_words: &'static [&'static str],
@@ -209,6 +213,9 @@ pub struct Lexicon {
     /// Words before a number that say it is rounded ("about 2.5 m" for
     /// 2.54 m, около, 约, 約): a source value said to fewer places.
     pub approximation_words: &'static [&'static str],
+    /// What joins a fraction's denominator to its numerator (4分の1,
+    /// 四分之一): the fraction a rewrite may write as a decimal (0.25).
+    pub fraction_links: &'static [&'static str],
     /// Characters after a numeral that count tenths (九成, 7割 = 90%, 70%).
     pub tenth_markers: &'static [char],
     /// Words that label a step, a case or a part a rewrite numbers ("Step

@@ -163,6 +163,7 @@ pub static RU: Lexicon = Lexicon {
     next_day_words: &["следующий день", "следующего дня", "на другой день"],
     power_words: &[],
     year_units: &["лет", "года", "год"],
+    approximate_year_units: &[],
     out_of_words: &["из"],
     designation_marks: &[],
     compound_number_prefixes: &[
@@ -245,6 +246,7 @@ pub static RU: Lexicon = Lexicon {
         ("полвек", 0.5),
         ("четверт", 0.25),
     ],
+    fraction_links: &[],
     tenth_markers: &[],
     numeral_chars: &[],
     numeral_units: &[],
