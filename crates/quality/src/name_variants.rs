@@ -31,7 +31,7 @@ pub(crate) fn contains_name_in(words: &Analysis, name: &NameMention) -> bool {
     has_name(rewrite, &name.text)
         || contains_inflected_in(words, &name.text)
         || (matches!(name.kind, NameKind::ProperName | NameKind::Acronym)
-            && contains_variant(rewrite, &name.text))
+            && contains_variant(words, &name.text))
         // A plural acronym is kept by its singular (URLs → URL).
         || (name.kind == NameKind::Acronym
             && name
@@ -152,12 +152,14 @@ fn abbreviated(rewrite: &str, name: &str) -> bool {
 /// case normalised (GitHub → Github), given names as initials (Harmon
 /// Northrop Morse → H. N. Morse), or its initials as an acronym (Central
 /// Bank of Russia → CBR).
-fn contains_variant(rewrite: &str, name: &str) -> bool {
-    // Capitals inside a word mark a product name's own spelling.
+fn contains_variant(words: &Analysis, name: &str) -> bool {
+    let rewrite = words.text;
+    // Capitals inside a word mark a product name's own spelling. (The
+    // rewrite's lower case is the analysis's, made once for every name.)
     let inner_capital = name
         .split_whitespace()
         .any(|w| w.chars().skip(1).any(char::is_uppercase));
-    if inner_capital && has_name(&rewrite.to_lowercase(), &name.to_lowercase()) {
+    if inner_capital && has_name(words.lower(), &name.to_lowercase()) {
         return true;
     }
     let words: Vec<&str> = name.split_whitespace().collect();
