@@ -100,6 +100,11 @@ pub fn wrong_computations(text: &str) -> Vec<(String, f64)> {
         {
             continue;
         }
+        // A whole quotient with its remainder (30 ÷ 11 = 2 余り 8: a check
+        // digit's mod 11).
+        if right_with_remainder(&found) {
+            continue;
+        }
         // Commas read the other way (all of them decimal marks), or the
         // scale words left off, since a result may carry the scale its
         // operands only imply (500 − 300 = 200万元).
@@ -286,6 +291,7 @@ fn plain_computations(text: &str) -> Vec<Written> {
                         .iter()
                         .find(|c| !c.is_whitespace())
                         .is_some_and(|c| matches!(c, '%' | '％')),
+                    after: chars[result_span.end..].iter().take(24).collect(),
                 });
             }
         }
@@ -331,6 +337,31 @@ struct Written {
     inside: String,
     /// The result is a percentage (`= 33 %`): its hundredths are the value.
     percent: bool,
+    /// What the line writes after the result (a remainder: `= 2 余り 8`).
+    after: String,
+}
+
+/// Whether `found` divides two whole numbers into a whole quotient and
+/// the remainder written after it with a word of the lexicons'
+/// `remainder_words` (30 ÷ 11 = 2 余り 8, 27 ÷ 4 = 6 remainder 3), rightly.
+fn right_with_remainder(found: &Written) -> bool {
+    let [Token::Number(a, 0), Token::Op('÷' | '/'), Token::Number(b, 0)] = found.expression[..] else {
+        return false;
+    };
+    let after = found.after.trim_start();
+    let lex = crate::lexicon::Lexicons::for_text(after, None);
+    let remainder = lex.words(|l| l.remainder_words).find_map(|w| {
+        let rest = after.strip_prefix(w)?;
+        // A word, not the start of a longer one (r, not "rows").
+        if w.is_ascii() && rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let rest = rest.trim_start_matches([' ', ':', '：']);
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        rest[..digits].parse::<f64>().ok()
+    });
+    let q = found.result;
+    remainder.is_some_and(|r| found.decimals == 0 && b > 0.0 && r < b && q * b + r == a)
 }
 
 /// The longest tail of `tokens` that reads number, operator, number, …

@@ -179,6 +179,35 @@ pub(crate) fn counts_time_between_dates(sentence: &str, lex: Lexicons) -> bool {
     counted && dates(sentence, lex).len() >= 2
 }
 
+/// The numbers of a dotted date a rewrite writes for one the source gives
+/// with a month and a day (慶応4年3月14日 → 慶応4.3.14, 閏4月21日 →
+/// 閏4.21, 9月8日 → 9.8, as a terse note writes dates): its parts, the
+/// year first where it has one; `None` where `written` is no such date.
+/// `month_days` are the source's (month, day) pairs
+/// ([`months_and_days`]).
+pub(crate) fn dotted_source_date(written: &str, month_days: &[(u32, u32)]) -> Option<Vec<u32>> {
+    let parts: Vec<u32> = written
+        .split('.')
+        .map(|p| {
+            (!p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse().ok())
+                .flatten()
+        })
+        .collect::<Option<_>>()?;
+    let [.., month, day] = parts[..] else {
+        return None;
+    };
+    (matches!(parts.len(), 2 | 3) && month_days.contains(&(month, day))).then_some(parts)
+}
+
+/// The (month, day) of each date `text` writes with both.
+pub(crate) fn months_and_days(text: &str) -> Vec<(u32, u32)> {
+    dates(text, Lexicons::for_text(text, None))
+        .into_iter()
+        .filter_map(|d| Some((d.month, d.day?)))
+        .collect()
+}
+
 /// Where `rewrite` writes in digits the month of a date the source gives
 /// (the 06 of 2022-06 for June 2022): a month the source names in words
 /// is no number the rewrite adds.

@@ -1108,3 +1108,20 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_parts_label_before_its_number_is_no_name() {
+    let config = FidelityConfig::default();
+    let names = |source: &str, rewrite: &str| check_of(&fidelity(source, rewrite, &config), CheckKind::Names);
+    let source = "Section 6 requires the Corresponding Source, and Section 11 grants a patent license.";
+    assert!(
+        names(
+            source,
+            "§6: Corresponding Source required. §11: patent license granted."
+        )
+        .passed
+    );
+    // A label the source writes without a number is a name it wants.
+    let source = "The Section decided it, and Section 11 grants a patent license.";
+    assert!(!names(source, "It was decided; §11 grants a patent license.").passed);
+}

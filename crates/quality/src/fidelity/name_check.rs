@@ -77,6 +77,9 @@ pub(super) fn check_names(
         {
             continue;
         }
+        if kept_as_its_sign(source.text, rewrite_words.text, name) {
+            continue;
+        }
         if !contains_name_in(&rewrite_words, name)
             && !kept_another_way(&rewrite_words, name, source.text, wanted)
             && !kept_by_the_names_it_heads(source.text, &rewrite, &name.text)
@@ -124,6 +127,37 @@ pub(super) fn check_names(
     let counted = wanted.len() + cjk_wanted.len() + wrong - apart.len();
     let score = 1.0 - (missing + wrong) as f64 / counted.max(1) as f64;
     ((score, findings.is_empty(), findings), apart)
+}
+
+/// Whether a one-word name is a part's label before its number wherever
+/// the source writes it (Section 6), which the rewrite writes as its sign
+/// before each of those numbers (§6, § 6: the lexicons' `label_signs`).
+fn kept_as_its_sign(source: &str, rewrite: &str, name: &NameMention) -> bool {
+    let word = name.text.as_str();
+    let lower = word.to_lowercase();
+    if name.kind != crate::names::NameKind::ProperName || word.contains(' ') {
+        return false;
+    }
+    let Some(sign) = crate::lexicon::Lexicons::for_text(word, None)
+        .entries(|l| l.label_signs)
+        .find(|(label, _)| *label == lower)
+        .map(|&(_, sign)| sign)
+    else {
+        return false;
+    };
+    source.match_indices(word).all(|(at, _)| {
+        let rest = &source[at + word.len()..];
+        let Some(rest) = rest.strip_prefix(' ') else {
+            return false;
+        };
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let number = &rest[..digits];
+        !number.is_empty()
+            && rewrite.match_indices(sign).any(|(s, _)| {
+                let after = rewrite[s + sign.len_utf8()..].trim_start();
+                after.starts_with(number) && !after[number.len()..].starts_with(|c: char| c.is_ascii_digit())
+            })
+    })
 }
 
 /// Whether a one-word name is an adjective made from a name, by the

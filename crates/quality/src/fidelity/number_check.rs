@@ -71,13 +71,31 @@ pub(super) fn check_numbers(
     // Not a number the source writes the same (1864.8米 is a height, not
     // August 1864): that is the source's number.
     let day_month = rewrite.chars().any(crate::words::is_cyrillic);
+    // A dotted date (9.8, 慶応4.3.14) of a day the source dates with its
+    // month (9月8日) names that day; read only for a dotted number.
+    let month_days = std::cell::OnceCell::new();
     let found: Vec<_> = numbers(rewrite)
         .into_iter()
         .flat_map(|m| {
             if source_numbers.iter().any(|s| s.written == m.written) {
-                vec![m]
-            } else {
-                date_parts(m, day_month)
+                return vec![m];
+            }
+            let dated = m.written.contains('.').then(|| {
+                crate::dates::dotted_source_date(
+                    &m.written,
+                    month_days.get_or_init(|| crate::dates::months_and_days(source)),
+                )
+            });
+            match dated.flatten() {
+                Some(parts) => parts
+                    .into_iter()
+                    .map(|v| crate::numbers::NumberMention {
+                        written: v.to_string(),
+                        quantity: Quantity::Value(f64::from(v)),
+                        start: m.start,
+                    })
+                    .collect(),
+                None => date_parts(m, day_month),
             }
         })
         .collect();

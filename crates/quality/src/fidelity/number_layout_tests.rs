@@ -498,3 +498,40 @@ fn an_interval_of_years_may_be_spelled_or_said_as_a_lower_bound() {
     // Thirty-odd is not forty-odd.
     assert!(!number_findings(source, &rewrite.replace("30年余り", "40年余り")).is_empty());
 }
+
+#[test]
+fn a_dotted_date_of_a_day_the_source_dates_names_it() {
+    let source = "慶応4年3月14日（1868年4月6日）に示された。同年閏4月21日に政体書が公布され、9月8日の改元で明治元年となった。";
+    let rewrite = "慶応4.3.14（1868.4.6）に提示。閏4.21政体書公布。9.8改元で明治元年。";
+    assert!(
+        number_findings(source, rewrite).is_empty(),
+        "{:?}",
+        number_findings(source, rewrite)
+    );
+    // A day the source does not date is no date of it.
+    assert!(!number_findings(source, &rewrite.replace("9.8改元", "9.9改元")).is_empty());
+}
+
+#[test]
+fn a_whole_quotient_may_carry_its_remainder() {
+    let source = "検査数字は、重みを掛けた和を11で割った余りから求める。";
+    let rewrite = "和は30。30 ÷ 11 ＝ 2 余り 8。";
+    assert!(
+        !worked_findings(source, rewrite)
+            .iter()
+            .any(|f| f.contains("computation"))
+    );
+    // A wrong remainder is a wrong computation.
+    let wrong = "和は30。30 ÷ 11 ＝ 2 余り 7。";
+    assert!(
+        worked_findings(source, wrong)
+            .iter()
+            .any(|f| f.contains("computation"))
+    );
+    let source = "27 sweets are shared among 4 children.";
+    assert!(
+        !worked_findings(source, "27 ÷ 4 = 6 remainder 3.")
+            .iter()
+            .any(|f| f.contains("computation"))
+    );
+}

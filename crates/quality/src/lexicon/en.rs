@@ -270,6 +270,8 @@ pub static EN: Lexicon = Lexicon {
         ("quarter", 0.25),
         ("quarters", 0.25),
     ],
+    label_signs: &[("section", '§'), ("sections", '§'), ("paragraph", '¶')],
+    remainder_words: &["remainder", "rem", "r"],
     fraction_links: &[],
     tenth_markers: &[],
     numeral_chars: &[],

@@ -79,6 +79,8 @@ pub static JA: Lexicon = Lexicon {
     scale_words: &[("億", 1e8), ("兆", 1e12)],
     prefix_units: &[],
     fraction_words: &[("半分", 0.5)],
+    label_signs: &[],
+    remainder_words: &["余り", "あまり"],
     fraction_links: &["分の"],
     tenth_markers: &['割'],
     numeral_chars: &[],

@@ -213,6 +213,12 @@ pub struct Lexicon {
     /// Words before a number that say it is rounded ("about 2.5 m" for
     /// 2.54 m, около, 约, 約): a source value said to fewer places.
     pub approximation_words: &'static [&'static str],
+    /// A part's label and the sign a rewrite may write it as before its
+    /// number ("Section 6" → "§6").
+    pub label_signs: &'static [(&'static str, char)],
+    /// Words that write a division's remainder after its whole quotient
+    /// (30 ÷ 11 = 2 余り 8, 27 ÷ 4 = 6 remainder 3).
+    pub remainder_words: &'static [&'static str],
     /// What joins a fraction's denominator to its numerator (4分の1,
     /// 四分之一): the fraction a rewrite may write as a decimal (0.25).
     pub fraction_links: &'static [&'static str],

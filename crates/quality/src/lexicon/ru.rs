@@ -246,6 +246,8 @@ pub static RU: Lexicon = Lexicon {
         ("полвек", 0.5),
         ("четверт", 0.25),
     ],
+    label_signs: &[("параграф", '§'), ("параграфе", '§')],
+    remainder_words: &["остаток", "ост."],
     fraction_links: &[],
     tenth_markers: &[],
     numeral_chars: &[],
