@@ -235,3 +235,29 @@ fn code_class_bounds(text: &str) -> Vec<f64> {
     }
     out
 }
+
+/// The scales a table's header row gives its cells in brackets ("2023 年
+/// （亿元）", "Revenue (US$ million)"): a cell's 216784 is the source's
+/// 216784 亿元.
+pub(super) fn table_header_scales(text: &str) -> Vec<f64> {
+    let mut out: Vec<f64> = Vec::new();
+    let mut lines = text.lines().map(str::trim).peekable();
+    while let Some(line) = lines.next() {
+        let is_header = line.starts_with('|')
+            && lines
+                .peek()
+                .is_some_and(|rule| rule.starts_with('|') && rule.contains("---"));
+        if !is_header {
+            continue;
+        }
+        for opened in line.split(['(', '（']).skip(1) {
+            let inside = opened.split([')', '）']).next().unwrap_or_default();
+            for f in super::number_forms::scale_factors(inside) {
+                if !out.contains(&f) {
+                    out.push(f);
+                }
+            }
+        }
+    }
+    out
+}

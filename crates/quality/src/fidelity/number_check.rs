@@ -179,12 +179,25 @@ pub(super) fn check_numbers(
             Quantity::Literal(_) => None,
         })
         .collect();
+    // The scales a table's header gives its cells (（亿元）), read only for
+    // a rewrite with a table.
+    let header_scales = if rewrite.contains("|") {
+        super::excused_numbers::table_header_scales(rewrite)
+    } else {
+        Vec::new()
+    };
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
     let kept_otherwise = |q: &Quantity| match q {
         Quantity::Value(v) => {
             (tenths.contains(v)
                 && (count_in_rewrite(&Quantity::Value(v * 10.0)) > 0
                     || rewrite_fractions().contains(&(v / 10.0))))
                 || said_as_ratio(*v)
+                // In a table whose header gives the scale (216784 under
+                // （亿元） for 216784 亿元).
+                || header_scales.iter().any(|s| {
+                    found.iter().any(|m| matches!(m.quantity, Quantity::Value(n) if close(n * s, *v)))
+                })
                 // A fraction said in words (1,5 м as "до полутора метров"),
                 // a percentage in tenths (90% as 9割).
                 || (v.fract() != 0.0 && rewrite_fractions().contains(v))
@@ -335,6 +348,7 @@ pub(super) fn check_numbers(
                     || is_century_of(v, rewrite, m, lex, &excused.known)
                     || is_percent_base(v, rewrite, m, lex, source)
                     || is_percent_ratio(rewrite, m, lex, &source_percents)
+                    || header_scales.iter().any(|s| source_values.iter().any(|sv| close(v * s, *sv)))
                     // Tenths of a source percentage (9割 for 90%).
                     || (source_percents.contains(&(v * 10.0))
                         && rewrite[m.start + m.written.len()..]

@@ -535,3 +535,18 @@ fn a_whole_quotient_may_carry_its_remainder() {
             .any(|f| f.contains("computation"))
     );
 }
+
+#[test]
+fn a_scale_in_a_tables_header_scales_its_cells() {
+    let source = "2023 年全国一般公共预算收入 216784 亿元，比上年增长 6.4%；支出 274574 亿元，增长 5.4%。";
+    let table = "| 项目 | 2023 年（亿元） | 比上年 |\n|---|---|---|\n| 收入 | 216784 | +6.4% |\n| 支出 | 274574 | +5.4% |";
+    assert!(
+        number_findings(source, table).is_empty(),
+        "{:?}",
+        number_findings(source, table)
+    );
+    // Another figure under the same header is still another number.
+    assert!(!number_findings(source, &table.replace("216784", "216884")).is_empty());
+    // Without the scale in its header, the cells are bare numbers.
+    assert!(!number_findings(source, &table.replace("（亿元）", "")).is_empty());
+}

@@ -1119,6 +1119,12 @@ fn dev_ce_faithful_all_styles() {
     faithful_set("dev_ce", &["dev_ce_en_ru", "dev_ce_zh_ja"], 0.05);
 }
 
+/// Set CF (`dev_cf_*.toml`): 64 faithful outputs of all fourteen styles from other domains than every set before (statistics, economics, demography, public finance, sport results, climate records, with three technical sources), dense with changes, comparisons, shares and currencies in prose (round 19, session 21); tuned on. First contact 9 / 64 failed, with the session's starting gate (8ba4b74) and with this session's classes alike: a table whose header gives the scale (216784 under （亿元）), a terse note leaving out a name or acronym said once (Python, СУБД, FIFA), a bare year merged into a table row (the count check), a hat-trick counted as 3, a worked budget's shares and differences (33.3, 7103億), an option's default left implicit. After its one class here (the header's scale): 8 / 64, left for the next round.
+#[test]
+fn dev_cf_faithful_all_styles() {
+    faithful_set("dev_cf", &["dev_cf_en_ru", "dev_cf_zh_ja"], 0.13);
+}
+
 /// Set Z (`set_z_*.toml`): 48 restyles and 96 single errors in four
 /// languages, written at the start of session 12 by helpers that never read
 /// the checks, sealed while the gate changed, measured once at its end
