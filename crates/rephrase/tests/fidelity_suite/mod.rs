@@ -1312,3 +1312,29 @@ fn set_bu_measured_once_at_the_end_of_session_20() {
 fn set_bv_measured_once_at_the_end_of_session_20() {
     held_out_set("set_bv", &["set_bv_en_ru", "set_bv_zh_ja"], 0.38, 0.02);
 }
+
+/// Set BW (`set_bw_*.toml`): 48 restyles and 96 single errors, written in
+/// session 20 by helpers that never read the checks, sealed through
+/// session 21's changes to the checks (rounds 15–19), measured once at its
+/// end: 25 / 96 caught (numbers 18 / 21, names 3 / 16, identifiers 4 / 12,
+/// ordinary words 0 / 47), 2 / 48 false alarms (4.2%: a pair of names
+/// counted as 二人, a share's complement — 4分の3 as 75% and the rest as
+/// 25%); the session's starting gate (8ba4b74): the same. A floor from now
+/// on.
+#[test]
+fn set_bw_measured_once_at_the_end_of_session_21() {
+    held_out_set("set_bw", &["set_bw_en_ru", "set_bw_zh_ja"], 0.26, 0.05);
+}
+
+/// Set BX (`set_bx_*.toml`): the new styles (56 outputs, 112 single
+/// errors), written and sealed with set BW, measured once at session 21's
+/// end: 40 / 112 caught (numbers 26 / 30, names 4 / 17, identifiers 4 / 9;
+/// wrong computations 6 / 6, extracts cut below their floor 6 / 6 — the
+/// floors session 20 measured, confirmed), 2 / 56 false alarms (3.6%: a
+/// table's and a tutorial's 2); the starting gate 40 / 112, 3 / 56 (a
+/// division written with its remainder, 23 ÷ 3 = 7 余 2, this session's
+/// class). A floor from now on.
+#[test]
+fn set_bx_measured_once_at_the_end_of_session_21() {
+    held_out_set("set_bx", &["set_bx_en_ru", "set_bx_zh_ja"], 0.35, 0.04);
+}
