@@ -50,9 +50,14 @@ fn derive(found: &[(Vec<Token>, f64, u8)], known: &[f64]) -> Vec<f64> {
                 _ => None,
             })
             .collect();
-        if !operands.iter().all(|&v| is_known(v, &derived) || is_factor(v))
-            || !operands.iter().any(|&v| is_known(v, &derived))
-        {
+        // Every operand known (or a unit's factor), or all but one with a
+        // known result: 53 + 2 = 55 determines the 2.
+        let unknown = operands
+            .iter()
+            .filter(|&&v| !is_known(v, &derived) && !is_factor(v))
+            .count();
+        let determined = unknown == 1 && operands.len() >= 2 && is_known(result, &derived);
+        if !(unknown == 0 || determined) || !operands.iter().any(|&v| is_known(v, &derived)) {
             continue;
         }
         // A result with a decimal comma before three digits (15 ÷ 8 =

@@ -139,8 +139,13 @@ pub(super) fn excused_values(
             known.push(v);
         }
     }
+    // A share said as a fraction, and the share left over (4分の3: 75%,
+    // and 25% for the rest).
     for f in crate::numbers::fraction_values_in(&source_words) {
         known.extend([f, f * 100.0]);
+        if f < 1.0 {
+            known.extend([1.0 - f, (1.0 - f) * 100.0]);
+        }
     }
     // A percentage works in a computation as its fraction (80% → 7.1 ÷ 0.8).
     for m in source_numbers {

@@ -550,3 +550,26 @@ fn a_scale_in_a_tables_header_scales_its_cells() {
     // Without the scale in its header, the cells are bare numbers.
     assert!(!number_findings(source, &table.replace("（亿元）", "")).is_empty());
 }
+
+#[test]
+fn an_operand_a_known_result_determines_and_a_shares_rest_are_derived() {
+    let source = "東海道の53の宿場に起点と終点を加えた全55枚から成る。";
+    assert!(
+        number_findings(
+            source,
+            "53の宿場に起点と終点を加えます。53 + 2 = 55 なので全55枚です。"
+        )
+        .is_empty()
+    );
+    // A wrong sum determines nothing.
+    assert!(
+        !number_findings(
+            source,
+            "53の宿場に起点と終点を加えます。53 + 3 = 55 なので全55枚です。"
+        )
+        .is_empty()
+    );
+    let source = "登録地域のおよそ4分の3は青森県側にあり、残りは秋田県側にある。";
+    assert!(number_findings(source, "およそ4分の3、約75%が青森県側、秋田県側が約25%です。").is_empty());
+    assert!(!number_findings(source, "およそ4分の3、約75%が青森県側、秋田県側が約35%です。").is_empty());
+}
