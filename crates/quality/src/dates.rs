@@ -163,18 +163,18 @@ pub(crate) fn repeated_dates_numbers(source: &str, rewrite: &str) -> Vec<f64> {
 /// years; to 13 July — 7 months and 9 days more"): two dates or more and a
 /// number counted in years or days.
 pub(crate) fn counts_time_between_dates(sentence: &str, lex: Lexicons) -> bool {
+    let bytes = sentence.as_bytes();
+    // Each number (a run of digits from its first), and a unit word after it.
     let counted = sentence
         .match_indices(|c: char| c.is_ascii_digit())
+        .filter(|&(at, _)| at == 0 || !bytes[at - 1].is_ascii_digit())
         .any(|(at, _)| {
             let rest = &sentence[at..];
             let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
             let after = rest[digits..].trim_start();
-            // The number's last digit, and a unit word after it.
-            !rest[digits..].starts_with(|c: char| c.is_ascii_digit())
-                && lex
-                    .words(|l| l.year_units)
-                    .chain(lex.words(|l| l.day_count_words))
-                    .any(|unit| after.starts_with(unit))
+            lex.words(|l| l.year_units)
+                .chain(lex.words(|l| l.day_count_words))
+                .any(|unit| after.starts_with(unit))
         });
     counted && dates(sentence, lex).len() >= 2
 }

@@ -72,7 +72,8 @@ pub(super) fn check_numbers(
     // August 1864): that is the source's number.
     let day_month = rewrite.chars().any(crate::words::is_cyrillic);
     // A dotted date (9.8, 慶応4.3.14) of a day the source dates with its
-    // month (9月8日) names that day; read only for a dotted number.
+    // month (9月8日) names that day, as a Chinese or Japanese note writes
+    // it; read only for a dotted number.
     let month_days = std::cell::OnceCell::new();
     let found: Vec<_> = numbers(rewrite)
         .into_iter()
@@ -80,7 +81,7 @@ pub(super) fn check_numbers(
             if source_numbers.iter().any(|s| s.written == m.written) {
                 return vec![m];
             }
-            let dated = m.written.contains('.').then(|| {
+            let dated = (m.written.contains('.') && crate::text::written_in_cjk(rewrite)).then(|| {
                 crate::dates::dotted_source_date(
                     &m.written,
                     month_days.get_or_init(|| crate::dates::months_and_days(source)),
