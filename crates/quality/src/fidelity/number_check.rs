@@ -48,9 +48,13 @@ pub(super) fn check_numbers(
             }
         })
         .collect();
-    // Distinct source quantities with how often each is mentioned.
+    // Distinct source quantities with how often each is mentioned. A
+    // round hour's minutes (the 00 of 8:00) are no number of their own: a
+    // rewrite writes the hour (8時, 8 o'clock).
     let mut wanted: Vec<(String, Quantity, usize)> = Vec::new();
-    for m in &source_numbers {
+    let round_hours_minutes =
+        |m: &&crate::numbers::NumberMention| m.written == "00" && source[..m.start].ends_with(':');
+    for m in source_numbers.iter().filter(|m| !round_hours_minutes(m)) {
         match wanted
             .iter_mut()
             .find(|(_, q, _)| same_quantity(q, &m.quantity, tolerance))
@@ -194,6 +198,13 @@ pub(super) fn check_numbers(
                 && (count_in_rewrite(&Quantity::Value(v * 10.0)) > 0
                     || rewrite_fractions().contains(&(v / 10.0))))
                 || said_as_ratio(*v)
+                // An hour after noon on a twelve-hour clock (17:45 → 夕方5時45分).
+                || ((13.0..=23.0).contains(v)
+                    && v.fract() == 0.0
+                    && found.iter().any(|m| {
+                        matches!(m.quantity, Quantity::Value(h) if h == v - 12.0)
+                            && said_after_noon(rewrite, m, rewrite_lex)
+                    }))
                 // In a table whose header gives the scale (216784 under
                 // （亿元） for 216784 亿元).
                 || header_scales.iter().any(|s| {
@@ -350,6 +361,10 @@ pub(super) fn check_numbers(
                     || is_percent_base(v, rewrite, m, lex, source)
                     || is_percent_ratio(rewrite, m, lex, &source_percents)
                     || header_scales.iter().any(|s| source_values.iter().any(|sv| close(v * s, *sv)))
+                    // A source's hour after noon on a twelve-hour clock.
+                    || ((1.0..=11.0).contains(&v)
+                        && source_values.contains(&(v + 12.0))
+                        && said_after_noon(rewrite, m, lex))
                     // Tenths of a source percentage (9割 for 90%).
                     || (source_percents.contains(&(v * 10.0))
                         && rewrite[m.start + m.written.len()..]
@@ -518,6 +533,19 @@ pub(super) fn check_numbers(
     }
     let score = kept.saturating_sub(substituted) as f64 / denominator as f64;
     ((score, findings.is_empty(), findings), apart)
+}
+
+/// Whether the lexicons' `afternoon_words` stand right before or after the
+/// number `m` (午後5時, "5 p.m.", в 5 вечера).
+fn said_after_noon(text: &str, m: &crate::numbers::NumberMention, lex: crate::lexicon::Lexicons) -> bool {
+    let before = text[..m.start].trim_end();
+    let after = text[m.start + m.written.len()..].trim_start();
+    // The minutes and the hour's mark may stand between (5時45分, 5:45 p.m.).
+    let after = after
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == ':' || c == '時' || c == '分')
+        .trim_start();
+    lex.words(|l| l.afternoon_words)
+        .any(|w| before.ends_with(w) || after.to_lowercase().starts_with(w))
 }
 
 /// `text` without the words that name the year after or before another

@@ -573,3 +573,18 @@ fn an_operand_a_known_result_determines_and_a_shares_rest_are_derived() {
     assert!(number_findings(source, "およそ4分の3、約75%が青森県側、秋田県側が約25%です。").is_empty());
     assert!(!number_findings(source, "およそ4分の3、約75%が青森県側、秋田県側が約35%です。").is_empty());
 }
+
+#[test]
+fn a_round_hour_and_an_hour_after_noon_may_be_said_in_words() {
+    let source = "運転時間はおおむね8:00〜17:45だが、季節によって変わる。";
+    let rewrite = "動いている時間は、だいたい朝8時から夕方5時45分までです。";
+    assert!(
+        number_findings(source, rewrite).is_empty(),
+        "{:?}",
+        number_findings(source, rewrite)
+    );
+    // Another hour is not the source's.
+    assert!(!number_findings(source, &rewrite.replace("夕方5時45分", "夕方6時45分")).is_empty());
+    // Without a word for the afternoon, 5 is not 17.
+    assert!(!number_findings(source, &rewrite.replace("夕方5時45分", "5時45分")).is_empty());
+}

@@ -270,6 +270,7 @@ pub static EN: Lexicon = Lexicon {
         ("quarter", 0.25),
         ("quarters", 0.25),
     ],
+    afternoon_words: &["p.m.", "pm", "in the afternoon", "in the evening"],
     label_signs: &[("section", '§'), ("sections", '§'), ("paragraph", '¶')],
     remainder_words: &["remainder", "rem", "r"],
     fraction_links: &[],

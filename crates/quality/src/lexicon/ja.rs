@@ -79,6 +79,7 @@ pub static JA: Lexicon = Lexicon {
     scale_words: &[("億", 1e8), ("兆", 1e12)],
     prefix_units: &[],
     fraction_words: &[("半分", 0.5)],
+    afternoon_words: &["午後", "夕方", "夜"],
     label_signs: &[],
     remainder_words: &["余り", "あまり"],
     fraction_links: &["分の"],

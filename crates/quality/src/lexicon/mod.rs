@@ -213,6 +213,9 @@ pub struct Lexicon {
     /// Words before a number that say it is rounded ("about 2.5 m" for
     /// 2.54 m, около, 约, 約): a source value said to fewer places.
     pub approximation_words: &'static [&'static str],
+    /// Words that put a clock's hour after noon ("5 p.m.", 午後5時, 夕方5時,
+    /// в 5 вечера): 17:45 may be written as 5:45 with one of them.
+    pub afternoon_words: &'static [&'static str],
     /// A part's label and the sign a rewrite may write it as before its
     /// number ("Section 6" → "§6").
     pub label_signs: &'static [(&'static str, char)],

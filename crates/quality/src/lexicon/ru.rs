@@ -246,6 +246,7 @@ pub static RU: Lexicon = Lexicon {
         ("полвек", 0.5),
         ("четверт", 0.25),
     ],
+    afternoon_words: &["вечера"],
     label_signs: &[("параграф", '§'), ("параграфе", '§')],
     remainder_words: &["остаток", "ост."],
     fraction_links: &[],
