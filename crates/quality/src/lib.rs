@@ -33,6 +33,7 @@ pub mod added;
 pub mod align;
 mod analysis;
 pub mod arithmetic;
+mod arithmetic_tokens;
 mod calendar;
 mod changed_codes;
 mod cjk_names;
