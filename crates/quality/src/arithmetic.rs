@@ -4,7 +4,7 @@
 //! the computation and the computation is right. A number that merely
 //! appears, or a computation that is wrong, stays a finding.
 
-use crate::arithmetic_tokens::{Token, is_cjk_scale, may_compute, plain_signs, spans};
+use crate::arithmetic_tokens::{FRACTION_SLASH, Token, is_cjk_scale, may_compute, plain_signs, spans};
 
 /// Relative slack for a result written rounded ("≈ 1,0595").
 const ROUNDING: f64 = 0.01;
@@ -129,6 +129,7 @@ pub fn wrong_computations(text: &str) -> Vec<(String, f64)> {
             .iter()
             .map(|t| match t {
                 Token::Number(v, _) => trim_float(*v),
+                Token::Op(FRACTION_SLASH) => "/".to_owned(),
                 Token::Op(c) => c.to_string(),
                 Token::Equals => "=".to_owned(),
             })
@@ -213,7 +214,7 @@ fn computations(text: &str) -> Vec<(Vec<Token>, f64, u8)> {
                     .find(|c| !c.is_whitespace())
                     .is_some_and(|c| matches!(c, '%' | '％'));
             // A result written as a fraction (`180 ÷ 360 = 1/2`) is its value.
-            if let (Some(Token::Op('/')), Some(Token::Number(denominator, _))) =
+            if let (Some(Token::Op('/' | FRACTION_SLASH)), Some(Token::Number(denominator, _))) =
                 (tokens.get(i + 2).copied(), tokens.get(i + 3).copied())
                 && denominator != 0.0
             {
@@ -343,7 +344,12 @@ struct Written {
 /// the remainder written after it with a word of the lexicons'
 /// `remainder_words` (30 ÷ 11 = 2 余り 8, 27 ÷ 4 = 6 remainder 3), rightly.
 fn right_with_remainder(found: &Written) -> bool {
-    let [Token::Number(a, 0), Token::Op('÷' | '/'), Token::Number(b, 0)] = found.expression[..] else {
+    let [
+        Token::Number(a, 0),
+        Token::Op('÷' | '/' | FRACTION_SLASH),
+        Token::Number(b, 0),
+    ] = found.expression[..]
+    else {
         return false;
     };
     let after = found.after.trim_start();
@@ -396,6 +402,28 @@ fn evaluate(tokens: &[Token]) -> Option<f64> {
     let first = tokens.iter().position(|t| matches!(t, Token::Number(..)))?;
     let tokens = &tokens[first..];
     if tokens.len() < 3 || tokens.len().is_multiple_of(2) {
+        return None;
+    }
+    // Tight fractions first: each is one number (2/15).
+    let mut folded: Vec<Token> = Vec::with_capacity(tokens.len());
+    let mut rest = tokens.iter();
+    while let Some(&t) = rest.next() {
+        match (t, folded.last().copied()) {
+            (Token::Op(FRACTION_SLASH), Some(Token::Number(n, _))) => {
+                let Some(&Token::Number(d, _)) = rest.next() else {
+                    return None;
+                };
+                if d == 0.0 {
+                    return None;
+                }
+                folded.pop();
+                folded.push(Token::Number(n / d, 6));
+            }
+            _ => folded.push(t),
+        }
+    }
+    let tokens = &folded[..];
+    if tokens.len().is_multiple_of(2) {
         return None;
     }
     let mut terms: Vec<f64> = Vec::new();

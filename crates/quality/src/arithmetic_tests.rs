@@ -160,3 +160,18 @@ fn groups_of_thousands_then_a_decimal_comma_are_one_number() {
     assert!(wrong_computations("4 000 000 ÷ 150 ≈ 26 666,7 с; 26 666,7 ÷ 60 ≈ 444,4 мин.").is_empty());
     assert_eq!(wrong_computations("26 666,7 ÷ 60 ≈ 454,4 мин.").len(), 1);
 }
+
+#[test]
+fn a_tight_fraction_is_one_number_and_a_spaced_colon_divides() {
+    // 30 ÷ (2/15), not (30 ÷ 2) / 15.
+    assert!(wrong_computations("30 ÷ 2/15 = 225").is_empty());
+    assert_eq!(derived_values("30 ÷ 2/15 = 225", &[30.0, 2.0, 15.0]), [225.0]);
+    assert_eq!(wrong_computations("30 ÷ 2/15 = 250").len(), 1);
+    // The Russian division colon, spaced; a clock's colon is no operator.
+    assert_eq!(derived_values("500 : 100 = 5", &[500.0, 100.0]), [5.0]);
+    // It only excuses: a colon is a score or a ratio too (3 : 2 = a win),
+    // so a "wrong" one is not a finding.
+    assert!(derived_values("500 : 100 = 6", &[500.0, 100.0]).is_empty());
+    assert!(wrong_computations("500 : 100 = 6").is_empty());
+    assert!(wrong_computations("at 8:00 = 2 hours later").is_empty());
+}
