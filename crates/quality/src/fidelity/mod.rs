@@ -15,6 +15,7 @@ mod list_counts;
 mod name_check;
 mod number_check;
 mod number_forms;
+mod unit_conversions;
 
 use checks::{
     SourceWords, check_code_blocks, check_completeness, check_length, check_recall, content_words_of,

@@ -12,9 +12,10 @@ use super::derived_numbers::{
 use super::excused_numbers::excused_values;
 use super::number_forms::{
     centuries_of_decades, century_years, cjk_compound_numerals, date_parts, is_century_of, is_decade_of,
-    is_iso_month, is_percent_base, is_unit_conversion, is_worked, metric_values, numbers_a_heading,
-    restates_a_year, scale_factors, sentence_at, states_a_notation,
+    is_iso_month, is_percent_base, is_worked, numbers_a_heading, restates_a_year, scale_factors, sentence_at,
+    states_a_notation,
 };
+use super::unit_conversions::{is_unit_conversion, metric_values};
 use super::{Verdict, pass};
 
 /// Numbers the rewrite adds, kept apart from the gate's findings when the
@@ -162,10 +163,14 @@ pub(super) fn check_numbers(
         .collect();
     // A source value the rewrite converts into another unit (75 mm → 7.5
     // cm), read only where it says one of its values in a metric unit.
-    let converted: Vec<f64> = metric_values(source, &source_numbers)
+    let converted: Vec<f64> = metric_values(source, &source_numbers, source_lex)
         .into_iter()
-        .filter(|&metric| found.iter().any(|m| is_unit_conversion(&[metric], rewrite, m)))
-        .map(|(_, _, v)| v)
+        .filter(|&metric| {
+            found
+                .iter()
+                .any(|m| is_unit_conversion(&[metric], rewrite, m, rewrite_lex))
+        })
+        .flat_map(|metric| metric.written)
         .collect();
     // A count of tenths (5割, 九成) comes back as a percentage (50%) or a
     // fraction (半分).
@@ -312,9 +317,10 @@ pub(super) fn check_numbers(
                 .iter()
                 .filter(|m| {
                     is_unit_conversion(
-                        source_metric.get_or_init(|| metric_values(source, &source_numbers)),
+                        source_metric.get_or_init(|| metric_values(source, &source_numbers, source_lex)),
                         rewrite,
                         m,
+                        rewrite_lex,
                     )
                 })
                 .filter_map(|m| match m.quantity {
@@ -379,7 +385,12 @@ pub(super) fn check_numbers(
                     // A clock's round hour (6:00 for "six o'clock").
                     || (v == 0.0 && m.written == "00" && rewrite[..m.start].ends_with(':'))
                     || super::derived_numbers::is_year_interval(v, rewrite, m, lex, &excused.known)
-                    || is_unit_conversion(source_metric.get_or_init(|| metric_values(source, &source_numbers)), rewrite, m)
+                    || is_unit_conversion(
+                        source_metric.get_or_init(|| metric_values(source, &source_numbers, source_lex)),
+                        rewrite,
+                        m,
+                        rewrite_lex,
+                    )
                     // An ISO date's month (the 03 of 2012-03-01) the
                     // source may name in words.
                     || is_iso_month(rewrite, m.start, &m.written)
@@ -567,7 +578,7 @@ fn without_year_steps(text: &str, lex: crate::lexicon::Lexicons) -> std::borrow:
 
 #[cfg(test)]
 #[path = "number_check_tests.rs"]
-mod tests;
+pub(super) mod tests;
 
 #[cfg(test)]
 #[path = "number_layout_tests.rs"]

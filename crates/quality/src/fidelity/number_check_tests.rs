@@ -3,7 +3,7 @@
 use crate::{FidelityConfig, fidelity};
 
 /// The numbers check's findings on `rewrite` of `source`.
-pub(super) fn number_findings(source: &str, rewrite: &str) -> Vec<String> {
+pub(in crate::fidelity) fn number_findings(source: &str, rewrite: &str) -> Vec<String> {
     fidelity(source, rewrite, &FidelityConfig::default())
         .findings()
         .filter(|f| f.contains("number"))

@@ -371,65 +371,6 @@ pub(super) fn date_parts(
         .collect()
 }
 
-/// The metric unit written right after the number at `start` (304 см,
-/// 3.04 m): its family and size.
-fn metric_unit_after(text: &str, start: usize, written: &str) -> Option<(u8, f64)> {
-    let mut rest = text[start + written.len()..].trim_start();
-    // Dimensions share the unit written after the last (304 × 587,5 см),
-    // and so do the ends of a range (5〜10 μm).
-    if let Some(after) = rest
-        .strip_prefix(['×', 'x', '*'])
-        .or_else(|| rest.strip_prefix(crate::lexicon::common::RANGE_MARKS))
-    {
-        rest = after
-            .trim_start()
-            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',')
-            .trim_start();
-    }
-    // (CJK text may follow a symbol unspaced: 10 μm程度.)
-    let symbol: String = rest
-        .chars()
-        .take_while(|&c| c.is_alphabetic() && !crate::text::is_cjk(c))
-        .collect();
-    crate::lexicon::common::METRIC_UNITS
-        .iter()
-        .find(|(s, _, _)| *s == symbol)
-        .map(|&(_, family, size)| (family, size))
-}
-
-/// The values of `text` written in a metric unit: `(family, size, value)`
-/// (304 см → (length, 0.01, 304)).
-pub(super) fn metric_values(text: &str, numbers: &[crate::numbers::NumberMention]) -> Vec<(u8, f64, f64)> {
-    numbers
-        .iter()
-        .filter_map(|k| {
-            let Quantity::Value(v) = k.quantity else {
-                return None;
-            };
-            metric_unit_after(text, k.start, &k.written).map(|(family, size)| (family, size, v))
-        })
-        .collect()
-}
-
-/// Whether the rewrite's number `m` (in a metric unit) is one of the
-/// source's `metric` values in another unit of the same kind, converted
-/// (304 см → 3,04 м).
-pub(super) fn is_unit_conversion(
-    metric: &[(u8, f64, f64)],
-    rewrite: &str,
-    m: &crate::numbers::NumberMention,
-) -> bool {
-    let Quantity::Value(v) = m.quantity else {
-        return false;
-    };
-    let Some((family, size)) = metric_unit_after(rewrite, m.start, &m.written) else {
-        return false;
-    };
-    metric.iter().any(|&(f, s, kv)| {
-        f == family && s != size && ((kv * s) - (v * size)).abs() <= 1e-9 * (kv * s).abs().max(1e-12)
-    })
-}
-
 /// Whether the number `written` at `start` is the month of an ISO date
 /// (the 03 of 2012-03-01).
 pub(super) fn is_iso_month(text: &str, start: usize, written: &str) -> bool {

@@ -472,6 +472,25 @@ pub static EN: Lexicon = Lexicon {
     ],
     wrong_option_words: &["wrong", "incorrect", "false"],
     range_words: &["to", "through"],
+    duration_units: &[
+        ("seconds", 1.0),
+        ("second", 1.0),
+        ("secs", 1.0),
+        ("sec", 1.0),
+        ("minutes", 60.0),
+        ("minute", 60.0),
+        ("mins", 60.0),
+        ("min", 60.0),
+        ("hours", 3600.0),
+        ("hour", 3600.0),
+        ("hrs", 3600.0),
+        ("hr", 3600.0),
+        ("h", 3600.0),
+        ("days", 86_400.0),
+        ("day", 86_400.0),
+        ("weeks", 604_800.0),
+        ("week", 604_800.0),
+    ],
 };
 
 /// Ordinals, then the months: `number_words` reads them all, `months` the

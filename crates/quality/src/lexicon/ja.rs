@@ -133,4 +133,12 @@ pub static JA: Lexicon = Lexicon {
     refusals: &["申し訳"],
     wrong_option_words: &["誤り", "不正解", "間違い"],
     range_words: &["から"],
+    duration_units: &[
+        ("秒", 1.0),
+        ("分間", 60.0),
+        ("分", 60.0),
+        ("時間", 3600.0),
+        ("日間", 86_400.0),
+        ("週間", 604_800.0),
+    ],
 };

@@ -334,6 +334,12 @@ pub struct Lexicon {
     /// Words that join the two ends of a range ("B20 to B99", DENV-1至DENV-4),
     /// as a dash does.
     pub range_words: &'static [&'static str],
+    /// Units of time after a number, with their length in seconds (3 суток
+    /// = 72 часа, 1 小时 = 60 分钟): a rewrite that says a source's duration
+    /// in another unit converts it. Longest first where one begins another
+    /// (分钟 before 分). A unit that also names a calendar day (日 in
+    /// 5日) or a clock hour (時) is left out.
+    pub duration_units: &'static [(&'static str, f64)],
 }
 
 /// The lexicons that apply to a text: a set of [`ALL`]'s entries. Copy, no

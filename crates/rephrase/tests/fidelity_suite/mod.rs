@@ -1125,10 +1125,10 @@ fn dev_cf_faithful_all_styles() {
     faithful_set("dev_cf", &["dev_cf_en_ru", "dev_cf_zh_ja"], 0.13);
 }
 
-/// Set CG (`dev_cg_*.toml`): 64 faithful outputs of all fourteen styles from other domains than every set before (recipes, rules of games, release notes, transport guides), with times, ranges and defaults restated (round 20, session 21, written after BW / BX were measured, for the next change); tuned on. First contact 12 / 64 failed (18.8%), with the session's starting gate (8ba4b74) and its final gate alike: durations converted (3–5 суток → от 72 до 120 часов, 1 小时 → 60 分钟), a clock's round hour and an hour after noon said in words (8:00〜17:45 → 朝8時から夕方5時45分), a tight fraction divided by (30 ÷ 2/15), a Russian division sign (500 : 100 = 5), half a source amount (80g → 40gずつ), counts of the stations or versions just named, a computed premise. After its one class here (the clock): 10 / 64; after the tight fraction and the Russian division colon (session 22): 8 / 64, left for the next round.
+/// Set CG (`dev_cg_*.toml`): 64 faithful outputs of all fourteen styles from other domains than every set before (recipes, rules of games, release notes, transport guides), with times, ranges and defaults restated (round 20, session 21, written after BW / BX were measured, for the next change); tuned on. First contact 12 / 64 failed (18.8%), with the session's starting gate (8ba4b74) and its final gate alike: durations converted (3–5 суток → от 72 до 120 часов, 1 小时 → 60 分钟), a clock's round hour and an hour after noon said in words (8:00〜17:45 → 朝8時から夕方5時45分), a tight fraction divided by (30 ÷ 2/15), a Russian division sign (500 : 100 = 5), half a source amount (80g → 40gずつ), counts of the stations or versions just named, a computed premise. After its one class here (the clock): 10 / 64; after the tight fraction and the Russian division colon (session 22): 8 / 64; after durations said in another unit (session 22): 5 / 64, left for the next round.
 #[test]
 fn dev_cg_faithful_all_styles() {
-    faithful_set("dev_cg", &["dev_cg_en_ru", "dev_cg_zh_ja"], 0.13);
+    faithful_set("dev_cg", &["dev_cg_en_ru", "dev_cg_zh_ja"], 0.08);
 }
 
 /// Set Z (`set_z_*.toml`): 48 restyles and 96 single errors in four

@@ -1,0 +1,262 @@
+//! A value said in another unit of its kind: a metric length, mass or
+//! volume (304 см → 3,04 м) and a duration (3–5 суток → от 72 до 120
+//! часов, 3 ч 30 мин → 3,5 часа, 93 分钟 → 1 小时 33 分). The units are
+//! data: `METRIC_UNITS` in the common lexicon, each language's
+//! `duration_units`.
+
+use crate::lexicon::Lexicons;
+use crate::numbers::{NumberMention, Quantity};
+
+/// The family durations are read in (after the metric families of
+/// `METRIC_UNITS`); a duration's size is its unit's length in seconds.
+const DURATION: u8 = u8::MAX;
+
+/// The text after the number `written` at `start`, past the other end of
+/// a range or a dimension that shares the unit written after the last
+/// (304 × 587,5 см, 5〜10 μm, 3 to 5 days, от 72 до 120 часов).
+fn unit_text_after<'t>(text: &'t str, start: usize, written: &str, lex: Lexicons) -> &'t str {
+    let rest = text[start + written.len()..].trim_start();
+    let joined = rest
+        .strip_prefix(['×', 'x', '*'])
+        .or_else(|| rest.strip_prefix(crate::lexicon::common::RANGE_MARKS))
+        .or_else(|| {
+            lex.words(|l| l.range_words)
+                .find_map(|w| rest.strip_prefix(w))
+                // A word joins only a number to a number (3 to 5 days).
+                .filter(|after| after.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+        });
+    match joined {
+        Some(after) => after
+            .trim_start()
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',')
+            .trim_start(),
+        None => rest,
+    }
+}
+
+/// The unit of time `rest` begins with, and its length in seconds: a word
+/// of letters said whole (3 days, 72 часов) or CJK characters glued or
+/// spaced (60 分钟). `分` of a fraction (4分の1, 3分之1) is no minute.
+fn duration_unit_at(rest: &str, lex: Lexicons) -> Option<f64> {
+    if lex.words(|l| l.fraction_links).any(|link| rest.starts_with(link)) {
+        return None;
+    }
+    let word: String = rest
+        .chars()
+        .take_while(|&c| c.is_alphabetic() && !crate::text::is_cjk(c))
+        .collect::<String>()
+        .to_lowercase();
+    lex.entries(|l| l.duration_units)
+        .find(|(unit, _)| {
+            if unit.chars().next().is_some_and(crate::text::is_cjk) {
+                rest.starts_with(unit)
+            } else {
+                word == *unit
+            }
+        })
+        .map(|&(_, seconds)| seconds)
+}
+
+/// The unit written right after the number at `start` (304 см, 3.04 m,
+/// 72 часов): its family and size.
+fn unit_after(text: &str, start: usize, written: &str, lex: Lexicons) -> Option<(u8, f64)> {
+    let rest = unit_text_after(text, start, written, lex);
+    if let Some(seconds) = duration_unit_at(rest, lex) {
+        return Some((DURATION, seconds));
+    }
+    // (CJK text may follow a symbol unspaced: 10 μm程度.)
+    let symbol: String = rest
+        .chars()
+        .take_while(|&c| c.is_alphabetic() && !crate::text::is_cjk(c))
+        .collect();
+    crate::lexicon::common::METRIC_UNITS
+        .iter()
+        .find(|(s, _, _)| *s == symbol)
+        .map(|&(_, family, size)| (family, size))
+}
+
+/// A number in digits at the start of `s` and its length in bytes (30,
+/// 3,5, 1.5).
+fn leading_number(s: &str) -> Option<(f64, usize)> {
+    let end = s
+        .char_indices()
+        .find(|&(i, c)| {
+            !(c.is_ascii_digit()
+                || (matches!(c, '.' | ',') && s[i + 1..].starts_with(|d: char| d.is_ascii_digit())))
+        })
+        .map_or(s.len(), |(i, _)| i);
+    s[..end].replace(',', ".").parse().ok().map(|v| (v, end))
+}
+
+/// The length in seconds of the duration of two units the number `m`
+/// begins or ends (3 ч 30 мин, 1 小时 33 分, 1 hour and 30 minutes): the
+/// larger unit first, then the smaller.
+fn two_unit_total(text: &str, m: &NumberMention, lex: Lexicons) -> Option<(f64, [f64; 2])> {
+    let Quantity::Value(v) = m.quantity else {
+        return None;
+    };
+    let after = text[m.start + m.written.len()..].trim_start();
+    let own = duration_unit_at(after, lex)?;
+    let unit_len = |s: &str| {
+        lex.entries(|l| l.duration_units)
+            .find(|(u, _)| s.starts_with(u) || s.to_lowercase().starts_with(u))
+            .map_or(0, |(u, _)| u.len())
+    };
+    // Forward: this number's unit, then a smaller one's number.
+    let next = after[unit_len(after)..].trim_start();
+    let next = lex
+        .words(|l| l.list_joiners)
+        .find_map(|j| next.strip_prefix(j.trim()))
+        .map_or(next, str::trim_start);
+    if let Some((n, len)) = leading_number(next)
+        && let Some(smaller) = duration_unit_at(next[len..].trim_start(), lex)
+        && smaller < own
+    {
+        return Some((v * own + n * smaller, [v, n]));
+    }
+    // Backward: a larger unit's number, then this one.
+    let before = text[..m.start].trim_end();
+    let before = lex
+        .words(|l| l.list_joiners)
+        .find_map(|j| before.strip_suffix(j.trim()))
+        .map_or(before, str::trim_end);
+    let (unit_start, larger) = lex
+        .entries(|l| l.duration_units)
+        .filter(|&&(_, seconds)| seconds > own)
+        .find_map(|&(unit, seconds)| {
+            let lower = before.to_lowercase();
+            lower
+                .ends_with(unit)
+                .then(|| (before.len() - unit.len(), seconds))
+                // A letters' unit is a word of its own (not the "ч" of "луч").
+                .filter(|&(at, _)| {
+                    unit.chars().next().is_some_and(crate::text::is_cjk)
+                        || !before[..at].ends_with(char::is_alphabetic)
+                })
+        })?;
+    let digits = before[..unit_start].trim_end();
+    let number_start = digits
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .map_or(0, |i| i + digits[i..].chars().next().map_or(1, char::len_utf8));
+    let (n, _) = leading_number(&digits[number_start..])?;
+    Some((n * larger + v * own, [n, v]))
+}
+
+/// A value of a text in a unit of the tables.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Measure {
+    family: u8,
+    /// The unit's size in its family's base unit.
+    size: f64,
+    value: f64,
+    /// The text's numbers it is written with: itself, or a duration's two
+    /// (3 and 30 of 3 ч 30 мин).
+    pub(super) written: [f64; 2],
+}
+
+/// The values of `text` written in a unit of the tables (304 см: length,
+/// size 0.01, 304); a duration of two units counts as well, in seconds
+/// (3 ч 30 мин: duration, size 1, 12600, written with 3 and 30).
+pub(super) fn metric_values(text: &str, numbers: &[NumberMention], lex: Lexicons) -> Vec<Measure> {
+    let mut out: Vec<Measure> = numbers
+        .iter()
+        .filter_map(|k| {
+            let Quantity::Value(v) = k.quantity else {
+                return None;
+            };
+            unit_after(text, k.start, &k.written, lex).map(|(family, size)| Measure {
+                family,
+                size,
+                value: v,
+                written: [v, v],
+            })
+        })
+        .collect();
+    if lex.entries(|l| l.duration_units).next().is_none() {
+        return out;
+    }
+    for k in numbers {
+        if let Some((total, written)) = two_unit_total(text, k, lex) {
+            let whole = Measure {
+                family: DURATION,
+                size: 1.0,
+                value: total,
+                written,
+            };
+            if !out.contains(&whole) {
+                out.push(whole);
+            }
+        }
+    }
+    out
+}
+
+/// Whether the rewrite's number `m` (in a unit of the tables) is one of
+/// the source's `metric` values in another unit of the same kind,
+/// converted (304 см → 3,04 м), or a part of a duration of two units that
+/// is one (3 суток → 2 суток 24 часа; 93 分钟 → 1 小时 33 分).
+pub(super) fn is_unit_conversion(
+    metric: &[Measure],
+    rewrite: &str,
+    m: &NumberMention,
+    lex: Lexicons,
+) -> bool {
+    let Quantity::Value(v) = m.quantity else {
+        return false;
+    };
+    let Some((family, size)) = unit_after(rewrite, m.start, &m.written, lex) else {
+        return false;
+    };
+    let same = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(1e-12);
+    if metric
+        .iter()
+        .any(|k| k.family == family && k.size != size && same(k.value * k.size, v * size))
+    {
+        return true;
+    }
+    family == DURATION
+        && two_unit_total(rewrite, m, lex).is_some_and(|(total, _)| {
+            metric
+                .iter()
+                .any(|k| k.family == DURATION && same(k.value * k.size, total))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::fidelity::number_check::tests::number_findings;
+
+    #[test]
+    fn a_duration_said_in_another_unit_is_the_sources() {
+        let source = "Брожение идёт 3–5 суток; безостановочные рейсы проходят путь за 3 ч 30 мин.";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(
+            numbers("Бродит 3–5 суток (от 72 до 120 часов); рейс без остановок идёт 3,5 часа.").is_empty()
+        );
+        // Another length of time is still a changed number.
+        assert!(
+            !numbers("Бродит 3–5 суток (от 72 до 100 часов); рейс без остановок идёт 3,5 часа.").is_empty()
+        );
+        assert!(
+            !numbers("Бродит 3–5 суток (от 72 до 120 часов); рейс без остановок идёт 4,5 часа.").is_empty()
+        );
+        let source = "在28～32℃处发酵约1小时，再蒸15分钟。";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("放在 28～32 ℃ 的地方发酵约 1 小时（60 分钟），再蒸 15 分钟。").is_empty());
+        assert!(!numbers("放在 28～32 ℃ 的地方发酵约 1 小时（90 分钟），再蒸 15 分钟。").is_empty());
+        // Two units said as one, and one as two.
+        let source = "The climb takes 90 minutes and the descent 1 hour 15 minutes.";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("Up: 1 hour 30 minutes. Down: 75 minutes.").is_empty());
+        assert!(!numbers("Up: 1 hour 40 minutes. Down: 75 minutes.").is_empty());
+    }
+
+    #[test]
+    fn a_fraction_or_a_calendar_day_is_no_duration() {
+        // 4分の1 is a quarter, not four minutes: 15 is no conversion of it.
+        let source = "費用の4分の1を国が負担し、工事は3時間かかる。";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(!numbers("費用の4分の1（15分）を国が負担し、工事は3時間かかる。").is_empty());
+        assert!(numbers("費用の4分の1を国が負担し、工事は180分かかる。").is_empty());
+    }
+}
