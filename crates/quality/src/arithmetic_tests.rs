@@ -175,3 +175,10 @@ fn a_tight_fraction_is_one_number_and_a_spaced_colon_divides() {
     assert!(wrong_computations("500 : 100 = 6").is_empty());
     assert!(wrong_computations("at 8:00 = 2 hours later").is_empty());
 }
+#[test]
+fn a_tally_of_signed_counts_is_no_equation() {
+    // Wins, losses and draws (a chess match's score).
+    assert!(wrong_computations("Победой Алехина со счётом +6 −3 =25, то есть 18½ : 15½.").is_empty());
+    // A computation written with spaces is still read.
+    assert_eq!(wrong_computations("Итого: 6 − 3 = 25 партий.").len(), 1);
+}

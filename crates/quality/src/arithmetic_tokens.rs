@@ -94,6 +94,14 @@ pub(crate) fn spans(line: &str) -> Vec<(Token, std::ops::Range<usize>)> {
         }
         let spaced = |j: usize| chars.get(j).is_none_or(|c| c.is_whitespace());
         match c {
+            // A tally of signed counts (+6 −3 =25: wins, losses, draws)
+            // glues each mark to its count, after a space: no equation.
+            '=' if i > 0
+                && spaced(i - 1)
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+                && matches!(out.last(), Some((Token::Number(..), r))
+                    if r.start > 1 && matches!(chars[r.start - 1], '+' | '−' | '-') && chars[r.start - 2].is_whitespace()) =>
+                {}
             '=' | '≈' => out.push((Token::Equals, i..i + 1)),
             '+' | '×' | '*' | '÷' | '−' => out.push((Token::Op(c), i..i + 1)),
             // A middle dot multiplies between numbers (12 · 700); in a unit

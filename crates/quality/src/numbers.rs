@@ -412,7 +412,8 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
                 && let Ok(rest) = text[rest_start..rest_end].parse::<f64>()
                 && rest < scale
             {
-                // Or with a smaller unit of its own (36万5千).
+                // Or with a smaller unit of its own (36万5千), a smaller
+                // scale too (2亿9430万 is 294 300 000).
                 let unit_at = if rest_start > after {
                     spaced(rest_end)
                 } else {
@@ -421,6 +422,7 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
                 let unit = text[unit_at..].chars().next().and_then(|c| {
                     crate::lexicon::common::CJK_SMALL_UNITS
                         .iter()
+                        .chain(crate::lexicon::common::CJK_SCALE_CHARS)
                         .find(|(u, _)| *u == c)
                         .map(|&(u, factor)| (u.len_utf8(), factor))
                 });

@@ -176,7 +176,11 @@ const APPROXIMATION_TAIL: usize = 64;
 
 /// Whether a word of the lexicons' `approximation_words` stands right
 /// before the number `m` of `rewrite` ("about", около, 约).
-fn said_to_be_approximate(rewrite: &str, m: &NumberMention, lex: crate::lexicon::Lexicons) -> bool {
+pub(super) fn said_to_be_approximate(
+    rewrite: &str,
+    m: &NumberMention,
+    lex: crate::lexicon::Lexicons,
+) -> bool {
     // Only the words right before the number are read (an approximation
     // word and the character before it): a tail of the text is
     // lower-cased, not all of it for every number.

@@ -71,7 +71,9 @@ fn unit_after(text: &str, start: usize, written: &str, lex: Lexicons) -> Option<
         .collect();
     crate::lexicon::common::METRIC_UNITS
         .iter()
-        .find(|(s, _, _)| *s == symbol)
+        .find(|(s, _, _)| {
+            *s == symbol || (symbol.is_empty() && s.starts_with(crate::text::is_cjk) && rest.starts_with(s))
+        })
         .map(|&(_, family, size)| (family, size))
 }
 
@@ -208,10 +210,22 @@ pub(super) fn is_unit_conversion(
         return false;
     };
     let same = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(1e-12);
-    if metric
-        .iter()
-        .any(|k| k.family == family && k.size != size && same(k.value * k.size, v * size))
-    {
+    // Said to be approximate (1921 m（约1.92 km）), rounded to the places
+    // it shows.
+    let approximate = super::derived_numbers::said_to_be_approximate(rewrite, m, lex);
+    let places = m
+        .written
+        .rsplit_once(['.', ','])
+        .map_or(0, |(_, d)| d.chars().take_while(char::is_ascii_digit).count());
+    let rounded = |source_in_unit: f64| {
+        let factor = 10f64.powi(places as i32);
+        approximate && (source_in_unit * factor).round() / factor == v
+    };
+    if metric.iter().any(|k| {
+        k.family == family
+            && k.size != size
+            && (same(k.value * k.size, v * size) || rounded(k.value * k.size / size))
+    }) {
         return true;
     }
     family == DURATION
@@ -249,6 +263,17 @@ mod tests {
         let numbers = |rewrite: &str| number_findings(source, rewrite);
         assert!(numbers("Up: 1 hour 30 minutes. Down: 75 minutes.").is_empty());
         assert!(!numbers("Up: 1 hour 40 minutes. Down: 75 minutes.").is_empty());
+    }
+
+    #[test]
+    fn a_conversion_said_to_be_approximate_may_be_rounded_and_power_converts() {
+        let source = "祝融号累计行驶1921米，电站总装机271.5万kW。";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("累计行驶 1921 m（约1.92 km）；总装机271.5万kW（2715 MW）。").is_empty());
+        // Not said to be approximate, or rounded wrong: a changed number.
+        assert!(!numbers("累计行驶 1921 m（1.92 km）；总装机271.5万kW（2715 MW）。").is_empty());
+        assert!(!numbers("累计行驶 1921 m（约1.93 km）；总装机271.5万kW（2715 MW）。").is_empty());
+        assert!(!numbers("累计行驶 1921 m（约1.92 km）；总装机271.5万kW（2751 MW）。").is_empty());
     }
 
     #[test]

@@ -99,8 +99,8 @@ pub static REGNAL_LETTERS: &[char] = &['I', 'V', 'X'];
 /// acronym.
 pub static ROMAN_NUMERAL_LETTERS: &[char] = &['I', 'V', 'X', 'L', 'C', 'D', 'M'];
 
-/// Units of length, mass and volume with their size in the family's base
-/// unit (`(symbol, family, size)`): a rewrite that restates 304 cm as
+/// Units of length, mass, volume, power and energy with their size in the
+/// family's base unit (`(symbol, family, size)`): a rewrite that restates 304 cm as
 /// 3.04 m converts, it does not invent. Latin and Cyrillic symbols, and
 /// the spelled names of length units (7.5 centimetres for 75 mm).
 pub static METRIC_UNITS: &[(&str, u8, f64)] = &[
@@ -156,6 +156,50 @@ pub static METRIC_UNITS: &[(&str, u8, f64)] = &[
     ("l", 2, 1.0),
     ("мл", 2, 1e-3),
     ("л", 2, 1.0),
+    // Power and energy (271.5万kW → 2715 MW).
+    ("W", 3, 1.0),
+    ("kW", 3, 1e3),
+    ("MW", 3, 1e6),
+    ("GW", 3, 1e9),
+    ("Вт", 3, 1.0),
+    ("кВт", 3, 1e3),
+    ("МВт", 3, 1e6),
+    ("ГВт", 3, 1e9),
+    ("Wh", 4, 1.0),
+    ("kWh", 4, 1e3),
+    ("MWh", 4, 1e6),
+    ("GWh", 4, 1e9),
+    ("TWh", 4, 1e12),
+    // Chinese and Japanese names, read where they begin the text after a
+    // number (1921米, 271.5万千瓦): longest first where one ends another.
+    ("毫米", 0, 1e-3),
+    ("厘米", 0, 1e-2),
+    ("千米", 0, 1e3),
+    ("公里", 0, 1e3),
+    ("米", 0, 1.0),
+    ("ミリメートル", 0, 1e-3),
+    ("センチメートル", 0, 1e-2),
+    ("キロメートル", 0, 1e3),
+    ("メートル", 0, 1.0),
+    ("毫克", 1, 1e-3),
+    ("千克", 1, 1e3),
+    ("公斤", 1, 1e3),
+    ("克", 1, 1.0),
+    ("吨", 1, 1e6),
+    ("キログラム", 1, 1e3),
+    ("グラム", 1, 1.0),
+    ("トン", 1, 1e6),
+    ("毫升", 2, 1e-3),
+    ("升", 2, 1.0),
+    ("ミリリットル", 2, 1e-3),
+    ("リットル", 2, 1.0),
+    ("千瓦时", 4, 1e3),
+    ("千瓦", 3, 1e3),
+    ("兆瓦", 3, 1e6),
+    ("瓦", 3, 1.0),
+    ("キロワット", 3, 1e3),
+    ("メガワット", 3, 1e6),
+    ("ワット", 3, 1.0),
 ];
 
 /// The CJK digits, zero to nine in order (〇 is 0, 九 is 9).
