@@ -62,8 +62,13 @@ pub fn numbers(text: &str) -> Vec<NumberMention> {
             && !version_prefix)
             || after_a_formula_group(&text[..i])
         {
-            // Digits inside an identifier: skip the whole identifier.
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+            // Digits inside an identifier: skip the whole identifier, its
+            // decimal part too (M7.4, B55.0: no number 4 or 0 of their own).
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric()
+                    || bytes[i] == b'_'
+                    || (bytes[i] == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)))
+            {
                 i += 1;
             }
             continue;

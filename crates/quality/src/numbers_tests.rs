@@ -170,3 +170,9 @@ fn a_one_letter_scale_before_cjk_punctuation_is_a_scale() {
     assert_eq!(values("例如 --limit-rate=200k，就能限速。"), ["200k"]);
     assert_eq!(values("--limit-rate=200k 把下载速度限制"), ["200k"]);
 }
+#[test]
+fn the_decimal_part_of_a_code_is_no_number() {
+    let values = |text: &str| -> Vec<String> { numbers(text).into_iter().map(|m| m.written).collect() };
+    assert!(values("地震（M7.4）の被害; the code B55.0 and Mw9.0").is_empty());
+    assert_eq!(values("M 7.4"), ["7.4"]);
+}

@@ -196,6 +196,21 @@ pub(super) fn check_numbers(
     } else {
         Vec::new()
     };
+    // A value whose label the rewrite writes as its sign, glued
+    // (マグニチュード7.4 → M7.4: a code to the number reader).
+    let after_its_sign: Vec<f64> = source_numbers
+        .iter()
+        .filter(|n| {
+            let before = source[..n.start].trim_end().to_lowercase();
+            source_lex.entries(|l| l.label_signs).any(|&(label, sign)| {
+                before.ends_with(label) && rewrite.contains(&format!("{sign}{}", n.written))
+            })
+        })
+        .filter_map(|n| match n.quantity {
+            Quantity::Value(v) => Some(v),
+            Quantity::Literal(_) => None,
+        })
+        .collect();
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
     let kept_otherwise = |q: &Quantity| match q {
         Quantity::Value(v) => {
@@ -221,6 +236,7 @@ pub(super) fn check_numbers(
                 || (source_percents.contains(v) && rewrite_fractions().contains(&(v / 100.0)))
                 || rounded.contains(v)
                 || converted.contains(v)
+                || after_its_sign.contains(v)
                 || centuries
                     .iter()
                     .any(|&(n, year)| n == *v && count_in_rewrite(&Quantity::Value(year)) > 0)

@@ -589,3 +589,11 @@ fn a_count_of_tenths_may_come_back_as_a_percentage() {
     assert!(numbers("生産量の8割ほどが米味噌、信州味噌は全国の約半分を占める。").is_empty());
     assert!(!numbers("生産量の約80%が米味噌、信州味噌が全国シェアの約40%を占める。").is_empty());
 }
+
+#[test]
+fn a_quantity_written_after_its_sign_is_kept() {
+    let source = "1978年の宮城県沖地震（マグニチュード7.4）の被害を踏まえて改正された。";
+    let numbers = |rewrite: &str| number_findings(source, rewrite);
+    assert!(numbers("1978年の宮城県沖地震（M7.4）の被害を踏まえて改正された。").is_empty());
+    assert!(!numbers("1978年の宮城県沖地震（M7.8）の被害を踏まえて改正された。").is_empty());
+}

@@ -271,7 +271,12 @@ pub static EN: Lexicon = Lexicon {
         ("quarters", 0.25),
     ],
     afternoon_words: &["p.m.", "pm", "in the afternoon", "in the evening"],
-    label_signs: &[("section", '§'), ("sections", '§'), ("paragraph", '¶')],
+    label_signs: &[
+        ("section", '§'),
+        ("sections", '§'),
+        ("paragraph", '¶'),
+        ("magnitude", 'M'),
+    ],
     remainder_words: &["remainder", "rem", "r"],
     fraction_links: &[],
     tenth_markers: &[],

@@ -80,7 +80,7 @@ pub static JA: Lexicon = Lexicon {
     prefix_units: &[],
     fraction_words: &[("半分", 0.5)],
     afternoon_words: &["午後", "夕方", "夜"],
-    label_signs: &[],
+    label_signs: &[("マグニチュード", 'M')],
     remainder_words: &["余り", "あまり"],
     fraction_links: &["分の"],
     tenth_markers: &['割'],

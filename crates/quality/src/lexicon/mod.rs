@@ -216,8 +216,8 @@ pub struct Lexicon {
     /// Words that put a clock's hour after noon ("5 p.m.", 午後5時, 夕方5時,
     /// в 5 вечера): 17:45 may be written as 5:45 with one of them.
     pub afternoon_words: &'static [&'static str],
-    /// A part's label and the sign a rewrite may write it as before its
-    /// number ("Section 6" → "§6").
+    /// A part's or a quantity's label and the sign a rewrite may write it
+    /// as before its number ("Section 6" → "§6", マグニチュード7.4 → M7.4).
     pub label_signs: &'static [(&'static str, char)],
     /// Words that write a division's remainder after its whole quotient
     /// (30 ÷ 11 = 2 余り 8, 27 ÷ 4 = 6 remainder 3).
