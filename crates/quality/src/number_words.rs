@@ -59,13 +59,31 @@ pub fn centuries_counted(text: &str) -> Vec<f64> {
 
 /// [`centuries_counted`] of a text split once for every such reading.
 pub(crate) fn centuries_counted_in(words: &Analysis) -> Vec<f64> {
+    counted_in(words, |l| l.century_words, 100.0)
+}
+
+/// The years a text counts in decades or centuries ("four decades" = 40,
+/// "two centuries" = 200).
+pub(crate) fn years_counted_in(words: &Analysis) -> Vec<f64> {
+    let mut out = counted_in(words, |l| l.decade_words, 10.0);
+    out.extend(counted_in(words, |l| l.century_words, 100.0));
+    out
+}
+
+/// `factor` times each cardinal word before one of the lexicons' `unit`
+/// words.
+fn counted_in(
+    words: &Analysis,
+    unit: fn(&crate::lexicon::Lexicon) -> &'static [&'static str],
+    factor: f64,
+) -> Vec<f64> {
     let lex = Lexicons::for_text(words.text, None);
     words
         .lowered_words()
         .windows(2)
-        .filter(|pair| lex.words(|l| l.century_words).any(|c| pair[1] == c))
+        .filter(|pair| lex.words(unit).any(|c| pair[1] == c))
         .filter_map(|pair| cardinal_value(&pair[0], lex))
-        .map(|n| n * 100.0)
+        .map(|n| n * factor)
         .collect()
 }
 

@@ -211,6 +211,14 @@ pub(super) fn check_numbers(
             Quantity::Literal(_) => None,
         })
         .collect();
+    // Years counted in decades or centuries ("nearly four decades" for
+    // "nearly 40 years"), read only for a value otherwise missing.
+    let years_counted = std::cell::OnceCell::new();
+    let counted_in_years = |v: f64| {
+        years_counted
+            .get_or_init(|| crate::number_words::years_counted_in(&crate::analysis::Analysis::new(rewrite)))
+            .contains(&v)
+    };
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
     let kept_otherwise = |q: &Quantity| match q {
         Quantity::Value(v) => {
@@ -237,6 +245,7 @@ pub(super) fn check_numbers(
                 || rounded.contains(v)
                 || converted.contains(v)
                 || after_its_sign.contains(v)
+                || counted_in_years(*v)
                 || centuries
                     .iter()
                     .any(|&(n, year)| n == *v && count_in_rewrite(&Quantity::Value(year)) > 0)

@@ -277,6 +277,14 @@ mod tests {
     }
 
     #[test]
+    fn years_counted_in_decades_are_the_sources() {
+        let source = "It remained the tallest for nearly 40 years, until 1970.";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("For nearly four decades, until 1970, it was the tallest.").is_empty());
+        assert!(!numbers("For nearly three decades, until 1970, it was the tallest.").is_empty());
+    }
+
+    #[test]
     fn a_fraction_or_a_calendar_day_is_no_duration() {
         // 4分の1 is a quarter, not four minutes: 15 is no conversion of it.
         let source = "費用の4分の1を国が負担し、工事は3時間かかる。";

@@ -315,6 +315,7 @@ pub static EN: Lexicon = Lexicon {
     list_count_links: &[],
     decade_suffixes: &["s", "'s", "’s"],
     century_words: &["century", "centuries"],
+    decade_words: &["decade", "decades"],
     example_markers: &[
         "for example",
         "for instance",

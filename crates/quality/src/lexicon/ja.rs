@@ -99,6 +99,7 @@ pub static JA: Lexicon = Lexicon {
     list_count_links: &["の"],
     decade_suffixes: &[],
     century_words: &["世紀"],
+    decade_words: &[],
     example_markers: &["たとえば", "例えば", "仮に", "例："],
 
     stop_words: &[

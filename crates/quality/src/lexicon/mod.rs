@@ -256,6 +256,9 @@ pub struct Lexicon {
     /// What after an ordinal makes it a century ("15th century", "XV век",
     /// 15世纪): the same time as the years it spans ("the 1400s").
     pub century_words: &'static [&'static str],
+    /// Words that count decades after a cardinal ("four decades" = 40
+    /// years), as `century_words` count centuries.
+    pub decade_words: &'static [&'static str],
     /// What opens a worked example ("for example", "например", 例えば): a
     /// number in it may be the example's own.
     pub example_markers: &'static [&'static str],

@@ -309,6 +309,7 @@ pub static RU: Lexicon = Lexicon {
     list_count_links: &[],
     decade_suffixes: &["-х", "-е", "-ые", "-ых", "-x"],
     century_words: &["век", "века", "веке", "веков"],
+    decade_words: &["десятилетие", "десятилетия", "десятилетий"],
     example_markers: &["например", "допустим", "предположим", "пусть", "к примеру"],
 
     stop_words: &[],
