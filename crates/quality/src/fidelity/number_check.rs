@@ -12,8 +12,8 @@ use super::derived_numbers::{
 use super::excused_numbers::excused_values;
 use super::number_forms::{
     centuries_of_decades, century_years, cjk_compound_numerals, date_parts, is_century_of, is_decade_of,
-    is_iso_month, is_percent_base, is_worked, numbers_a_heading, restates_a_year, scale_factors, sentence_at,
-    states_a_notation,
+    is_iso_month, is_percent_base, is_worked, numbers_a_heading, restates_a_year, said_after_noon,
+    scale_factors, sentence_at, states_a_notation, without_year_steps,
 };
 use super::unit_conversions::{is_unit_conversion, metric_values};
 use super::{Verdict, pass};
@@ -569,36 +569,6 @@ pub(super) fn check_numbers(
     }
     let score = kept.saturating_sub(substituted) as f64 / denominator as f64;
     ((score, findings.is_empty(), findings), apart)
-}
-
-/// Whether the lexicons' `afternoon_words` stand right before or after the
-/// number `m` (午後5時, "5 p.m.", в 5 вечера).
-fn said_after_noon(text: &str, m: &crate::numbers::NumberMention, lex: crate::lexicon::Lexicons) -> bool {
-    let before = text[..m.start].trim_end();
-    let after = text[m.start + m.written.len()..].trim_start();
-    // The minutes and the hour's mark may stand between (5時45分, 5:45 p.m.).
-    let after = after
-        .trim_start_matches(|c: char| c.is_ascii_digit() || c == ':' || c == '時' || c == '分')
-        .trim_start();
-    lex.words(|l| l.afternoon_words)
-        .any(|w| before.ends_with(w) || after.to_lowercase().starts_with(w))
-}
-
-/// `text` without the words that name the year after or before another
-/// (第二年, 前年): the 二 of 第二年 ("the next year") counts no thing, in a
-/// source or a rewrite; the year it names is a year (1979) either may
-/// write.
-fn without_year_steps(text: &str, lex: crate::lexicon::Lexicons) -> std::borrow::Cow<'_, str> {
-    let mut plain = std::borrow::Cow::Borrowed(text);
-    for word in lex
-        .words(|l| l.next_year_words)
-        .chain(lex.words(|l| l.previous_year_words))
-    {
-        if plain.contains(word) {
-            plain = std::borrow::Cow::Owned(plain.replace(word, "\u{3000}"));
-        }
-    }
-    plain
 }
 
 #[cfg(test)]

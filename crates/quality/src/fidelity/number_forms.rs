@@ -371,6 +371,40 @@ pub(super) fn date_parts(
         .collect()
 }
 
+/// Whether the lexicons' `afternoon_words` stand right before or after the
+/// number `m` (午後5時, "5 p.m.", в 5 вечера).
+pub(super) fn said_after_noon(
+    text: &str,
+    m: &crate::numbers::NumberMention,
+    lex: crate::lexicon::Lexicons,
+) -> bool {
+    let before = text[..m.start].trim_end();
+    let after = text[m.start + m.written.len()..].trim_start();
+    // The minutes and the hour's mark may stand between (5時45分, 5:45 p.m.).
+    let after = after
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == ':' || c == '時' || c == '分')
+        .trim_start();
+    lex.words(|l| l.afternoon_words)
+        .any(|w| before.ends_with(w) || after.to_lowercase().starts_with(w))
+}
+
+/// `text` without the words that name the year after or before another
+/// (第二年, 前年): the 二 of 第二年 ("the next year") counts no thing, in a
+/// source or a rewrite; the year it names is a year (1979) either may
+/// write.
+pub(super) fn without_year_steps(text: &str, lex: crate::lexicon::Lexicons) -> std::borrow::Cow<'_, str> {
+    let mut plain = std::borrow::Cow::Borrowed(text);
+    for word in lex
+        .words(|l| l.next_year_words)
+        .chain(lex.words(|l| l.previous_year_words))
+    {
+        if plain.contains(word) {
+            plain = std::borrow::Cow::Owned(plain.replace(word, "\u{3000}"));
+        }
+    }
+    plain
+}
+
 /// Whether the number `written` at `start` is the month of an ISO date
 /// (the 03 of 2012-03-01).
 pub(super) fn is_iso_month(text: &str, start: usize, written: &str) -> bool {
