@@ -1131,6 +1131,12 @@ fn dev_cg_faithful_all_styles() {
     faithful_set("dev_cg", &["dev_cg_en_ru", "dev_cg_zh_ja"], 0.08);
 }
 
+/// Set CH (`dev_ch_*.toml`): 64 faithful outputs of all fourteen styles (round 21, session 22: clinical guidelines, space missions, instruments, landmark buildings, hydropower, chess, polar stations, porcelain, sake, building standards); tuned on. First contact 10 / 64 failed (15.6%), with the session's starting gate (f5af3ce) and the gate of the moment (3d1c410) alike: a chess tally read as an equation (+6 −3 =25), a CJK figure of two scales (2亿9430万), power converted (271.5万千瓦 → 2715 MW), a conversion said to be approximate (约1.92 km), a magnitude written as its sign (M7.4), years counted in decades, a note worked on a code (E3 → E6), durations subtracted (4時間 − 3時間10分 = 50分), full years of a date interval, a unit's name an extract adds (Фаренгейта). After session 22's classes: 3 / 64, left for the next round.
+#[test]
+fn dev_ch_faithful_all_styles() {
+    faithful_set("dev_ch", &["dev_ch_en_ru", "dev_ch_zh_ja"], 0.05);
+}
+
 /// Set Z (`set_z_*.toml`): 48 restyles and 96 single errors in four
 /// languages, written at the start of session 12 by helpers that never read
 /// the checks, sealed while the gate changed, measured once at its end
