@@ -15,7 +15,7 @@ use super::number_forms::{
     is_iso_month, is_percent_base, is_worked, numbers_a_heading, restates_a_year, said_after_noon,
     scale_factors, sentence_at, states_a_notation, without_year_steps,
 };
-use super::unit_conversions::{is_unit_conversion, metric_values};
+use super::unit_conversions::{is_unit_conversion, metric_values, restates_a_duration};
 use super::{Verdict, pass};
 
 /// Numbers the rewrite adds, kept apart from the gate's findings when the
@@ -392,6 +392,7 @@ pub(super) fn check_numbers(
                     || is_percent_base(v, rewrite, m, lex, source)
                     || is_percent_ratio(rewrite, m, lex, &source_percents)
                     || header_scales.iter().any(|s| source_values.iter().any(|sv| close(v * s, *sv)))
+                    || restates_a_duration(rewrite, &found, m, lex)
                     // A source's hour after noon on a twelve-hour clock.
                     || ((1.0..=11.0).contains(&v)
                         && source_values.contains(&(v + 12.0))

@@ -236,6 +236,28 @@ pub(super) fn is_unit_conversion(
         })
 }
 
+/// Whether the rewrite's number `m` is a part of a duration of two units
+/// that restates another duration the rewrite writes in one (93～98 分钟，
+/// 约 1 小时 33 分至 1 小时 38 分): no number of its own; the one it
+/// restates answers for it.
+pub(super) fn restates_a_duration(
+    rewrite: &str,
+    numbers: &[NumberMention],
+    m: &NumberMention,
+    lex: Lexicons,
+) -> bool {
+    let Some((total, _)) = two_unit_total(rewrite, m, lex) else {
+        return false;
+    };
+    numbers.iter().any(|n| {
+        n.start != m.start
+            && two_unit_total(rewrite, n, lex).is_none()
+            && matches!(n.quantity, Quantity::Value(v)
+                if unit_after(rewrite, n.start, &n.written, lex)
+                    .is_some_and(|(family, size)| family == DURATION && (v * size - total).abs() < 1e-6))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::fidelity::number_check::tests::number_findings;
@@ -282,6 +304,17 @@ mod tests {
         let numbers = |rewrite: &str| number_findings(source, rewrite);
         assert!(numbers("For nearly four decades, until 1970, it was the tallest.").is_empty());
         assert!(!numbers("For nearly three decades, until 1970, it was the tallest.").is_empty());
+    }
+
+    #[test]
+    fn a_duration_restated_in_two_units_is_no_new_number() {
+        let source = "先发酵45分钟，再蒸40分钟。";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("共需 45 + 40 = 85 分钟，即 1 小时 25 分。").is_empty());
+        assert_eq!(
+            numbers("共需 45 + 40 = 85 分钟，即 1 小时 35 分。"),
+            ["the number 35 is not in the source"]
+        );
     }
 
     #[test]

@@ -171,6 +171,9 @@ pub static ZH: Lexicon = Lexicon {
         ("秒钟", 1.0),
         ("秒", 1.0),
         ("分钟", 60.0),
+        // (分 alone after a number: the minutes of 1 小时 33 分; 分之 of a
+        // fraction is read apart.)
+        ("分", 60.0),
         ("个小时", 3600.0),
         ("小时", 3600.0),
         ("天", 86_400.0),
