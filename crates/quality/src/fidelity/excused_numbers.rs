@@ -141,10 +141,26 @@ pub(super) fn excused_values(
     }
     // A share said as a fraction, and the share left over (4分の3: 75%,
     // and 25% for the rest).
-    for f in crate::numbers::fraction_values_in(&source_words) {
+    let fractions = crate::numbers::fraction_values_in(&source_words);
+    for &f in &fractions {
         known.extend([f, f * 100.0]);
         if f < 1.0 {
             known.extend([1.0 - f, (1.0 - f) * 100.0]);
+        }
+    }
+    // That share of an amount its sentence names (塩80gを半量ずつ → 40g
+    // each; half of the 300 seats → 150).
+    if !fractions.is_empty() {
+        for sentence in crate::text::sentences(source) {
+            let shares = crate::numbers::fraction_values(sentence);
+            for m in source_numbers.iter().filter(|m| {
+                let at = sentence.as_ptr() as usize - source.as_ptr() as usize;
+                (at..at + sentence.len()).contains(&m.start)
+            }) {
+                if let Quantity::Value(v) = m.quantity {
+                    known.extend(shares.iter().filter(|&&f| f < 1.0).map(|f| f * v));
+                }
+            }
         }
     }
     // A percentage works in a computation as its fraction (80% → 7.1 ÷ 0.8).
@@ -265,4 +281,24 @@ pub(super) fn table_header_scales(text: &str) -> Vec<f64> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::fidelity::number_check::tests::number_findings;
+
+    #[test]
+    fn a_share_of_an_amount_its_sentence_names_is_derived() {
+        let source = "葉400gを用意し、塩80gを半量ずつ使って2回もむ。重石は4kgとする。";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(
+            numbers("葉400gを用意し、塩80gを半量ずつ、つまり40gずつ使って2回もむ。重石は4kg。").is_empty()
+        );
+        // Half of another sentence's amount (4kg → 2kg) is not the share
+        // the source names.
+        assert!(!numbers("葉400gを用意し、塩80gを半量ずつ使って2回もむ。重石は2kg。").is_empty());
+        assert!(
+            !numbers("葉400gを用意し、塩80gを半量ずつ、つまり30gずつ使って2回もむ。重石は4kg。").is_empty()
+        );
+    }
 }

@@ -78,7 +78,7 @@ pub static JA: Lexicon = Lexicon {
     ordinal_suffixes: &[],
     scale_words: &[("億", 1e8), ("兆", 1e12)],
     prefix_units: &[],
-    fraction_words: &[("半分", 0.5)],
+    fraction_words: &[("半分", 0.5), ("半量", 0.5), ("半数", 0.5)],
     afternoon_words: &["午後", "夕方", "夜"],
     label_signs: &[("マグニチュード", 'M')],
     remainder_words: &["余り", "あまり"],
