@@ -53,12 +53,43 @@ fn items_in_clause(clause: &str, lex: crate::lexicon::Lexicons) -> usize {
         items = items.into_iter().flat_map(|i| i.split(joiner)).collect();
     }
     items.retain(|i| !i.trim().is_empty());
-    // The first item may start mid-clause; the others are items, short.
+    // The first item may start mid-clause; the others are items, short:
+    // an aside in brackets (高尾山駅（標高472m）) is no part of one.
     let short = items
         .iter()
         .skip(1)
-        .all(|i| i.trim().chars().count() <= MAX_ITEM_CHARS);
+        .all(|i| outside_brackets(i.trim()) <= MAX_ITEM_CHARS);
     if items.len() >= 2 && short { items.len() } else { 0 }
+}
+
+/// The characters of `item` outside round brackets.
+fn outside_brackets(item: &str) -> usize {
+    let mut depth = 0usize;
+    item.chars()
+        .filter(|&c| match c {
+            '(' | '（' => {
+                depth += 1;
+                false
+            }
+            ')' | '）' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            _ => depth == 0,
+        })
+        .count()
+}
+
+/// Whether the number `m` of `text` restates, in digits, how many items the
+/// list right before it names (清滝駅と高尾山駅の2駅間): a count of what
+/// the text has just named, no number of its own.
+pub(super) fn counts_the_list_before(text: &str, m: &crate::numbers::NumberMention) -> bool {
+    let Quantity::Value(v) = m.quantity else {
+        return false;
+    };
+    let japanese = text.chars().any(crate::words::is_kana).then_some("ja");
+    let lex = crate::lexicon::Lexicons::for_text(text, japanese);
+    (2.0..=MAX_LISTED).contains(&v) && items_listed_before(text, m.start, lex) as f64 == v
 }
 
 /// Whether a count of people the rewrite spells (二人, 两位, 三人) counts
@@ -98,4 +129,17 @@ pub(super) fn counts_the_people_just_listed(text: &str, v: f64) -> bool {
             .split(clause_end)
             .any(|clause| items_in_clause(clause, lex) as f64 == v)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::fidelity::number_check::tests::number_findings;
+
+    #[test]
+    fn a_count_of_the_places_just_named_is_no_number_of_its_own() {
+        let source = "麓の清滝駅（標高201m）と山上の高尾山駅（標高472m）を結ぶ。";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("麓側の清滝駅（標高201m）と山上側の高尾山駅（標高472m）の2駅間を結ぶ。").is_empty());
+        assert!(!numbers("麓側の清滝駅（標高201m）と山上側の高尾山駅（標高472m）の3駅間を結ぶ。").is_empty());
+    }
 }

@@ -393,6 +393,7 @@ pub(super) fn check_numbers(
                     || is_percent_ratio(rewrite, m, lex, &source_percents)
                     || header_scales.iter().any(|s| source_values.iter().any(|sv| close(v * s, *sv)))
                     || restates_a_duration(rewrite, &found, m, lex)
+                    || super::list_counts::counts_the_list_before(rewrite, m)
                     // A source's hour after noon on a twelve-hour clock.
                     || ((1.0..=11.0).contains(&v)
                         && source_values.contains(&(v + 12.0))
