@@ -117,6 +117,13 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
             push(mention.kind.label(), mention.text);
         }
     }
+    // A work's title in 《》 or 〈〉 the source does not have: quoted as a
+    // title, it names a work beyond doubt.
+    for title in bracketed_titles(rewrite) {
+        if !source.contains(title) {
+            push("title", title.to_owned());
+        }
+    }
     let source_dotted = std::cell::OnceCell::new();
     for name in dotted_names::dotted_cjk_names(rewrite) {
         // In a heading or a table's header (| コマンド・ファイル | 用途 |) a
@@ -146,7 +153,6 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
 ///   label starts its own sentence and is not taken;
 /// - a one-word identifier in backticks (`libx265`) the source does not
 ///   have;
-/// - a title in 《》 or 〈〉 the source does not have;
 /// - in CJK text, a Latin word of three letters or more with a lower-case
 ///   one (`prettier`) the source does not have.
 pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'static str, String)> {
@@ -220,11 +226,6 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
     }
     for acronym in added_acronyms(source, rewrite) {
         push("acronym", &acronym);
-    }
-    for title in bracketed_titles(text) {
-        if !source.text.contains(title) {
-            push("title", title);
-        }
     }
     if crate::text::written_in_cjk(text) {
         // A unit the rewrite writes after a number somewhere (1.575 GHz) is

@@ -25,8 +25,12 @@ fn an_extract_may_not_add_a_single_name_a_code_a_title_or_a_latin_word() {
         in_extract(source, "- Convert with `ffmpeg` and `libx265`."),
         ["libx265"]
     );
+    // (A title is added in any style: `added_names` reads it.)
     assert_eq!(
-        in_extract("在1947年提出。", "据《天工开物》所载，在1947年提出。"),
+        added_names("在1947年提出。", "据《天工开物》所载，在1947年提出。")
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect::<Vec<_>>(),
         ["天工开物"]
     );
     assert_eq!(
@@ -421,4 +425,18 @@ fn a_function_named_without_its_arguments_and_a_dotted_header_are_not_added() {
         ),
         [("name", "ジョン・スミス".to_owned())]
     );
+}
+
+#[test]
+fn a_restyle_may_not_add_a_works_title() {
+    let added = |source: &str, rewrite: &str| -> Vec<String> {
+        added_names(source, rewrite).into_iter().map(|(_, n)| n).collect()
+    };
+    assert_eq!(
+        added("2017年8月，成果发表。", "2017年8月，成果发表于《自然》。"),
+        ["自然"]
+    );
+    // A title the source has, in the brackets or without them.
+    assert!(added("据《天工开物》所载。", "《天工开物》记载。").is_empty());
+    assert!(added("据天工开物所载。", "据《天工开物》所载。").is_empty());
 }
