@@ -164,11 +164,12 @@ pub(super) fn excused_values(
         }
     }
     // A percentage works in a computation as its fraction (80% → 7.1 ÷ 0.8).
+    // (The share it leaves, 100 − p, is no known value of its own: with a
+    // few percentages, most small numbers would be one. It is read only as
+    // a ratio, "99 in 100".)
     for m in source_numbers {
         if let Quantity::Value(v) = m.quantity
-            && source[m.start + m.written.len()..]
-                .trim_start()
-                .starts_with(['%', '％'])
+            && super::number_forms::percent_after(source, m.start + m.written.len(), lex)
         {
             known.push(v / 100.0);
         }
@@ -286,6 +287,20 @@ pub(super) fn table_header_scales(text: &str) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use crate::fidelity::number_check::tests::number_findings;
+
+    #[test]
+    fn a_percentage_in_words_and_the_share_it_leaves_may_be_said_as_ratios() {
+        let source = "Of 8 million objects about 80,000, or 1 per cent, are on display.";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(
+            numbers("About 80,000 of 8 million are on display: 1 in every 100, so 99 in 100 are not.")
+                .is_empty()
+        );
+        assert!(
+            !numbers("About 80,000 of 8 million are on display: 1 in every 100, so 98 in 100 are not.")
+                .is_empty()
+        );
+    }
 
     #[test]
     fn a_share_of_an_amount_its_sentence_names_is_derived() {

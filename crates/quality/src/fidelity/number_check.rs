@@ -135,20 +135,23 @@ pub(super) fn check_numbers(
             Quantity::Literal(_) => None,
         })
         .collect();
+    let source_lex = crate::lexicon::Lexicons::for_text(source, None);
     let source_percents: Vec<f64> = source_numbers
         .iter()
-        .filter(|n| {
-            source[n.start + n.written.len()..]
-                .trim_start()
-                .starts_with(['%', '％'])
-        })
+        .filter(|n| super::number_forms::percent_after(source, n.start + n.written.len(), source_lex))
         .filter_map(|n| match n.quantity {
             Quantity::Value(v) => Some(v),
             Quantity::Literal(_) => None,
         })
         .collect();
+    // The source's percentages and the shares they leave (1 per cent on
+    // display: 99 in 100 are not).
+    let source_shares: Vec<f64> = source_percents
+        .iter()
+        .flat_map(|&p| [p, 100.0 - p])
+        .filter(|p| *p > 0.0)
+        .collect();
     let rewrite_lex = crate::lexicon::Lexicons::for_text(rewrite, None);
-    let source_lex = crate::lexicon::Lexicons::for_text(source, None);
     // A percentage said as a ratio ("4 in 10" for 40%).
     let said_as_ratio = |v: f64| {
         source_percents.contains(&v)
@@ -390,7 +393,7 @@ pub(super) fn check_numbers(
                     || is_decade_of(v, rewrite, m, lex, &excused.known)
                     || is_century_of(v, rewrite, m, lex, &excused.known)
                     || is_percent_base(v, rewrite, m, lex, source)
-                    || is_percent_ratio(rewrite, m, lex, &source_percents)
+                    || is_percent_ratio(rewrite, m, lex, &source_shares)
                     || header_scales.iter().any(|s| source_values.iter().any(|sv| close(v * s, *sv)))
                     || restates_a_duration(rewrite, &found, m, lex)
                     || super::list_counts::counts_the_list_before(rewrite, m)

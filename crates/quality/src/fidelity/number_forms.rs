@@ -405,6 +405,18 @@ pub(super) fn without_year_steps(text: &str, lex: crate::lexicon::Lexicons) -> s
     plain
 }
 
+/// Whether the number ending at byte `end` of `text` is a percentage: `%`
+/// after it, or a word of the lexicons' `percent_words` (1 per cent).
+pub(super) fn percent_after(text: &str, end: usize, lex: crate::lexicon::Lexicons) -> bool {
+    let rest = text[end..].trim_start();
+    rest.starts_with(['%', '％'])
+        || lex.words(|l| l.percent_words).any(|w| {
+            rest.get(..w.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(w))
+                && !rest[w.len()..].starts_with(char::is_alphabetic)
+        })
+}
+
 /// Whether the number `written` at `start` is the month of an ISO date
 /// (the 03 of 2012-03-01).
 pub(super) fn is_iso_month(text: &str, start: usize, written: &str) -> bool {

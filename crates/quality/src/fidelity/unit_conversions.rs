@@ -318,6 +318,14 @@ mod tests {
     }
 
     #[test]
+    fn million_tonnes_are_megatonnes() {
+        let source = "India's output rose from 12.3 to 20.1 million tonnes.";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("India's output rose from 12.3 to 20.1 Mt.").is_empty());
+        assert!(!numbers("India's output rose from 12.3 to 21.1 Mt.").is_empty());
+    }
+
+    #[test]
     fn a_fraction_or_a_calendar_day_is_no_duration() {
         // 4分の1 is a quarter, not four minutes: 15 is no conversion of it.
         let source = "費用の4分の1を国が負担し、工事は3時間かかる。";

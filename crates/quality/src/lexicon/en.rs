@@ -316,6 +316,7 @@ pub static EN: Lexicon = Lexicon {
     decade_suffixes: &["s", "'s", "’s"],
     century_words: &["century", "centuries"],
     decade_words: &["decade", "decades"],
+    percent_words: &["per cent", "percent"],
     example_markers: &[
         "for example",
         "for instance",

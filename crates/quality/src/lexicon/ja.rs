@@ -100,6 +100,7 @@ pub static JA: Lexicon = Lexicon {
     decade_suffixes: &[],
     century_words: &["世紀"],
     decade_words: &[],
+    percent_words: &["パーセント"],
     example_markers: &["たとえば", "例えば", "仮に", "例："],
 
     stop_words: &[

@@ -259,6 +259,9 @@ pub struct Lexicon {
     /// Words that count decades after a cardinal ("four decades" = 40
     /// years), as `century_words` count centuries.
     pub decade_words: &'static [&'static str],
+    /// Words after a number that make it a percentage, as `%` does (1 per
+    /// cent, 5 процентов).
+    pub percent_words: &'static [&'static str],
     /// What opens a worked example ("for example", "например", 例えば): a
     /// number in it may be the example's own.
     pub example_markers: &'static [&'static str],

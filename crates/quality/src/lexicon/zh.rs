@@ -127,6 +127,7 @@ pub static ZH: Lexicon = Lexicon {
     decade_suffixes: &["年代"],
     century_words: &["世纪"],
     decade_words: &[],
+    percent_words: &[],
     example_markers: &["例如", "比如", "假设", "假如", "举例"],
 
     stop_words: &[
