@@ -275,8 +275,10 @@ fn plain_computations(text: &str) -> Vec<Written> {
             // МВт, 1,000万円 × 0.078 = 78万円) is read past; the numbers
             // carry their scale words.
             let plain = with_units_only(inside);
-            let clean_edges = !before.is_some_and(|c| "(^/÷×*·⁻".contains(c) || c.is_alphanumeric())
-                && !after.is_some_and(|c| "^(⁰¹²³⁴⁵⁶⁷⁸⁹×*·".contains(c) || c.is_ascii_digit());
+            // A colon glued at an edge makes a clock of it (3:25 + 2 min =
+            // 3:27), not a number of the computation.
+            let clean_edges = !before.is_some_and(|c| "(^/÷×*·⁻:".contains(c) || c.is_alphanumeric())
+                && !after.is_some_and(|c| "^(⁰¹²³⁴⁵⁶⁷⁸⁹×*·:".contains(c) || c.is_ascii_digit());
             if plain && clean_edges {
                 out.push(Written {
                     expression: tokens[tokens.len() - tail..].to_vec(),

@@ -182,3 +182,9 @@ fn a_tally_of_signed_counts_is_no_equation() {
     // A computation written with spaces is still read.
     assert_eq!(wrong_computations("Итого: 6 − 3 = 25 партий.").len(), 1);
 }
+
+#[test]
+fn clock_times_are_no_operands() {
+    assert!(wrong_computations("strike ≈ 3:25 + 2 min = 3:27; ditching ≈ 3:31").is_empty());
+    assert_eq!(wrong_computations("25 + 2 = 3 minutes").len(), 1);
+}

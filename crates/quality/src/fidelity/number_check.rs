@@ -236,6 +236,12 @@ pub(super) fn check_numbers(
                         matches!(m.quantity, Quantity::Value(h) if h == v - 12.0)
                             && said_after_noon(rewrite, m, rewrite_lex)
                     }))
+                // An hour after noon on a 24-hour clock (午後11時 → 23時).
+                || ((1.0..=11.0).contains(v)
+                    && count_in_rewrite(&Quantity::Value(v + 12.0)) > 0
+                    && source_numbers
+                        .iter()
+                        .any(|n| n.quantity == Quantity::Value(*v) && said_after_noon(source, n, source_lex)))
                 // In a table whose header gives the scale (216784 under
                 // （亿元） for 216784 亿元).
                 || header_scales.iter().any(|s| {
@@ -401,6 +407,11 @@ pub(super) fn check_numbers(
                     || ((1.0..=11.0).contains(&v)
                         && source_values.contains(&(v + 12.0))
                         && said_after_noon(rewrite, m, lex))
+                    // And the other way: 午後11時 → 23時.
+                    || ((13.0..=23.0).contains(&v)
+                        && source_numbers.iter().any(|n| {
+                            n.quantity == Quantity::Value(v - 12.0) && said_after_noon(source, n, source_lex)
+                        }))
                     // Tenths of a source percentage (9割 for 90%).
                     || (source_percents.contains(&(v * 10.0))
                         && rewrite[m.start + m.written.len()..]

@@ -326,6 +326,14 @@ mod tests {
     }
 
     #[test]
+    fn an_hour_after_noon_may_be_written_on_a_24_hour_clock() {
+        let source = "営業時間は午前7時から午後11時までだった。";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("営業時間は7時〜23時だった。").is_empty());
+        assert!(!numbers("営業時間は7時〜22時だった。").is_empty());
+    }
+
+    #[test]
     fn a_fraction_or_a_calendar_day_is_no_duration() {
         // 4分の1 is a quarter, not four minutes: 15 is no conversion of it.
         let source = "費用の4分の1を国が負担し、工事は3時間かかる。";
