@@ -8,6 +8,7 @@ use crate::analysis::Pair;
 use crate::script::Script;
 
 mod checks;
+mod clock_hours;
 mod derived_numbers;
 mod detectors;
 mod excused_numbers;

@@ -6,14 +6,15 @@
 
 use crate::numbers::{Quantity, number_word_values, numbers, same_quantity};
 
+use super::clock_hours::{on_the_other_clock, said_after_noon};
 use super::derived_numbers::{
     is_percent_ratio, rounds_a_source_decimal, rounds_a_source_value, written_from_a_source_number,
 };
 use super::excused_numbers::excused_values;
 use super::number_forms::{
     centuries_of_decades, century_years, cjk_compound_numerals, date_parts, is_century_of, is_decade_of,
-    is_iso_month, is_percent_base, is_worked, numbers_a_heading, restates_a_year, said_after_noon,
-    scale_factors, sentence_at, states_a_notation, without_year_steps,
+    is_iso_month, is_percent_base, is_worked, numbers_a_heading, restates_a_year, scale_factors, sentence_at,
+    states_a_notation, values_after_their_sign, without_year_steps,
 };
 use super::unit_conversions::{is_unit_conversion, metric_values, restates_a_duration};
 use super::{Verdict, pass};
@@ -201,19 +202,7 @@ pub(super) fn check_numbers(
     };
     // A value whose label the rewrite writes as its sign, glued
     // (マグニチュード7.4 → M7.4: a code to the number reader).
-    let after_its_sign: Vec<f64> = source_numbers
-        .iter()
-        .filter(|n| {
-            let before = source[..n.start].trim_end().to_lowercase();
-            source_lex.entries(|l| l.label_signs).any(|&(label, sign)| {
-                before.ends_with(label) && rewrite.contains(&format!("{sign}{}", n.written))
-            })
-        })
-        .filter_map(|n| match n.quantity {
-            Quantity::Value(v) => Some(v),
-            Quantity::Literal(_) => None,
-        })
-        .collect();
+    let after_its_sign = values_after_their_sign(source, &source_numbers, source_lex, rewrite);
     // Years counted in decades or centuries ("nearly four decades" for
     // "nearly 40 years"), read only for a value otherwise missing.
     let years_counted = std::cell::OnceCell::new();
@@ -229,19 +218,17 @@ pub(super) fn check_numbers(
                 && (count_in_rewrite(&Quantity::Value(v * 10.0)) > 0
                     || rewrite_fractions().contains(&(v / 10.0))))
                 || said_as_ratio(*v)
-                // An hour after noon on a twelve-hour clock (17:45 → 夕方5時45分).
-                || ((13.0..=23.0).contains(v)
-                    && v.fract() == 0.0
-                    && found.iter().any(|m| {
-                        matches!(m.quantity, Quantity::Value(h) if h == v - 12.0)
-                            && said_after_noon(rewrite, m, rewrite_lex)
-                    }))
-                // An hour after noon on a 24-hour clock (午後11時 → 23時).
-                || ((1.0..=11.0).contains(v)
-                    && count_in_rewrite(&Quantity::Value(v + 12.0)) > 0
-                    && source_numbers
-                        .iter()
-                        .any(|n| n.quantity == Quantity::Value(*v) && said_after_noon(source, n, source_lex)))
+                // An hour after noon on the other clock (17:45 → 夕方5時45分,
+                // 午後11時 → 23時).
+                || on_the_other_clock(
+                    *v,
+                    || {
+                        source_numbers
+                            .iter()
+                            .any(|n| n.quantity == Quantity::Value(*v) && said_after_noon(source, n, source_lex))
+                    },
+                    (rewrite, &found, rewrite_lex),
+                )
                 // In a table whose header gives the scale (216784 under
                 // （亿元） for 216784 亿元).
                 || header_scales.iter().any(|s| {
@@ -403,15 +390,12 @@ pub(super) fn check_numbers(
                     || header_scales.iter().any(|s| source_values.iter().any(|sv| close(v * s, *sv)))
                     || restates_a_duration(rewrite, &found, m, lex)
                     || super::list_counts::counts_the_list_before(rewrite, m)
-                    // A source's hour after noon on a twelve-hour clock.
-                    || ((1.0..=11.0).contains(&v)
-                        && source_values.contains(&(v + 12.0))
-                        && said_after_noon(rewrite, m, lex))
-                    // And the other way: 午後11時 → 23時.
-                    || ((13.0..=23.0).contains(&v)
-                        && source_numbers.iter().any(|n| {
-                            n.quantity == Quantity::Value(v - 12.0) && said_after_noon(source, n, source_lex)
-                        }))
+                    // A source's hour after noon on the other clock.
+                    || on_the_other_clock(
+                        v,
+                        || said_after_noon(rewrite, m, lex),
+                        (source, &source_numbers, source_lex),
+                    )
                     // Tenths of a source percentage (9割 for 90%).
                     || (source_percents.contains(&(v * 10.0))
                         && rewrite[m.start + m.written.len()..]

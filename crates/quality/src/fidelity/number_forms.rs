@@ -371,21 +371,27 @@ pub(super) fn date_parts(
         .collect()
 }
 
-/// Whether the lexicons' `afternoon_words` stand right before or after the
-/// number `m` (午後5時, "5 p.m.", в 5 вечера).
-pub(super) fn said_after_noon(
-    text: &str,
-    m: &crate::numbers::NumberMention,
-    lex: crate::lexicon::Lexicons,
-) -> bool {
-    let before = text[..m.start].trim_end();
-    let after = text[m.start + m.written.len()..].trim_start();
-    // The minutes and the hour's mark may stand between (5時45分, 5:45 p.m.).
-    let after = after
-        .trim_start_matches(|c: char| c.is_ascii_digit() || c == ':' || c == '時' || c == '分')
-        .trim_start();
-    lex.words(|l| l.afternoon_words)
-        .any(|w| before.ends_with(w) || after.to_lowercase().starts_with(w))
+/// The source's values whose label the rewrite writes as its sign glued
+/// to them (マグニチュード7.4 → M7.4: the lexicons' `label_signs`).
+pub(super) fn values_after_their_sign(
+    source: &str,
+    source_numbers: &[crate::numbers::NumberMention],
+    source_lex: crate::lexicon::Lexicons,
+    rewrite: &str,
+) -> Vec<f64> {
+    source_numbers
+        .iter()
+        .filter(|n| {
+            let before = source[..n.start].trim_end().to_lowercase();
+            source_lex.entries(|l| l.label_signs).any(|&(label, sign)| {
+                before.ends_with(label) && rewrite.contains(&format!("{sign}{}", n.written))
+            })
+        })
+        .filter_map(|n| match n.quantity {
+            Quantity::Value(v) => Some(v),
+            Quantity::Literal(_) => None,
+        })
+        .collect()
 }
 
 /// `text` without the words that name the year after or before another
