@@ -409,12 +409,20 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
             let spaced =
                 |at: usize| at + text[at..].len() - text[at..].trim_start_matches([' ', '\u{a0}']).len();
             let rest_start = spaced(after);
-            let rest_end = digits_end(bytes, rest_start);
+            let mut rest_end = digits_end(bytes, rest_start);
+            // Its thousands may be grouped (1万5,893).
+            let grouped = rest_end - rest_start <= 3;
+            while grouped
+                && bytes.get(rest_end) == Some(&b',')
+                && digits_end(bytes, rest_end + 1) == rest_end + 4
+            {
+                rest_end += 4;
+            }
             if !latin
                 && !stem
                 && rest_end > rest_start
                 && bytes.get(rest_end).is_none_or(|b| *b != b'.')
-                && let Ok(rest) = text[rest_start..rest_end].parse::<f64>()
+                && let Ok(rest) = text[rest_start..rest_end].replace(',', "").parse::<f64>()
                 && rest < scale
             {
                 // Or with a smaller unit of its own (36万5千), a smaller

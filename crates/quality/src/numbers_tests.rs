@@ -136,6 +136,11 @@ fn a_figure_goes_on_after_its_scale_with_a_smaller_unit() {
     };
     // 36万5千 is 365,000, not 360,005 and a stray thousand.
     assert_eq!(values("およそ36万5千円です。"), [365_000.0]);
+    // Its rest may group thousands (約1万5,893円).
+    assert_eq!(
+        values("答：約1万5,893円、1億2,345,678円。"),
+        [15_893.0, 102_345_678.0]
+    );
     // A smaller scale after a larger one goes on with it (2亿9430万港元).
     assert_eq!(
         values("以2.943亿港元（即2亿9430万港元）成交"),
