@@ -5,6 +5,9 @@ use crate::numbers::Quantity;
 
 /// The most items a list whose count a rewrite may drop holds.
 const MAX_LISTED: f64 = 12.0;
+/// The longest counter between a count and the colon that opens its list
+/// (回, stops, станции).
+const MAX_COUNTER_CHARS: usize = 10;
 /// The longest item of such a list after its first (郵便局, 洞庭湖, 39):
 /// longer, the joiner joins clauses (、 in Japanese).
 const MAX_ITEM_CHARS: usize = 12;
@@ -48,24 +51,26 @@ fn items_listed_before(text: &str, at: usize, lex: crate::lexicon::Lexicons) -> 
 /// How many items `clause` lists, cut at the lexicons' list joiners (0
 /// unless two or more, each after the first short).
 fn items_in_clause(clause: &str, lex: crate::lexicon::Lexicons) -> usize {
-    let mut items = vec![clause];
+    let clause = without_brackets(clause);
+    let mut items = vec![clause.as_str()];
     for joiner in lex.words(|l| l.list_joiners) {
         items = items.into_iter().flat_map(|i| i.split(joiner)).collect();
     }
     items.retain(|i| !i.trim().is_empty());
-    // The first item may start mid-clause; the others are items, short:
-    // an aside in brackets (高尾山駅（標高472m）) is no part of one.
+    // The first item may start mid-clause; the others are items, short.
     let short = items
         .iter()
         .skip(1)
-        .all(|i| outside_brackets(i.trim()) <= MAX_ITEM_CHARS);
+        .all(|i| i.trim().chars().count() <= MAX_ITEM_CHARS);
     if items.len() >= 2 && short { items.len() } else { 0 }
 }
 
-/// The characters of `item` outside round brackets.
-fn outside_brackets(item: &str) -> usize {
+/// `text` without what it says in round brackets: an aside
+/// (高尾山駅（標高472m）, 後祭（あとまつり）) is no part of an item, and its
+/// characters join nothing.
+fn without_brackets(text: &str) -> String {
     let mut depth = 0usize;
-    item.chars()
+    text.chars()
         .filter(|&c| match c {
             '(' | '（' => {
                 depth += 1;
@@ -77,7 +82,7 @@ fn outside_brackets(item: &str) -> usize {
             }
             _ => depth == 0,
         })
-        .count()
+        .collect()
 }
 
 /// Whether the number `m` of `text` restates, in digits, how many items the
@@ -89,7 +94,29 @@ pub(super) fn counts_the_list_before(text: &str, m: &crate::numbers::NumberMenti
     };
     let japanese = text.chars().any(crate::words::is_kana).then_some("ja");
     let lex = crate::lexicon::Lexicons::for_text(text, japanese);
-    (2.0..=MAX_LISTED).contains(&v) && items_listed_before(text, m.start, lex) as f64 == v
+    (2.0..=MAX_LISTED).contains(&v)
+        && (items_listed_before(text, m.start, lex) as f64 == v
+            || items_listed_after(text, m.start + m.written.len(), lex) as f64 == v)
+}
+
+/// How many items the list after the count ending at byte `end` names,
+/// where a colon opens it right after the count's counter (巡行日は2回：
+/// 17日（前祭）と24日（後祭）; two stops: Toluca and Sonora).
+fn items_listed_after(text: &str, end: usize, lex: crate::lexicon::Lexicons) -> usize {
+    let rest = &text[end..];
+    let Some(colon) = rest.find([':', '：']) else {
+        return 0;
+    };
+    let counter = &rest[..colon];
+    if counter.chars().count() > MAX_COUNTER_CHARS || counter.contains(crate::lexicon::common::CLAUSE_ENDS) {
+        return 0;
+    }
+    let list = &rest[colon + rest[colon..].chars().next().map_or(1, char::len_utf8)..];
+    let clause = list
+        .split(crate::lexicon::common::CLAUSE_ENDS)
+        .next()
+        .unwrap_or(list);
+    items_in_clause(clause, lex)
 }
 
 /// Whether a count of people the rewrite spells (二人, 两位, 三人) counts
@@ -141,5 +168,12 @@ mod tests {
         let numbers = |rewrite: &str| number_findings(source, rewrite);
         assert!(numbers("麓側の清滝駅（標高201m）と山上側の高尾山駅（標高472m）の2駅間を結ぶ。").is_empty());
         assert!(!numbers("麓側の清滝駅（標高201m）と山上側の高尾山駅（標高472m）の3駅間を結ぶ。").is_empty());
+        // An aside's characters join nothing (あとまつり has a と).
+        let source = "7月17日の前祭（さきまつり）と24日の後祭（あとまつり）に巡行する。";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("7月17日の前祭（さきまつり）と7月24日の後祭（あとまつり）の2回です。").is_empty());
+        // The count before its list, which a colon opens.
+        assert!(numbers("巡行日は2回：7月17日（前祭）と24日（後祭）").is_empty());
+        assert!(!numbers("巡行日は3回：7月17日（前祭）と24日（後祭）").is_empty());
     }
 }
