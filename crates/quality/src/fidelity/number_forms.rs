@@ -118,8 +118,13 @@ fn names_a_century(
     m: &crate::numbers::NumberMention,
     lex: crate::lexicon::Lexicons,
 ) -> bool {
-    let rest = text[m.start + m.written.len()..]
-        .trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '-')
+    // Past its ordinal suffix and a hyphen (the 17th-century mansion).
+    let rest = &text[m.start + m.written.len()..];
+    let rest = lex
+        .words(|l| l.ordinal_suffixes)
+        .find_map(|suffix| rest.strip_prefix(suffix))
+        .unwrap_or(rest)
+        .trim_start_matches('-')
         .trim_start();
     (1.0..=21.0).contains(&v)
         && v.fract() == 0.0

@@ -299,11 +299,16 @@ mod tests {
     }
 
     #[test]
-    fn years_counted_in_decades_are_the_sources() {
+    fn years_counted_in_decades_or_centuries_are_the_sources() {
         let source = "It remained the tallest for nearly 40 years, until 1970.";
         let numbers = |rewrite: &str| number_findings(source, rewrite);
         assert!(numbers("For nearly four decades, until 1970, it was the tallest.").is_empty());
         assert!(!numbers("For nearly three decades, until 1970, it was the tallest.").is_empty());
+        // A century written as an ordinal glued to its word by a hyphen.
+        let source = "It opened in Montagu House, a 17th-century mansion.";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("It opened in Montagu House, a big old house from the 1600s.").is_empty());
+        assert!(!numbers("It opened in Montagu House, a big old house from the 1700s.").is_empty());
     }
 
     #[test]
