@@ -303,6 +303,21 @@ mod tests {
     }
 
     #[test]
+    fn a_year_named_as_that_year_is_no_year_changed() {
+        let source =
+            "It was approved on 12 August 2011, published in September 2011 and replaced C++03 in 2011.";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("Approved on 12 August 2011 and published in September of that year, it replaced C++03 in 2011.").is_empty());
+        // Without the words, a mention short and another year more: changed.
+        assert!(
+            !numbers(
+                "Approved on 12 August 2011 and published in September 2012, it replaced C++03 in 2011."
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
     fn a_share_of_an_amount_its_sentence_names_is_derived() {
         let source = "葉400gを用意し、塩80gを半量ずつ使って2回もむ。重石は4kgとする。";
         let numbers = |rewrite: &str| number_findings(source, rewrite);

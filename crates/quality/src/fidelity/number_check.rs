@@ -261,6 +261,16 @@ pub(super) fn check_numbers(
         Quantity::Literal(version) => super::derived_numbers::without_zero_part(version)
             .is_some_and(|short| found.iter().any(|m| m.written == short)),
     };
+    // A year mentioned less often where the rewrite names it as "that
+    // year" (同年) as often as it is missing.
+    let said_as_that_year = |q: &Quantity, missing: usize| {
+        matches!(q, Quantity::Value(y) if crate::numbers::is_year(*y))
+            && rewrite_lex
+                .words(|l| l.same_year_words)
+                .map(|w| rewrite.to_lowercase().matches(w).count())
+                .sum::<usize>()
+                >= missing
+    };
     let mut findings = Vec::new();
     let mut kept = 0usize;
     let mut fewer = Vec::new();
@@ -282,7 +292,7 @@ pub(super) fn check_numbers(
             kept += 1;
             // Kept another way (a century by its years, a scaled value),
             // it is not a number changed into another.
-            if got < *n && !kept_otherwise(q) {
+            if got < *n && !kept_otherwise(q) && !said_as_that_year(q, *n - got) {
                 fewer.push((written, *n, got));
             }
         } else if !keeps_subset

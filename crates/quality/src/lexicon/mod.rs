@@ -143,6 +143,9 @@ pub struct Lexicon {
     /// Words that name the year after another (次年, the following
     /// year): a rewrite may write that year out.
     pub next_year_words: &'static [&'static str],
+    /// Words that name a year already said ("published in September of
+    /// that year", 同年): a mention of the year a rewrite need not repeat.
+    pub same_year_words: &'static [&'static str],
     /// Words that name the year before another (前年, a year earlier,
     /// годом ранее).
     pub previous_year_words: &'static [&'static str],

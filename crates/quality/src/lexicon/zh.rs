@@ -72,6 +72,7 @@ pub static ZH: Lexicon = Lexicon {
     years_later_after: &[],
     years_later_before: &[],
     next_year_words: &["次年", "翌年", "第二年"],
+    same_year_words: &["同年", "当年"],
     // Not 前年: in Chinese it is the year before last.
     previous_year_words: &["前一年", "上一年"],
     next_day_words: &["次日", "第二天", "翌日"],
