@@ -100,6 +100,7 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
                 // its person, given names spelled out for initials or not.
                 let several = parts.len() >= 2
                     && !expands_an_acronym(&parts, source)
+                    && !spells_out_the_acronym_after_it(rewrite, text, source)
                     && parts.iter().all(absent)
                     && !fused_in(source_words(), &parts)
                     && !inflected_in_source(text)
@@ -465,6 +466,47 @@ fn expands_an_acronym(parts: &[&str], source: &str) -> bool {
                     && w.contains(&initials)
             })
 }
+
+/// Whether `name` begins the spelled-out form of an acronym the source
+/// has, written right after it in brackets (International Organization for
+/// Standardization (ISO)): the initials of its capitalised words, and of
+/// those up to the bracket, are the acronym's letters, in its order or, as
+/// an acronym from another language has them (ISO), in another.
+fn spells_out_the_acronym_after_it(rewrite: &str, name: &str, source: &str) -> bool {
+    rewrite.match_indices(name).any(|(at, _)| {
+        let rest = &rewrite[at..];
+        let Some(open) = rest.find('(') else {
+            return false;
+        };
+        let Some(close) = rest[open..].find(')') else {
+            return false;
+        };
+        let acronym = &rest[open + 1..open + close];
+        let words: Vec<&str> = rest[..open].split_whitespace().collect();
+        let initials: String = words
+            .iter()
+            .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
+            .collect();
+        words.len() <= MAX_SPELLED_OUT_WORDS
+            && acronym.chars().count() >= 2
+            && acronym.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
+            && same_letters(&initials, acronym)
+            && crate::names::has_name(&source.to_lowercase(), &acronym.to_lowercase())
+    })
+}
+
+/// Whether `a` and `b` have the same letters, in any order.
+fn same_letters(a: &str, b: &str) -> bool {
+    let sorted = |s: &str| {
+        let mut v: Vec<char> = s.chars().collect();
+        v.sort_unstable();
+        v
+    };
+    sorted(a) == sorted(b)
+}
+
+/// The most words an acronym's spelled-out form runs to.
+const MAX_SPELLED_OUT_WORDS: usize = 8;
 
 /// A word that can carry a name: letters, three or more.
 fn is_term(word: &str) -> bool {

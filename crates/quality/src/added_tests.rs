@@ -440,3 +440,33 @@ fn a_restyle_may_not_add_a_works_title() {
     assert!(added("据《天工开物》所载。", "《天工开物》记载。").is_empty());
     assert!(added("据天工开物所载。", "据《天工开物》所载。").is_empty());
 }
+
+#[test]
+fn an_acronym_of_the_source_spelled_out_before_it_is_no_added_name() {
+    let added = |source: &str, rewrite: &str| -> Vec<String> {
+        added_names(source, rewrite).into_iter().map(|(_, n)| n).collect()
+    };
+    let source = "C++11 was approved by ISO on 12 August 2011.";
+    assert!(
+        added(
+            source,
+            "It was approved by the International Organization for Standardization (ISO) in 2011."
+        )
+        .is_empty()
+    );
+    // Other words before the bracket, or an acronym the source lacks.
+    assert!(
+        !added(
+            source,
+            "It was approved by the International Electrotechnical Commission (IEC) in 2011."
+        )
+        .is_empty()
+    );
+    assert!(
+        !added(
+            source,
+            "It was approved by the Interstate Oil Compact (ISO) in 2011."
+        )
+        .is_empty()
+    );
+}
