@@ -30,6 +30,7 @@
 #![warn(missing_docs)]
 
 pub mod added;
+mod added_acronyms;
 pub mod align;
 mod analysis;
 pub mod arithmetic;
