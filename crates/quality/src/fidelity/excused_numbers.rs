@@ -318,6 +318,14 @@ mod tests {
     }
 
     #[test]
+    fn a_number_kept_as_the_code_the_source_also_writes_is_kept() {
+        let source = "3GPP在Release 15（R15）中首次定义5G NR。";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("3GPP R15首次定义5G NR。").is_empty());
+        assert!(!numbers("3GPP R16首次定义5G NR。").is_empty());
+    }
+
+    #[test]
     fn a_share_of_an_amount_its_sentence_names_is_derived() {
         let source = "葉400gを用意し、塩80gを半量ずつ使って2回もむ。重石は4kgとする。";
         let numbers = |rewrite: &str| number_findings(source, rewrite);

@@ -12,6 +12,7 @@ mod clock_hours;
 mod derived_numbers;
 mod detectors;
 mod excused_numbers;
+mod kept_forms;
 mod list_counts;
 mod name_check;
 mod number_check;

@@ -11,10 +11,11 @@ use super::derived_numbers::{
     is_percent_ratio, rounds_a_source_decimal, rounds_a_source_value, written_from_a_source_number,
 };
 use super::excused_numbers::excused_values;
+use super::kept_forms::{values_after_their_sign, values_kept_as_a_code};
 use super::number_forms::{
     centuries_of_decades, century_years, cjk_compound_numerals, date_parts, is_century_of, is_decade_of,
     is_iso_month, is_percent_base, is_worked, numbers_a_heading, restates_a_year, scale_factors, sentence_at,
-    states_a_notation, values_after_their_sign, without_year_steps,
+    states_a_notation, without_year_steps,
 };
 use super::unit_conversions::{is_unit_conversion, metric_values, restates_a_duration};
 use super::{Verdict, pass};
@@ -203,6 +204,8 @@ pub(super) fn check_numbers(
     // A value whose label the rewrite writes as its sign, glued
     // (マグニチュード7.4 → M7.4: a code to the number reader).
     let after_its_sign = values_after_their_sign(source, &source_numbers, source_lex, rewrite);
+    // A value the source also writes as a code, kept as that code.
+    let as_a_code = values_kept_as_a_code(source, &source_numbers, rewrite);
     // Years counted in decades or centuries ("nearly four decades" for
     // "nearly 40 years"), read only for a value otherwise missing.
     let years_counted = std::cell::OnceCell::new();
@@ -241,6 +244,7 @@ pub(super) fn check_numbers(
                 || rounded.contains(v)
                 || converted.contains(v)
                 || after_its_sign.contains(v)
+                || as_a_code.contains(v)
                 || counted_in_years(*v)
                 || centuries
                     .iter()

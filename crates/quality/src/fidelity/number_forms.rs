@@ -376,29 +376,6 @@ pub(super) fn date_parts(
         .collect()
 }
 
-/// The source's values whose label the rewrite writes as its sign glued
-/// to them (マグニチュード7.4 → M7.4: the lexicons' `label_signs`).
-pub(super) fn values_after_their_sign(
-    source: &str,
-    source_numbers: &[crate::numbers::NumberMention],
-    source_lex: crate::lexicon::Lexicons,
-    rewrite: &str,
-) -> Vec<f64> {
-    source_numbers
-        .iter()
-        .filter(|n| {
-            let before = source[..n.start].trim_end().to_lowercase();
-            source_lex.entries(|l| l.label_signs).any(|&(label, sign)| {
-                before.ends_with(label) && rewrite.contains(&format!("{sign}{}", n.written))
-            })
-        })
-        .filter_map(|n| match n.quantity {
-            Quantity::Value(v) => Some(v),
-            Quantity::Literal(_) => None,
-        })
-        .collect()
-}
-
 /// `text` without the words that name the year after or before another
 /// (第二年, 前年): the 二 of 第二年 ("the next year") counts no thing, in a
 /// source or a rewrite; the year it names is a year (1979) either may
