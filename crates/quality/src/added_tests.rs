@@ -470,3 +470,24 @@ fn an_acronym_of_the_source_spelled_out_before_it_is_no_added_name() {
         .is_empty()
     );
 }
+
+#[test]
+fn a_surname_with_a_prefix_is_a_name_not_code() {
+    let added = |source: &str, rewrite: &str| -> Vec<String> {
+        added_names(source, rewrite).into_iter().map(|(_, n)| n).collect()
+    };
+    // Added, as any person's name is.
+    assert_eq!(
+        added(
+            "2014年，内核引入了 nftables。",
+            "2014年，内核引入了由 Patrick McHardy 主导开发的 nftables。"
+        ),
+        ["Patrick McHardy"]
+    );
+    // Kept without its kind word, as "Teterboro" for "Teterboro Airport".
+    let wanted: Vec<String> = crate::names::names("It took off from LaGuardia Airport in New York.")
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert!(wanted.contains(&"LaGuardia Airport".to_owned()), "{wanted:?}");
+}

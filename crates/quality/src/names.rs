@@ -141,7 +141,8 @@ pub fn names(text: &str) -> Vec<NameMention> {
             && owner.split('-').all(|part| {
                 part.chars().next().is_some_and(char::is_uppercase)
                     && part.chars().skip(1).any(char::is_lowercase)
-                    && !part.chars().skip(1).any(char::is_uppercase)
+                    && (!part.chars().skip(1).any(char::is_uppercase)
+                        || crate::token_kinds::is_prefixed_surname(part))
             });
         // A middle initial continues the name it stands in ("William H.
         // Russell"): no acronym, no sentence's end.

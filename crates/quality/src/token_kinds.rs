@@ -109,7 +109,9 @@ pub(crate) fn classify_token(raw: &str, token: &str) -> Option<NameKind> {
         .chars()
         .zip(token.chars().skip(1))
         .any(|(a, b)| a.is_lowercase() && b.is_uppercase());
-    let camel = (lower_then_upper || acronym_prefix) && token.chars().all(char::is_alphanumeric);
+    let camel = (lower_then_upper || acronym_prefix)
+        && token.chars().all(char::is_alphanumeric)
+        && !is_prefixed_surname(token);
     if camel {
         return Some(NameKind::Identifier);
     }
@@ -159,6 +161,22 @@ fn is_file_path(token: &str) -> bool {
             && Lexicons::for_text(ext, None).has_word(|l| l.file_extensions, ext);
     }
     false
+}
+
+/// Whether `word` is a surname written with a prefix before its capital
+/// (LaGuardia, McHardy: the lexicons' `surname_prefixes`), the rest in
+/// small letters.
+pub(crate) fn is_prefixed_surname(word: &str) -> bool {
+    crate::lexicon::Lexicons::for_text(word, None)
+        .words(|l| l.surname_prefixes)
+        .any(|prefix| {
+            word.strip_prefix(prefix).is_some_and(|rest| {
+                let mut chars = rest.chars();
+                chars.next().is_some_and(char::is_uppercase)
+                    && rest.chars().count() >= 3
+                    && chars.all(char::is_lowercase)
+            })
+        })
 }
 
 #[cfg(test)]

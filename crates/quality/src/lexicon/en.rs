@@ -421,6 +421,7 @@ pub static EN: Lexicon = Lexicon {
     name_particles: &[
         "van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "ten", "ter", "bin", "ibn",
     ],
+    surname_prefixes: &["Mc", "Mac", "La", "Le", "De", "Di", "Du"],
     one_letter_words: &["A", "I"],
     name_links: &["of", "of the"],
     name_adjective_endings: &["ian", "ean", "can", "ish", "ese", "ic"],

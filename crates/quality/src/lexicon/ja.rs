@@ -123,6 +123,7 @@ pub static JA: Lexicon = Lexicon {
     equivalent_letters: &[],
     file_extensions: &[],
     name_particles: &[],
+    surname_prefixes: &[],
     one_letter_words: &[],
     name_links: &[],
     name_adjective_endings: &[],

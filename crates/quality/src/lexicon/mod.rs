@@ -307,6 +307,9 @@ pub struct Lexicon {
     /// Lower-case particles inside personal names ("van" in Guido van
     /// Rossum): two capitalised names with one between them are one name.
     pub name_particles: &'static [&'static str],
+    /// Prefixes a surname is written with before its capital (LaGuardia,
+    /// McHardy, DiMaggio): such a word is a name, not `CamelCase` code.
+    pub surname_prefixes: &'static [&'static str],
     /// Words of one capital letter ("I", "A"): a lone capital mid-sentence
     /// names something (the C language, a type parameter T) unless it is
     /// one of them.

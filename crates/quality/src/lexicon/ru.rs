@@ -333,6 +333,7 @@ pub static RU: Lexicon = Lexicon {
     equivalent_letters: &[('ё', 'е')],
     file_extensions: &[],
     name_particles: &[],
+    surname_prefixes: &[],
     one_letter_words: &[],
     name_links: &[],
     // Russian names of places and events are adjectives themselves
