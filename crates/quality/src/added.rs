@@ -209,6 +209,12 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
             NameKind::Identifier
                 if !plain_source.contains(&crate::names::plain_spelling(name))
                     && !contains_inflected_in(source, name)
+                    // A formula for a substance the source names (SO₂ for
+                    // sulfur dioxide).
+                    && !crate::name_variants::named_as_its_substance(
+                        source_lower,
+                        &crate::names::plain_spelling(name),
+                    )
                     && !numbers_a_series(text, name)
                     && !unit_with_another_prefix(name, source.text)
                     && !unit_after_numbers(text, name) =>

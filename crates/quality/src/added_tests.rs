@@ -491,3 +491,19 @@ fn a_surname_with_a_prefix_is_a_name_not_code() {
         .collect();
     assert!(wanted.contains(&"LaGuardia Airport".to_owned()), "{wanted:?}");
 }
+
+#[test]
+fn a_formula_for_a_substance_the_source_names_is_not_added() {
+    let source = "It injected roughly 15 million tonnes of sulfur dioxide into the stratosphere.";
+    assert!(
+        in_extract(
+            source,
+            "**Problem 6 – Putting the stratospheric SO₂ in perspective**"
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        in_extract(source, "**Problem 6 – the stratospheric NO₂**"),
+        ["NO2"]
+    );
+}

@@ -279,7 +279,10 @@ fn plain_computations(text: &str) -> Vec<Written> {
             // 3:27), not a number of the computation.
             let clean_edges = !before.is_some_and(|c| "(^/÷×*·⁻:".contains(c) || c.is_alphanumeric())
                 && !after.is_some_and(|c| "^(⁰¹²³⁴⁵⁶⁷⁸⁹×*·:".contains(c) || c.is_ascii_digit());
-            if plain && clean_edges {
+            // A result that is a date's day (9 Nov 1967 + 5 years = 9 Nov
+            // 1972) is no result of the sum before it.
+            let a_days_date = starts_with_a_month(&chars[result_span.end..]);
+            if plain && clean_edges && !a_days_date {
                 out.push(Written {
                     expression: tokens[tokens.len() - tail..].to_vec(),
                     result,
@@ -325,6 +328,21 @@ fn with_units_only(inside: &[char]) -> bool {
         previous = Some(c);
     }
     true
+}
+
+/// Whether `rest`, past spaces, begins with a month's name or its
+/// abbreviation of three letters or more (Nov, ноября).
+fn starts_with_a_month(rest: &[char]) -> bool {
+    let word: String = rest
+        .iter()
+        .skip_while(|c| c.is_whitespace())
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    word.chars().count() >= 3
+        && crate::lexicon::Lexicons::all()
+            .entries(|l| l.months)
+            .any(|(month, _)| month.starts_with(word.as_str()))
 }
 
 /// A computation written plainly: its expression, result, the result's

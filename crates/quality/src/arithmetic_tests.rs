@@ -188,3 +188,9 @@ fn clock_times_are_no_operands() {
     assert!(wrong_computations("strike ≈ 3:25 + 2 min = 3:27; ditching ≈ 3:31").is_empty());
     assert_eq!(wrong_computations("25 + 2 = 3 minutes").len(), 1);
 }
+
+#[test]
+fn a_dates_day_is_no_result() {
+    assert!(wrong_computations("9 Nov 1967 + 5 years = 9 Nov 1972; + 6 months = 9 May 1973").is_empty());
+    assert_eq!(wrong_computations("1967 + 5 = 1973").len(), 1);
+}

@@ -263,13 +263,23 @@ pub(crate) fn kept_another_way(
         || name_adjectives::kept_as_its_adjective(words, name)
 }
 
-/// A chemical element's symbol said by its name (Ni → nickel, никеля, 镍):
-/// `lexicon::common::CHEMICAL_ELEMENTS`.
+/// A chemical element's symbol or a compound's formula said by its name
+/// (Ni → nickel, никеля, 镍; SO2 → sulfur dioxide):
+/// `lexicon::common::CHEMICAL_ELEMENTS` and `CHEMICAL_COMPOUNDS`.
 fn named_as_its_element(words: &Analysis, symbol: &str) -> bool {
-    let Some((_, element)) = CHEMICAL_ELEMENTS.iter().find(|(s, _)| *s == symbol) else {
+    named_as_its_substance(words.lower(), symbol)
+}
+
+/// Whether `lower` (a text's lower case) names the element or compound
+/// `symbol` stands for, in words.
+pub(crate) fn named_as_its_substance(lower: &str, symbol: &str) -> bool {
+    let Some((_, element)) = CHEMICAL_ELEMENTS
+        .iter()
+        .chain(crate::lexicon::common::CHEMICAL_COMPOUNDS)
+        .find(|(s, _)| *s == symbol)
+    else {
         return false;
     };
-    let lower = words.lower();
     element.iter().any(|name| {
         lower.match_indices(name).any(|(at, _)| {
             name.chars().any(crate::text::is_cjk)

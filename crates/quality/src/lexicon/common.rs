@@ -257,3 +257,52 @@ pub static CHEMICAL_ELEMENTS: &[(&str, &[&str])] = &[
     ("Nb", &["niobium", "ниоби", "铌", "ニオブ"]),
     ("Zr", &["zirconium", "цирконий", "циркония", "锆", "ジルコニウム"]),
 ];
+
+/// Compounds written by their formulas in prose (SO2, CO₂), with their
+/// names in each language, read as `CHEMICAL_ELEMENTS`' are: a formula
+/// for a substance the text names in words is that substance.
+pub static CHEMICAL_COMPOUNDS: &[(&str, &[&str])] = &[
+    (
+        "SO2",
+        &[
+            "sulfur dioxide",
+            "sulphur dioxide",
+            "диоксид серы",
+            "сернистый газ",
+            "二氧化硫",
+            "二酸化硫黄",
+        ],
+    ),
+    (
+        "CO2",
+        &[
+            "carbon dioxide",
+            "углекислый газ",
+            "углекислого газа",
+            "диоксид углерода",
+            "二氧化碳",
+            "二酸化炭素",
+        ],
+    ),
+    (
+        "CO",
+        &[
+            "carbon monoxide",
+            "угарный газ",
+            "угарного газа",
+            "一氧化碳",
+            "一酸化炭素",
+        ],
+    ),
+    (
+        "NO2",
+        &["nitrogen dioxide", "диоксид азота", "二氧化氮", "二酸化窒素"],
+    ),
+    ("CH4", &["methane", "метан", "甲烷", "メタン"]),
+    ("O3", &["ozone", "озон", "臭氧", "オゾン"]),
+    (
+        "NaCl",
+        &["sodium chloride", "хлорид натрия", "氯化钠", "塩化ナトリウム"],
+    ),
+    ("H2O", &["water", "вода", "воды", "воду"]),
+];
