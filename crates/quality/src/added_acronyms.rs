@@ -1,6 +1,7 @@
-//! Acronyms a rewrite adds, and the spelled-out names of the source's
+//! Acronyms a rewrite adds, the spelled-out names of the source's
 //! acronyms (the Central Bank of Russia for CBR, the International
-//! Organization for Standardization (ISO)) that are no added names.
+//! Organization for Standardization (ISO)) that are no added names, and a
+//! source's acronym kept inside a longer one (US Geological Survey → USGS).
 
 use crate::added::unit_after_numbers;
 use crate::analysis::Analysis;
@@ -138,3 +139,31 @@ fn same_letters(a: &str, b: &str) -> bool {
 
 /// The most words an acronym's spelled-out form runs to.
 const MAX_SPELLED_OUT_WORDS: usize = 8;
+
+/// Whether the source's acronym `acronym` heads a name in the source (US
+/// Geological Survey) whose acronym the rewrite writes instead (USGS):
+/// the acronym and the initials of the capitalised words after it.
+pub(crate) fn kept_in_a_longer_acronym(source: &str, rewrite: &str, acronym: &str) -> bool {
+    source.match_indices(acronym).any(|(at, _)| {
+        let initials: String = source[at + acronym.len()..]
+            .split_whitespace()
+            .map_while(|w| {
+                let w = w.trim_start_matches(['(', '"', '“']);
+                // A possessive ends the name (Survey's Volcano …).
+                let (w, last) = match w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")) {
+                    Some(owner) => (owner, true),
+                    None => (w.trim_end_matches([',', '.', ';', ':', ')']), false),
+                };
+                w.chars().next().filter(|c| c.is_uppercase()).map(|c| (c, last))
+            })
+            .scan(false, |ended, (c, last)| {
+                if *ended {
+                    return None;
+                }
+                *ended = last;
+                Some(c)
+            })
+            .collect();
+        !initials.is_empty() && has_name(rewrite, &format!("{acronym}{initials}"))
+    })
+}

@@ -507,3 +507,23 @@ fn a_formula_for_a_substance_the_source_names_is_not_added() {
         ["NO2"]
     );
 }
+
+#[test]
+fn an_acronym_kept_inside_the_longer_one_of_the_name_it_heads_is_kept() {
+    let source = "A team from the US Geological Survey's Volcano Disaster Assistance Program joined.";
+    assert!(crate::added_acronyms::kept_in_a_longer_acronym(
+        source,
+        "The USGS team joined.",
+        "US"
+    ));
+    assert!(!crate::added_acronyms::kept_in_a_longer_acronym(
+        source,
+        "The USGSV team joined.",
+        "US"
+    ));
+    assert!(!crate::added_acronyms::kept_in_a_longer_acronym(
+        source,
+        "The team joined.",
+        "US"
+    ));
+}

@@ -254,6 +254,8 @@ pub(crate) fn kept_another_way(
         || (name.kind == NameKind::Acronym && kept_by_its_expansion(source, rewrite, &name.text))
         || kept_by_a_short_form(source, words, &name.text)
         || kept_by_an_acronym(rewrite, &name.text)
+        || (name.kind == NameKind::Acronym
+            && crate::added_acronyms::kept_in_a_longer_acronym(source, rewrite, &name.text))
         || kept_by_its_words_in_lower_case(words, name)
         || kept_by_its_values(rewrite, name)
         || named_another_way_in(rewrite, &name.text)
