@@ -203,6 +203,25 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
             {
                 push("name", name);
             }
+            // A person's name whose family name the source has with
+            // another given name (Fred Urquhart → Norah Urquhart): the new
+            // given name, unless the source gives its initial. (In Latin
+            // letters: a Russian adjective's case, Южного for Южный Буг,
+            // reads as another word.)
+            NameKind::ProperName
+                if name.split(' ').count() == 2
+                    && name.is_ascii()
+                    && after_lower_case_word(text, name)
+                    && name.split(' ').next().is_some_and(|given| {
+                        absent(given)
+                            && !source
+                                .text
+                                .contains(&format!("{}.", given.chars().next().unwrap_or(' ')))
+                    })
+                    && name.split(' ').nth(1).is_some_and(|family| !absent(family)) =>
+            {
+                push("name", name.split(' ').next().unwrap_or(name));
+            }
             // A formula or a code (Na2AlF6, A31) the source does not have,
             // unless it numbers a series the rewrite labels its parts with
             // (Q1, Q2, Q3).

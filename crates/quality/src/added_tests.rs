@@ -527,3 +527,18 @@ fn an_acronym_kept_inside_the_longer_one_of_the_name_it_heads_is_kept() {
         "US"
     ));
 }
+
+#[test]
+fn an_extract_may_not_add_a_given_name_to_a_family_the_source_names() {
+    let source = "Brugger and Aguado worked with the Canadian zoologist Fred Urquhart.";
+    assert_eq!(
+        in_extract(
+            source,
+            "They worked with the Canadian zoologists Fred and Norah Urquhart."
+        ),
+        ["Norah"]
+    );
+    assert!(in_extract(source, "They worked with the Canadian zoologist Fred Urquhart.").is_empty());
+    // An initial the source gives, spelled out.
+    assert!(in_extract("Work by F. Urquhart.", "Work by the zoologist Fred Urquhart.").is_empty());
+}

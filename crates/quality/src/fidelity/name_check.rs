@@ -77,7 +77,9 @@ pub(super) fn check_names(
         {
             continue;
         }
-        if kept_as_its_sign(source.text, rewrite_words.text, name) {
+        if kept_as_its_sign(source.text, rewrite_words.text, name)
+            || kept_after_a_slash(rewrite_words.text, &name.text)
+        {
             continue;
         }
         if !contains_name_in(&rewrite_words, name)
@@ -127,6 +129,24 @@ pub(super) fn check_names(
     let counted = wanted.len() + cjk_wanted.len() + wrong - apart.len();
     let score = 1.0 - (missing + wrong) as f64 / counted.max(1) as f64;
     ((score, findings.is_empty(), findings), apart)
+}
+
+/// Whether the rewrite writes `name` (HMAC-SHA-512) with the part it shares
+/// with the name before it left off after a slash (HMAC-SHA-256/-512).
+fn kept_after_a_slash(rewrite: &str, name: &str) -> bool {
+    let Some((shared, last)) = name.rsplit_once('-') else {
+        return false;
+    };
+    !shared.is_empty()
+        && !last.is_empty()
+        && rewrite.match_indices(&format!("/-{last}")).any(|(at, _)| {
+            let before = &rewrite[..at];
+            let word_start = before
+                .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '（' | '、' | '，' | ','))
+                .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+            before[word_start..].starts_with(&format!("{shared}-"))
+                && !rewrite[at + 2 + last.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
+        })
 }
 
 /// Whether a one-word name is a part's label before its number wherever
@@ -218,4 +238,20 @@ fn classifies_a_kept_name(source: &str, rewrite: &str, acronym: &str) -> bool {
 /// head word or an acronym is followed by.
 fn leading_word(text: &str, part: impl Fn(char) -> bool) -> &str {
     &text[..text.find(|c: char| !part(c)).unwrap_or(text.len())]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_name_whose_shared_part_is_left_off_after_a_slash_is_kept() {
+        assert!(super::kept_after_a_slash(
+            "HMAC-SHA-1既定、HMAC-SHA-256/-512も可。",
+            "HMAC-SHA-512"
+        ));
+        assert!(!super::kept_after_a_slash(
+            "HMAC-SHA-1既定、HMAC-SHA-256/-384も可。",
+            "HMAC-SHA-512"
+        ));
+        assert!(!super::kept_after_a_slash("RSA-2048/-512", "HMAC-SHA-512"));
+    }
 }
