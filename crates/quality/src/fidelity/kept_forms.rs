@@ -5,9 +5,21 @@
 
 use crate::numbers::Quantity;
 
+/// The source's values the rewrite keeps in one of the forms below.
+pub(super) fn values_kept_in_another_form(
+    source: &str,
+    source_numbers: &[crate::numbers::NumberMention],
+    source_lex: crate::lexicon::Lexicons,
+    rewrite: &str,
+) -> Vec<f64> {
+    let mut out = values_after_their_sign(source, source_numbers, source_lex, rewrite);
+    out.extend(values_kept_as_a_code(source, source_numbers, rewrite));
+    out
+}
+
 /// The source's values whose label the rewrite writes as its sign glued
 /// to them (マグニチュード7.4 → M7.4: the lexicons' `label_signs`).
-pub(super) fn values_after_their_sign(
+fn values_after_their_sign(
     source: &str,
     source_numbers: &[crate::numbers::NumberMention],
     source_lex: crate::lexicon::Lexicons,
@@ -16,7 +28,14 @@ pub(super) fn values_after_their_sign(
     source_numbers
         .iter()
         .filter(|n| {
-            let before = source[..n.start].trim_end().to_lowercase();
+            // Only the words right before it (a label is short).
+            let before = source[..n.start].trim_end();
+            let tail_start = before
+                .char_indices()
+                .rev()
+                .nth(MAX_LABEL_CHARS)
+                .map_or(0, |(i, _)| i);
+            let before = before[tail_start..].to_lowercase();
             source_lex.entries(|l| l.label_signs).any(|&(label, sign)| {
                 before.ends_with(label) && rewrite.contains(&format!("{sign}{}", n.written))
             })
@@ -32,7 +51,7 @@ pub(super) fn values_after_their_sign(
 /// right beside them (Release 15（R15）, R15 (Release 15)), where the
 /// rewrite writes that code: the number is kept, in the source's own
 /// short form.
-pub(super) fn values_kept_as_a_code(
+fn values_kept_as_a_code(
     source: &str,
     source_numbers: &[crate::numbers::NumberMention],
     rewrite: &str,
@@ -68,6 +87,9 @@ pub(super) fn values_kept_as_a_code(
         })
         .collect()
 }
+
+/// The most characters of a label read before its number.
+const MAX_LABEL_CHARS: usize = 24;
 
 /// The most letters before a code's digits (R15, ISO9001 is no code here).
 const MAX_CODE_LETTERS: usize = 3;

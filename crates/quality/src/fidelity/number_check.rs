@@ -11,13 +11,15 @@ use super::derived_numbers::{
     is_percent_ratio, rounds_a_source_decimal, rounds_a_source_value, written_from_a_source_number,
 };
 use super::excused_numbers::excused_values;
-use super::kept_forms::{values_after_their_sign, values_kept_as_a_code};
+use super::kept_forms::values_kept_in_another_form;
 use super::number_forms::{
     centuries_of_decades, century_years, cjk_compound_numerals, date_parts, is_century_of, is_decade_of,
     is_iso_month, is_percent_base, is_worked, numbers_a_heading, restates_a_year, scale_factors, sentence_at,
     states_a_notation, without_year_steps,
 };
-use super::unit_conversions::{is_unit_conversion, metric_values, restates_a_duration};
+use super::unit_conversions::{
+    is_unit_conversion, metric_values, restates_a_duration, source_values_converted,
+};
 use super::{Verdict, pass};
 
 /// Numbers the rewrite adds, kept apart from the gate's findings when the
@@ -167,16 +169,16 @@ pub(super) fn check_numbers(
         .filter_map(|m| rounds_a_source_value(rewrite, m, rewrite_lex, &source_values))
         .collect();
     // A source value the rewrite converts into another unit (75 mm → 7.5
-    // cm), read only where it says one of its values in a metric unit.
-    let converted: Vec<f64> = metric_values(source, &source_numbers, source_lex)
-        .into_iter()
-        .filter(|&metric| {
-            found
-                .iter()
-                .any(|m| is_unit_conversion(&[metric], rewrite, m, rewrite_lex))
+    // cm), read only for a value not found as written.
+    let converted_cell = std::cell::OnceCell::new();
+    let converted = || {
+        converted_cell.get_or_init(|| {
+            source_values_converted(
+                (source, &source_numbers, source_lex),
+                (rewrite, &found, rewrite_lex),
+            )
         })
-        .flat_map(|metric| metric.written)
-        .collect();
+    };
     // A count of tenths (5割, 九成) comes back as a percentage (50%) or a
     // fraction (半分).
     let fractions = std::cell::OnceCell::new();
@@ -201,11 +203,13 @@ pub(super) fn check_numbers(
     } else {
         Vec::new()
     };
-    // A value whose label the rewrite writes as its sign, glued
-    // (マグニチュード7.4 → M7.4: a code to the number reader).
-    let after_its_sign = values_after_their_sign(source, &source_numbers, source_lex, rewrite);
-    // A value the source also writes as a code, kept as that code.
-    let as_a_code = values_kept_as_a_code(source, &source_numbers, rewrite);
+    // A value written after its label's sign (マグニチュード7.4 → M7.4) or
+    // as the code the source writes beside it (R15): no number of its own
+    // to the number reader.
+    let kept_cell = std::cell::OnceCell::new();
+    let kept_in_another_form = || {
+        kept_cell.get_or_init(|| values_kept_in_another_form(source, &source_numbers, source_lex, rewrite))
+    };
     // Years counted in decades or centuries ("nearly four decades" for
     // "nearly 40 years"), read only for a value otherwise missing.
     let years_counted = std::cell::OnceCell::new();
@@ -242,9 +246,8 @@ pub(super) fn check_numbers(
                 || (v.fract() != 0.0 && rewrite_fractions().contains(v))
                 || (source_percents.contains(v) && rewrite_fractions().contains(&(v / 100.0)))
                 || rounded.contains(v)
-                || converted.contains(v)
-                || after_its_sign.contains(v)
-                || as_a_code.contains(v)
+                || converted().contains(v)
+                || kept_in_another_form().contains(v)
                 || counted_in_years(*v)
                 || centuries
                     .iter()

@@ -236,6 +236,23 @@ pub(super) fn is_unit_conversion(
         })
 }
 
+/// The source's values the rewrite says in another unit of their kind
+/// (75 mm → 7.5 cm), as the source writes them (both numbers of 3 ч 30 мин).
+pub(super) fn source_values_converted(
+    (source, source_numbers, source_lex): (&str, &[NumberMention], Lexicons),
+    (rewrite, rewrite_numbers, rewrite_lex): (&str, &[NumberMention], Lexicons),
+) -> Vec<f64> {
+    metric_values(source, source_numbers, source_lex)
+        .into_iter()
+        .filter(|&metric| {
+            rewrite_numbers
+                .iter()
+                .any(|m| is_unit_conversion(&[metric], rewrite, m, rewrite_lex))
+        })
+        .flat_map(|metric| metric.written)
+        .collect()
+}
+
 /// Whether the rewrite's number `m` is a part of a duration of two units
 /// that restates another duration the rewrite writes in one (93～98 分钟，
 /// 约 1 小时 33 分至 1 小时 38 分): no number of its own; the one it
