@@ -84,12 +84,13 @@ impl Excused {
 }
 
 pub(super) fn excused_values(
-    source: &str,
+    source_words: &crate::analysis::Analysis<'_>,
     source_numbers: &[crate::numbers::NumberMention],
     (rewrite, rewrite_lex): (&str, crate::lexicon::Lexicons),
     (wanted, converted): (&[(String, Quantity, usize)], &[f64]),
     scales: &[f64],
 ) -> Excused {
+    let source = source_words.text;
     // A value the source does not have is a changed or invented number,
     // unless it only numbers a list item the rewrite added ("1. ").
     let mut others = if list_marker_values(source).is_empty() {
@@ -101,18 +102,17 @@ pub(super) fn excused_values(
     // digits, a fraction as a decimal or a percentage; one the rewrite
     // computes from the source's by arithmetic it writes out is derived,
     // not invented.
-    // The source's words, split once for the four readings below.
-    let source_words = crate::analysis::Analysis::new(source);
-    let mut known = crate::numbers::cardinal_word_values_in(&source_words);
+    // (The source's words come split once per report: `source_words`.)
+    let mut known = crate::numbers::cardinal_word_values_in(source_words);
     // An ordinal from the third on (the fourth letter → "Letter 4"); first
     // and second say too much else ("a second", "first of all").
     known.extend(
-        crate::numbers::ordinal_word_values_in(&source_words)
+        crate::numbers::ordinal_word_values_in(source_words)
             .into_iter()
             .filter(|v| *v >= 3.0),
     );
     known.extend(crate::align::cjk_numerals(source).into_iter().map(|v| v as f64));
-    known.extend(crate::numbers::centuries_counted_in(&source_words));
+    known.extend(crate::numbers::centuries_counted_in(source_words));
     let lex = crate::lexicon::Lexicons::for_text(source, None);
     // A count said as a multiple (twice, втрое) may be written in digits
     // (×2, 1/3 of).
@@ -141,7 +141,7 @@ pub(super) fn excused_values(
     }
     // A share said as a fraction, and the share left over (4分の3: 75%,
     // and 25% for the rest).
-    let fractions = crate::numbers::fraction_values_in(&source_words);
+    let fractions = crate::numbers::fraction_values_in(source_words);
     for &f in &fractions {
         known.extend([f, f * 100.0]);
         if f < 1.0 {
@@ -199,7 +199,7 @@ pub(super) fn excused_values(
     .collect();
     // Or by a count of years after it (1823 … "Five years later" → 1828).
     if has_year {
-        steps.extend(crate::numbers::years_later_in(&source_words));
+        steps.extend(crate::numbers::years_later_in(source_words));
     }
     let years: Vec<f64> = known
         .iter()

@@ -355,8 +355,7 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
             let (score, passed, findings) = match check {
                 CheckKind::Numbers => {
                     let (verdict, added) = check_numbers(
-                        source,
-                        rewrite,
+                        (src, rw),
                         config.number_tolerance,
                         config.added_numbers_are_suspicions,
                         config.keeps_subset,

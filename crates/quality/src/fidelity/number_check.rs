@@ -4,7 +4,7 @@
 //! example in a style that asks for them — and no computation written out
 //! wrong.
 
-use crate::numbers::{Quantity, number_word_values, numbers, same_quantity};
+use crate::numbers::{Quantity, numbers, same_quantity};
 
 use super::clock_hours::{on_the_other_clock, said_after_noon};
 use super::derived_numbers::{
@@ -33,12 +33,13 @@ pub(super) struct AddedNumbers {
 /// extract), so a number left out is no finding; one added or computed
 /// wrong still is.
 pub(super) fn check_numbers(
-    source: &str,
-    rewrite: &str,
+    (src, rw): (&crate::analysis::Analysis<'_>, &crate::analysis::Analysis<'_>),
     tolerance: f64,
     added_are_suspicions: bool,
     keeps_subset: bool,
 ) -> (Verdict, AddedNumbers) {
+    // Both texts come analysed (split into words once per report).
+    let (source, rewrite) = (src.text, rw.text);
     // The source's numbers, read once: the checks below all use them. A
     // Russian day and month (15.12) is its day, as in a rewrite.
     let source_day_month = source.chars().any(crate::words::is_cyrillic);
@@ -114,7 +115,7 @@ pub(super) fn check_numbers(
     let spelled_cell = std::cell::OnceCell::new();
     let spelled = || -> &[Quantity] {
         spelled_cell.get_or_init(|| {
-            number_word_values(rewrite)
+            crate::number_words::number_word_values_in(rw)
                 .into_iter()
                 .chain(crate::align::cjk_numerals(rewrite).into_iter().map(|v| v as f64))
                 .map(Quantity::Value)
@@ -168,16 +169,17 @@ pub(super) fn check_numbers(
         .iter()
         .filter_map(|m| rounds_a_source_value(rewrite, m, rewrite_lex, &source_values))
         .collect();
+    // The source's values in units of the tables, read once, and only
+    // where a value is not found as written or a number is not the source's.
+    let source_metric_cell = std::cell::OnceCell::new();
+    let source_metric =
+        || source_metric_cell.get_or_init(|| metric_values(source, &source_numbers, source_lex));
     // A source value the rewrite converts into another unit (75 mm → 7.5
-    // cm), read only for a value not found as written.
+    // cm).
     let converted_cell = std::cell::OnceCell::new();
     let converted = || {
-        converted_cell.get_or_init(|| {
-            source_values_converted(
-                (source, &source_numbers, source_lex),
-                (rewrite, &found, rewrite_lex),
-            )
-        })
+        converted_cell
+            .get_or_init(|| source_values_converted(source_metric(), (rewrite, &found, rewrite_lex)))
     };
     // A count of tenths (5割, 九成) comes back as a percentage (50%) or a
     // fraction (半分).
@@ -215,7 +217,7 @@ pub(super) fn check_numbers(
     let years_counted = std::cell::OnceCell::new();
     let counted_in_years = |v: f64| {
         years_counted
-            .get_or_init(|| crate::number_words::years_counted_in(&crate::analysis::Analysis::new(rewrite)))
+            .get_or_init(|| crate::number_words::years_counted_in(rw))
             .contains(&v)
     };
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
@@ -274,7 +276,7 @@ pub(super) fn check_numbers(
         matches!(q, Quantity::Value(y) if crate::numbers::is_year(*y))
             && rewrite_lex
                 .words(|l| l.same_year_words)
-                .map(|w| rewrite.to_lowercase().matches(w).count())
+                .map(|w| rw.lower().matches(w).count())
                 .sum::<usize>()
                 >= missing
     };
@@ -343,9 +345,6 @@ pub(super) fn check_numbers(
     }
     // What may excuse a number the source lacks, read only when the
     // rewrite has one (a faithful rewrite's numbers are all the source's).
-    // The source's values in metric units, read only when the rewrite has
-    // a number in one that nothing else excuses.
-    let source_metric = std::cell::OnceCell::new();
     let excused_cell = std::cell::OnceCell::new();
     let excused = || {
         excused_cell.get_or_init(|| {
@@ -353,21 +352,14 @@ pub(super) fn check_numbers(
             // operand of its arithmetic in the new unit (150 ÷ 7 ≈ 21,4).
             let converted: Vec<f64> = found
                 .iter()
-                .filter(|m| {
-                    is_unit_conversion(
-                        source_metric.get_or_init(|| metric_values(source, &source_numbers, source_lex)),
-                        rewrite,
-                        m,
-                        rewrite_lex,
-                    )
-                })
+                .filter(|m| is_unit_conversion(source_metric(), rewrite, m, rewrite_lex))
                 .filter_map(|m| match m.quantity {
                     Quantity::Value(v) => Some(v),
                     Quantity::Literal(_) => None,
                 })
                 .collect();
             let mut excused = excused_values(
-                source,
+                src,
                 &source_numbers,
                 (rewrite, rewrite_lex),
                 (&wanted, &converted),
@@ -427,12 +419,8 @@ pub(super) fn check_numbers(
                     // A clock's round hour (6:00 for "six o'clock").
                     || (v == 0.0 && m.written == "00" && rewrite[..m.start].ends_with(':'))
                     || super::derived_numbers::is_year_interval(v, rewrite, m, lex, &excused.known)
-                    || is_unit_conversion(
-                        source_metric.get_or_init(|| metric_values(source, &source_numbers, source_lex)),
-                        rewrite,
-                        m,
-                        rewrite_lex,
-                    )
+                    // (A number in another unit of a source value is in
+                    // `excused.known` already: `converted` above.)
                     // An ISO date's month (the 03 of 2012-03-01) the
                     // source may name in words.
                     || is_iso_month(rewrite, m.start, &m.written)
@@ -485,7 +473,7 @@ pub(super) fn check_numbers(
     let known_spelled: Vec<f64> = if spelled_in_rewrite.is_empty() {
         Vec::new()
     } else {
-        number_word_values(source)
+        crate::number_words::number_word_values_in(src)
             .into_iter()
             .chain(crate::align::cjk_numerals(source).into_iter().map(|v| v as f64))
             .collect()

@@ -7,6 +7,9 @@
 use crate::lexicon::Lexicons;
 use crate::numbers::{NumberMention, Quantity};
 
+/// The most characters a unit of time is written with (секунды, 个星期).
+const MAX_UNIT_CHARS: usize = 8;
+
 /// The family durations are read in (after the metric families of
 /// `METRIC_UNITS`); a duration's size is its unit's length in seconds.
 const DURATION: u8 = u8::MAX;
@@ -34,34 +37,33 @@ fn unit_text_after<'t>(text: &'t str, start: usize, written: &str, lex: Lexicons
     }
 }
 
-/// The unit of time `rest` begins with, and its length in seconds: a word
-/// of letters said whole (3 days, 72 часов) or CJK characters glued or
-/// spaced (60 分钟). `分` of a fraction (4分の1, 3分之1) is no minute.
-fn duration_unit_at(rest: &str, lex: Lexicons) -> Option<f64> {
+/// The unit of time `rest` begins with: its length in seconds and the
+/// bytes it takes in `rest`. A word of letters said whole (3 days, 72
+/// часов) or CJK characters glued or spaced (60 分钟). `分` of a fraction
+/// (4分の1, 3分之1) is no minute.
+fn duration_unit_at(rest: &str, lex: Lexicons) -> Option<(f64, usize)> {
     if lex.words(|l| l.fraction_links).any(|link| rest.starts_with(link)) {
         return None;
     }
-    let word: String = rest
-        .chars()
-        .take_while(|&c| c.is_alphabetic() && !crate::text::is_cjk(c))
-        .collect::<String>()
-        .to_lowercase();
-    lex.entries(|l| l.duration_units)
-        .find(|(unit, _)| {
-            if unit.chars().next().is_some_and(crate::text::is_cjk) {
-                rest.starts_with(unit)
-            } else {
-                word == *unit
-            }
-        })
-        .map(|&(_, seconds)| seconds)
+    let word_len = rest
+        .char_indices()
+        .find(|&(_, c)| !c.is_alphabetic() || crate::text::is_cjk(c))
+        .map_or(rest.len(), |(i, _)| i);
+    let word = rest[..word_len].to_lowercase();
+    lex.entries(|l| l.duration_units).find_map(|&(unit, seconds)| {
+        if unit.starts_with(crate::text::is_cjk) {
+            rest.starts_with(unit).then_some((seconds, unit.len()))
+        } else {
+            (word == unit).then_some((seconds, word_len))
+        }
+    })
 }
 
 /// The unit written right after the number at `start` (304 см, 3.04 m,
 /// 72 часов): its family and size.
 fn unit_after(text: &str, start: usize, written: &str, lex: Lexicons) -> Option<(u8, f64)> {
     let rest = unit_text_after(text, start, written, lex);
-    if let Some(seconds) = duration_unit_at(rest, lex) {
+    if let Some((seconds, _)) = duration_unit_at(rest, lex) {
         return Some((DURATION, seconds));
     }
     // (CJK text may follow a symbol unspaced: 10 μm程度.)
@@ -98,42 +100,43 @@ fn two_unit_total(text: &str, m: &NumberMention, lex: Lexicons) -> Option<(f64, 
         return None;
     };
     let after = text[m.start + m.written.len()..].trim_start();
-    let own = duration_unit_at(after, lex)?;
-    let unit_len = |s: &str| {
-        lex.entries(|l| l.duration_units)
-            .find(|(u, _)| s.starts_with(u) || s.to_lowercase().starts_with(u))
-            .map_or(0, |(u, _)| u.len())
-    };
+    let (own, own_len) = duration_unit_at(after, lex)?;
     // Forward: this number's unit, then a smaller one's number.
-    let next = after[unit_len(after)..].trim_start();
+    let next = after[own_len..].trim_start();
     let next = lex
         .words(|l| l.list_joiners)
         .find_map(|j| next.strip_prefix(j.trim()))
         .map_or(next, str::trim_start);
     if let Some((n, len)) = leading_number(next)
-        && let Some(smaller) = duration_unit_at(next[len..].trim_start(), lex)
+        && let Some((smaller, _)) = duration_unit_at(next[len..].trim_start(), lex)
         && smaller < own
     {
         return Some((v * own + n * smaller, [v, n]));
     }
-    // Backward: a larger unit's number, then this one.
+    // Backward: a larger unit's number, then this one. (The few characters
+    // before it, lower-cased once: a unit is a short word.)
     let before = text[..m.start].trim_end();
     let before = lex
         .words(|l| l.list_joiners)
         .find_map(|j| before.strip_suffix(j.trim()))
         .map_or(before, str::trim_end);
+    let tail_start = before
+        .char_indices()
+        .rev()
+        .nth(MAX_UNIT_CHARS)
+        .map_or(0, |(i, _)| i);
+    let tail = before[tail_start..].to_lowercase();
     let (unit_start, larger) = lex
         .entries(|l| l.duration_units)
         .filter(|&&(_, seconds)| seconds > own)
         .find_map(|&(unit, seconds)| {
-            let lower = before.to_lowercase();
-            lower
-                .ends_with(unit)
+            tail.ends_with(unit)
                 .then(|| (before.len() - unit.len(), seconds))
                 // A letters' unit is a word of its own (not the "ч" of "луч").
                 .filter(|&(at, _)| {
-                    unit.chars().next().is_some_and(crate::text::is_cjk)
-                        || !before[..at].ends_with(char::is_alphabetic)
+                    before.is_char_boundary(at)
+                        && (unit.starts_with(crate::text::is_cjk)
+                            || !before[..at].ends_with(char::is_alphabetic))
                 })
         })?;
     let digits = before[..unit_start].trim_end();
@@ -203,54 +206,56 @@ pub(super) fn is_unit_conversion(
     m: &NumberMention,
     lex: Lexicons,
 ) -> bool {
-    let Quantity::Value(v) = m.quantity else {
-        return false;
-    };
-    let Some((family, size)) = unit_after(rewrite, m.start, &m.written, lex) else {
-        return false;
-    };
-    let same = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(1e-12);
-    // Said to be approximate (1921 m（约1.92 km）), rounded to the places
-    // it shows.
-    let approximate = super::derived_numbers::said_to_be_approximate(rewrite, m, lex);
-    let places = m
-        .written
-        .rsplit_once(['.', ','])
-        .map_or(0, |(_, d)| d.chars().take_while(char::is_ascii_digit).count());
-    let rounded = |source_in_unit: f64| {
-        let factor = 10f64.powi(places as i32);
-        approximate && (source_in_unit * factor).round() / factor == v
-    };
-    if metric.iter().any(|k| {
-        k.family == family
-            && k.size != size
-            && (same(k.value * k.size, v * size) || rounded(k.value * k.size / size))
-    }) {
-        return true;
-    }
-    family == DURATION
-        && two_unit_total(rewrite, m, lex).is_some_and(|(total, _)| {
-            metric
-                .iter()
-                .any(|k| k.family == DURATION && same(k.value * k.size, total))
-        })
+    conversions_of(metric, rewrite, m, lex).next().is_some()
 }
 
 /// The source's values the rewrite says in another unit of their kind
 /// (75 mm → 7.5 cm), as the source writes them (both numbers of 3 ч 30 мин).
 pub(super) fn source_values_converted(
-    (source, source_numbers, source_lex): (&str, &[NumberMention], Lexicons),
+    metric: &[Measure],
     (rewrite, rewrite_numbers, rewrite_lex): (&str, &[NumberMention], Lexicons),
 ) -> Vec<f64> {
-    metric_values(source, source_numbers, source_lex)
-        .into_iter()
-        .filter(|&metric| {
-            rewrite_numbers
-                .iter()
-                .any(|m| is_unit_conversion(&[metric], rewrite, m, rewrite_lex))
-        })
-        .flat_map(|metric| metric.written)
+    rewrite_numbers
+        .iter()
+        .flat_map(|m| conversions_of(metric, rewrite, m, rewrite_lex))
+        .flat_map(|k| k.written)
         .collect()
+}
+
+/// The measures of `metric` the rewrite's number `m` says in another unit
+/// (see [`is_unit_conversion`]); its unit and the readings around it are
+/// read once for all of them.
+fn conversions_of<'k>(
+    metric: &'k [Measure],
+    rewrite: &str,
+    m: &NumberMention,
+    lex: Lexicons,
+) -> impl Iterator<Item = &'k Measure> {
+    let unit = match m.quantity {
+        Quantity::Value(v) => unit_after(rewrite, m.start, &m.written, lex).map(|u| (v, u)),
+        Quantity::Literal(_) => None,
+    };
+    let (v, (family, size)) = unit.unwrap_or((0.0, (0, 0.0)));
+    let same = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(1e-12);
+    // Said to be approximate (1921 m（约1.92 km）), rounded to the places
+    // it shows.
+    let approximate = unit.is_some() && super::derived_numbers::said_to_be_approximate(rewrite, m, lex);
+    let places = m
+        .written
+        .rsplit_once(['.', ','])
+        .map_or(0, |(_, d)| d.chars().take_while(char::is_ascii_digit).count());
+    let factor = 10f64.powi(places as i32);
+    let total = (unit.is_some() && family == DURATION)
+        .then(|| two_unit_total(rewrite, m, lex).map(|(total, _)| total))
+        .flatten();
+    metric.iter().filter(move |k| {
+        unit.is_some()
+            && ((k.family == family
+                && k.size != size
+                && (same(k.value * k.size, v * size)
+                    || (approximate && (k.value * k.size / size * factor).round() / factor == v)))
+                || total.is_some_and(|total| k.family == DURATION && same(k.value * k.size, total)))
+    })
 }
 
 /// Whether the rewrite's number `m` is a part of a duration of two units
