@@ -153,10 +153,12 @@ pub(super) fn excused_values(
     if !fractions.is_empty() {
         for sentence in crate::text::sentences(source) {
             let shares = crate::numbers::fraction_values(sentence);
-            for m in source_numbers.iter().filter(|m| {
-                let at = sentence.as_ptr() as usize - source.as_ptr() as usize;
-                (at..at + sentence.len()).contains(&m.start)
-            }) {
+            // (`sentences` cuts `source` itself: its offset in it.)
+            let at = sentence.as_ptr() as usize - source.as_ptr() as usize;
+            for m in source_numbers
+                .iter()
+                .filter(|m| (at..at + sentence.len()).contains(&m.start))
+            {
                 if let Quantity::Value(v) = m.quantity {
                     known.extend(shares.iter().filter(|&&f| f < 1.0).map(|f| f * v));
                 }
@@ -315,14 +317,6 @@ mod tests {
             )
             .is_empty()
         );
-    }
-
-    #[test]
-    fn a_number_kept_as_the_code_the_source_also_writes_is_kept() {
-        let source = "3GPP在Release 15（R15）中首次定义5G NR。";
-        let numbers = |rewrite: &str| number_findings(source, rewrite);
-        assert!(numbers("3GPP R15首次定义5G NR。").is_empty());
-        assert!(!numbers("3GPP R16首次定义5G NR。").is_empty());
     }
 
     #[test]

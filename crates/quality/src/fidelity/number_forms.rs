@@ -161,9 +161,7 @@ pub(super) fn is_percent_base(
         return false;
     }
     // The few words before it, lower-cased (not the whole text per number).
-    let before = rewrite[..m.start].trim_end();
-    let tail_start = before.char_indices().rev().nth(24).map_or(0, |(i, _)| i);
-    let before = before[tail_start..].to_lowercase();
+    let before = lowered_tail(rewrite[..m.start].trim_end(), 24);
     lex.words(|l| l.out_of_words).any(|w| {
         before.ends_with(w)
             && !before[..before.len() - w.len()]
@@ -403,6 +401,14 @@ pub(super) fn percent_after(text: &str, end: usize, lex: crate::lexicon::Lexicon
                 .is_some_and(|head| head.eq_ignore_ascii_case(w))
                 && !rest[w.len()..].starts_with(char::is_alphabetic)
         })
+}
+
+/// The last `chars` characters of `text`, lower-cased: what a label or a
+/// unit right before a number is looked for in, not the whole text before
+/// it lower-cased per number.
+pub(super) fn lowered_tail(text: &str, chars: usize) -> String {
+    let start = text.char_indices().rev().nth(chars).map_or(0, |(i, _)| i);
+    text[start..].to_lowercase()
 }
 
 /// Whether the number `written` at `start` is the month of an ISO date

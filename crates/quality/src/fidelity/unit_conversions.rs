@@ -120,12 +120,7 @@ fn two_unit_total(text: &str, m: &NumberMention, lex: Lexicons) -> Option<(f64, 
         .words(|l| l.list_joiners)
         .find_map(|j| before.strip_suffix(j.trim()))
         .map_or(before, str::trim_end);
-    let tail_start = before
-        .char_indices()
-        .rev()
-        .nth(MAX_UNIT_CHARS)
-        .map_or(0, |(i, _)| i);
-    let tail = before[tail_start..].to_lowercase();
+    let tail = super::number_forms::lowered_tail(before, MAX_UNIT_CHARS);
     let (unit_start, larger) = lex
         .entries(|l| l.duration_units)
         .filter(|&&(_, seconds)| seconds > own)
