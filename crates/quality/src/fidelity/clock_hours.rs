@@ -4,6 +4,10 @@
 use crate::lexicon::Lexicons;
 use crate::numbers::{NumberMention, Quantity};
 
+/// The most characters an afternoon word is written with ("in the
+/// evening").
+const MAX_AFTERNOON_CHARS: usize = 16;
+
 /// Whether the hour `v` one text writes is an hour the other text
 /// (`there`, its numbers and lexicons) writes on the other clock: `v − 12`
 /// said after noon there (17 → 夕方5時), or `v + 12` there where `v` is said
@@ -34,10 +38,18 @@ pub(super) fn said_after_noon(
 ) -> bool {
     let before = text[..m.start].trim_end();
     let after = text[m.start + m.written.len()..].trim_start();
-    // The minutes and the hour's mark may stand between (5時45分, 5:45 p.m.).
+    // The minutes and the hour's mark may stand between (5時45分, 5:45 p.m.;
+    // the lexicons' `clock_marks`).
     let after = after
-        .trim_start_matches(|c: char| c.is_ascii_digit() || c == ':' || c == '時' || c == '分')
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == ':' || lex.has_char(|l| l.clock_marks, c))
         .trim_start();
+    // (Its first few characters, lower-cased once: an afternoon word is
+    // short.)
+    let head: String = after
+        .chars()
+        .take(MAX_AFTERNOON_CHARS)
+        .collect::<String>()
+        .to_lowercase();
     lex.words(|l| l.afternoon_words)
-        .any(|w| before.ends_with(w) || after.to_lowercase().starts_with(w))
+        .any(|w| before.ends_with(w) || head.starts_with(w))
 }

@@ -272,6 +272,7 @@ pub static EN: Lexicon = Lexicon {
         ("quarters", 0.25),
     ],
     afternoon_words: &["p.m.", "pm", "in the afternoon", "in the evening"],
+    clock_marks: &[],
     label_signs: &[
         ("section", '§'),
         ("sections", '§'),

@@ -219,6 +219,9 @@ pub struct Lexicon {
     /// Words that put a clock's hour after noon ("5 p.m.", 午後5時, 夕方5時,
     /// в 5 вечера): 17:45 may be written as 5:45 with one of them.
     pub afternoon_words: &'static [&'static str],
+    /// The marks a clock time is written with after its hour and minutes
+    /// (5時45分, 5点45分), read past to an afternoon word after them.
+    pub clock_marks: &'static [char],
     /// A part's or a quantity's label and the sign a rewrite may write it
     /// as before its number ("Section 6" → "§6", マグニチュード7.4 → M7.4).
     pub label_signs: &'static [(&'static str, char)],

@@ -248,6 +248,7 @@ pub static RU: Lexicon = Lexicon {
         ("четверт", 0.25),
     ],
     afternoon_words: &["вечера"],
+    clock_marks: &[],
     label_signs: &[
         ("параграф", '§'),
         ("параграфе", '§'),
