@@ -205,7 +205,7 @@ fn linked_fractions(text: &str, lex: Lexicons) -> Vec<f64> {
             .chars()
             .position(|d| d == c)
             .map(|i| i as f64)
-            .or((c == '十').then_some(10.0))
+            .or((c == crate::lexicon::common::CJK_TEN).then_some(10.0))
     };
     let mut out = Vec::new();
     for link in lex.words(|l| l.fraction_links) {

@@ -212,6 +212,9 @@ pub static METRIC_UNITS: &[(&str, u8, f64)] = &[
 /// The CJK digits, zero to nine in order (〇 is 0, 九 is 9).
 pub static CJK_DIGITS: &str = "〇一二三四五六七八九";
 
+/// The CJK numeral ten, one numeral on its own (十分の一: a tenth).
+pub static CJK_TEN: char = '十';
+
 /// Marks between the ends of a range (5〜10 μm, 200–300 ℃): the first end
 /// shares the unit written after the last.
 pub static RANGE_MARKS: &[char] = &['〜', '～', '~', '–'];
