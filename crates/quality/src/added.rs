@@ -101,7 +101,7 @@ pub(crate) fn added_names_of(source: &Analysis, rewrite: &Analysis) -> Vec<(&'st
                 // its person, given names spelled out for initials or not.
                 let several = parts.len() >= 2
                     && !expands_an_acronym(&parts, source)
-                    && !spells_out_the_acronym_after_it(rewrite, text, source)
+                    && !spells_out_the_acronym_after_it(rewrite, text, source_lower)
                     && parts.iter().all(absent)
                     && !fused_in(source_words(), &parts)
                     && !inflected_in_source(text)

@@ -104,7 +104,7 @@ pub(crate) fn expands_an_acronym(parts: &[&str], source: &str) -> bool {
 /// Standardization (ISO)): the initials of its capitalised words, and of
 /// those up to the bracket, are the acronym's letters, in its order or, as
 /// an acronym from another language has them (ISO), in another.
-pub(crate) fn spells_out_the_acronym_after_it(rewrite: &str, name: &str, source: &str) -> bool {
+pub(crate) fn spells_out_the_acronym_after_it(rewrite: &str, name: &str, source_lower: &str) -> bool {
     rewrite.match_indices(name).any(|(at, _)| {
         let rest = &rewrite[at..];
         let Some(open) = rest.find('(') else {
@@ -123,7 +123,7 @@ pub(crate) fn spells_out_the_acronym_after_it(rewrite: &str, name: &str, source:
             && acronym.chars().count() >= 2
             && acronym.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
             && same_letters(&initials, acronym)
-            && crate::names::has_name(&source.to_lowercase(), &acronym.to_lowercase())
+            && crate::names::has_name(source_lower, &acronym.to_lowercase())
     })
 }
 
