@@ -18,6 +18,7 @@ mod name_check;
 mod number_check;
 mod number_forms;
 mod unit_conversions;
+mod wrong_options;
 
 use checks::{
     SourceWords, check_code_blocks, check_completeness, check_length, check_recall, content_words_of,
@@ -27,6 +28,7 @@ pub use detectors::chatter_preamble;
 use detectors::{check_chatter, check_refusal, check_script, check_summary};
 use name_check::check_names;
 use number_check::check_numbers;
+use wrong_options::without_wrong_options;
 
 /// The checks a fidelity report is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -451,43 +453,6 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
         suspicions,
         copy_ratio: copy.ratio,
     }
-}
-
-/// `rewrite` without the lines that hold a wrong option of a
-/// multiple-choice question (marked ✗, or "— wrong" after the option):
-/// they are not claims of the text.
-fn without_wrong_options(rewrite: &str) -> std::borrow::Cow<'_, str> {
-    let lex = crate::lexicon::Lexicons::for_text(rewrite, None);
-    if !rewrite.lines().any(|line| is_wrong_option(line, lex)) {
-        return std::borrow::Cow::Borrowed(rewrite);
-    }
-    let kept: Vec<&str> = rewrite
-        .lines()
-        .filter(|line| !is_wrong_option(line, lex))
-        .collect();
-    std::borrow::Cow::Owned(kept.join("\n"))
-}
-
-/// A line that marks itself a wrong option: a ✗, or an option label
-/// (`A.`, `B)`, `(c)`, `А)`) whose text is followed by a dash or colon and
-/// a word that says wrong.
-fn is_wrong_option(line: &str, lex: crate::lexicon::Lexicons) -> bool {
-    use crate::lexicon::common::WRONG_OPTION_MARKS;
-    if line.contains(WRONG_OPTION_MARKS) {
-        return true;
-    }
-    let t = line
-        .trim_start()
-        .trim_start_matches(['-', '*', ' '])
-        .trim_start_matches('(');
-    let mut chars = t.chars();
-    let labelled =
-        chars.next().is_some_and(char::is_alphabetic) && matches!(chars.next(), Some('.' | ')' | '）'));
-    labelled
-        && t.split(['—', '–', '―', ':', '：', '-']).skip(1).any(|after| {
-            let after = after.trim_start().to_lowercase();
-            lex.words(|l| l.wrong_option_words).any(|w| after.starts_with(w))
-        })
 }
 
 /// The alignment's findings by the check they count for. Spelled-out
