@@ -188,7 +188,8 @@ pub(super) fn excused_values(
     // 1494 … a year earlier) may be written out (1922, 1493).
     // The source's lower case, once for the years and the days after.
     let lower = source_words.lower();
-    let has_year = known.iter().any(|v| is_year(*v));
+    let early = early_years(source, source_numbers, lex);
+    let has_year = !early.is_empty() || known.iter().any(|v| is_year(*v));
     let says = |words: fn(&crate::lexicon::Lexicon) -> &'static [&'static str]| {
         has_year && lex.words(words).any(|w| lower.contains(w))
     };
@@ -206,6 +207,7 @@ pub(super) fn excused_values(
     let years: Vec<f64> = known
         .iter()
         .filter(|v| is_year(**v))
+        .chain(&early)
         .flat_map(|y| steps.iter().map(move |s| y + s))
         .collect();
     known.extend(years);
@@ -238,6 +240,33 @@ pub(super) fn excused_values(
     others.extend(in_units);
     others.extend(rescaled);
     Excused { known, others }
+}
+
+/// The source's years before 1000 (582年, "в 582 году"): a small whole
+/// number a year mark of `lex` follows, not a word that counts years with
+/// it (582年间).
+fn early_years(
+    source: &str,
+    source_numbers: &[crate::numbers::NumberMention],
+    lex: crate::lexicon::Lexicons,
+) -> Vec<f64> {
+    source_numbers
+        .iter()
+        .filter_map(|m| {
+            let Quantity::Value(v) = m.quantity else {
+                return None;
+            };
+            let after = &source[m.start + m.written.len()..];
+            let marked = |words: fn(&crate::lexicon::Lexicon) -> &'static [&'static str]| {
+                lex.words(words).any(|w| after.trim_start().starts_with(w))
+            };
+            (v.fract() == 0.0
+                && (1.0..1000.0).contains(&v)
+                && marked(|l| l.year_marks)
+                && !marked(|l| l.year_units))
+            .then_some(v)
+        })
+        .collect()
 }
 
 /// The bounds of each class of codes `text` writes with x's for its last

@@ -246,6 +246,11 @@ fn a_year_named_by_the_one_before_or_after_it_may_be_written_out() {
     // (第二年 for 次年): its 二 counts no thing; two years do.
     assert!(numbers("1921年提取了胰岛素，第二年首次用于治疗患者。").is_empty());
     assert!(!numbers("1921年提取了胰岛素，两年后首次用于治疗患者。").is_empty());
+    // A year before 1000 is a year where a year mark follows it (582年).
+    let numbers = |rewrite: &str| number_findings("582年下令营建新都，次年迁入。", rewrite);
+    assert!(numbers("582年下令营建新都，583年迁入。").is_empty());
+    assert!(!numbers("582年下令营建新都，584年迁入。").is_empty());
+    assert!(!number_findings("工程历时582年间，次年完工。", "工程历时582年间，583年完工。").is_empty());
     // A count of years after a year (five years later) names the year
     // that far on, and no other.
     let source = "In 1823 she found a plesiosaur. Five years later she found a pterosaur.";

@@ -213,6 +213,7 @@ pub static EN: Lexicon = Lexicon {
     years_later_before: &[],
     next_year_words: &["following year", "next year", "year later"],
     same_year_words: &["that year", "the same year", "that same year"],
+    year_marks: &[],
     previous_year_words: &["previous year", "year before", "year earlier"],
     next_day_words: &["following day", "next day", "day later"],
     power_words: &[],

@@ -62,6 +62,7 @@ pub static JA: Lexicon = Lexicon {
     years_later_before: &[],
     next_year_words: &["翌年", "次年", "その次の年"],
     same_year_words: &["同年", "その年"],
+    year_marks: &["年"],
     previous_year_words: &["前年", "前の年"],
     next_day_words: &["次の日"],
     power_words: &[("の", "マイナス", "乗")],

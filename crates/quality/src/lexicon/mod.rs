@@ -146,6 +146,9 @@ pub struct Lexicon {
     /// Words that name a year already said ("published in September of
     /// that year", 同年): a mention of the year a rewrite need not repeat.
     pub same_year_words: &'static [&'static str],
+    /// What after a number makes it a calendar year however small (582年,
+    /// "в 582 году"): a year before 1000 is read as one only so.
+    pub year_marks: &'static [&'static str],
     /// Words that name the year before another (前年, a year earlier,
     /// годом ранее).
     pub previous_year_words: &'static [&'static str],

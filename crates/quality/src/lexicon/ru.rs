@@ -160,6 +160,7 @@ pub static RU: Lexicon = Lexicon {
         "год спустя",
     ],
     same_year_words: &["того же года", "в том же году", "в тот же год"],
+    year_marks: &["году"],
     previous_year_words: &["годом ранее", "годом раньше", "предыдущ"],
     next_day_words: &["следующий день", "следующего дня", "на другой день"],
     power_words: &[],

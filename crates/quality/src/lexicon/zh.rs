@@ -74,6 +74,7 @@ pub static ZH: Lexicon = Lexicon {
     next_year_words: &["次年", "翌年", "第二年"],
     same_year_words: &["同年", "当年"],
     // Not 前年: in Chinese it is the year before last.
+    year_marks: &["年"],
     previous_year_words: &["前一年", "上一年"],
     next_day_words: &["次日", "第二天", "翌日"],
     power_words: &[("的", "负", "次方"), ("的", "负", "次幂")],
