@@ -20,8 +20,9 @@ pub(crate) fn cardinal_word_values_in(words: &Analysis) -> Vec<f64> {
 
 /// The values of number words, each word's, a ten followed by a unit as
 /// one (twenty-two, двадцать два: 22 — not 20 and 2, which the text does
-/// not say). The two join across a hyphen or a space only: "twenty, two"
-/// is two numbers.
+/// not say), and a hundred followed by a ten or a unit (ста двадцати: 120;
+/// сто двадцать пять: 125). They join across a hyphen or a space only:
+/// "twenty, two" is two numbers.
 fn with_compounds(words: &Analysis, value: impl Fn(&str) -> Option<f64>) -> Vec<f64> {
     let spans = words.word_spans();
     let mut out = Vec::new();
@@ -30,23 +31,30 @@ fn with_compounds(words: &Analysis, value: impl Fn(&str) -> Option<f64>) -> Vec<
     for (lower, span) in words.lowered_words().iter().zip(spans) {
         let value = value(lower);
         if let Some(v) = value {
-            let compound = previous.filter(|&(tens, end)| {
-                (20.0..=90.0).contains(&tens)
-                    && tens % 10.0 == 0.0
-                    && (1.0..=9.0).contains(&v)
+            let compound = previous.filter(|&(before, end)| {
+                let hundreds = (100.0..=900.0).contains(&before) && before % 100.0 == 0.0 && v < 100.0;
+                let tens = (20.0..=90.0).contains(&(before % 100.0))
+                    && before % 10.0 == 0.0
+                    && before < 1000.0
+                    && v < 10.0;
+                (hundreds || tens)
+                    && v >= 1.0
                     && v.fract() == 0.0
                     && matches!(&words.text[end..span.start], "-" | " ")
             });
-            match compound {
-                // The ten, pushed last, becomes the compound.
-                Some((tens, _)) => {
+            let joined = match compound {
+                // The hundred or the ten, pushed last, becomes the compound.
+                Some((before, _)) => {
                     out.pop();
-                    out.push(tens + v);
+                    before + v
                 }
-                None => out.push(v),
-            }
+                None => v,
+            };
+            out.push(joined);
+            previous = Some((joined, span.end));
+        } else {
+            previous = None;
         }
-        previous = value.map(|v| (v, span.end));
     }
     out
 }

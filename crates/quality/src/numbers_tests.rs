@@ -117,6 +117,13 @@ fn number_words() {
     assert_eq!(number_word_values("Twenty-two players"), [22.0]);
     assert_eq!(number_word_values("двадцать два игрока"), [22.0]);
     assert_eq!(number_word_values("twenty, two"), [20.0, 2.0]);
+    // A hundred and what follows it are one number too, in any case.
+    assert_eq!(number_word_values("более ста двадцати лет"), [120.0]);
+    assert_eq!(number_word_values("сто двадцать пять лет"), [125.0]);
+    assert_eq!(number_word_values("сто, двадцать"), [100.0, 20.0]);
+    // (стоит is no hundred: "сто" is read as a whole word.)
+    assert_eq!(number_word_values("Рядом стоит девятиглавая церковь"), [9.0]);
+    assert_eq!(number_word_values("к столетию со дня рождения"), [100.0]);
     assert_eq!(
         number_word_values("two twenty, twenty thirty"),
         [2.0, 20.0, 20.0, 30.0]

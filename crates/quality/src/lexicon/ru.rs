@@ -88,6 +88,7 @@ pub static RU: Lexicon = Lexicon {
         ("семь", 7),
         ("семи", 7),
         ("семью", 7),
+        ("сто", 100),
         ("ста", 100),
         // Collective numerals (семеро мастеров; пятеро, шестеро, девятеро
         // begin with their stems below).
@@ -107,9 +108,16 @@ pub static RU: Lexicon = Lexicon {
         ("сотни", 100),
         ("сотню", 100),
         ("сотней", 100),
+        // A centenary counts a hundred years (к столетию → к 100-летию).
+        ("столетие", 100),
+        ("столетия", 100),
+        ("столетию", 100),
+        ("столетием", 100),
+        ("столетии", 100),
     ],
     // Longer stems first: "семнадцат" before "сем".
-    // Not "семи" (семинар); "сто" only as "столетн" (not стол).
+    // Not "семи" (семинар) nor "сто", which would read стоит and стол
+    // (the word itself is a cardinal above; "столетн" a compound below).
     cardinal_stems: &[
         ("одиннадцат", 11),
         ("двенадцат", 12),
@@ -145,7 +153,6 @@ pub static RU: Lexicon = Lexicon {
         ("двумя", 2),
         ("двум", 2),
         ("четыр", 4),
-        ("сто", 100),
     ],
     vowels: &['а', 'е', 'ё', 'и', 'о', 'у', 'ы', 'э', 'ю', 'я'],
     fleeting_vowels: &['е', 'ё', 'о'],
