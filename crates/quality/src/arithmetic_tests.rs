@@ -69,6 +69,9 @@ fn a_wrong_or_unfounded_computation_derives_nothing() {
     // A result written as a fraction, with a turn's 360 degrees.
     assert_eq!(derived_values("180 ÷ 360 = 1/2", &[180.0]), [360.0, 0.5]);
     assert!(derived_values("180 ÷ 360 = 1/3", &[180.0]).is_empty());
+    // A month taken as 30 days ("Считая месяц за 30 дней: 3 × 30 = 90").
+    assert_eq!(derived_values("3 × 30 = 90 дней", &[3.0]), [30.0, 90.0]);
+    assert!(derived_values("3 × 31 = 93 дня", &[3.0]).is_empty());
 }
 
 #[test]

@@ -41,12 +41,12 @@ pub static WRONG_OPTION_MARKS: &[char] = &['✗', '✘', '❌'];
 /// Factors a worked solution converts units by (ten and its powers, 60
 /// seconds or minutes, 24 hours, 7 days, 12 months, 52 weeks, 365 days,
 /// 3,600 seconds an hour, 1,440 minutes and 86,400 seconds a day, 360
-/// degrees in a turn): an operand of a computation written out may be one
+/// degrees in a turn, 30 days a month is taken as): an operand of a computation written out may be one
 /// though the source does not say it (`215000000 ÷ 365 ≈ 589041`, `30 ×
 /// 86 400 = 2 592 000`).
 pub static CONVERSION_FACTORS: &[f64] = &[
     10.0, 100.0, 1_000.0, 10_000.0, 1e6, 1e8, 1e9, 60.0, 24.0, 7.0, 12.0, 52.0, 365.0, 3_600.0, 1_440.0,
-    86_400.0, 360.0,
+    86_400.0, 360.0, 30.0,
 ];
 
 /// Marks a list item starts with (-, •, ・, an arrow).
