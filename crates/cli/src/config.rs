@@ -106,11 +106,12 @@ pub(crate) fn env_var(name: &str) -> Option<String> {
 pub(crate) struct StyleBoundsToml {
     pub length_band: Option<[f64; 2]>,
     pub min_content_recall: Option<f64>,
+    pub min_number_recall: Option<f64>,
 }
 
 impl Settings {
     /// The style bounds, checked: a known style, a band with 0 < low < high,
-    /// a recall floor in [0, 1].
+    /// recall floors in [0, 1].
     pub(crate) fn style_bounds(
         &self,
     ) -> Result<std::collections::BTreeMap<String, chunksynth_rephrase::StyleBounds>> {
@@ -128,18 +129,24 @@ impl Settings {
                     "in the config file: [style_bounds.{name}] length_band must be [low, high] with 0 < low < high (got [{lo}, {hi}])"
                 ));
             }
-            if let Some(r) = bounds.min_content_recall
-                && !(0.0..=1.0).contains(&r)
-            {
-                return Err(anyhow!(
-                    "in the config file: [style_bounds.{name}] min_content_recall must be between 0 and 1 (got {r})"
-                ));
+            for (key, floor) in [
+                ("min_content_recall", bounds.min_content_recall),
+                ("min_number_recall", bounds.min_number_recall),
+            ] {
+                if let Some(r) = floor
+                    && !(0.0..=1.0).contains(&r)
+                {
+                    return Err(anyhow!(
+                        "in the config file: [style_bounds.{name}] {key} must be between 0 and 1 (got {r})"
+                    ));
+                }
             }
             out.insert(
                 name.clone(),
                 chunksynth_rephrase::StyleBounds {
                     length_band: bounds.length_band.map(|[lo, hi]| (lo, hi)),
                     min_content_recall: bounds.min_content_recall,
+                    min_number_recall: bounds.min_number_recall,
                 },
             );
         }

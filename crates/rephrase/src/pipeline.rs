@@ -101,10 +101,29 @@ pub struct PipelineConfig {
 pub const DEFAULT_JUDGE_MAX_CLAIMS: usize = 3;
 
 /// What a user sets for one style's gate; `None` keeps the catalogue's.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct StyleBounds {
     pub length_band: Option<(f64, f64)>,
     pub min_content_recall: Option<f64>,
+    /// Not written when unset, so the fingerprints of runs begun before it
+    /// existed do not change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_number_recall: Option<f64>,
+}
+
+/// As derived, but a field added after runs were written is left out
+/// while unset: a run's fingerprint holds this text, and an output begun
+/// with `[style_bounds]` before the field existed must still resume.
+impl std::fmt::Debug for StyleBounds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("StyleBounds");
+        out.field("length_band", &self.length_band)
+            .field("min_content_recall", &self.min_content_recall);
+        if let Some(floor) = self.min_number_recall {
+            out.field("min_number_recall", &Some(floor));
+        }
+        out.finish()
+    }
 }
 
 impl Default for PipelineConfig {
@@ -402,6 +421,7 @@ impl ChunkWiseRephrasePipeline {
         if let Some(bounds) = self.config.style_bounds.get(style.name) {
             style.length_band = bounds.length_band.unwrap_or(style.length_band);
             style.min_content_recall = bounds.min_content_recall.unwrap_or(style.min_content_recall);
+            style.min_number_recall = bounds.min_number_recall.or(style.min_number_recall);
         }
         gate_for(&self.config.fidelity, &style)
     }
@@ -739,6 +759,9 @@ pub fn gate_for(base: &FidelityConfig, style: &Style) -> FidelityConfig {
     }
     if config.max_copy_ratio.is_none() {
         config.max_copy_ratio = style.max_copy_ratio;
+    }
+    if config.min_number_recall.is_none() {
+        config.min_number_recall = style.min_number_recall;
     }
     config.added_numbers_are_suspicions |= style.works_examples;
     config.names_mentioned_once_are_suspicions |= style.drops_context_names;

@@ -746,3 +746,30 @@ async fn a_repair_prompt_quotes_the_sentences_a_model_error_concerns() {
     }
     insta::assert_snapshot!(repair);
 }
+
+#[test]
+fn a_style_bound_added_in_an_upgrade_leaves_the_fingerprint_text_of_older_bounds_as_it_was() {
+    // A run's fingerprint holds this text: an output begun with
+    // `[style_bounds]` before `min_number_recall` existed must resume.
+    let older = chunksynth_rephrase::StyleBounds {
+        min_content_recall: Some(0.3),
+        ..Default::default()
+    };
+    assert_eq!(
+        format!("{older:?}"),
+        "StyleBounds { length_band: None, min_content_recall: Some(0.3) }"
+    );
+    let newer = chunksynth_rephrase::StyleBounds {
+        min_number_recall: Some(0.2),
+        ..older
+    };
+    assert!(format!("{newer:?}").ends_with("min_number_recall: Some(0.2) }"));
+    // And the catalogue's floor reaches the distillation's gate only.
+    let base = chunksynth_quality::FidelityConfig::default();
+    let gate =
+        |name: &str| chunksynth_rephrase::gate_for(&base, style(name).unwrap_or_else(|| panic!("{name}")));
+    assert_eq!(gate("distill").min_number_recall, Some(0.5));
+    assert_eq!(gate("knowledge-list").min_number_recall, Some(0.5));
+    assert_eq!(gate("diverse-qa").min_number_recall, None);
+    assert_eq!(gate("textbook").min_number_recall, None);
+}

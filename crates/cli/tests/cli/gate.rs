@@ -124,3 +124,53 @@ async fn suspicions_are_recorded_and_counted_and_repaired_only_under_max_suspici
     let repair = fake.requests()[2].last_user_text();
     assert!(repair.contains("does not keep track"), "{repair}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_distillation_cut_to_a_sentence_is_repaired_for_the_numbers_it_drops() {
+    // The cut answer keeps most of the source's few common words but two
+    // of its six numbers; the repaired one keeps them all.
+    let source = "The club was founded in December 1949 and joined the league in 1950. In 1951 the club raised funds in a barrel. The club stadium opened in 2009 with 33,000 seats and cost 9 billion yen.";
+    let cut = "The club was founded in December 1949 and joined the league in 1950; the club raised funds in a barrel for its stadium seats.";
+    let whole = "Founded in December 1949, the club joined the league in 1950 and raised funds in a barrel in 1951; its stadium opened in 2009 with 33,000 seats at a cost of 9 billion yen.";
+    let fake = FakeLlm::start(move |r: &FakeRequest| {
+        Reply::text(if r.last_user_text().contains("numbers are kept") {
+            whole
+        } else {
+            cut
+        })
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir("gate-number-floor");
+    let input = write_input(&dir, &[("club".to_owned(), source.to_owned())]);
+    let flags = ["--style", "distill", "--max-attempts", "2"];
+    let out = dir.join("out.jsonl");
+    let result = output_of(rephrase(&fake.base_url(), &input, &out, &flags)).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    assert_eq!(fake.request_count(), 2, "the cut answer, then one repair");
+    let written = records(&out);
+    let chunk = &written[0]["provenance"]["chunks"][0];
+    let findings = chunk["attempts"][0]["findings"].to_string();
+    assert!(
+        findings.contains("only 2 of the source's 6 numbers are kept"),
+        "{findings}"
+    );
+    assert_eq!(written[0]["text"], whole, "{chunk}");
+    // A user who lowers the style's floor in the config file keeps the cut
+    // answer at once.
+    let config = dir.join("chunksynth.toml");
+    std::fs::write(&config, "[style_bounds.distill]\nmin_number_recall = 0.2\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = rephrase(&fake.base_url(), &input, &dir.join("lowered.jsonl"), &flags);
+    cmd.arg("--config").arg(&config);
+    let result = output_of(cmd).await;
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert_eq!(fake.request_count(), 3, "one call, no repair");
+    assert_eq!(records(&dir.join("lowered.jsonl"))[0]["text"], cut);
+}

@@ -17,6 +17,7 @@ mod list_counts;
 mod name_check;
 mod number_check;
 mod number_forms;
+mod number_recall;
 mod unit_conversions;
 mod wrong_options;
 
@@ -216,6 +217,12 @@ pub struct FidelityConfig {
     /// not a finding. Not written when unset (fingerprints).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub names_mentioned_once_are_suspicions: bool,
+    /// The share of the source's numbers (four or more) a rewrite keeps at
+    /// least, read by `content_recall`: for the extracts that keep the
+    /// knowledge (`Style::min_number_recall`). `None`: no such floor. Not
+    /// written when unset (fingerprints).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_number_recall: Option<f64>,
 }
 
 /// The default config's lower length bound.
@@ -242,6 +249,7 @@ impl Default for FidelityConfig {
             added_numbers_are_suspicions: false,
             keeps_subset: false,
             names_mentioned_once_are_suspicions: false,
+            min_number_recall: None,
         }
     }
 }
@@ -379,7 +387,13 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
                 CheckKind::CodeBlocks => check_code_blocks(source, rewrite),
                 CheckKind::LengthRatio => check_length(src, rw, config),
                 CheckKind::ContentRecall => {
-                    check_recall(source_words(), rewrite_words(), config.min_content_recall)
+                    let words = check_recall(source_words(), rewrite_words(), config.min_content_recall);
+                    match config.min_number_recall {
+                        Some(floor) => {
+                            both(words, number_recall::check_number_recall(source, rewrite, floor))
+                        }
+                        None => words,
+                    }
                 }
                 CheckKind::Completeness => check_completeness(
                     source,
@@ -502,6 +516,15 @@ fn check_copy(copy: crate::copying::CopyMeasure, config: &FidelityConfig) -> Ver
 }
 
 pub(super) type Verdict = (f64, bool, Vec<String>);
+
+/// Two verdicts of one check as one: the lower score, passed if both
+/// passed, the findings of both.
+fn both(a: Verdict, b: Verdict) -> Verdict {
+    let (score_a, passed_a, mut findings) = a;
+    let (score_b, passed_b, more) = b;
+    findings.extend(more);
+    (score_a.min(score_b), passed_a && passed_b, findings)
+}
 
 pub(super) fn pass() -> Verdict {
     (1.0, true, Vec::new())
