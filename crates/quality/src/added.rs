@@ -255,6 +255,9 @@ pub(crate) fn added_in_extract(source: &Analysis, rewrite: &Analysis) -> Vec<(&'
         push("acronym", &acronym);
     }
     if crate::text::written_in_cjk(text) {
+        for name in crate::cjk_added::added_in_cjk_extract(source.text, text) {
+            push("name", &name);
+        }
         // A unit the rewrite writes after a number somewhere (1.575 GHz) is
         // a unit wherever it stands (换算成GHz).
         let after_a_number = |word: &str| {

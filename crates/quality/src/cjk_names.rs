@@ -56,7 +56,7 @@ pub(crate) fn place_names(text: &str, lex: Lexicons) -> Vec<String> {
 
 /// Whether `c` may be part of a name read with `lex`: an ideograph, not
 /// kana, a function character or a numeral of `numerals`.
-fn name_ideograph(c: char, lex: Lexicons, numerals: Lexicons) -> bool {
+pub(crate) fn name_ideograph(c: char, lex: Lexicons, numerals: Lexicons) -> bool {
     is_cjk(c)
         && !is_kana(c)
         && !lex.has_char(|l| l.function_chars, c)

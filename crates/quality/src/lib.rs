@@ -37,6 +37,7 @@ pub mod arithmetic;
 mod arithmetic_tokens;
 mod calendar;
 mod changed_codes;
+mod cjk_added;
 mod cjk_names;
 pub mod copying;
 pub mod coverage;

@@ -386,6 +386,7 @@ pub static EN: Lexicon = Lexicon {
     function_chars: &[],
     name_suffixes: &[],
     one_ideograph_name_suffixes: &[],
+    organisation_suffixes: &[],
     name_suffix_words: &[],
     suffixed_common_nouns: &[],
     world_names: &[("earth", &["world", "planet", "globe"])],

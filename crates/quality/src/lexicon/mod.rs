@@ -292,6 +292,10 @@ pub struct Lexicon {
     pub name_suffixes: &'static [char],
     /// Name suffixes that follow one ideograph, not two (隋朝, 唐朝).
     pub one_ideograph_name_suffixes: &'static [char],
+    /// Words that end an organisation's name after two ideographs of its
+    /// own (南开大学, 北陸電力, 长江水产研究所): an extract that writes one
+    /// whose own part the source lacks adds it.
+    pub organisation_suffixes: &'static [&'static str],
     /// Words a name suffix begins that name nothing (朝代, "dynasty").
     pub name_suffix_words: &'static [&'static str],
     /// Common nouns a name suffix ends (会社, "company", of 株式会社): no

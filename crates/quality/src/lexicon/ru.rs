@@ -330,6 +330,7 @@ pub static RU: Lexicon = Lexicon {
     function_chars: &[],
     name_suffixes: &[],
     one_ideograph_name_suffixes: &[],
+    organisation_suffixes: &[],
     name_suffix_words: &[],
     suffixed_common_nouns: &[],
     // "на Земле" for "на планете"
