@@ -521,6 +521,7 @@ async fn an_output_begun_before_the_gate_gained_settings_resumes_and_a_changed_s
         ", max_copy_ratio: None",
         ", max_suspicions: None",
         ", added_numbers_are_suspicions: false",
+        ", min_number_recall: None",
     ]
     .iter()
     .fold(current.clone(), |p, field| p.replace(field, ""));
