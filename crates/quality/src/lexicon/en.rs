@@ -387,6 +387,8 @@ pub static EN: Lexicon = Lexicon {
     name_suffixes: &[],
     one_ideograph_name_suffixes: &[],
     organisation_suffixes: &[],
+    person_titles: &[],
+    person_title_links: &[],
     name_suffix_words: &[],
     suffixed_common_nouns: &[],
     world_names: &[("earth", &["world", "planet", "globe"])],

@@ -296,6 +296,14 @@ pub struct Lexicon {
     /// own (南开大学, 北陸電力, 长江水产研究所): an extract that writes one
     /// whose own part the source lacks adds it.
     pub organisation_suffixes: &'static [&'static str],
+    /// Titles, offices and trades written right before a person's name
+    /// (化学家舍勒, 总统拜登, 校長の小西信八): an extract whose two
+    /// characters after one the source lacks adds a person. Longer titles
+    /// first (总工程师 before 工程师): a person is named under the first.
+    pub person_titles: &'static [&'static str],
+    /// What may stand between such a title and the name (校长为张国藩,
+    /// 校長の小西信八).
+    pub person_title_links: &'static [&'static str],
     /// Words a name suffix begins that name nothing (朝代, "dynasty").
     pub name_suffix_words: &'static [&'static str],
     /// Common nouns a name suffix ends (会社, "company", of 株式会社): no

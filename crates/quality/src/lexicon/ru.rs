@@ -331,6 +331,8 @@ pub static RU: Lexicon = Lexicon {
     name_suffixes: &[],
     one_ideograph_name_suffixes: &[],
     organisation_suffixes: &[],
+    person_titles: &[],
+    person_title_links: &[],
     name_suffix_words: &[],
     suffixed_common_nouns: &[],
     // "на Земле" for "на планете"
