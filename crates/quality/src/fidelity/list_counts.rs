@@ -36,13 +36,15 @@ pub(super) fn counts_a_list(
 /// it, cut at the lexicons' list joiners.
 fn items_listed_before(text: &str, at: usize, lex: crate::lexicon::Lexicons) -> usize {
     let before = text[..at].trim_end();
-    let before = lex
+    let linked = lex
         .words(|l| l.list_count_links)
-        .find_map(|link| before.strip_suffix(link))
-        .unwrap_or(before)
-        .trim_end();
+        .find_map(|link| before.strip_suffix(link));
+    let before = linked.unwrap_or(before).trim_end();
+    // After a link (Май, июнь, июль — 3 месяца) a comma joins the list's
+    // items; without one it ends the clause the list is in.
+    let commas_join = linked.is_some() && lex.words(|l| l.list_joiners).any(|j| j.starts_with(','));
     let clause = before
-        .rsplit(crate::lexicon::common::CLAUSE_ENDS)
+        .rsplit(|c: char| crate::lexicon::common::CLAUSE_ENDS.contains(&c) && !(commas_join && c == ','))
         .next()
         .unwrap_or(before);
     items_in_clause(clause, lex)

@@ -315,7 +315,7 @@ pub static EN: Lexicon = Lexicon {
     ],
     person_counters: &[],
     list_joiners: &[", ", " and ", " or "],
-    list_count_links: &[],
+    list_count_links: &[" —", " –"],
     decade_suffixes: &["s", "'s", "’s"],
     century_words: &["century", "centuries"],
     decade_words: &["decade", "decades"],

@@ -253,7 +253,8 @@ pub struct Lexicon {
     /// What joins the items of a list (L・M・Q・H, 郵便事業と郵便局): a small
     /// count right after a list restates how many it names.
     pub list_joiners: &'static [&'static str],
-    /// What may stand between a list and its count (L・M・Q・Hの4段階).
+    /// What may stand between a list and its count (L・M・Q・Hの4段階; "May,
+    /// June, July — 3 months").
     pub list_count_links: &'static [&'static str],
     /// Words beside a small number that say how numbers are written, not
     /// a fact (有効数字3桁, "to 2 decimal places", 10進数, 保留两位小数):

@@ -316,7 +316,7 @@ pub static RU: Lexicon = Lexicon {
     ],
     person_counters: &[],
     list_joiners: &[", ", " и ", " или "],
-    list_count_links: &[],
+    list_count_links: &[" —", " –"],
     decade_suffixes: &["-х", "-е", "-ые", "-ых", "-x"],
     century_words: &["век", "века", "веке", "веков"],
     decade_words: &["десятилетие", "десятилетия", "десятилетий"],
