@@ -211,6 +211,12 @@ pub(super) fn excused_values(
         .flat_map(|y| steps.iter().map(move |s| y + s))
         .collect();
     known.extend(years);
+    // A time of day the source names (正午, noon) is its hour.
+    known.extend(
+        lex.entries(|l| l.named_hours)
+            .filter(|(word, _)| lower.contains(word))
+            .map(|&(_, hour)| hour),
+    );
     let days = next_days(lower, &known, lex);
     known.extend(days);
     // A count the source says with a scale word (трёх миллионов) may come

@@ -587,4 +587,8 @@ fn a_round_hour_and_an_hour_after_noon_may_be_said_in_words() {
     assert!(!number_findings(source, &rewrite.replace("夕方5時45分", "夕方6時45分")).is_empty());
     // Without a word for the afternoon, 5 is not 17.
     assert!(!number_findings(source, &rewrite.replace("夕方5時45分", "5時45分")).is_empty());
+    // Noon is 12 o'clock (開局当日の正午 → お昼12時), and no other hour.
+    let source = "開局当日の正午には日本初のテレビCMが放送された。";
+    assert!(number_findings(source, "放送が始まった日のお昼12時に、初めてのCMが流れました。").is_empty());
+    assert!(!number_findings(source, "放送が始まった日の11時に、初めてのCMが流れました。").is_empty());
 }

@@ -273,6 +273,7 @@ pub static EN: Lexicon = Lexicon {
         ("quarters", 0.25),
     ],
     afternoon_words: &["p.m.", "pm", "in the afternoon", "in the evening"],
+    named_hours: &[("noon", 12.0), ("midday", 12.0), ("midnight", 0.0)],
     clock_marks: &[],
     label_signs: &[
         ("section", '§'),

@@ -82,6 +82,7 @@ pub static JA: Lexicon = Lexicon {
     prefix_units: &[],
     fraction_words: &[("半分", 0.5), ("半量", 0.5), ("半数", 0.5)],
     afternoon_words: &["午後", "夕方", "夜"],
+    named_hours: &[("正午", 12.0), ("午前零時", 0.0), ("深夜零時", 0.0)],
     clock_marks: &['時', '分'],
     label_signs: &[("マグニチュード", 'M')],
     remainder_words: &["余り", "あまり"],

@@ -225,6 +225,9 @@ pub struct Lexicon {
     /// The marks a clock time is written with after its hour and minutes
     /// (5時45分, 5点45分), read past to an afternoon word after them.
     pub clock_marks: &'static [char],
+    /// Times of day said in words and their hour (noon: 12, 正午: 12,
+    /// полночь: 0): a rewrite may write the hour (12:00, お昼12時).
+    pub named_hours: &'static [(&'static str, f64)],
     /// A part's or a quantity's label and the sign a rewrite may write it
     /// as before its number ("Section 6" → "§6", マグニチュード7.4 → M7.4).
     pub label_signs: &'static [(&'static str, char)],

@@ -256,6 +256,12 @@ pub static RU: Lexicon = Lexicon {
         ("четверт", 0.25),
     ],
     afternoon_words: &["вечера"],
+    named_hours: &[
+        ("полдень", 12.0),
+        ("полдня", 12.0),
+        ("полночь", 0.0),
+        ("полуночи", 0.0),
+    ],
     clock_marks: &[],
     label_signs: &[
         ("параграф", '§'),

@@ -104,6 +104,7 @@ pub static ZH: Lexicon = Lexicon {
     prefix_units: &["瓦", "赫", "焦", "帕", "字节", "比特", "欧", "伏", "吨"],
     fraction_words: &[("一半", 0.5), ("半数", 0.5), ("过半", 0.5)],
     afternoon_words: &["下午", "傍晚", "晚上"],
+    named_hours: &[("正午", 12.0), ("中午十二点", 12.0), ("午夜", 0.0), ("子夜", 0.0)],
     clock_marks: &['点', '分'],
     label_signs: &[],
     remainder_words: &["余"],
