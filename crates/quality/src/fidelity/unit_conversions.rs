@@ -1,5 +1,5 @@
-//! A value said in another unit of its kind: a metric length, mass or
-//! volume (304 см → 3,04 м) and a duration (3–5 суток → от 72 до 120
+//! A value said in another unit of its kind: a metric length, mass,
+//! volume or area (304 см → 3,04 м, 65000平方米 → 6.5公顷) and a duration (3–5 суток → от 72 до 120
 //! часов, 3 ч 30 мин → 3,5 часа, 93 分钟 → 1 小时 33 分). The units are
 //! data: `METRIC_UNITS` in the common lexicon, each language's
 //! `duration_units`.
@@ -66,10 +66,11 @@ fn unit_after(text: &str, start: usize, written: &str, lex: Lexicons) -> Option<
     if let Some((seconds, _)) = duration_unit_at(rest, lex) {
         return Some((DURATION, seconds));
     }
-    // (CJK text may follow a symbol unspaced: 10 μm程度.)
+    // (CJK text may follow a symbol unspaced: 10 μm程度; a square's or a
+    // cube's sign is the symbol's: m², км³.)
     let symbol: String = rest
         .chars()
-        .take_while(|&c| c.is_alphabetic() && !crate::text::is_cjk(c))
+        .take_while(|&c| (c.is_alphabetic() && !crate::text::is_cjk(c)) || matches!(c, '²' | '³'))
         .collect();
     crate::lexicon::common::METRIC_UNITS
         .iter()
@@ -313,6 +314,14 @@ mod tests {
         assert!(!numbers("累计行驶 1921 m（1.92 km）；总装机271.5万kW（2715 MW）。").is_empty());
         assert!(!numbers("累计行驶 1921 m（约1.93 km）；总装机271.5万kW（2715 MW）。").is_empty());
         assert!(!numbers("累计行驶 1921 m（约1.92 km）；总装机271.5万kW（2751 MW）。").is_empty());
+        // Area, in CJK names and in symbols with the square's sign.
+        let source = "馆区占地面积65000平方米，其中库区8000平方米。";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("馆区占地65000平方米（即6.5公顷），库区8000平方米。").is_empty());
+        assert!(!numbers("馆区占地65000平方米（即6.8公顷），库区8000平方米。").is_empty());
+        let numbers = |rewrite: &str| number_findings("The park covers 4.2 km².", rewrite);
+        assert!(numbers("The park covers 420 ha.").is_empty());
+        assert!(!numbers("The park covers 42 ha.").is_empty());
     }
 
     #[test]

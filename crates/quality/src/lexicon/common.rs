@@ -99,7 +99,7 @@ pub static REGNAL_LETTERS: &[char] = &['I', 'V', 'X'];
 /// acronym.
 pub static ROMAN_NUMERAL_LETTERS: &[char] = &['I', 'V', 'X', 'L', 'C', 'D', 'M'];
 
-/// Units of length, mass, volume, power and energy with their size in the
+/// Units of length, mass, volume, power, energy and area with their size in the
 /// family's base unit (`(symbol, family, size)`): a rewrite that restates 304 cm as
 /// 3.04 m converts, it does not invent. Latin and Cyrillic symbols, and
 /// the spelled names of length units (7.5 centimetres for 75 mm).
@@ -177,6 +177,20 @@ pub static METRIC_UNITS: &[(&str, u8, f64)] = &[
     ("MWh", 4, 1e6),
     ("GWh", 4, 1e9),
     ("TWh", 4, 1e12),
+    // Area, and volume in cubic metres (65000 m² → 6.5 ha).
+    ("m²", 5, 1.0),
+    ("km²", 5, 1e6),
+    ("ha", 5, 1e4),
+    ("hectare", 5, 1e4),
+    ("hectares", 5, 1e4),
+    ("м²", 5, 1.0),
+    ("км²", 5, 1e6),
+    ("га", 5, 1e4),
+    ("гектар", 5, 1e4),
+    ("гектара", 5, 1e4),
+    ("гектаров", 5, 1e4),
+    ("m³", 2, 1e3),
+    ("м³", 2, 1e3),
     // Chinese and Japanese names, read where they begin the text after a
     // number (1921米, 271.5万千瓦): longest first where one ends another.
     ("毫米", 0, 1e-3),
@@ -207,6 +221,13 @@ pub static METRIC_UNITS: &[(&str, u8, f64)] = &[
     ("キロワット", 3, 1e3),
     ("メガワット", 3, 1e6),
     ("ワット", 3, 1.0),
+    ("平方千米", 5, 1e6),
+    ("平方公里", 5, 1e6),
+    ("平方米", 5, 1.0),
+    ("公顷", 5, 1e4),
+    ("平方キロメートル", 5, 1e6),
+    ("平方メートル", 5, 1.0),
+    ("ヘクタール", 5, 1e4),
 ];
 
 /// The CJK digits, zero to nine in order (〇 is 0, 九 is 9).
