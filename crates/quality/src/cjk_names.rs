@@ -132,6 +132,14 @@ mod tests {
         assert!(missing_place_names("书中称杭州为天城。", "书中将杭州称为天城。").is_empty());
         // Prefectures as a kind (都道府県) name none of them.
         assert!(missing_place_names("都道府県知事が漁業を許可する。", "知事が許可する。").is_empty());
+        // Nor "both prefectures" after two names (愛知・三重両県).
+        assert!(
+            missing_place_names(
+                "被害は愛知・三重両県を中心に及んだ。",
+                "被害の中心は愛知県・三重県。"
+            )
+            .is_empty()
+        );
         // A company's kind (株式会社) is no name.
         assert!(missing_place_names("1973年に株式会社ツクダから発売。", "1973年にツクダが発売。").is_empty());
     }

@@ -17,7 +17,7 @@ pub(super) fn without_wrong_options(rewrite: &str) -> std::borrow::Cow<'_, str> 
 }
 
 /// A line that marks itself a wrong option: a ✗, or an option label
-/// (`A.`, `B)`, `(c)`, `А)`, `ウ.`) whose text is followed by a dash, a
+/// (`A.`, `B)`, `(c)`, `А)`, `ウ.`, `ア．`) whose text is followed by a dash, a
 /// colon or an opening bracket and a word that says wrong (`— wrong`,
 /// `（误）`, `（誤り）`).
 fn is_wrong_option(line: &str, lex: crate::lexicon::Lexicons) -> bool {
@@ -30,8 +30,8 @@ fn is_wrong_option(line: &str, lex: crate::lexicon::Lexicons) -> bool {
         .trim_start_matches(['-', '*', ' '])
         .trim_start_matches('(');
     let mut chars = t.chars();
-    let labelled =
-        chars.next().is_some_and(char::is_alphabetic) && matches!(chars.next(), Some('.' | ')' | '）'));
+    let labelled = chars.next().is_some_and(char::is_alphabetic)
+        && matches!(chars.next(), Some('.' | '．' | ')' | '）'));
     labelled
         && t.split(['—', '–', '―', ':', '：', '-', '(', '（'])
             .skip(1)
@@ -55,6 +55,7 @@ mod tests {
             // The word in brackets after the option.
             "A. 约7000米（错误）\nB. 12262米",
             "ア. 7000メートル（誤り）\nイ. 12262メートル",
+            "ア．7000メートル ―― 誤り\nイ．12262メートル",
             "(a) 7,000 metres (wrong)\n(b) 12,262 metres",
         ] {
             let rewrite = format!("**Q (multiple choice).** How deep did it go by 1989?\n{options}");
