@@ -46,6 +46,7 @@ mod dotted_names;
 pub mod fidelity;
 pub mod length;
 pub mod lexicon;
+mod name_abbreviated;
 mod name_adjectives;
 mod name_variants;
 pub mod names;
