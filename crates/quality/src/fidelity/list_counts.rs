@@ -103,7 +103,8 @@ pub(super) fn counts_the_list_before(text: &str, m: &crate::numbers::NumberMenti
 
 /// How many items the list after the count ending at byte `end` names,
 /// where a colon opens it right after the count's counter (巡行日は2回：
-/// 17日（前祭）と24日（後祭）; two stops: Toluca and Sonora).
+/// 17日（前祭）と24日（後祭）; two stops: Toluca and Sonora; two things:
+/// one; the other).
 fn items_listed_after(text: &str, end: usize, lex: crate::lexicon::Lexicons) -> usize {
     let rest = &text[end..];
     let Some(colon) = rest.find([':', '：']) else {
@@ -118,7 +119,47 @@ fn items_listed_after(text: &str, end: usize, lex: crate::lexicon::Lexicons) -> 
         .split(crate::lexicon::common::CLAUSE_ENDS)
         .next()
         .unwrap_or(list);
-    items_in_clause(clause, lex)
+    match items_in_clause(clause, lex) {
+        // Or clauses a semicolon parts up to the sentence's end (两件大事：
+        // 它入选…；从那年3月起…。).
+        0 => {
+            let sentence = list
+                .split(|c: char| crate::lexicon::common::SENTENCE_END_MARKS.contains(&c) || c == '\n')
+                .next()
+                .unwrap_or(list);
+            let clauses = sentence
+                .split([';', '；'])
+                .filter(|c| !c.trim().is_empty())
+                .count();
+            if clauses >= 2 { clauses } else { 0 }
+        }
+        items => items,
+    }
+}
+
+/// Whether a count the rewrite spells in CJK numerals (两件大事：…；…)
+/// restates how many items or clauses the list after its colon names.
+pub(super) fn counts_a_spelled_list_after(text: &str, v: f64) -> bool {
+    if !(2.0..=MAX_LISTED).contains(&v) {
+        return false;
+    }
+    let japanese = text.chars().any(crate::words::is_kana).then_some("ja");
+    let lex = crate::lexicon::Lexicons::for_text(text, japanese);
+    text.match_indices([':', '：']).any(|(colon, _)| {
+        // A one-character numeral (两, 三) within the counter's reach
+        // before the colon, the last such.
+        let before = &text[..colon];
+        let Some((at, numeral)) = before
+            .char_indices()
+            .rev()
+            .take(MAX_COUNTER_CHARS)
+            .find(|&(at, c)| crate::align::cjk_numerals(&before[at..at + c.len_utf8()]) == [v as u64])
+        else {
+            return false;
+        };
+        let end = at + numeral.len_utf8();
+        items_listed_after(text, end, lex) as f64 == v
+    })
 }
 
 /// Whether a count of people the rewrite spells (二人, 两位, 三人) counts
@@ -177,5 +218,27 @@ mod tests {
         // The count before its list, which a colon opens.
         assert!(numbers("巡行日は2回：7月17日（前祭）と24日（後祭）").is_empty());
         assert!(!numbers("巡行日は3回：7月17日（前祭）と24日（後祭）").is_empty());
+    }
+
+    #[test]
+    fn a_count_after_a_dash_or_before_clauses_restates_its_list() {
+        // After a dash, commas join the list's items.
+        let source = "Половодье приходится на май, июнь и июль.";
+        assert!(number_findings(source, "Половодье: май, июнь, июль — 3 месяца.").is_empty());
+        assert!(!number_findings(source, "Половодье: май, июнь, июль — 4 месяца.").is_empty());
+        // A count before a colon of the clauses a semicolon parts after it.
+        let source = "2008年，该馆入选首批国家一级博物馆，并于同年3月起实行免费开放。";
+        let two = number_findings(
+            source,
+            "2008年，它迎来了两件大事：入选首批国家一级博物馆；同年3月起免费开放。",
+        );
+        assert!(two.is_empty(), "{two:?}");
+        assert!(
+            !number_findings(
+                source,
+                "2008年，它迎来了两件大事：入选首批国家一级博物馆；同年3月起免费开放；游客增多。"
+            )
+            .is_empty()
+        );
     }
 }

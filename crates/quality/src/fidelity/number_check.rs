@@ -491,7 +491,8 @@ pub(super) fn check_numbers(
             || wanted.iter().any(|(_, w, _)| same_quantity(w, &q, tolerance))
             || found.iter().any(|m| same_quantity(&m.quantity, &q, tolerance))
             || added.iter().any(|(w, _)| *w == written)
-            || super::list_counts::counts_the_people_just_listed(rewrite, v))
+            || super::list_counts::counts_the_people_just_listed(rewrite, v)
+            || super::list_counts::counts_a_spelled_list_after(rewrite, v))
         {
             added.push((written, String::new()));
         }
