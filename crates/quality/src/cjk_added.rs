@@ -96,8 +96,11 @@ pub(crate) fn added_in_cjk_extract(source: &str, rewrite: &str) -> Vec<String> {
 /// The own part of an organisation's name that ends `before`: a katakana
 /// word (ヤマハ発動機) or two ideographs of a name (南开大学).
 fn organisation_stem(before: &str, own: impl Fn(char) -> bool) -> Option<String> {
-    let katakana = |c: char| ('\u{30A1}'..='\u{30FA}').contains(&c) || c == 'ー';
-    let word: Vec<char> = before.chars().rev().take_while(|&c| katakana(c)).collect();
+    let word: Vec<char> = before
+        .chars()
+        .rev()
+        .take_while(|&c| crate::words::is_katakana_letter(c))
+        .collect();
     if word.len() >= 2 {
         return Some(word.iter().rev().collect());
     }

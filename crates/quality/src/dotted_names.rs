@@ -6,7 +6,7 @@
 /// names with a dot too, but Han characters run on into the sentence, so
 /// where such a name ends cannot be told.
 pub(crate) fn dotted_cjk_names(text: &str) -> Vec<String> {
-    let is_part = |c: char| ('\u{30A1}'..='\u{30FA}').contains(&c) || c == 'ー';
+    let is_part = crate::words::is_katakana_letter;
     let mut out = Vec::new();
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;

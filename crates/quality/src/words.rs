@@ -19,6 +19,12 @@ pub(crate) fn is_kana(c: char) -> bool {
     ('\u{3040}'..='\u{30FF}').contains(&c)
 }
 
+/// Whether `c` is a letter of a katakana word (ァ to ヺ, and the long
+/// vowel mark ー), not the middle dot between its words.
+pub(crate) fn is_katakana_letter(c: char) -> bool {
+    ('\u{30A1}'..='\u{30FA}').contains(&c) || c == 'ー'
+}
+
 /// Whether `term` occurs in `text`'s alignment terms, or as a CJK substring.
 pub(crate) fn mentions(text: &str, terms: &WordSet, term: &str) -> bool {
     terms.contains(term) || (term.chars().next().is_some_and(is_cjk) && text.contains(term))
