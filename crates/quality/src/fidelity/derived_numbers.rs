@@ -121,6 +121,44 @@ fn dotted_part(text: &str, at: usize, written: &str) -> bool {
     whole_part && parts.len() >= 3 && parts.iter().all(|p| !p.is_empty())
 }
 
+/// The characters before a number a difference word is looked for in
+/// (差は, "a difference of").
+const DIFFERENCE_TAIL: usize = 16;
+
+/// Whether the number `m`, after a word that says so (差は9.9m/s, "a
+/// difference of 9.9"), is the difference of two of the source's values
+/// its own line gives, to the places it is written with.
+pub(super) fn is_stated_difference(
+    rewrite: &str,
+    m: &NumberMention,
+    lex: crate::lexicon::Lexicons,
+    known: &[f64],
+) -> bool {
+    let Quantity::Value(v) = m.quantity else {
+        return false;
+    };
+    let tail = super::number_forms::lowered_tail(&rewrite[..m.start], DIFFERENCE_TAIL);
+    if !lex.words(|l| l.difference_words).any(|w| tail.contains(w)) {
+        return false;
+    }
+    let line_start = rewrite[..m.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = rewrite[m.start..]
+        .find('\n')
+        .map_or(rewrite.len(), |i| m.start + i);
+    let values: Vec<f64> = crate::numbers::numbers(&rewrite[line_start..line_end])
+        .into_iter()
+        .filter_map(|n| match n.quantity {
+            Quantity::Value(x) if x != v && known.contains(&x) => Some(x),
+            _ => None,
+        })
+        .collect();
+    let places = m.written.rsplit_once(['.', ',']).map_or(0, |(_, d)| d.len());
+    let half_unit = 0.5 * 10f64.powi(-(places.min(6) as i32));
+    values
+        .iter()
+        .any(|a| values.iter().any(|b| ((a - b) - v).abs() < half_unit))
+}
+
 /// Whether the number `m` is a term of a ratio ("4 in 10", "3 out of 4")
 /// that says one of the source's percentages (40%, 75%): `percents`.
 pub(super) fn is_percent_ratio(
@@ -283,6 +321,20 @@ pub(super) fn is_year_interval(
 
 #[cfg(test)]
 mod tests {
+    use crate::fidelity::number_check::tests::number_findings;
+
+    #[test]
+    fn a_difference_its_line_states_of_two_source_values_is_derived() {
+        let source = "伊良湖で最大風速45.4m/s、最大瞬間風速55.3m/sを観測した。";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("- 伊良湖：最大風速45.4m/s、最大瞬間風速55.3m/s（差は9.9m/s）").is_empty());
+        // Another difference, or no word that says it is one.
+        assert!(!numbers("- 伊良湖：最大風速45.4m/s、最大瞬間風速55.3m/s（差は8.9m/s）").is_empty());
+        assert!(!numbers("- 伊良湖：最大風速45.4m/s、最大瞬間風速55.3m/s（9.9m/s）").is_empty());
+        // Nor the difference of values on another line.
+        assert!(!numbers("- 最大風速45.4m/s\n- 最大瞬間風速55.3m/s\n- 差は9.9m/s").is_empty());
+    }
+
     /// The tail read before a number holds every approximation word and
     /// the character before it.
     #[test]

@@ -419,6 +419,7 @@ pub(super) fn check_numbers(
                     // A clock's round hour (6:00 for "six o'clock").
                     || (v == 0.0 && m.written == "00" && rewrite[..m.start].ends_with(':'))
                     || super::derived_numbers::is_year_interval(v, rewrite, m, lex, &excused.known)
+                    || super::derived_numbers::is_stated_difference(rewrite, m, lex, &excused.known)
                     // (A number in another unit of a source value is in
                     // `excused.known` already: `converted` above.)
                     // An ISO date's month (the 03 of 2012-03-01) the

@@ -219,6 +219,7 @@ pub static EN: Lexicon = Lexicon {
     power_words: &[],
     year_units: &["years", "year"],
     approximate_year_units: &[],
+    difference_words: &["difference", "apart"],
     out_of_words: &["out of", "out of every", "in every", "in"],
     designation_marks: &[],
     compound_number_prefixes: &[],

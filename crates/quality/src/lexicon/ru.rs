@@ -173,6 +173,7 @@ pub static RU: Lexicon = Lexicon {
     power_words: &[],
     year_units: &["лет", "года", "год"],
     approximate_year_units: &[],
+    difference_words: &["разница", "разницей", "разность"],
     out_of_words: &["из"],
     designation_marks: &[],
     compound_number_prefixes: &[
