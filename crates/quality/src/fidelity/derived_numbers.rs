@@ -121,9 +121,12 @@ fn dotted_part(text: &str, at: usize, written: &str) -> bool {
     whole_part && parts.len() >= 3 && parts.iter().all(|p| !p.is_empty())
 }
 
-/// The characters before a number a difference word is looked for in
-/// (差は, "a difference of").
+/// The characters before and after a number a difference word is looked
+/// for in (差は, "a difference of", "lower").
 const DIFFERENCE_TAIL: usize = 16;
+/// The characters right before a number a CJK difference word is looked
+/// for in (差は, 高出).
+const CJK_DIFFERENCE_TAIL: usize = 4;
 
 /// Whether the number `m`, after a word that says so (差は9.9m/s, "a
 /// difference of 9.9"), is the difference of two of the source's values
@@ -137,8 +140,24 @@ pub(super) fn is_stated_difference(
     let Quantity::Value(v) = m.quantity else {
         return false;
     };
+    // The word right before the number (差は9.9, 比它低0.7℃) or, in words
+    // of letters, after it ("0.7 lower"); a CJK one after it is another
+    // word's character (約70ノットの低速).
     let tail = super::number_forms::lowered_tail(&rewrite[..m.start], DIFFERENCE_TAIL);
-    if !lex.words(|l| l.difference_words).any(|w| tail.contains(w)) {
+    let near_tail = super::number_forms::lowered_tail(&rewrite[..m.start], CJK_DIFFERENCE_TAIL);
+    let head: String = rewrite[m.start + m.written.len()..]
+        .chars()
+        .take(DIFFERENCE_TAIL)
+        .collect::<String>()
+        .to_lowercase();
+    let said = |w: &str| {
+        if w.starts_with(crate::text::is_cjk) {
+            near_tail.contains(w)
+        } else {
+            tail.contains(w) || head.contains(w)
+        }
+    };
+    if !lex.words(|l| l.difference_words).any(said) {
         return false;
     }
     let line_start = rewrite[..m.start].rfind('\n').map_or(0, |i| i + 1);
@@ -152,8 +171,20 @@ pub(super) fn is_stated_difference(
             _ => None,
         })
         .collect();
-    let places = m.written.rsplit_once(['.', ',']).map_or(0, |(_, d)| d.len());
-    let half_unit = 0.5 * 10f64.powi(-(places.min(6) as i32));
+    // The places of its digits (0.7 of "0.7 million"), scaled with it.
+    let digits: String = m
+        .written
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
+        .collect();
+    let figure: f64 = digits.replace(',', ".").parse().unwrap_or(v);
+    let scale = if figure != 0.0 {
+        (v / figure).abs().max(1.0)
+    } else {
+        1.0
+    };
+    let places = digits.rsplit_once(['.', ',']).map_or(0, |(_, d)| d.len());
+    let half_unit = 0.5 * 10f64.powi(-(places.min(6) as i32)) * scale;
     values
         .iter()
         .any(|a| values.iter().any(|b| ((a - b) - v).abs() < half_unit))
@@ -333,6 +364,19 @@ mod tests {
         assert!(!numbers("- 伊良湖：最大風速45.4m/s、最大瞬間風速55.3m/s（9.9m/s）").is_empty());
         // Nor the difference of values on another line.
         assert!(!numbers("- 最大風速45.4m/s\n- 最大瞬間風速55.3m/s\n- 差は9.9m/s").is_empty());
+        // A comparison says a difference too.
+        let source = "吐鲁番记录到52.2℃；最高气温升至40℃以上时发布红色预警。";
+        let numbers = |rewrite: &str| number_findings(source, rewrite);
+        assert!(numbers("红色预警的门槛是40℃以上，吐鲁番的52.2℃比它还高出12.2℃。").is_empty());
+        assert!(!numbers("红色预警的门槛是40℃以上，吐鲁番的52.2℃比它还高出13.2℃。").is_empty());
+        // (Not a CJK word after it: 約70ノットの低速, 71 − 1.)
+        let numbers =
+            |rewrite: &str| number_findings("第71航空隊の試作1号機は約50ノットで離水する。", rewrite);
+        assert!(!numbers("第71航空隊の試作1号機は約70ノットの低速で離水する。").is_empty());
+        let numbers =
+            |rewrite: &str| number_findings("Sea ice fell to 3.8 million km² against 4.5 million.", rewrite);
+        let lower = numbers("It fell to 3.8 million km², 0.7 million lower than 4.5 million.");
+        assert!(lower.is_empty(), "{lower:?}");
     }
 
     /// The tail read before a number holds every approximation word and

@@ -322,6 +322,10 @@ mod tests {
         let numbers = |rewrite: &str| number_findings("The park covers 4.2 km².", rewrite);
         assert!(numbers("The park covers 420 ha.").is_empty());
         assert!(!numbers("The park covers 42 ha.").is_empty());
+        // A nautical mile, by its name's first word.
+        let numbers = |rewrite: &str| number_findings("Дальность видимости — 17,5 морской мили.", rewrite);
+        assert!(numbers("Дальность: 17,5 морской мили (≈ 32,4 км).").is_empty());
+        assert!(!numbers("Дальность: 17,5 морской мили (≈ 30,4 км).").is_empty());
     }
 
     #[test]

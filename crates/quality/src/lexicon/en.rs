@@ -219,7 +219,7 @@ pub static EN: Lexicon = Lexicon {
     power_words: &[],
     year_units: &["years", "year"],
     approximate_year_units: &[],
-    difference_words: &["difference", "apart"],
+    difference_words: &["difference", "apart", "higher", "lower", "more than", "less than"],
     out_of_words: &["out of", "out of every", "in every", "in"],
     designation_marks: &[],
     compound_number_prefixes: &[],

@@ -68,7 +68,7 @@ pub static JA: Lexicon = Lexicon {
     power_words: &[("の", "マイナス", "乗")],
     year_units: &["年後", "年前", "年間", "年目"],
     approximate_year_units: &["年余り", "余年"],
-    difference_words: &["差", "差額"],
+    difference_words: &["差", "差額", "上回", "下回"],
     out_of_words: &[],
     designation_marks: &['号', '形'],
     compound_number_prefixes: &[],

@@ -166,8 +166,9 @@ pub struct Lexicon {
     /// years a rewrite may say so.
     pub approximate_year_units: &'static [&'static str],
     /// Words right before a number that say it is the difference of two
-    /// values its line gives (差は9.9m/s, "a difference of 9.9", разница):
-    /// worked out in passing, not written as a subtraction.
+    /// values its line gives (差は9.9m/s, "a difference of 9.9", разница,
+    /// 比门槛高出12.2℃, "0.7 °C lower"): worked out in passing, not written
+    /// as a subtraction.
     pub difference_words: &'static [&'static str],
     /// Words before 100 that restate a percentage as a count (95 out of
     /// 100, 95 из 100, 每100人): 100 is then the percentage's base.

@@ -173,7 +173,15 @@ pub static RU: Lexicon = Lexicon {
     power_words: &[],
     year_units: &["лет", "года", "год"],
     approximate_year_units: &[],
-    difference_words: &["разница", "разницей", "разность"],
+    difference_words: &[
+        "разница",
+        "разницей",
+        "разность",
+        "выше",
+        "ниже",
+        "больше",
+        "меньше",
+    ],
     out_of_words: &["из"],
     designation_marks: &[],
     compound_number_prefixes: &[

@@ -89,7 +89,7 @@ pub static ZH: Lexicon = Lexicon {
         "年以前",
     ],
     approximate_year_units: &["余年", "多年"],
-    difference_words: &["差", "相差", "差值"],
+    difference_words: &["差", "相差", "差值", "高出", "超出", "多出", "低"],
     out_of_words: &["每"],
     designation_marks: &['号'],
     compound_number_prefixes: &[],
