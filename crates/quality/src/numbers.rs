@@ -454,20 +454,32 @@ fn scaled(text: &str, end: usize, value: f64) -> (usize, f64) {
     (end, value)
 }
 
+/// The most letters a label's plural or case ending adds to it (steps,
+/// шагов).
+const LABEL_ENDING: usize = 2;
+
 /// Whether the number at byte `start` numbers a step or a case the text
-/// labels ("Step 2", "Шаг 2", 第2步, ステップ2).
+/// labels ("Step 2", "Шаг 2", 第2步, ステップ2), or ends a range of them
+/// ("steps 1–5", "из шагов 1–5").
 pub fn after_label(text: &str, start: usize, lex: Lexicons) -> bool {
-    let before = text[..start].trim_end_matches([' ', '#', '\u{a0}']);
+    let mut before = text[..start].trim_end_matches([' ', '#', '\u{a0}']);
+    // The range's first number and its mark (1–), when there is one.
+    if let Some(first) = before.strip_suffix(['–', '-'])
+        && first.ends_with(|c: char| c.is_ascii_digit())
+    {
+        before = first.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end();
+    }
     let lower = before.chars().rev().take(16).collect::<String>();
     let lower: String = lower.chars().rev().collect::<String>().to_lowercase();
+    // A label of letters may take a plural or case ending (steps, шагов).
+    let word: &str = lower.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("");
     lex.words(|l| l.enumeration_labels).any(|label| {
-        lower.ends_with(label)
-            && !(label.chars().all(char::is_alphabetic)
-                && !label.chars().any(crate::text::is_cjk)
-                && lower[..lower.len() - label.len()]
-                    .chars()
-                    .next_back()
-                    .is_some_and(char::is_alphabetic))
+        let lettered = label.chars().all(char::is_alphabetic) && !label.chars().any(crate::text::is_cjk);
+        if lettered {
+            word.starts_with(label) && word.chars().count() <= label.chars().count() + LABEL_ENDING
+        } else {
+            lower.ends_with(label)
+        }
     })
 }
 

@@ -97,6 +97,13 @@ fn fractions_labels_and_decades() {
     let en = Lexicons::for_text("x", None);
     assert!(after_label("Step 2: add", 5, en));
     assert!(!after_label("Misstep 2", 8, en));
+    // A range of labelled steps ends with a label's number too.
+    let text = "from steps 1–5 only";
+    assert!(after_label(text, text.find('5').unwrap_or(0), en));
+    let ru = Lexicons::for_text("шаг", None);
+    let text = "из шагов 1–5";
+    assert!(after_label(text, text.len() - 1, ru));
+    assert!(!after_label("stepping 2", 9, en));
     assert!(decade_follows("the 1960s were", 8, en));
     assert!(!decade_follows("the 1960 set", 8, en));
 }
