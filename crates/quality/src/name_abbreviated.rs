@@ -3,7 +3,8 @@
 //! Institute): what a terse note writes, the name itself.
 
 /// Whether `rewrite` has `name` (two words or more) with some of its words
-/// cut to two letters or more and a stop, the rest whole, in order.
+/// cut (two letters or more and a stop, or a two-letter contraction), the
+/// rest whole, in order.
 pub(crate) fn kept_with_words_cut(rewrite: &str, name: &str) -> bool {
     let parts: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
     // Words of letters only: a command or a path (backup.timer) is no
@@ -37,21 +38,20 @@ pub(crate) fn kept_with_words_cut(rewrite: &str, name: &str) -> bool {
                 continue;
             }
             // A cut word: its first letters (two or more, fewer than all)
-            // and a stop.
-            let Some(stop) = rest.find('.') else {
-                return false;
-            };
-            let cut = &rest[..stop];
+            // and a stop (Пл., Obs.), or its first and last letters, with
+            // a stop or without (Mt for Mount, St. for Saint).
+            let cut: &str = &rest[..rest.find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len())];
             let letters = cut.chars().count();
-            if letters < 2
-                || letters >= part.chars().count()
-                || !part.starts_with(cut)
-                || !cut.chars().all(char::is_alphabetic)
-            {
+            let stopped = rest[cut.len()..].starts_with('.');
+            let prefix = stopped && part.starts_with(cut);
+            let contraction = letters == 2
+                && part.starts_with(cut.chars().next().unwrap_or(' '))
+                && part.ends_with(cut.chars().last().unwrap_or(' '));
+            if letters < 2 || letters >= part.chars().count() || !(prefix || contraction) {
                 return false;
             }
             cut_any = true;
-            rest = &rest[stop + 1..];
+            rest = &rest[cut.len() + usize::from(stopped)..];
         }
         cut_any
     })
@@ -80,6 +80,15 @@ mod tests {
         // Whole, it is kept the usual way, not by this reading.
         assert!(!kept_with_words_cut("Площадь Восстания", "Площадь Восстания"));
         assert!(!kept_with_words_cut("П. Восстания", "Площадь Восстания"));
+        // A contraction, with its stop or without.
+        assert!(kept_with_words_cut(
+            "Mt Washington Obs. (New Hampshire)",
+            "Mount Washington Observatory"
+        ));
+        assert!(!kept_with_words_cut(
+            "Mx Washington Obs.",
+            "Mount Washington Observatory"
+        ));
         assert!(!kept_with_words_cut(
             "systemctl enable backup.service",
             "systemctl enable backup.timer"
