@@ -1161,6 +1161,12 @@ fn dev_cp_faithful_all_styles() {
     faithful_set("dev_cp", &["dev_cp_en_ru", "dev_cp_zh_ja"], 0.03);
 }
 
+/// Set CQ (`dev_cq_*.toml`): 64 faithful outputs of all fourteen styles (round 26, session 23: a wind record, a ship aground, C standards, a first ascent, Rachmaninoff, a railway, a wrestler, a lighthouse, temperature extremes, a port, a novel's editions, a mountain range, weather records, a shipyard, a castle town, a hot spring), written by helpers asked to restate numbers in other units, work out differences and totals in passing and abbreviate in terse notes; tuned on. First contact 22 / 64 failed (34.4%) with the starting gate (86419b7) and with the gate of that moment (1de454b): differences said by a comparison (高出12.2℃, 低0.7℃), nautical miles in km, a labelled range's end (шагов 1–5), Mt for Mount; left: a difference across lines (Δ +36 km/h), a rank said fewer times (1位 ×7), a two-unit length restated (11m82cm → 1,182cm), knots in km/h, "six days out of ten", Alpine for Alps, СССР for the Soviet Union. After session 23's classes: 17 / 64.
+#[test]
+fn dev_cq_faithful_all_styles() {
+    faithful_set("dev_cq", &["dev_cq_en_ru", "dev_cq_zh_ja"], 0.27);
+}
+
 /// Set Z (`set_z_*.toml`): 48 restyles and 96 single errors in four
 /// languages, written at the start of session 12 by helpers that never read
 /// the checks, sealed while the gate changed, measured once at its end
