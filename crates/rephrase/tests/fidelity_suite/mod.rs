@@ -1421,11 +1421,12 @@ fn set_cb_measured_once_at_the_end_of_session_22() {
 /// alarms: 愛知・三重両県 read as a place 重両県 (three), a museum's
 /// area in hectares and a year interval, a count of two clauses after a
 /// colon, a station's name with Площадь cut to Пл., a difference of two
-/// wind speeds, 4桁or5桁. Tuned after: 3 / 48; 34 / 96 errors caught
-/// where the faithful text passes. A floor from now on.
+/// wind speeds, 4桁or5桁. Tuned after: 3 / 48 (2 / 48 after round CQ's
+/// difference class); 34 / 96 errors caught where the faithful text
+/// passes. A floor from now on.
 #[test]
 fn set_ci_measured_once_at_the_end_of_session_23() {
-    held_out_set("set_ci", &["set_ci_en_ru", "set_ci_zh_ja"], 0.33, 0.07);
+    held_out_set("set_ci", &["set_ci_en_ru", "set_ci_zh_ja"], 0.33, 0.05);
 }
 
 /// Set CJ (`set_cj_*.toml`): the new styles (56 outputs, 112 single
