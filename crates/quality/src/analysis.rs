@@ -1,6 +1,6 @@
 //! A text analysed once for every check of a fidelity report: its words
 //! (found once, folded once), its lower-cased form, its names, its
-//! sentence count. The checks borrow from it instead of re-tokenising,
+//! numbers, its sentence count. The checks borrow from it instead of re-tokenising,
 //! re-lower-casing and re-running `names()` each on its own.
 //!
 //! Everything is computed on first use, so a report with checks disabled
@@ -14,6 +14,7 @@ use std::ops::Range;
 
 use crate::lexicon::Lexicons;
 use crate::names::{NameMention, names};
+use crate::numbers::NumberMention;
 use crate::text::{fold_lowered_str, lower_word, word_ranges};
 
 /// Letter pairs read as one, and the words spelled with them.
@@ -41,6 +42,8 @@ pub(crate) struct Analysis<'a> {
     lower_lines_up: OnceCell<bool>,
     /// Its names (`names::names`).
     names: OnceCell<Vec<NameMention>>,
+    /// Its numbers (`numbers::numbers`).
+    numbers: OnceCell<Vec<NumberMention>>,
     /// How many sentences it has (`text::sentences`).
     sentences: OnceCell<usize>,
 }
@@ -57,6 +60,7 @@ impl<'a> Analysis<'a> {
             lower: OnceCell::new(),
             lower_lines_up: OnceCell::new(),
             names: OnceCell::new(),
+            numbers: OnceCell::new(),
             sentences: OnceCell::new(),
         }
     }
@@ -163,6 +167,12 @@ impl<'a> Analysis<'a> {
     /// Its names, in order of first appearance.
     pub(crate) fn names(&self) -> &[NameMention] {
         self.names.get_or_init(|| names(self.text))
+    }
+
+    /// Its numbers, in order: the numbers check and the numbers floor of
+    /// an extract read the same mentions.
+    pub(crate) fn numbers(&self) -> &[NumberMention] {
+        self.numbers.get_or_init(|| crate::numbers::numbers(self.text))
     }
 
     /// How many sentences it has.

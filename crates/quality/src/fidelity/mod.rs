@@ -389,9 +389,7 @@ pub fn fidelity(source: &str, rewrite: &str, config: &FidelityConfig) -> Fidelit
                 CheckKind::ContentRecall => {
                     let words = check_recall(source_words(), rewrite_words(), config.min_content_recall);
                     match config.min_number_recall {
-                        Some(floor) => {
-                            both(words, number_recall::check_number_recall(source, rewrite, floor))
-                        }
+                        Some(floor) => both(words, number_recall::check_number_recall(src, rw, floor)),
                         None => words,
                     }
                 }

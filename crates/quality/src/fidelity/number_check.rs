@@ -4,7 +4,7 @@
 //! example in a style that asks for them — and no computation written out
 //! wrong.
 
-use crate::numbers::{Quantity, numbers, same_quantity};
+use crate::numbers::{Quantity, same_quantity};
 
 use super::clock_hours::{on_the_other_clock, said_after_noon};
 use super::derived_numbers::{
@@ -43,8 +43,10 @@ pub(super) fn check_numbers(
     // The source's numbers, read once: the checks below all use them. A
     // Russian day and month (15.12) is its day, as in a rewrite.
     let source_day_month = source.chars().any(crate::words::is_cyrillic);
-    let source_numbers: Vec<_> = numbers(source)
-        .into_iter()
+    let source_numbers: Vec<_> = src
+        .numbers()
+        .iter()
+        .cloned()
         .flat_map(|m| {
             let short_date = m.written.len() <= 5 && m.written.contains('.');
             if source_day_month && short_date {
@@ -85,8 +87,10 @@ pub(super) fn check_numbers(
     // month (9月8日) names that day, as a Chinese or Japanese note writes
     // it; read only for a dotted number.
     let month_days = std::cell::OnceCell::new();
-    let found: Vec<_> = numbers(rewrite)
-        .into_iter()
+    let found: Vec<_> = rw
+        .numbers()
+        .iter()
+        .cloned()
         .flat_map(|m| {
             if source_numbers.iter().any(|s| s.written == m.written) {
                 return vec![m];

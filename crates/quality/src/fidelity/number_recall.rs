@@ -4,7 +4,8 @@
 //! content words when they are few and common, but not its numbers. The
 //! styles that pick what they keep (questions, problems) set no floor.
 
-use crate::numbers::{Quantity, numbers, same_quantity};
+use crate::analysis::Analysis;
+use crate::numbers::{Quantity, same_quantity};
 
 use super::{Verdict, pass};
 
@@ -12,12 +13,12 @@ use super::{Verdict, pass};
 /// little: one left out of three is a third.
 const MIN_SOURCE_NUMBERS: usize = 4;
 
-/// The source's distinct numbers, in order.
-fn distinct_numbers(text: &str) -> Vec<Quantity> {
-    let mut out: Vec<Quantity> = Vec::new();
-    for m in numbers(text) {
+/// A text's distinct numbers, in order.
+fn distinct_numbers<'t>(text: &'t Analysis) -> Vec<&'t Quantity> {
+    let mut out: Vec<&Quantity> = Vec::new();
+    for m in text.numbers() {
         if !out.iter().any(|q| same_quantity(q, &m.quantity, 0.0)) {
-            out.push(m.quantity);
+            out.push(&m.quantity);
         }
     }
     out
@@ -25,7 +26,7 @@ fn distinct_numbers(text: &str) -> Vec<Quantity> {
 
 /// The share of the source's distinct numbers the rewrite has in some
 /// mention, against `min_share`: a failure names how many it keeps.
-pub(super) fn check_number_recall(source: &str, rewrite: &str, min_share: f64) -> Verdict {
+pub(super) fn check_number_recall(source: &Analysis, rewrite: &Analysis, min_share: f64) -> Verdict {
     let wanted = distinct_numbers(source);
     if wanted.len() < MIN_SOURCE_NUMBERS {
         return pass();
@@ -50,7 +51,12 @@ pub(super) fn check_number_recall(source: &str, rewrite: &str, min_share: f64) -
 
 #[cfg(test)]
 mod tests {
-    use super::check_number_recall;
+    use crate::analysis::Analysis;
+
+    /// [`super::check_number_recall`] of two texts.
+    fn check_number_recall(source: &str, rewrite: &str, min_share: f64) -> super::Verdict {
+        super::check_number_recall(&Analysis::new(source), &Analysis::new(rewrite), min_share)
+    }
 
     #[test]
     fn an_extract_cut_to_a_sentence_keeps_too_few_of_the_sources_numbers() {
