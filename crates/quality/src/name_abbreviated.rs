@@ -5,14 +5,14 @@
 /// Whether `rewrite` has `name` (two words or more) with some of its words
 /// cut (two letters or more and a stop, or a two-letter contraction), the
 /// rest whole, in order.
-pub(crate) fn kept_with_words_cut(rewrite: &str, name: &str) -> bool {
+pub(crate) fn kept_with_words_cut(rewrite: &crate::analysis::Analysis, name: &str) -> bool {
     let parts: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
     // Words of letters only: a command or a path (backup.timer) is no
     // name to cut.
     if parts.len() < 2 || !parts.iter().all(|p| p.chars().all(char::is_alphabetic)) {
         return false;
     }
-    let lower = rewrite.to_lowercase();
+    let lower = rewrite.lower();
     let mut starts = lower.char_indices().map(|(i, _)| i).filter(|&i| {
         i == 0
             || lower[..i]
@@ -59,7 +59,10 @@ pub(crate) fn kept_with_words_cut(rewrite: &str, name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::kept_with_words_cut;
+    /// [`super::kept_with_words_cut`] of a text.
+    fn kept_with_words_cut(rewrite: &str, name: &str) -> bool {
+        super::kept_with_words_cut(&crate::analysis::Analysis::new(rewrite), name)
+    }
 
     #[test]
     fn a_name_with_a_word_cut_to_its_first_letters_is_kept() {

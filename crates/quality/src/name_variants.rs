@@ -263,7 +263,7 @@ pub(crate) fn kept_another_way(
         || kept_as_an_initial(source, rewrite, &name.text)
         || kept_by_a_part_of_its_double_name(words, &name.text)
         || name_adjectives::kept_as_its_adjective(words, name)
-        || crate::name_abbreviated::kept_with_words_cut(rewrite, &name.text)
+        || crate::name_abbreviated::kept_with_words_cut(words, &name.text)
 }
 
 /// A chemical element's symbol or a compound's formula said by its name
