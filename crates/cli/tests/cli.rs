@@ -63,6 +63,11 @@ pub(crate) async fn output_of(mut cmd: Command) -> Output {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A finished command's exit code and its stderr as text.
+pub(crate) fn code_and_stderr(o: &std::process::Output) -> (Option<i32>, String) {
+    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
 /// The lines of a records or rejects file, in input order (records are
 /// written as they finish; the stable sort keeps a document's styles in
 /// file order).

@@ -3,7 +3,7 @@
 
 use chunksynth_fake_llm::{FakeLlm, FakeRequest, Reply};
 
-use crate::{chunksynth, output_of, records, rephrase_args, tempdir, write_input};
+use crate::{chunksynth, code_and_stderr, output_of, records, rephrase_args, tempdir, write_input};
 
 fn rephrase(
     base_url: &str,
@@ -145,9 +145,8 @@ async fn a_distillation_cut_to_a_sentence_is_repaired_for_the_numbers_it_drops()
     let input = write_input(&dir, &[("club".to_owned(), source.to_owned())]);
     let flags = ["--style", "distill", "--max-attempts", "2"];
     let out = dir.join("out.jsonl");
-    let result = output_of(rephrase(&fake.base_url(), &input, &out, &flags)).await;
-    let stderr = String::from_utf8_lossy(&result.stderr);
-    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    let (code, stderr) = code_and_stderr(&output_of(rephrase(&fake.base_url(), &input, &out, &flags)).await);
+    assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(fake.request_count(), 2, "the cut answer, then one repair");
     let written = records(&out);
     let chunk = &written[0]["provenance"]["chunks"][0];
@@ -164,13 +163,8 @@ async fn a_distillation_cut_to_a_sentence_is_repaired_for_the_numbers_it_drops()
         .unwrap_or_else(|e| panic!("{e}"));
     let mut cmd = rephrase(&fake.base_url(), &input, &dir.join("lowered.jsonl"), &flags);
     cmd.arg("--config").arg(&config);
-    let result = output_of(cmd).await;
-    assert_eq!(
-        result.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    let (code, stderr) = code_and_stderr(&output_of(cmd).await);
+    assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(fake.request_count(), 3, "one call, no repair");
     assert_eq!(records(&dir.join("lowered.jsonl"))[0]["text"], cut);
 }

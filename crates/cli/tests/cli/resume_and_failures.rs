@@ -10,7 +10,10 @@ use std::time::{Duration, Instant};
 
 use chunksynth_fake_llm::{FakeLlm, FakeOptions, FakeRequest, Reply};
 
-use super::{KEY, chunksynth, newlines, output_of, records, rephrase_args, tempdir, upper, write_input};
+use super::{
+    KEY, chunksynth, code_and_stderr, newlines, output_of, records, rephrase_args, tempdir, upper,
+    write_input,
+};
 
 fn short_docs(n: usize) -> Vec<(String, String)> {
     (0..n)
@@ -23,10 +26,6 @@ fn rephrase(base_url: &str, input: &Path, out: &Path, extra: &[&str]) -> Command
     rephrase_args(&mut cmd, input, out);
     cmd.args(extra);
     cmd
-}
-
-fn code_and_stderr(o: &std::process::Output) -> (Option<i32>, String) {
-    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
 }
 
 /// Output ids with how often each appears.
